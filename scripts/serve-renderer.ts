@@ -1,0 +1,22 @@
+// Serves the built renderer (dist/renderer) as static files, apart from the hub: in the packaged app the renderer's
+// files are local, so in browser mode stopping the hub must not stop the page from loading.
+import { preview, type PreviewServer } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export async function serveRenderer(port: number, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
+  const server: PreviewServer = await preview({
+    root,
+    configFile: `${root}vite.config.ts`,
+    logLevel: 'silent',
+    preview: { port, host, strictPort: true, open: false },
+  });
+  return { url: `http://${host}:${port}/`, close: () => server.close() };
+}
+
+// `tsx scripts/serve-renderer.ts <port> [host]`: used by tests that need the server inside a network namespace.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { url } = await serveRenderer(Number(process.argv[2] ?? 5173), process.argv[3] ?? '127.0.0.1');
+  console.log(`renderer ${url}`);
+}

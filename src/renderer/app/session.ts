@@ -1,0 +1,75 @@
+// The app's session controller, outside React: loads the device identity, runs enrollment, and owns the sync loop.
+// Screens call its commands and read plain state from the stores.
+import type { DesktopApi, DeviceIdentity } from '../../shared/ipc.ts';
+import type { AppDb } from '../db/app-db.ts';
+import { getMeta } from '../db/meta-repo.ts';
+import { useSession } from '../stores/session-store.ts';
+import { setSyncStatus } from '../stores/sync-status-store.ts';
+import { createHubClient, normaliseHubUrl } from '../sync/hub-client.ts';
+import { pullAll } from '../sync/pull-all.ts';
+import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
+
+export type SessionDeps = { db: AppDb; desktop: DesktopApi; now: () => Date; fetch: typeof fetch; onlineEvents: EventTarget };
+
+export type EnrollInput = { hubUrl: string; code: string; deviceName: string };
+
+export function createSession({ db, desktop, now, fetch, onlineEvents }: SessionDeps) {
+  let loop: SyncLoop | null = null;
+  const onOnline = () => void loop?.syncNow();
+
+  function startSync(identity: DeviceIdentity) {
+    loop?.stop();
+    const hub = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch });
+    loop = createSyncLoop({ syncOnce: async () => void (await pullAll(db, hub, now)), report: setSyncStatus, now });
+    loop.start();
+  }
+
+  return {
+    async init(): Promise<void> {
+      const [identity, lastSyncAt] = await Promise.all([desktop.identity.get(), getMeta(db, 'lastSyncAt')]);
+      setSyncStatus({ lastSyncAt: lastSyncAt ?? null });
+      useSession.setState({ ready: true, identity });
+      onlineEvents.addEventListener('online', onOnline);
+      if (identity) startSync(identity);
+    },
+
+    /** Throws HubRequestError (or a URL error) for the screen to show; changes nothing on failure. */
+    async enroll({ hubUrl, code, deviceName }: EnrollInput): Promise<DeviceIdentity> {
+      const baseUrl = normaliseHubUrl(hubUrl);
+      const result = await createHubClient({ baseUrl, fetch }).enroll({ code, deviceName });
+      const identity: DeviceIdentity = {
+        hubUrl: baseUrl,
+        deviceId: result.device.id,
+        token: result.device.token,
+        school: result.school,
+        classroom: result.classroom,
+        hubName: result.hubName,
+        enrolledAt: now().toISOString(),
+      };
+      const previous = useSession.getState().identity;
+      if (previous && previous.classroom.id !== identity.classroom.id) {
+        // Another classroom's timetable must not linger; records (outbox) are never cleared here.
+        await db.transaction('rw', db.lessons, db.students, db.meta, async () => {
+          await Promise.all([db.lessons.clear(), db.students.clear(), db.meta.delete('pullCursor')]);
+        });
+      }
+      await desktop.identity.set(identity);
+      useSession.setState({ identity, enrolling: false });
+      startSync(identity);
+      return identity;
+    },
+
+    openEnrollment(open: boolean) {
+      useSession.setState({ enrolling: open });
+    },
+
+    syncNow: () => loop?.syncNow() ?? Promise.resolve(),
+
+    dispose() {
+      loop?.stop();
+      onlineEvents.removeEventListener('online', onOnline);
+    },
+  };
+}
+
+export type Session = ReturnType<typeof createSession>;

@@ -1,0 +1,22 @@
+// Small typed key/value settings kept beside the data they describe (sync cursor, last sync time).
+import { z } from 'zod';
+import type { AppDb } from './app-db.ts';
+
+const metaSchemas = {
+  pullCursor: z.number().int().min(0),
+  lastSyncAt: z.string(),
+} as const;
+
+export type MetaKey = keyof typeof metaSchemas;
+export type MetaValue<K extends MetaKey> = z.infer<(typeof metaSchemas)[K]>;
+
+export async function getMeta<K extends MetaKey>(db: AppDb, key: K): Promise<MetaValue<K> | undefined> {
+  const row = await db.meta.get(key);
+  if (!row) return undefined;
+  const parsed = metaSchemas[key].safeParse(row.value);
+  return parsed.success ? (parsed.data as MetaValue<K>) : undefined;
+}
+
+export async function setMeta<K extends MetaKey>(db: AppDb, key: K, value: MetaValue<K>): Promise<void> {
+  await db.meta.put({ key, value: metaSchemas[key].parse(value) });
+}

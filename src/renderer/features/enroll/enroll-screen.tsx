@@ -1,0 +1,71 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useApp } from '../../app/app-context.tsx';
+import { errorMessage } from '../shell/error-message.ts';
+import { LanguageToggle } from '../shell/language-toggle.tsx';
+
+function initialHubUrl(): string {
+  return new URLSearchParams(window.location.search).get('hub') ?? '';
+}
+
+export function EnrollScreen({ canCancel }: { canCancel: boolean }) {
+  const { t } = useTranslation();
+  const { session } = useApp();
+  const [hubUrl, setHubUrl] = useState(initialHubUrl);
+  const [code, setCode] = useState('');
+  const [deviceName, setDeviceName] = useState(() => t('enroll.deviceNameDefault'));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await session.enroll({ hubUrl, code, deviceName });
+    } catch (err) {
+      setError(err instanceof TypeError ? t('enroll.badUrl') : errorMessage(t, err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="enroll">
+      <form className="card enroll-card" onSubmit={(e) => void submit(e)}>
+        <header className="enroll-header">
+          <h1>{t('enroll.title')}</h1>
+          <LanguageToggle />
+        </header>
+        <p className="muted">{t('enroll.intro')}</p>
+        <label>
+          {t('enroll.hubUrl')}
+          <input name="hubUrl" value={hubUrl} onChange={(e) => setHubUrl(e.target.value)} placeholder={t('enroll.hubUrlHint')} required inputMode="url" autoComplete="off" />
+        </label>
+        <label>
+          {t('enroll.code')}
+          <input name="code" value={code} onChange={(e) => setCode(e.target.value)} placeholder={t('enroll.codeHint')} required autoComplete="off" autoCapitalize="characters" />
+        </label>
+        <label>
+          {t('enroll.deviceName')}
+          <input name="deviceName" value={deviceName} onChange={(e) => setDeviceName(e.target.value)} required maxLength={100} />
+        </label>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="actions">
+          {canCancel && (
+            <button type="button" className="secondary" onClick={() => session.openEnrollment(false)}>
+              ←
+            </button>
+          )}
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? t('enroll.submitting') : t('enroll.submit')}
+          </button>
+        </div>
+      </form>
+    </main>
+  );
+}

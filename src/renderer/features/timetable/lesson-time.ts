@@ -1,0 +1,38 @@
+// Calendar maths for the timetable, in the PC's local time zone (classroom PCs in Sichuan run on China time).
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function startOfDay(d: Date): Date {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate());
+}
+
+export function addDays(d: Date, days: number): Date {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + days);
+}
+
+/** Monday 00:00 of the week containing d (Chinese school weeks start on Monday). */
+export function startOfWeek(d: Date): Date {
+  const day = startOfDay(d);
+  const sinceMonday = (day.getDay() + 6) % 7;
+  return addDays(day, -sinceMonday);
+}
+
+export function formatClock(d: Date, language: string): string {
+  return d.toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit', hour12: false });
+}
+
+export function formatDate(d: Date, language: string): string {
+  return d.toLocaleDateString(language, { month: 'numeric', day: 'numeric' });
+}
+
+export type LessonPhase = 'done' | 'now' | 'upcoming';
+
+export function lessonPhase(lesson: { startsAt: string; endsAt: string }, now: Date): LessonPhase {
+  if (now.getTime() >= new Date(lesson.endsAt).getTime()) return 'done';
+  if (now.getTime() >= new Date(lesson.startsAt).getTime()) return 'now';
+  return 'upcoming';
+}
+
+/** "08:00–08:45": the row a lesson belongs to in the week grid. */
+export function slotLabel(lesson: { startsAt: string; endsAt: string }, language: string): string {
+  return `${formatClock(new Date(lesson.startsAt), language)}–${formatClock(new Date(lesson.endsAt), language)}`;
+}

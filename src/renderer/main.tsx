@@ -1,0 +1,24 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { AppContext } from './app/app-context.tsx';
+import { App } from './app/app.tsx';
+import { createSession } from './app/session.ts';
+import { openAppDb } from './db/app-db.ts';
+import { desktop } from './desktop/desktop.ts';
+import { initI18n } from './i18n/i18n.ts';
+import './styles/app.css';
+
+initI18n(window.localStorage);
+const db = openAppDb();
+const session = createSession({ db, desktop: desktop(), now: () => new Date(), fetch: window.fetch.bind(window), onlineEvents: window });
+void session.init();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <AppContext.Provider value={{ db, session }}>
+      <App />
+    </AppContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,91 @@
+// Keeps the local DB in step with the hub without user action: syncs at start, on a heartbeat, when the browser says
+// it is back online, and retries with capped exponential backoff (with jitter) while the hub is unreachable.
+import type { SyncStatus } from '../stores/sync-status-store.ts';
+import { HubRequestError } from './hub-client.ts';
+
+export type SyncLoopDeps = {
+  syncOnce: () => Promise<void>;
+  report: (patch: Partial<SyncStatus>) => void;
+  now: () => Date;
+  heartbeatMs?: number;
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  random?: () => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+};
+
+export type SyncLoop = { start(): void; stop(): void; syncNow(): Promise<void> };
+
+export function createSyncLoop(deps: SyncLoopDeps): SyncLoop {
+  const {
+    syncOnce,
+    report,
+    now,
+    heartbeatMs = 60_000,
+    retryMinMs = 2_000,
+    retryMaxMs = 30_000,
+    random = Math.random,
+    setTimer = (fn, ms) => setTimeout(fn, ms),
+    clearTimer = (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  } = deps;
+  let timer: unknown = null;
+  let failures = 0;
+  let running: Promise<void> | null = null;
+  let stopped = true;
+
+  function schedule(ms: number) {
+    if (stopped) return;
+    if (timer !== null) clearTimer(timer);
+    timer = setTimer(() => void run(), ms);
+  }
+
+  function backoffMs(): number {
+    const base = Math.min(retryMaxMs, retryMinMs * 2 ** Math.min(failures - 1, 10));
+    return base / 2 + (random() * base) / 2;
+  }
+
+  async function attempt(): Promise<void> {
+    report({ phase: 'syncing' });
+    try {
+      await syncOnce();
+      failures = 0;
+      report({ phase: 'synced', lastSyncAt: now().toISOString(), lastError: null });
+      schedule(heartbeatMs);
+    } catch (error) {
+      failures++;
+      if (error instanceof HubRequestError && (error.reason === 'device_revoked' || error.reason === 'unauthorized')) {
+        // Retrying cannot help: IT must re-enroll. Cached data stays readable.
+        report({ phase: 'revoked', lastError: { code: error.reason, detail: error.message } });
+        return;
+      }
+      const lastError =
+        error instanceof HubRequestError
+          ? { code: error.reason, detail: error.message }
+          : { code: 'internal' as const, detail: error instanceof Error ? error.message : String(error) };
+      report({ phase: lastError.code === 'network' ? 'offline' : 'error', lastError });
+      schedule(backoffMs());
+    }
+  }
+
+  /** One sync at a time: a second caller waits for the running one. */
+  function run(): Promise<void> {
+    running ??= attempt().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  return {
+    start() {
+      stopped = false;
+      void run();
+    },
+    stop() {
+      stopped = true;
+      if (timer !== null) clearTimer(timer);
+      timer = null;
+    },
+    syncNow: run,
+  };
+}

@@ -1,0 +1,58 @@
+// The IPC contract between renderer and Electron main: one map of `namespace:verb` channels, each with a request and a
+// response schema. The preload exposes it as `window.desktop` (typed by DesktopApi, derived from this map), main
+// validates every request against it, and the browser build implements the same DesktopApi without Electron.
+import { z } from 'zod';
+import { Classroom, Id, School } from './protocol.ts';
+
+export const DeviceIdentity = z.object({
+  hubUrl: z.url({ protocol: /^https?$/ }),
+  deviceId: Id,
+  token: z.string().min(32).max(200),
+  school: School,
+  classroom: Classroom,
+  hubName: z.string().min(1).max(200),
+  enrolledAt: z.iso.datetime({ offset: true }),
+});
+export type DeviceIdentity = z.infer<typeof DeviceIdentity>;
+
+export const AppInfo = z.object({
+  version: z.string(),
+  shell: z.enum(['electron', 'browser']),
+  platform: z.string(),
+  versions: z.record(z.string(), z.string()),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+const none = z.undefined();
+
+export const ipcContract = {
+  'identity:get': { request: none, response: DeviceIdentity.nullable() },
+  'identity:set': { request: DeviceIdentity, response: none },
+  'identity:clear': { request: none, response: none },
+  'app:info': { request: none, response: AppInfo },
+  /** Keep the display awake while a lesson plays (powerSaveBlocker in Electron, Wake Lock in a browser). */
+  'power:keepAwake': { request: z.object({ on: z.boolean(), reason: z.string().max(100) }), response: none },
+} as const;
+
+export type IpcContract = typeof ipcContract;
+export type IpcChannel = keyof IpcContract;
+export type IpcRequest<C extends IpcChannel> = z.input<IpcContract[C]['request']>;
+export type IpcResponse<C extends IpcChannel> = z.output<IpcContract[C]['response']>;
+
+export const ipcChannels = Object.keys(ipcContract) as IpcChannel[];
+
+type NamespaceOf<C> = C extends `${infer N}:${string}` ? N : never;
+type Call<C extends IpcChannel> =
+  undefined extends IpcRequest<C> ? (request?: IpcRequest<C>) => Promise<IpcResponse<C>> : (request: IpcRequest<C>) => Promise<IpcResponse<C>>;
+
+/** `window.desktop`: `desktop.identity.get()` calls channel `identity:get`. */
+export type DesktopApi = {
+  [N in NamespaceOf<IpcChannel>]: {
+    [C in IpcChannel as C extends `${N}:${infer V}` ? V : never]: Call<C>;
+  };
+};
+
+export function splitChannel(channel: IpcChannel): [string, string] {
+  const [ns, verb] = channel.split(':');
+  return [ns ?? '', verb ?? ''];
+}

@@ -1,0 +1,166 @@
+// The hub wire protocol: one versioned module shared by client and hub. Both sides parse every message with these
+// schemas; nothing from the wire is trusted. Bump PROTOCOL_VERSION only for incompatible changes; additive fields are
+// optional so older peers keep working.
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+/** Header every client request carries, so the hub can refuse an incompatible client with a named reason. */
+export const PROTOCOL_HEADER = 'x-ykt-protocol';
+
+export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'id: letters, digits, - and _ only');
+export const IsoDateTime = z.iso.datetime({ offset: true });
+
+// ---- errors ---------------------------------------------------------------------------------------------------------
+
+/** Named reasons the client turns into plain zh-CN messages (see renderer i18n `errors.*`). */
+export const ErrorCode = z.enum([
+  'bad_request',
+  'enrollment_code_invalid',
+  'enrollment_code_expired',
+  'enrollment_code_used',
+  'unauthorized',
+  'device_revoked',
+  'forbidden',
+  'not_found',
+  'client_too_old',
+  'hub_too_old',
+  'payload_too_large',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorResponse = z.object({
+  error: z.object({ code: ErrorCode, message: z.string().max(2000) }),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponse>;
+
+// ---- organisation ---------------------------------------------------------------------------------------------------
+
+export const SchoolKind = z.enum(['lead', 'receiving']);
+export const School = z.object({ id: Id, name: z.string().min(1).max(200), kind: SchoolKind, allianceId: Id });
+export type School = z.infer<typeof School>;
+
+export const Classroom = z.object({ id: Id, schoolId: Id, name: z.string().min(1).max(200), grade: z.string().max(50) });
+export type Classroom = z.infer<typeof Classroom>;
+
+export const Student = z.object({
+  id: Id,
+  classroomId: Id,
+  name: z.string().min(1).max(100),
+  /** 学号 within the class, for the roster order teachers expect. */
+  number: z.number().int().min(0).max(10_000),
+});
+export type Student = z.infer<typeof Student>;
+
+export const LessonMode = z.enum(['live', 'recorded']);
+export type LessonMode = z.infer<typeof LessonMode>;
+
+export const Lesson = z.object({
+  id: Id,
+  classroomId: Id,
+  courseId: Id,
+  subject: z.string().min(1).max(50),
+  title: z.string().min(1).max(200),
+  leadSchoolName: z.string().min(1).max(200),
+  teacherName: z.string().min(1).max(100),
+  startsAt: IsoDateTime,
+  endsAt: IsoDateTime,
+  mode: LessonMode,
+});
+export type Lesson = z.infer<typeof Lesson>;
+
+// ---- enrollment -----------------------------------------------------------------------------------------------------
+
+export const EnrollRequest = z.object({
+  code: z
+    .string()
+    .trim()
+    .min(4)
+    .max(32)
+    .transform((c) => c.toUpperCase()),
+  deviceName: z.string().trim().min(1).max(100),
+});
+export type EnrollRequest = z.input<typeof EnrollRequest>;
+
+export const EnrollResponse = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  device: z.object({ id: Id, token: z.string().min(32).max(200) }),
+  school: School,
+  classroom: Classroom,
+  hubName: z.string().min(1).max(200),
+});
+export type EnrollResponse = z.infer<typeof EnrollResponse>;
+
+// ---- pull (hub → device changes since a cursor) ---------------------------------------------------------------------
+
+export const Change = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('lesson.put'), lesson: Lesson }),
+  z.object({ type: z.literal('lesson.delete'), id: Id }),
+  z.object({ type: z.literal('student.put'), student: Student }),
+  z.object({ type: z.literal('student.delete'), id: Id }),
+]);
+export type Change = z.infer<typeof Change>;
+
+export const PullResponse = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  /** Opaque to the client: pass it back to get only what changed since. */
+  cursor: z.number().int().min(0),
+  changes: z.array(Change).max(5000),
+  hasMore: z.boolean(),
+  serverTime: IsoDateTime,
+});
+export type PullResponse = z.infer<typeof PullResponse>;
+
+// ---- push (device → hub ops), filled in by the records/sync issue ---------------------------------------------------
+
+export const AttendanceStatus = z.enum(['present', 'absent', 'late', 'leave']);
+export type AttendanceStatus = z.infer<typeof AttendanceStatus>;
+
+const OpBase = {
+  /** Client-generated, globally unique: the hub acknowledges a replayed id without applying it twice. */
+  id: Id,
+  /** Per-device sequence number, for ordering and gap detection. */
+  seq: z.number().int().min(0),
+  /** Hybrid logical clock timestamp (see hlc.ts). */
+  hlc: z.string().min(1).max(64),
+};
+
+export const Op = z.discriminatedUnion('type', [
+  z.object({
+    ...OpBase,
+    type: z.literal('attendance.set'),
+    lessonId: Id,
+    studentId: Id,
+    status: AttendanceStatus,
+  }),
+]);
+export type Op = z.infer<typeof Op>;
+
+export const PushRequest = z.object({ ops: z.array(z.unknown()).min(1).max(2000) });
+export type PushRequest = { ops: Op[] };
+
+export const OpAck = z.discriminatedUnion('status', [
+  z.object({ id: z.string().max(64), status: z.literal('applied') }),
+  z.object({ id: z.string().max(64), status: z.literal('duplicate') }),
+  z.object({ id: z.string().max(64), status: z.literal('rejected'), reason: z.string().max(500) }),
+]);
+export type OpAck = z.infer<typeof OpAck>;
+
+export const PushResponse = z.object({ protocol: z.literal(PROTOCOL_VERSION), acks: z.array(OpAck) });
+export type PushResponse = z.infer<typeof PushResponse>;
+
+// ---- paths ----------------------------------------------------------------------------------------------------------
+
+export const HubPaths = {
+  health: '/v1/health',
+  enroll: '/v1/enroll',
+  pull: '/v1/sync/pull',
+  push: '/v1/sync/push',
+} as const;
+
+export const HealthResponse = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  hubName: z.string(),
+  serverTime: IsoDateTime,
+});
+export type HealthResponse = z.infer<typeof HealthResponse>;

@@ -1,0 +1,56 @@
+// Runs the real hub (tsx hub/main.ts) as a child process with its own SQLite file, so tests can kill and restart it
+// exactly as an outage would, keeping the data directory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from './ports.ts';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export type HubProcessOptions = {
+  port: number;
+  host?: string;
+  dataDir: string;
+  adminToken: string;
+  /** Run inside a network namespace (weak-link tests): the spawn function of the harness. */
+  spawnFn?: (cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }) => ChildProcess;
+  /** Address the test uses to reach the hub (defaults to host:port). */
+  reachAt?: string;
+};
+
+export type HubProcess = { url: string; adminToken: string; stop(): Promise<void>; start(): Promise<void>; output(): string };
+
+export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${options.reachAt ?? `${host}:${options.port}`}`;
+  let child: ChildProcess | null = null;
+  let log = '';
+  const env = {
+    ...process.env,
+    HUB_HOST: host,
+    HUB_PORT: String(options.port),
+    HUB_DATA_DIR: options.dataDir,
+    HUB_ADMIN_TOKEN: options.adminToken,
+    HUB_DEMO: '1',
+  };
+
+  async function start() {
+    const spawnFn = options.spawnFn ?? ((cmd, args, opts) => spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] }));
+    // One node process (not the tsx CLI, which forks) so that killing it really takes the hub down.
+    child = spawnFn(process.execPath, ['--import', 'tsx', 'hub/main.ts'], { cwd: repoRoot, env });
+    child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    await waitFor(async () => ((await fetch(`${url}/v1/health`)).ok ? true : undefined), `hub at ${url}\n${log}`, 60_000);
+  }
+
+  async function stop() {
+    const running = child;
+    child = null;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise((r) => running.once('exit', r));
+    running.kill('SIGKILL'); // an outage is abrupt; the hub must cope with being killed
+    await exited;
+  }
+
+  await start();
+  return { url, adminToken: options.adminToken, stop, start, output: () => log };
+}
