@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Userspace link stage between two network namespaces (the kernel here has no netem).
+
+Usage: link-relay.py HUB_NS CLIENT_NS IFNAME
+
+Creates a TAP device IFNAME inside each namespace and forwards Ethernet frames between them. Per direction it
+models one bottleneck: frames are serialised at `rateKbit` through a FIFO capped at QUEUE_MS of backlog (tail drop,
+so a slow link does not buffer forever), then held for rttMs/2 of propagation delay. `lossPct` drops frames at random
+on entry; `cut` drops everything, including frames already in flight.
+
+Control: one JSON object per line on stdin, e.g. {"rateKbit":1500,"rttMs":300,"lossPct":3}, {"cut":true}; fields
+left out keep their value, 0 means "off". Each command is answered by one JSON line on stdout. "ready" is printed
+once both TAPs exist. The relay exits when stdin closes, so it cannot outlive its owner. Stdlib only.
+"""
+import ctypes
+import fcntl
+import heapq
+import json
+import os
+import random
+import select
+import struct
+import sys
+import time
+
+CLONE_NEWNET = 0x40000000
+TUNSETIFF = 0x400454CA
+IFF_TAP, IFF_NO_PI = 0x0002, 0x1000
+QUEUE_MS = 250          # bufferbloat cap: the most backlog a rate-limited direction holds before tail-dropping
+MAX_IN_FLIGHT = 20000   # hard bound on frames held in the delay heap
+MAX_READS_PER_WAKE = 64
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def enter_netns(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"setns {path}: {os.strerror(err)}")
+    finally:
+        os.close(fd)
+
+
+def open_tap(netns, ifname):
+    """Open /dev/net/tun while inside `netns`: the TAP is created in the namespace of the opener."""
+    enter_netns(f"/var/run/netns/{netns}")
+    # Keep the link quiet: no IPv6 autoconf/DAD chatter crossing the emulated link.
+    try:
+        with open("/proc/sys/net/ipv6/conf/default/disable_ipv6", "w") as f:
+            f.write("1")
+    except OSError:
+        pass
+    fd = os.open("/dev/net/tun", os.O_RDWR | os.O_NONBLOCK)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH22x", ifname.encode(), IFF_TAP | IFF_NO_PI))
+    return fd
+
+
+class Direction:
+    """One way of the link: a serialising bottleneck followed by a fixed propagation delay."""
+
+    def __init__(self, out_fd):
+        self.out_fd = out_fd
+        self.link_free_at = 0.0  # when the bottleneck finishes sending what is already queued
+
+    def admit(self, frame, now, shape):
+        if shape["cut"] or random.random() * 100 < shape["lossPct"]:
+            return None
+        start = max(now, self.link_free_at)
+        if shape["rateKbit"] > 0:
+            if start - now > QUEUE_MS / 1000:
+                return None  # queue full: tail drop
+            self.link_free_at = start + len(frame) * 8 / (shape["rateKbit"] * 1000)
+            start = self.link_free_at
+        return start + shape["rttMs"] / 2000
+
+
+def apply(shape, cmd):
+    for key in ("rateKbit", "rttMs", "lossPct"):
+        if key in cmd:
+            value = float(cmd[key])
+            if value < 0 or (key == "lossPct" and value > 100):
+                raise ValueError(f"bad {key}: {value}")
+            shape[key] = value
+    if "cut" in cmd:
+        shape["cut"] = bool(cmd["cut"])
+
+
+def main():
+    hub_ns, client_ns, ifname = sys.argv[1:4]
+    home = os.open("/proc/self/ns/net", os.O_RDONLY)
+    hub_fd = open_tap(hub_ns, ifname)
+    client_fd = open_tap(client_ns, ifname)
+    libc.setns(home, CLONE_NEWNET)
+    os.close(home)
+
+    shape = {"rateKbit": 0.0, "rttMs": 0.0, "lossPct": 0.0, "cut": False}
+    directions = {hub_fd: Direction(client_fd), client_fd: Direction(hub_fd)}
+    in_flight = []  # heap of (due, seq, out_fd, frame)
+    seq = 0
+    stdin = sys.stdin.buffer
+    pending = b""
+    print("ready", flush=True)
+
+    while True:
+        now = time.monotonic()
+        while in_flight and in_flight[0][0] <= now:
+            _, _, out_fd, frame = heapq.heappop(in_flight)
+            try:
+                os.write(out_fd, frame)
+            except OSError:
+                pass  # interface down or queue full on the far side: the frame is lost, like on a wire
+        timeout = max(0.0, in_flight[0][0] - now) if in_flight else None
+        readable, _, _ = select.select([hub_fd, client_fd, stdin], [], [], timeout)
+        for fd in readable:
+            if fd is stdin:
+                chunk = os.read(stdin.fileno(), 65536)
+                if not chunk:
+                    return  # owner went away
+                pending += chunk
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    if not line.strip():
+                        continue
+                    try:
+                        apply(shape, json.loads(line))
+                        if shape["cut"]:
+                            in_flight.clear()
+                            for d in directions.values():
+                                d.link_free_at = 0.0
+                        print(json.dumps({"ok": True, **shape}), flush=True)
+                    except (ValueError, TypeError) as e:
+                        print(json.dumps({"ok": False, "error": str(e)}), flush=True)
+                continue
+            now = time.monotonic()
+            for _ in range(MAX_READS_PER_WAKE):
+                try:
+                    frame = os.read(fd, 65536)
+                except BlockingIOError:
+                    break
+                due = directions[fd].admit(frame, now, shape)
+                if due is not None and len(in_flight) < MAX_IN_FLIGHT:
+                    seq += 1
+                    heapq.heappush(in_flight, (due, seq, directions[fd].out_fd, frame))
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        pass
