@@ -1,13 +1,17 @@
 // Serves the built renderer (dist/renderer) as static files, apart from the hub: in the packaged app the renderer's
 // files are local, so in browser mode stopping the hub must not stop the page from loading.
 import { preview, type PreviewServer } from 'vite';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export async function serveRenderer(port: number, host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
+  if (!existsSync(`${root}dist/renderer/index.html`)) {
+    throw new Error('dist/renderer is missing: run `npm run build:renderer` first (npm test and npm start do it)');
+  }
   const server: PreviewServer = await preview({
-    root,
+    root: `${root}src/renderer`, // as in vite.config.ts, so outDir resolves to dist/renderer
     configFile: `${root}vite.config.ts`,
     logLevel: 'silent',
     preview: { port, host, strictPort: true, open: false },

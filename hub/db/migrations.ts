@@ -1,0 +1,118 @@
+// Hub schema, one forward-only migration per entry. Applied in order inside a transaction each, tracked with SQLite's
+// user_version, so a hub killed mid-upgrade restarts from the last complete migration. Never edit a shipped migration:
+// add a new one (each has its own test in migrations.test.ts).
+import type { Database } from 'better-sqlite3';
+
+export type Migration = { version: number; name: string; up(db: Database): void };
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'organisation: alliances, schools, classrooms, students',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE alliances (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+        CREATE TABLE schools (
+          id TEXT PRIMARY KEY,
+          alliance_id TEXT NOT NULL REFERENCES alliances(id),
+          name TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('lead', 'receiving'))
+        );
+        CREATE TABLE classrooms (
+          id TEXT PRIMARY KEY,
+          school_id TEXT NOT NULL REFERENCES schools(id),
+          name TEXT NOT NULL,
+          grade TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE students (
+          id TEXT PRIMARY KEY,
+          classroom_id TEXT NOT NULL REFERENCES classrooms(id),
+          name TEXT NOT NULL,
+          number INTEGER NOT NULL,
+          UNIQUE (classroom_id, number)
+        );`),
+  },
+  {
+    version: 2,
+    name: 'devices and enrollment codes',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE devices (
+          id TEXT PRIMARY KEY,
+          classroom_id TEXT NOT NULL REFERENCES classrooms(id),
+          name TEXT NOT NULL,
+          token_hash TEXT NOT NULL UNIQUE,
+          enrolled_at TEXT NOT NULL,
+          last_seen_at TEXT,
+          revoked_at TEXT
+        );
+        CREATE TABLE enrollment_codes (
+          code TEXT PRIMARY KEY,
+          classroom_id TEXT NOT NULL REFERENCES classrooms(id),
+          expires_at TEXT NOT NULL,
+          max_uses INTEGER,            -- NULL: reusable (demo and classroom-wide codes)
+          uses INTEGER NOT NULL DEFAULT 0,
+          created_at TEXT NOT NULL
+        );`),
+  },
+  {
+    version: 3,
+    name: 'courses, lessons and their receiving classrooms',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE courses (
+          id TEXT PRIMARY KEY,
+          lead_school_id TEXT NOT NULL REFERENCES schools(id),
+          subject TEXT NOT NULL,
+          teacher_name TEXT NOT NULL
+        );
+        CREATE TABLE lessons (
+          id TEXT PRIMARY KEY,
+          course_id TEXT NOT NULL REFERENCES courses(id),
+          title TEXT NOT NULL,
+          starts_at TEXT NOT NULL,   -- ISO 8601 with offset, as the lead school scheduled it
+          ends_at TEXT NOT NULL,
+          mode TEXT NOT NULL CHECK (mode IN ('live', 'recorded'))
+        );
+        -- One live lesson is watched by several receiving classrooms at once.
+        CREATE TABLE lesson_audience (
+          lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+          classroom_id TEXT NOT NULL REFERENCES classrooms(id),
+          PRIMARY KEY (lesson_id, classroom_id)
+        );
+        CREATE INDEX lesson_audience_classroom ON lesson_audience (classroom_id);`),
+  },
+  {
+    version: 4,
+    name: 'change log that devices pull by cursor',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE changes (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, so a cursor stays valid forever
+          classroom_id TEXT NOT NULL REFERENCES classrooms(id),
+          payload TEXT NOT NULL,                  -- one protocol Change, JSON
+          created_at TEXT NOT NULL
+        );
+        CREATE INDEX changes_classroom_seq ON changes (classroom_id, seq);`),
+  },
+];
+
+export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies every migration above the database's version (or up to `target`), each in its own transaction. */
+export function migrate(db: Database, target = latestSchemaVersion): number[] {
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    if (migration.version <= schemaVersion(db) || migration.version > target) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+    applied.push(migration.version);
+  }
+  return applied;
+}

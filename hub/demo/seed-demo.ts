@@ -1,0 +1,114 @@
+// Demo data for `npm start` and the tests: one alliance, one lead school, two receiving schools, classrooms with ~40
+// students, and two weeks of timetable (from this week's Monday, China time) mixing live and recorded lessons.
+// Enrollment codes DEMO-ZJ-1, DEMO-ZJ-2 and DEMO-LT-1 are reusable so a demo can be enrolled again and again.
+import type { HubDatabase } from '../db/open-database.ts';
+import { createEnrollmentCode } from '../org/org-repo.ts';
+import { putLesson, putStudent } from '../timetable/timetable-repo.ts';
+import { rosterNames } from './chinese-names.ts';
+
+export const demoEnrollmentCodes = { 'DEMO-ZJ-1': 'cls-zj-7-1', 'DEMO-ZJ-2': 'cls-zj-7-2', 'DEMO-LT-1': 'cls-lt-5-1' } as const;
+
+const periods = [
+  ['08:00', '08:45'],
+  ['09:00', '09:45'],
+  ['10:05', '10:50'],
+  ['11:00', '11:45'],
+  ['14:30', '15:15'],
+  ['15:25', '16:10'],
+] as const;
+
+type CourseSeed = { id: string; subject: string; teacher: string; titles: string[] };
+const juniorCourses: CourseSeed[] = [
+  { id: 'crs-math-7', subject: '数学', teacher: '王晓峰', titles: ['有理数的加法', '有理数的减法', '整式的加减', '一元一次方程', '解方程：去括号', '实际问题与方程'] },
+  { id: 'crs-chinese-7', subject: '语文', teacher: '李雪梅', titles: ['《春》朱自清', '《济南的冬天》', '《秋天的怀念》', '《散步》', '古代诗歌四首', '写作：热爱生活'] },
+  { id: 'crs-english-7', subject: '英语', teacher: '陈思雨', titles: ['Unit 1 My name is Gina', 'Unit 2 This is my sister', 'Unit 3 Is this your pencil?', 'Unit 4 Where is my schoolbag?'] },
+  { id: 'crs-bio-7', subject: '生物', teacher: '赵明', titles: ['观察细胞结构', '植物细胞', '动物细胞', '细胞的生活'] },
+  { id: 'crs-history-7', subject: '历史', teacher: '周建国', titles: ['中国境内早期人类', '原始农耕生活', '夏商周的更替', '青铜器与甲骨文'] },
+];
+const primaryCourses: CourseSeed[] = [
+  { id: 'crs-math-5', subject: '数学', teacher: '刘芳', titles: ['小数乘整数', '小数乘小数', '积的近似数', '位置', '可能性'] },
+  { id: 'crs-chinese-5', subject: '语文', teacher: '杨慧', titles: ['《白鹭》', '《落花生》', '《桂花雨》', '《珍珠鸟》', '口语交际：制定班级公约'] },
+  { id: 'crs-science-5', subject: '科学', teacher: '黄伟', titles: ['种子发芽实验', '观察绿豆芽', '光的传播', '阳光下的影子'] },
+];
+
+/** Monday 00:00 of the week containing `now`, in China time (UTC+8, no daylight saving). */
+export function chinaMonday(now: Date): { y: number; m: number; d: number } {
+  const china = new Date(now.getTime() + 8 * 3_600_000);
+  const back = (china.getUTCDay() + 6) % 7;
+  const monday = new Date(Date.UTC(china.getUTCFullYear(), china.getUTCMonth(), china.getUTCDate() - back));
+  return { y: monday.getUTCFullYear(), m: monday.getUTCMonth() + 1, d: monday.getUTCDate() };
+}
+
+function chinaIso(base: { y: number; m: number; d: number }, dayOffset: number, hhmm: string) {
+  const day = new Date(Date.UTC(base.y, base.m - 1, base.d + dayOffset));
+  const date = day.toISOString().slice(0, 10);
+  return `${date}T${hhmm}:00+08:00`;
+}
+
+export function isHubEmpty(db: HubDatabase): boolean {
+  return (db.prepare(`SELECT count(*) AS n FROM alliances`).get() as { n: number }).n === 0;
+}
+
+export function seedDemo(db: HubDatabase, now: Date) {
+  if (!isHubEmpty(db)) return false;
+  db.transaction(() => {
+    db.prepare(`INSERT INTO alliances VALUES ('all-sc', '四川云教·成都七中网校联盟')`).run();
+    const school = db.prepare(`INSERT INTO schools (id, alliance_id, name, kind) VALUES (?, 'all-sc', ?, ?)`);
+    school.run('sch-cd7', '成都七中（引领学校）', 'lead');
+    school.run('sch-zj', '凉山州昭觉县民族中学', 'receiving');
+    school.run('sch-lt', '甘孜州理塘县第一完全小学', 'receiving');
+    const classroom = db.prepare(`INSERT INTO classrooms (id, school_id, name, grade) VALUES (?, ?, ?, ?)`);
+    classroom.run('cls-zj-7-1', 'sch-zj', '七年级(1)班', '七年级');
+    classroom.run('cls-zj-7-2', 'sch-zj', '七年级(2)班', '七年级');
+    classroom.run('cls-lt-5-1', 'sch-lt', '五年级(1)班', '五年级');
+
+    const rosters: [string, number, number, number][] = [
+      ['cls-zj-7-1', 42, 71, 0.5],
+      ['cls-zj-7-2', 40, 72, 0.5],
+      ['cls-lt-5-1', 38, 51, 0],
+    ];
+    for (const [classroomId, size, seed, yiShare] of rosters) {
+      rosterNames(size, seed, yiShare).forEach((name, i) =>
+        putStudent(db, { id: `stu-${classroomId.slice(4)}-${String(i + 1).padStart(2, '0')}`, classroomId, name, number: i + 1 }, now),
+      );
+    }
+
+    const course = db.prepare(`INSERT INTO courses (id, lead_school_id, subject, teacher_name) VALUES (?, 'sch-cd7', ?, ?)`);
+    for (const c of [...juniorCourses, ...primaryCourses]) course.run(c.id, c.subject, c.teacher);
+
+    const monday = chinaMonday(now);
+    const schedule = (courses: CourseSeed[], classroomIds: string[], tag: string, liveEvery: number) => {
+      let n = 0;
+      for (let day = 0; day < 12; day++) {
+        if (day % 7 >= 5) continue; // weekends off
+        periods.forEach(([start, end], p) => {
+          if ((day + p) % 3 === 2) return; // not every period is a remote lesson
+          const c = courses[(day + p) % courses.length] as CourseSeed;
+          const title = c.titles[(day * 2 + p) % c.titles.length] ?? c.subject;
+          putLesson(
+            db,
+            {
+              id: `les-${tag}-${day}-${p}`,
+              courseId: c.id,
+              title,
+              startsAt: chinaIso(monday, day, start),
+              endsAt: chinaIso(monday, day, end),
+              mode: n++ % liveEvery === 0 ? 'live' : 'recorded',
+              classroomIds,
+            },
+            now,
+          );
+        });
+      }
+    };
+    // Junior high shares live lessons between both 昭觉 classes; the primary school mostly uses recordings.
+    schedule(juniorCourses, ['cls-zj-7-1', 'cls-zj-7-2'], 'j7', 2);
+    schedule(primaryCourses, ['cls-lt-5-1'], 'p5', 4);
+
+    const farFuture = new Date(now.getTime() + 10 * 365 * 86_400_000);
+    for (const [code, classroomId] of Object.entries(demoEnrollmentCodes)) {
+      createEnrollmentCode(db, { code, classroomId, expiresAt: farFuture, maxUses: null, now });
+    }
+  })();
+  return true;
+}

@@ -1,0 +1,4 @@
+import type { HubDatabase } from '../db/open-database.ts';
+
+/** What every route needs, passed in so tests can give a temp database and a fixed clock. */
+export type HubContext = { db: HubDatabase; hubName: string; adminToken: string; now: () => Date };
