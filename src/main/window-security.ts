@@ -28,7 +28,8 @@ export function isAllowedNavigation(targetUrl: string, appEntryUrl: string): boo
     return false;
   }
   if (target.protocol !== entry.protocol) return false;
-  if (entry.protocol === 'file:') return target.pathname === entry.pathname;
+  // The host matters for file: too: file://server/… is a network (UNC) path on Windows, not the bundled page.
+  if (entry.protocol === 'file:') return target.host === entry.host && target.pathname === entry.pathname;
   return target.origin === entry.origin;
 }
 

@@ -55,7 +55,10 @@ export function createSyncLoop(deps: SyncLoopDeps): SyncLoop {
     } catch (error) {
       failures++;
       if (error instanceof HubRequestError && (error.reason === 'device_revoked' || error.reason === 'unauthorized')) {
-        // Retrying cannot help: IT must re-enroll. Cached data stays readable.
+        // Retrying cannot help: IT must re-enroll. Cached data stays readable. Drop any pending heartbeat too (this
+        // attempt may have been a manual syncNow while one was scheduled).
+        if (timer !== null) clearTimer(timer);
+        timer = null;
         report({ phase: 'revoked', lastError: { code: error.reason, detail: error.message } });
         return;
       }

@@ -17,7 +17,8 @@ export function startOfWeek(d: Date): Date {
 }
 
 export function formatClock(d: Date, language: string): string {
-  return d.toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit', hour12: false });
+  // hourCycle h23, not hour12: false, which renders midnight as "24:05" in English locales.
+  return d.toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
 export function formatDate(d: Date, language: string): string {

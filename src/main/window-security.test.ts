@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { isAllowedNavigation, isPermissionAllowed, isSafeExternalUrl, secureWebPreferences } from './window-security.ts';
+
+// What electron-main passes: pathToFileURL(<resources>/app.asar/dist/renderer/index.html).
+const packagedEntry = 'file:///C:/Program%20Files/yunketang-receiver/resources/app.asar/dist/renderer/index.html';
+// A dev server entry (vite), for the http branch.
+const devEntry = 'http://localhost:5173/';
+
+describe('secureWebPreferences', () => {
+  const prefs = secureWebPreferences('/app/dist/preload/preload.cjs');
+
+  it.each([
+    ['contextIsolation', true],
+    ['sandbox', true],
+    ['nodeIntegration', false],
+    ['nodeIntegrationInWorker', false],
+    ['nodeIntegrationInSubFrames', false],
+    ['webSecurity', true],
+    ['allowRunningInsecureContent', false],
+    ['experimentalFeatures', false],
+    ['webviewTag', false],
+  ] as const)('sets %s to %s', (key, expected) => {
+    expect(prefs[key]).toBe(expected);
+  });
+
+  it('uses the given preload script', () => {
+    expect(prefs.preload).toBe('/app/dist/preload/preload.cjs');
+    expect(secureWebPreferences('other.cjs').preload).toBe('other.cjs');
+  });
+
+  it('sets no option beyond the reviewed list (a new one needs a security review and a row above)', () => {
+    expect(Object.keys(prefs).sort()).toEqual(
+      [
+        'preload',
+        'contextIsolation',
+        'sandbox',
+        'nodeIntegration',
+        'nodeIntegrationInWorker',
+        'nodeIntegrationInSubFrames',
+        'webSecurity',
+        'allowRunningInsecureContent',
+        'experimentalFeatures',
+        'webviewTag',
+        'spellcheck',
+      ].sort(),
+    );
+  });
+});
+
+describe('isAllowedNavigation', () => {
+  describe('packaged app (file:// entry)', () => {
+    it.each([
+      ['the entry page itself', packagedEntry, true],
+      ['the entry page with a hash route', `${packagedEntry}#/timetable`, true],
+      ['the entry page with a query', `${packagedEntry}?lang=en`, true],
+      ['the entry page via a dot segment', packagedEntry.replace('/renderer/', '/renderer/../renderer/'), true],
+      ['the entry page via file://localhost', packagedEntry.replace('file:///', 'file://localhost/'), true],
+      ['another bundled file', packagedEntry.replace('index.html', 'other.html'), false],
+      ['a system file', 'file:///C:/Windows/System32/drivers/etc/hosts', false],
+      ['the same path on a remote (UNC) host', packagedEntry.replace('file:///', 'file://attacker.example/'), false],
+      ['a web page', 'http://evil.example/', false],
+      ['an https web page', 'https://evil.example/index.html', false],
+      ['javascript:', 'javascript:alert(1)', false],
+      ['data:', 'data:text/html,<script>alert(1)</script>', false],
+      ['blob:', 'blob:file:///0a6d5b3e-4ad2-4b7e-9a0c-0a6d5b3e4ad2', false],
+      ['about:blank', 'about:blank', false],
+      ['an empty string', '', false],
+      ['not a URL', 'index.html', false],
+    ])('%s → %s', (_label, target, allowed) => {
+      expect(isAllowedNavigation(target, packagedEntry)).toBe(allowed);
+    });
+  });
+
+  describe('dev server (http entry)', () => {
+    it.each([
+      ['the entry page', devEntry, true],
+      ['another route on the same origin', 'http://localhost:5173/src/renderer/index.html#/x', true],
+      ['another port', 'http://localhost:5174/', false],
+      ['https on the same host', 'https://localhost:5173/', false],
+      ['a look-alike host', 'http://localhost.evil.example:5173/', false],
+      ['userinfo trick', 'http://localhost:5173@evil.example/', false],
+      ['the entry inside a query of another site', `http://evil.example/?${devEntry}`, false],
+      ['a file:// page', 'file:///etc/passwd', false],
+      ['javascript:', 'javascript:location="http://localhost:5173/"', false],
+      ['data:', 'data:text/html,hi', false],
+    ])('%s → %s', (_label, target, allowed) => {
+      expect(isAllowedNavigation(target, devEntry)).toBe(allowed);
+    });
+  });
+
+  it('refuses everything when the entry URL itself is unparsable', () => {
+    expect(isAllowedNavigation(packagedEntry, 'not a url')).toBe(false);
+    expect(isAllowedNavigation('', '')).toBe(false);
+  });
+});
+
+describe('isPermissionAllowed', () => {
+  it.each([
+    ['media', packagedEntry, true],
+    ['screen-wake-lock', packagedEntry, true],
+    ['fullscreen', `${packagedEntry}#/live`, true],
+    ['media', 'http://evil.example/', false],
+    ['media', 'file:///C:/Users/Public/evil.html', false],
+    ['fullscreen', 'data:text/html,x', false],
+    ['media', '', false],
+    ['geolocation', packagedEntry, false],
+    ['notifications', packagedEntry, false],
+    ['clipboard-read', packagedEntry, false],
+    ['clipboard-sanitized-write', packagedEntry, false],
+    ['midi', packagedEntry, false],
+    ['openExternal', packagedEntry, false],
+    ['pointerLock', packagedEntry, false],
+    ['unknown', packagedEntry, false],
+    ['', packagedEntry, false],
+    ['MEDIA', packagedEntry, false],
+    ['constructor', packagedEntry, false],
+  ])('%s requested from %s → %s', (permission, url, allowed) => {
+    expect(isPermissionAllowed(permission, url, packagedEntry)).toBe(allowed);
+  });
+});
+
+describe('isSafeExternalUrl', () => {
+  it.each([
+    ['https://hub.example.cn/report/1', true],
+    ['http://192.168.1.10:8787/report', true],
+    ['HTTPS://HUB.EXAMPLE.CN/', true],
+    ['javascript:alert(1)', false],
+    ['file:///C:/Windows/System32/calc.exe', false],
+    ['file://attacker/share/payload.exe', false],
+    ['data:text/html,<script>alert(1)</script>', false],
+    ['smb://attacker/share', false],
+    ['ms-msdt:/id PCWDiagnostic', false],
+    ['mailto:it@example.cn', false],
+    ['vbscript:msgbox(1)', false],
+    ['//evil.example/', false],
+    ['evil.example', false],
+    ['', false],
+  ])('%s → %s', (url, safe) => {
+    expect(isSafeExternalUrl(url)).toBe(safe);
+  });
+});

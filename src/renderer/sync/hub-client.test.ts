@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../../tests/support/ports.ts';
+import { startTinyHttp, type TinyHttp } from '../../../tests/support/tiny-http.ts';
+import { HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type EnrollResponse, type PullResponse } from '../../shared/protocol.ts';
+import { createHubClient, HubRequestError, normaliseHubUrl } from './hub-client.ts';
+
+const TOKEN = 'device-token-'.padEnd(48, 'z');
+
+const enrollOk: EnrollResponse = {
+  protocol: PROTOCOL_VERSION,
+  device: { id: 'dev_01', token: TOKEN },
+  school: { id: 'sch-1', name: '某小学', kind: 'receiving', allianceId: 'alliance-1' },
+  classroom: { id: 'cls-1', schoolId: 'sch-1', name: '三年级一班', grade: '3' },
+  hubName: '县 hub',
+};
+
+const pullOk: PullResponse = {
+  protocol: PROTOCOL_VERSION,
+  cursor: 43,
+  hasMore: false,
+  serverTime: '2025-09-01T00:00:00.000Z',
+  changes: [
+    {
+      type: 'lesson.put',
+      lesson: {
+        id: 'l1',
+        classroomId: 'cls-1',
+        courseId: 'math-3',
+        subject: '数学',
+        title: '两位数乘法',
+        leadSchoolName: '成都七中',
+        teacherName: '王老师',
+        startsAt: '2025-09-01T08:00:00+08:00',
+        endsAt: '2025-09-01T08:45:00+08:00',
+        mode: 'live',
+      },
+    },
+    { type: 'student.delete', id: 's9' },
+  ],
+};
+
+const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body) });
+
+/** The error a promise rejected with, or a failure if it resolved. */
+async function failure(promise: Promise<unknown>): Promise<HubRequestError> {
+  const error: unknown = await promise.then(
+    () => new Error('expected the request to fail'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HubRequestError);
+  return error as HubRequestError;
+}
+
+let hub: TinyHttp;
+
+beforeAll(async () => {
+  hub = await startTinyHttp();
+});
+
+afterAll(async () => {
+  await hub.close();
+});
+
+beforeEach(() => {
+  hub.requests.length = 0;
+});
+
+describe('hub client against a real HTTP server', () => {
+  it('enroll: POSTs JSON with the protocol header, no token, and returns the parsed answer', async () => {
+    hub.respond(() => json(200, enrollOk));
+    const result = await createHubClient({ baseUrl: hub.url }).enroll({ code: 'ab12cd', deviceName: '三年级一班电脑' });
+    expect(result).toEqual(enrollOk);
+
+    const [request] = hub.requests;
+    expect(request?.method).toBe('POST');
+    expect(request?.url).toBe(HubPaths.enroll);
+    expect(request?.headers[PROTOCOL_HEADER]).toBe(String(PROTOCOL_VERSION));
+    expect(request?.headers['content-type']).toBe('application/json');
+    expect(request?.headers.authorization).toBeUndefined();
+    expect(JSON.parse(request?.body ?? '')).toEqual({ code: 'ab12cd', deviceName: '三年级一班电脑' });
+  });
+
+  it('pull: GETs with the cursor and bearer token, and returns the parsed page', async () => {
+    hub.respond(() => json(200, pullOk));
+    const page = await createHubClient({ baseUrl: hub.url, token: TOKEN }).pull(42);
+    expect(page).toEqual(pullOk);
+
+    const [request] = hub.requests;
+    expect(request?.method).toBe('GET');
+    expect(request?.url).toBe(`${HubPaths.pull}?cursor=42`);
+    expect(request?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(request?.headers[PROTOCOL_HEADER]).toBe('1');
+    expect(request?.headers['content-type']).toBeUndefined();
+  });
+
+  it.each([
+    [400, 'bad_request'],
+    [400, 'enrollment_code_invalid'],
+    [410, 'enrollment_code_expired'],
+    [409, 'enrollment_code_used'],
+    [401, 'unauthorized'],
+    [403, 'device_revoked'],
+    [403, 'forbidden'],
+    [404, 'not_found'],
+    [426, 'client_too_old'],
+    [400, 'hub_too_old'],
+    [413, 'payload_too_large'],
+    [500, 'internal'],
+  ] as const)('HTTP %i with error code %s → HubRequestError with that reason, status and message', async (status, code) => {
+    hub.respond(() => json(status, { error: { code, message: `hub says ${code}` } }));
+    const error = await failure(createHubClient({ baseUrl: hub.url, token: TOKEN }).pull(0));
+    expect(error.reason).toBe(code);
+    expect(error.status).toBe(status);
+    expect(error.message).toBe(`hub says ${code}`);
+  });
+
+  it.each([
+    ['a truncated JSON body', 200, '{"protocol":1,"cursor":'],
+    ['an empty body', 200, ''],
+    ['an HTML page (captive portal)', 200, '<html><body>请登录校园网</body></html>'],
+    ['JSON of the wrong shape', 200, JSON.stringify({ ...pullOk, cursor: 'not-a-number' })],
+    ['a change that breaks the schema', 200, JSON.stringify({ ...pullOk, changes: [{ type: 'lesson.put', lesson: { id: '../x' } }] })],
+    ['another protocol version', 200, JSON.stringify({ ...pullOk, protocol: 2 })],
+    ['JSON null', 200, 'null'],
+    ['an error status with an HTML body (proxy)', 502, '<html>Bad Gateway</html>'],
+    ['an error status with a non-protocol JSON body', 502, JSON.stringify({ message: 'Bad Gateway' })],
+    ['an error status with an unknown error code', 418, JSON.stringify({ error: { code: 'teapot', message: 'short and stout' } })],
+    ['an error status whose message is too long', 500, JSON.stringify({ error: { code: 'internal', message: 'x'.repeat(2001) } })],
+  ])('%s → invalid_response', async (_label, status, body) => {
+    hub.respond(() => ({ status, body }));
+    const error = await failure(createHubClient({ baseUrl: hub.url, token: TOKEN }).pull(0));
+    expect(error.reason).toBe('invalid_response');
+    expect(error.status).toBe(status);
+  });
+
+  it('an enroll answer without a usable device token → invalid_response', async () => {
+    hub.respond(() => json(200, { ...enrollOk, device: { id: 'dev_01', token: 'short' } }));
+    const error = await failure(createHubClient({ baseUrl: hub.url }).enroll({ code: 'AB12CD', deviceName: 'pc' }));
+    expect(error.reason).toBe('invalid_response');
+  });
+
+  it('connection refused → network, status 0', async () => {
+    const closedPort = await freePort();
+    const error = await failure(createHubClient({ baseUrl: `http://127.0.0.1:${closedPort}`, token: TOKEN }).pull(0));
+    expect(error.reason).toBe('network');
+    expect(error.status).toBe(0);
+  });
+
+  it('a hub that never answers → network after the timeout', async () => {
+    hub.respond(() => 'hang');
+    const started = Date.now();
+    const error = await failure(createHubClient({ baseUrl: hub.url, token: TOKEN, timeoutMs: 300 }).pull(0));
+    expect(error.reason).toBe('network');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('uses an injected fetch when given one', async () => {
+    const seen: string[] = [];
+    const fakeFetch: typeof fetch = (input) => {
+      seen.push(input instanceof Request ? input.url : String(input));
+      return Promise.resolve(new Response(JSON.stringify(pullOk), { status: 200 }));
+    };
+    await expect(createHubClient({ baseUrl: 'http://hub.invalid', fetch: fakeFetch }).pull(7)).resolves.toEqual(pullOk);
+    expect(seen).toEqual(['http://hub.invalid/v1/sync/pull?cursor=7']);
+  });
+});
+
+describe('normaliseHubUrl', () => {
+  it.each([
+    ['192.168.1.10:8787', 'http://192.168.1.10:8787'],
+    ['  192.168.1.10:8787  ', 'http://192.168.1.10:8787'],
+    ['http://hub.local/', 'http://hub.local'],
+    ['hub.local///', 'http://hub.local'],
+    ['https://hub.example.cn', 'https://hub.example.cn'],
+    ['HTTPS://Hub.Example.CN/', 'https://hub.example.cn'],
+    ['HTTP://HUB.LOCAL:8787', 'http://hub.local:8787'],
+    ['http://hub.local:80', 'http://hub.local'],
+    ['https://hub.example.cn:443/', 'https://hub.example.cn'],
+    ['http://hub.local:8787/v1/health?x=1#top', 'http://hub.local:8787'],
+    ['http://[::1]:8787/', 'http://[::1]:8787'],
+  ])('%s → %s', (input, expected) => {
+    expect(normaliseHubUrl(input)).toBe(expected);
+  });
+
+  it.each([[''], ['   '], ['http://exa mple.cn'], ['hub.local:99999'], ['javascript:alert(1)']])('throws on %j', (input) => {
+    expect(() => normaliseHubUrl(input)).toThrow();
+  });
+});
