@@ -1,18 +1,30 @@
 import { useTranslation } from 'react-i18next';
 import { EnrollScreen } from '../features/enroll/enroll-screen.tsx';
 import { TopBar } from '../features/shell/top-bar.tsx';
+import { LessonScreen } from '../features/lesson/lesson-screen.tsx';
 import { TimetableScreen } from '../features/timetable/timetable-screen.tsx';
+import { useRoute, type Route } from '../stores/route-store.ts';
 import { useSession } from '../stores/session-store.ts';
 
 export function App() {
   const { t } = useTranslation();
   const { ready, identity, enrolling } = useSession();
+  const route = useRoute((s) => s.route);
   if (!ready) return <main className="splash">{t('app.title')}</main>;
   if (!identity || enrolling) return <EnrollScreen canCancel={identity !== null} />;
   return (
     <div className="shell">
       <TopBar identity={identity} />
-      <TimetableScreen />
+      <Screen route={route} />
     </div>
   );
+}
+
+function Screen({ route }: { route: Route }) {
+  switch (route.screen) {
+    case 'timetable':
+      return <TimetableScreen />;
+    case 'lesson':
+      return <LessonScreen key={route.lessonId} lessonId={route.lessonId} />;
+  }
 }

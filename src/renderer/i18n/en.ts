@@ -48,6 +48,7 @@ export const en: Messages = {
     next: 'Next',
     done: 'Finished',
   },
+  lesson: { back: 'Timetable', open: 'Open', tabs: { attendance: 'Attendance', notes: 'Lesson notes', quiz: 'Quiz' } },
   mode: { live: 'Live', recorded: 'Recorded' },
   weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
   shell: { school: '{{school}} · {{classroom}}', reenroll: 'Re-enroll', students: '{{count}} students' },

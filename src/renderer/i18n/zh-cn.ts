@@ -47,6 +47,7 @@ export const zhCN = {
     next: '下一节',
     done: '已结束',
   },
+  lesson: { back: '返回课表', open: '打开', tabs: { attendance: '考勤', notes: '二次备课', quiz: '随堂测' } },
   mode: { live: '直播', recorded: '录播' },
   weekday: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
   shell: { school: '{{school}} · {{classroom}}', reenroll: '重新注册', students: '{{count}} 名学生' },

@@ -1,6 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app/app-context.tsx';
+import { navigate } from '../../stores/route-store.ts';
 import { lessonsBetween } from '../../db/timetable-repo.ts';
 import { addDays, lessonPhase, slotLabel, startOfDay } from './lesson-time.ts';
 import { ModeBadge } from './mode-badge.tsx';
@@ -18,7 +19,15 @@ export function TodayList({ now }: { now: Date }) {
       {lessons.map((lesson) => {
         const phase = lessonPhase(lesson, now);
         return (
-          <li key={lesson.id} className={`lesson-card phase-${phase}`} data-testid="lesson">
+          <li
+            key={lesson.id}
+            className={`lesson-card phase-${phase}`}
+            data-testid="lesson"
+            role="button"
+            tabIndex={0}
+            onClick={() => navigate({ screen: 'lesson', lessonId: lesson.id })}
+            onKeyDown={(e) => e.key === 'Enter' && navigate({ screen: 'lesson', lessonId: lesson.id })}
+          >
             <div className="lesson-time">
               <span className="clock">{slotLabel(lesson, i18n.language)}</span>
               {phase === 'now' && <span className="tag tag-now">{t('timetable.now')}</span>}

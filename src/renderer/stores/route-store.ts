@@ -1,0 +1,14 @@
+// Which screen shows. A plain union instead of a router library: the app has a handful of full-screen places, no URLs to
+// share, and in Electron the page is a file.
+import { create } from 'zustand';
+
+export type Route =
+  | { screen: 'timetable' }
+  /** One lesson: attendance, 二次备课 notes, quiz, and the way in (live or recording). */
+  | { screen: 'lesson'; lessonId: string };
+
+export const useRoute = create<{ route: Route }>(() => ({ route: { screen: 'timetable' } }));
+
+export function navigate(route: Route) {
+  useRoute.setState({ route });
+}
