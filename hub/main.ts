@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { openDatabase } from './db/open-database.ts';
 import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
+import { ensureDemoContent } from './demo/demo-content.ts';
 import { createHub } from './http/create-hub.ts';
 
 const Env = z.object({
@@ -21,8 +22,16 @@ mkdirSync(env.HUB_DATA_DIR, { recursive: true });
 const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
 const adminToken = env.HUB_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
 if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) console.log('hub: demo data created');
+const contentDir = join(env.HUB_DATA_DIR, 'content');
+if (env.HUB_DEMO === '1') {
+  // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub.
+  await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date()).then(
+    (made) => made && console.log('hub: demo content created'),
+    (error: unknown) => console.error(`hub: demo content skipped: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
 
-const app = await createHub({ db, hubName: env.HUB_NAME, adminToken });
+const app = await createHub({ db, hubName: env.HUB_NAME, adminToken, contentDir });
 const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
 console.log(`hub: listening on ${address}`);
 if (!env.HUB_ADMIN_TOKEN) console.log(`hub: admin token for this run: ${adminToken}`);

@@ -5,6 +5,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
+import { registerContentRoutes } from '../content/content-routes.ts';
 import { HubError } from './hub-error.ts';
 import type { HubContext } from './hub-context.ts';
 
@@ -19,7 +20,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', PROTOCOL_HEADER],
+    allowedHeaders: ['authorization', 'content-type', 'range', 'if-none-match', PROTOCOL_HEADER],
     maxAge: 86_400,
   });
 
@@ -55,5 +56,6 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   });
   registerDeviceRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerContentRoutes(app, ctx);
   return app;
 }

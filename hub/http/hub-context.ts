@@ -1,4 +1,11 @@
 import type { HubDatabase } from '../db/open-database.ts';
 
 /** What every route needs, passed in so tests can give a temp database and a fixed clock. */
-export type HubContext = { db: HubDatabase; hubName: string; adminToken: string; now: () => Date };
+export type HubContext = {
+  db: HubDatabase;
+  hubName: string;
+  adminToken: string;
+  now: () => Date;
+  /** Where the content-addressed store lives (hub/content); without it no file can be served. */
+  contentDir?: string;
+};
