@@ -1,0 +1,109 @@
+// Offline content in IndexedDB: packs and their lessons, files and their verified chunks, playback positions. A chunk
+// row exists only once its SHA-256 matched the manifest, and a file is 'complete' only once the whole-file hash did.
+import type { ContentFile, PackListing, PackManifest } from '../../shared/content-protocol.ts';
+import type { AppDb } from './app-db.ts';
+import type { ContentFileRow, PackRow, PlaybackRow } from './content-rows.ts';
+
+export function fileRowOf(f: ContentFile): ContentFileRow {
+  return { sha256: f.sha256, size: f.size, mime: f.mime, chunkSize: f.chunkSize, chunks: f.chunks, state: f.size === 0 ? 'complete' : 'queued', doneBytes: 0 };
+}
+
+/** Records what the hub says the classroom's lessons need; queues files not yet known. Keeps pins and use times. */
+export async function savePackListings(db: AppDb, listings: PackListing[], source: PackRow['source'] = 'hub'): Promise<void> {
+  await db.transaction('rw', db.packs, db.lessonPacks, db.contentFiles, async () => {
+    for (const { manifest, lessonIds } of listings) {
+      const old = await db.packs.get(manifest.id);
+      await db.packs.put({ id: manifest.id, manifest, pinned: old?.pinned ?? false, lastUsedAt: old?.lastUsedAt ?? 0, source: old?.source ?? source });
+      await db.lessonPacks.where('packId').equals(manifest.id).delete();
+      await db.lessonPacks.bulkPut(lessonIds.map((lessonId) => ({ lessonId, packId: manifest.id })));
+      for (const f of manifest.files) if (!(await db.contentFiles.get(f.sha256))) await db.contentFiles.put(fileRowOf(f));
+    }
+  });
+}
+
+export async function storedChunkIndexes(db: AppDb, sha256: string): Promise<Set<number>> {
+  const keys = await db.contentChunks.where('sha256').equals(sha256).primaryKeys();
+  return new Set(keys.map(([, index]) => index));
+}
+
+/** Stores one verified chunk and counts its bytes, in one transaction (a crash keeps both or neither). */
+export async function putVerifiedChunk(db: AppDb, sha256: string, index: number, data: Blob): Promise<void> {
+  await db.transaction('rw', db.contentChunks, db.contentFiles, async () => {
+    if (await db.contentChunks.get([sha256, index])) return;
+    await db.contentChunks.put({ sha256, index, data });
+    await db.contentFiles.where('sha256').equals(sha256).modify((f) => void (f.doneBytes += data.size));
+  });
+}
+
+export async function setFileState(db: AppDb, sha256: string, state: ContentFileRow['state'], lastError?: string): Promise<void> {
+  await db.contentFiles.update(sha256, lastError === undefined ? { state } : { state, lastError });
+}
+
+/** Drops every chunk of a file (after a whole-file mismatch, or eviction) and re-queues it. */
+export async function resetFile(db: AppDb, sha256: string, state: ContentFileRow['state'] = 'queued'): Promise<void> {
+  await db.transaction('rw', db.contentChunks, db.contentFiles, async () => {
+    await db.contentChunks.where('sha256').equals(sha256).delete();
+    await db.contentFiles.update(sha256, { state, doneBytes: 0 });
+  });
+}
+
+/** The stored file as one Blob (no copy: a Blob of the chunk Blobs), or undefined unless complete. */
+export async function storedFileBlob(db: AppDb, sha256: string): Promise<Blob | undefined> {
+  const file = await db.contentFiles.get(sha256);
+  if (file?.state !== 'complete') return undefined;
+  const chunks = await db.contentChunks.where('sha256').equals(sha256).sortBy('index');
+  if (chunks.length !== file.chunks.length) return undefined;
+  return new Blob(chunks.map((c) => c.data), { type: file.mime });
+}
+
+export type LessonContent = { pack: PackManifest; files: { file: ContentFile; row: ContentFileRow | undefined }[] };
+
+export async function lessonContent(db: AppDb, lessonId: string): Promise<LessonContent[]> {
+  const links = await db.lessonPacks.where('lessonId').equals(lessonId).toArray();
+  const packs = (await db.packs.bulkGet(links.map((l) => l.packId))).filter((p): p is PackRow => p !== undefined);
+  const out: LessonContent[] = [];
+  for (const p of packs.sort((a, b) => a.manifest.kind.localeCompare(b.manifest.kind))) {
+    const rows = await db.contentFiles.bulkGet(p.manifest.files.map((f) => f.sha256));
+    out.push({ pack: p.manifest, files: p.manifest.files.map((file, i) => ({ file, row: rows[i] })) });
+  }
+  return out;
+}
+
+export type Readiness = { state: 'none' | 'pending' | 'downloading' | 'ready'; doneBytes: number; totalBytes: number };
+
+/** Per lesson: no content, nothing yet, partly there (bytes), or every file complete. */
+export async function readinessOf(db: AppDb, lessonIds: string[]): Promise<Map<string, Readiness>> {
+  const result = new Map<string, Readiness>();
+  for (const lessonId of lessonIds) {
+    const content = await lessonContent(db, lessonId);
+    const seen = new Set<string>();
+    let done = 0;
+    let total = 0;
+    let complete = true;
+    for (const { files } of content) {
+      for (const { file, row } of files) {
+        if (seen.has(file.sha256)) continue;
+        seen.add(file.sha256);
+        total += file.size;
+        done += row?.state === 'complete' ? file.size : (row?.doneBytes ?? 0);
+        if (row?.state !== 'complete') complete = false;
+      }
+    }
+    const state = seen.size === 0 ? 'none' : complete ? 'ready' : done > 0 ? 'downloading' : 'pending';
+    result.set(lessonId, { state, doneBytes: done, totalBytes: total });
+  }
+  return result;
+}
+
+export async function markPackUsed(db: AppDb, packId: string, now: number): Promise<void> {
+  await db.packs.update(packId, { lastUsedAt: now });
+}
+
+export async function setPinned(db: AppDb, packId: string, pinned: boolean): Promise<void> {
+  await db.packs.update(packId, { pinned });
+}
+
+export const getPlayback = (db: AppDb, key: string) => db.playback.get(key);
+export async function savePlayback(db: AppDb, row: PlaybackRow): Promise<void> {
+  await db.playback.put(row);
+}

@@ -1,0 +1,34 @@
+// Row shapes of the offline-content tables (Dexie schema version 3).
+import type { PackManifest } from '../../shared/content-protocol.ts';
+
+export type PackRow = {
+  id: string;
+  manifest: PackManifest;
+  /** Pinned packs are never evicted (a teacher keeps a good lesson for next year). */
+  pinned: boolean;
+  /** For least-recently-used eviction; set when the pack is opened. */
+  lastUsedAt: number;
+  /** 'hub' or 'import' (USB/LAN folder). */
+  source: 'hub' | 'import';
+};
+
+export type LessonPackRow = { lessonId: string; packId: string };
+
+export type ContentFileState = 'queued' | 'complete' | 'failed';
+
+export type ContentFileRow = {
+  sha256: string;
+  size: number;
+  mime: string;
+  chunkSize: number;
+  chunks: string[];
+  state: ContentFileState;
+  /** Bytes of verified chunks stored, for progress and readiness without counting chunks. */
+  doneBytes: number;
+  lastError?: string;
+};
+
+export type ContentChunkRow = { sha256: string; index: number; data: Blob };
+
+/** Where a viewer stopped, so playback and review resume there. */
+export type PlaybackRow = { key: string; position: number; duration: number; updatedAt: number };

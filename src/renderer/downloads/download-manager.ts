@@ -1,0 +1,254 @@
+// The download manager: fetches what the timetable needs, next lessons first, as verified chunks with several Range
+// requests in flight (one TCP stream cannot fill a long lossy link). Only verified chunks are stored, so after a network
+// loss, a crash or a power cut it resumes from exactly what is good. It retries with backoff, keeps to a bandwidth cap
+// and to download hours (unless told "download now"), and stands aside while a live lesson plays.
+import { createSHA256 } from 'hash-wasm';
+import { ContentPaths, PacksResponse } from '../../shared/content-protocol.ts';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/protocol.ts';
+import type { AppDb } from '../db/app-db.ts';
+import type { ContentFileRow } from '../db/content-rows.ts';
+import { putVerifiedChunk, resetFile, savePackListings, setFileState, storedChunkIndexes } from '../db/content-repo.ts';
+import { ChunkError, fetchVerifiedChunk, type HubAccess } from './chunk-fetch.ts';
+import { backoffMs, inDownloadHours, priorityOrder, type DownloadHours } from './download-policy.ts';
+import { abortableSleep, createTokenBucket } from './token-bucket.ts';
+
+/** Live lessons announce themselves here (wired to live/ when it exists); while live, downloads pause. */
+export type LiveEvents = { subscribe(listener: (live: boolean) => void): () => void };
+
+export type FileProgress = { sha256: string; doneBytes: number; totalBytes: number; bytesPerSecond: number; secondsLeft: number | null };
+export type DownloadStatus = {
+  phase: 'idle' | 'downloading' | 'waiting-hours' | 'paused-live' | 'offline' | 'stopped';
+  current: FileProgress | null;
+  counters: { chunksFetched: number; corruptChunks: number; retries: number };
+  lastError: string | null;
+};
+
+export type DownloadManagerDeps = HubAccess & {
+  db: AppDb;
+  now: () => Date;
+  concurrency?: number;
+  maxBytesPerSecond?: number | null;
+  hours?: DownloadHours | null;
+  liveEvents?: LiveEvents;
+  refreshEveryMs?: number;
+  maxAttempts?: number;
+  report?: (status: DownloadStatus) => void;
+};
+
+/** A full disk is the one storage error a teacher can act on: say so plainly (the UI maps it to zh-CN). */
+export function quotaAware(error: unknown): string {
+  const name = error instanceof Error ? error.name : '';
+  const inner = (error as { inner?: { name?: string } } | null)?.inner?.name;
+  if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') return 'quota_exceeded';
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createDownloadManager(deps: DownloadManagerDeps) {
+  const { db, now } = deps;
+  const concurrency = deps.concurrency ?? 6;
+  const bucket = createTokenBucket(deps.maxBytesPerSecond ?? null);
+  let hours = deps.hours ?? null;
+  let override = false;
+  let live = false;
+  let running = false;
+  let stopped = false;
+  let inFlight: AbortController | null = null;
+  let wakeUp: (() => void) | null = null;
+  const status: DownloadStatus = { phase: 'idle', current: null, counters: { chunksFetched: 0, corruptChunks: 0, retries: 0 }, lastError: null };
+  const report = (patch: Partial<DownloadStatus>) => {
+    Object.assign(status, patch);
+    deps.report?.({ ...status, counters: { ...status.counters } });
+  };
+
+  const allowed = () => !stopped && !live && (override || inDownloadHours(now(), hours));
+  const interrupt = () => inFlight?.abort(new DOMException('paused', 'AbortError'));
+  const wake = () => wakeUp?.();
+  const unsubscribeLive = deps.liveEvents?.subscribe((isLive) => {
+    live = isLive;
+    if (isLive) interrupt(); // give the live lesson the whole link at once, losing at most the chunks in flight
+    wake();
+  });
+
+  function idle(ms: number) {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  }
+
+  async function refreshListing() {
+    const response = await deps.fetch(`${deps.hubUrl}${ContentPaths.packs}`, {
+      headers: { authorization: `Bearer ${deps.token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) },
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!response.ok) throw new Error(`pack list: HTTP ${response.status}`);
+    await savePackListings(db, PacksResponse.parse(await response.json()).packs);
+  }
+
+  async function filesInOrder(): Promise<ContentFileRow[]> {
+    const pending = await db.contentFiles.where('state').anyOf('queued', 'failed').toArray();
+    const links = await db.lessonPacks.toArray();
+    const packs = new Map((await db.packs.toArray()).map((p) => [p.id, p]));
+    const lessons = new Map((await db.lessons.toArray()).map((l) => [l.id, Date.parse(l.startsAt)]));
+    const needs = pending.map((f) => ({
+      sha256: f.sha256,
+      lessonStarts: links
+        .filter((l) => packs.get(l.packId)?.manifest.files.some((pf) => pf.sha256 === f.sha256))
+        .map((l) => lessons.get(l.lessonId))
+        .filter((s): s is number => s !== undefined),
+    }));
+    const bySha = new Map(pending.map((f) => [f.sha256, f]));
+    return priorityOrder(needs, now().getTime()).map((s) => bySha.get(s)).filter((f): f is ContentFileRow => f !== undefined);
+  }
+
+  /** Whole-file SHA-256 over the stored chunks, in order: the last word before a file counts as cached. */
+  async function verifyWhole(file: ContentFileRow): Promise<boolean> {
+    const hasher = await createSHA256();
+    hasher.init();
+    for (let i = 0; i < file.chunks.length; i++) {
+      const row = await db.contentChunks.get([file.sha256, i]);
+      if (!row) return false;
+      hasher.update(new Uint8Array(await row.data.arrayBuffer()));
+    }
+    return hasher.digest('hex') === file.sha256;
+  }
+
+  async function downloadFile(file: ContentFileRow): Promise<'done' | 'paused' | 'failed'> {
+    const have = await storedChunkIndexes(db, file.sha256);
+    const missing = file.chunks.map((_, i) => i).filter((i) => !have.has(i));
+    const controller = new AbortController();
+    inFlight = controller;
+    const started = performance.now();
+    let doneBytes = file.chunks.reduce((sum, _, i) => sum + (have.has(i) ? Math.min(file.chunkSize, file.size - i * file.chunkSize) : 0), 0);
+    let sessionBytes = 0;
+    let failure: string | null = null;
+    const progress = () => {
+      const elapsed = (performance.now() - started) / 1000;
+      const rate = elapsed > 0.5 ? sessionBytes / elapsed : 0;
+      report({ phase: 'downloading', current: { sha256: file.sha256, doneBytes, totalBytes: file.size, bytesPerSecond: rate, secondsLeft: rate > 0 ? (file.size - doneBytes) / rate : null } });
+    };
+    progress();
+    let next = 0;
+    const worker = async () => {
+      while (next < missing.length && !controller.signal.aborted && failure === null) {
+        const index = missing[next++] as number;
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await bucket.take(Math.min(file.chunkSize, file.size - index * file.chunkSize), controller.signal);
+            const data = await fetchVerifiedChunk(deps, file, index, controller.signal);
+            await putVerifiedChunk(db, file.sha256, index, data);
+            status.counters.chunksFetched++;
+            doneBytes += data.size;
+            sessionBytes += data.size;
+            progress();
+            break;
+          } catch (error) {
+            if (controller.signal.aborted) return;
+            const chunkError = error instanceof ChunkError ? error : null;
+            if (chunkError?.failure === 'corrupt') status.counters.corruptChunks++;
+            if (chunkError?.failure === 'gone' || attempt >= (deps.maxAttempts ?? 8)) {
+              failure = error instanceof Error ? error.message : String(error);
+              return;
+            }
+            status.counters.retries++;
+            report({ lastError: error instanceof Error ? error.message : String(error) });
+            await abortableSleep(backoffMs(attempt), controller.signal).catch(() => undefined);
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, missing.length) }, worker));
+    inFlight = null;
+    if (failure !== null) {
+      await setFileState(db, file.sha256, 'failed', failure);
+      report({ lastError: failure });
+      return 'failed';
+    }
+    if (controller.signal.aborted) return 'paused';
+    if (!(await verifyWhole(file))) {
+      // Every chunk matched its hash but the whole does not: the manifest itself is inconsistent. Start over, loudly.
+      await resetFile(db, file.sha256, 'failed');
+      report({ lastError: `whole-file SHA-256 mismatch for ${file.sha256.slice(0, 12)}` });
+      return 'failed';
+    }
+    await setFileState(db, file.sha256, 'complete');
+    return 'done';
+  }
+
+  async function loop() {
+    let failures = 0;
+    while (!stopped) {
+      if (!allowed()) {
+        report({ phase: stopped ? 'stopped' : live ? 'paused-live' : 'waiting-hours', current: null });
+        await idle(60_000);
+        continue;
+      }
+      try {
+        await refreshListing();
+        failures = 0;
+      } catch (error) {
+        failures++;
+        report({ phase: 'offline', lastError: error instanceof Error ? error.message : String(error) });
+      }
+      let queue: ContentFileRow[] = [];
+      let progressed = false;
+      try {
+        queue = await filesInOrder();
+        for (const file of queue) {
+          if (!allowed()) break;
+          const outcome = await downloadFile(file);
+          if (outcome === 'done') progressed = true;
+          if (outcome === 'paused') break;
+        }
+      } catch (error) {
+        // IndexedDB trouble (quota, a closed database): report, back off, never crash the loop.
+        if (stopped) break;
+        report({ lastError: quotaAware(error) });
+      }
+      if (stopped) break;
+      if (!allowed()) continue;
+      if (queue.length === 0) {
+        report({ phase: 'idle', current: null });
+        override = false; // "download now" lasts until everything needed is here
+        await idle(deps.refreshEveryMs ?? 5 * 60_000);
+      } else if (!progressed) {
+        await idle(backoffMs(++failures));
+      }
+    }
+    report({ phase: 'stopped', current: null });
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      stopped = false;
+      void loop().finally(() => (running = false));
+    },
+    /** Ignore the download hours until what is needed is here. */
+    downloadNow() {
+      override = true;
+      wake();
+    },
+    setHours(next: DownloadHours | null) {
+      hours = next;
+      wake();
+    },
+    setMaxBytesPerSecond: (rate: number | null) => bucket.setRate(rate),
+    refresh: wake,
+    status: () => ({ ...status, counters: { ...status.counters } }),
+    stop() {
+      stopped = true;
+      interrupt();
+      wake();
+      unsubscribeLive?.();
+    },
+  };
+}
+
+export type DownloadManager = ReturnType<typeof createDownloadManager>;

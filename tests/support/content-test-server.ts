@@ -1,0 +1,54 @@
+// A minimal stand-in for the hub's content API (pack list + one file with Range) for unit tests of the renderer's
+// download manager, which may not import the hub. The real hub is exercised by hub tests and the e2e tests.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { PackListing } from '../../src/shared/content-protocol.ts';
+
+export type ContentTestServer = { url: string; file: Buffer; listing: PackListing; ranges: number[]; close(): Promise<void> };
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+export async function startContentTestServer(size = 1_000_000, chunkSize = 65_536, lessonIds = ['l1']): Promise<ContentTestServer> {
+  const file = randomBytes(size);
+  const chunks: string[] = [];
+  for (let i = 0; i < size; i += chunkSize) chunks.push(sha(file.subarray(i, i + chunkSize)));
+  const manifest = {
+    protocol: 1 as const,
+    id: 'pack-test',
+    kind: 'recording' as const,
+    title: '测试录像',
+    createdAt: '2026-11-25T00:00:00.000Z',
+    files: [{ path: 'lesson.mp4', size, mime: 'video/mp4', sha256: sha(file), chunkSize, chunks }],
+  };
+  const listing: PackListing = { manifest, lessonIds };
+  const ranges: number[] = [];
+  const server = createServer((req, res) => {
+    if (req.url === '/v1/content/packs') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ protocol: 1, packs: [listing] }));
+    }
+    const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    if (req.url !== `/v1/content/blobs/${manifest.files[0]?.sha256}` || !m) {
+      res.writeHead(404);
+      return void res.end();
+    }
+    const start = Number(m[1]);
+    const end = Math.min(Number(m[2]), size - 1);
+    ranges.push(start);
+    res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 });
+    res.end(file.subarray(start, end + 1));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    file,
+    listing,
+    ranges,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
