@@ -96,36 +96,6 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX changes_classroom_seq ON changes (classroom_id, seq);`),
   },
   {
-<<<<<<< HEAD
-    version: 6,
-    name: 'content: stored blobs, packs (manifest per pack), packs attached to lessons',
-    up: (db) =>
-      db.exec(`
-        CREATE TABLE content_blobs (
-          sha256 TEXT PRIMARY KEY,   -- the file's name in the content-addressed store
-          size INTEGER NOT NULL,
-          stored_at TEXT NOT NULL
-        );
-        CREATE TABLE packs (
-          id TEXT PRIMARY KEY,
-          kind TEXT NOT NULL CHECK (kind IN ('recording', 'preview')),
-          title TEXT NOT NULL,
-          manifest TEXT NOT NULL,    -- the protocol PackManifest, JSON, as served
-          created_at TEXT NOT NULL
-        );
-        CREATE TABLE pack_files (
-          pack_id TEXT NOT NULL REFERENCES packs(id) ON DELETE CASCADE,
-          sha256 TEXT NOT NULL REFERENCES content_blobs(sha256),
-          PRIMARY KEY (pack_id, sha256)
-        );
-        CREATE INDEX pack_files_sha ON pack_files (sha256);
-        CREATE TABLE lesson_packs (
-          lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
-          pack_id TEXT NOT NULL REFERENCES packs(id) ON DELETE CASCADE,
-          PRIMARY KEY (lesson_id, pack_id)
-        );
-        CREATE INDEX lesson_packs_pack ON lesson_packs (pack_id);`),
-=======
     version: 5,
     name: 'classroom records: applied ops, attendance, note versions, quizzes and answers',
     up: (db) =>
@@ -180,7 +150,36 @@ export const migrations: readonly Migration[] = [
           device_id TEXT NOT NULL
         );
         CREATE INDEX quiz_answers_lesson ON quiz_answers (lesson_id, quiz_id, question_id);`),
->>>>>>> main
+  },
+  {
+    version: 6,
+    name: 'content: stored blobs, packs (manifest per pack), packs attached to lessons',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE content_blobs (
+          sha256 TEXT PRIMARY KEY,   -- the file's name in the content-addressed store
+          size INTEGER NOT NULL,
+          stored_at TEXT NOT NULL
+        );
+        CREATE TABLE packs (
+          id TEXT PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('recording', 'preview')),
+          title TEXT NOT NULL,
+          manifest TEXT NOT NULL,    -- the protocol PackManifest, JSON, as served
+          created_at TEXT NOT NULL
+        );
+        CREATE TABLE pack_files (
+          pack_id TEXT NOT NULL REFERENCES packs(id) ON DELETE CASCADE,
+          sha256 TEXT NOT NULL REFERENCES content_blobs(sha256),
+          PRIMARY KEY (pack_id, sha256)
+        );
+        CREATE INDEX pack_files_sha ON pack_files (sha256);
+        CREATE TABLE lesson_packs (
+          lesson_id TEXT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+          pack_id TEXT NOT NULL REFERENCES packs(id) ON DELETE CASCADE,
+          PRIMARY KEY (lesson_id, pack_id)
+        );
+        CREATE INDEX lesson_packs_pack ON lesson_packs (pack_id);`),
   },
 ];
 

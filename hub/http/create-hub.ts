@@ -68,10 +68,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   });
   registerDeviceRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
-<<<<<<< HEAD
-  registerContentRoutes(app, ctx);
-=======
   registerSyncRoutes(app, ctx);
->>>>>>> main
+  registerContentRoutes(app, ctx);
   return app;
 }
