@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppContext } from './app/app-context.tsx';
 import { App } from './app/app.tsx';
+import { startContentController } from './app/content-controller.ts';
 import { createSession } from './app/session.ts';
 import { openAppDb } from './db/app-db.ts';
 import { desktop } from './desktop/desktop.ts';
@@ -12,6 +13,7 @@ initI18n(window.localStorage);
 const db = openAppDb();
 const session = createSession({ db, desktop: desktop(), now: () => new Date(), fetch: window.fetch.bind(window), onlineEvents: window });
 void session.init();
+startContentController({ db, fetch: window.fetch.bind(window), now: () => new Date(), events: window });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -1,4 +1,6 @@
 import { useTranslation } from 'react-i18next';
+import { ContentScreen } from '../features/content/content-screen.tsx';
+import { ReviewScreen } from '../features/content/review-screen.tsx';
 import { EnrollScreen } from '../features/enroll/enroll-screen.tsx';
 import { TopBar } from '../features/shell/top-bar.tsx';
 import { LessonScreen } from '../features/lesson/lesson-screen.tsx';
@@ -26,5 +28,9 @@ function Screen({ route }: { route: Route }) {
       return <TimetableScreen />;
     case 'lesson':
       return <LessonScreen key={route.lessonId} lessonId={route.lessonId} />;
+    case 'content':
+      return <ContentScreen key={route.lessonId} lessonId={route.lessonId} back={route.back ?? 'lesson'} {...(route.kind ? { kind: route.kind } : {})} />;
+    case 'review':
+      return <ReviewScreen />;
   }
 }

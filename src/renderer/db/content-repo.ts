@@ -62,7 +62,7 @@ export async function lessonContent(db: AppDb, lessonId: string): Promise<Lesson
   const links = await db.lessonPacks.where('lessonId').equals(lessonId).toArray();
   const packs = (await db.packs.bulkGet(links.map((l) => l.packId))).filter((p): p is PackRow => p !== undefined);
   const out: LessonContent[] = [];
-  for (const p of packs.sort((a, b) => a.manifest.kind.localeCompare(b.manifest.kind))) {
+  for (const p of packs.sort((a, b) => b.manifest.kind.localeCompare(a.manifest.kind))) { // the recording first
     const rows = await db.contentFiles.bulkGet(p.manifest.files.map((f) => f.sha256));
     out.push({ pack: p.manifest, files: p.manifest.files.map((file, i) => ({ file, row: rows[i] })) });
   }

@@ -5,7 +5,11 @@ import { create } from 'zustand';
 export type Route =
   | { screen: 'timetable' }
   /** One lesson: attendance, 二次备课 notes, quiz, and the way in (live or recording). */
-  | { screen: 'lesson'; lessonId: string };
+  | { screen: 'lesson'; lessonId: string }
+  /** A lesson's recording and 预习包 (download progress, player, PDF/image viewer). */
+  | { screen: 'content'; lessonId: string; kind?: 'recording' | 'preview'; back?: 'lesson' | 'review' }
+  /** Students' review (复习): cached lessons by subject and date. */
+  | { screen: 'review' };
 
 export const useRoute = create<{ route: Route }>(() => ({ route: { screen: 'timetable' } }));
 

@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app/app-context.tsx';
+import { navigate } from '../../stores/route-store.ts';
 import { addDays, formatDate, startOfWeek } from './lesson-time.ts';
 import { TodayList } from './today-list.tsx';
 import { useNow } from './use-now.ts';
@@ -27,6 +28,9 @@ export function TimetableScreen() {
         </button>
         <button type="button" role="tab" aria-selected={tab === 'week'} onClick={() => setTab('week')}>
           {t('timetable.week')}
+        </button>
+        <button type="button" role="tab" aria-selected={false} onClick={() => navigate({ screen: 'review' })}>
+          {t('content.review')}
         </button>
         <span className="tab-date muted">
           {tab === 'today'

@@ -5,6 +5,7 @@ import { navigate } from '../../stores/route-store.ts';
 import { lessonsBetween } from '../../db/timetable-repo.ts';
 import { addDays, lessonPhase, slotLabel, startOfDay } from './lesson-time.ts';
 import { ModeBadge } from './mode-badge.tsx';
+import { ReadinessBadge } from '../content/readiness-badge.tsx';
 
 export function TodayList({ now }: { now: Date }) {
   const { t, i18n } = useTranslation();
@@ -45,7 +46,7 @@ export function TodayList({ now }: { now: Date }) {
               </div>
             </div>
             <div className="lesson-readiness" title={t('timetable.readiness')}>
-              {t('timetable.readinessPending')}
+              <ReadinessBadge lessonId={lesson.id} />
             </div>
           </li>
         );

@@ -5,6 +5,7 @@ import { useApp } from '../../app/app-context.tsx';
 import { lessonsBetween } from '../../db/timetable-repo.ts';
 import { addDays, formatDate, slotLabel, startOfDay } from './lesson-time.ts';
 import { ModeBadge } from './mode-badge.tsx';
+import { ReadinessBadge } from '../content/readiness-badge.tsx';
 
 /** One column per school day (weekend columns only when they hold lessons), one row per time slot. */
 export function WeekGrid({ weekStart, now }: { weekStart: Date; now: Date }) {
@@ -49,6 +50,7 @@ export function WeekGrid({ weekStart, now }: { weekStart: Date; now: Date }) {
                       <strong>{lesson.subject}</strong>
                       <ModeBadge mode={lesson.mode} />
                       <span className="muted small">{lesson.teacherName}</span>
+                      <ReadinessBadge lessonId={lesson.id} />
                     </div>
                   )}
                 </td>

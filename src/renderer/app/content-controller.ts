@@ -1,0 +1,59 @@
+// Runs the download manager for the enrolled device, outside React: started when an identity exists, restarted when it
+// changes. Screens read useDownloads and call downloadNow(). Live lessons pause downloads through a `ykt-live` DOM
+// event ({ detail: { live: boolean } }) until live/ offers its own subscription.
+import type { DeviceIdentity } from '../../shared/ipc.ts';
+import type { AppDb } from '../db/app-db.ts';
+import { createDownloadManager, type DownloadManager, type LiveEvents } from '../downloads/download-manager.ts';
+import type { DownloadHours } from '../downloads/download-policy.ts';
+import { useDownloads } from '../stores/downloads-store.ts';
+import { useSession } from '../stores/session-store.ts';
+
+export type ContentControllerDeps = { db: AppDb; fetch: typeof fetch; now: () => Date; events: EventTarget; hours?: DownloadHours | null };
+
+export const LIVE_EVENT = 'ykt-live';
+
+export function domLiveEvents(events: EventTarget): LiveEvents {
+  return {
+    subscribe(listener) {
+      const handler = (e: Event) => listener(Boolean((e as CustomEvent<{ live?: boolean }>).detail?.live));
+      events.addEventListener(LIVE_EVENT, handler);
+      return () => events.removeEventListener(LIVE_EVENT, handler);
+    },
+  };
+}
+
+let manager: DownloadManager | null = null;
+
+export function startContentController(deps: ContentControllerDeps): () => void {
+  let current: DeviceIdentity | null = null;
+  const apply = (identity: DeviceIdentity | null) => {
+    if (identity?.token === current?.token && identity?.hubUrl === current?.hubUrl) return;
+    current = identity;
+    manager?.stop();
+    manager = null;
+    if (!identity) return;
+    manager = createDownloadManager({
+      db: deps.db,
+      fetch: deps.fetch,
+      now: deps.now,
+      hubUrl: identity.hubUrl,
+      token: identity.token,
+      hours: deps.hours ?? null,
+      liveEvents: domLiveEvents(deps.events),
+      report: (status) => useDownloads.setState(status),
+    });
+    manager.start();
+  };
+  apply(useSession.getState().identity);
+  const unsubscribe = useSession.subscribe((s) => apply(s.identity));
+  return () => {
+    unsubscribe();
+    manager?.stop();
+    manager = null;
+  };
+}
+
+export const contentCommands = {
+  downloadNow: () => manager?.downloadNow(),
+  refresh: () => manager?.refresh(),
+};

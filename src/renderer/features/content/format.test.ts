@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { clock, hoursText, mb } from './format.ts';
+import { crossedPausePoint } from './pause-points.ts';
+
+describe('content formatting', () => {
+  it.each([
+    [0, '0:00'],
+    [83, '1:23'],
+    [3723, '1:02:03'],
+    [-5, '0:00'],
+  ])('clock(%s) → %s', (s, text) => expect(clock(s)).toBe(text));
+
+  it('shows MB with one decimal and download hours as HH:MM–HH:MM', () => {
+    expect(mb(1_640_000)).toBe('1.6');
+    expect(hoursText({ start: 1320, end: 360 })).toBe('22:00–06:00');
+  });
+});
+
+describe('crossedPausePoint', () => {
+  it.each([
+    [9.8, 10.1, [10], 10],
+    [10.1, 10.4, [10], null],
+    [5, 30, [10], null], // a seek jumps over it
+    [30, 5, [10], null], // backwards
+    [9.9, 10.2, [10.1, 10], 10],
+    [1, 1.2, [], null],
+  ])('%s → %s over %o gives %s', (prev, now, points, hit) => expect(crossedPausePoint(prev, now, points)).toBe(hit));
+});

@@ -1,0 +1,17 @@
+// Small display helpers for content screens.
+
+export const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
+
+/** 83 → "1:23", 3723 → "1:02:03". */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+export const hoursText = (h: { start: number; end: number }) => {
+  const f = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return `${f(h.start)}–${f(h.end)}`;
+};

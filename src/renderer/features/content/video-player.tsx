@@ -1,0 +1,78 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useApp } from '../../app/app-context.tsx';
+import { getPlayback, savePlayback } from '../../db/content-repo.ts';
+import { clock } from './format.ts';
+import { crossedPausePoint } from './pause-points.ts';
+
+export type VideoPlayerProps = {
+  url: string;
+  /** Where to remember the position (per lesson and file), so playback and review resume there. */
+  resumeKey: string;
+  /** Seconds at which playback pauses by itself (二次备课 notes feed these). */
+  pausePoints?: readonly number[];
+  onPausePoint?: (seconds: number) => void;
+};
+
+/** Plays a cached file (object URL of the IndexedDB Blob): seeking, full screen, resume position, pause points. */
+export function VideoPlayer({ url, resumeKey, pausePoints = [], onPausePoint }: VideoPlayerProps) {
+  const { t } = useTranslation();
+  const { db } = useApp();
+  const box = useRef<HTMLDivElement>(null);
+  const video = useRef<HTMLVideoElement>(null);
+  const last = useRef({ time: 0, savedAt: 0 });
+  const [message, setMessage] = useState<string | null>(null);
+
+  useEffect(() => {
+    const el = video.current;
+    if (!el) return;
+    const save = () => {
+      if (!Number.isFinite(el.duration)) return;
+      void savePlayback(db, { key: resumeKey, position: el.currentTime, duration: el.duration, updatedAt: Date.now() });
+    };
+    const onMeta = () => {
+      void getPlayback(db, resumeKey).then((row) => {
+        if (row && row.position > 1 && row.position < el.duration - 2) {
+          el.currentTime = row.position;
+          setMessage(t('content.resumeFrom', { time: clock(row.position) }));
+        }
+      });
+    };
+    const onTime = () => {
+      const hit = crossedPausePoint(last.current.time, el.currentTime, pausePoints);
+      last.current.time = el.currentTime;
+      if (hit !== null) {
+        el.pause();
+        setMessage(t('content.pausedAt', { time: clock(hit) }));
+        onPausePoint?.(hit);
+      }
+      if (Date.now() - last.current.savedAt > 3000) {
+        last.current.savedAt = Date.now();
+        save();
+      }
+    };
+    el.addEventListener('loadedmetadata', onMeta);
+    el.addEventListener('timeupdate', onTime);
+    el.addEventListener('pause', save);
+    el.addEventListener('seeked', save);
+    return () => {
+      save();
+      el.removeEventListener('loadedmetadata', onMeta);
+      el.removeEventListener('timeupdate', onTime);
+      el.removeEventListener('pause', save);
+      el.removeEventListener('seeked', save);
+    };
+  }, [db, resumeKey, pausePoints, onPausePoint, t]);
+
+  return (
+    <div className="video-player" ref={box}>
+      <video ref={video} src={url} controls playsInline preload="auto" data-testid="video" />
+      <div className="player-bar">
+        {message && <span className="muted" role="status">{message}</span>}
+        <button type="button" className="secondary small" onClick={() => void box.current?.requestFullscreen()}>
+          {t('content.fullscreen')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+// Offline content end to end: the real renderer in Debian's Chromium (real IndexedDB) downloads the demo recording and
+// 预习包 from the real hub (real SQLite, Range requests); then, with the hub stopped, the cached lesson plays and seeks
+// (currentTime moves, frames decode) and the PDF renders (canvas not blank). The stored file's SHA-256 equals the source.
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveRenderer } from '../../scripts/serve-renderer.ts';
+import { classroomContext, launchChromium } from '../support/browser.ts';
+import { startHubProcess, type HubProcess } from '../support/hub-process.ts';
+import { freePort } from '../support/ports.ts';
+import { storedSha256InPage } from '../support/content-page.ts';
+
+const ARTIFACTS = join(import.meta.dirname, '../artifacts');
+let hub: HubProcess;
+let renderer: { url: string; close(): Promise<void> };
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  dataDir = await mkdtemp(join(tmpdir(), 'ykt-content-e2e-'));
+  hub = await startHubProcess({ port: await freePort(), dataDir, adminToken: 'e2e-admin-token-0123456789abcdef' });
+  renderer = await serveRenderer(await freePort());
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await renderer?.close();
+  await hub?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function openReview(page: Page) {
+  await page.getByRole('tab', { name: '复习' }).click();
+  await expect.poll(() => page.getByTestId('review-item').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+}
+
+describe('offline content in Chromium against the real hub', () => {
+  it('downloads the packs, then plays, seeks and renders the PDF with the hub stopped', async () => {
+    const page = await (await classroomContext(browser)).newPage();
+    await page.goto(`${renderer.url}?hub=${encodeURIComponent(hub.url)}`);
+    await page.getByLabel('注册码').fill('DEMO-LT-1');
+    await page.getByRole('button', { name: '注册本机' }).click();
+    await page.getByRole('tab', { name: '本周课表' }).click();
+    await expect.poll(() => page.locator('[data-testid=readiness][data-state=ready]').count(), { timeout: 60_000 }).toBeGreaterThan(5);
+    await page.screenshot({ path: join(ARTIFACTS, 'content-week-readiness.png') });
+
+    const source = await readFile(join(dataDir, 'demo-src', 'recording', '课堂录像.mp4'));
+    const sourceSha = createHash('sha256').update(source).digest('hex');
+    expect(await storedSha256InPage(page, sourceSha)).toBe(sourceSha);
+
+    await hub.stop();
+    await page.reload();
+    await openReview(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'content-review.png') });
+    await page.getByTestId('review-item').filter({ hasText: '录播' }).first().click();
+    const video = page.getByTestId('video');
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    const played = await video.evaluate(async (v: HTMLVideoElement) => {
+      v.muted = true;
+      await v.play();
+      await new Promise((r) => setTimeout(r, 1500));
+      const before = v.getVideoPlaybackQuality().totalVideoFrames;
+      v.currentTime = 15;
+      await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+      const frame = await new Promise<number>((r) => v.requestVideoFrameCallback((_now, meta) => r(meta.mediaTime)));
+      await new Promise((r) => setTimeout(r, 1000));
+      return { before, after: v.getVideoPlaybackQuality().totalVideoFrames, time: v.currentTime, frame, duration: v.duration };
+    });
+    expect(played.before).toBeGreaterThan(5);
+    expect(played.frame).toBeGreaterThanOrEqual(14.5);
+    expect(played.time).toBeGreaterThan(15);
+    expect(played.after).toBeGreaterThan(played.before);
+    expect(played.duration).toBeGreaterThan(20);
+    await page.screenshot({ path: join(ARTIFACTS, 'content-player-offline.png') });
+
+    await page.getByTestId('content-file').filter({ hasText: '讲义.pdf' }).getByRole('button', { name: '打开' }).click();
+    const canvas = page.getByTestId('pdf-canvas');
+    await expect.poll(() => canvas.getAttribute('data-rendered'), { timeout: 20_000 }).toBe('1');
+    const inked = await canvas.evaluate((c: HTMLCanvasElement) => {
+      const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) if ((data[i] ?? 255) < 128) dark++;
+      return dark;
+    });
+    expect(inked).toBeGreaterThan(500);
+    await page.screenshot({ path: join(ARTIFACTS, 'content-pdf-offline.png') });
+    await page.context().close();
+  });
+});
