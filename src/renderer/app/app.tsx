@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { EnrollScreen } from '../features/enroll/enroll-screen.tsx';
 import { TopBar } from '../features/shell/top-bar.tsx';
 import { LessonScreen } from '../features/lesson/lesson-screen.tsx';
+import { SyncDetailsScreen } from '../features/sync/sync-details-screen.tsx';
 import { TimetableScreen } from '../features/timetable/timetable-screen.tsx';
 import { useRoute, type Route } from '../stores/route-store.ts';
 import { useSession } from '../stores/session-store.ts';
@@ -26,5 +27,7 @@ function Screen({ route }: { route: Route }) {
       return <TimetableScreen />;
     case 'lesson':
       return <LessonScreen key={route.lessonId} lessonId={route.lessonId} />;
+    case 'sync':
+      return <SyncDetailsScreen />;
   }
 }
