@@ -22,7 +22,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'range', 'if-none-match', PROTOCOL_HEADER],
+    allowedHeaders: ['authorization', 'content-type', 'content-encoding', 'range', 'if-none-match', PROTOCOL_HEADER],
     maxAge: 86_400,
   });
 

@@ -4,6 +4,7 @@ import { ReviewScreen } from '../features/content/review-screen.tsx';
 import { EnrollScreen } from '../features/enroll/enroll-screen.tsx';
 import { TopBar } from '../features/shell/top-bar.tsx';
 import { LessonScreen } from '../features/lesson/lesson-screen.tsx';
+import { SyncDetailsScreen } from '../features/sync/sync-details-screen.tsx';
 import { TimetableScreen } from '../features/timetable/timetable-screen.tsx';
 import { useRoute, type Route } from '../stores/route-store.ts';
 import { useSession } from '../stores/session-store.ts';
@@ -28,6 +29,8 @@ function Screen({ route }: { route: Route }) {
       return <TimetableScreen />;
     case 'lesson':
       return <LessonScreen key={route.lessonId} lessonId={route.lessonId} />;
+    case 'sync':
+      return <SyncDetailsScreen />;
     case 'content':
       return <ContentScreen key={route.lessonId} lessonId={route.lessonId} back={route.back ?? 'lesson'} {...(route.kind ? { kind: route.kind } : {})} />;
     case 'review':

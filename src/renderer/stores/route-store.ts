@@ -6,6 +6,8 @@ export type Route =
   | { screen: 'timetable' }
   /** One lesson: attendance, 二次备课 notes, quiz, and the way in (live or recording). */
   | { screen: 'lesson'; lessonId: string }
+  /** What waits to upload and why (tap the sync badge). */
+  | { screen: 'sync' }
   /** A lesson's recording and 预习包 (download progress, player, PDF/image viewer). */
   | { screen: 'content'; lessonId: string; kind?: 'recording' | 'preview'; back?: 'lesson' | 'review' }
   /** Students' review (复习): cached lessons by subject and date. */
