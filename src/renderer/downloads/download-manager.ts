@@ -149,6 +149,10 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
             break;
           } catch (error) {
             if (controller.signal.aborted) return;
+            if (quotaAware(error) === 'quota_exceeded') {
+              failure = 'quota_exceeded'; // a full disk will not clear by retrying; what is stored stays stored
+              return;
+            }
             const chunkError = error instanceof ChunkError ? error : null;
             if (chunkError?.failure === 'corrupt') status.counters.corruptChunks++;
             if (chunkError?.failure === 'gone' || attempt >= (deps.maxAttempts ?? 8)) {

@@ -9,6 +9,7 @@ import { navigate } from '../../stores/route-store.ts';
 import { slotLabel } from '../timetable/lesson-time.ts';
 import { ModeBadge } from '../timetable/mode-badge.tsx';
 import { clock } from './format.ts';
+import { ImportPanel } from './import-panel.tsx';
 
 type ReviewItem = { lesson: Lesson; position: number | null };
 
@@ -40,6 +41,7 @@ export function ReviewScreen() {
           ← {t('content.back')}
         </button>
         <h1>{t('content.reviewTitle')}</h1>
+        <ImportPanel />
       </div>
       <nav className="tabs" role="tablist">
         <button type="button" role="tab" aria-selected={subject === null} onClick={() => setSubject(null)}>
