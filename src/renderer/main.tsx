@@ -23,6 +23,8 @@ const session = createSession({
 });
 void session.init();
 startContentController({ db, fetch: window.fetch.bind(window), now: () => new Date(), events: window });
+// Test hook for the chaos test and benchmarks (?test-hooks): the same commands the screens call, nothing more.
+if (new URLSearchParams(window.location.search).has('test-hooks')) Object.assign(window, { yktTest: { db, session } });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
