@@ -1,6 +1,7 @@
 // Offline content end to end: the real renderer in Debian's Chromium (real IndexedDB) downloads the demo recording and
 // 预习包 from the real hub (real SQLite, Range requests); then, with the hub stopped, the cached lesson plays and seeks
-// (currentTime moves, frames decode) and the PDF renders (canvas not blank). The stored file's SHA-256 equals the source.
+// (currentTime moves, frames decode) and the PDF renders (canvas not blank). The stored file's SHA-256 equals the source,
+// although a proxy corrupted one chunk on the way.
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { classroomContext, launchChromium } from '../support/browser.ts';
 import { startHubProcess, type HubProcess } from '../support/hub-process.ts';
 import { freePort } from '../support/ports.ts';
 import { storedSha256InPage } from '../support/content-page.ts';
+import { startCorruptingProxy } from '../support/corrupting-proxy.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 let hub: HubProcess;
@@ -41,8 +43,11 @@ async function openReview(page: Page) {
 
 describe('offline content in Chromium against the real hub', () => {
   it('downloads the packs, then plays, seeks and renders the PDF with the hub stopped', async () => {
+    // Through a proxy that corrupts the first chunk of the recording once: the app must detect it and fetch it again.
+    const proxy = await startCorruptingProxy(hub.url);
+    proxy.corrupt(0, 1);
     const page = await (await classroomContext(browser)).newPage();
-    await page.goto(`${renderer.url}?hub=${encodeURIComponent(hub.url)}`);
+    await page.goto(`${renderer.url}?hub=${encodeURIComponent(proxy.url)}`);
     await page.getByLabel('注册码').fill('DEMO-LT-1');
     await page.getByRole('button', { name: '注册本机' }).click();
     await page.getByRole('tab', { name: '本周课表' }).click();
@@ -52,6 +57,9 @@ describe('offline content in Chromium against the real hub', () => {
     const source = await readFile(join(dataDir, 'demo-src', 'recording', '课堂录像.mp4'));
     const sourceSha = createHash('sha256').update(source).digest('hex');
     expect(await storedSha256InPage(page, sourceSha)).toBe(sourceSha);
+    expect(proxy.corrupted).toBe(1);
+    expect(proxy.rangeStarts.filter((s) => s === 0).length).toBeGreaterThanOrEqual(2); // the bad chunk was fetched again
+    await proxy.close();
 
     await hub.stop();
     await page.reload();
