@@ -44,6 +44,8 @@ export function startContentController(deps: ContentControllerDeps): () => void 
     });
     manager.start();
   };
+  // Ask the browser not to evict our IndexedDB under storage pressure (granted silently to installed/Electron apps).
+  void navigator.storage?.persist?.().catch(() => false);
   apply(useSession.getState().identity);
   const unsubscribe = useSession.subscribe((s) => apply(s.identity));
   return () => {

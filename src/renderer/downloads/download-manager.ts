@@ -118,46 +118,77 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
     return hasher.digest('hex') === file.sha256;
   }
 
-  async function downloadFile(file: ContentFileRow): Promise<'done' | 'paused' | 'failed'> {
-    const have = await storedChunkIndexes(db, file.sha256);
-    const missing = file.chunks.map((_, i) => i).filter((i) => !have.has(i));
+  /** After the last chunk: the whole-file hash decides whether the file counts as cached. */
+  async function finishFile(file: ContentFileRow): Promise<boolean> {
+    if (await verifyWhole(file)) {
+      await setFileState(db, file.sha256, 'complete');
+      return true;
+    }
+    // Every chunk matched its hash but the whole does not: the manifest itself is inconsistent. Start over, loudly.
+    await resetFile(db, file.sha256, 'failed');
+    report({ lastError: `whole-file SHA-256 mismatch for ${file.sha256.slice(0, 12)}` });
+    return false;
+  }
+
+  type FileRun = { file: ContentFileRow; missing: number[]; next: number; left: number; doneBytes: number; failure: string | null };
+
+  /**
+   * One pool of workers over the chunks of all queued files, in priority order: the link stays full across file
+   * boundaries (a file's last chunks overlap the next file's first), which matters on a 300 ms link.
+   */
+  async function downloadFiles(files: ContentFileRow[]): Promise<{ done: number; paused: boolean }> {
     const controller = new AbortController();
     inFlight = controller;
+    const runs: FileRun[] = [];
+    for (const file of files) {
+      const have = await storedChunkIndexes(db, file.sha256);
+      const missing = file.chunks.map((_, i) => i).filter((i) => !have.has(i));
+      const doneBytes = file.chunks.reduce((sum, _, i) => sum + (have.has(i) ? Math.min(file.chunkSize, file.size - i * file.chunkSize) : 0), 0);
+      runs.push({ file, missing, next: 0, left: missing.length, doneBytes, failure: null });
+    }
     const started = performance.now();
-    let doneBytes = file.chunks.reduce((sum, _, i) => sum + (have.has(i) ? Math.min(file.chunkSize, file.size - i * file.chunkSize) : 0), 0);
     let sessionBytes = 0;
-    let failure: string | null = null;
-    const progress = () => {
+    let fatal: string | null = null;
+    let done = 0;
+    const finishing: Promise<void>[] = [];
+    const finish = (run: FileRun) => finishing.push(finishFile(run.file).then((ok) => void (ok && done++)));
+    const progress = (run: FileRun) => {
       const elapsed = (performance.now() - started) / 1000;
       const rate = elapsed > 0.5 ? sessionBytes / elapsed : 0;
-      report({ phase: 'downloading', current: { sha256: file.sha256, doneBytes, totalBytes: file.size, bytesPerSecond: rate, secondsLeft: rate > 0 ? (file.size - doneBytes) / rate : null } });
+      const left = run.file.size - run.doneBytes;
+      report({ phase: 'downloading', current: { sha256: run.file.sha256, doneBytes: run.doneBytes, totalBytes: run.file.size, bytesPerSecond: rate, secondsLeft: rate > 0 ? left / rate : null } });
     };
-    progress();
-    let next = 0;
+    runs.filter((r) => r.missing.length === 0).forEach(finish); // stored completely before a crash, never verified
+    const nextTask = () => {
+      for (const run of runs) if (run.failure === null && run.next < run.missing.length) return { run, index: run.missing[run.next++] as number };
+      return null;
+    };
     const worker = async () => {
-      while (next < missing.length && !controller.signal.aborted && failure === null) {
-        const index = missing[next++] as number;
+      for (let task = nextTask(); task && !controller.signal.aborted && fatal === null; task = nextTask()) {
+        const { run, index } = task;
+        const { file } = run;
         for (let attempt = 1; ; attempt++) {
           try {
             await bucket.take(Math.min(file.chunkSize, file.size - index * file.chunkSize), controller.signal);
             const data = await fetchVerifiedChunk(deps, file, index, controller.signal);
             await putVerifiedChunk(db, file.sha256, index, data);
             status.counters.chunksFetched++;
-            doneBytes += data.size;
+            run.doneBytes += data.size;
             sessionBytes += data.size;
-            progress();
+            progress(run);
+            if (--run.left === 0) finish(run);
             break;
           } catch (error) {
             if (controller.signal.aborted) return;
             if (quotaAware(error) === 'quota_exceeded') {
-              failure = 'quota_exceeded'; // a full disk will not clear by retrying; what is stored stays stored
+              fatal = 'quota_exceeded'; // a full disk will not clear by retrying; what is stored stays stored
               return;
             }
             const chunkError = error instanceof ChunkError ? error : null;
             if (chunkError?.failure === 'corrupt') status.counters.corruptChunks++;
             if (chunkError?.failure === 'gone' || attempt >= (deps.maxAttempts ?? 8)) {
-              failure = error instanceof Error ? error.message : String(error);
-              return;
+              run.failure = error instanceof Error ? error.message : String(error);
+              break; // this file waits for the next round; the others go on
             }
             status.counters.retries++;
             report({ lastError: error instanceof Error ? error.message : String(error) });
@@ -166,22 +197,15 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, missing.length) }, worker));
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(finishing);
     inFlight = null;
-    if (failure !== null) {
-      await setFileState(db, file.sha256, 'failed', failure);
-      report({ lastError: failure });
-      return 'failed';
+    for (const run of runs) {
+      const failure = fatal ?? run.failure;
+      if (failure !== null && run.left > 0) await setFileState(db, run.file.sha256, 'failed', failure);
     }
-    if (controller.signal.aborted) return 'paused';
-    if (!(await verifyWhole(file))) {
-      // Every chunk matched its hash but the whole does not: the manifest itself is inconsistent. Start over, loudly.
-      await resetFile(db, file.sha256, 'failed');
-      report({ lastError: `whole-file SHA-256 mismatch for ${file.sha256.slice(0, 12)}` });
-      return 'failed';
-    }
-    await setFileState(db, file.sha256, 'complete');
-    return 'done';
+    if (fatal !== null || runs.some((r) => r.failure !== null)) report({ lastError: fatal ?? runs.find((r) => r.failure !== null)?.failure ?? null });
+    return { done, paused: controller.signal.aborted };
   }
 
   async function loop() {
@@ -203,12 +227,7 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
       let progressed = false;
       try {
         queue = await filesInOrder();
-        for (const file of queue) {
-          if (!allowed()) break;
-          const outcome = await downloadFile(file);
-          if (outcome === 'done') progressed = true;
-          if (outcome === 'paused') break;
-        }
+        if (queue.length > 0 && allowed()) progressed = (await downloadFiles(queue)).done > 0;
       } catch (error) {
         // IndexedDB trouble (quota, a closed database): report, back off, never crash the loop.
         if (stopped) break;

@@ -8,6 +8,7 @@ import { navigate } from '../../stores/route-store.ts';
 import { DownloadStatusLine } from './download-status-line.tsx';
 import { FileRow } from './file-row.tsx';
 import { FileViewer } from './file-viewer.tsx';
+import { PackHeader } from './pack-header.tsx';
 
 /** A lesson's recording and 预习包: download progress per file, and the viewer (video, PDF, image), all offline. */
 export function ContentScreen({ lessonId, kind, back }: { lessonId: string; kind?: PackKind; back: 'lesson' | 'review' }) {
@@ -42,9 +43,7 @@ export function ContentScreen({ lessonId, kind, back }: { lessonId: string; kind
         <div className="packs">
           {content?.map(({ pack, files }) => (
             <section key={pack.id} className="pack" data-testid="pack" data-kind={pack.kind}>
-              <h2>
-                {pack.kind === 'recording' ? t('content.play') : t('content.pack')} · {pack.title}
-              </h2>
+              <PackHeader pack={pack} />
               <ul className="file-list">
                 {files.map(({ file, row }) => (
                   <FileRow
