@@ -45,7 +45,18 @@ describe.skipIf(!weakLinkSupported())('content download over a weak link, interr
     context = await env.openProfile(profile);
     page = context.pages()[0] ?? (await context.newPage());
     await page.goto(env.rendererUrl);
+    // While it resumes: the timetable's readiness column, then the recording's progress (MB done/total, time left).
+    await page.getByRole('tab', { name: '本周课表' }).click();
+    await expect.poll(() => page.locator('[data-testid=readiness]').count(), { timeout: 20_000 }).toBeGreaterThan(5);
+    await page.screenshot({ path: join(import.meta.dirname, '../artifacts/content-weak-link-week-downloading.png') });
+    await page.locator('.week-cell').filter({ hasText: '录播' }).first().click();
+    await page.getByRole('button', { name: '播放录播' }).click();
+    await expect.poll(() => page.getByTestId('content-file').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.waitForTimeout(3000);
+    await page.screenshot({ path: join(import.meta.dirname, '../artifacts/content-weak-link-progress.png') });
     await expect.poll(() => storedSha256InPage(page, videoSha), { timeout: 120_000, interval: 500 }).toBe(videoSha);
+    await page.getByRole('button', { name: /返回/ }).click();
+    await page.getByRole('button', { name: /返回/ }).click();
     await page.getByRole('tab', { name: '本周课表' }).click();
     await expect.poll(() => page.locator('[data-testid=readiness][data-state=ready]').count(), { timeout: 60_000 }).toBeGreaterThan(5);
     const after = await env.stats();

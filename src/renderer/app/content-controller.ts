@@ -7,6 +7,7 @@ import { createDownloadManager, type DownloadManager, type LiveEvents } from '..
 import type { DownloadHours } from '../downloads/download-policy.ts';
 import { useDownloads } from '../stores/downloads-store.ts';
 import { useSession } from '../stores/session-store.ts';
+import { getDownloadHours, setDownloadHours, type StoredHours } from '../db/content-settings.ts';
 
 export type ContentControllerDeps = { db: AppDb; fetch: typeof fetch; now: () => Date; events: EventTarget; hours?: DownloadHours | null };
 
@@ -42,6 +43,9 @@ export function startContentController(deps: ContentControllerDeps): () => void 
       liveEvents: domLiveEvents(deps.events),
       report: (status) => useDownloads.setState(status),
     });
+    const started = manager;
+    // Saved download hours apply as soon as they are read; until then the manager may start (no hours = any time).
+    void getDownloadHours(deps.db).then((hours) => started.setHours(hours));
     manager.start();
   };
   // Ask the browser not to evict our IndexedDB under storage pressure (granted silently to installed/Electron apps).
@@ -57,5 +61,9 @@ export function startContentController(deps: ContentControllerDeps): () => void 
 
 export const contentCommands = {
   downloadNow: () => manager?.downloadNow(),
+  async setHours(db: AppDb, hours: StoredHours) {
+    await setDownloadHours(db, hours);
+    manager?.setHours(hours);
+  },
   refresh: () => manager?.refresh(),
 };

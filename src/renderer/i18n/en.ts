@@ -119,6 +119,7 @@ export const en: Messages = {
     progress: '{{done}} / {{total}} MB',
     eta: 'about {{time}} left',
     etaUnknown: 'estimating time left',
+    nightOnly: 'Download only {{hours}}',
     downloadNow: 'Download now',
     phase: {
       idle: 'Downloads idle',

@@ -118,6 +118,7 @@ export const zhCN = {
     progress: '{{done}} / {{total}} MB',
     eta: '约剩 {{time}}',
     etaUnknown: '正在估算剩余时间',
+    nightOnly: '仅在 {{hours}} 下载',
     downloadNow: '立即下载',
     phase: {
       idle: '下载空闲',
