@@ -16,6 +16,8 @@ import { waitFor } from '../tests/support/ports.ts';
 
 const RATE_KBIT = 2000;
 const BIG_BYTES = Number(process.env.BENCH_DOWNLOAD_BYTES ?? 3_000_000);
+/** Chunk size of the benchmark file (the demo files keep the default 256 KiB). */
+const CHUNK_BYTES = process.env.BENCH_CHUNK_BYTES ? Number(process.env.BENCH_CHUNK_BYTES) : undefined;
 
 async function enroll(page: Page, url: string) {
   await page.goto(url);
@@ -41,7 +43,7 @@ export async function run(): Promise<Record<string, number>> {
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'long-lesson.mp4.bin'), randomBytes(BIG_BYTES)); // random: no compression anywhere helps
     const db = openDatabase(join(dataDir, 'hub.sqlite'));
-    await ingestFolder(db, folder, { contentDir: join(dataDir, 'content'), now: new Date(), packId: 'pack-bench', kind: 'preview', lessonIds: ['les-p5-0-1'] });
+    await ingestFolder(db, folder, { contentDir: join(dataDir, 'content'), now: new Date(), packId: 'pack-bench', kind: 'preview', lessonIds: ['les-p5-0-1'], ...(CHUNK_BYTES ? { chunkSize: CHUNK_BYTES } : {}) });
     db.close();
   });
   const profiles: string[] = [];

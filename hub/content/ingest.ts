@@ -35,7 +35,7 @@ const MIME: Record<string, string> = {
 };
 export const mimeOf = (path: string) => MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
 
-export type IngestOptions = { contentDir: string; packId?: string; title?: string; kind?: PackKind; lessonIds?: string[]; now: Date; log?: (line: string) => void };
+export type IngestOptions = { contentDir: string; chunkSize?: number; packId?: string; title?: string; kind?: PackKind; lessonIds?: string[]; now: Date; log?: (line: string) => void };
 
 async function listFiles(root: string, dir = root): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -73,7 +73,7 @@ export async function ingestFolder(db: HubDatabase, folder: string, options: Ing
           mime = 'video/mp4';
         }
       }
-      const digest = await storeFile(options.contentDir, file);
+      const digest = await storeFile(options.contentDir, file, options.chunkSize);
       files.push({ path, mime, ...digest });
       log(`${path}: ${(digest.size / 1e6).toFixed(1)} MB, sha256 ${digest.sha256.slice(0, 12)}…`);
     }
