@@ -49,7 +49,7 @@ describe('offline content in Chromium against the real hub', () => {
     const proxy = await startCorruptingProxy(hub.url);
     proxy.corrupt(0, 1, sourceSha);
     const page = await (await classroomContext(browser)).newPage();
-    await page.goto(`${renderer.url}?hub=${encodeURIComponent(proxy.url)}`);
+    await page.goto(`${renderer.url}?hub=${encodeURIComponent(proxy.url)}&test-hooks`);
     await page.getByLabel('注册码').fill('DEMO-LT-1');
     await page.getByRole('button', { name: '注册本机' }).click();
     await page.getByRole('tab', { name: '本周课表' }).click();
@@ -85,6 +85,26 @@ describe('offline content in Chromium against the real hub', () => {
     expect(played.after).toBeGreaterThan(played.before);
     expect(played.duration).toBeGreaterThan(20);
     await page.screenshot({ path: join(ARTIFACTS, 'content-player-offline.png') });
+
+    // A 二次备课 time note marked "pause here" stops the recording at its time and shows the note.
+    const lessonId = await page.locator('main.content-screen').getAttribute('data-lesson-id');
+    await page.evaluate(async (id) => {
+      type Hooks = { session: { records(): { saveNote(n: { lessonId: string; anchor: { kind: 'time'; seconds: number }; text: string; pause: boolean }): Promise<unknown> } } };
+      await (window as unknown as { yktTest: Hooks }).yktTest.session.records().saveNote({ lessonId: id ?? '', anchor: { kind: 'time', seconds: 20 }, text: '在这里暂停，用本地例子讲通分', pause: true });
+    }, lessonId);
+    await page.waitForTimeout(500); // the live query hands the new pause point to the player
+    const stopped = await video.evaluate(async (v: HTMLVideoElement) => {
+      v.currentTime = 19;
+      await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+      await v.play();
+      await new Promise((r) => setTimeout(r, 2500));
+      return { paused: v.paused, time: v.currentTime };
+    });
+    expect(stopped.paused).toBe(true);
+    expect(stopped.time).toBeGreaterThanOrEqual(20);
+    expect(stopped.time).toBeLessThan(21);
+    await expect.poll(() => page.getByTestId('pause-note').textContent()).toContain('用本地例子讲通分');
+    await page.screenshot({ path: join(ARTIFACTS, 'content-pause-point.png') });
 
     await page.getByTestId('content-file').filter({ hasText: '讲义.pdf' }).getByRole('button', { name: '打开' }).click();
     const canvas = page.getByTestId('pdf-canvas');

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PackKind } from '../../../shared/content-protocol.ts';
 import { useApp } from '../../app/app-context.tsx';
@@ -17,6 +17,18 @@ export function ContentScreen({ lessonId, kind, back }: { lessonId: string; kind
   const lesson = useLiveQuery(() => db.lessons.get(lessonId), [db, lessonId]);
   const content = useLiveQuery(() => lessonContent(db, lessonId), [db, lessonId]);
   const [open, setOpen] = useState<{ packId: string; path: string } | null>(null);
+  // 二次备课: time notes marked "pause here" stop the recording at their time and show the note.
+  const pauseNotes = useLiveQuery(
+    async () =>
+      (await db.notes.where('lessonId').equals(lessonId).toArray())
+        .map((n) => n.current)
+        .filter((v) => v.pause && !v.deleted && v.anchor.kind === 'time')
+        .map((v) => ({ seconds: v.anchor.kind === 'time' ? v.anchor.seconds : 0, text: v.text })),
+    [db, lessonId],
+  );
+  const [pausedNote, setPausedNote] = useState<string | null>(null);
+  const pausePoints = useMemo(() => pauseNotes?.map((n) => n.seconds) ?? [], [pauseNotes]);
+  const onPausePoint = useCallback((seconds: number) => setPausedNote(pauseNotes?.find((n) => n.seconds === seconds)?.text ?? null), [pauseNotes]);
 
   // Open the first cached file of the asked-for kind (播放录播 → the video) as soon as it is there.
   useEffect(() => {
@@ -28,7 +40,7 @@ export function ContentScreen({ lessonId, kind, back }: { lessonId: string; kind
 
   const opened = content?.find((c) => c.pack.id === open?.packId)?.files.find((f) => f.file.path === open?.path);
   return (
-    <main className="content-screen">
+    <main className="content-screen" data-lesson-id={lessonId}>
       <div className="lesson-header">
         <button type="button" className="secondary" onClick={() => navigate(back === 'review' ? { screen: 'review' } : { screen: 'lesson', lessonId })}>
           ← {t('content.back')}
@@ -61,7 +73,22 @@ export function ContentScreen({ lessonId, kind, back }: { lessonId: string; kind
             </section>
           ))}
         </div>
-        <div className="viewer">{opened && <FileViewer key={opened.file.sha256} file={opened.file} resumeKey={`${lessonId}:${opened.file.sha256}`} />}</div>
+        <div className="viewer">
+          {opened && (
+            <FileViewer
+              key={opened.file.sha256}
+              file={opened.file}
+              resumeKey={`${lessonId}:${opened.file.sha256}`}
+              pausePoints={pausePoints}
+              onPausePoint={onPausePoint}
+            />
+          )}
+          {pausedNote && (
+            <p className="pause-note" role="status" data-testid="pause-note">
+              {pausedNote}
+            </p>
+          )}
+        </div>
       </div>
     </main>
   );

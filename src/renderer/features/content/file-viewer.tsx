@@ -5,11 +5,21 @@ import { useStoredBlobUrl } from './use-stored-blob-url.ts';
 import { VideoPlayer } from './video-player.tsx';
 
 /** Shows a cached file by its type: video, PDF, image; anything else can be saved and opened elsewhere. */
-export function FileViewer({ file, resumeKey, pausePoints }: { file: ContentFile; resumeKey: string; pausePoints?: readonly number[] }) {
+export function FileViewer({
+  file,
+  resumeKey,
+  pausePoints,
+  onPausePoint,
+}: {
+  file: ContentFile;
+  resumeKey: string;
+  pausePoints?: readonly number[];
+  onPausePoint?: (seconds: number) => void;
+}) {
   const { t } = useTranslation();
   const url = useStoredBlobUrl(file.sha256, true);
   if (!url) return <p className="muted">{t('content.notCached')}</p>;
-  if (file.mime.startsWith('video/') || file.mime.startsWith('audio/')) return <VideoPlayer url={url} resumeKey={resumeKey} pausePoints={pausePoints ?? []} />;
+  if (file.mime.startsWith('video/') || file.mime.startsWith('audio/')) return <VideoPlayer url={url} resumeKey={resumeKey} pausePoints={pausePoints ?? []} {...(onPausePoint ? { onPausePoint } : {})} />;
   if (file.mime === 'application/pdf') return <PdfViewer url={url} />;
   if (file.mime.startsWith('image/')) return <img className="image-viewer" src={url} alt={file.path} data-testid="image" />;
   return (
