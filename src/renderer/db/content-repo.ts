@@ -2,6 +2,7 @@
 // row exists only once its SHA-256 matched the manifest, and a file is 'complete' only once the whole-file hash did.
 import type { ContentFile, PackListing, PackManifest } from '../../shared/content-protocol.ts';
 import type { AppDb } from './app-db.ts';
+import type { EvictionPack } from '../downloads/eviction-policy.ts';
 import type { ContentFileRow, PackRow, PlaybackRow } from './content-rows.ts';
 
 export function fileRowOf(f: ContentFile): ContentFileRow {
@@ -106,4 +107,38 @@ export async function setPinned(db: AppDb, packId: string, pinned: boolean): Pro
 export const getPlayback = (db: AppDb, key: string) => db.playback.get(key);
 export async function savePlayback(db: AppDb, row: PlaybackRow): Promise<void> {
   await db.playback.put(row);
+}
+
+/** What the eviction policy needs to know about every stored pack. */
+export async function evictionCandidates(db: AppDb): Promise<EvictionPack[]> {
+  const [packs, links, lessons, files] = await Promise.all([db.packs.toArray(), db.lessonPacks.toArray(), db.lessons.toArray(), db.contentFiles.toArray()]);
+  const starts = new Map(lessons.map((l) => [l.id, Date.parse(l.startsAt)]));
+  const stored = new Map(files.map((f) => [f.sha256, f.state === 'complete' ? f.size : f.doneBytes]));
+  return packs.map((p) => ({
+    id: p.id,
+    pinned: p.pinned,
+    lastUsedAt: p.lastUsedAt,
+    lessonStarts: links.filter((l) => l.packId === p.id).map((l) => starts.get(l.lessonId)).filter((s): s is number => s !== undefined),
+    files: p.manifest.files.map((f) => ({ sha256: f.sha256, bytes: stored.get(f.sha256) ?? 0 })),
+  }));
+}
+
+/** Deletes the stored bytes of these packs' files, except files another pack still uses; they are not re-fetched by themselves. */
+export async function evictPacks(db: AppDb, packIds: string[]): Promise<string[]> {
+  return db.transaction('rw', db.packs, db.contentFiles, db.contentChunks, async () => {
+    const packs = await db.packs.toArray();
+    const gone = new Set(packIds);
+    const kept = new Set(packs.filter((p) => !gone.has(p.id)).flatMap((p) => p.manifest.files.map((f) => f.sha256)));
+    const victims = [...new Set(packs.filter((p) => gone.has(p.id)).flatMap((p) => p.manifest.files.map((f) => f.sha256)))].filter((s) => !kept.has(s));
+    for (const sha of victims) {
+      await db.contentChunks.where('sha256').equals(sha).delete();
+      await db.contentFiles.update(sha, { state: 'evicted', doneBytes: 0 });
+    }
+    return victims;
+  });
+}
+
+/** "Download again" for an evicted file (the teacher opened it). */
+export async function requeueFile(db: AppDb, sha256: string): Promise<void> {
+  await db.contentFiles.where('sha256').equals(sha256).and((f) => f.state === 'evicted').modify({ state: 'queued' });
 }

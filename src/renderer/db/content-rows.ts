@@ -14,7 +14,8 @@ export type PackRow = {
 
 export type LessonPackRow = { lessonId: string; packId: string };
 
-export type ContentFileState = 'queued' | 'complete' | 'failed';
+/** 'evicted': deleted to make room (never re-downloaded by itself; opening it asks for it again). */
+export type ContentFileState = 'queued' | 'complete' | 'failed' | 'evicted';
 
 export type ContentFileRow = {
   sha256: string;

@@ -7,9 +7,10 @@ import { ContentPaths, PacksResponse } from '../../shared/content-protocol.ts';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import type { AppDb } from '../db/app-db.ts';
 import type { ContentFileRow } from '../db/content-rows.ts';
-import { putVerifiedChunk, resetFile, savePackListings, setFileState, storedChunkIndexes } from '../db/content-repo.ts';
+import { evictionCandidates, evictPacks, putVerifiedChunk, resetFile, savePackListings, setFileState, storedChunkIndexes } from '../db/content-repo.ts';
 import { ChunkError, fetchVerifiedChunk, type HubAccess } from './chunk-fetch.ts';
 import { backoffMs, inDownloadHours, priorityOrder, type DownloadHours } from './download-policy.ts';
+import { planEviction } from './eviction-policy.ts';
 import { abortableSleep, createTokenBucket } from './token-bucket.ts';
 
 /** Live lessons announce themselves here (wired to live/ when it exists); while live, downloads pause. */
@@ -136,7 +137,7 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
    * One pool of workers over the chunks of all queued files, in priority order: the link stays full across file
    * boundaries (a file's last chunks overlap the next file's first), which matters on a 300 ms link.
    */
-  async function downloadFiles(files: ContentFileRow[]): Promise<{ done: number; paused: boolean }> {
+  async function downloadFiles(files: ContentFileRow[]): Promise<{ done: number; paused: boolean; diskFull: boolean }> {
     const controller = new AbortController();
     inFlight = controller;
     const runs: FileRun[] = [];
@@ -205,7 +206,19 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
       if (failure !== null && run.left > 0) await setFileState(db, run.file.sha256, 'failed', failure);
     }
     if (fatal !== null || runs.some((r) => r.failure !== null)) report({ lastError: fatal ?? runs.find((r) => r.failure !== null)?.failure ?? null });
-    return { done, paused: controller.signal.aborted };
+    return { done, paused: controller.signal.aborted, diskFull: fatal === 'quota_exceeded' };
+  }
+
+  /**
+   * Disk full: evict least recently used packs not needed in the next days and not pinned, enough for what is queued.
+   * Returns whether anything was freed; if not enough could be, the quota message stays up with nothing lost.
+   */
+  async function makeRoom(queue: ContentFileRow[]): Promise<boolean> {
+    const needBytes = queue.reduce((sum, f) => sum + f.size - f.doneBytes, 0);
+    const plan = planEviction({ packs: await evictionCandidates(db), needBytes, freeBytes: 0, now: now().getTime() });
+    if (plan.evict.length > 0) await evictPacks(db, plan.evict);
+    report({ lastError: plan.shortfallBytes > 0 ? 'quota_exceeded' : null });
+    return plan.freedBytes > 0;
   }
 
   async function loop() {
@@ -227,7 +240,11 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
       let progressed = false;
       try {
         queue = await filesInOrder();
-        if (queue.length > 0 && allowed()) progressed = (await downloadFiles(queue)).done > 0;
+        if (queue.length > 0 && allowed()) {
+          const result = await downloadFiles(queue);
+          progressed = result.done > 0;
+          if (result.diskFull) progressed = (await makeRoom(queue)) || progressed;
+        }
       } catch (error) {
         // IndexedDB trouble (quota, a closed database): report, back off, never crash the loop.
         if (stopped) break;

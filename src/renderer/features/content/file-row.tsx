@@ -1,5 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { ContentFile } from '../../../shared/content-protocol.ts';
+import { useApp } from '../../app/app-context.tsx';
+import { contentCommands } from '../../app/content-controller.ts';
+import { requeueFile } from '../../db/content-repo.ts';
 import type { ContentFileRow } from '../../db/content-rows.ts';
 import { useDownloads } from '../../stores/downloads-store.ts';
 import { clock, mb } from './format.ts';
@@ -7,6 +10,7 @@ import { clock, mb } from './format.ts';
 /** One file of a pack: name, a progress bar with MB done/total and time left, and 打开 once it is cached. */
 export function FileRow({ file, row, onOpen, selected }: { file: ContentFile; row: ContentFileRow | undefined; onOpen: () => void; selected: boolean }) {
   const { t } = useTranslation();
+  const { db } = useApp();
   const current = useDownloads((s) => (s.current?.sha256 === file.sha256 ? s.current : null));
   const complete = row?.state === 'complete';
   const done = complete ? file.size : Math.max(row?.doneBytes ?? 0, current?.doneBytes ?? 0);
@@ -25,9 +29,16 @@ export function FileRow({ file, row, onOpen, selected }: { file: ContentFile; ro
           {current && !complete && (current.secondsLeft === null ? t('content.etaUnknown') : t('content.eta', { time: clock(current.secondsLeft) }))}
         </span>
       </div>
-      <button type="button" className="primary small" disabled={!complete} onClick={onOpen}>
-        {t('content.open')}
-      </button>
+      {row?.state === 'evicted' ? (
+        // Deleted to make room earlier: fetch it again on request.
+        <button type="button" className="secondary small" onClick={() => void requeueFile(db, file.sha256).then(() => contentCommands.downloadNow())}>
+          {t('content.downloadNow')}
+        </button>
+      ) : (
+        <button type="button" className="primary small" disabled={!complete} onClick={onOpen}>
+          {t('content.open')}
+        </button>
+      )}
     </li>
   );
 }
