@@ -15,6 +15,9 @@ export type HubProcessOptions = {
   spawnFn?: (cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }) => ChildProcess;
   /** Address the test uses to reach the hub (defaults to host:port). */
   reachAt?: string;
+  /** How to tell the hub is up when the test process cannot reach it directly (a hub inside a network namespace). */
+  isUp?: (url: string) => Promise<boolean>;
+  extraEnv?: NodeJS.ProcessEnv;
 };
 
 export type HubProcess = { url: string; adminToken: string; stop(): Promise<void>; start(): Promise<void>; output(): string };
@@ -31,7 +34,9 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     HUB_DATA_DIR: options.dataDir,
     HUB_ADMIN_TOKEN: options.adminToken,
     HUB_DEMO: '1',
+    ...options.extraEnv,
   };
+  const isUp = options.isUp ?? (async (base: string) => (await fetch(`${base}/v1/health`)).ok);
 
   async function start() {
     const spawnFn = options.spawnFn ?? ((cmd, args, opts) => spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -39,7 +44,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     child = spawnFn(process.execPath, ['--import', 'tsx', 'hub/main.ts'], { cwd: repoRoot, env });
     child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    await waitFor(async () => ((await fetch(`${url}/v1/health`)).ok ? true : undefined), `hub at ${url}\n${log}`, 60_000);
+    await waitFor(async () => ((await isUp(url)) ? true : undefined), `hub at ${url}\n${log}`, 60_000);
   }
 
   async function stop() {
