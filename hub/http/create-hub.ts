@@ -5,10 +5,17 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
+import { registerUpdateRoutes } from '../updates/update-routes.ts';
 import { HubError } from './hub-error.ts';
 import type { HubContext } from './hub-context.ts';
 
-export type CreateHubOptions = Omit<HubContext, 'now'> & { now?: () => Date; logger?: boolean; bodyLimitBytes?: number };
+export type CreateHubOptions = Omit<HubContext, 'now'> & {
+  now?: () => Date;
+  logger?: boolean;
+  bodyLimitBytes?: number;
+  /** Folder of the electron-updater feed (`<data>/updates`); without it /updates/* answers 404. */
+  updatesDir?: string;
+};
 
 export async function createHub(options: CreateHubOptions): Promise<FastifyInstance> {
   const ctx: HubContext = { ...options, now: options.now ?? (() => new Date()) };
@@ -55,5 +62,6 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   });
   registerDeviceRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerUpdateRoutes(app, options.updatesDir);
   return app;
 }
