@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ZodError } from 'zod';
-import { ipcChannels, type AppInfo, type DeviceIdentity, type IpcChannel } from '../shared/ipc.ts';
+import { ipcChannels, type AppInfo, type DeviceIdentity, type IpcChannel, type IpcRequest, type IpcResponse } from '../shared/ipc.ts';
+import type { BackupSnapshot, UpdateStatus } from '../shared/update-protocol.ts';
 import { createIpcDispatcher, IpcValidationError, type IpcHandlers } from './ipc-dispatch.ts';
 
 const identity: DeviceIdentity = {
@@ -16,6 +17,35 @@ const identity: DeviceIdentity = {
 const appInfo: AppInfo = { version: '0.1.0', shell: 'electron', platform: 'win32', versions: { electron: '39.0.0' } };
 
 const huge = 'x'.repeat(1_000_000);
+
+const updateStatus: UpdateStatus = {
+  phase: 'idle',
+  channel: 'latest',
+  currentVersion: '0.1.0',
+  availableVersion: null,
+  waitingFor: null,
+  lastCheckAt: null,
+  source: 'hub',
+  error: null,
+};
+
+const snapshot: BackupSnapshot = {
+  format: 1,
+  createdAt: '2026-03-01T12:00:00.000Z',
+  dbName: 'ykt-classroom',
+  dbVersion: 1,
+  appVersion: '0.1.0',
+  tables: { meta: [{ key: 'dbInstanceId', value: 'x' }], outbox: [{ id: 'op-1' }] },
+};
+
+/** Shared refusals for channels whose request is an object. */
+const notAnObject: ReadonlyArray<readonly [string, unknown]> = [
+  ['undefined', undefined],
+  ['null', null],
+  ['array', []],
+  ['string', 'x'],
+  ['number', 1],
+];
 
 /** Payloads a `none` request (no argument) must refuse: anything that is not `undefined`. */
 const notUndefined: ReadonlyArray<readonly [string, unknown]> = [
@@ -95,6 +125,56 @@ const rows: Record<IpcChannel, Row> = {
       ['reason huge', { on: true, reason: huge }],
     ],
   },
+  'update:status': { valid: undefined, invalid: notUndefined },
+  'update:check': { valid: undefined, invalid: notUndefined },
+  'backup:latest': { valid: undefined, invalid: notUndefined },
+  'log:recent': { valid: undefined, invalid: notUndefined },
+  'activity:set': {
+    valid: { lessonInProgress: true, playback: 'live' },
+    invalid: [
+      ...notAnObject,
+      ['empty object', {}],
+      ['missing playback', { lessonInProgress: true }],
+      ['unknown playback', { lessonInProgress: false, playback: 'paused' }],
+      ['lessonInProgress as string', { lessonInProgress: 'yes', playback: 'none' }],
+    ],
+  },
+  'update:setChannel': {
+    valid: { channel: 'beta' },
+    invalid: [...notAnObject, ['empty object', {}], ['unknown channel', { channel: 'nightly' }], ['channel as path', { channel: '../latest' }], ['bare string', 'beta']],
+  },
+  'update:fromFolder': {
+    valid: { path: 'E:\\yunketang-0.2.0' },
+    invalid: [...notAnObject, ['missing path', {}], ['empty path', { path: '' }], ['path huge', { path: huge }], ['path as number', { path: 5 }], ['path as array', { path: ['E:'] }]],
+  },
+  'backup:save': {
+    valid: snapshot,
+    invalid: [
+      ...notAnObject,
+      ['empty object', {}],
+      ['unknown format', { ...snapshot, format: 2 }],
+      ['createdAt not a date', { ...snapshot, createdAt: 'now' }],
+      ['table name with a path', { ...snapshot, tables: { '../x': [] } }],
+      ['table rows not an array', { ...snapshot, tables: { outbox: { id: 1 } } }],
+      ['dbVersion zero', { ...snapshot, dbVersion: 0 }],
+      ['appVersion huge', { ...snapshot, appVersion: huge }],
+    ],
+  },
+  'window:setFullScreen': {
+    valid: { on: true, kiosk: false },
+    invalid: [...notAnObject, ['empty object', {}], ['missing kiosk', { on: true }], ['on as string', { on: 'true', kiosk: false }]],
+  },
+  'log:write': {
+    valid: { level: 'error', message: 'TypeError: x is undefined', detail: 'at lesson-screen.tsx:10' },
+    invalid: [
+      ...notAnObject,
+      ['empty object', {}],
+      ['unknown level', { level: 'fatal', message: 'x' }],
+      ['message huge', { level: 'error', message: huge }],
+      ['detail huge', { level: 'error', message: 'x', detail: huge }],
+      ['message as object', { level: 'info', message: { text: 'x' } }],
+    ],
+  },
 };
 
 function spyHandlers() {
@@ -104,6 +184,16 @@ function spyHandlers() {
     'identity:clear': vi.fn((_request: undefined) => Promise.resolve(undefined)),
     'app:info': vi.fn((_request: undefined) => Promise.resolve(appInfo)),
     'power:keepAwake': vi.fn((_request: { on: boolean; reason: string }) => Promise.resolve(undefined)),
+    'activity:set': vi.fn((_request: IpcRequest<'activity:set'>) => Promise.resolve(undefined)),
+    'update:status': vi.fn((_request: undefined) => Promise.resolve(updateStatus)),
+    'update:check': vi.fn((_request: undefined) => Promise.resolve(updateStatus)),
+    'update:setChannel': vi.fn((_request: IpcRequest<'update:setChannel'>) => Promise.resolve(updateStatus)),
+    'update:fromFolder': vi.fn((_request: IpcRequest<'update:fromFolder'>) => Promise.resolve<IpcResponse<'update:fromFolder'>>({ ok: false, reason: 'hash_mismatch', detail: 'x' })),
+    'backup:save': vi.fn((_request: IpcRequest<'backup:save'>) => Promise.resolve({ file: 'backup-1.json', bytes: 10 })),
+    'backup:latest': vi.fn((_request: undefined) => Promise.resolve<BackupSnapshot | null>(snapshot)),
+    'window:setFullScreen': vi.fn((_request: IpcRequest<'window:setFullScreen'>) => Promise.resolve(undefined)),
+    'log:write': vi.fn((_request: IpcRequest<'log:write'>) => Promise.resolve(undefined)),
+    'log:recent': vi.fn((_request: undefined) => Promise.resolve({ text: '' })),
   } satisfies IpcHandlers;
   const calls = () => Object.values(handlers).reduce((n, h) => n + h.mock.calls.length, 0);
   return { handlers, calls };

@@ -39,6 +39,7 @@ export const Activity = z.object({
   lessonInProgress: z.boolean(),
   playback: z.enum(['none', 'live', 'recorded']),
 });
+export type Activity = z.infer<typeof Activity>;
 
 export const UpdatePhase = z.enum(['idle', 'checking', 'available', 'downloading', 'downloaded', 'installing', 'error', 'unsupported']);
 
