@@ -1,9 +1,11 @@
 // The hub's HTTP server. Every response that is not a success is `{ error: { code, message } }` with a protocol
 // ErrorCode, whatever went wrong (bad JSON, unknown route, too large, a bug), so clients can always say why in zh-CN.
 import cors from '@fastify/cors';
+import { createGunzip } from 'node:zlib';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
+import { registerSyncRoutes } from '../sync/sync-routes.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
 import { registerUpdateRoutes } from '../updates/update-routes.ts';
 import { HubError } from './hub-error.ts';
@@ -26,8 +28,18 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', PROTOCOL_HEADER],
+    allowedHeaders: ['authorization', 'content-type', 'content-encoding', PROTOCOL_HEADER],
     maxAge: 86_400,
+  });
+
+  // Devices gzip their pushes (ops compress ~10×, and the link is the bottleneck). bodyLimit applies to the inflated
+  // stream, so a small bomb cannot grow past it.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding === undefined || encoding === 'identity') return payload;
+    if (encoding !== 'gzip') throw new HubError('bad_request', `unsupported content-encoding ${encoding}`);
+    delete request.headers['content-length'];
+    return payload.pipe(createGunzip());
   });
 
   app.addHook('onRequest', async (request) => {
@@ -62,6 +74,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   });
   registerDeviceRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerSyncRoutes(app, ctx);
   registerUpdateRoutes(app, options.updatesDir);
   return app;
 }

@@ -10,7 +10,16 @@ import './styles/app.css';
 
 initI18n(window.localStorage);
 const db = openAppDb();
-const session = createSession({ db, desktop: desktop(), now: () => new Date(), fetch: window.fetch.bind(window), onlineEvents: window });
+const session = createSession({
+  db,
+  desktop: desktop(),
+  now: () => new Date(),
+  fetch: window.fetch.bind(window),
+  onlineEvents: window,
+  runExclusive: async (fn) => {
+    await navigator.locks.request('ykt-sync', fn);
+  },
+});
 void session.init();
 
 const root = document.getElementById('root');
