@@ -99,7 +99,16 @@ if (!app.requestSingleInstanceLock()) {
     const handlers: IpcHandlers = {
       ...createIpcHandlers({
         identity,
-        power: { start: () => powerSaveBlocker.start('prevent-display-sleep'), stop: (id) => powerSaveBlocker.stop(id) },
+        power: {
+          start: () => {
+            updates.setPlaybackHeld(true);
+            return powerSaveBlocker.start('prevent-display-sleep');
+          },
+          stop: (id) => {
+            updates.setPlaybackHeld(false);
+            powerSaveBlocker.stop(id);
+          },
+        },
         appInfo: () => ({
           version: app.getVersion(),
           shell: 'electron',

@@ -69,6 +69,10 @@ describe('update service (stand-in updater instead of electron-updater)', () => 
     expect(service.status()).toMatchObject({ source: 'folder', phase: 'available', availableVersion: '0.2.0', waitingFor: 'playback' });
     expect(updater.download).not.toHaveBeenCalled();
     service.setActivity({ lessonInProgress: false, playback: 'none' });
+    service.setPlaybackHeld(true); // a player still holds the display awake
+    await service.tick();
+    expect(service.status()).toMatchObject({ phase: 'available', waitingFor: 'playback' });
+    service.setPlaybackHeld(false);
     await service.tick();
     expect(service.status().phase).toBe('downloaded');
     expect(await service.onQuit()).toBe(true);

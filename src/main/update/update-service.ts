@@ -24,6 +24,10 @@ export function hubFeedUrl(hubUrl: string, channel: UpdateChannel): string {
 export function createUpdateService(deps: UpdateServiceDeps) {
   let channel = deps.channel;
   let loopback: LoopbackFeed | null = null;
+  let reported: Activity = { lessonInProgress: false, playback: 'none' };
+  let held = false;
+  // A player holding the display awake (power:keepAwake) counts as playback even if the renderer's report lags.
+  const apply = () => controller.setActivity(held && reported.playback === 'none' ? { ...reported, playback: 'live' } : reported);
   const controller = createUpdateController({ ...deps, channel });
 
   async function useHubFeed(): Promise<boolean> {
@@ -41,7 +45,14 @@ export function createUpdateService(deps: UpdateServiceDeps) {
       await controller.tick();
     },
     status: (): UpdateStatus => ({ ...controller.status(), channel }),
-    setActivity: (activity: Activity) => controller.setActivity(activity),
+    setActivity(activity: Activity): void {
+      reported = activity;
+      apply();
+    },
+    setPlaybackHeld(on: boolean): void {
+      held = on;
+      apply();
+    },
     checkNow(): UpdateStatus {
       controller.checkSoon();
       return { ...controller.status(), channel };

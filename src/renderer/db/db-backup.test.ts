@@ -86,12 +86,20 @@ describe('local database backup and restore', () => {
     const db = openAppDb(`app-${crypto.randomUUID()}`);
     opened.push(db);
     await db.lessons.put({ id: 'l1', classroomId: 'c1', courseId: 'm', subject: '数学', title: '通分', leadSchoolName: '成都七中', teacherName: '王老师', startsAt: '2026-03-01T00:00:00.000Z', endsAt: '2026-03-01T00:45:00.000Z', mode: 'live' });
+    await db.outbox.add({ id: 'op-1', status: 'pending' } as never);
+    await db.attendance.put({ lessonId: 'l1', studentId: 's1', status: 'absent' } as never);
     await verifyOrRestore(db, null, newId);
     const snapshot = viaDisk(await exportSnapshot(db, '0.1.0', now));
     expect(snapshot.tables.lessons).toHaveLength(1);
+    expect(snapshot.tables.outbox).toHaveLength(1);
     const lost = openAppDb(`app2-${crypto.randomUUID()}`);
     opened.push(lost);
     expect((await verifyOrRestore(lost, snapshot, newId)).state).toBe('restored');
     expect(await lost.lessons.get('l1')).toEqual(await db.lessons.get('l1'));
+    expect(await lost.outbox.toArray()).toEqual(await db.outbox.toArray());
+    // Compound keys: a row written since the backup is recognised as present and not overwritten.
+    await lost.attendance.put({ lessonId: 'l1', studentId: 's1', status: 'present' } as never);
+    await importSnapshot(lost, snapshot);
+    expect(await lost.attendance.toArray()).toEqual([expect.objectContaining({ status: 'present' })]);
   });
 });

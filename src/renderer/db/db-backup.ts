@@ -44,6 +44,12 @@ function decode(value: unknown): unknown {
   return value;
 }
 
+/** The primary key of a row for a key path (a name, a dotted path, or a compound [a, b] path). */
+function keyOf(row: unknown, keyPath: string | string[]): unknown {
+  const at = (path: string) => path.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), row);
+  return Array.isArray(keyPath) ? keyPath.map(at) : at(keyPath);
+}
+
 const hasInboundKey = (table: Dexie.Table) => table.schema.primKey.keyPath !== null && table.schema.primKey.keyPath !== undefined;
 
 export async function exportSnapshot(db: Dexie, appVersion: string, now: Date): Promise<BackupSnapshot> {
@@ -72,8 +78,8 @@ export async function importSnapshot(db: Dexie, snapshot: BackupSnapshot): Promi
       const rows = (snapshot.tables[table.name] ?? []).map(decode);
       const present = new Set((await table.toCollection().primaryKeys()).map((k) => JSON.stringify(k)));
       if (hasInboundKey(table)) {
-        const keyPath = table.schema.primKey.keyPath as string;
-        const missing = rows.filter((r) => r !== null && typeof r === 'object' && !present.has(JSON.stringify((r as Record<string, unknown>)[keyPath])));
+        const keyPath = table.schema.primKey.keyPath as string | string[];
+        const missing = rows.filter((r) => r !== null && typeof r === 'object' && !present.has(JSON.stringify(keyOf(r, keyPath))));
         await table.bulkPut(missing);
         restored += missing.length;
       } else {
