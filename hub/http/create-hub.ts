@@ -8,6 +8,7 @@ import { registerAdminRoutes } from './admin-routes.ts';
 import { registerSyncRoutes } from '../sync/sync-routes.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
 import { registerUpdateRoutes } from '../updates/update-routes.ts';
+import { registerNetProbeRoutes } from '../diagnostics/net-probe-routes.ts';
 import { HubError } from './hub-error.ts';
 import type { HubContext } from './hub-context.ts';
 
@@ -76,5 +77,6 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   registerAdminRoutes(app, ctx);
   registerSyncRoutes(app, ctx);
   registerUpdateRoutes(app, options.updatesDir);
+  registerNetProbeRoutes(app, ctx);
   return app;
 }

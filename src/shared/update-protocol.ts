@@ -79,3 +79,10 @@ export const BackupSnapshot = z.object({
   appVersion: z.string().max(50),
 });
 export type BackupSnapshot = z.infer<typeof BackupSnapshot>;
+
+// ---- network test (IT page) ----
+
+/** GET ?bytes=N answers N random bytes (device token required), for measuring download throughput to the hub. */
+export const NET_PROBE_PATH = '/v1/net/probe';
+export const MAX_PROBE_BYTES = 8 * 1024 * 1024;
+export const NetProbeQuery = z.object({ bytes: z.coerce.number().int().min(1).max(MAX_PROBE_BYTES) });
