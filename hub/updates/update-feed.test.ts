@@ -36,7 +36,7 @@ beforeAll(async () => {
     env: { ...process.env, HUB_DATA_DIR: join(dir, 'data') },
   });
   expect(stdout).toContain('published 0.2.0 to channel latest');
-});
+}, 60_000); // starts the CLI under tsx, slow when the machine is busy
 
 afterAll(async () => {
   await app.close();

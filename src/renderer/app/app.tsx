@@ -3,6 +3,7 @@ import { AdminScreen } from '../features/admin/admin-screen.tsx';
 import { EnrollScreen } from '../features/enroll/enroll-screen.tsx';
 import { TopBar } from '../features/shell/top-bar.tsx';
 import { LessonScreen } from '../features/lesson/lesson-screen.tsx';
+import { SyncDetailsScreen } from '../features/sync/sync-details-screen.tsx';
 import { TimetableScreen } from '../features/timetable/timetable-screen.tsx';
 import { useRoute, type Route } from '../stores/route-store.ts';
 import { useSession } from '../stores/session-store.ts';
@@ -29,5 +30,7 @@ function Screen({ route }: { route: Route }) {
       return <LessonScreen key={route.lessonId} lessonId={route.lessonId} />;
     case 'admin':
       return <AdminScreen />;
+    case 'sync':
+      return <SyncDetailsScreen />;
   }
 }

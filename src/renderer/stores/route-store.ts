@@ -7,7 +7,9 @@ export type Route =
   /** One lesson: attendance, 二次备课 notes, quiz, and the way in (live or recording). */
   | { screen: 'lesson'; lessonId: string }
   /** 管理员: school IT's page behind the IT PIN. */
-  | { screen: 'admin' };
+  | { screen: 'admin' }
+  /** What waits to upload and why (tap the sync badge). */
+  | { screen: 'sync' };
 
 export const useRoute = create<{ route: Route }>(() => ({ route: { screen: 'timetable' } }));
 
