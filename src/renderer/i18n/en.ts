@@ -116,6 +116,7 @@ export const en: Messages = {
     fromFolder: 'Update from USB / folder',
     folderOk: 'Version {{version}} verified; downloads and installs by the rules',
     folderRefused: 'Update refused ({{reason}}): {{detail}}',
+    neverChecked: 'not yet',
     lastCheck: 'Last check',
     export: 'Export diagnostics',
     exported: 'Diagnostics exported: {{file}}',

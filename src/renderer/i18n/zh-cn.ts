@@ -115,6 +115,7 @@ export const zhCN = {
     fromFolder: '从 U 盘 / 文件夹更新',
     folderOk: '已验证版本 {{version}}，将按规则下载安装',
     folderRefused: '更新包未通过校验（{{reason}}）：{{detail}}',
+    neverChecked: '尚未检查',
     lastCheck: '上次检查',
     export: '导出诊断',
     exported: '诊断包已导出：{{file}}',

@@ -25,7 +25,7 @@ export function UpdateSection({ status, onStatus }: { status: UpdateStatus | nul
       {status.error && <p className="error">{status.error}</p>}
       <dl>
         <dt>{t('admin.lastCheck')}</dt>
-        <dd>{status.lastCheckAt ? new Date(status.lastCheckAt).toLocaleString() : t('admin.never')}</dd>
+        <dd>{status.lastCheckAt ? new Date(status.lastCheckAt).toLocaleString() : t('admin.neverChecked')}</dd>
       </dl>
       <div className="admin-actions">
         <label>
