@@ -31,7 +31,7 @@ void shellServices
     shellServices.start();
   });
 // Test hook for the chaos test and benchmarks (?test-hooks): the same commands the screens call, nothing more.
-if (new URLSearchParams(window.location.search).has('test-hooks')) Object.assign(window, { yktTest: { db, session } });
+if (new URLSearchParams(window.location.search).has('test-hooks')) Object.assign(window, { yktTest: { db, session, shellServices } });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
