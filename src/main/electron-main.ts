@@ -13,7 +13,7 @@ import { createIdentityFileStore, plainCodec, type SecretCodec } from './identit
 import { createIpcDispatcher, type IpcHandlers } from './ipc-dispatch.ts';
 import { createIpcHandlers } from './ipc-handlers.ts';
 import { createShellHandlers } from './shell-handlers.ts';
-import { defaultUpdatePolicy } from './update/update-policy.ts';
+import { defaultUpdatePolicy, isBackupFreshForInstall } from './update/update-policy.ts';
 import { createUpdateService } from './update/update-service.ts';
 import { isAllowedNavigation, isPermissionAllowed } from './window-security.ts';
 
@@ -77,11 +77,8 @@ if (!app.requestSingleInstanceLock()) {
       currentVersion: app.getVersion(),
       channel: 'latest',
       now: () => new Date(),
-      // The renderer saves a backup when an update is downloaded; install only once one exists from after that moment.
-      backupBeforeInstall: async () => {
-        const latest = await backups.latest();
-        return latest !== null && Date.now() - Date.parse(latest.createdAt) < 24 * 3600_000;
-      },
+      // The renderer saves a backup every minute while an update waits; install only with a fresh one on disk.
+      backupBeforeInstall: async () => isBackupFreshForInstall((await backups.latest())?.createdAt ?? null, Date.now()),
       hubUrl: async () => {
         const id = await identity.get();
         if (id) await ensureStagingId(userData, id.deviceId);

@@ -6,6 +6,7 @@ import {
   canInstall,
   dailyWindow,
   defaultUpdatePolicy,
+  isBackupFreshForInstall,
   isInWindow,
   isWithinRollout,
   parseClock,
@@ -153,5 +154,20 @@ describe('staged rollout (electron-updater stagingPercentage semantics)', () => 
 
   it('refuses a malformed staging id instead of guessing a bucket', () => {
     expect(() => stagingPosition('not-a-uuid')).toThrow(/staging UUID/);
+  });
+});
+
+describe('backup freshness before installing', () => {
+  const now = Date.parse('2026-03-02T12:30:00Z');
+  it.each([
+    ['no backup at all', null, false],
+    ['one minute old', '2026-03-02T12:29:00Z', true],
+    ['five minutes old', '2026-03-02T12:25:00Z', true],
+    ['six minutes old (renderer not saving)', '2026-03-02T12:24:00Z', false],
+    ['yesterday', '2026-03-01T12:30:00Z', false],
+    ['an hour in the future (clock changed)', '2026-03-02T13:30:00Z', false],
+    ['unparsable', 'soon', false],
+  ])('%s → %s', (_label, createdAt, fresh) => {
+    expect(isBackupFreshForInstall(createdAt, now)).toBe(fresh);
   });
 });

@@ -113,3 +113,16 @@ export function isWithinRollout(stagingUserId: string, stagingPercentage: number
   if (Number.isNaN(percent)) return true;
   return stagingPosition(stagingUserId) < percent / 100;
 }
+
+/**
+ * Installing needs a backup of the renderer's records taken just before: the renderer saves one every minute while an
+ * update waits, so a backup older than this means the renderer is not running or not saving — do not install then.
+ */
+export const MAX_BACKUP_AGE_FOR_INSTALL_MS = 5 * 60_000;
+
+export function isBackupFreshForInstall(backupCreatedAt: string | null, nowMs: number): boolean {
+  if (backupCreatedAt === null) return false;
+  const at = Date.parse(backupCreatedAt);
+  // A backup "from the future" (clock changed) is not trusted as fresh.
+  return Number.isFinite(at) && at <= nowMs + 60_000 && nowMs - at <= MAX_BACKUP_AGE_FOR_INSTALL_MS;
+}

@@ -30,8 +30,9 @@ export function createShellServices({ db, desktop, appVersion, now, errors }: Sh
     await desktop.activity.set({ lessonInProgress: await lessonInProgress(db, now()), playback: 'none' });
     const status = await desktop.update.status();
     const due = now().getTime() - lastBackupAt >= BACKUP_EVERY_MS;
-    // A downloaded update may install at the next quiet hour or quit: the backup must be on disk before that.
-    if (due || (status.phase === 'downloaded' && now().getTime() - lastBackupAt > 60_000)) await backupNow();
+    // A downloaded update may install at the next quiet hour or at quit, and main installs only with a backup at most
+    // 5 minutes old: keep one from the last minute while an update waits.
+    if (due || (status.phase === 'downloaded' && now().getTime() - lastBackupAt >= 55_000)) await backupNow();
   }
 
   const onError = (event: Event) => {
