@@ -13,7 +13,8 @@ import { createIdentityFileStore, plainCodec, type SecretCodec } from './identit
 import { createIpcDispatcher, type IpcHandlers } from './ipc-dispatch.ts';
 import { createIpcHandlers } from './ipc-handlers.ts';
 import { createShellHandlers } from './shell-handlers.ts';
-import { defaultUpdatePolicy, isBackupFreshForInstall } from './update/update-policy.ts';
+import { defaultUpdatePolicy, isBackupFreshForInstall, windowsOf, withWindows } from './update/update-policy.ts';
+import { createUpdateSettingsStore } from './update/update-settings.ts';
 import { createUpdateService } from './update/update-service.ts';
 import { isAllowedNavigation, isPermissionAllowed } from './window-security.ts';
 
@@ -71,11 +72,14 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => callback(isPermissionAllowed(permission, wc.getURL(), entryUrl)));
     const identity = createIdentityFileStore(join(userData, 'identity.json'), keychainCodec());
     const backups = createBackupFileStore({ dir: join(userData, 'backups') });
+    const settingsStore = createUpdateSettingsStore(join(userData, 'update-settings.json'), { channel: 'latest', windows: windowsOf(defaultUpdatePolicy) });
+    const settings = await settingsStore.load();
     const updates = createUpdateService({
       updater: createElectronUpdaterPort(log),
-      config: defaultUpdatePolicy,
+      config: withWindows(defaultUpdatePolicy, settings.windows),
       currentVersion: app.getVersion(),
-      channel: 'latest',
+      channel: settings.channel,
+      saveSettings: (next) => settingsStore.save(next),
       now: () => new Date(),
       // The renderer saves a backup every minute while an update waits; install only with a fresh one on disk.
       backupBeforeInstall: async () => isBackupFreshForInstall((await backups.latest())?.createdAt ?? null, Date.now()),

@@ -27,6 +27,7 @@ const updateStatus: UpdateStatus = {
   lastCheckAt: null,
   source: 'hub',
   error: null,
+  windows: { download: { start: '22:00', end: '06:00' }, quiet: { start: '12:10', end: '13:30' } },
 };
 
 const snapshot: BackupSnapshot = {
@@ -143,6 +144,18 @@ const rows: Record<IpcChannel, Row> = {
     valid: { channel: 'beta' },
     invalid: [...notAnObject, ['empty object', {}], ['unknown channel', { channel: 'nightly' }], ['channel as path', { channel: '../latest' }], ['bare string', 'beta']],
   },
+  'update:setWindows': {
+    valid: updateStatus.windows,
+    invalid: [
+      ...notAnObject,
+      ['empty object', {}],
+      ['missing quiet', { download: null }],
+      ['hour 24', { download: null, quiet: { start: '24:00', end: '06:00' } }],
+      ['no leading zero', { download: null, quiet: { start: '9:00', end: '10:00' } }],
+      ['seconds', { download: { start: '22:00:00', end: '06:00' }, quiet: { start: '12:00', end: '13:00' } }],
+      ['window as string', { download: '22:00-06:00', quiet: { start: '12:00', end: '13:00' } }],
+    ],
+  },
   'update:fromFolder': {
     valid: { path: 'E:\\yunketang-0.2.0' },
     invalid: [...notAnObject, ['missing path', {}], ['empty path', { path: '' }], ['path huge', { path: huge }], ['path as number', { path: 5 }], ['path as array', { path: ['E:'] }]],
@@ -188,6 +201,7 @@ function spyHandlers() {
     'update:status': vi.fn((_request: undefined) => Promise.resolve(updateStatus)),
     'update:check': vi.fn((_request: undefined) => Promise.resolve(updateStatus)),
     'update:setChannel': vi.fn((_request: IpcRequest<'update:setChannel'>) => Promise.resolve(updateStatus)),
+    'update:setWindows': vi.fn((_request: IpcRequest<'update:setWindows'>) => Promise.resolve(updateStatus)),
     'update:fromFolder': vi.fn((_request: IpcRequest<'update:fromFolder'>) => Promise.resolve<IpcResponse<'update:fromFolder'>>({ ok: false, reason: 'hash_mismatch', detail: 'x' })),
     'backup:save': vi.fn((_request: IpcRequest<'backup:save'>) => Promise.resolve({ file: 'backup-1.json', bytes: 10 })),
     'backup:latest': vi.fn((_request: undefined) => Promise.resolve<BackupSnapshot | null>(snapshot)),

@@ -10,6 +10,7 @@ export type ShellChannel =
   | 'update:status'
   | 'update:check'
   | 'update:setChannel'
+  | 'update:setWindows'
   | 'update:fromFolder'
   | 'backup:save'
   | 'backup:latest'
@@ -18,7 +19,7 @@ export type ShellChannel =
   | 'log:recent';
 
 export type ShellDeps = {
-  updates: Pick<UpdateService, 'status' | 'checkNow' | 'setChannel' | 'fromFolder' | 'setActivity'>;
+  updates: Pick<UpdateService, 'status' | 'checkNow' | 'setChannel' | 'setWindows' | 'fromFolder' | 'setActivity'>;
   backups: Pick<BackupFileStore, 'save' | 'latest'>;
   window: { setFullScreen(on: boolean, kiosk: boolean): void };
   log: Pick<CrashLog, 'write' | 'recent'>;
@@ -33,6 +34,7 @@ export function createShellHandlers({ updates, backups, window, log }: ShellDeps
     'update:status': () => Promise.resolve(updates.status()),
     'update:check': () => Promise.resolve(updates.checkNow()),
     'update:setChannel': ({ channel }) => Promise.resolve(updates.setChannel(channel)),
+    'update:setWindows': (windows) => Promise.resolve(updates.setWindows(windows)),
     'update:fromFolder': async ({ path }) => {
       const result = await updates.fromFolder(path);
       await log.write({ level: result.ok ? 'info' : 'warn', source: 'updater', message: result.ok ? `folder release ${result.version} verified` : `folder release refused: ${result.reason}`, detail: result.ok ? undefined : result.detail });

@@ -3,7 +3,7 @@
 // validates every request against it, and the browser build implements the same DesktopApi without Electron.
 import { z } from 'zod';
 import { Classroom, Id, School } from './protocol.ts';
-import { Activity, BackupSnapshot, FolderReleaseResult, UpdateChannel, UpdateStatus } from './update-protocol.ts';
+import { Activity, BackupSnapshot, FolderReleaseResult, UpdateChannel, UpdateStatus, UpdateWindows } from './update-protocol.ts';
 
 export const DeviceIdentity = z.object({
   hubUrl: z.url({ protocol: /^https?$/ }),
@@ -39,6 +39,8 @@ export const ipcContract = {
   /** IT pressed 检查更新: check now (the policy still decides when to download and install). */
   'update:check': { request: none, response: UpdateStatus },
   'update:setChannel': { request: z.object({ channel: UpdateChannel }), response: UpdateStatus },
+  /** IT sets the download hours and the quiet hours for installing (kept across restarts). */
+  'update:setWindows': { request: UpdateWindows, response: UpdateStatus },
   /** Verify a release in a USB/LAN folder and update from it; path null = let IT pick the folder in a dialog. */
   'update:fromFolder': { request: z.object({ path: z.string().min(1).max(1000).nullable() }), response: FolderReleaseResult },
   /** Snapshot of the local database (outbox, notes, …) kept in the user-data folder, safe from IndexedDB loss. */

@@ -41,6 +41,13 @@ export const Activity = z.object({
 });
 export type Activity = z.infer<typeof Activity>;
 
+const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'time must be HH:MM' });
+/** A daily window in the PC's local time; end before start spans midnight (22:00–06:00). */
+export const ClockWindow = z.object({ start: Clock, end: Clock });
+/** When updates may download (null = any time outside lessons) and when a downloaded one may install while running. */
+export const UpdateWindows = z.object({ download: ClockWindow.nullable(), quiet: ClockWindow });
+export type UpdateWindows = z.infer<typeof UpdateWindows>;
+
 export const UpdatePhase = z.enum(['idle', 'checking', 'available', 'downloading', 'downloaded', 'installing', 'error', 'unsupported']);
 
 export const UpdateStatus = z.object({
@@ -53,6 +60,7 @@ export const UpdateStatus = z.object({
   lastCheckAt: z.iso.datetime().nullable(),
   source: z.enum(['hub', 'folder']),
   error: z.string().max(500).nullable(),
+  windows: UpdateWindows,
 });
 export type UpdateStatus = z.infer<typeof UpdateStatus>;
 

@@ -1,7 +1,7 @@
 // Applies update-policy.ts to an updater (electron-updater in electron-update-adapter.ts, a stand-in in tests). The
 // adapter calls tick() every minute and onQuit() when the app is closing; the renderer reports activity over IPC.
 import type { UpdateChannel, UpdateStatus } from '../../shared/update-protocol.ts';
-import { canDownload, canInstall, localMinuteOfDay, shouldCheck, type Activity, type UpdatePolicyConfig } from './update-policy.ts';
+import { canDownload, canInstall, localMinuteOfDay, shouldCheck, windowsOf, type Activity, type UpdatePolicyConfig } from './update-policy.ts';
 
 export type UpdaterPort = {
   /** Asks the feed; resolves to the newer version this device may take (rollout applied), or null. */
@@ -25,7 +25,8 @@ export type UpdateControllerDeps = {
 };
 
 export function createUpdateController(deps: UpdateControllerDeps) {
-  const { updater, config, now } = deps;
+  const { updater, now } = deps;
+  let config = deps.config;
   let activity: Activity = { lessonInProgress: false, playback: 'none' };
   let lastCheckMs: number | null = null;
   let busy = false;
@@ -38,6 +39,7 @@ export function createUpdateController(deps: UpdateControllerDeps) {
     lastCheckAt: null,
     source: 'hub',
     error: null,
+    windows: windowsOf(config),
   };
 
   function set(patch: Partial<UpdateStatus>) {
@@ -110,6 +112,10 @@ export function createUpdateController(deps: UpdateControllerDeps) {
     checkSoon(): void {
       lastCheckMs = null;
       if (status.phase === 'available' || status.phase === 'error') status = { ...status, phase: 'idle' };
+    },
+    setConfig(next: UpdatePolicyConfig): void {
+      config = next;
+      set({ windows: windowsOf(config) });
     },
     setSource(source: UpdateStatus['source']): void {
       set({ source });

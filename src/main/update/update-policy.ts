@@ -2,6 +2,7 @@
 // the classroom is doing), so every rule is covered by table-driven tests under Node; update-controller.ts applies
 // them to electron-updater. The one rule that overrides everything: never restart while a lesson plays.
 import { createHash } from 'node:crypto';
+import type { UpdateWindows } from '../../shared/update-protocol.ts';
 
 /** A daily window in local time, [start, end) in minutes after midnight; start > end means it spans midnight. */
 export type DailyWindow = { startMinute: number; endMinute: number };
@@ -38,6 +39,24 @@ export function parseClock(hhmm: string): number {
 
 export function dailyWindow(start: string, end: string): DailyWindow {
   return { startMinute: parseClock(start), endMinute: parseClock(end) };
+}
+
+export function formatClock(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+}
+
+/** The policy's windows in the wire form (HH:MM), and back. */
+export function windowsOf(config: UpdatePolicyConfig): UpdateWindows {
+  const clock = (w: DailyWindow) => ({ start: formatClock(w.startMinute), end: formatClock(w.endMinute) });
+  return { download: config.downloadWindow ? clock(config.downloadWindow) : null, quiet: clock(config.quietWindow) };
+}
+
+export function withWindows(config: UpdatePolicyConfig, windows: UpdateWindows): UpdatePolicyConfig {
+  return {
+    ...config,
+    downloadWindow: windows.download ? dailyWindow(windows.download.start, windows.download.end) : null,
+    quietWindow: dailyWindow(windows.quiet.start, windows.quiet.end),
+  };
 }
 
 /** Minutes after local midnight; the adapter passes the PC's clock (its time zone is the classroom's). */

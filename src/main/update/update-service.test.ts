@@ -18,7 +18,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function setup() {
+function setup(saveSettings?: (s: unknown) => void) {
   let feed = '';
   const updater = {
     setFeedUrl: vi.fn((url: string) => void (feed = url)),
@@ -42,6 +42,7 @@ function setup() {
     stagingDir: join(root, 'user-data', 'update-staging'),
     platform: 'win32',
     pickFolder: () => Promise.resolve(null),
+    saveSettings: (s) => Promise.resolve(saveSettings?.(s)),
   });
   return { service, updater };
 }
@@ -77,6 +78,21 @@ describe('update service (stand-in updater instead of electron-updater)', () => 
     expect(service.status().phase).toBe('downloaded');
     expect(await service.onQuit()).toBe(true);
     expect(updater.install).toHaveBeenCalledTimes(1);
+    await service.close();
+  });
+
+  it('applies and saves the windows IT sets: no download outside the download hours', async () => {
+    const saved: unknown[] = [];
+    const { service, updater } = setup((s) => void saved.push(s));
+    const status = service.setWindows({ download: { start: '22:00', end: '06:00' }, quiet: { start: '12:10', end: '13:30' } });
+    expect(status.windows.download).toEqual({ start: '22:00', end: '06:00' });
+    expect(saved).toEqual([{ channel: 'latest', windows: status.windows }]);
+    expect(await service.fromFolder(release.dir)).toMatchObject({ ok: true });
+    await service.tick(); // 10:00 local: outside 22:00–06:00
+    expect(service.status()).toMatchObject({ phase: 'available', waitingFor: 'outside_download_window' });
+    expect(updater.download).not.toHaveBeenCalled();
+    service.setChannel('beta');
+    expect(saved).toHaveLength(2);
     await service.close();
   });
 

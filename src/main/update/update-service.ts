@@ -1,9 +1,11 @@
 // Everything main does about updates, behind the IPC handlers: the feed (the hub's /updates/<channel>/ or a verified
 // USB folder served on loopback), the policy-driven controller, and the activity the renderer reports. The adapter
 // (electron-update-adapter.ts) provides an UpdaterPort over electron-updater; tests provide a stand-in.
-import type { Activity, FolderReleaseResult, UpdateChannel, UpdateStatus } from '../../shared/update-protocol.ts';
+import type { Activity, FolderReleaseResult, UpdateChannel, UpdateStatus, UpdateWindows } from '../../shared/update-protocol.ts';
 import { startLoopbackFeed, type LoopbackFeed } from './loopback-feed.ts';
 import { createUpdateController, type UpdateControllerDeps, type UpdaterPort } from './update-controller.ts';
+import { withWindows } from './update-policy.ts';
+import type { UpdateSettings } from './update-settings.ts';
 import { manifestNameFor, verifyFolderRelease } from './usb-release.ts';
 
 export type FeedUpdaterPort = UpdaterPort & { setFeedUrl(url: string): void };
@@ -15,6 +17,8 @@ export type UpdateServiceDeps = Omit<UpdateControllerDeps, 'updater'> & {
   platform: NodeJS.Platform;
   /** Lets IT pick a folder (Electron's dialog); null when cancelled. */
   pickFolder: () => Promise<string | null>;
+  /** Persists IT's choices (channel, windows); failures are logged by the caller, never block the change. */
+  saveSettings?: (settings: UpdateSettings) => Promise<void>;
 };
 
 export function hubFeedUrl(hubUrl: string, channel: UpdateChannel): string {
@@ -23,6 +27,8 @@ export function hubFeedUrl(hubUrl: string, channel: UpdateChannel): string {
 
 export function createUpdateService(deps: UpdateServiceDeps) {
   let channel = deps.channel;
+  let config = deps.config;
+  const persist = () => void deps.saveSettings?.({ channel, windows: controller.status().windows }).catch(() => undefined);
   let loopback: LoopbackFeed | null = null;
   let reported: Activity = { lessonInProgress: false, playback: 'none' };
   let held = false;
@@ -61,6 +67,13 @@ export function createUpdateService(deps: UpdateServiceDeps) {
       channel = next;
       controller.setSource('hub');
       controller.checkSoon();
+      persist();
+      return { ...controller.status(), channel };
+    },
+    setWindows(windows: UpdateWindows): UpdateStatus {
+      config = withWindows(config, windows);
+      controller.setConfig(config);
+      persist();
       return { ...controller.status(), channel };
     },
     async fromFolder(path: string | null): Promise<FolderReleaseResult> {

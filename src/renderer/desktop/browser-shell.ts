@@ -17,6 +17,7 @@ export function createBrowserShell(storage: Storage, version: string): Pick<Desk
     lastCheckAt: null,
     source: 'hub',
     error: null,
+    windows: { download: null, quiet: { start: '21:00', end: '06:00' } },
   });
   return {
     activity: { set: () => Promise.resolve(undefined) },
@@ -24,6 +25,7 @@ export function createBrowserShell(storage: Storage, version: string): Pick<Desk
       status: () => Promise.resolve(status()),
       check: () => Promise.resolve(status()),
       setChannel: () => Promise.resolve(status()),
+      setWindows: () => Promise.resolve(status()),
       fromFolder: () => Promise.resolve({ ok: false, reason: 'unsupported', detail: 'browser build: updates come with the web page' }),
     },
     backup: {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UpdateChannel, UpdateStatus } from '../../../shared/update-protocol.ts';
 import { desktop } from '../../desktop/desktop.ts';
+import { UpdateWindowsForm } from './update-windows-form.tsx';
 
 export function UpdateSection({ status, onStatus }: { status: UpdateStatus | null; onStatus: (s: UpdateStatus) => void }) {
   const { t } = useTranslation();
@@ -46,6 +47,7 @@ export function UpdateSection({ status, onStatus }: { status: UpdateStatus | nul
           {t('admin.fromFolder')}
         </button>
       </div>
+      <UpdateWindowsForm windows={status.windows} disabled={unsupported} onStatus={onStatus} />
       {message && <p className="admin-note">{message}</p>}
     </section>
   );
