@@ -1,10 +1,12 @@
 // The hub's electron-updater feed over real HTTP: publish a generated release (real files, real sha512) with the CLI,
 // then fetch latest.yml, the whole installer, one Range and a multi-range (differential download) request.
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { load } from 'js-yaml';
@@ -61,6 +63,25 @@ describe('update feed', () => {
     expect(manifest).toMatchObject({ version: '0.2.0', stagingPercentage: 20, files: [{ url: release.installer, size: 300_000 }] });
   });
 
+  it("is read by electron-updater's own GenericProvider (Node HTTP executor from electron-builder)", async () => {
+    // The provider and executor electron-updater runs in the app, minus Electron's net module.
+    const require = createRequire(import.meta.url);
+    const { GenericProvider } = require('electron-updater/out/providers/GenericProvider') as {
+      GenericProvider: new (config: object, updater: object, runtime: object) => {
+        getLatestVersion(): Promise<{ version: string; files: Array<{ url: string; sha512: string }> }>;
+        resolveFiles(info: object): Array<{ url: URL; info: { sha512: string } }>;
+      };
+    };
+    const { NodeHttpExecutor } = require('builder-util/out/nodeHttpExecutor') as { NodeHttpExecutor: new () => object };
+    const provider = new GenericProvider({ provider: 'generic', url: `${base}/updates/latest/` }, { channel: null, isAddNoCacheQuery: true }, { isUseMultipleRangeRequest: true, platform: 'win32', executor: new NodeHttpExecutor() });
+    const info = await provider.getLatestVersion();
+    expect(info.version).toMatch(/^0\.[23]\.0$/);
+    const [file] = provider.resolveFiles(info);
+    expect(file?.url.href).toMatch(new RegExp(`^${base}/updates/latest/yunketang-receiver-setup-${info.version}\\.exe$`));
+    const bytes = Buffer.from(await (await fetch(file?.url ?? '')).arrayBuffer());
+    expect(sha512Base64(bytes)).toBe(file?.info.sha512);
+  });
+
   it('serves the whole installer, byte for byte', async () => {
     const res = await fetch(url(release.installer));
     expect(res.status).toBe(200);
@@ -99,6 +120,32 @@ describe('update feed', () => {
       const data = Buffer.from(rest.join('\r\n\r\n').replace(/\r\n$/, ''), 'latin1');
       expect(data.equals(release.installerBytes.subarray(start, end + 1))).toBe(true);
     });
+  });
+
+  it("is split correctly by electron-updater's own multipart parser (DataSplitter)", async () => {
+    const require = createRequire(import.meta.url);
+    const { DataSplitter } = require('electron-updater/out/differentialDownloader/DataSplitter') as {
+      DataSplitter: new (out: Writable, options: object, partToTask: Map<number, number>, boundary: string, lengths: number[], done: () => void, total: number, onProgress: undefined) => Writable;
+    };
+    const ranges = [
+      [0, 65_535],
+      [100_000, 100_099],
+      [250_000, 299_999],
+    ] as const;
+    const res = await fetch(url(release.installer), { headers: { range: `bytes=${ranges.map(([a, b]) => `${a}-${b}`).join(', ')}` } });
+    const boundary = /boundary=(\S+)/.exec(res.headers.get('content-type') ?? '')?.[1] ?? '';
+    const chunks: Buffer[] = [];
+    const out = new Writable({ write: (chunk: Buffer, _enc, cb) => (chunks.push(chunk), cb()) });
+    const tasks = ranges.map(([start, end]) => ({ kind: 1 /* DOWNLOAD */, start, end: end + 1 }));
+    const lengths = ranges.map(([a, b]) => b - a + 1);
+    const finished = new Promise<void>((resolve, reject) => {
+      const splitter = new DataSplitter(out, { tasks, start: 0, end: tasks.length, oldFileFd: -1 }, new Map([[0, 0], [1, 1], [2, 2]]), boundary, lengths, resolve, lengths.reduce((a, b) => a + b), undefined);
+      splitter.on('error', reject);
+      Readable.fromWeb(res.body as never).pipe(splitter);
+    });
+    await finished;
+    const expected = Buffer.concat(ranges.map(([a, b]) => release.installerBytes.subarray(a, b + 1)));
+    expect(Buffer.concat(chunks).equals(expected)).toBe(true);
   });
 
   it('serves the blockmap and refuses what is not in the feed', async () => {
