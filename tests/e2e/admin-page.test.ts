@@ -79,6 +79,12 @@ describe('IT page (管理员) in Chromium against the real hub', () => {
     await expect.poll(() => page.getByTestId('update-phase').textContent()).toContain('浏览器版');
     await page.screenshot({ path: join(ARTIFACTS, 'admin-page.png'), fullPage: true });
 
+    // Full screen for class through the same DesktopApi call Electron implements with BrowserWindow.
+    await page.getByRole('button', { name: '全屏', exact: true }).click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement !== null)).toBe(true);
+    await page.getByRole('button', { name: '退出全屏' }).click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement !== null)).toBe(false);
+
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出诊断' }).click()]);
     const deviceId = await page.getByTestId('device-id').textContent();
     expect(download.suggestedFilename()).toMatch(new RegExp(`^ykt-diagnostics-${deviceId ?? 'x'}-\\d{12}\\.zip$`));

@@ -7,6 +7,7 @@ import { desktop } from '../../desktop/desktop.ts';
 import { navigate } from '../../stores/route-store.ts';
 import { useSession } from '../../stores/session-store.ts';
 import { useSyncStatus } from '../../stores/sync-status-store.ts';
+import { DisplaySection } from './display-section.tsx';
 import { exportDiagnostics } from './export-diagnostics.ts';
 import type { NetworkTestResult } from './network-test.ts';
 import { NetworkSection } from './network-section.tsx';
@@ -105,6 +106,7 @@ export function AdminPanel() {
           <p className="admin-result">{t('admin.used', { used: formatBytes(estimate.usage) ?? unknown, quota: formatBytes(estimate.quota) ?? unknown })}</p>
         </section>
         <UpdateSection status={update} onStatus={setUpdate} />
+        <DisplaySection />
         <section aria-labelledby="admin-versions">
           <h2 id="admin-versions">{t('admin.versions')}</h2>
           {info && <p className="admin-result">{t('admin.appVersion', { version: info.version, shell: info.shell })}</p>}
