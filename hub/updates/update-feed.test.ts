@@ -41,10 +41,12 @@ beforeAll(async () => {
 }, 60_000); // starts the CLI under tsx, slow when the machine is busy
 
 afterAll(async () => {
+  // Keep-alive sockets from the Node executor and fetch must not hold the shutdown.
+  app.server.closeAllConnections();
   await app.close();
   db.close();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 30_000);
 
 /** Reads the body too, so no response holds a connection open at shutdown. */
 async function statusOf(target: string, init: RequestInit = {}) {
