@@ -22,7 +22,7 @@ const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
 const adminToken = env.HUB_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
 if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) console.log('hub: demo data created');
 
-const app = await createHub({ db, hubName: env.HUB_NAME, adminToken });
+const app = await createHub({ db, hubName: env.HUB_NAME, adminToken, updatesDir: join(env.HUB_DATA_DIR, 'updates') });
 const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
 console.log(`hub: listening on ${address}`);
 if (!env.HUB_ADMIN_TOKEN) console.log(`hub: admin token for this run: ${adminToken}`);
