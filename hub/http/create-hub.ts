@@ -8,10 +8,18 @@ import { registerAdminRoutes } from './admin-routes.ts';
 import { registerSyncRoutes } from '../sync/sync-routes.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
 import { registerContentRoutes } from '../content/content-routes.ts';
+import { registerUpdateRoutes } from '../updates/update-routes.ts';
+import { registerNetProbeRoutes } from '../diagnostics/net-probe-routes.ts';
 import { HubError } from './hub-error.ts';
 import type { HubContext } from './hub-context.ts';
 
-export type CreateHubOptions = Omit<HubContext, 'now'> & { now?: () => Date; logger?: boolean; bodyLimitBytes?: number };
+export type CreateHubOptions = Omit<HubContext, 'now'> & {
+  now?: () => Date;
+  logger?: boolean;
+  bodyLimitBytes?: number;
+  /** Folder of the electron-updater feed (`<data>/updates`); without it /updates/* answers 404. */
+  updatesDir?: string;
+};
 
 export async function createHub(options: CreateHubOptions): Promise<FastifyInstance> {
   const ctx: HubContext = { ...options, now: options.now ?? (() => new Date()) };
@@ -70,5 +78,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   registerAdminRoutes(app, ctx);
   registerSyncRoutes(app, ctx);
   registerContentRoutes(app, ctx);
+  registerUpdateRoutes(app, options.updatesDir);
+  registerNetProbeRoutes(app, ctx);
   return app;
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { ContentScreen } from '../features/content/content-screen.tsx';
 import { ReviewScreen } from '../features/content/review-screen.tsx';
+import { AdminScreen } from '../features/admin/admin-screen.tsx';
 import { EnrollScreen } from '../features/enroll/enroll-screen.tsx';
 import { TopBar } from '../features/shell/top-bar.tsx';
 import { LessonScreen } from '../features/lesson/lesson-screen.tsx';
@@ -29,6 +30,8 @@ function Screen({ route }: { route: Route }) {
       return <TimetableScreen />;
     case 'lesson':
       return <LessonScreen key={route.lessonId} lessonId={route.lessonId} />;
+    case 'admin':
+      return <AdminScreen />;
     case 'sync':
       return <SyncDetailsScreen />;
     case 'content':

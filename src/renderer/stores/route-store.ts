@@ -6,6 +6,8 @@ export type Route =
   | { screen: 'timetable' }
   /** One lesson: attendance, 二次备课 notes, quiz, and the way in (live or recording). */
   | { screen: 'lesson'; lessonId: string }
+  /** 管理员: school IT's page behind the IT PIN. */
+  | { screen: 'admin' }
   /** What waits to upload and why (tap the sync badge). */
   | { screen: 'sync' }
   /** A lesson's recording and 预习包 (download progress, player, PDF/image viewer). */
