@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { openDatabase } from './db/open-database.ts';
 import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
 import { createHub } from './http/create-hub.ts';
+import { ensureDemoLiveLesson, startDemoBroadcast } from './live/demo-live.ts';
+import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
 
 const Env = z.object({
   HUB_HOST: z.string().default('127.0.0.1'),
@@ -14,6 +16,13 @@ const Env = z.object({
   HUB_NAME: z.string().default('四川云教·演示中心'),
   HUB_ADMIN_TOKEN: z.string().min(16).optional(),
   HUB_DEMO: z.enum(['0', '1']).default('1'),
+  /** Put the demo live lesson on air with the headless broadcaster (needs ffmpeg). */
+  HUB_DEMO_BROADCAST: z.enum(['0', '1']).default('1'),
+  /** One UDP and one TCP port for every viewer's WebRTC transport (open both in the school-side firewall). */
+  HUB_RTC_PORT: z.coerce.number().int().min(1).max(65535).default(40443),
+  HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
+  /** The address classrooms reach the hub at, given to browsers in ICE candidates. */
+  HUB_RTC_ANNOUNCED_IP: z.string().default('127.0.0.1'),
 });
 
 const env = Env.parse(process.env);
@@ -22,15 +31,32 @@ const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
 const adminToken = env.HUB_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
 if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) console.log('hub: demo data created');
 
-const app = await createHub({ db, hubName: env.HUB_NAME, adminToken });
+if (env.HUB_DEMO === '1') ensureDemoLiveLesson(db, new Date());
+
+// Live lessons need a mediasoup worker binary; without one the hub still serves everything else and says why.
+const unavailable = liveUnavailableReason();
+let sfu: LiveSfu | null = null;
+if (unavailable) console.log(`hub: live lessons unavailable: ${unavailable}`);
+else {
+  sfu = await createLiveSfu({ rtcPort: env.HUB_RTC_PORT, listenIp: env.HUB_RTC_LISTEN_IP, announcedIp: env.HUB_RTC_ANNOUNCED_IP });
+  console.log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced ${env.HUB_RTC_ANNOUNCED_IP})`);
+}
+
+const app = await createHub({ db, hubName: env.HUB_NAME, adminToken, live: { sfu, ...(unavailable ? { unavailable } : {}) } });
 const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
 console.log(`hub: listening on ${address}`);
 if (!env.HUB_ADMIN_TOKEN) console.log(`hub: admin token for this run: ${adminToken}`);
+if (sfu && env.HUB_DEMO === '1' && env.HUB_DEMO_BROADCAST === '1') {
+  const broadcast = await startDemoBroadcast(sfu);
+  console.log('hub: demo live lesson on air (直播：有理数的乘法, classes 七年级(1)(2)班)');
+  process.once('exit', () => void broadcast.stop());
+}
 if (env.HUB_DEMO === '1') console.log(`hub: demo enrollment codes (注册码): ${Object.keys(demoEnrollmentCodes).join(', ')}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app.close().finally(() => {
+      sfu?.close();
       db.close();
       process.exit(0);
     });

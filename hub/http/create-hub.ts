@@ -5,10 +5,18 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
+import { registerLiveRoutes } from '../live/live-routes.ts';
+import type { LiveSfu } from '../live/live-sfu.ts';
 import { HubError } from './hub-error.ts';
 import type { HubContext } from './hub-context.ts';
 
-export type CreateHubOptions = Omit<HubContext, 'now'> & { now?: () => Date; logger?: boolean; bodyLimitBytes?: number };
+export type CreateHubOptions = Omit<HubContext, 'now'> & {
+  now?: () => Date;
+  logger?: boolean;
+  bodyLimitBytes?: number;
+  /** The SFU for live lessons, or why there is none (shown to clients that try to join). */
+  live?: { sfu: LiveSfu | null; unavailable?: string };
+};
 
 export async function createHub(options: CreateHubOptions): Promise<FastifyInstance> {
   const ctx: HubContext = { ...options, now: options.now ?? (() => new Date()) };
@@ -55,5 +63,6 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   });
   registerDeviceRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerLiveRoutes(app, ctx, options.live?.sfu, options.live?.unavailable);
   return app;
 }

@@ -1,0 +1,141 @@
+// One joined signalling socket: a receiving classroom (viewer) or a lead console. Owns its WebRTC transport and
+// consumers; everything it holds is closed with it, so a vanished classroom leaves nothing behind on the SFU.
+import { randomUUID } from 'node:crypto';
+import type { types as ms } from 'mediasoup';
+import type { ConsumerInfo, LiveMethod, LiveNotification, LiveRequestData, LiveResponseData, LiveRole } from '../../src/shared/live-protocol.ts';
+import { HubError } from '../http/hub-error.ts';
+import type { LiveRoom } from './live-room.ts';
+
+export type PeerIdentity = { peerId: string; role: LiveRole; classroomName: string };
+type Handler<M extends LiveMethod> = (data: LiveRequestData<M>) => Promise<LiveResponseData<M>>;
+
+export class LivePeer {
+  private readonly transports = new Map<string, ms.WebRtcTransport>();
+  private readonly consumers = new Map<string, ms.Consumer>();
+  private readonly onAir = (onAir: boolean) => this.send({ type: 'onAir', onAir });
+  private readonly toConsole = (n: LiveNotification) => this.send(n);
+  private closed = false;
+
+  constructor(
+    readonly identity: PeerIdentity,
+    private readonly room: LiveRoom,
+    private readonly webRtcServer: ms.WebRtcServer,
+    private readonly send: (n: LiveNotification) => void,
+  ) {
+    room.on('onAir', this.onAir);
+    if (identity.role === 'console') room.on('console', this.toConsole);
+  }
+
+  private transport(id: string): ms.WebRtcTransport {
+    const transport = this.transports.get(id);
+    if (!transport) throw new HubError('not_found', `transport ${id}`);
+    return transport;
+  }
+
+  private consumer(id: string): ms.Consumer {
+    const consumer = this.consumers.get(id);
+    if (!consumer) throw new HubError('not_found', `consumer ${id}`);
+    return consumer;
+  }
+
+  readonly handlers: { [M in Exclude<LiveMethod, 'join'>]: Handler<M> } = {
+    createRecvTransport: async ({ forceTcp }) => {
+      // A viewer receives on one transport; asking again (transport recreate after ICE failure) replaces it.
+      for (const old of this.transports.values()) old.close();
+      this.transports.clear();
+      const transport = await this.room.router.createWebRtcTransport({
+        webRtcServer: this.webRtcServer,
+        enableUdp: !forceTcp,
+        enableTcp: true,
+        preferUdp: true,
+        // Start low: a village link is the normal case, and the estimate climbs within seconds where it can.
+        initialAvailableOutgoingBitrate: 300_000,
+      });
+      this.transports.set(transport.id, transport);
+      transport.observer.once('close', () => {
+        this.transports.delete(transport.id);
+        for (const [id, c] of this.consumers) if (c.closed) this.consumers.delete(id);
+      });
+      return {
+        id: transport.id,
+        iceParameters: { ...transport.iceParameters },
+        iceCandidates: transport.iceCandidates.map((c) => ({ ...c })),
+        dtlsParameters: { ...transport.dtlsParameters },
+      };
+    },
+    connectTransport: async ({ transportId, dtlsParameters }) => {
+      await this.transport(transportId).connect({ dtlsParameters: dtlsParameters as ms.DtlsParameters });
+      return {};
+    },
+    restartIce: async ({ transportId }) => {
+      const iceParameters = await this.transport(transportId).restartIce();
+      return { iceParameters: { ...iceParameters } };
+    },
+    consume: async ({ transportId, rtpCapabilities, audioOnly }) => {
+      const transport = this.transport(transportId);
+      const caps = rtpCapabilities as ms.RtpCapabilities;
+      const out: ConsumerInfo[] = [];
+      for (const c of this.consumers.values()) c.close(); // a re-consume replaces the previous set
+      this.consumers.clear();
+      for (const producer of this.room.producers()) {
+        if (audioOnly && producer.kind === 'video') continue;
+        if (!this.room.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
+          throw new HubError('bad_request', `this client cannot decode ${producer.kind} (${producer.rtpParameters.codecs[0]?.mimeType ?? '?'})`);
+        }
+        const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
+        this.consumers.set(consumer.id, consumer);
+        consumer.on('layerschange', (layers) => this.send({ type: 'layers', consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null }));
+        consumer.on('producerclose', () => {
+          this.consumers.delete(consumer.id);
+          this.send({ type: 'consumerClosed', consumerId: consumer.id });
+        });
+        consumer.on('transportclose', () => this.consumers.delete(consumer.id));
+        out.push({
+          id: consumer.id,
+          producerId: producer.id,
+          kind: consumer.kind,
+          rtpParameters: { ...consumer.rtpParameters },
+          spatialLayers: Math.max(1, producer.rtpParameters.encodings?.length ?? 1),
+        });
+      }
+      return { consumers: out };
+    },
+    resume: async ({ consumerIds }) => {
+      for (const id of consumerIds) await this.consumer(id).resume();
+      return {};
+    },
+    setVideo: async ({ consumerId, maxSpatialLayer, paused }) => {
+      const consumer = this.consumer(consumerId);
+      if (consumer.kind !== 'video') throw new HubError('bad_request', 'setVideo needs a video consumer');
+      if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer: maxSpatialLayer });
+      if (paused) await consumer.pause();
+      else await consumer.resume();
+      return {};
+    },
+    raiseHand: async ({ raised }) => {
+      this.room.toConsoles({
+        type: 'hand',
+        hand: { peerId: this.identity.peerId, classroomName: this.identity.classroomName, raised, at: new Date().toISOString() },
+      });
+      return {};
+    },
+    question: async ({ text }) => {
+      const id = randomUUID();
+      this.room.toConsoles({
+        type: 'question',
+        question: { id, peerId: this.identity.peerId, classroomName: this.identity.classroomName, text, at: new Date().toISOString() },
+      });
+      return { questionId: id };
+    },
+  };
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.room.off('onAir', this.onAir);
+    this.room.off('console', this.toConsole);
+    for (const t of this.transports.values()) t.close();
+    this.transports.clear();
+    this.consumers.clear();
+  }
+}

@@ -1,0 +1,91 @@
+// One live lesson on the SFU: its router, the broadcast (one simulcast video producer + one audio producer, fed over
+// RTP by the headless broadcaster), and the peers watching it. Peers learn of broadcast changes through `onAir`.
+import { EventEmitter } from 'node:events';
+import type { types as ms } from 'mediasoup';
+import type { IngestRequest, IngestResponse, LiveNotification } from '../../src/shared/live-protocol.ts';
+
+export const mediaCodecs: ms.RouterRtpCodecCapability[] = [
+  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
+  { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 500 } },
+];
+
+type Broadcast = { transports: ms.PlainTransport[]; video: ms.Producer; audio: ms.Producer };
+
+export type RoomEvents = { onAir: [boolean]; console: [LiveNotification]; closed: [] };
+
+export class LiveRoom extends EventEmitter<RoomEvents> {
+  private broadcast: Broadcast | null = null;
+
+  constructor(
+    readonly lessonId: string,
+    readonly router: ms.Router,
+    private readonly ingestIp: string,
+  ) {
+    super();
+    this.setMaxListeners(1000); // one listener per viewer socket
+  }
+
+  get onAir(): boolean {
+    return this.broadcast !== null;
+  }
+
+  producers(): ms.Producer[] {
+    return this.broadcast ? [this.broadcast.video, this.broadcast.audio] : [];
+  }
+
+  /**
+   * Opens RTP ports for the headless broadcaster. rtcpMux off + comedia: ffmpeg sends RTCP from its own port first, and
+   * mediasoup latches onto the first source it hears (see ../shared/sfu/SFU.md). A running broadcast is replaced.
+   */
+  async openIngest(request: IngestRequest): Promise<IngestResponse> {
+    await this.closeIngest();
+    const options: ms.PlainTransportOptions = { listenInfo: { protocol: 'udp', ip: this.ingestIp }, rtcpMux: false, comedia: true };
+    const videoTransport = await this.router.createPlainTransport(options);
+    const audioTransport = await this.router.createPlainTransport(options);
+    const transports = [videoTransport, audioTransport];
+    try {
+      const video = await videoTransport.produce({
+        kind: 'video',
+        rtpParameters: {
+          codecs: [{ mimeType: 'video/VP8', payloadType: request.videoPayloadType, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
+          // Several SSRCs in one producer = simulcast: the SFU picks a layer per viewer from its bandwidth estimate.
+          encodings: request.video.map((l) => ({ ssrc: l.ssrc, maxBitrate: l.maxBitrate, scaleResolutionDownBy: l.scaleDown })),
+        },
+      });
+      const audio = await audioTransport.produce({
+        kind: 'audio',
+        rtpParameters: {
+          codecs: [{ mimeType: 'audio/opus', payloadType: request.audioPayloadType, clockRate: 48000, channels: 2, parameters: { 'sprop-stereo': 1 } }],
+          encodings: [{ ssrc: request.audioSsrc }],
+        },
+      });
+      this.broadcast = { transports, video, audio };
+    } catch (error) {
+      for (const t of transports) t.close();
+      throw error;
+    }
+    this.emit('onAir', true);
+    const target = (t: ms.PlainTransport) => ({ ip: t.tuple.localAddress ?? this.ingestIp, rtpPort: t.tuple.localPort, rtcpPort: t.rtcpTuple?.localPort ?? 0 });
+    return { video: target(videoTransport), audio: target(audioTransport) };
+  }
+
+  async closeIngest(): Promise<boolean> {
+    const broadcast = this.broadcast;
+    if (!broadcast) return false;
+    this.broadcast = null;
+    for (const t of broadcast.transports) t.close(); // closes its producers and, through the router, their consumers
+    this.emit('onAir', false);
+    return Promise.resolve(true);
+  }
+
+  /** Raised hands and questions go to every console watching this room. */
+  toConsoles(notification: LiveNotification) {
+    this.emit('console', notification);
+  }
+
+  close() {
+    this.broadcast = null;
+    this.router.close();
+    this.emit('closed');
+  }
+}
