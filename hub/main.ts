@@ -16,8 +16,8 @@ const Env = z.object({
   HUB_NAME: z.string().default('四川云教·演示中心'),
   HUB_ADMIN_TOKEN: z.string().min(16).optional(),
   HUB_DEMO: z.enum(['0', '1']).default('1'),
-  /** Put the demo live lesson on air with the headless broadcaster (needs ffmpeg). */
-  HUB_DEMO_BROADCAST: z.enum(['0', '1']).default('1'),
+  /** Put the demo live lesson on air with the headless broadcaster (ffmpeg; `npm start` turns it on). */
+  HUB_DEMO_BROADCAST: z.enum(['0', '1']).default('0'),
   /** One UDP and one TCP port for every viewer's WebRTC transport (open both in the school-side firewall). */
   HUB_RTC_PORT: z.coerce.number().int().min(1).max(65535).default(40443),
   HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
@@ -34,12 +34,18 @@ if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) console.log('hub: demo dat
 if (env.HUB_DEMO === '1') ensureDemoLiveLesson(db, new Date());
 
 // Live lessons need a mediasoup worker binary; without one the hub still serves everything else and says why.
-const unavailable = liveUnavailableReason();
+let unavailable = liveUnavailableReason();
 let sfu: LiveSfu | null = null;
 if (unavailable) console.log(`hub: live lessons unavailable: ${unavailable}`);
 else {
-  sfu = await createLiveSfu({ rtcPort: env.HUB_RTC_PORT, listenIp: env.HUB_RTC_LISTEN_IP, announcedIp: env.HUB_RTC_ANNOUNCED_IP });
-  console.log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced ${env.HUB_RTC_ANNOUNCED_IP})`);
+  try {
+    sfu = await createLiveSfu({ rtcPort: env.HUB_RTC_PORT, listenIp: env.HUB_RTC_LISTEN_IP, announcedIp: env.HUB_RTC_ANNOUNCED_IP });
+    console.log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced ${env.HUB_RTC_ANNOUNCED_IP})`);
+  } catch (error) {
+    // e.g. the RTC port is taken: everything but live keeps working, and clients are told why live is off.
+    unavailable = `SFU failed to start: ${error instanceof Error ? error.message : String(error)}`;
+    console.log(`hub: live lessons unavailable: ${unavailable}`);
+  }
 }
 
 const app = await createHub({ db, hubName: env.HUB_NAME, adminToken, live: { sfu, ...(unavailable ? { unavailable } : {}) } });

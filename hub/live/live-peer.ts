@@ -49,7 +49,7 @@ export class LivePeer {
         enableTcp: true,
         preferUdp: true,
         // Start low: a village link is the normal case, and the estimate climbs within seconds where it can.
-        initialAvailableOutgoingBitrate: 300_000,
+        initialAvailableOutgoingBitrate: 600_000,
       });
       this.transports.set(transport.id, transport);
       transport.observer.once('close', () => {

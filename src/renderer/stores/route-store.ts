@@ -5,7 +5,9 @@ import { create } from 'zustand';
 export type Route =
   | { screen: 'timetable' }
   /** One lesson: attendance, 二次备课 notes, quiz, and the way in (live or recording). */
-  | { screen: 'lesson'; lessonId: string };
+  | { screen: 'lesson'; lessonId: string }
+  /** A live lesson, full screen. */
+  | { screen: 'live'; lessonId: string };
 
 export const useRoute = create<{ route: Route }>(() => ({ route: { screen: 'timetable' } }));
 
