@@ -79,6 +79,26 @@ describe('hub migrations', () => {
     expect(Number(add.run().lastInsertRowid)).toBeGreaterThan(Number(second));
   });
 
+  it('5: an op id is applied once; attendance is one row per lesson and student; note versions keep both sides', () => {
+    const db = atVersion(5);
+    seedOrg(db);
+    db.prepare(`INSERT INTO students VALUES ('s1', 'c1', '张三', 1)`).run();
+    db.prepare(`INSERT INTO devices (id, classroom_id, name, token_hash, enrolled_at) VALUES ('d1', 'c1', 'pc', 'h', 'now')`).run();
+    db.prepare(`INSERT INTO courses VALUES ('math', 'lead', '数学', '王老师')`).run();
+    db.prepare(`INSERT INTO lessons VALUES ('l1', 'math', '分数', 'a', 'b', 'live')`).run();
+    const op = db.prepare(`INSERT INTO applied_ops VALUES (?, 'd1', 1, 'attendance.set', 'now')`);
+    op.run('op-1');
+    expect(() => op.run('op-1')).toThrow(/UNIQUE/);
+    const mark = db.prepare(`INSERT INTO attendance VALUES ('l1', 's1', ?, ?, 'd1')`);
+    mark.run('absent', 'h1');
+    expect(() => mark.run('late', 'h2')).toThrow(/UNIQUE/);
+    expect(() => db.prepare(`INSERT INTO attendance VALUES ('l1', 's1', 'asleep', 'h3', 'd1')`).run()).toThrow();
+    const version = db.prepare(`INSERT INTO note_versions VALUES ('n1', ?, 'base', 'l1', 'c1', '{}', ?, 0, 0, 'd1')`);
+    version.run('h-a', '甲');
+    version.run('h-b', '乙');
+    expect(db.prepare(`SELECT count(*) AS n FROM note_versions WHERE note_id = 'n1'`).get()).toEqual({ n: 2 });
+  });
+
   it('openDatabase brings a new file to the latest version and a reopen applies nothing', () => {
     const file = tempFile();
     const db = openDatabase(file);

@@ -95,6 +95,62 @@ export const migrations: readonly Migration[] = [
         );
         CREATE INDEX changes_classroom_seq ON changes (classroom_id, seq);`),
   },
+  {
+    version: 5,
+    name: 'classroom records: applied ops, attendance, note versions, quizzes and answers',
+    up: (db) =>
+      db.exec(`
+        -- Every applied op, by its client-generated id: a replayed op is found here and acknowledged, not applied again.
+        CREATE TABLE applied_ops (
+          op_id TEXT PRIMARY KEY,
+          device_id TEXT NOT NULL REFERENCES devices(id),
+          seq INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          applied_at TEXT NOT NULL
+        );
+        CREATE INDEX applied_ops_device ON applied_ops (device_id, seq);
+        CREATE TABLE attendance (
+          lesson_id TEXT NOT NULL REFERENCES lessons(id),
+          student_id TEXT NOT NULL REFERENCES students(id),
+          status TEXT NOT NULL CHECK (status IN ('present', 'absent', 'late', 'leave')),
+          hlc TEXT NOT NULL,              -- last writer wins, by hybrid logical clock
+          device_id TEXT NOT NULL,
+          PRIMARY KEY (lesson_id, student_id)
+        );
+        CREATE TABLE note_versions (
+          note_id TEXT NOT NULL,
+          hlc TEXT NOT NULL,
+          base_hlc TEXT,
+          lesson_id TEXT NOT NULL REFERENCES lessons(id),
+          classroom_id TEXT NOT NULL REFERENCES classrooms(id),
+          anchor TEXT NOT NULL,           -- JSON NoteAnchor
+          text TEXT NOT NULL,
+          pause INTEGER NOT NULL,
+          deleted INTEGER NOT NULL,
+          device_id TEXT NOT NULL,
+          PRIMARY KEY (note_id, hlc)
+        );
+        CREATE TABLE quizzes (
+          id TEXT PRIMARY KEY,
+          lesson_id TEXT NOT NULL REFERENCES lessons(id),
+          body TEXT NOT NULL              -- JSON protocol Quiz
+        );
+        -- Append-only: the latest answer (by HLC) per student and question counts.
+        CREATE TABLE quiz_answers (
+          op_id TEXT PRIMARY KEY,
+          lesson_id TEXT NOT NULL,
+          quiz_id TEXT NOT NULL REFERENCES quizzes(id),
+          question_id TEXT NOT NULL,
+          student_id TEXT,                -- NULL for a class-level tally
+          choice INTEGER,
+          correct INTEGER NOT NULL,       -- 0/1 per student; count of correct for a tally
+          total INTEGER NOT NULL,         -- 1 per student; class size for a tally
+          hlc TEXT NOT NULL,
+          classroom_id TEXT NOT NULL,
+          device_id TEXT NOT NULL
+        );
+        CREATE INDEX quiz_answers_lesson ON quiz_answers (lesson_id, quiz_id, question_id);`),
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

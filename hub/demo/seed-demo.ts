@@ -3,6 +3,7 @@
 // Enrollment codes DEMO-ZJ-1, DEMO-ZJ-2 and DEMO-LT-1 are reusable so a demo can be enrolled again and again.
 import type { HubDatabase } from '../db/open-database.ts';
 import { createEnrollmentCode } from '../org/org-repo.ts';
+import { putQuiz } from '../sync/quiz-repo.ts';
 import { putLesson, putStudent } from '../timetable/timetable-repo.ts';
 import { rosterNames } from './chinese-names.ts';
 
@@ -25,6 +26,23 @@ const juniorCourses: CourseSeed[] = [
   { id: 'crs-bio-7', subject: '生物', teacher: '赵明', titles: ['观察细胞结构', '植物细胞', '动物细胞', '细胞的生活'] },
   { id: 'crs-history-7', subject: '历史', teacher: '周建国', titles: ['中国境内早期人类', '原始农耕生活', '夏商周的更替', '青铜器与甲骨文'] },
 ];
+/** 随堂测 for some subjects (questions a lead teacher would ask after the lesson). */
+const quizBank: Record<string, { prompt: string; choices: string[]; answer: number }[]> = {
+  数学: [
+    { prompt: '(-3) + 5 = ?', choices: ['-8', '2', '-2', '8'], answer: 1 },
+    { prompt: '0.4 × 0.5 = ?', choices: ['0.2', '2', '0.02', '0.9'], answer: 0 },
+    { prompt: '方程 2x + 3 = 11 的解是', choices: ['x = 3', 'x = 4', 'x = 7', 'x = 5'], answer: 1 },
+  ],
+  语文: [
+    { prompt: '《春》的作者是', choices: ['老舍', '朱自清', '鲁迅', '冰心'], answer: 1 },
+    { prompt: '“盼望着，盼望着”运用的修辞是', choices: ['比喻', '反复', '夸张', '对偶'], answer: 1 },
+  ],
+  英语: [
+    { prompt: '— What’s your name? — ___ name is Gina.', choices: ['I', 'My', 'Me', 'Mine'], answer: 1 },
+    { prompt: 'This is ___ pencil.', choices: ['a', 'an', 'the', '/'], answer: 0 },
+  ],
+};
+
 const primaryCourses: CourseSeed[] = [
   { id: 'crs-math-5', subject: '数学', teacher: '刘芳', titles: ['小数乘整数', '小数乘小数', '积的近似数', '位置', '可能性'] },
   { id: 'crs-chinese-5', subject: '语文', teacher: '杨慧', titles: ['《白鹭》', '《落花生》', '《桂花雨》', '《珍珠鸟》', '口语交际：制定班级公约'] },
@@ -98,6 +116,11 @@ export function seedDemo(db: HubDatabase, now: Date) {
             },
             now,
           );
+          const bank = quizBank[c.subject];
+          if (bank) {
+            const lessonId = `les-${tag}-${day}-${p}`;
+            putQuiz(db, { id: `quiz-${tag}-${day}-${p}`, lessonId, title: `${c.subject}随堂测：${title}`, questions: bank.map((q, i) => ({ id: `q${i + 1}`, ...q })) }, now);
+          }
         });
       }
     };

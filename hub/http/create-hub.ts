@@ -1,9 +1,11 @@
 // The hub's HTTP server. Every response that is not a success is `{ error: { code, message } }` with a protocol
 // ErrorCode, whatever went wrong (bad JSON, unknown route, too large, a bug), so clients can always say why in zh-CN.
 import cors from '@fastify/cors';
+import { createGunzip } from 'node:zlib';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
+import { registerSyncRoutes } from '../sync/sync-routes.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
 import { registerLiveRoutes } from '../live/live-routes.ts';
 import type { LiveSfu } from '../live/live-sfu.ts';
@@ -29,6 +31,16 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', PROTOCOL_HEADER],
     maxAge: 86_400,
+  });
+
+  // Devices gzip their pushes (ops compress ~10×, and the link is the bottleneck). bodyLimit applies to the inflated
+  // stream, so a small bomb cannot grow past it.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding === undefined || encoding === 'identity') return payload;
+    if (encoding !== 'gzip') throw new HubError('bad_request', `unsupported content-encoding ${encoding}`);
+    delete request.headers['content-length'];
+    return payload.pipe(createGunzip());
   });
 
   app.addHook('onRequest', async (request) => {
@@ -63,6 +75,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   });
   registerDeviceRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerSyncRoutes(app, ctx);
   registerLiveRoutes(app, ctx, options.live?.sfu, options.live?.unavailable);
   return app;
 }

@@ -93,8 +93,47 @@ export type EnrollResponse = z.infer<typeof EnrollResponse>;
 
 // ---- pull (hub → device changes since a cursor) ---------------------------------------------------------------------
 
+// ---- records: 二次备课 notes and quizzes -------------------------------------------------------------------------------
+
+/** Where a 二次备课 note is anchored in the lead plan: a section of the plan, a page of the pack, or a time in the video. */
+export const NoteAnchor = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('section'), section: z.string().min(1).max(100) }),
+  z.object({ kind: z.literal('page'), page: z.number().int().min(1).max(10_000) }),
+  z.object({ kind: z.literal('time'), seconds: z.number().min(0).max(24 * 3600) }),
+]);
+export type NoteAnchor = z.infer<typeof NoteAnchor>;
+
+/** One saved version of a note. `baseHlc` names the version it was edited from: two versions with the same base are a
+ * conflict, and both are kept until the teacher merges them. */
+export const NoteVersion = z.object({
+  noteId: Id,
+  lessonId: Id,
+  hlc: z.string().min(1).max(64),
+  baseHlc: z.string().max(64).nullable(),
+  anchor: NoteAnchor,
+  text: z.string().max(5000),
+  /** Stop the recorded lesson's playback at the anchor time (time anchors only). */
+  pause: z.boolean(),
+  deleted: z.boolean(),
+  deviceId: Id,
+});
+export type NoteVersion = z.infer<typeof NoteVersion>;
+
+export const QuizQuestion = z.object({
+  id: Id,
+  prompt: z.string().min(1).max(1000),
+  choices: z.array(z.string().min(1).max(200)).min(2).max(8),
+  /** Index into choices. */
+  answer: z.number().int().min(0).max(7),
+});
+export const Quiz = z.object({ id: Id, lessonId: Id, title: z.string().min(1).max(200), questions: z.array(QuizQuestion).min(1).max(50) });
+export type Quiz = z.infer<typeof Quiz>;
+export type QuizQuestion = z.infer<typeof QuizQuestion>;
+
 export const Change = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lesson.put'), lesson: Lesson }),
+  z.object({ type: z.literal('quiz.put'), quiz: Quiz }),
+  z.object({ type: z.literal('note.version'), note: NoteVersion }),
   z.object({ type: z.literal('lesson.delete'), id: Id }),
   z.object({ type: z.literal('student.put'), student: Student }),
   z.object({ type: z.literal('student.delete'), id: Id }),
@@ -126,17 +165,46 @@ const OpBase = {
 };
 
 export const Op = z.discriminatedUnion('type', [
+  /** Last writer (by HLC) wins per (lesson, student). */
+  z.object({ ...OpBase, type: z.literal('attendance.set'), lessonId: Id, studentId: Id, status: AttendanceStatus }),
+  /** A new version of a note; the hub keeps every version, conflicts included. */
   z.object({
     ...OpBase,
-    type: z.literal('attendance.set'),
+    type: z.literal('note.put'),
+    noteId: Id,
     lessonId: Id,
+    baseHlc: z.string().max(64).nullable(),
+    anchor: NoteAnchor,
+    text: z.string().max(5000),
+    pause: z.boolean(),
+    deleted: z.boolean(),
+  }),
+  /** One student's answer to one question. Append-only: a changed answer is a new op, the latest counts. */
+  z.object({
+    ...OpBase,
+    type: z.literal('quiz.answer'),
+    lessonId: Id,
+    quizId: Id,
+    questionId: Id,
     studentId: Id,
-    status: AttendanceStatus,
+    choice: z.number().int().min(0).max(7),
+  }),
+  /** Class-level result when answers are not taken per student (e.g. a show of hands). Append-only, latest counts. */
+  z.object({
+    ...OpBase,
+    type: z.literal('quiz.tally'),
+    lessonId: Id,
+    quizId: Id,
+    questionId: Id,
+    correct: z.number().int().min(0).max(1000),
+    total: z.number().int().min(1).max(1000),
   }),
 ]);
 export type Op = z.infer<typeof Op>;
 
-export const PushRequest = z.object({ ops: z.array(z.unknown()).min(1).max(2000) });
+/** Ops are validated one by one on the hub, so one malformed op is rejected with a reason without blocking the rest. */
+export const PUSH_MAX_OPS = 2000;
+export const PushRequest = z.object({ ops: z.array(z.unknown()).min(1).max(PUSH_MAX_OPS) });
 export type PushRequest = { ops: Op[] };
 
 export const OpAck = z.discriminatedUnion('status', [

@@ -1,0 +1,91 @@
+// Applies a device's pushed ops: idempotently (an op id seen before is acknowledged as a duplicate, never applied
+// twice) and in one transaction per batch, with a savepoint per op so one bad op is rejected with a reason while the
+// rest of the batch applies. Ops only ever touch the pushing device's own classroom.
+import { decodeHlc } from '../../src/shared/hlc.ts';
+import { Op, Quiz, type OpAck } from '../../src/shared/protocol.ts';
+import type { HubDatabase } from '../db/open-database.ts';
+import type { DeviceRow } from '../org/org-repo.ts';
+import { appendChange } from '../timetable/change-log.ts';
+import { isLessonForClassroom } from '../timetable/timetable-repo.ts';
+
+class Rejection extends Error {}
+
+export function applyPush(db: HubDatabase, device: DeviceRow, rawOps: unknown[], now: Date): OpAck[] {
+  const isApplied = db.prepare(`SELECT 1 FROM applied_ops WHERE op_id = ?`);
+  const recordApplied = db.prepare(`INSERT INTO applied_ops (op_id, device_id, seq, type, applied_at) VALUES (?, ?, ?, ?, ?)`);
+  const applyOne = db.transaction((op: Op) => {
+    applyOp(db, device, op, now);
+    recordApplied.run(op.id, device.id, op.seq, op.type, now.toISOString());
+  });
+
+  return db.transaction(() =>
+    rawOps.map((raw): OpAck => {
+      const parsed = Op.safeParse(raw);
+      if (!parsed.success) {
+        const id = typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'string' ? raw.id.slice(0, 64) : '?';
+        const issue = parsed.error.issues[0];
+        return { id, status: 'rejected', reason: `malformed op: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'invalid'}` };
+      }
+      const op = parsed.data;
+      if (isApplied.get(op.id)) return { id: op.id, status: 'duplicate' };
+      try {
+        applyOne(op);
+        return { id: op.id, status: 'applied' };
+      } catch (error) {
+        if (error instanceof Rejection) return { id: op.id, status: 'rejected', reason: error.message };
+        throw error;
+      }
+    }),
+  )();
+}
+
+function applyOp(db: HubDatabase, device: DeviceRow, op: Op, now: Date) {
+  if (!decodeHlc(op.hlc)) throw new Rejection('malformed hlc');
+  if (!isLessonForClassroom(db, op.lessonId, device.classroom_id)) throw new Rejection(`lesson ${op.lessonId} is not on this classroom's timetable`);
+  const studentOf = (studentId: string) => {
+    if (!db.prepare(`SELECT 1 FROM students WHERE id = ? AND classroom_id = ?`).get(studentId, device.classroom_id)) {
+      throw new Rejection(`student ${studentId} is not on this classroom's roster`);
+    }
+  };
+  switch (op.type) {
+    case 'attendance.set':
+      studentOf(op.studentId);
+      db.prepare(
+        `INSERT INTO attendance (lesson_id, student_id, status, hlc, device_id) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (lesson_id, student_id) DO UPDATE SET status = excluded.status, hlc = excluded.hlc, device_id = excluded.device_id
+         WHERE excluded.hlc > attendance.hlc`,
+      ).run(op.lessonId, op.studentId, op.status, op.hlc, device.id);
+      return;
+    case 'note.put': {
+      const owner = db.prepare(`SELECT lesson_id FROM note_versions WHERE note_id = ? LIMIT 1`).get(op.noteId) as { lesson_id: string } | undefined;
+      if (owner && owner.lesson_id !== op.lessonId) throw new Rejection('note belongs to another lesson');
+      db.prepare(
+        `INSERT INTO note_versions (note_id, hlc, base_hlc, lesson_id, classroom_id, anchor, text, pause, deleted, device_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ).run(op.noteId, op.hlc, op.baseHlc, op.lessonId, device.classroom_id, JSON.stringify(op.anchor), op.text, Number(op.pause), Number(op.deleted), device.id);
+      const note = { noteId: op.noteId, lessonId: op.lessonId, hlc: op.hlc, baseHlc: op.baseHlc, anchor: op.anchor, text: op.text, pause: op.pause, deleted: op.deleted };
+      appendChange(db, device.classroom_id, { type: 'note.version', note: { ...note, deviceId: device.id } }, now);
+      return;
+    }
+    case 'quiz.answer':
+    case 'quiz.tally': {
+      const row = db.prepare(`SELECT body FROM quizzes WHERE id = ? AND lesson_id = ?`).get(op.quizId, op.lessonId) as { body: string } | undefined;
+      if (!row) throw new Rejection(`quiz ${op.quizId} is not part of lesson ${op.lessonId}`);
+      const question = Quiz.parse(JSON.parse(row.body)).questions.find((q) => q.id === op.questionId);
+      if (!question) throw new Rejection(`question ${op.questionId} is not in quiz ${op.quizId}`);
+      const insert = db.prepare(
+        `INSERT INTO quiz_answers (op_id, lesson_id, quiz_id, question_id, student_id, choice, correct, total, hlc, classroom_id, device_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      if (op.type === 'quiz.answer') {
+        studentOf(op.studentId);
+        if (op.choice >= question.choices.length) throw new Rejection('choice out of range');
+        insert.run(op.id, op.lessonId, op.quizId, op.questionId, op.studentId, op.choice, Number(op.choice === question.answer), 1, op.hlc, device.classroom_id, device.id);
+      } else {
+        if (op.correct > op.total) throw new Rejection('more correct answers than answers');
+        insert.run(op.id, op.lessonId, op.quizId, op.questionId, null, null, op.correct, op.total, op.hlc, device.classroom_id, device.id);
+      }
+      return;
+    }
+  }
+}

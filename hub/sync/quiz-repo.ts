@@ -1,0 +1,17 @@
+// Quiz definitions: stored with their lesson and delivered to the lesson's classrooms through the change log.
+import { Quiz } from '../../src/shared/protocol.ts';
+import type { HubDatabase } from '../db/open-database.ts';
+import { appendChange } from '../timetable/change-log.ts';
+import { lessonAudience } from '../timetable/timetable-repo.ts';
+
+export function putQuiz(db: HubDatabase, quiz: Quiz, now: Date) {
+  const valid = Quiz.parse(quiz);
+  db.transaction(() => {
+    db.prepare(`INSERT INTO quizzes (id, lesson_id, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET lesson_id = excluded.lesson_id, body = excluded.body`).run(
+      valid.id,
+      valid.lessonId,
+      JSON.stringify(valid),
+    );
+    for (const classroomId of lessonAudience(db, valid.lessonId)) appendChange(db, classroomId, { type: 'quiz.put', quiz: valid }, now);
+  })();
+}

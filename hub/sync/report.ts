@@ -1,0 +1,102 @@
+// The lead school's view across its receiving classrooms: per lesson and classroom, attendance totals and quiz accuracy
+// (latest answer per student and question; class tallies added in), plus who needs help (分层辅导).
+import type { HubDatabase } from '../db/open-database.ts';
+
+export type ReportRow = {
+  lessonId: string;
+  startsAt: string;
+  subject: string;
+  title: string;
+  classroomId: string;
+  classroom: string;
+  school: string;
+  roster: number;
+  attendance: { absent: number; late: number; leave: number; recorded: number };
+  quiz: { answered: number; correct: number; needHelp: string[] } | null;
+};
+
+export function buildReport(db: HubDatabase, limit = 200): ReportRow[] {
+  const lessons = db
+    .prepare(
+      `SELECT DISTINCT l.id, l.starts_at, l.title, c.subject, a.classroom_id, cl.name AS classroom, s.name AS school
+         FROM lesson_audience a
+         JOIN lessons l ON l.id = a.lesson_id JOIN courses c ON c.id = l.course_id
+         JOIN classrooms cl ON cl.id = a.classroom_id JOIN schools s ON s.id = cl.school_id
+        WHERE EXISTS (SELECT 1 FROM attendance t JOIN students st ON st.id = t.student_id WHERE t.lesson_id = l.id AND st.classroom_id = a.classroom_id)
+           OR EXISTS (SELECT 1 FROM quiz_answers q WHERE q.lesson_id = l.id AND q.classroom_id = a.classroom_id)
+        ORDER BY l.starts_at DESC, cl.name LIMIT ?`,
+    )
+    .all(limit) as { id: string; starts_at: string; title: string; subject: string; classroom_id: string; classroom: string; school: string }[];
+
+  return lessons.map((l) => {
+    const roster = (db.prepare(`SELECT count(*) AS n FROM students WHERE classroom_id = ?`).get(l.classroom_id) as { n: number }).n;
+    const counts = db
+      .prepare(
+        `SELECT t.status, count(*) AS n FROM attendance t JOIN students st ON st.id = t.student_id
+          WHERE t.lesson_id = ? AND st.classroom_id = ? GROUP BY t.status`,
+      )
+      .all(l.id, l.classroom_id) as { status: string; n: number }[];
+    const count = (status: string) => counts.find((c) => c.status === status)?.n ?? 0;
+    const latest = db
+      .prepare(
+        `SELECT q.student_id, st.name, q.correct FROM quiz_answers q JOIN students st ON st.id = q.student_id
+          WHERE q.lesson_id = ? AND q.classroom_id = ? AND q.student_id IS NOT NULL
+            AND q.hlc = (SELECT max(hlc) FROM quiz_answers r WHERE r.lesson_id = q.lesson_id AND r.quiz_id = q.quiz_id
+                           AND r.question_id = q.question_id AND r.student_id = q.student_id)`,
+      )
+      .all(l.id, l.classroom_id) as { student_id: string; name: string; correct: number }[];
+    const tallies = db
+      .prepare(
+        `SELECT q.correct, q.total FROM quiz_answers q WHERE q.lesson_id = ? AND q.classroom_id = ? AND q.student_id IS NULL
+            AND q.hlc = (SELECT max(hlc) FROM quiz_answers r WHERE r.lesson_id = q.lesson_id AND r.quiz_id = q.quiz_id
+                           AND r.question_id = q.question_id AND r.student_id IS NULL AND r.classroom_id = q.classroom_id)`,
+      )
+      .all(l.id, l.classroom_id) as { correct: number; total: number }[];
+    const byStudent = new Map<string, { name: string; right: number; all: number }>();
+    for (const a of latest) {
+      const s = byStudent.get(a.student_id) ?? { name: a.name, right: 0, all: 0 };
+      s.right += a.correct;
+      s.all += 1;
+      byStudent.set(a.student_id, s);
+    }
+    const answered = latest.length + tallies.reduce((n, t) => n + t.total, 0);
+    const correct = latest.reduce((n, a) => n + a.correct, 0) + tallies.reduce((n, t) => n + t.correct, 0);
+    return {
+      lessonId: l.id,
+      startsAt: l.starts_at,
+      subject: l.subject,
+      title: l.title,
+      classroomId: l.classroom_id,
+      classroom: l.classroom,
+      school: l.school,
+      roster,
+      attendance: { absent: count('absent'), late: count('late'), leave: count('leave'), recorded: counts.reduce((n, c) => n + c.n, 0) },
+      quiz:
+        answered === 0
+          ? null
+          : { answered, correct, needHelp: [...byStudent.values()].filter((s) => s.right / s.all < 0.6).map((s) => s.name) },
+    };
+  });
+}
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function renderReportHtml(rows: ReportRow[], hubName: string): string {
+  const body = rows
+    .map((r) => {
+      const present = r.roster - r.attendance.absent - r.attendance.leave;
+      const quiz = r.quiz ? `${Math.round((100 * r.quiz.correct) / r.quiz.answered)}%（${r.quiz.correct}/${r.quiz.answered}）` : '—';
+      return `<tr data-lesson="${escape(r.lessonId)}" data-classroom="${escape(r.classroomId)}">
+<td>${escape(r.startsAt.slice(0, 16).replace('T', ' '))}</td><td>${escape(r.subject)} · ${escape(r.title)}</td>
+<td>${escape(r.school)} ${escape(r.classroom)}</td>
+<td class="attendance">出勤 ${present}/${r.roster} · 缺勤 ${r.attendance.absent} · 迟到 ${r.attendance.late} · 请假 ${r.attendance.leave}</td>
+<td class="quiz">${quiz}</td><td class="help">${r.quiz ? escape(r.quiz.needHelp.join('、')) || '—' : '—'}</td></tr>`;
+    })
+    .join('\n');
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>接收课堂报告 · ${escape(hubName)}</title>
+<style>body{font-family:"Noto Sans CJK SC",sans-serif;margin:24px;color:#1b1f24}table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #dde2e8;padding:10px;text-align:left;vertical-align:top}th{background:#f3f5f8}</style></head>
+<body><h1>接收课堂报告</h1><p>${escape(hubName)} · 考勤与随堂测（各接收班级）</p>
+<table><thead><tr><th>时间</th><th>课程</th><th>班级</th><th>考勤</th><th>随堂测正确率</th><th>需要辅导</th></tr></thead>
+<tbody>${body || '<tr><td colspan="6">暂无数据</td></tr>'}</tbody></table></body></html>`;
+}

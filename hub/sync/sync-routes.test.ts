@@ -1,0 +1,122 @@
+// Push over real HTTP into a real SQLite file: idempotent apply, merge rules, per-op rejection, scope, gzip, report.
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeHlc } from '../../src/shared/hlc.ts';
+import { PullResponse, PushResponse, type Op } from '../../src/shared/protocol.ts';
+import { startTestHub, type TestHub } from '../testing/test-hub.ts';
+
+let hub: TestHub;
+beforeAll(async () => (hub = await startTestHub()));
+afterAll(() => hub.close());
+
+// A math lesson of the 七年级 classes (live, shared by both 昭觉 classrooms) with its demo quiz, and a student of each class.
+const LESSON = 'les-j7-0-0';
+const QUIZ = 'quiz-j7-0-0';
+const STUDENT_1 = 'stu-zj-7-1-01';
+const STUDENT_2 = 'stu-zj-7-2-01';
+let n = 0;
+const hlc = (wallMs: number, node = 'dev_test') => encodeHlc({ wallMs, counter: 0, node });
+const opId = () => `op-${process.pid}-${++n}`;
+
+async function push(token: string, ops: unknown[]) {
+  const res = await hub.call('/v1/sync/push', { method: 'POST', token, json: { ops } });
+  expect(res.status).toBe(200);
+  return PushResponse.parse(res.body).acks;
+}
+const attendance = (studentId: string, status: 'present' | 'absent' | 'late' | 'leave', wallMs: number): Op => ({
+  id: opId(), seq: n, hlc: hlc(wallMs), type: 'attendance.set', lessonId: LESSON, studentId, status,
+});
+const statusOf = (studentId: string) =>
+  (hub.db.prepare(`SELECT status FROM attendance WHERE lesson_id = ? AND student_id = ?`).get(LESSON, studentId) as { status: string } | undefined)?.status;
+
+describe('push', () => {
+  it('applies an op once: a replayed batch is acknowledged as duplicate and changes nothing', async () => {
+    const { device } = await hub.enroll('DEMO-ZJ-1');
+    const ops = [attendance(STUDENT_1, 'absent', 1_000), attendance('stu-zj-7-1-02', 'late', 1_000)];
+    expect((await push(device.token, ops)).map((a) => a.status)).toEqual(['applied', 'applied']);
+    expect((await push(device.token, ops)).map((a) => a.status)).toEqual(['duplicate', 'duplicate']);
+    expect(hub.db.prepare(`SELECT count(*) AS n FROM applied_ops WHERE device_id = ?`).get(device.id)).toEqual({ n: 2 });
+    expect(statusOf(STUDENT_1)).toBe('absent');
+  });
+
+  it('attendance: the later HLC wins whatever order the ops arrive in', async () => {
+    const a = (await hub.enroll('DEMO-ZJ-1')).device;
+    const b = (await hub.enroll('DEMO-ZJ-1')).device;
+    await push(b.token, [attendance('stu-zj-7-1-03', 'leave', 5_000)]);
+    await push(a.token, [attendance('stu-zj-7-1-03', 'absent', 4_000)]); // older edit arrives later
+    expect(statusOf('stu-zj-7-1-03')).toBe('leave');
+  });
+
+  it('rejects a malformed op with a reason and still applies the rest of the batch', async () => {
+    const { device } = await hub.enroll('DEMO-ZJ-1');
+    const good = attendance('stu-zj-7-1-04', 'absent', 9_000);
+    const acks = await push(device.token, [{ id: 'bad-1', type: 'attendance.set', lessonId: LESSON }, 42, good, { ...good, id: opId(), hlc: 'nonsense' }]);
+    expect(acks.map((a) => a.status)).toEqual(['rejected', 'rejected', 'applied', 'rejected']);
+    expect(acks[0]).toMatchObject({ id: 'bad-1', reason: expect.stringContaining('malformed') as string });
+    expect(acks[3]).toMatchObject({ reason: 'malformed hlc' });
+  });
+
+  it('refuses ops for another school’s lesson or another class’s student', async () => {
+    const { device } = await hub.enroll('DEMO-ZJ-1');
+    const [otherLesson, otherStudent] = await push(device.token, [
+      { ...attendance(STUDENT_1, 'absent', 1), lessonId: 'les-p5-0-0' },
+      attendance(STUDENT_2, 'absent', 1),
+    ]);
+    expect(otherLesson).toMatchObject({ status: 'rejected', reason: expect.stringContaining('timetable') as string });
+    expect(otherStudent).toMatchObject({ status: 'rejected', reason: expect.stringContaining('roster') as string });
+    expect(statusOf(STUDENT_2)).toBeUndefined();
+  });
+
+  it('keeps both versions of a note edited on two devices from the same base, and shares them with the classroom', async () => {
+    const a = (await hub.enroll('DEMO-ZJ-2')).device;
+    const b = (await hub.enroll('DEMO-ZJ-2')).device;
+    const before = PullResponse.parse((await hub.call('/v1/sync/pull?cursor=0&limit=2000', { token: b.token })).body).cursor;
+    const note = (text: string, wallMs: number, base: string | null): Op => ({
+      id: opId(), seq: n, hlc: hlc(wallMs), type: 'note.put', noteId: 'note-1', lessonId: LESSON, baseHlc: base,
+      anchor: { kind: 'time', seconds: 750 }, text, pause: true, deleted: false,
+    });
+    await push(a.token, [note('12:30 暂停，讲通分', 10_000, null)]);
+    await push(a.token, [note('12:30 暂停，用本地例子讲通分', 11_000, hlc(10_000))]);
+    await push(b.token, [note('12:30 暂停，先复习分数', 12_000, hlc(10_000))]);
+    const versions = hub.db.prepare(`SELECT text FROM note_versions WHERE note_id = 'note-1' ORDER BY hlc`).all();
+    expect(versions).toHaveLength(3);
+    const seen = PullResponse.parse((await hub.call(`/v1/sync/pull?cursor=${before}`, { token: b.token })).body).changes;
+    expect(seen.filter((c) => c.type === 'note.version')).toHaveLength(3);
+  });
+
+  it('records quiz answers append-only, scores them from the definition, and reports accuracy and who needs help', async () => {
+    const { device } = await hub.enroll('DEMO-ZJ-1');
+    const answer = (studentId: string, questionId: string, choice: number, wallMs: number): Op => ({
+      id: opId(), seq: n, hlc: hlc(wallMs), type: 'quiz.answer', lessonId: LESSON, quizId: QUIZ, questionId, studentId, choice,
+    });
+    const acks = await push(device.token, [
+      answer('stu-zj-7-1-05', 'q1', 1, 20_000), // right
+      answer('stu-zj-7-1-05', 'q2', 0, 20_000), // right
+      answer('stu-zj-7-1-06', 'q1', 0, 20_000), // wrong …
+      answer('stu-zj-7-1-06', 'q1', 1, 21_000), // … corrected: the latest counts
+      answer('stu-zj-7-1-07', 'q1', 3, 20_000), // wrong
+      answer('stu-zj-7-1-07', 'q9', 0, 20_000), // no such question
+    ]);
+    expect(acks.map((a) => a.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied', 'rejected']);
+    const report = (await hub.admin('/v1/admin/report')).body as { rows: { lessonId: string; classroomId: string; quiz: { answered: number; correct: number; needHelp: string[] } }[] };
+    const row = report.rows.find((r) => r.lessonId === LESSON && r.classroomId === 'cls-zj-7-1');
+    expect(row?.quiz).toMatchObject({ answered: 4, correct: 3 });
+    expect(row?.quiz.needHelp).toHaveLength(1);
+    const html = await hub.call(`/report?key=${encodeURIComponent('admin-secret-for-tests-0123456789')}`);
+    expect(html.status).toBe(200);
+    expect(String(html.body)).toContain('七年级(1)班');
+    expect(String(html.body)).toMatch(/缺勤 \d+/);
+  });
+
+  it('accepts a gzip-compressed push and refuses the report without the admin key', async () => {
+    const { device } = await hub.enroll('DEMO-ZJ-1');
+    const body = gzipSync(JSON.stringify({ ops: [attendance('stu-zj-7-1-08', 'late', 30_000)] }));
+    const res = await fetch(`${hub.base}/v1/sync/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${device.token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body,
+    });
+    expect(PushResponse.parse(await res.json()).acks[0]?.status).toBe('applied');
+    expect((await hub.call('/report?key=wrong-key-0000000000')).status).toBe(401);
+  });
+});

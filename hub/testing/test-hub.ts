@@ -1,0 +1,57 @@
+// A real hub for tests: temp SQLite file with demo data, listening on a random loopback port, with a settable clock.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { EnrollResponse } from '../../src/shared/protocol.ts';
+import { openDatabase } from '../db/open-database.ts';
+import { seedDemo } from '../demo/seed-demo.ts';
+import { createHub } from '../http/create-hub.ts';
+
+export const TEST_ADMIN_TOKEN = 'admin-secret-for-tests-0123456789';
+
+export async function startTestHub(start = new Date('2026-11-25T02:00:00Z')) {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-test-'));
+  const db = openDatabase(join(dir, 'hub.sqlite'));
+  let clock = start;
+  seedDemo(db, clock);
+  const app = await createHub({ db, hubName: '测试中心', adminToken: TEST_ADMIN_TOKEN, now: () => clock });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+
+  async function call(path: string, init: RequestInit & { token?: string; json?: unknown } = {}) {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    if (init.json !== undefined) headers.set('content-type', 'application/json');
+    const res = await fetch(`${base}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : (init.body ?? null) });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // HTML pages stay text
+    }
+    return { status: res.status, body };
+  }
+
+  return {
+    base,
+    db,
+    call,
+    admin: (path: string, init: RequestInit & { json?: unknown } = {}) => call(path, { ...init, token: TEST_ADMIN_TOKEN }),
+    async enroll(code: string) {
+      const res = await call('/v1/enroll', { method: 'POST', json: { code, deviceName: '教室电脑' } });
+      expect(res.status).toBe(201);
+      return EnrollResponse.parse(res.body);
+    },
+    setNow(date: Date) {
+      clock = date;
+    },
+    async close() {
+      await app.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestHub = Awaited<ReturnType<typeof startTestHub>>;
