@@ -25,25 +25,29 @@ import type { LiveSfu } from './live-sfu.ts';
 
 const MAX_BAD_FRAMES = 20;
 const PING_EVERY_MS = 10_000;
+const MAX_MISSED_PINGS = 3;
 
 export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveSfu | null, unavailable: string) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIVE_MAX_FRAME_BYTES });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? '/', 'http://hub').pathname !== LIVE_WS_PATH) return; // another module's socket
-    wss.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, ctx, sfu, unavailable));
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   server.on('upgrade', onUpgrade);
-  // Dead sockets (a classroom that lost its link) are found by ping, so their transports do not linger.
-  const alive = new WeakSet<WebSocket>();
-  wss.on('connection', (ws) => {
-    alive.add(ws);
-    ws.on('pong', () => alive.add(ws));
+  // Dead sockets (a classroom that lost its link) are found by ping, so their transports do not linger. Several pings
+  // may go unanswered first: a short outage must not cost the classroom its session (and a keyframe wait on rejoin).
+  const missed = new WeakMap<WebSocket, number>();
+  wss.on('connection', (ws: WebSocket) => {
+    missed.set(ws, 0);
+    ws.on('pong', () => missed.set(ws, 0));
+    serveSocket(ws, ctx, sfu, unavailable);
   });
   const pinger = setInterval(() => {
     for (const ws of wss.clients) {
-      if (!alive.has(ws)) ws.terminate();
+      const n = (missed.get(ws) ?? 0) + 1;
+      if (n > MAX_MISSED_PINGS) ws.terminate();
       else {
-        alive.delete(ws);
+        missed.set(ws, n);
         ws.ping();
       }
     }

@@ -127,5 +127,7 @@ describe.skipIf(noWorker !== null)(`live lesson on loopback${noWorker ? ` (skipp
     await page.screenshot({ path: join(ARTIFACTS, 'live-audio-only.png') });
     await page.getByRole('button', { name: '恢复视频' }).click();
     await framesAdvance(page, 10, 15_000);
+    // Over the whole suite (longer than the hub's 10 s keep-alive ping) the healthy link never dropped the session.
+    expect((await readPlayer(page)).reconnects).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import { waitFor } from './ports.ts';
 
 export const DEMO_LIVE_LESSON = { id: 'les-live-demo', title: '直播：有理数的乘法' } as const;
 
-export type PlayerReading = { phase: string; framesDecoded: number; audioPackets: number; frameWidth: number; protocol: string; spatialLayer: string; fps: number };
+export type PlayerReading = { phase: string; framesDecoded: number; audioPackets: number; frameWidth: number; protocol: string; spatialLayer: string; fps: number; reconnects: number };
 
 export async function readPlayer(page: Page): Promise<PlayerReading> {
   const el = page.getByTestId('live-player');
@@ -20,6 +20,7 @@ export async function readPlayer(page: Page): Promise<PlayerReading> {
     protocol: await attr('protocol'),
     spatialLayer: await attr('spatial-layer'),
     fps: Number(await attr('fps')),
+    reconnects: Number(await attr('reconnects')),
   };
 }
 

@@ -8,6 +8,7 @@ import type { LiveNotification } from '../../shared/live-protocol.ts';
 import { emptyStats, initialLiveState, useLive, type LiveState } from '../stores/live-store.ts';
 import { setLiveActivity } from './live-events.ts';
 import { openLiveSocket, LiveRequestError, type LiveSocket } from './live-socket.ts';
+import { adaptStep, initialAdaptState, type AdaptState } from './adaptation.ts';
 import { layerForWidth, readStats, type StatsSample } from './live-stats.ts';
 
 export type LiveControllerDeps = {
@@ -28,10 +29,6 @@ const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 8_000;
 const ICE_GRACE_MS = 2_000;
 const ICE_RESTART_WAIT_MS = 6_000;
-/** Below this many frames per second for AUTO_LOW_AFTER_S seconds while audio flows, video is dropped. */
-const AUTO_LOW_FPS = 2;
-const AUTO_LOW_AFTER_S = 10;
-const AUTO_RETRY_VIDEO_MS = 30_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,8 +48,7 @@ export class LiveController {
   private repairing = false;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private sample: StatsSample | null = null;
-  private slowSeconds = 0;
-  private autoRetryAt = 0;
+  private adaptation: AdaptState = initialAdaptState(0);
   private readonly now: () => number;
 
   constructor(private readonly deps: LiveControllerDeps) {
@@ -202,7 +198,10 @@ export class LiveController {
       if (generation !== this.generation) return;
       this.consumers.push(consumer);
       (info.kind === 'video' ? this.videoStream : this.audioStream).addTrack(consumer.track);
-      if (info.kind === 'video') this.set({ spatialLayers: info.spatialLayers });
+      if (info.kind === 'video') {
+        this.set({ spatialLayers: info.spatialLayers });
+        this.adaptation = initialAdaptState(this.maxLayer());
+      }
     }
     if (consumers.length > 0) await socket.request('resume', { consumerIds: consumers.map((c) => c.id) });
     await this.applyVideo();
@@ -234,8 +233,12 @@ export class LiveController {
         const { iceParameters } = await this.socket!.request('restartIce', { transportId: transport.id });
         if (!current()) return;
         if (!connected()) await transport.restartIce({ iceParameters: iceParameters as msc.IceParameters });
-      } catch {
-        // the socket may be down too; the wait below decides
+      } catch (error) {
+        // No answer at all: the signalling socket is dead too (the hub may have dropped us); start over from it.
+        if (error instanceof LiveRequestError && (error.code === 'timeout' || error.code === 'closed')) {
+          if (current()) this.socket?.close();
+          return;
+        }
       }
       for (let waited = 0; waited < ICE_RESTART_WAIT_MS && current() && !connected(); waited += 250) await sleep(250);
       if (!current() || connected()) return;
@@ -247,16 +250,21 @@ export class LiveController {
     }
   }
 
-  /** Video layer cap from the window size; paused entirely in low-bandwidth mode. */
+  private maxLayer() {
+    return layerForWidth(this.deps.viewportWidth(), useLive.getState().spatialLayers);
+  }
+
+  /** Tells the SFU the highest layer this viewer wants (adaptation and window size), or pauses video (audio only). */
   private async applyVideo() {
     const video = this.consumers.find((c) => c.kind === 'video');
     if (!video || !this.socket) return;
-    const { forcedLowBandwidth, autoLowBandwidth, spatialLayers } = useLive.getState();
+    const { forcedLowBandwidth } = useLive.getState();
+    this.set({ autoLowBandwidth: this.adaptation.audioOnly, layerCap: this.adaptation.cap });
     await this.socket
       .request('setVideo', {
         consumerId: video.id,
-        maxSpatialLayer: layerForWidth(this.deps.viewportWidth(), spatialLayers),
-        paused: forcedLowBandwidth || autoLowBandwidth,
+        maxSpatialLayer: Math.min(this.adaptation.cap, this.maxLayer()),
+        paused: forcedLowBandwidth || this.adaptation.audioOnly,
       })
       .catch(() => undefined);
   }
@@ -277,21 +285,12 @@ export class LiveController {
     }
   }
 
-  /** Drops to audio only when video will not play on this link, and tries video again now and then. */
+  /** One adaptation step per stats sample; the SFU hears about it only when the decision changes. */
   private async adapt(fps: number, audioFlowing: boolean) {
     const state = useLive.getState();
     if (state.phase !== 'playing' || state.forcedLowBandwidth) return;
-    if (!state.autoLowBandwidth) {
-      this.slowSeconds = fps < AUTO_LOW_FPS && audioFlowing ? this.slowSeconds + 1 : 0;
-      if (this.slowSeconds >= AUTO_LOW_AFTER_S) {
-        this.slowSeconds = 0;
-        this.autoRetryAt = this.now() + AUTO_RETRY_VIDEO_MS;
-        this.set({ autoLowBandwidth: true });
-        await this.applyVideo();
-      }
-    } else if (this.now() >= this.autoRetryAt) {
-      this.set({ autoLowBandwidth: false });
-      await this.applyVideo();
-    }
+    const before = this.adaptation;
+    this.adaptation = adaptStep(before, { fps, audioFlowing, maxCap: this.maxLayer(), now: this.now() });
+    if (this.adaptation.cap !== before.cap || this.adaptation.audioOnly !== before.audioOnly) await this.applyVideo();
   }
 }

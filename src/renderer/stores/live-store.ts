@@ -39,6 +39,8 @@ export type LiveState = {
   /** Simulcast layer the SFU sends (0 = lowest), null before the first report. */
   spatialLayer: number | null;
   spatialLayers: number;
+  /** Highest layer the client's adaptation allows right now. */
+  layerCap: number;
   reconnects: number;
   /** When the current outage began (ms epoch), for "how long" and for offering the recording after a long one. */
   outageSince: number | null;
@@ -57,6 +59,7 @@ export const initialLiveState: LiveState = {
   handRaised: false,
   spatialLayer: null,
   spatialLayers: 1,
+  layerCap: 0,
   reconnects: 0,
   outageSince: null,
   stats: emptyStats,

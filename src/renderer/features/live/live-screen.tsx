@@ -54,6 +54,7 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
       data-audio-packets={state.stats.audioPackets}
       data-protocol={state.stats.protocol ?? ''}
       data-spatial-layer={state.spatialLayer ?? ''}
+      data-layer-cap={state.layerCap}
       data-reconnects={state.reconnects}
     >
       <video ref={videoRef} className={audioOnly ? 'live-video hidden' : 'live-video'} autoPlay playsInline muted />
