@@ -93,7 +93,7 @@ describe('hub migrations', () => {
     mark.run('absent', 'h1');
     expect(() => mark.run('late', 'h2')).toThrow(/UNIQUE/);
     expect(() => db.prepare(`INSERT INTO attendance VALUES ('l1', 's1', 'asleep', 'h3', 'd1')`).run()).toThrow();
-    const version = db.prepare(`INSERT INTO note_versions VALUES ('n1', ?, 'base', 'l1', 'c1', '{}', ?, 0, 0, 'd1')`);
+    const version = db.prepare(`INSERT INTO note_versions VALUES ('n1', ?, 'base', '[]', 'l1', 'c1', '{}', ?, 0, 0, 'd1')`);
     version.run('h-a', '甲');
     version.run('h-b', '乙');
     expect(db.prepare(`SELECT count(*) AS n FROM note_versions WHERE note_id = 'n1'`).get()).toEqual({ n: 2 });

@@ -121,6 +121,7 @@ export const migrations: readonly Migration[] = [
           note_id TEXT NOT NULL,
           hlc TEXT NOT NULL,
           base_hlc TEXT,
+          merges TEXT NOT NULL DEFAULT '[]', -- JSON array of the concurrent version hlcs this one resolves
           lesson_id TEXT NOT NULL REFERENCES lessons(id),
           classroom_id TEXT NOT NULL REFERENCES classrooms(id),
           anchor TEXT NOT NULL,           -- JSON NoteAnchor

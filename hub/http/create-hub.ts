@@ -29,7 +29,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', PROTOCOL_HEADER],
+    allowedHeaders: ['authorization', 'content-type', 'content-encoding', PROTOCOL_HEADER],
     maxAge: 86_400,
   });
 

@@ -60,10 +60,10 @@ function applyOp(db: HubDatabase, device: DeviceRow, op: Op, now: Date) {
       const owner = db.prepare(`SELECT lesson_id FROM note_versions WHERE note_id = ? LIMIT 1`).get(op.noteId) as { lesson_id: string } | undefined;
       if (owner && owner.lesson_id !== op.lessonId) throw new Rejection('note belongs to another lesson');
       db.prepare(
-        `INSERT INTO note_versions (note_id, hlc, base_hlc, lesson_id, classroom_id, anchor, text, pause, deleted, device_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      ).run(op.noteId, op.hlc, op.baseHlc, op.lessonId, device.classroom_id, JSON.stringify(op.anchor), op.text, Number(op.pause), Number(op.deleted), device.id);
-      const note = { noteId: op.noteId, lessonId: op.lessonId, hlc: op.hlc, baseHlc: op.baseHlc, anchor: op.anchor, text: op.text, pause: op.pause, deleted: op.deleted };
+        `INSERT INTO note_versions (note_id, hlc, base_hlc, merges, lesson_id, classroom_id, anchor, text, pause, deleted, device_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ).run(op.noteId, op.hlc, op.baseHlc, JSON.stringify(op.merges), op.lessonId, device.classroom_id, JSON.stringify(op.anchor), op.text, Number(op.pause), Number(op.deleted), device.id);
+      const note = { noteId: op.noteId, lessonId: op.lessonId, hlc: op.hlc, baseHlc: op.baseHlc, merges: op.merges, anchor: op.anchor, text: op.text, pause: op.pause, deleted: op.deleted };
       appendChange(db, device.classroom_id, { type: 'note.version', note: { ...note, deviceId: device.id } }, now);
       return;
     }

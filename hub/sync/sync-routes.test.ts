@@ -72,7 +72,7 @@ describe('push', () => {
     const b = (await hub.enroll('DEMO-ZJ-2')).device;
     const before = PullResponse.parse((await hub.call('/v1/sync/pull?cursor=0&limit=2000', { token: b.token })).body).cursor;
     const note = (text: string, wallMs: number, base: string | null): Op => ({
-      id: opId(), seq: n, hlc: hlc(wallMs), type: 'note.put', noteId: 'note-1', lessonId: LESSON, baseHlc: base,
+      id: opId(), seq: n, hlc: hlc(wallMs), type: 'note.put', noteId: 'note-1', lessonId: LESSON, baseHlc: base, merges: [],
       anchor: { kind: 'time', seconds: 750 }, text, pause: true, deleted: false,
     });
     await push(a.token, [note('12:30 暂停，讲通分', 10_000, null)]);

@@ -9,10 +9,20 @@ import { applyPush } from './apply-ops.ts';
 import { buildReport, renderReportHtml } from './report.ts';
 
 export function registerSyncRoutes(app: FastifyInstance, ctx: HubContext) {
+  // Wire figures for benchmarks and IT: what pushes cost on the link (compressed bytes as received).
+  const stats = { pushRequests: 0, pushBytes: 0, pushOps: 0 };
+  app.get('/v1/admin/stats', async () => stats);
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'POST' || !request.url.startsWith(HubPaths.push)) return;
+    stats.pushRequests++;
+    stats.pushBytes += Number(request.headers['content-length'] ?? 0); // before inflating: bytes on the wire
+  });
+
   app.post(HubPaths.push, async (request) => {
     const now = ctx.now();
     const device = requireDevice(ctx.db, request, now);
     const body = parseOrBadRequest(PushRequest, request.body);
+    stats.pushOps += body.ops.length;
     const response: PushResponse = { protocol: PROTOCOL_VERSION, acks: applyPush(ctx.db, device, body.ops, now) };
     return response;
   });

@@ -110,6 +110,8 @@ export const NoteVersion = z.object({
   lessonId: Id,
   hlc: z.string().min(1).max(64),
   baseHlc: z.string().max(64).nullable(),
+  /** Concurrent versions this one merges (the teacher resolved a conflict): they are superseded too. */
+  merges: z.array(z.string().max(64)).max(20),
   anchor: NoteAnchor,
   text: z.string().max(5000),
   /** Stop the recorded lesson's playback at the anchor time (time anchors only). */
@@ -174,6 +176,7 @@ export const Op = z.discriminatedUnion('type', [
     noteId: Id,
     lessonId: Id,
     baseHlc: z.string().max(64).nullable(),
+    merges: z.array(z.string().max(64)).max(20),
     anchor: NoteAnchor,
     text: z.string().max(5000),
     pause: z.boolean(),

@@ -4,6 +4,7 @@ import { EnrollScreen } from '../features/enroll/enroll-screen.tsx';
 import { TopBar } from '../features/shell/top-bar.tsx';
 import { LessonScreen } from '../features/lesson/lesson-screen.tsx';
 import { LiveScreen } from '../features/live/live-screen.tsx';
+import { SyncDetailsScreen } from '../features/sync/sync-details-screen.tsx';
 import { TimetableScreen } from '../features/timetable/timetable-screen.tsx';
 import { useRoute, type Route } from '../stores/route-store.ts';
 import { useSession } from '../stores/session-store.ts';
@@ -30,5 +31,7 @@ function Screen({ route, identity }: { route: Route; identity: DeviceIdentity })
       return <LessonScreen key={route.lessonId} lessonId={route.lessonId} />;
     case 'live':
       return <LiveScreen key={route.lessonId} lessonId={route.lessonId} identity={identity} />;
+    case 'sync':
+      return <SyncDetailsScreen />;
   }
 }

@@ -8,19 +8,44 @@ import { setSyncStatus } from '../stores/sync-status-store.ts';
 import { createHubClient, normaliseHubUrl } from '../sync/hub-client.ts';
 import { pullAll } from '../sync/pull-all.ts';
 import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
+import { pushOutbox } from '../sync/push-outbox.ts';
+import { createRecords, type Records } from '../db/records-repo.ts';
 
-export type SessionDeps = { db: AppDb; desktop: DesktopApi; now: () => Date; fetch: typeof fetch; onlineEvents: EventTarget };
+export type SessionDeps = {
+  db: AppDb;
+  desktop: DesktopApi;
+  now: () => Date;
+  fetch: typeof fetch;
+  onlineEvents: EventTarget;
+  /** One sync at a time across windows and tabs (Web Locks in the app; a plain call where there are none). */
+  runExclusive?: (fn: () => Promise<void>) => Promise<void>;
+  /** Wait after a change before pushing, so a burst of taps goes in one request. */
+  pushDebounceMs?: number;
+};
 
 export type EnrollInput = { hubUrl: string; code: string; deviceName: string };
 
-export function createSession({ db, desktop, now, fetch, onlineEvents }: SessionDeps) {
+export function createSession({ db, desktop, now, fetch, onlineEvents, runExclusive = (fn) => fn(), pushDebounceMs = 1500 }: SessionDeps) {
   let loop: SyncLoop | null = null;
+  let records: Records | null = null;
+  let debounce: ReturnType<typeof setTimeout> | null = null;
   const onOnline = () => void loop?.syncNow();
+  const onChange = () => {
+    if (debounce) clearTimeout(debounce);
+    debounce = setTimeout(() => void loop?.syncNow(), pushDebounceMs);
+  };
 
   function startSync(identity: DeviceIdentity) {
     loop?.stop();
+    records = createRecords({ db, deviceId: identity.deviceId, now, onChange });
     const hub = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch });
-    loop = createSyncLoop({ syncOnce: async () => void (await pullAll(db, hub, now)), report: setSyncStatus, now });
+    // Push first: what the teacher entered is the data that matters most; then pull what changed.
+    const syncOnce = () =>
+      runExclusive(async () => {
+        await pushOutbox(db, (ops) => hub.push(ops));
+        await pullAll(db, hub, now);
+      });
+    loop = createSyncLoop({ syncOnce, report: setSyncStatus, now });
     loop.start();
   }
 
@@ -65,8 +90,15 @@ export function createSession({ db, desktop, now, fetch, onlineEvents }: Session
 
     syncNow: () => loop?.syncNow() ?? Promise.resolve(),
 
+    /** Attendance, notes and quiz results of this device (enrolled devices only). */
+    records(): Records {
+      if (!records) throw new Error('records before enrollment');
+      return records;
+    },
+
     dispose() {
       loop?.stop();
+      if (debounce) clearTimeout(debounce);
       onlineEvents.removeEventListener('online', onOnline);
     },
   };

@@ -45,12 +45,40 @@ describe('app database schema', () => {
     const db = freshDb();
     await db.open();
     expect(db.verno).toBe(schemaVersions.at(-1)?.version);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['lessons', 'meta', 'students']);
+    expect(db.tables.map((t) => t.name)).toEqual(expect.arrayContaining(['lessons', 'meta', 'students']));
     expect(db.meta.schema.primKey.keyPath).toBe('key');
     expect(db.lessons.schema.primKey.keyPath).toBe('id');
     expect(db.lessons.schema.indexes.map((i) => i.name).sort()).toEqual(['classroomId', 'startsAt']);
     expect(db.students.schema.primKey.keyPath).toBe('id');
     expect(db.students.schema.indexes.map((i) => i.name).sort()).toEqual(['classroomId', 'number']);
+  });
+
+  it('version 2 adds the outbox and the classroom records, keeping v1 data on upgrade', async () => {
+    const name = `app-db-test-${crypto.randomUUID()}`;
+    const { default: Dexie } = await import('dexie');
+    const v1 = new Dexie(name);
+    v1.version(1).stores(schemaVersions[0]?.stores ?? {});
+    await v1.table('lessons').put(lesson);
+    v1.close();
+
+    const db = freshDb(name);
+    await db.open();
+    expect(await db.lessons.get('l1')).toEqual(lesson);
+    expect(db.outbox.schema.primKey).toMatchObject({ keyPath: 'seq', auto: true });
+    expect(db.outbox.schema.indexes.map((i) => [i.name, i.unique])).toEqual(expect.arrayContaining([['id', true], ['status', false]]));
+    expect(db.attendance.schema.primKey.keyPath).toEqual(['lessonId', 'studentId']);
+    expect(db.notes.schema.primKey.keyPath).toBe('noteId');
+    expect(db.quizAnswers.schema.indexes.map((i) => i.name)).toContain('[lessonId+quizId]');
+  });
+
+  it('never reuses an outbox sequence number, even after the newest row left (acknowledged)', async () => {
+    const db = freshDb();
+    const row = (id: string) => ({ id, op: { id, hlc: 'h', type: 'attendance.set', lessonId: 'l', studentId: 's', status: 'absent' } as const, status: 'pending' as const, createdAt: 'now', attempts: 0 });
+    await db.outbox.add(row('a'));
+    const second = (await db.outbox.add(row('b'))) ?? 0;
+    await db.outbox.delete(second);
+    expect(await db.outbox.add(row('c'))).toBeGreaterThan(second);
+    await expect(db.outbox.add(row('a'))).rejects.toThrow(); // op ids are unique
   });
 
   it('uses the default name when none is given', () => {

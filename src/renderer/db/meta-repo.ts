@@ -5,6 +5,9 @@ import type { AppDb } from './app-db.ts';
 const metaSchemas = {
   pullCursor: z.number().int().min(0),
   lastSyncAt: z.string(),
+  /** The newest hybrid-logical-clock timestamp this device issued or saw, so the clock never runs backwards on reload. */
+  hlc: z.string(),
+  lastPushAt: z.string(),
 } as const;
 
 export type MetaKey = keyof typeof metaSchemas;

@@ -7,7 +7,9 @@ export type Route =
   /** One lesson: attendance, 二次备课 notes, quiz, and the way in (live or recording). */
   | { screen: 'lesson'; lessonId: string }
   /** A live lesson, full screen. */
-  | { screen: 'live'; lessonId: string };
+  | { screen: 'live'; lessonId: string }
+  /** What waits to upload and why (tap the sync badge). */
+  | { screen: 'sync' };
 
 export const useRoute = create<{ route: Route }>(() => ({ route: { screen: 'timetable' } }));
 

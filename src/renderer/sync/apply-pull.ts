@@ -3,12 +3,13 @@
 import type { PullResponse } from '../../shared/protocol.ts';
 import type { AppDb } from '../db/app-db.ts';
 import { setMeta } from '../db/meta-repo.ts';
+import { mergeNoteVersion } from './merge-note.ts';
 
 /** Stored times are UTC ISO strings so that string order is time order in the `startsAt` index. */
 const utc = (iso: string) => new Date(iso).toISOString();
 
 export async function applyPull(db: AppDb, page: PullResponse): Promise<void> {
-  await db.transaction('rw', db.lessons, db.students, db.meta, async () => {
+  await db.transaction('rw', [db.lessons, db.students, db.meta, db.quizzes, db.notes], async () => {
     for (const change of page.changes) {
       switch (change.type) {
         case 'lesson.put':
@@ -22,6 +23,12 @@ export async function applyPull(db: AppDb, page: PullResponse): Promise<void> {
           break;
         case 'student.delete':
           await db.students.delete(change.id);
+          break;
+        case 'quiz.put':
+          await db.quizzes.put(change.quiz);
+          break;
+        case 'note.version':
+          await db.notes.put(mergeNoteVersion(await db.notes.get(change.note.noteId), change.note));
           break;
       }
     }

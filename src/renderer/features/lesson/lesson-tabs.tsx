@@ -1,5 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { Lesson } from '../../../shared/protocol.ts';
+import { AttendancePanel } from '../records/attendance-panel.tsx';
+import { NotesPanel } from '../records/notes-panel.tsx';
+import { QuizPanel } from '../records/quiz-panel.tsx';
 
 export type LessonTab = 'attendance' | 'notes' | 'quiz';
 const tabs: LessonTab[] = ['attendance', 'notes', 'quiz'];
@@ -15,7 +18,11 @@ export function LessonTabs({ lesson, tab, onTab }: { lesson: Lesson; tab: Lesson
           </button>
         ))}
       </div>
-      <div role="tabpanel" data-lesson-id={lesson.id} data-tab={tab} />
+      <div role="tabpanel" data-lesson-id={lesson.id} data-tab={tab}>
+        {tab === 'attendance' && <AttendancePanel lesson={lesson} />}
+        {tab === 'notes' && <NotesPanel lesson={lesson} />}
+        {tab === 'quiz' && <QuizPanel lesson={lesson} />}
+      </div>
     </section>
   );
 }

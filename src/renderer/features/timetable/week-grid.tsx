@@ -5,6 +5,7 @@ import { useApp } from '../../app/app-context.tsx';
 import { lessonsBetween } from '../../db/timetable-repo.ts';
 import { addDays, formatDate, slotLabel, startOfDay } from './lesson-time.ts';
 import { ModeBadge } from './mode-badge.tsx';
+import { navigate } from '../../stores/route-store.ts';
 
 /** One column per school day (weekend columns only when they hold lessons), one row per time slot. */
 export function WeekGrid({ weekStart, now }: { weekStart: Date; now: Date }) {
@@ -45,7 +46,14 @@ export function WeekGrid({ weekStart, now }: { weekStart: Date; now: Date }) {
               return (
                 <td key={d.getTime()} className={d.getTime() === today ? 'is-today' : undefined}>
                   {lesson && (
-                    <div className="week-cell" title={`${lesson.title} · ${lesson.leadSchoolName} · ${lesson.teacherName}`}>
+                    <div
+                      className="week-cell"
+                      role="button"
+                      tabIndex={0}
+                      title={`${lesson.title} · ${lesson.leadSchoolName} · ${lesson.teacherName}`}
+                      onClick={() => navigate({ screen: 'lesson', lessonId: lesson.id })}
+                      onKeyDown={(e) => e.key === 'Enter' && navigate({ screen: 'lesson', lessonId: lesson.id })}
+                    >
                       <strong>{lesson.subject}</strong>
                       <ModeBadge mode={lesson.mode} />
                       <span className="muted small">{lesson.teacherName}</span>

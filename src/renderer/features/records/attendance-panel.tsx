@@ -1,0 +1,61 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useTranslation } from 'react-i18next';
+import type { AttendanceStatus, Lesson } from '../../../shared/protocol.ts';
+import { useApp } from '../../app/app-context.tsx';
+import { rosterOf } from '../../db/timetable-repo.ts';
+
+/** One tap moves a student to the next status: the common case (出勤) needs no tap at all. */
+const nextStatus: Record<AttendanceStatus, AttendanceStatus> = { present: 'absent', absent: 'late', late: 'leave', leave: 'present' };
+
+export function AttendancePanel({ lesson }: { lesson: Lesson }) {
+  const { t } = useTranslation();
+  const { db, session } = useApp();
+  const roster = useLiveQuery(() => rosterOf(db, lesson.classroomId), [db, lesson.classroomId]);
+  const marks = useLiveQuery(() => db.attendance.where('lessonId').equals(lesson.id).toArray(), [db, lesson.id]);
+  if (!roster || !marks) return null;
+  if (roster.length === 0) return <p className="empty">{t('records.noRoster')}</p>;
+
+  const statusOf = new Map(marks.map((m) => [m.studentId, m.status]));
+  const count = (s: AttendanceStatus) => roster.filter((st) => (statusOf.get(st.id) ?? 'present') === s).length;
+  const taken = roster.every((s) => statusOf.has(s.id));
+  return (
+    <div className="attendance">
+      <div className="attendance-totals" data-testid="attendance-totals">
+        <span>{t('records.expected', { count: roster.length })}</span>
+        <span className="st-present">{t('records.status.present')} {count('present')}</span>
+        <span className="st-absent">{t('records.status.absent')} {count('absent')}</span>
+        <span className="st-late">{t('records.status.late')} {count('late')}</span>
+        <span className="st-leave">{t('records.status.leave')} {count('leave')}</span>
+        <button
+          type="button"
+          className="primary"
+          disabled={taken}
+          onClick={() => void session.records().confirmAttendance(lesson.id, roster.map((s) => s.id))}
+        >
+          {taken ? t('records.taken') : t('records.confirm')}
+        </button>
+      </div>
+      <p className="muted">{t('records.attendanceHint')}</p>
+      <ul className="roster-grid">
+        {roster.map((student) => {
+          const status = statusOf.get(student.id) ?? 'present';
+          return (
+            <li key={student.id}>
+              <button
+                type="button"
+                className={`student st-${status}`}
+                data-testid="student"
+                data-status={status}
+                onClick={() => void session.records().setAttendance(lesson.id, student.id, nextStatus[status])}
+              >
+                <span className="student-number">{student.number}</span>
+                <span className="student-name">{student.name}</span>
+                <span className="student-status">{t(`records.status.${status}`)}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

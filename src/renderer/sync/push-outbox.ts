@@ -1,0 +1,49 @@
+// Drains the outbox to the hub in bounded batches. Only acknowledged ops (applied, or duplicate = applied before) leave
+// the outbox, in one transaction with nothing else; a rejected op stays, marked with the hub's reason, so nothing the
+// teacher entered disappears silently. A failed request leaves every row as it was, to be retried by the sync loop.
+import type { Op, OpAck } from '../../shared/protocol.ts';
+import type { AppDb, OutboxRow } from '../db/app-db.ts';
+
+export type PushLimits = { maxOps: number; maxBytes: number; maxBatches: number };
+export const defaultPushLimits: PushLimits = { maxOps: 1000, maxBytes: 256 * 1024, maxBatches: 40 };
+
+export async function pushOutbox(db: AppDb, push: (ops: Op[]) => Promise<OpAck[]>, limits = defaultPushLimits): Promise<{ sent: number; rejected: number }> {
+  let sent = 0;
+  let rejected = 0;
+  for (let batch = 0; batch < limits.maxBatches; batch++) {
+    const rows = await nextBatch(db, limits);
+    if (rows.length === 0) break;
+    await db.outbox.bulkUpdate(rows.map((r) => ({ key: r.seq ?? 0, changes: { attempts: r.attempts + 1 } })));
+    const acks = await push(rows.map(toWire));
+    const byId = new Map(acks.map((a) => [a.id, a]));
+    await db.transaction('rw', db.outbox, async () => {
+      for (const row of rows) {
+        const ack = byId.get(row.id);
+        if (!ack) continue; // not answered: stays pending
+        if (ack.status === 'rejected') {
+          rejected++;
+          await db.outbox.update(row.seq ?? 0, { status: 'rejected', reason: ack.reason });
+        } else {
+          sent++;
+          await db.outbox.delete(row.seq ?? 0);
+        }
+      }
+    });
+    if (rows.every((r) => !byId.has(r.id))) break; // a hub that answers nothing useful: stop, the loop retries later
+  }
+  return { sent, rejected };
+}
+
+async function nextBatch(db: AppDb, { maxOps, maxBytes }: PushLimits): Promise<OutboxRow[]> {
+  const pending = await db.outbox.where('status').equals('pending').limit(maxOps).sortBy('seq');
+  const batch: OutboxRow[] = [];
+  let bytes = 0;
+  for (const row of pending) {
+    bytes += JSON.stringify(row.op).length;
+    if (batch.length > 0 && bytes > maxBytes) break;
+    batch.push(row);
+  }
+  return batch;
+}
+
+const toWire = (row: OutboxRow): Op => ({ ...row.op, seq: row.seq ?? 0 });
