@@ -77,3 +77,17 @@ export async function enrollDevice(hubUrl: string, code: string): Promise<string
   const body = (await res.json()) as { device: { token: string } };
   return body.device.token;
 }
+
+/** Enrolls, taps 进入直播 and returns milliseconds from the tap to the first decoded frame. */
+export async function joinToFirstFrameMs(page: Page, code: string, timeoutMs = 60_000): Promise<number> {
+  const clickedAt = await enrollAndEnterLive(page, code, timeoutMs);
+  await waitFor(async () => ((await readPlayer(page)).framesDecoded > 0 ? true : undefined), 'first decoded frame', timeoutMs, 20);
+  return Date.now() - clickedAt;
+}
+
+/** Decoded frames per second over `ms`. */
+export async function decodedFps(page: Page, ms: number): Promise<number> {
+  const before = (await readPlayer(page)).framesDecoded;
+  await new Promise((r) => setTimeout(r, ms));
+  return ((await readPlayer(page)).framesDecoded - before) / (ms / 1000);
+}
