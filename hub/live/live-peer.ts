@@ -11,6 +11,7 @@ type Handler<M extends LiveMethod> = (data: LiveRequestData<M>) => Promise<LiveR
 
 export class LivePeer {
   private readonly transports = new Map<string, ms.WebRtcTransport>();
+  private readonly sendTransports = new Map<string, ms.WebRtcTransport>();
   private readonly consumers = new Map<string, ms.Consumer>();
   private readonly onAir = (onAir: boolean) => this.send({ type: 'onAir', onAir });
   private readonly toConsole = (n: LiveNotification) => this.send(n);
@@ -27,7 +28,7 @@ export class LivePeer {
   }
 
   private transport(id: string): ms.WebRtcTransport {
-    const transport = this.transports.get(id);
+    const transport = this.transports.get(id) ?? this.sendTransports.get(id);
     if (!transport) throw new HubError('not_found', `transport ${id}`);
     return transport;
   }
@@ -112,6 +113,27 @@ export class LivePeer {
       else await consumer.resume();
       return {};
     },
+    createSendTransport: async () => {
+      if (this.identity.role !== 'console') throw new HubError('forbidden', 'only the lead console sends media');
+      for (const old of this.sendTransports.values()) old.close();
+      this.sendTransports.clear();
+      const transport = await this.room.router.createWebRtcTransport({ webRtcServer: this.webRtcServer, enableUdp: true, enableTcp: true, preferUdp: true });
+      this.sendTransports.set(transport.id, transport);
+      transport.observer.once('close', () => this.sendTransports.delete(transport.id));
+      return {
+        id: transport.id,
+        iceParameters: { ...transport.iceParameters },
+        iceCandidates: transport.iceCandidates.map((c) => ({ ...c })),
+        dtlsParameters: { ...transport.dtlsParameters },
+      };
+    },
+    produce: async ({ transportId, kind, rtpParameters }) => {
+      const transport = this.sendTransports.get(transportId);
+      if (!transport || this.identity.role !== 'console') throw new HubError('forbidden', 'only the lead console sends media');
+      const producer = await transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters });
+      this.room.addConsoleProducer(producer);
+      return { producerId: producer.id };
+    },
     raiseHand: async ({ raised }) => {
       this.room.toConsoles({
         type: 'hand',
@@ -134,8 +156,9 @@ export class LivePeer {
     this.closed = true;
     this.room.off('onAir', this.onAir);
     this.room.off('console', this.toConsole);
-    for (const t of this.transports.values()) t.close();
+    for (const t of [...this.transports.values(), ...this.sendTransports.values()]) t.close();
     this.transports.clear();
+    this.sendTransports.clear();
     this.consumers.clear();
   }
 }

@@ -25,12 +25,29 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
     this.setMaxListeners(1000); // one listener per viewer socket
   }
 
-  get onAir(): boolean {
-    return this.broadcast !== null;
-  }
+  /** The lead console's camera/screen and microphone, when it broadcasts: they take precedence over the ingest. */
+  private readonly consoleProducers = new Map<'audio' | 'video', ms.Producer>();
 
   producers(): ms.Producer[] {
+    if (this.consoleProducers.size > 0) return [...this.consoleProducers.values()];
     return this.broadcast ? [this.broadcast.video, this.broadcast.audio] : [];
+  }
+
+  get onAir(): boolean {
+    return this.producers().length > 0;
+  }
+
+  /** A console producer joins the broadcast (replacing one of the same kind); viewers re-consume on the event. */
+  addConsoleProducer(producer: ms.Producer) {
+    const kind = producer.kind;
+    this.consoleProducers.get(kind)?.close();
+    this.consoleProducers.set(kind, producer);
+    producer.observer.once('close', () => {
+      if (this.consoleProducers.get(kind) !== producer) return;
+      this.consoleProducers.delete(kind);
+      this.emit('onAir', this.onAir);
+    });
+    this.emit('onAir', true);
   }
 
   /**
@@ -74,7 +91,7 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
     if (!broadcast) return false;
     this.broadcast = null;
     for (const t of broadcast.transports) t.close(); // closes its producers and, through the router, their consumers
-    this.emit('onAir', false);
+    this.emit('onAir', this.onAir);
     return Promise.resolve(true);
   }
 

@@ -7,6 +7,7 @@ import { Id } from '../../src/shared/protocol.ts';
 import { HubError } from '../http/hub-error.ts';
 import type { HubContext } from '../http/hub-context.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
+import { registerConsoleRoutes } from './console-routes.ts';
 import { attachLiveSignalling } from './live-signalling.ts';
 import type { LiveSfu } from './live-sfu.ts';
 
@@ -26,6 +27,7 @@ export function registerLiveRoutes(app: FastifyInstance, ctx: HubContext, sfu: L
     if (row.mode !== 'live') throw new HubError('bad_request', `lesson ${id} is not a live lesson`);
   };
 
+  registerConsoleRoutes(app);
   app.get('/v1/live/status', async () => ({ available: Boolean(sfu), reason: sfu ? null : unavailable }));
 
   app.post('/v1/admin/live/:id/ingest', async (request, reply) => {

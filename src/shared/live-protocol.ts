@@ -77,6 +77,13 @@ export const liveRequests = {
     request: z.object({ consumerId: MsId, maxSpatialLayer: z.number().int().min(0).max(3), paused: z.boolean() }),
     response: z.object({}),
   },
+  /** Lead console only: a transport to send camera/microphone/screen. */
+  createSendTransport: { request: z.object({}), response: TransportInfo },
+  /** Lead console only: what it sends becomes the lesson's broadcast (replacing the headless broadcaster). */
+  produce: {
+    request: z.object({ transportId: MsId, kind: z.enum(['audio', 'video']), rtpParameters: MediasoupBlob }),
+    response: z.object({ producerId: MsId }),
+  },
   raiseHand: { request: z.object({ raised: z.boolean() }), response: z.object({}) },
   question: { request: z.object({ text: z.string().trim().min(1).max(500) }), response: z.object({ questionId: MsId }) },
 } as const;
