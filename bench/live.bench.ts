@@ -9,9 +9,9 @@ import { serveRenderer } from '../scripts/serve-renderer.ts';
 import { weakLinkSupported } from '../tests/net/weak-link.ts';
 import { classroomContext, launchChromium } from '../tests/support/browser.ts';
 import { startHubProcess } from '../tests/support/hub-process.ts';
-import { decodedFps, framesAdvance, joinToFirstFrameMs, readPlayer } from '../tests/support/live-page.ts';
+import { decodedFps, framesAdvance, joinToFirstFrameMs, readPlayer, waitDecodingResumed } from '../tests/support/live-page.ts';
 import { startLiveWeakRig } from '../tests/support/live-weak-rig.ts';
-import { freePort, waitFor } from '../tests/support/ports.ts';
+import { freePort } from '../tests/support/ports.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const CODES = ['DEMO-ZJ-1', 'DEMO-ZJ-2', 'DEMO-ZJ-1'];
@@ -56,9 +56,7 @@ async function weakLink(): Promise<Record<string, number>> {
     await new Promise((r) => setTimeout(r, 10_000));
     const frozen = (await readPlayer(page)).framesDecoded;
     await rig.link.restore();
-    const restoredAt = Date.now();
-    await waitFor(async () => ((await readPlayer(page)).framesDecoded > frozen ? true : undefined), 'decoding after the outage', 120_000, 20);
-    const recovery = Date.now() - restoredAt;
+    const recovery = await waitDecodingResumed(page, frozen, 120_000);
     await framesAdvance(page, 5, 30_000);
     return { 'live.joinToFirstFrameMsWeakLink': join, 'live.weakLinkDecodedFps': Math.round(fps * 10) / 10, 'live.recoveryAfterOutageMs': recovery };
   } finally {

@@ -37,14 +37,7 @@ describe.skipIf(noWorker !== null)(`live lesson on loopback${noWorker ? ` (skipp
       adminToken: ADMIN,
       extraEnv: { HUB_RTC_PORT: String(rtcPort), HUB_RTC_LISTEN_IP: '127.0.0.1', HUB_RTC_ANNOUNCED_IP: '127.0.0.1', HUB_DEMO_BROADCAST: '0' },
     });
-    broadcaster = spawn(process.execPath, ['--import', 'tsx', 'scripts/broadcast.ts', '--lesson', DEMO_LIVE_LESSON.id, '--hub', hub.url, '--token', ADMIN], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let said = '';
-    broadcaster.stdout?.on('data', (d: Buffer) => (said += d.toString()));
-    broadcaster.stderr?.on('data', (d: Buffer) => (said += d.toString()));
-    await waitFor(() => Promise.resolve(said.includes('on air') ? true : undefined), 'broadcaster on air', 30_000);
+    broadcaster = await startBroadcaster();
     renderer = await serveRenderer(await freePort());
     browser = await launchChromium(undefined, ['--autoplay-policy=no-user-gesture-required']);
   });
@@ -52,14 +45,30 @@ describe.skipIf(noWorker !== null)(`live lesson on loopback${noWorker ? ` (skipp
   afterAll(async () => {
     await browser?.close();
     await renderer?.close();
-    if (broadcaster && broadcaster.exitCode === null) {
-      const exited = new Promise((r) => broadcaster.once('exit', r));
-      broadcaster.kill('SIGTERM');
-      await exited;
-    }
+    await stopBroadcaster();
     await hub?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
+
+  /** `npm run broadcast -- --lesson …`, as a lead school's operator would run it. */
+  async function startBroadcaster(): Promise<ChildProcess> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/broadcast.ts', '--lesson', DEMO_LIVE_LESSON.id, '--hub', hub.url, '--token', ADMIN], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let said = '';
+    child.stdout?.on('data', (d: Buffer) => (said += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (said += d.toString()));
+    await waitFor(() => Promise.resolve(said.includes('on air') ? true : undefined), 'broadcaster on air', 30_000);
+    return child;
+  }
+
+  async function stopBroadcaster() {
+    if (!broadcaster || broadcaster.exitCode !== null) return;
+    const exited = new Promise((r) => broadcaster.once('exit', r));
+    broadcaster.kill('SIGTERM'); // the script takes the lesson off air before it exits
+    await exited;
+  }
 
   it('plays the lead classroom: video frames decoded and audio received in Chromium', async () => {
     page = await (await classroomContext(browser)).newPage();
@@ -129,5 +138,14 @@ describe.skipIf(noWorker !== null)(`live lesson on loopback${noWorker ? ` (skipp
     await framesAdvance(page, 10, 15_000);
     // Over the whole suite (longer than the hub's 10 s keep-alive ping) the healthy link never dropped the session.
     expect((await readPlayer(page)).reconnects).toBe(0);
+  });
+
+  it('shows that it waits when the broadcast stops, and plays again by itself when it returns', async () => {
+    await stopBroadcaster();
+    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 10_000 }).toContain('等待主讲教室开始直播');
+    await page.screenshot({ path: join(ARTIFACTS, 'live-waiting.png') });
+    broadcaster = await startBroadcaster();
+    await expect.poll(async () => (await readPlayer(page)).fps, { timeout: 20_000 }).toBeGreaterThan(5);
+    expect((await readPlayer(page)).phase).toBe('playing');
   });
 });

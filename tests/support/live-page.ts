@@ -91,3 +91,21 @@ export async function decodedFps(page: Page, ms: number): Promise<number> {
   await new Promise((r) => setTimeout(r, ms));
   return ((await readPlayer(page)).framesDecoded - before) / (ms / 1000);
 }
+
+/**
+ * Milliseconds until decoding resumes after `frozen` (the count when the outage ended): the count moves on, or — after
+ * a transport recreate, whose new consumer counts from 0 — it is non-zero again.
+ */
+export async function waitDecodingResumed(page: Page, frozen: number, timeoutMs: number): Promise<number> {
+  const from = Date.now();
+  await waitFor(
+    async () => {
+      const { framesDecoded } = await readPlayer(page);
+      return framesDecoded > 0 && framesDecoded !== frozen ? true : undefined;
+    },
+    'decoding after the outage',
+    timeoutMs,
+    20,
+  );
+  return Date.now() - from;
+}

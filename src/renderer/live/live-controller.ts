@@ -172,6 +172,7 @@ export class LiveController {
       this.audioStream.removeTrack(t);
     }
     this.sample = null;
+    this.set({ stats: emptyStats, spatialLayer: null }); // nothing is received any more: show no stale figures
   }
 
   private async startMedia(generation: number) {

@@ -64,10 +64,12 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
           ← {t('live.leave')}
         </button>
         <strong className="live-title">{state.lessonTitle}</strong>
-        <span className="live-chip" data-testid="live-quality">
-          {state.stats.frameWidth > 0 && !audioOnly ? `${state.stats.frameWidth}×${state.stats.frameHeight} · ${state.stats.fps} fps` : t('live.audioOnlyShort')}
-          {state.stats.protocol ? ` · ${state.stats.protocol.toUpperCase()}` : ''}
-        </span>
+        {state.phase === 'playing' && (
+          <span className="live-chip" data-testid="live-quality">
+            {state.stats.frameWidth > 0 && !audioOnly ? `${state.stats.frameWidth}×${state.stats.frameHeight} · ${state.stats.fps} fps` : t('live.audioOnlyShort')}
+            {state.stats.protocol ? ` · ${state.stats.protocol.toUpperCase()}` : ''}
+          </span>
+        )}
       </header>
       <LiveOverlay state={state} />
       {controller && <LiveControls controller={controller} state={state} />}
