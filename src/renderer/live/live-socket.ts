@@ -81,7 +81,7 @@ export function openLiveSocket(options: LiveSocketOptions): Promise<LiveSocket> 
 
   const socket: LiveSocket = {
     request(method, data) {
-      if (closed || ws.readyState !== WebSocket.OPEN) return Promise.reject(new LiveRequestError('closed', 'signalling socket closed'));
+      if (closed || ws.readyState !== ws.OPEN) return Promise.reject(new LiveRequestError('closed', 'signalling socket closed'));
       const id = nextId++;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
