@@ -40,8 +40,16 @@ function connectSocket(onNotification: (n: LiveNotification) => void): Promise<<
   });
 }
 
+type ReturnVideoNotice = Extract<LiveNotification, { type: 'returnVideo' }>;
+/** Return cameras announced before the receive side was ready wait here; afterwards they are shown at once. */
+const returnQueue: ReturnVideoNotice[] = [];
+let showReturnVideo: ((n: ReturnVideoNotice) => Promise<void>) | null = null;
+
 function showNotification(n: LiveNotification) {
-  if (n.type === 'hand') {
+  if (n.type === 'returnVideo') {
+    if (showReturnVideo) void showReturnVideo(n);
+    else returnQueue.push(n);
+  } else if (n.type === 'hand') {
     const id = `hand-${n.hand.peerId}`;
     let li = document.getElementById(id);
     if (!li) {
@@ -66,6 +74,35 @@ async function start(lessonId: string, token: string) {
   const device = await Device.factory();
   await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
   status('已连接：点“开始直播”');
+
+  // Receiving classrooms' cameras, one tile each.
+  const recvInfo = await request('createRecvTransport', { forceTcp: false });
+  const recv = device.createRecvTransport({
+    id: recvInfo.id,
+    iceParameters: recvInfo.iceParameters as msc.IceParameters,
+    iceCandidates: recvInfo.iceCandidates as msc.IceCandidate[],
+    dtlsParameters: recvInfo.dtlsParameters as msc.DtlsParameters,
+  });
+  recv.on('connect', ({ dtlsParameters }, ok, fail) => void request('connectTransport', { transportId: recv.id, dtlsParameters }).then(() => ok(), fail));
+  showReturnVideo = async (n) => {
+    document.getElementById(`return-${n.peerId}`)?.remove();
+    if (!n.producerId) return;
+    const info = await request('consumeReturn', { transportId: recv.id, producerId: n.producerId, rtpCapabilities: { ...device.rtpCapabilities } });
+    const consumer = await recv.consume({ id: info.id, producerId: info.producerId, kind: info.kind, rtpParameters: info.rtpParameters as msc.RtpParameters });
+    const tile = document.createElement('figure');
+    tile.id = `return-${n.peerId}`;
+    tile.className = 'return-tile';
+    const video = document.createElement('video');
+    video.muted = true;
+    video.autoplay = true;
+    video.playsInline = true;
+    video.srcObject = new MediaStream([consumer.track]);
+    const caption = document.createElement('figcaption');
+    caption.textContent = n.classroomName;
+    tile.append(video, caption);
+    $('returns').append(tile);
+  };
+  for (const n of returnQueue.splice(0)) await showReturnVideo(n);
   let videoProducer: msc.Producer | null = null;
 
   $<HTMLButtonElement>('start').disabled = false;

@@ -20,6 +20,8 @@ const PAGE = `<!doctype html>
   #status { font-weight: 700; color: #c62828; }
   form, .row { display: flex; gap: 8px; flex-wrap: wrap; margin-bottom: 12px; }
   li { padding: 6px 0; border-bottom: 1px solid #eee; }
+  #returns { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); gap: 8px; }
+  .return-tile { margin: 0; } .return-tile figcaption { font-size: 0.85rem; }
 </style></head>
 <body>
 <header><strong>主讲教室控制台</strong><span id="lesson-title"></span><span id="status">未连接</span></header>
@@ -29,7 +31,7 @@ const PAGE = `<!doctype html>
     <div class="row"><button id="start" disabled>开始直播（摄像头+麦克风）</button><button id="screen" disabled>共享屏幕</button></div>
     <video id="preview" muted autoplay playsinline></video>
   </section>
-  <section><h2>举手</h2><ul id="hands" data-testid="hands"></ul><h2>提问</h2><ul id="questions" data-testid="questions"></ul></section>
+  <section><h2>接收教室画面</h2><div id="returns" data-testid="returns"></div><h2>举手</h2><ul id="hands" data-testid="hands"></ul><h2>提问</h2><ul id="questions" data-testid="questions"></ul></section>
 </main>
 <script src="console.js"></script>
 </body></html>`;

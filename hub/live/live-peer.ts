@@ -7,11 +7,13 @@ import { HubError } from '../http/hub-error.ts';
 import type { LiveRoom } from './live-room.ts';
 
 export type PeerIdentity = { peerId: string; role: LiveRole; classroomName: string };
+const RETURN_VIDEO_MAX_BPS = 300_000;
 type Handler<M extends LiveMethod> = (data: LiveRequestData<M>) => Promise<LiveResponseData<M>>;
 
 export class LivePeer {
   private readonly transports = new Map<string, ms.WebRtcTransport>();
   private readonly sendTransports = new Map<string, ms.WebRtcTransport>();
+  private readonly producers = new Map<string, ms.Producer>();
   private readonly consumers = new Map<string, ms.Consumer>();
   private readonly onAir = (onAir: boolean) => this.send({ type: 'onAir', onAir });
   private readonly toConsole = (n: LiveNotification) => this.send(n);
@@ -24,7 +26,13 @@ export class LivePeer {
     private readonly send: (n: LiveNotification) => void,
   ) {
     room.on('onAir', this.onAir);
-    if (identity.role === 'console') room.on('console', this.toConsole);
+    if (identity.role === 'console') {
+      room.on('console', this.toConsole);
+      // Cameras that started before this console joined; the console queues them until its receive side is ready.
+      queueMicrotask(() => {
+        for (const [peerId, v] of room.returnVideos) send({ type: 'returnVideo', peerId, classroomName: v.classroomName, producerId: v.producer.id });
+      });
+    }
   }
 
   private transport(id: string): ms.WebRtcTransport {
@@ -114,10 +122,11 @@ export class LivePeer {
       return {};
     },
     createSendTransport: async () => {
-      if (this.identity.role !== 'console') throw new HubError('forbidden', 'only the lead console sends media');
       for (const old of this.sendTransports.values()) old.close();
       this.sendTransports.clear();
       const transport = await this.room.router.createWebRtcTransport({ webRtcServer: this.webRtcServer, enableUdp: true, enableTcp: true, preferUdp: true });
+      // A classroom's return camera shares the village link with the lesson: the SFU tells its sender to stay ≤ 300 kbps.
+      if (this.identity.role === 'viewer') await transport.setMaxIncomingBitrate(RETURN_VIDEO_MAX_BPS);
       this.sendTransports.set(transport.id, transport);
       transport.observer.once('close', () => this.sendTransports.delete(transport.id));
       return {
@@ -129,10 +138,29 @@ export class LivePeer {
     },
     produce: async ({ transportId, kind, rtpParameters }) => {
       const transport = this.sendTransports.get(transportId);
-      if (!transport || this.identity.role !== 'console') throw new HubError('forbidden', 'only the lead console sends media');
+      if (!transport) throw new HubError('not_found', `transport ${transportId}`);
+      if (this.identity.role === 'viewer' && kind !== 'video') throw new HubError('forbidden', 'a classroom sends only its camera');
       const producer = await transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters });
-      this.room.addConsoleProducer(producer);
+      this.producers.set(producer.id, producer);
+      producer.observer.once('close', () => this.producers.delete(producer.id));
+      if (this.identity.role === 'console') this.room.addConsoleProducer(producer);
+      else this.room.addReturnVideo(this.identity.peerId, this.identity.classroomName, producer);
       return { producerId: producer.id };
+    },
+    closeProducer: async ({ producerId }) => {
+      const producer = this.producers.get(producerId);
+      if (!producer) throw new HubError('not_found', `producer ${producerId}`);
+      producer.close();
+      return {};
+    },
+    consumeReturn: async ({ transportId, producerId, rtpCapabilities }) => {
+      if (this.identity.role !== 'console') throw new HubError('forbidden', 'only the lead console sees classrooms’ cameras');
+      const entry = [...this.room.returnVideos.values()].find((v) => v.producer.id === producerId);
+      if (!entry) throw new HubError('not_found', `return video ${producerId}`);
+      const consumer = await this.transport(transportId).consume({ producerId, rtpCapabilities: rtpCapabilities as ms.RtpCapabilities });
+      this.consumers.set(consumer.id, consumer);
+      consumer.on('producerclose', () => this.consumers.delete(consumer.id));
+      return { id: consumer.id, producerId, kind: consumer.kind, rtpParameters: { ...consumer.rtpParameters }, spatialLayers: 1 };
     },
     raiseHand: async ({ raised }) => {
       this.room.toConsoles({

@@ -95,6 +95,20 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
     return Promise.resolve(true);
   }
 
+  /** Classrooms' return cameras, by peer: consoles consume them. */
+  readonly returnVideos = new Map<string, { producer: ms.Producer; classroomName: string }>();
+
+  addReturnVideo(peerId: string, classroomName: string, producer: ms.Producer) {
+    this.returnVideos.get(peerId)?.producer.close();
+    this.returnVideos.set(peerId, { producer, classroomName });
+    producer.observer.once('close', () => {
+      if (this.returnVideos.get(peerId)?.producer !== producer) return;
+      this.returnVideos.delete(peerId);
+      this.toConsoles({ type: 'returnVideo', peerId, classroomName, producerId: null });
+    });
+    this.toConsoles({ type: 'returnVideo', peerId, classroomName, producerId: producer.id });
+  }
+
   /** Raised hands and questions go to every console watching this room. */
   toConsoles(notification: LiveNotification) {
     this.emit('console', notification);

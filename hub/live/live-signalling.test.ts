@@ -142,4 +142,17 @@ describe.skipIf(workerReason !== null)(`live signalling with a real SFU${workerR
     console.ws.close();
     viewer.ws.close();
   });
+
+  it('keeps a classroom to its own return camera: no audio, no other classrooms’ cameras, no broadcast', async () => {
+    const viewer = await openSocket();
+    await viewer.call('join', { lessonId: DEMO_LIVE_LESSON_ID, token: await deviceToken('DEMO-ZJ-1') });
+    const send = await viewer.call('createSendTransport', {});
+    const transportId = send.kind === 'response' && send.ok ? (send.data as { id: string }).id : '';
+    expect(transportId).not.toBe('');
+    const audio = await viewer.call('produce', { transportId, kind: 'audio', rtpParameters: { codecs: [] } });
+    expect(audio).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const peek = await viewer.call('consumeReturn', { transportId, producerId: 'someone', rtpCapabilities: {} });
+    expect(peek).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    viewer.ws.close();
+  });
 });

@@ -77,12 +77,22 @@ export const liveRequests = {
     request: z.object({ consumerId: MsId, maxSpatialLayer: z.number().int().min(0).max(3), paused: z.boolean() }),
     response: z.object({}),
   },
-  /** Lead console only: a transport to send camera/microphone/screen. */
+  /** A transport to send on: the console's camera/microphone/screen, or a classroom's own camera (≤ 300 kbps). */
   createSendTransport: { request: z.object({}), response: TransportInfo },
-  /** Lead console only: what it sends becomes the lesson's broadcast (replacing the headless broadcaster). */
+  /**
+   * The console's media becomes the lesson's broadcast (replacing the headless broadcaster); a classroom may send video
+   * only, its return camera, which goes to the consoles.
+   */
   produce: {
     request: z.object({ transportId: MsId, kind: z.enum(['audio', 'video']), rtpParameters: MediasoupBlob }),
     response: z.object({ producerId: MsId }),
+  },
+  /** Stops a classroom's return camera. */
+  closeProducer: { request: z.object({ producerId: MsId }), response: z.object({}) },
+  /** Console only: receive one classroom's return camera on the console's receive transport. */
+  consumeReturn: {
+    request: z.object({ transportId: MsId, producerId: MsId, rtpCapabilities: RtpCapabilities }),
+    response: ConsumerInfo,
   },
   raiseHand: { request: z.object({ raised: z.boolean() }), response: z.object({}) },
   question: { request: z.object({ text: z.string().trim().min(1).max(500) }), response: z.object({ questionId: MsId }) },
@@ -119,6 +129,8 @@ export const LiveNotification = z.discriminatedUnion('type', [
   /** To consoles: classrooms' raised hands and questions. */
   z.object({ type: z.literal('hand'), hand: RaisedHand }),
   z.object({ type: z.literal('question'), question: Question }),
+  /** To consoles: a classroom's return camera started (producerId) or stopped (null). */
+  z.object({ type: z.literal('returnVideo'), peerId: MsId, classroomName: z.string().max(200), producerId: MsId.nullable() }),
   z.object({ type: z.literal('audience'), viewers: z.array(z.object({ peerId: MsId, classroomName: z.string().max(200) })).max(1000) }),
 ]);
 export type LiveNotification = z.infer<typeof LiveNotification>;

@@ -64,7 +64,17 @@ describe.skipIf(noWorker !== null)(`lead console round trip${noWorker ? ` (skipp
     await viewer.getByRole('button', { name: '发送' }).click();
     await expect.poll(() => consolePage.getByTestId('hands').textContent(), { timeout: 10_000 }).toContain('七年级(1)班：举手中');
     await expect.poll(() => consolePage.getByTestId('questions').textContent(), { timeout: 10_000 }).toContain('老师，能再讲一遍例题吗？');
+
+    // The classroom's own camera (Chromium's fake device) appears on the console, decoded.
+    await viewer.getByRole('button', { name: '本班画面' }).click();
+    const tile = consolePage.getByTestId('returns').locator('video');
+    await expect.poll(() => tile.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => tile.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await consolePage.getByTestId('returns').textContent()).toContain('七年级(1)班');
+    await consolePage.waitForTimeout(1000);
     await consolePage.screenshot({ path: join(ARTIFACTS, 'live-console.png') });
+    await viewer.getByRole('button', { name: '关闭本班画面' }).click();
+    await expect.poll(() => tile.count(), { timeout: 10_000 }).toBe(0);
     await viewer.screenshot({ path: join(ARTIFACTS, 'live-from-console.png') });
   });
 });

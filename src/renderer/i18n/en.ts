@@ -81,6 +81,8 @@ export const en: Messages = {
     sendFailed: 'Not sent, try again',
     forceLow: 'Low-bandwidth mode',
     videoBack: 'Video back',
+    cameraOn: 'Send class camera',
+    cameraOff: 'Stop class camera',
     longOutage: 'The link has been down for a while; still reconnecting. You can watch this lesson\'s recording instead.',
     openRecording: 'Watch the recording',
   },

@@ -80,6 +80,8 @@ export const zhCN = {
     sendFailed: '发送失败，请重试',
     forceLow: '低带宽模式',
     videoBack: '恢复视频',
+    cameraOn: '本班画面',
+    cameraOff: '关闭本班画面',
     longOutage: '网络已中断较长时间，仍在自动重连。也可以改看这节课的录播。',
     openRecording: '改看录播',
   },

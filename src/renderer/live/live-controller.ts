@@ -10,6 +10,7 @@ import { setLiveActivity } from './live-events.ts';
 import { openLiveSocket, LiveRequestError, type LiveSocket } from './live-socket.ts';
 import { adaptStep, initialAdaptState, type AdaptState } from './adaptation.ts';
 import { layerForWidth, readStats, type StatsSample } from './live-stats.ts';
+import { startReturnCamera, type ReturnCamera } from './return-camera.ts';
 
 export type LiveControllerDeps = {
   hubUrl: string;
@@ -41,6 +42,7 @@ export class LiveController {
   private socket: LiveSocket | null = null;
   private transport: msc.Transport | null = null;
   private consumers: msc.Consumer[] = [];
+  private camera: ReturnCamera | null = null;
   private stopped = false;
   /** Bumped on every reconnect: work started for an older connection stops when it sees a newer one. */
   private generation = 0;
@@ -74,6 +76,8 @@ export class LiveController {
     this.generation++;
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.closeMedia();
+    void this.camera?.stop();
+    this.camera = null;
     this.socket?.close();
     this.socket = null;
     setLiveActivity({ active: false, lessonId: null });
@@ -89,6 +93,20 @@ export class LiveController {
   async raiseHand(raised: boolean) {
     await this.socket?.request('raiseHand', { raised });
     this.set({ handRaised: raised });
+  }
+
+  /** The classroom's camera to the lead console (optional, ≤ 300 kbps). */
+  async setCamera(on: boolean) {
+    if (!on) {
+      const camera = this.camera;
+      this.camera = null;
+      this.set({ cameraOn: false });
+      await camera?.stop();
+      return;
+    }
+    if (this.camera || !this.device || !this.socket) return;
+    this.camera = await startReturnCamera(this.device, this.socket, navigator.mediaDevices);
+    this.set({ cameraOn: true });
   }
 
   async ask(text: string) {
@@ -136,6 +154,7 @@ export class LiveController {
     this.generation++;
     this.socket = null;
     this.closeMedia();
+    void this.setCamera(false); // the hub dropped it with the session; the teacher turns it on again if wanted
     this.markOutage();
     const base = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(this.failures++, 6));
     const delay = base / 2 + (Math.random() * base) / 2;

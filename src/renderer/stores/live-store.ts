@@ -36,6 +36,8 @@ export type LiveState = {
   /** The controller dropped video because it would not play on this link. */
   autoLowBandwidth: boolean;
   handRaised: boolean;
+  /** The classroom's camera goes to the lead console. */
+  cameraOn: boolean;
   /** Simulcast layer the SFU sends (0 = lowest), null before the first report. */
   spatialLayer: number | null;
   spatialLayers: number;
@@ -57,6 +59,7 @@ export const initialLiveState: LiveState = {
   forcedLowBandwidth: false,
   autoLowBandwidth: false,
   handRaised: false,
+  cameraOn: false,
   spatialLayer: null,
   spatialLayers: 1,
   layerCap: 0,

@@ -41,6 +41,14 @@ export function LiveControls({ controller, state }: { controller: LiveController
         </button>
         {sent && <span className="live-sent" role="status">{sent === 'ok' ? t('live.sent') : t('live.sendFailed')}</span>}
       </form>
+      <button
+        type="button"
+        aria-pressed={state.cameraOn}
+        disabled={!canTalk}
+        onClick={() => void controller.setCamera(!state.cameraOn).catch(() => setSent('failed'))}
+      >
+        {state.cameraOn ? t('live.cameraOff') : t('live.cameraOn')}
+      </button>
       <button type="button" aria-pressed={state.forcedLowBandwidth} onClick={() => void controller.setLowBandwidth(!state.forcedLowBandwidth)}>
         {state.forcedLowBandwidth ? t('live.videoBack') : t('live.forceLow')}
       </button>
