@@ -9,6 +9,7 @@ import { emptyStats, initialLiveState, useLive, type LiveState } from '../stores
 import { setLiveActivity } from './live-events.ts';
 import { openLiveSocket, LiveRequestError, type LiveSocket } from './live-socket.ts';
 import { adaptStep, initialAdaptState, type AdaptState } from './adaptation.ts';
+import { repairIce } from './ice-repair.ts';
 import { layerForWidth, readStats, type StatsSample } from './live-stats.ts';
 import { startReturnCamera, type ReturnCamera } from './return-camera.ts';
 
@@ -28,10 +29,6 @@ export type LiveControllerDeps = {
 const FINAL_CODES = new Set(['forbidden', 'unauthorized', 'device_revoked', 'not_found', 'live_unavailable', 'client_too_old']);
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 8_000;
-const ICE_GRACE_MS = 2_000;
-const ICE_RESTART_WAIT_MS = 6_000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class LiveController {
   /** The screen attaches these once; tracks are swapped inside them on every (re)consume. */
@@ -240,34 +237,17 @@ export class LiveController {
     }
   }
 
-  /** ICE lost: give it a moment to come back alone, then restartIce, then a new transport until it works. */
+  /** ICE lost: see ice-repair.ts. One repair at a time; a recreated transport gets its own if it fails too. */
   private async repair(transport: msc.Transport, generation: number) {
     if (this.repairing) return;
     this.repairing = true;
-    const current = () => generation === this.generation && transport === this.transport && !this.stopped;
-    const connected = () => transport.connectionState === 'connected';
-    try {
-      await sleep(ICE_GRACE_MS);
-      if (!current() || connected()) return;
-      try {
-        const { iceParameters } = await this.socket!.request('restartIce', { transportId: transport.id });
-        if (!current()) return;
-        if (!connected()) await transport.restartIce({ iceParameters: iceParameters as msc.IceParameters });
-      } catch (error) {
-        // No answer at all: the signalling socket is dead too (the hub may have dropped us); start over from it.
-        if (error instanceof LiveRequestError && (error.code === 'timeout' || error.code === 'closed')) {
-          if (current()) this.socket?.close();
-          return;
-        }
-      }
-      for (let waited = 0; waited < ICE_RESTART_WAIT_MS && current() && !connected(); waited += 250) await sleep(250);
-      if (!current() || connected()) return;
-      await this.startMedia(generation); // a fresh transport (and its own repair if that fails too)
-    } catch {
-      if (current()) this.socket?.close(); // start over from the socket
-    } finally {
-      this.repairing = false;
-    }
+    await repairIce({
+      transport,
+      socket: this.socket,
+      current: () => generation === this.generation && transport === this.transport && !this.stopped,
+      recreateTransport: () => this.startMedia(generation),
+      restartSocket: () => this.socket?.close(),
+    }).finally(() => (this.repairing = false));
   }
 
   private maxLayer() {
