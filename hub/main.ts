@@ -18,6 +18,8 @@ const Env = z.object({
   HUB_DEMO: z.enum(['0', '1']).default('1'),
   /** Put the demo live lesson on air with the headless broadcaster (ffmpeg; `npm start` turns it on). */
   HUB_DEMO_BROADCAST: z.enum(['0', '1']).default('0'),
+  /** Add the demo live lesson (timed "now") without putting it on air; implied by HUB_DEMO_BROADCAST=1. */
+  HUB_DEMO_LIVE: z.enum(['0', '1']).default('0'),
   /** One UDP and one TCP port for every viewer's WebRTC transport (open both in the school-side firewall). */
   HUB_RTC_PORT: z.coerce.number().int().min(1).max(65535).default(40443),
   HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
@@ -31,7 +33,9 @@ const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
 const adminToken = env.HUB_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
 if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) console.log('hub: demo data created');
 
-if (env.HUB_DEMO === '1') ensureDemoLiveLesson(db, new Date());
+// Only on request: a lesson timed "now" changes the demo timetable other tests and screenshots rely on.
+const demoLive = env.HUB_DEMO === '1' && (env.HUB_DEMO_LIVE === '1' || env.HUB_DEMO_BROADCAST === '1');
+if (demoLive) ensureDemoLiveLesson(db, new Date());
 
 // Live lessons need a mediasoup worker binary; without one the hub still serves everything else and says why.
 let unavailable = liveUnavailableReason();
@@ -52,7 +56,7 @@ const app = await createHub({ db, hubName: env.HUB_NAME, adminToken, live: { sfu
 const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
 console.log(`hub: listening on ${address}`);
 if (!env.HUB_ADMIN_TOKEN) console.log(`hub: admin token for this run: ${adminToken}`);
-if (sfu && env.HUB_DEMO === '1' && env.HUB_DEMO_BROADCAST === '1') {
+if (sfu && demoLive && env.HUB_DEMO_BROADCAST === '1') {
   const broadcast = await startDemoBroadcast(sfu);
   console.log('hub: demo live lesson on air (直播：有理数的乘法, classes 七年级(1)(2)班)');
   process.once('exit', () => void broadcast.stop());

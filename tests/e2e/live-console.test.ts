@@ -31,7 +31,7 @@ describe.skipIf(noWorker !== null)(`lead console round trip${noWorker ? ` (skipp
       port: await freePort(),
       dataDir,
       adminToken: ADMIN,
-      extraEnv: { HUB_RTC_PORT: String(await freePort()), HUB_RTC_LISTEN_IP: '127.0.0.1', HUB_RTC_ANNOUNCED_IP: '127.0.0.1', HUB_DEMO_BROADCAST: '0' },
+      extraEnv: { HUB_RTC_PORT: String(await freePort()), HUB_RTC_LISTEN_IP: '127.0.0.1', HUB_RTC_ANNOUNCED_IP: '127.0.0.1', HUB_DEMO_BROADCAST: '0', HUB_DEMO_LIVE: '1' },
     });
     renderer = await serveRenderer(await freePort());
     browser = await launchChromium(undefined, ['--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required']);

@@ -35,7 +35,7 @@ describe.skipIf(noWorker !== null)(`live lesson on loopback${noWorker ? ` (skipp
       port: await freePort(),
       dataDir,
       adminToken: ADMIN,
-      extraEnv: { HUB_RTC_PORT: String(rtcPort), HUB_RTC_LISTEN_IP: '127.0.0.1', HUB_RTC_ANNOUNCED_IP: '127.0.0.1', HUB_DEMO_BROADCAST: '0' },
+      extraEnv: { HUB_RTC_PORT: String(rtcPort), HUB_RTC_LISTEN_IP: '127.0.0.1', HUB_RTC_ANNOUNCED_IP: '127.0.0.1', HUB_DEMO_BROADCAST: '0', HUB_DEMO_LIVE: '1' },
     });
     broadcaster = await startBroadcaster();
     renderer = await serveRenderer(await freePort());
