@@ -39,22 +39,32 @@ export function applyPush(db: HubDatabase, device: DeviceRow, rawOps: unknown[],
   )();
 }
 
+// Statements prepared once per database: a batch applies up to 2000 ops.
+const prepared = new WeakMap<HubDatabase, ReturnType<typeof prepare>>();
+function prepare(db: HubDatabase) {
+  return {
+    student: db.prepare(`SELECT 1 FROM students WHERE id = ? AND classroom_id = ?`),
+    attendance: db.prepare(
+      `INSERT INTO attendance (lesson_id, student_id, status, hlc, device_id) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (lesson_id, student_id) DO UPDATE SET status = excluded.status, hlc = excluded.hlc, device_id = excluded.device_id
+       WHERE excluded.hlc > attendance.hlc`,
+    ),
+  };
+}
+
 function applyOp(db: HubDatabase, device: DeviceRow, op: Op, now: Date) {
   if (!decodeHlc(op.hlc)) throw new Rejection('malformed hlc');
   if (!isLessonForClassroom(db, op.lessonId, device.classroom_id)) throw new Rejection(`lesson ${op.lessonId} is not on this classroom's timetable`);
+  let statements = prepared.get(db);
+  if (!statements) prepared.set(db, (statements = prepare(db)));
+  const { student, attendance } = statements;
   const studentOf = (studentId: string) => {
-    if (!db.prepare(`SELECT 1 FROM students WHERE id = ? AND classroom_id = ?`).get(studentId, device.classroom_id)) {
-      throw new Rejection(`student ${studentId} is not on this classroom's roster`);
-    }
+    if (!student.get(studentId, device.classroom_id)) throw new Rejection(`student ${studentId} is not on this classroom's roster`);
   };
   switch (op.type) {
     case 'attendance.set':
       studentOf(op.studentId);
-      db.prepare(
-        `INSERT INTO attendance (lesson_id, student_id, status, hlc, device_id) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (lesson_id, student_id) DO UPDATE SET status = excluded.status, hlc = excluded.hlc, device_id = excluded.device_id
-         WHERE excluded.hlc > attendance.hlc`,
-      ).run(op.lessonId, op.studentId, op.status, op.hlc, device.id);
+      attendance.run(op.lessonId, op.studentId, op.status, op.hlc, device.id);
       return;
     case 'note.put': {
       const owner = db.prepare(`SELECT lesson_id FROM note_versions WHERE note_id = ? LIMIT 1`).get(op.noteId) as { lesson_id: string } | undefined;

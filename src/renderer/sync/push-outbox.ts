@@ -13,22 +13,26 @@ export async function pushOutbox(db: AppDb, push: (ops: Op[]) => Promise<OpAck[]
   for (let batch = 0; batch < limits.maxBatches; batch++) {
     const rows = await nextBatch(db, limits);
     if (rows.length === 0) break;
-    await db.outbox.bulkUpdate(rows.map((r) => ({ key: r.seq ?? 0, changes: { attempts: r.attempts + 1 } })));
-    const acks = await push(rows.map(toWire));
+    let acks: OpAck[];
+    try {
+      acks = await push(rows.map(toWire));
+    } catch (error) {
+      // Counted only on failure: the success path stays one write (the delete) per batch.
+      await db.outbox.bulkUpdate(rows.map((r) => ({ key: r.seq ?? 0, changes: { attempts: r.attempts + 1 } })));
+      throw error;
+    }
     const byId = new Map(acks.map((a) => [a.id, a]));
-    await db.transaction('rw', db.outbox, async () => {
-      for (const row of rows) {
-        const ack = byId.get(row.id);
-        if (!ack) continue; // not answered: stays pending
-        if (ack.status === 'rejected') {
-          rejected++;
-          await db.outbox.update(row.seq ?? 0, { status: 'rejected', reason: ack.reason });
-        } else {
-          sent++;
-          await db.outbox.delete(row.seq ?? 0);
-        }
-      }
+    const done = rows.filter((r) => byId.get(r.id)?.status === 'applied' || byId.get(r.id)?.status === 'duplicate');
+    const refused = rows.flatMap((r) => {
+      const ack = byId.get(r.id);
+      return ack?.status === 'rejected' ? [{ key: r.seq ?? 0, changes: { status: 'rejected' as const, reason: ack.reason, attempts: r.attempts + 1 } }] : [];
     });
+    await db.transaction('rw', db.outbox, async () => {
+      await db.outbox.bulkDelete(done.map((r) => r.seq ?? 0));
+      await db.outbox.bulkUpdate(refused);
+    });
+    sent += done.length;
+    rejected += refused.length;
     if (rows.every((r) => !byId.has(r.id))) break; // a hub that answers nothing useful: stop, the loop retries later
   }
   return { sent, rejected };
