@@ -23,6 +23,15 @@ describe('adaptStep', () => {
     expect(run({ ...start, cap }, seconds, fps, audio)).toMatchObject(expected);
   });
 
+  it('waits twice as long before climbing again after a climb that failed', () => {
+    let s = run(start, ADAPT.stepUpAfterS, 25, true, 2, 0);
+    expect(s.cap).toBe(2);
+    s = run(s, ADAPT.stepDownAfterS, 3, true, 2, ADAPT.stepUpAfterS * 1000);
+    expect(s).toMatchObject({ cap: 1, failedClimbs: 1 });
+    expect(run(s, ADAPT.stepUpAfterS, 25, true, 2, 60_000).cap).toBe(1);
+    expect(run(s, ADAPT.stepUpAfterS * 2, 25, true, 2, 60_000).cap).toBe(2);
+  });
+
   it('never exceeds the window’s layer, and tries video again after audio only', () => {
     expect(run(start, 100, 30, true, 0).cap).toBe(0);
     const audioOnly = run({ ...start, cap: 0 }, ADAPT.audioOnlyAfterS, 0);
