@@ -24,6 +24,9 @@ export async function run(): Promise<Record<string, number>> {
       return JSON.stringify({ ops: rows.map((r) => ({ ...r.op, seq: r.seq })) });
     });
     await writeFile(bodyFile, body);
+    // Let the attempts made during the outage fail first (request timeout), so the timed drain starts from a quiet
+    // client, as the next morning would.
+    await waitFor(async () => ((await page.locator('.sync-badge').getAttribute('data-phase')) === 'offline' ? true : undefined), 'client offline', 120_000, 250);
     await link.restore();
 
     const before = (await app.adminGet('/v1/admin/stats')) as { pushBytes: number; pushOps: number };

@@ -52,7 +52,13 @@ else {
   }
 }
 
-const app = await createHub({ db, hubName: env.HUB_NAME, adminToken, live: { sfu, ...(unavailable ? { unavailable } : {}) } });
+const app = await createHub({
+  db,
+  hubName: env.HUB_NAME,
+  adminToken,
+  live: { sfu, ...(unavailable ? { unavailable } : {}) },
+  updatesDir: join(env.HUB_DATA_DIR, 'updates'),
+});
 const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
 console.log(`hub: listening on ${address}`);
 if (!env.HUB_ADMIN_TOKEN) console.log(`hub: admin token for this run: ${adminToken}`);

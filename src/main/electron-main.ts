@@ -1,19 +1,34 @@
-// Thin Electron adapter: the only main-process file that imports `electron`. It wires real platform objects into the
-// plain modules (ipc-dispatch, ipc-handlers, window-security, identity-file-store) that the tests exercise under Node.
-import { app, BrowserWindow, ipcMain, powerSaveBlocker, safeStorage, session, shell } from 'electron';
+// Thin Electron adapter: wires real platform objects into the plain modules (ipc-dispatch, ipc-handlers,
+// shell-handlers, update service, backup store, crash log, window state, menu) that the tests exercise under Node.
+import { app, dialog, ipcMain, Menu, powerSaveBlocker, safeStorage, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ipcChannels } from '../shared/ipc.ts';
+import { appMenuTemplate, type MenuCommand, type MenuItemSpec } from './app-menu.ts';
+import { createBackupFileStore } from './backup/backup-file-store.ts';
+import { createCrashLog, describeError } from './crash-log.ts';
+import { createAppWindow } from './electron-window.ts';
+import { createElectronUpdaterPort, ensureStagingId } from './electron-updater-port.ts';
 import { createIdentityFileStore, plainCodec, type SecretCodec } from './identity-file-store.ts';
-import { createIpcDispatcher } from './ipc-dispatch.ts';
+import { createIpcDispatcher, type IpcHandlers } from './ipc-dispatch.ts';
 import { createIpcHandlers } from './ipc-handlers.ts';
-import { isAllowedNavigation, isPermissionAllowed, isSafeExternalUrl, secureWebPreferences } from './window-security.ts';
+import { createShellHandlers } from './shell-handlers.ts';
+import { defaultUpdatePolicy, isBackupFreshForInstall, windowsOf, withWindows } from './update/update-policy.ts';
+import { createUpdateSettingsStore } from './update/update-settings.ts';
+import { createUpdateService } from './update/update-service.ts';
+import { isAllowedNavigation, isPermissionAllowed } from './window-security.ts';
 
-// A stable name keeps the user-data folder (IndexedDB, identity) the same across updates.
+// A stable name (with electron-builder's stable appId) keeps the user-data folder — IndexedDB, identity, backups — the
+// same across updates.
 app.setName('yunketang-receiver');
 
 const rendererEntry = join(__dirname, '../renderer/index.html');
 const entryUrl = pathToFileURL(rendererEntry).href;
+const userData = app.getPath('userData');
+const log = createCrashLog({ file: join(userData, 'logs', 'app.log') });
+
+process.on('uncaughtException', (error) => void log.write({ level: 'error', ...describeError(error) }));
+process.on('unhandledRejection', (error) => void log.write({ level: 'error', ...describeError(error) }));
 
 function keychainCodec(): SecretCodec {
   if (!safeStorage.isEncryptionAvailable()) return plainCodec;
@@ -23,47 +38,78 @@ function keychainCodec(): SecretCodec {
   };
 }
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 960,
-    minHeight: 600,
-    title: '云课堂接收端',
-    backgroundColor: '#f4f6f8',
-    webPreferences: secureWebPreferences(join(__dirname, '../preload/preload.cjs')),
+function toElectronMenu(items: MenuItemSpec[], run: Record<MenuCommand, () => void>): MenuItemConstructorOptions[] {
+  return items.map((item): MenuItemConstructorOptions => {
+    switch (item.kind) {
+      case 'separator':
+        return { type: 'separator' };
+      case 'role':
+        return { role: item.role, label: item.label, ...(item.accelerator ? { accelerator: item.accelerator } : {}) };
+      case 'command':
+        return { label: item.label, click: run[item.command], ...(item.accelerator ? { accelerator: item.accelerator } : {}) };
+      case 'submenu':
+        return { label: item.label, submenu: toElectronMenu(item.items, run) };
+    }
   });
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!isAllowedNavigation(url, entryUrl)) event.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  void win.loadFile(rendererEntry);
-  return win;
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  let mainWindow: BrowserWindow | null = null;
+  let window: Awaited<ReturnType<typeof createAppWindow>> | null = null;
   app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+    if (!window) return;
+    if (window.win.isMinimized()) window.win.restore();
+    window.win.focus();
   });
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.on('render-process-gone', (_e, details) => void log.write({ level: 'error', message: `renderer gone: ${details.reason}`, detail: `exit code ${details.exitCode}` }));
   });
-  void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((wc, permission, callback) =>
-      callback(isPermissionAllowed(permission, wc.getURL(), entryUrl)),
-    );
-    const dispatch = createIpcDispatcher(
-      createIpcHandlers({
-        identity: createIdentityFileStore(join(app.getPath('userData'), 'identity.json'), keychainCodec()),
-        power: { start: () => powerSaveBlocker.start('prevent-display-sleep'), stop: (id) => powerSaveBlocker.stop(id) },
+  app.on('child-process-gone', (_e, details) => void log.write({ level: 'error', message: `${details.type} process gone: ${details.reason}` }));
+
+  void app.whenReady().then(async () => {
+    session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => callback(isPermissionAllowed(permission, wc.getURL(), entryUrl)));
+    const identity = createIdentityFileStore(join(userData, 'identity.json'), keychainCodec());
+    const backups = createBackupFileStore({ dir: join(userData, 'backups') });
+    const settingsStore = createUpdateSettingsStore(join(userData, 'update-settings.json'), { channel: 'latest', windows: windowsOf(defaultUpdatePolicy) });
+    const settings = await settingsStore.load();
+    const updates = createUpdateService({
+      updater: createElectronUpdaterPort(log),
+      config: withWindows(defaultUpdatePolicy, settings.windows),
+      currentVersion: app.getVersion(),
+      channel: settings.channel,
+      saveSettings: (next) => settingsStore.save(next),
+      now: () => new Date(),
+      // The renderer saves a backup every minute while an update waits; install only with a fresh one on disk.
+      backupBeforeInstall: async () => isBackupFreshForInstall((await backups.latest())?.createdAt ?? null, Date.now()),
+      hubUrl: async () => {
+        const id = await identity.get();
+        if (id) await ensureStagingId(userData, id.deviceId);
+        return id?.hubUrl ?? null;
+      },
+      stagingDir: join(userData, 'update-staging'),
+      platform: process.platform,
+      pickFolder: async () => {
+        const picked = await dialog.showOpenDialog({ title: '选择更新文件夹（含 latest.yml）', properties: ['openDirectory'] });
+        return picked.canceled ? null : (picked.filePaths[0] ?? null);
+      },
+    });
+
+    window = await createAppWindow({ rendererEntry, entryUrl, preload: join(__dirname, '../preload/preload.cjs'), stateFile: join(userData, 'window-state.json') });
+    const handlers: IpcHandlers = {
+      ...createIpcHandlers({
+        identity,
+        power: {
+          start: () => {
+            updates.setPlaybackHeld(true);
+            return powerSaveBlocker.start('prevent-display-sleep');
+          },
+          stop: (id) => {
+            updates.setPlaybackHeld(false);
+            powerSaveBlocker.stop(id);
+          },
+        },
         appInfo: () => ({
           version: app.getVersion(),
           shell: 'electron',
@@ -71,7 +117,9 @@ if (!app.requestSingleInstanceLock()) {
           versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '', node: process.versions.node },
         }),
       }),
-    );
+      ...createShellHandlers({ updates, backups, log, window: { setFullScreen: (on, kiosk) => window?.setFullScreen(on, kiosk) } }),
+    };
+    const dispatch = createIpcDispatcher(handlers);
     for (const channel of ipcChannels) {
       ipcMain.handle(channel, (event, payload: unknown) => {
         // Only our own page may call in, never a navigated-away or injected frame.
@@ -79,7 +127,35 @@ if (!app.requestSingleInstanceLock()) {
         return dispatch(channel, payload);
       });
     }
-    mainWindow = createWindow();
+
+    const run: Record<MenuCommand, () => void> = {
+      'toggle-fullscreen': () => window?.setFullScreen(!window.win.isFullScreen(), false),
+      'toggle-kiosk': () => window?.setFullScreen(!window.win.isKiosk(), true),
+      'check-updates': () => void updates.checkNow(),
+      'open-log-folder': () => void shell.openPath(join(userData, 'logs')),
+      about: () => void dialog.showMessageBox({ title: '关于', message: `云课堂接收端 ${app.getVersion()}`, detail: `Electron ${process.versions.electron ?? ''}` }),
+      quit: () => app.quit(),
+    };
+    Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(appMenuTemplate({ isPackaged: app.isPackaged }), run)));
+
+    const tick = () => void updates.tick().catch((error: unknown) => void log.write({ level: 'error', source: 'updater', ...describeError(error) }));
+    tick();
+    setInterval(tick, 60_000);
+
+    let quitting = false;
+    app.on('before-quit', (event) => {
+      if (quitting) return;
+      event.preventDefault();
+      quitting = true;
+      // Install at quit only when nothing plays (the policy); otherwise just quit.
+      void updates
+        .onQuit()
+        .catch(() => false)
+        .then(async (installing) => {
+          await updates.close();
+          if (!installing) app.quit();
+        });
+    });
   });
   app.on('window-all-closed', () => app.quit());
 }

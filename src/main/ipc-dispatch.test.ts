@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ZodError } from 'zod';
-import { ipcChannels, type AppInfo, type DeviceIdentity, type IpcChannel } from '../shared/ipc.ts';
+import { ipcChannels, type AppInfo, type DeviceIdentity, type IpcChannel, type IpcRequest, type IpcResponse } from '../shared/ipc.ts';
+import type { BackupSnapshot } from '../shared/update-protocol.ts';
+import { huge, notUndefined, shellRows, snapshot, updateStatus, type Row } from './ipc-shell-rows.ts';
 import { createIpcDispatcher, IpcValidationError, type IpcHandlers } from './ipc-dispatch.ts';
 
 const identity: DeviceIdentity = {
@@ -15,31 +17,8 @@ const identity: DeviceIdentity = {
 
 const appInfo: AppInfo = { version: '0.1.0', shell: 'electron', platform: 'win32', versions: { electron: '39.0.0' } };
 
-const huge = 'x'.repeat(1_000_000);
-
-/** Payloads a `none` request (no argument) must refuse: anything that is not `undefined`. */
-const notUndefined: ReadonlyArray<readonly [string, unknown]> = [
-  ['null', null],
-  ['empty object', {}],
-  ['object with a field', { extra: 1 }],
-  ['empty array', []],
-  ['array', [undefined]],
-  ['empty string', ''],
-  ['huge string', huge],
-  ['zero', 0],
-  ['false', false],
-  ['NaN', Number.NaN],
-];
-
-type Row = {
-  /** A payload the contract accepts; it must reach the handler. */
-  valid: unknown;
-  /** Payloads that must be refused with IpcValidationError before any handler runs. */
-  invalid: ReadonlyArray<readonly [label: string, payload: unknown]>;
-};
-
 // One row per channel. Typed as Record<IpcChannel, Row> AND checked at runtime against ipcChannels below, so adding a
-// channel to the contract without adding its malformed payloads here fails both tsc and the test.
+// channel to the contract without adding its malformed payloads here (or in ipc-shell-rows.ts) fails both tsc and the test.
 const rows: Record<IpcChannel, Row> = {
   'identity:get': { valid: undefined, invalid: notUndefined },
   'identity:clear': { valid: undefined, invalid: notUndefined },
@@ -95,6 +74,7 @@ const rows: Record<IpcChannel, Row> = {
       ['reason huge', { on: true, reason: huge }],
     ],
   },
+  ...shellRows,
 };
 
 function spyHandlers() {
@@ -104,6 +84,17 @@ function spyHandlers() {
     'identity:clear': vi.fn((_request: undefined) => Promise.resolve(undefined)),
     'app:info': vi.fn((_request: undefined) => Promise.resolve(appInfo)),
     'power:keepAwake': vi.fn((_request: { on: boolean; reason: string }) => Promise.resolve(undefined)),
+    'activity:set': vi.fn((_request: IpcRequest<'activity:set'>) => Promise.resolve(undefined)),
+    'update:status': vi.fn((_request: undefined) => Promise.resolve(updateStatus)),
+    'update:check': vi.fn((_request: undefined) => Promise.resolve(updateStatus)),
+    'update:setChannel': vi.fn((_request: IpcRequest<'update:setChannel'>) => Promise.resolve(updateStatus)),
+    'update:setWindows': vi.fn((_request: IpcRequest<'update:setWindows'>) => Promise.resolve(updateStatus)),
+    'update:fromFolder': vi.fn((_request: IpcRequest<'update:fromFolder'>) => Promise.resolve<IpcResponse<'update:fromFolder'>>({ ok: false, reason: 'hash_mismatch', detail: 'x' })),
+    'backup:save': vi.fn((_request: IpcRequest<'backup:save'>) => Promise.resolve({ file: 'backup-1.json', bytes: 10 })),
+    'backup:latest': vi.fn((_request: undefined) => Promise.resolve<BackupSnapshot | null>(snapshot)),
+    'window:setFullScreen': vi.fn((_request: IpcRequest<'window:setFullScreen'>) => Promise.resolve(undefined)),
+    'log:write': vi.fn((_request: IpcRequest<'log:write'>) => Promise.resolve(undefined)),
+    'log:recent': vi.fn((_request: undefined) => Promise.resolve({ text: '' })),
   } satisfies IpcHandlers;
   const calls = () => Object.values(handlers).reduce((n, h) => n + h.mock.calls.length, 0);
   return { handlers, calls };

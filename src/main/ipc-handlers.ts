@@ -12,7 +12,9 @@ export type MainDeps = {
   appInfo: () => AppInfo;
 };
 
-export function createIpcHandlers({ identity, power, appInfo }: MainDeps): IpcHandlers {
+export type CoreChannel = 'identity:get' | 'identity:set' | 'identity:clear' | 'app:info' | 'power:keepAwake';
+
+export function createIpcHandlers({ identity, power, appInfo }: MainDeps): Pick<IpcHandlers, CoreChannel> {
   const holders = new Set<string>();
   let blockerId: number | null = null;
   return {

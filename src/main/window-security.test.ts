@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAllowedNavigation, isPermissionAllowed, isSafeExternalUrl, secureWebPreferences } from './window-security.ts';
+import { cspFromHtml, cspProblems, isAllowedNavigation, isPermissionAllowed, isSafeExternalUrl, secureWebPreferences } from './window-security.ts';
 
 // What electron-main passes: pathToFileURL(<resources>/app.asar/dist/renderer/index.html).
 const packagedEntry = 'file:///C:/Program%20Files/yunketang-receiver/resources/app.asar/dist/renderer/index.html';
@@ -137,5 +139,46 @@ describe('isSafeExternalUrl', () => {
     ['', false],
   ])('%s → %s', (url, safe) => {
     expect(isSafeExternalUrl(url)).toBe(safe);
+  });
+});
+
+describe('renderer Content-Security-Policy', () => {
+  const good =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' http: https: ws: wss:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+  it('src/renderer/index.html carries a CSP with no problems', () => {
+    const html = readFileSync(join(import.meta.dirname, '../renderer/index.html'), 'utf8');
+    const csp = cspFromHtml(html);
+    expect(csp).not.toBeNull();
+    expect(cspProblems(csp ?? '')).toEqual([]);
+  });
+
+  it('the reference policy passes', () => {
+    expect(cspProblems(good)).toEqual([]);
+  });
+
+  it.each([
+    ['unsafe-eval in script-src', good.replace("script-src 'self'", "script-src 'self' 'unsafe-eval'"), /unsafe-eval/],
+    ['inline scripts', good.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"), /script-src must be exactly 'self'/],
+    ['a remote script host', good.replace("script-src 'self'", "script-src 'self' https://cdn.example"), /script-src/],
+    ['no script-src and a loose default-src', good.replace("script-src 'self'; ", '').replace("default-src 'self'", 'default-src *'), /allows \*/],
+    ['no CSP directives at all', '', /no script-src/],
+    ['unsafe-eval hidden in style-src', good.replace("style-src 'self'", "style-src 'self' 'unsafe-eval'"), /style-src allows 'unsafe-eval'/],
+    ['plugins allowed', good.replace("object-src 'none'", "object-src 'self'"), /object-src/],
+    ['object-src missing', good.replace("object-src 'none'; ", ''), /object-src/],
+    ['base-uri missing (a <base> tag could redirect relative script URLs)', good.replace("base-uri 'none'; ", ''), /base-uri/],
+    ['framable', good.replace("frame-ancestors 'none'", "frame-ancestors *"), /frame-ancestors/],
+    ['data: scripts', good.replace("script-src 'self'", "script-src 'self' data:"), /script-src/],
+    ['a wildcard connect-src', good.replace("connect-src 'self' http: https: ws: wss:", 'connect-src *'), /connect-src allows \*/],
+  ])('flags %s', (_label, policy, problem) => {
+    expect(cspProblems(policy).join('\n')).toMatch(problem);
+  });
+
+  it.each([
+    ['double quotes', `<meta http-equiv="Content-Security-Policy" content="${good}" />`, good],
+    ['attributes reordered', `<meta content="${good}" http-equiv='Content-Security-Policy'>`, good],
+    ['none', '<meta charset="UTF-8" />', null],
+  ])('reads the meta tag (%s)', (_label, html, expected) => {
+    expect(cspFromHtml(html)).toBe(expected);
   });
 });

@@ -49,3 +49,46 @@ export function isSafeExternalUrl(url: string): boolean {
     return false;
   }
 }
+
+/** Parses a Content-Security-Policy into directive → sources (lower-case names, sources as written). */
+export function parseCsp(policy: string): Map<string, string[]> {
+  const directives = new Map<string, string[]>();
+  for (const part of policy.split(';')) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (name && !directives.has(name.toLowerCase())) directives.set(name.toLowerCase(), sources);
+  }
+  return directives;
+}
+
+/**
+ * What is wrong with the renderer's CSP, as named problems (empty = fine): scripts only from the app itself, no eval,
+ * no inline script, no plugins, no <base> hijack, not framable. connect-src may reach any hub (entered at enrollment).
+ */
+export function cspProblems(policy: string): string[] {
+  const csp = parseCsp(policy);
+  const problems: string[] = [];
+  const scriptSrc = csp.get('script-src') ?? csp.get('default-src');
+  if (!scriptSrc) problems.push('no script-src (nor default-src)');
+  else {
+    if (scriptSrc.join(' ') !== "'self'") problems.push(`script-src must be exactly 'self', is ${scriptSrc.join(' ')}`);
+  }
+  for (const [name, sources] of csp) {
+    if (sources.includes("'unsafe-eval'")) problems.push(`${name} allows 'unsafe-eval'`);
+    if (sources.includes("'wasm-unsafe-eval'") && name !== 'script-src') problems.push(`${name} allows 'wasm-unsafe-eval'`);
+    if (sources.includes('*')) problems.push(`${name} allows *`);
+    if ((name === 'script-src' || name === 'default-src') && sources.some((s) => s === "'unsafe-inline'" || s === 'data:' || s === 'blob:' || /^https?:/.test(s)))
+      problems.push(`${name} allows inline, data:, blob: or remote scripts`);
+  }
+  if (csp.get('default-src')?.join(' ') !== "'self'") problems.push("default-src must be 'self'");
+  if (csp.get('object-src')?.join(' ') !== "'none'") problems.push("object-src must be 'none'");
+  if (csp.get('base-uri')?.join(' ') !== "'none'") problems.push("base-uri must be 'none'");
+  if (csp.get('frame-ancestors')?.join(' ') !== "'none'") problems.push("frame-ancestors must be 'none'");
+  return problems;
+}
+
+/** The CSP of an HTML page's <meta http-equiv="Content-Security-Policy">, or null when there is none. */
+export function cspFromHtml(html: string): string | null {
+  const meta = /<meta\s[^>]*http-equiv=["']Content-Security-Policy["'][^>]*>/i.exec(html)?.[0];
+  if (!meta) return null;
+  return /content=(["'])([\s\S]*?)\1/i.exec(meta)?.[2] ?? null;
+}

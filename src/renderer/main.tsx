@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { AppContext } from './app/app-context.tsx';
 import { App } from './app/app.tsx';
 import { createSession } from './app/session.ts';
+import { createShellServices } from './app/shell-services.ts';
 import { openAppDb } from './db/app-db.ts';
 import { desktop } from './desktop/desktop.ts';
 import { initI18n } from './i18n/i18n.ts';
@@ -20,9 +21,17 @@ const session = createSession({
     await navigator.locks.request('ykt-sync', fn);
   },
 });
-void session.init();
+const shellServices = createShellServices({ db, desktop: desktop(), appVersion: __APP_VERSION__, now: () => new Date(), errors: window });
+// The database check (and restore after an update that lost IndexedDB) runs before anything reads or writes records.
+void shellServices
+  .verifyDatabase()
+  .catch((error: unknown) => void desktop().log.write({ level: 'error', message: `database check failed: ${String(error)}`.slice(0, 2000) }))
+  .finally(() => {
+    void session.init();
+    shellServices.start();
+  });
 // Test hook for the chaos test and benchmarks (?test-hooks): the same commands the screens call, nothing more.
-if (new URLSearchParams(window.location.search).has('test-hooks')) Object.assign(window, { yktTest: { db, session } });
+if (new URLSearchParams(window.location.search).has('test-hooks')) Object.assign(window, { yktTest: { db, session, shellServices } });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -3,6 +3,7 @@
 // validates every request against it, and the browser build implements the same DesktopApi without Electron.
 import { z } from 'zod';
 import { Classroom, Id, School } from './protocol.ts';
+import { Activity, BackupSnapshot, FolderReleaseResult, UpdateChannel, UpdateStatus, UpdateWindows } from './update-protocol.ts';
 
 export const DeviceIdentity = z.object({
   hubUrl: z.url({ protocol: /^https?$/ }),
@@ -32,6 +33,24 @@ export const ipcContract = {
   'app:info': { request: none, response: AppInfo },
   /** Keep the display awake while a lesson plays (powerSaveBlocker in Electron, Wake Lock in a browser). */
   'power:keepAwake': { request: z.object({ on: z.boolean(), reason: z.string().max(100) }), response: none },
+  /** The renderer reports lessons and playback so main never downloads or restarts for an update during a lesson. */
+  'activity:set': { request: Activity, response: none },
+  'update:status': { request: none, response: UpdateStatus },
+  /** IT pressed 检查更新: check now (the policy still decides when to download and install). */
+  'update:check': { request: none, response: UpdateStatus },
+  'update:setChannel': { request: z.object({ channel: UpdateChannel }), response: UpdateStatus },
+  /** IT sets the download hours and the quiet hours for installing (kept across restarts). */
+  'update:setWindows': { request: UpdateWindows, response: UpdateStatus },
+  /** Verify a release in a USB/LAN folder and update from it; path null = let IT pick the folder in a dialog. */
+  'update:fromFolder': { request: z.object({ path: z.string().min(1).max(1000).nullable() }), response: FolderReleaseResult },
+  /** Snapshot of the local database (outbox, notes, …) kept in the user-data folder, safe from IndexedDB loss. */
+  'backup:save': { request: BackupSnapshot, response: z.object({ file: z.string(), bytes: z.number().int().nonnegative() }) },
+  'backup:latest': { request: none, response: BackupSnapshot.nullable() },
+  /** Full screen for class; kiosk also hides the OS task bar and blocks leaving the app. */
+  'window:setFullScreen': { request: z.object({ on: z.boolean(), kiosk: z.boolean() }), response: none },
+  /** Renderer errors go to the same local log as main's crashes, for IT's diagnostics. */
+  'log:write': { request: z.object({ level: z.enum(['info', 'warn', 'error']), message: z.string().max(2000), detail: z.string().max(8000).optional() }), response: none },
+  'log:recent': { request: none, response: z.object({ text: z.string() }) },
 } as const;
 
 export type IpcContract = typeof ipcContract;

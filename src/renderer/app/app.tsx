@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { DeviceIdentity } from '../../shared/ipc.ts';
+import { AdminScreen } from '../features/admin/admin-screen.tsx';
 import { EnrollScreen } from '../features/enroll/enroll-screen.tsx';
 import { TopBar } from '../features/shell/top-bar.tsx';
 import { LessonScreen } from '../features/lesson/lesson-screen.tsx';
@@ -31,6 +32,8 @@ function Screen({ route, identity }: { route: Route; identity: DeviceIdentity })
       return <LessonScreen key={route.lessonId} lessonId={route.lessonId} />;
     case 'live':
       return <LiveScreen key={route.lessonId} lessonId={route.lessonId} identity={identity} />;
+    case 'admin':
+      return <AdminScreen />;
     case 'sync':
       return <SyncDetailsScreen />;
   }

@@ -1,6 +1,7 @@
 // DesktopApi for a plain browser (Chromium in tests, or `npm start` without the Electron binary). Same contract as the
 // Electron preload, backed by web platform features, and validated the same way so both builds behave alike.
 import { DeviceIdentity, type AppInfo, type DesktopApi } from '../../shared/ipc.ts';
+import { createBrowserShell } from './browser-shell.ts';
 
 const IDENTITY_KEY = 'ykt.identity';
 
@@ -46,5 +47,6 @@ export function createBrowserDesktop(storage: Storage, version: string): Desktop
         return undefined;
       },
     },
+    ...createBrowserShell(storage, version),
   };
 }

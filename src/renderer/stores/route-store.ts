@@ -8,6 +8,8 @@ export type Route =
   | { screen: 'lesson'; lessonId: string }
   /** A live lesson, full screen. */
   | { screen: 'live'; lessonId: string }
+  /** 管理员: school IT's page behind the IT PIN. */
+  | { screen: 'admin' }
   /** What waits to upload and why (tap the sync badge). */
   | { screen: 'sync' };
 

@@ -1,11 +1,12 @@
 // Drains the outbox to the hub in bounded batches. Only acknowledged ops (applied, or duplicate = applied before) leave
 // the outbox, in one transaction with nothing else; a rejected op stays, marked with the hub's reason, so nothing the
 // teacher entered disappears silently. A failed request leaves every row as it was, to be retried by the sync loop.
-import type { Op, OpAck } from '../../shared/protocol.ts';
+import { PUSH_MAX_OPS, type Op, type OpAck } from '../../shared/protocol.ts';
 import type { AppDb, OutboxRow } from '../db/app-db.ts';
 
 export type PushLimits = { maxOps: number; maxBytes: number; maxBatches: number };
-export const defaultPushLimits: PushLimits = { maxOps: 1000, maxBytes: 256 * 1024, maxBatches: 40 };
+// 2000 ops is the hub's per-request maximum; ~180 bytes of JSON per op before gzip (about 27 after).
+export const defaultPushLimits: PushLimits = { maxOps: PUSH_MAX_OPS, maxBytes: 512 * 1024, maxBatches: 40 };
 
 export async function pushOutbox(db: AppDb, push: (ops: Op[]) => Promise<OpAck[]>, limits = defaultPushLimits): Promise<{ sent: number; rejected: number }> {
   let sent = 0;

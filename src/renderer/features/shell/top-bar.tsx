@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { DeviceIdentity } from '../../../shared/ipc.ts';
 import { useApp } from '../../app/app-context.tsx';
+import { navigate } from '../../stores/route-store.ts';
 import { useSyncStatus } from '../../stores/sync-status-store.ts';
 import { LanguageToggle } from './language-toggle.tsx';
 import { SyncStatusBadge } from './sync-status-badge.tsx';
@@ -20,6 +21,9 @@ export function TopBar({ identity }: { identity: DeviceIdentity }) {
         <div className="top-actions">
           <SyncStatusBadge />
           <LanguageToggle />
+          <button type="button" className="secondary small" onClick={() => navigate({ screen: 'admin' })}>
+            {t('admin.open')}
+          </button>
         </div>
       </header>
       {(phase === 'revoked' || phase === 'error') && lastError && (

@@ -1,0 +1,114 @@
+// The IT page end to end: the real renderer in Debian's Chromium against the real hub. Set the IT PIN, run the network
+// test (RTT + throughput probe on the real hub), export diagnostics and check the zip holds no student names and no
+// device token; a wrong PIN is refused on the next visit.
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveRenderer } from '../../scripts/serve-renderer.ts';
+import { classroomContext, launchChromium } from '../support/browser.ts';
+import { startHubProcess, type HubProcess } from '../support/hub-process.ts';
+import { freePort } from '../support/ports.ts';
+
+const ARTIFACTS = join(import.meta.dirname, '../artifacts');
+let hub: HubProcess;
+let renderer: { url: string; close(): Promise<void> };
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  dataDir = await mkdtemp(join(tmpdir(), 'ykt-e2e-admin-'));
+  hub = await startHubProcess({ port: await freePort(), dataDir, adminToken: 'e2e-admin-token-0123456789abcdef' });
+  renderer = await serveRenderer(await freePort());
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await renderer?.close();
+  await hub?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** The roster as the renderer stored it (real IndexedDB), to check what the export must not contain. */
+function rosterNames(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('ykt-classroom');
+        open.onerror = () => reject(new Error('cannot open IndexedDB'));
+        open.onsuccess = () => {
+          const all = open.result.transaction('students').objectStore('students').getAll();
+          all.onsuccess = () => resolve((all.result as Array<{ name: string }>).map((s) => s.name));
+          all.onerror = () => reject(new Error('cannot read students'));
+        };
+      }),
+  );
+}
+
+describe('IT page (管理员) in Chromium against the real hub', () => {
+  it('opens with the IT PIN, measures the network and exports diagnostics without student names', async () => {
+    const context = await classroomContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${renderer.url}?hub=${encodeURIComponent(hub.url)}`);
+    await page.getByLabel('注册码').fill('DEMO-ZJ-1');
+    await page.getByRole('button', { name: '注册本机' }).click();
+    await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 20_000 }).toContain('已同步');
+    await expect.poll(() => rosterNames(page).then((n) => n.length), { timeout: 20_000 }).toBeGreaterThan(10);
+    const names = await rosterNames(page);
+
+    // An error mentioning a pupil lands in the local log: the export must replace the name by the id.
+    await page.evaluate((name) => setTimeout(() => {
+      throw new Error(`考勤保存失败：${name}`);
+    }), names[0] ?? '');
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('ykt.log') ?? '')).toContain('考勤保存失败');
+
+    await page.getByRole('button', { name: '管理员' }).click();
+    await page.getByLabel('管理员 PIN').fill('2468');
+    await page.getByLabel('再次输入 PIN').fill('2468');
+    await page.getByRole('button', { name: '保存并进入' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: '管理员（学校信息管理员）' }).count()).toBe(1);
+
+    await page.getByRole('button', { name: '开始网络测试' }).click();
+    const result = page.getByTestId('network-result');
+    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/往返时延 \d+ 毫秒/);
+    expect(await result.textContent()).toMatch(/下载速度 \d+\.\d\d Mbit\/s/);
+    await expect.poll(() => page.getByTestId('update-phase').textContent()).toContain('浏览器版');
+    await page.screenshot({ path: join(ARTIFACTS, 'admin-page.png'), fullPage: true });
+
+    // Full screen for class through the same DesktopApi call Electron implements with BrowserWindow.
+    await page.getByRole('button', { name: '全屏', exact: true }).click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement !== null)).toBe(true);
+    await page.getByRole('button', { name: '退出全屏' }).click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement !== null)).toBe(false);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出诊断' }).click()]);
+    const deviceId = await page.getByTestId('device-id').textContent();
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^ykt-diagnostics-${deviceId ?? 'x'}-\\d{12}\\.zip$`));
+    const files = unzipSync(new Uint8Array(await readFile((await download.path()) ?? '')));
+    expect(Object.keys(files).sort()).toEqual(['README.txt', 'app.log', 'diagnostics.json']);
+    const text = Object.values(files).map((f) => strFromU8(f)).join('\n');
+    for (const name of names) expect(text, `student name ${name} leaked`).not.toContain(name);
+    const token = await page.evaluate(() => (JSON.parse(localStorage.getItem('ykt.identity') ?? '{}') as { token?: string }).token ?? '');
+    expect(token.length).toBeGreaterThan(30);
+    expect(text).not.toContain(token);
+    expect(text).toContain('[student:');
+    const summary = JSON.parse(strFromU8(files['diagnostics.json'] ?? new Uint8Array())) as { device: { deviceId: string }; network: { rttMs: number } | null };
+    expect(summary.device.deviceId).toBe(deviceId);
+    expect(summary.network?.rttMs).toBeGreaterThanOrEqual(0);
+
+    // Next visit: the PIN is asked for, a wrong one is refused.
+    await page.reload();
+    await page.getByRole('button', { name: '管理员' }).click();
+    await page.getByLabel('管理员 PIN').fill('1111');
+    await page.getByRole('button', { name: '进入' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('PIN 不正确');
+    await page.getByLabel('管理员 PIN').fill('2468');
+    await page.getByRole('button', { name: '进入' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: '管理员（学校信息管理员）' }).count()).toBe(1);
+    await context.close();
+  });
+});
