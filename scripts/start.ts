@@ -30,7 +30,7 @@ run('npm', ['run', '--silent', 'build']);
 const hub = spawn(process.execPath, ['--import', 'tsx', 'hub/main.ts'], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, HUB_PORT: String(hubPort), HUB_DEMO: process.env.HUB_DEMO ?? '1' },
+  env: { ...process.env, HUB_PORT: String(hubPort), HUB_DEMO: process.env.HUB_DEMO ?? '1', HUB_DEMO_BROADCAST: process.env.HUB_DEMO_BROADCAST ?? '1' },
 });
 const children = [hub];
 const stopAll = () => {

@@ -8,6 +8,8 @@ import { registerAdminRoutes } from './admin-routes.ts';
 import { registerSyncRoutes } from '../sync/sync-routes.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
 import { registerContentRoutes } from '../content/content-routes.ts';
+import { registerLiveRoutes } from '../live/live-routes.ts';
+import type { LiveSfu } from '../live/live-sfu.ts';
 import { registerUpdateRoutes } from '../updates/update-routes.ts';
 import { registerNetProbeRoutes } from '../diagnostics/net-probe-routes.ts';
 import { HubError } from './hub-error.ts';
@@ -17,6 +19,8 @@ export type CreateHubOptions = Omit<HubContext, 'now'> & {
   now?: () => Date;
   logger?: boolean;
   bodyLimitBytes?: number;
+  /** The SFU for live lessons, or why there is none (shown to clients that try to join). */
+  live?: { sfu: LiveSfu | null; unavailable?: string };
   /** Folder of the electron-updater feed (`<data>/updates`); without it /updates/* answers 404. */
   updatesDir?: string;
 };
@@ -78,6 +82,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   registerAdminRoutes(app, ctx);
   registerSyncRoutes(app, ctx);
   registerContentRoutes(app, ctx);
+  registerLiveRoutes(app, ctx, options.live?.sfu, options.live?.unavailable);
   registerUpdateRoutes(app, options.updatesDir);
   registerNetProbeRoutes(app, ctx);
   return app;

@@ -45,6 +45,7 @@ export async function runChaos({ ops, rounds, seed, shape = { rateKbit: 1000, rt
         await page.close();
         page = await context.newPage();
         await page.goto(appUrl);
+        await page.getByTestId('sync-status').waitFor({ timeout: 30_000 }); // the app has loaded its identity again
       }
       log(`round ${round + 1}/${rounds}: ${sent.length} ops generated, events ${JSON.stringify(events)}`);
     }

@@ -1,10 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import { ContentScreen } from '../features/content/content-screen.tsx';
 import { ReviewScreen } from '../features/content/review-screen.tsx';
+import type { DeviceIdentity } from '../../shared/ipc.ts';
 import { AdminScreen } from '../features/admin/admin-screen.tsx';
 import { EnrollScreen } from '../features/enroll/enroll-screen.tsx';
 import { TopBar } from '../features/shell/top-bar.tsx';
 import { LessonScreen } from '../features/lesson/lesson-screen.tsx';
+import { LiveScreen } from '../features/live/live-screen.tsx';
 import { SyncDetailsScreen } from '../features/sync/sync-details-screen.tsx';
 import { TimetableScreen } from '../features/timetable/timetable-screen.tsx';
 import { useRoute, type Route } from '../stores/route-store.ts';
@@ -19,17 +21,19 @@ export function App() {
   return (
     <div className="shell">
       <TopBar identity={identity} />
-      <Screen route={route} />
+      <Screen route={route} identity={identity} />
     </div>
   );
 }
 
-function Screen({ route }: { route: Route }) {
+function Screen({ route, identity }: { route: Route; identity: DeviceIdentity }) {
   switch (route.screen) {
     case 'timetable':
       return <TimetableScreen />;
     case 'lesson':
       return <LessonScreen key={route.lessonId} lessonId={route.lessonId} />;
+    case 'live':
+      return <LiveScreen key={route.lessonId} lessonId={route.lessonId} identity={identity} />;
     case 'admin':
       return <AdminScreen />;
     case 'sync':

@@ -1,11 +1,12 @@
 // Runs the download manager for the enrolled device, outside React: started when an identity exists, restarted when it
-// changes. Screens read useDownloads and call downloadNow(). Live lessons pause downloads through a `ykt-live` DOM
-// event ({ detail: { live: boolean } }) until live/ offers its own subscription.
+// changes. Screens read useDownloads and call downloadNow(). Live lessons pause downloads through live/live-events.ts
+// (domLiveEvents remains for embedding without live/: a `ykt-live` DOM event with { detail: { live } }).
 import type { DeviceIdentity } from '../../shared/ipc.ts';
 import type { AppDb } from '../db/app-db.ts';
 import { createDownloadManager, type DownloadManager, type LiveEvents } from '../downloads/download-manager.ts';
 import type { DownloadHours } from '../downloads/download-policy.ts';
 import { useDownloads } from '../stores/downloads-store.ts';
+import { liveActivity, onLiveActivity } from '../live/live-events.ts';
 import { useSession } from '../stores/session-store.ts';
 import { getDownloadHours, setDownloadHours, type StoredHours } from '../db/content-settings.ts';
 
@@ -22,6 +23,14 @@ export function domLiveEvents(events: EventTarget): LiveEvents {
     },
   };
 }
+
+/** live/'s activity bus: downloads stand aside while a live lesson plays (also if it is already playing now). */
+const liveBusEvents: LiveEvents = {
+  subscribe(listener) {
+    if (liveActivity().active) listener(true);
+    return onLiveActivity((activity) => listener(activity.active));
+  },
+};
 
 let manager: DownloadManager | null = null;
 
@@ -40,7 +49,7 @@ export function startContentController(deps: ContentControllerDeps): () => void 
       hubUrl: identity.hubUrl,
       token: identity.token,
       hours: deps.hours ?? null,
-      liveEvents: domLiveEvents(deps.events),
+      liveEvents: liveBusEvents,
       report: (status) => useDownloads.setState(status),
     });
     const started = manager;

@@ -6,6 +6,8 @@ export type Route =
   | { screen: 'timetable' }
   /** One lesson: attendance, 二次备课 notes, quiz, and the way in (live or recording). */
   | { screen: 'lesson'; lessonId: string }
+  /** A live lesson, full screen. */
+  | { screen: 'live'; lessonId: string }
   /** 管理员: school IT's page behind the IT PIN. */
   | { screen: 'admin' }
   /** What waits to upload and why (tap the sync badge). */

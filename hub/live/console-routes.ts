@@ -1,0 +1,54 @@
+// Serves the lead console page. Its script is bundled from hub/console/ with esbuild on first request (a dev tool
+// already in the repo), so the hub needs no separate build step; without esbuild the page says so.
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+
+const ENTRY = fileURLToPath(new URL('../console/lead-console.ts', import.meta.url));
+
+const PAGE = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>主讲教室控制台</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+  body { margin: 0; font: 18px 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif; background: #f4f6f8; color: #1d2733; }
+  header { display: flex; gap: 16px; align-items: baseline; padding: 12px 24px; background: #fff; border-bottom: 1px solid #d9dee5; }
+  main { display: grid; grid-template-columns: 2fr 1fr; gap: 16px; padding: 16px 24px; }
+  section { background: #fff; border-radius: 12px; padding: 16px; }
+  button, input { font: inherit; min-height: 48px; border-radius: 12px; border: 1px solid #d9dee5; padding: 0 16px; }
+  button { background: #1565c0; color: #fff; border-color: #1565c0; font-weight: 600; }
+  button:disabled { opacity: 0.5; }
+  video { width: 100%; background: #000; border-radius: 12px; aspect-ratio: 16 / 9; }
+  #status { font-weight: 700; color: #c62828; }
+  form, .row { display: flex; gap: 8px; flex-wrap: wrap; margin-bottom: 12px; }
+  li { padding: 6px 0; border-bottom: 1px solid #eee; }
+  #returns { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); gap: 8px; }
+  .return-tile { margin: 0; } .return-tile figcaption { font-size: 0.85rem; }
+</style></head>
+<body>
+<header><strong>主讲教室控制台</strong><span id="lesson-title"></span><span id="status">未连接</span></header>
+<main>
+  <section>
+    <form id="login"><input id="lesson" aria-label="课程编号" placeholder="课程编号"><input id="token" type="password" aria-label="控制台口令" placeholder="控制台口令"><button>连接</button></form>
+    <div class="row"><button id="start" disabled>开始直播（摄像头+麦克风）</button><button id="screen" disabled>共享屏幕</button></div>
+    <video id="preview" muted autoplay playsinline></video>
+  </section>
+  <section><h2>接收教室画面</h2><div id="returns" data-testid="returns"></div><h2>举手</h2><ul id="hands" data-testid="hands"></ul><h2>提问</h2><ul id="questions" data-testid="questions"></ul></section>
+</main>
+<script src="console.js"></script>
+</body></html>`;
+
+export function registerConsoleRoutes(app: FastifyInstance) {
+  let bundle: Promise<string> | null = null;
+  const build = async () => {
+    const esbuild = await import('esbuild');
+    const out = await esbuild.build({ entryPoints: [ENTRY], bundle: true, format: 'iife', platform: 'browser', target: 'chrome110', write: false, minify: true, logLevel: 'silent' });
+    return out.outputFiles[0]?.text ?? '';
+  };
+  app.get('/v1/live/console', async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get('/v1/live/console.js', async (_request, reply) => {
+    bundle ??= build().catch((error: unknown) => {
+      bundle = null;
+      return `document.getElementById('status').textContent = ${JSON.stringify(`控制台脚本无法构建：${String(error)}`)};`;
+    });
+    return reply.type('text/javascript; charset=utf-8').send(await bundle);
+  });
+}

@@ -1,0 +1,192 @@
+// One joined signalling socket: a receiving classroom (viewer) or a lead console. Owns its WebRTC transport and
+// consumers; everything it holds is closed with it, so a vanished classroom leaves nothing behind on the SFU.
+import { randomUUID } from 'node:crypto';
+import type { types as ms } from 'mediasoup';
+import type { ConsumerInfo, LiveMethod, LiveNotification, LiveRequestData, LiveResponseData, LiveRole } from '../../src/shared/live-protocol.ts';
+import { HubError } from '../http/hub-error.ts';
+import type { LiveRoom } from './live-room.ts';
+
+export type PeerIdentity = { peerId: string; role: LiveRole; classroomName: string };
+const RETURN_VIDEO_MAX_BPS = 300_000;
+type Handler<M extends LiveMethod> = (data: LiveRequestData<M>) => Promise<LiveResponseData<M>>;
+
+export class LivePeer {
+  private readonly transports = new Map<string, ms.WebRtcTransport>();
+  private readonly sendTransports = new Map<string, ms.WebRtcTransport>();
+  private readonly producers = new Map<string, ms.Producer>();
+  private readonly consumers = new Map<string, ms.Consumer>();
+  private readonly onAir = (onAir: boolean) => this.send({ type: 'onAir', onAir });
+  private readonly toConsole = (n: LiveNotification) => this.send(n);
+  private closed = false;
+
+  constructor(
+    readonly identity: PeerIdentity,
+    private readonly room: LiveRoom,
+    private readonly webRtcServer: ms.WebRtcServer,
+    private readonly send: (n: LiveNotification) => void,
+  ) {
+    room.on('onAir', this.onAir);
+    if (identity.role === 'console') {
+      room.on('console', this.toConsole);
+      // Cameras that started before this console joined; the console queues them until its receive side is ready.
+      queueMicrotask(() => {
+        for (const [peerId, v] of room.returnVideos) send({ type: 'returnVideo', peerId, classroomName: v.classroomName, producerId: v.producer.id });
+      });
+    }
+  }
+
+  private transport(id: string): ms.WebRtcTransport {
+    const transport = this.transports.get(id) ?? this.sendTransports.get(id);
+    if (!transport) throw new HubError('not_found', `transport ${id}`);
+    return transport;
+  }
+
+  private consumer(id: string): ms.Consumer {
+    const consumer = this.consumers.get(id);
+    if (!consumer) throw new HubError('not_found', `consumer ${id}`);
+    return consumer;
+  }
+
+  readonly handlers: { [M in Exclude<LiveMethod, 'join'>]: Handler<M> } = {
+    createRecvTransport: async ({ forceTcp }) => {
+      // A viewer receives on one transport; asking again (transport recreate after ICE failure) replaces it.
+      for (const old of this.transports.values()) old.close();
+      this.transports.clear();
+      const transport = await this.room.router.createWebRtcTransport({
+        webRtcServer: this.webRtcServer,
+        enableUdp: !forceTcp,
+        enableTcp: true,
+        preferUdp: true,
+        // Start low: a village link is the normal case, and the estimate climbs within seconds where it can.
+        initialAvailableOutgoingBitrate: 600_000,
+      });
+      this.transports.set(transport.id, transport);
+      transport.observer.once('close', () => {
+        this.transports.delete(transport.id);
+        for (const [id, c] of this.consumers) if (c.closed) this.consumers.delete(id);
+      });
+      return {
+        id: transport.id,
+        iceParameters: { ...transport.iceParameters },
+        iceCandidates: transport.iceCandidates.map((c) => ({ ...c })),
+        dtlsParameters: { ...transport.dtlsParameters },
+      };
+    },
+    connectTransport: async ({ transportId, dtlsParameters }) => {
+      await this.transport(transportId).connect({ dtlsParameters: dtlsParameters as ms.DtlsParameters });
+      return {};
+    },
+    restartIce: async ({ transportId }) => {
+      const iceParameters = await this.transport(transportId).restartIce();
+      return { iceParameters: { ...iceParameters } };
+    },
+    consume: async ({ transportId, rtpCapabilities, audioOnly }) => {
+      const transport = this.transport(transportId);
+      const caps = rtpCapabilities as ms.RtpCapabilities;
+      const out: ConsumerInfo[] = [];
+      for (const c of this.consumers.values()) c.close(); // a re-consume replaces the previous set
+      this.consumers.clear();
+      for (const producer of this.room.producers()) {
+        if (audioOnly && producer.kind === 'video') continue;
+        if (!this.room.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
+          throw new HubError('bad_request', `this client cannot decode ${producer.kind} (${producer.rtpParameters.codecs[0]?.mimeType ?? '?'})`);
+        }
+        const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
+        this.consumers.set(consumer.id, consumer);
+        consumer.on('layerschange', (layers) => this.send({ type: 'layers', consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null }));
+        consumer.on('producerclose', () => {
+          this.consumers.delete(consumer.id);
+          this.send({ type: 'consumerClosed', consumerId: consumer.id });
+        });
+        consumer.on('transportclose', () => this.consumers.delete(consumer.id));
+        out.push({
+          id: consumer.id,
+          producerId: producer.id,
+          kind: consumer.kind,
+          rtpParameters: { ...consumer.rtpParameters },
+          spatialLayers: Math.max(1, producer.rtpParameters.encodings?.length ?? 1),
+        });
+      }
+      return { consumers: out };
+    },
+    resume: async ({ consumerIds }) => {
+      for (const id of consumerIds) await this.consumer(id).resume();
+      return {};
+    },
+    setVideo: async ({ consumerId, maxSpatialLayer, paused }) => {
+      const consumer = this.consumer(consumerId);
+      if (consumer.kind !== 'video') throw new HubError('bad_request', 'setVideo needs a video consumer');
+      if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer: maxSpatialLayer });
+      if (paused) await consumer.pause();
+      else await consumer.resume();
+      return {};
+    },
+    createSendTransport: async () => {
+      for (const old of this.sendTransports.values()) old.close();
+      this.sendTransports.clear();
+      const transport = await this.room.router.createWebRtcTransport({ webRtcServer: this.webRtcServer, enableUdp: true, enableTcp: true, preferUdp: true });
+      // A classroom's return camera shares the village link with the lesson: the SFU tells its sender to stay ≤ 300 kbps.
+      if (this.identity.role === 'viewer') await transport.setMaxIncomingBitrate(RETURN_VIDEO_MAX_BPS);
+      this.sendTransports.set(transport.id, transport);
+      transport.observer.once('close', () => this.sendTransports.delete(transport.id));
+      return {
+        id: transport.id,
+        iceParameters: { ...transport.iceParameters },
+        iceCandidates: transport.iceCandidates.map((c) => ({ ...c })),
+        dtlsParameters: { ...transport.dtlsParameters },
+      };
+    },
+    produce: async ({ transportId, kind, rtpParameters }) => {
+      const transport = this.sendTransports.get(transportId);
+      if (!transport) throw new HubError('not_found', `transport ${transportId}`);
+      if (this.identity.role === 'viewer' && kind !== 'video') throw new HubError('forbidden', 'a classroom sends only its camera');
+      const producer = await transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters });
+      this.producers.set(producer.id, producer);
+      producer.observer.once('close', () => this.producers.delete(producer.id));
+      if (this.identity.role === 'console') this.room.addConsoleProducer(producer);
+      else this.room.addReturnVideo(this.identity.peerId, this.identity.classroomName, producer);
+      return { producerId: producer.id };
+    },
+    closeProducer: async ({ producerId }) => {
+      const producer = this.producers.get(producerId);
+      if (!producer) throw new HubError('not_found', `producer ${producerId}`);
+      producer.close();
+      return {};
+    },
+    consumeReturn: async ({ transportId, producerId, rtpCapabilities }) => {
+      if (this.identity.role !== 'console') throw new HubError('forbidden', 'only the lead console sees classrooms’ cameras');
+      const entry = [...this.room.returnVideos.values()].find((v) => v.producer.id === producerId);
+      if (!entry) throw new HubError('not_found', `return video ${producerId}`);
+      const consumer = await this.transport(transportId).consume({ producerId, rtpCapabilities: rtpCapabilities as ms.RtpCapabilities });
+      this.consumers.set(consumer.id, consumer);
+      consumer.on('producerclose', () => this.consumers.delete(consumer.id));
+      return { id: consumer.id, producerId, kind: consumer.kind, rtpParameters: { ...consumer.rtpParameters }, spatialLayers: 1 };
+    },
+    raiseHand: async ({ raised }) => {
+      this.room.toConsoles({
+        type: 'hand',
+        hand: { peerId: this.identity.peerId, classroomName: this.identity.classroomName, raised, at: new Date().toISOString() },
+      });
+      return {};
+    },
+    question: async ({ text }) => {
+      const id = randomUUID();
+      this.room.toConsoles({
+        type: 'question',
+        question: { id, peerId: this.identity.peerId, classroomName: this.identity.classroomName, text, at: new Date().toISOString() },
+      });
+      return { questionId: id };
+    },
+  };
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.room.off('onAir', this.onAir);
+    this.room.off('console', this.toConsole);
+    for (const t of [...this.transports.values(), ...this.sendTransports.values()]) t.close();
+    this.transports.clear();
+    this.sendTransports.clear();
+    this.consumers.clear();
+  }
+}

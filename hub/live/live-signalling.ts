@@ -1,0 +1,139 @@
+// WebSocket signalling on the hub's HTTP server (path LIVE_WS_PATH). Each socket handles its frames one at a time;
+// any bad frame gets an error response on that socket only — it never throws past here, so one broken or hostile
+// client cannot crash the hub or disturb other viewers. Too many bad frames and the socket is closed.
+import type { IncomingMessage, Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+  LIVE_MAX_FRAME_BYTES,
+  LIVE_PROTOCOL_VERSION,
+  LIVE_WS_PATH,
+  LiveRequest,
+  liveRequests,
+  parseLiveRequestData,
+  type LiveErrorCode,
+  type LiveMethod,
+  type LiveNotification,
+  type LiveServerMessage,
+} from '../../src/shared/live-protocol.ts';
+import { HubError } from '../http/hub-error.ts';
+import type { HubContext } from '../http/hub-context.ts';
+import { authoriseJoin } from './authorise-join.ts';
+import { LivePeer } from './live-peer.ts';
+import type { LiveSfu } from './live-sfu.ts';
+
+const MAX_BAD_FRAMES = 20;
+const PING_EVERY_MS = 10_000;
+const MAX_MISSED_PINGS = 3;
+
+export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveSfu | null, unavailable: string) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIVE_MAX_FRAME_BYTES });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? '/', 'http://hub').pathname !== LIVE_WS_PATH) return; // another module's socket
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  server.on('upgrade', onUpgrade);
+  // Dead sockets (a classroom that lost its link) are found by ping, so their transports do not linger. Several pings
+  // may go unanswered first: a short outage must not cost the classroom its session (and a keyframe wait on rejoin).
+  const missed = new WeakMap<WebSocket, number>();
+  wss.on('connection', (ws: WebSocket) => {
+    missed.set(ws, 0);
+    ws.on('pong', () => missed.set(ws, 0));
+    serveSocket(ws, ctx, sfu, unavailable);
+  });
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      const n = (missed.get(ws) ?? 0) + 1;
+      if (n > MAX_MISSED_PINGS) ws.terminate();
+      else {
+        missed.set(ws, n);
+        ws.ping();
+      }
+    }
+  }, PING_EVERY_MS);
+  pinger.unref();
+  return {
+    close() {
+      clearInterval(pinger);
+      server.off('upgrade', onUpgrade);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavailable: string) {
+  let peer: LivePeer | null = null;
+  let badFrames = 0;
+  let queue: Promise<void> = Promise.resolve();
+
+  const send = (message: LiveServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const notify = (notification: LiveNotification) => send({ v: LIVE_PROTOCOL_VERSION, kind: 'notification', notification });
+  const fail = (id: number | null, code: LiveErrorCode, message: string) => {
+    send({ v: LIVE_PROTOCOL_VERSION, kind: 'response', id, ok: false, error: { code, message: message.slice(0, 2000) } });
+  };
+  const bad = (id: number | null, message: string) => {
+    fail(id, 'malformed', message);
+    if (++badFrames >= MAX_BAD_FRAMES) ws.close(1008, 'too many malformed messages');
+  };
+
+  async function handle(raw: string) {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return bad(null, 'not JSON');
+    }
+    const envelope = LiveRequest.safeParse(json);
+    if (!envelope.success) {
+      const id = typeof (json as { id?: unknown } | null)?.id === 'number' ? (json as { id: number }).id : null;
+      return bad(id, `bad envelope: ${envelope.error.issues[0]?.path.join('.') ?? ''} ${envelope.error.issues[0]?.message ?? ''}`);
+    }
+    const { id, method } = envelope.data;
+    const data = parseLiveRequestData(method, envelope.data.data);
+    if (!data.success) return bad(id, `${method}: ${data.error.issues[0]?.path.join('.') ?? ''} ${data.error.issues[0]?.message ?? ''}`);
+    if (method !== 'join' && !peer) return fail(id, 'not_joined', 'send join first');
+    try {
+      const result = await dispatch(method, data.data);
+      send({ v: LIVE_PROTOCOL_VERSION, kind: 'response', id, ok: true, data: liveRequests[method].response.parse(result) });
+    } catch (error) {
+      if (error instanceof HubError) fail(id, error.code, error.message);
+      // mediasoup rejects impossible parameters (wrong DTLS fingerprint, unknown codec) with a TypeError or Error:
+      // the request was bad, the hub is fine.
+      else fail(id, 'bad_request', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  async function dispatch(method: LiveMethod, data: unknown): Promise<unknown> {
+    if (method === 'join') {
+      if (peer) throw new HubError('bad_request', 'already joined');
+      if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);
+      const join = data as { lessonId: string; token: string; role: 'viewer' | 'console' };
+      const grant = authoriseJoin(ctx.db, ctx.adminToken, join, ctx.now());
+      const room = await sfu.room(join.lessonId);
+      if (ws.readyState !== ws.OPEN) return {};
+      const peerId = randomUUID();
+      peer = new LivePeer({ peerId, role: grant.role, classroomName: grant.classroomName }, room, sfu.webRtcServer, notify);
+      return { peerId, routerRtpCapabilities: { ...room.router.rtpCapabilities }, onAir: room.onAir, lessonTitle: grant.lessonTitle };
+    }
+    if (!peer) throw new HubError('bad_request', 'send join first');
+    const handler = peer.handlers[method] as (d: unknown) => Promise<unknown>;
+    return handler(data);
+  }
+
+  ws.on('message', (raw: RawData, isBinary) => {
+    const text = isBinary ? null : rawText(raw);
+    queue = queue.then(() => (text === null ? bad(null, 'binary frames are not accepted') : handle(text))).catch(() => undefined);
+  });
+  ws.on('close', () => peer?.close());
+  ws.on('error', () => peer?.close());
+}
+
+function rawText(raw: RawData): string {
+  if (Buffer.isBuffer(raw)) return raw.toString('utf8');
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  return Buffer.from(raw).toString('utf8');
+}

@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LiveState } from '../../stores/live-store.ts';
+import { navigate } from '../../stores/route-store.ts';
+
+/** After this long without the live stream, offer the lesson's recording instead (the content module plays it). */
+const LONG_OUTAGE_MS = 60_000;
+
+function useOutageMs(since: number | null): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (since === null) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [since]);
+  return since === null ? 0 : now - since;
+}
+
+/** The big zh-CN status line over the picture: what is happening, in words a teacher reads from the back of the room. */
+export function LiveOverlay({ state }: { state: LiveState }) {
+  const { t } = useTranslation();
+  const audioOnly = state.forcedLowBandwidth || state.autoLowBandwidth;
+  const outageMs = useOutageMs(state.phase === 'reconnecting' ? state.outageSince : null);
+  let text: string | null = null;
+  let detail: string | null = null;
+  switch (state.phase) {
+    case 'connecting':
+      text = t('live.connecting');
+      break;
+    case 'reconnecting':
+      text = t('live.reconnecting');
+      detail = t('live.reconnectingDetail');
+      break;
+    case 'waiting':
+      text = t('live.waiting');
+      break;
+    case 'refused':
+      text = t('live.refused');
+      detail = state.error ? t(`live.reasons.${reasonKey(state.error.code)}`) : null;
+      break;
+    case 'playing':
+      if (audioOnly) {
+        text = t('live.lowBandwidth');
+        detail = state.forcedLowBandwidth ? t('live.lowBandwidthForced') : t('live.lowBandwidthAuto');
+      }
+      break;
+    case 'stopped':
+      break;
+  }
+  if (!text) return null;
+  return (
+    <div className={`live-overlay live-overlay-${state.phase}`} role="status" data-testid="live-status">
+      <div className="live-overlay-text">{text}</div>
+      {detail && <div className="live-overlay-detail">{detail}</div>}
+      {outageMs >= LONG_OUTAGE_MS && state.lessonId && (
+        <div className="live-overlay-detail">
+          {t('live.longOutage')}{' '}
+          <button type="button" className="primary" onClick={() => navigate({ screen: 'lesson', lessonId: state.lessonId ?? '' })}>
+            {t('live.openRecording')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+const known = ['forbidden', 'unauthorized', 'device_revoked', 'not_found', 'live_unavailable'] as const;
+function reasonKey(code: string): (typeof known)[number] | 'other' {
+  return (known as readonly string[]).includes(code) ? (code as (typeof known)[number]) : 'other';
+}

@@ -1,0 +1,68 @@
+// Turns WebRTC getStats() reports into the plain figures the player shows and the adaptation decides on. Pure, so it
+// is tested with recorded-shape reports.
+import type { LiveStats } from '../stores/live-store.ts';
+
+type StatsLike = { forEach(cb: (value: Record<string, unknown>) => void): void };
+export type StatsSample = { at: number; framesDecoded: number; bytesReceived: number };
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+function inbound(report: StatsLike | null, kind: 'audio' | 'video'): Record<string, unknown> | null {
+  let found: Record<string, unknown> | null = null;
+  report?.forEach((s) => {
+    if (s.type === 'inbound-rtp' && s.kind === kind) found = s;
+  });
+  return found;
+}
+
+/** Protocol of the selected (nominated, succeeded) candidate pair's local candidate. */
+function selectedProtocol(report: StatsLike | null): 'udp' | 'tcp' | null {
+  if (!report) return null;
+  const byId = new Map<string, Record<string, unknown>>();
+  report.forEach((s) => byId.set(String(s.id), s));
+  let selectedPairId: string | null = null;
+  report.forEach((s) => {
+    if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') selectedPairId = s.selectedCandidatePairId;
+  });
+  let pair = selectedPairId ? byId.get(selectedPairId) : undefined;
+  if (!pair) report.forEach((s) => {
+    if (s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated === true) pair = s;
+  });
+  const local = pair ? byId.get(String(pair.localCandidateId)) : undefined;
+  const protocol = local?.protocol;
+  return protocol === 'udp' || protocol === 'tcp' ? protocol : null;
+}
+
+export function readStats(
+  reports: { video: StatsLike | null; audio: StatsLike | null; transport: StatsLike | null },
+  previous: StatsSample | null,
+  at: number,
+): { stats: LiveStats; sample: StatsSample } {
+  const video = inbound(reports.video, 'video');
+  const audio = inbound(reports.audio, 'audio');
+  const framesDecoded = num(video?.framesDecoded);
+  const bytesReceived = num(video?.bytesReceived);
+  const seconds = previous ? (at - previous.at) / 1000 : 0;
+  const fps = previous && seconds > 0 ? Math.max(0, (framesDecoded - previous.framesDecoded) / seconds) : 0;
+  const videoKbps = previous && seconds > 0 ? Math.max(0, ((bytesReceived - previous.bytesReceived) * 8) / 1000 / seconds) : 0;
+  return {
+    stats: {
+      framesDecoded,
+      fps: Math.round(fps * 10) / 10,
+      frameWidth: num(video?.frameWidth),
+      frameHeight: num(video?.frameHeight),
+      videoKbps: Math.round(videoKbps),
+      audioPackets: num(audio?.packetsReceived),
+      protocol: selectedProtocol(reports.transport),
+    },
+    sample: { at, framesDecoded, bytesReceived },
+  };
+}
+
+/** Largest simulcast layer worth receiving for a player this wide (no 640-px layer for a thumbnail). */
+export function layerForWidth(width: number, layers: number): number {
+  const top = Math.max(0, layers - 1);
+  if (width < 400) return Math.min(top, 0);
+  if (width < 800) return Math.min(top, 1);
+  return top;
+}

@@ -1,0 +1,174 @@
+// Live-lesson signalling over one WebSocket (hub path LIVE_WS_PATH): requests with ids and their responses, plus
+// notifications from the hub. Both sides parse every frame with these schemas. mediasoup's own structures (RTP
+// parameters, ICE/DTLS parameters) are checked for shape and size only: the SFU and mediasoup-client validate their
+// contents, and a deep copy of their types here would drift from the pinned versions.
+import { z } from 'zod';
+import { ErrorCode, Id, PROTOCOL_VERSION } from './protocol.ts';
+
+export const LIVE_PROTOCOL_VERSION = 1;
+export const LIVE_WS_PATH = '/v1/live/ws';
+/** Largest frame either side accepts; the biggest legitimate message (RTP capabilities) is a few KiB. */
+export const LIVE_MAX_FRAME_BYTES = 64 * 1024;
+
+const Versions = { v: z.literal(LIVE_PROTOCOL_VERSION), protocol: z.literal(PROTOCOL_VERSION).optional() };
+const MediasoupBlob = z.record(z.string(), z.unknown());
+const MsId = z.string().min(1).max(100);
+
+export const DtlsParameters = z.object({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z.array(z.object({ algorithm: z.string().max(20), value: z.string().max(200) })).min(1).max(8),
+});
+export type DtlsParameters = z.infer<typeof DtlsParameters>;
+
+export const RtpCapabilities = z.object({
+  codecs: z.array(MediasoupBlob).max(200).optional(),
+  headerExtensions: z.array(MediasoupBlob).max(100).optional(),
+});
+export type RtpCapabilities = z.infer<typeof RtpCapabilities>;
+
+export const TransportInfo = z.object({
+  id: MsId,
+  iceParameters: MediasoupBlob,
+  iceCandidates: z.array(MediasoupBlob).max(20),
+  dtlsParameters: MediasoupBlob,
+});
+export type TransportInfo = z.infer<typeof TransportInfo>;
+
+export const ConsumerInfo = z.object({
+  id: MsId,
+  producerId: MsId,
+  kind: z.enum(['audio', 'video']),
+  rtpParameters: MediasoupBlob,
+  /** Spatial layers the video offers (simulcast), so the client knows what it can ask for. */
+  spatialLayers: z.number().int().min(1).max(4),
+});
+export type ConsumerInfo = z.infer<typeof ConsumerInfo>;
+
+export const LiveRole = z.enum(['viewer', 'console']);
+export type LiveRole = z.infer<typeof LiveRole>;
+
+/** Request name → request data and response data. The client gets typed calls from this map. */
+export const liveRequests = {
+  /** First message on a socket: who is asking (device token or console credential) and for which lesson. */
+  join: {
+    request: z.object({ lessonId: Id, token: z.string().min(16).max(300), role: LiveRole.default('viewer') }),
+    response: z.object({
+      peerId: MsId,
+      routerRtpCapabilities: MediasoupBlob,
+      onAir: z.boolean(),
+      lessonTitle: z.string().max(200),
+    }),
+  },
+  createRecvTransport: {
+    /** forceTcp: only ICE-TCP candidates (a school firewall that drops UDP). */
+    request: z.object({ forceTcp: z.boolean().default(false) }),
+    response: TransportInfo,
+  },
+  connectTransport: { request: z.object({ transportId: MsId, dtlsParameters: DtlsParameters }), response: z.object({}) },
+  restartIce: { request: z.object({ transportId: MsId }), response: z.object({ iceParameters: MediasoupBlob }) },
+  /** Consumers (paused) for everything on air: the client resumes them once its side is ready. */
+  consume: {
+    request: z.object({ transportId: MsId, rtpCapabilities: RtpCapabilities, audioOnly: z.boolean().default(false) }),
+    response: z.object({ consumers: z.array(ConsumerInfo).max(8) }),
+  },
+  resume: { request: z.object({ consumerIds: z.array(MsId).min(1).max(8) }), response: z.object({}) },
+  /** Caps the video layer (0 = lowest) or pauses video entirely (audio-only, low-bandwidth mode). */
+  setVideo: {
+    request: z.object({ consumerId: MsId, maxSpatialLayer: z.number().int().min(0).max(3), paused: z.boolean() }),
+    response: z.object({}),
+  },
+  /** A transport to send on: the console's camera/microphone/screen, or a classroom's own camera (≤ 300 kbps). */
+  createSendTransport: { request: z.object({}), response: TransportInfo },
+  /**
+   * The console's media becomes the lesson's broadcast (replacing the headless broadcaster); a classroom may send video
+   * only, its return camera, which goes to the consoles.
+   */
+  produce: {
+    request: z.object({ transportId: MsId, kind: z.enum(['audio', 'video']), rtpParameters: MediasoupBlob }),
+    response: z.object({ producerId: MsId }),
+  },
+  /** Stops a classroom's return camera. */
+  closeProducer: { request: z.object({ producerId: MsId }), response: z.object({}) },
+  /** Console only: receive one classroom's return camera on the console's receive transport. */
+  consumeReturn: {
+    request: z.object({ transportId: MsId, producerId: MsId, rtpCapabilities: RtpCapabilities }),
+    response: ConsumerInfo,
+  },
+  raiseHand: { request: z.object({ raised: z.boolean() }), response: z.object({}) },
+  question: { request: z.object({ text: z.string().trim().min(1).max(500) }), response: z.object({ questionId: MsId }) },
+} as const;
+
+export type LiveRequests = typeof liveRequests;
+export type LiveMethod = keyof LiveRequests;
+export type LiveRequestData<M extends LiveMethod> = z.input<LiveRequests[M]['request']>;
+export type LiveResponseData<M extends LiveMethod> = z.output<LiveRequests[M]['response']>;
+export const liveMethods = Object.keys(liveRequests) as LiveMethod[];
+
+/** Client → hub. `data` is checked against the method's schema after the envelope (see parseLiveRequestData). */
+export const LiveRequest = z.object({
+  ...Versions,
+  id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  method: z.enum(liveMethods as [LiveMethod, ...LiveMethod[]]),
+  data: z.unknown(),
+});
+export type LiveRequest = z.infer<typeof LiveRequest>;
+
+export const LiveErrorCode = z.enum([...ErrorCode.options, 'not_joined', 'not_on_air', 'live_unavailable', 'malformed']);
+export type LiveErrorCode = z.infer<typeof LiveErrorCode>;
+
+export const RaisedHand = z.object({ peerId: MsId, classroomName: z.string().max(200), raised: z.boolean(), at: z.string().max(40) });
+export const Question = z.object({ id: MsId, peerId: MsId, classroomName: z.string().max(200), text: z.string().max(500), at: z.string().max(40) });
+export type Question = z.infer<typeof Question>;
+
+export const LiveNotification = z.discriminatedUnion('type', [
+  /** The broadcast started or stopped: viewers consume again or show "waiting". */
+  z.object({ type: z.literal('onAir'), onAir: z.boolean() }),
+  /** The SFU changed the layer a viewer receives (bandwidth estimation), for the status line. */
+  z.object({ type: z.literal('layers'), consumerId: MsId, spatialLayer: z.number().int().min(-1).max(3).nullable() }),
+  z.object({ type: z.literal('consumerClosed'), consumerId: MsId }),
+  /** To consoles: classrooms' raised hands and questions. */
+  z.object({ type: z.literal('hand'), hand: RaisedHand }),
+  z.object({ type: z.literal('question'), question: Question }),
+  /** To consoles: a classroom's return camera started (producerId) or stopped (null). */
+  z.object({ type: z.literal('returnVideo'), peerId: MsId, classroomName: z.string().max(200), producerId: MsId.nullable() }),
+  z.object({ type: z.literal('audience'), viewers: z.array(z.object({ peerId: MsId, classroomName: z.string().max(200) })).max(1000) }),
+]);
+export type LiveNotification = z.infer<typeof LiveNotification>;
+
+/** Hub → client: a response to request `id` (null when the request was too broken to have one) or a notification. */
+export const LiveServerMessage = z.union([
+  z.object({ ...Versions, kind: z.literal('response'), id: z.number().int().nullable(), ok: z.literal(true), data: z.unknown() }),
+  z.object({
+    ...Versions,
+    kind: z.literal('response'),
+    id: z.number().int().nullable(),
+    ok: z.literal(false),
+    error: z.object({ code: LiveErrorCode, message: z.string().max(2000) }),
+  }),
+  z.object({ ...Versions, kind: z.literal('notification'), notification: LiveNotification }),
+]);
+export type LiveServerMessage = z.infer<typeof LiveServerMessage>;
+
+export function parseLiveRequestData<M extends LiveMethod>(method: M, data: unknown) {
+  return liveRequests[method].request.safeParse(data) as z.ZodSafeParseResult<z.output<LiveRequests[M]['request']>>;
+}
+
+export function parseLiveResponseData<M extends LiveMethod>(method: M, data: unknown): LiveResponseData<M> {
+  return liveRequests[method].response.parse(data) as LiveResponseData<M>;
+}
+
+// ---- ingest (the headless broadcaster asks the hub for RTP ports; admin credential, plain HTTP) -------------------------
+
+export const IngestLayer = z.object({ ssrc: z.number().int().min(1).max(0xffffffff), maxBitrate: z.number().int().min(10_000).max(10_000_000), scaleDown: z.number().min(1).max(16) });
+export const IngestRequest = z.object({
+  /** Simulcast encodings, lowest first (mediasoup's order). */
+  video: z.array(IngestLayer).min(1).max(3),
+  audioSsrc: z.number().int().min(1).max(0xffffffff),
+  videoPayloadType: z.number().int().min(96).max(127),
+  audioPayloadType: z.number().int().min(96).max(127),
+});
+export type IngestRequest = z.infer<typeof IngestRequest>;
+const RtpTarget = z.object({ ip: z.string().max(64), rtpPort: z.number().int().min(1).max(65535), rtcpPort: z.number().int().min(1).max(65535) });
+export const IngestResponse = z.object({ video: RtpTarget, audio: RtpTarget });
+export type IngestResponse = z.infer<typeof IngestResponse>;
+export const livePaths = { ingest: (lessonId: string) => `/v1/admin/live/${encodeURIComponent(lessonId)}/ingest` } as const;

@@ -1,0 +1,111 @@
+// Helpers for live-lesson tests and benchmarks: drive the real renderer into the live player and read what it
+// decoded (the player mirrors getStats() of its consumers into data-* attributes), and talk raw signalling from Node.
+import type { Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { LIVE_PROTOCOL_VERSION, LIVE_WS_PATH, LiveServerMessage, type LiveMethod } from '../../src/shared/live-protocol.ts';
+import { waitFor } from './ports.ts';
+
+export const DEMO_LIVE_LESSON = { id: 'les-live-demo', title: '直播：有理数的乘法' } as const;
+
+export type PlayerReading = { phase: string; framesDecoded: number; audioPackets: number; frameWidth: number; protocol: string; spatialLayer: string; fps: number; reconnects: number };
+
+export async function readPlayer(page: Page): Promise<PlayerReading> {
+  const el = page.getByTestId('live-player');
+  const attr = async (name: string) => (await el.getAttribute(`data-${name}`)) ?? '';
+  return {
+    phase: await attr('phase'),
+    framesDecoded: Number(await attr('frames-decoded')),
+    audioPackets: Number(await attr('audio-packets')),
+    frameWidth: Number(await attr('frame-width')),
+    protocol: await attr('protocol'),
+    spatialLayer: await attr('spatial-layer'),
+    fps: Number(await attr('fps')),
+    reconnects: Number(await attr('reconnects')),
+  };
+}
+
+/** Enrolls the page with a demo code, opens the live lesson from today's timetable and taps 进入直播. */
+export async function enrollAndEnterLive(page: Page, code: string, syncTimeoutMs = 30_000): Promise<number> {
+  await page.getByLabel('注册码').fill(code);
+  await page.getByRole('button', { name: '注册本机' }).click();
+  await page.getByText(DEMO_LIVE_LESSON.title).first().click({ timeout: syncTimeoutMs });
+  const clickedAt = Date.now();
+  await page.getByRole('button', { name: /进入直播/ }).click();
+  return clickedAt;
+}
+
+/** Resolves when framesDecoded grows by at least `frames` from the first reading (or throws after timeoutMs). */
+export async function framesAdvance(page: Page, frames: number, timeoutMs: number): Promise<PlayerReading> {
+  const start = (await readPlayer(page)).framesDecoded;
+  return waitFor(
+    async () => {
+      const r = await readPlayer(page);
+      return r.framesDecoded >= start + frames ? r : undefined;
+    },
+    `${frames} more decoded frames`,
+    timeoutMs,
+    100,
+  );
+}
+
+/** A raw signalling client (what a hostile or broken peer, or the lead console, would send). */
+export async function rawLiveSocket(hubUrl: string) {
+  const ws = new WebSocket(`${hubUrl.replace(/^http/, 'ws')}${LIVE_WS_PATH}`);
+  const messages: LiveServerMessage[] = [];
+  ws.on('message', (raw: Buffer) => {
+    const parsed = LiveServerMessage.safeParse(JSON.parse(raw.toString()));
+    if (parsed.success) messages.push(parsed.data);
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let nextId = 1;
+  const next = (pred: (m: LiveServerMessage) => boolean, timeoutMs = 10_000) =>
+    waitFor(() => Promise.resolve(messages.find(pred)), 'a signalling message', timeoutMs, 50);
+  return {
+    ws,
+    messages,
+    next,
+    async call(method: LiveMethod, data: unknown) {
+      const id = nextId++;
+      ws.send(JSON.stringify({ v: LIVE_PROTOCOL_VERSION, id, method, data }));
+      return next((m) => m.kind === 'response' && m.id === id);
+    },
+  };
+}
+
+export async function enrollDevice(hubUrl: string, code: string): Promise<string> {
+  const res = await fetch(`${hubUrl}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'probe' }) });
+  const body = (await res.json()) as { device: { token: string } };
+  return body.device.token;
+}
+
+/** Enrolls, taps 进入直播 and returns milliseconds from the tap to the first decoded frame. */
+export async function joinToFirstFrameMs(page: Page, code: string, timeoutMs = 60_000): Promise<number> {
+  const clickedAt = await enrollAndEnterLive(page, code, timeoutMs);
+  await waitFor(async () => ((await readPlayer(page)).framesDecoded > 0 ? true : undefined), 'first decoded frame', timeoutMs, 20);
+  return Date.now() - clickedAt;
+}
+
+/** Decoded frames per second over `ms`. */
+export async function decodedFps(page: Page, ms: number): Promise<number> {
+  const before = (await readPlayer(page)).framesDecoded;
+  await new Promise((r) => setTimeout(r, ms));
+  return ((await readPlayer(page)).framesDecoded - before) / (ms / 1000);
+}
+
+/**
+ * Milliseconds until decoding resumes after `frozen` (the count when the outage ended): the count moves on, or — after
+ * a transport recreate, whose new consumer counts from 0 — it is non-zero again.
+ */
+export async function waitDecodingResumed(page: Page, frozen: number, timeoutMs: number): Promise<number> {
+  const from = Date.now();
+  await waitFor(
+    async () => {
+      const { framesDecoded } = await readPlayer(page);
+      return framesDecoded > 0 && framesDecoded !== frozen ? true : undefined;
+    },
+    'decoding after the outage',
+    timeoutMs,
+    20,
+  );
+  return Date.now() - from;
+}
