@@ -1,37 +1,28 @@
 // The IT page end to end: the real renderer in Debian's Chromium against the real hub. Set the IT PIN, run the network
 // test (RTT + throughput probe on the real hub), export diagnostics and check the zip holds no student names and no
 // device token; a wrong PIN is refused on the next visit.
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveRenderer } from '../../scripts/serve-renderer.ts';
-import { classroomContext, launchChromium } from '../support/browser.ts';
-import { startHubProcess, type HubProcess } from '../support/hub-process.ts';
-import { freePort } from '../support/ports.ts';
+import { classroomContext } from '../support/browser.ts';
+import type { HubProcess } from '../support/hub-process.ts';
+import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 let hub: HubProcess;
 let renderer: { url: string; close(): Promise<void> };
 let browser: Browser;
-let dataDir: string;
+
+let system: LoopbackSystem;
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  dataDir = await mkdtemp(join(tmpdir(), 'ykt-e2e-admin-'));
-  hub = await startHubProcess({ port: await freePort(), dataDir, adminToken: 'e2e-admin-token-0123456789abcdef' });
-  renderer = await serveRenderer(await freePort());
-  browser = await launchChromium();
+  system = await startLoopbackSystem('ykt-e2e-admin-', 'e2e-admin-token-0123456789abcdef');
+  ({ hub, renderer, browser } = system);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await renderer?.close();
-  await hub?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => system?.close());
 
 /** The roster as the renderer stored it (real IndexedDB), to check what the export must not contain. */
 function rosterNames(page: Page): Promise<string[]> {

@@ -1,36 +1,28 @@
 // Data safety across an update, end to end in Debian's Chromium (real IndexedDB) against the real hub: records taken
 // offline are backed up, the IndexedDB database is then lost (as an Electron update can do), and on the next start the
 // app restores them from the backup — they still upload and reach the lead school's report.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveRenderer } from '../../scripts/serve-renderer.ts';
-import { classroomContext, launchChromium } from '../support/browser.ts';
-import { startHubProcess, type HubProcess } from '../support/hub-process.ts';
-import { freePort } from '../support/ports.ts';
+import { classroomContext } from '../support/browser.ts';
+import type { HubProcess } from '../support/hub-process.ts';
+import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
 import { startSwitchableProxy } from '../support/switchable-proxy.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 let hub: HubProcess;
 let renderer: { url: string; close(): Promise<void> };
 let browser: Browser;
-let dataDir: string;
+
+let system: LoopbackSystem;
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  dataDir = await mkdtemp(join(tmpdir(), 'ykt-backup-'));
-  hub = await startHubProcess({ port: await freePort(), dataDir, adminToken: 'backup-admin-token-0123456789' });
-  renderer = await serveRenderer(await freePort());
-  browser = await launchChromium();
+  system = await startLoopbackSystem('ykt-backup-', 'backup-admin-token-0123456789');
+  ({ hub, renderer, browser } = system);
 });
-afterAll(async () => {
-  await browser?.close();
-  await renderer?.close();
-  await hub?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => system?.close());
 
 type Hooks = { yktTest: { db: { delete(): Promise<void>; outbox: { count(): Promise<number> } }; shellServices: { backupNow(): Promise<void> } } };
 const hooks = (page: Page) => page.evaluate(() => Boolean((window as unknown as Partial<Hooks>).yktTest));

@@ -1,15 +1,13 @@
 // Foundation end to end: the real renderer in Debian's Chromium (real IndexedDB) against the real hub (real SQLite,
 // real HTTP). Enroll → timetable → hub gone → reload → timetable from IndexedDB with offline status → hub back →
 // "已同步" without user action. Plus the bad-input cases: wrong code, malformed hub data, revoked device.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveRenderer } from '../../scripts/serve-renderer.ts';
-import { classroomContext, launchChromium } from '../support/browser.ts';
-import { startHubProcess, type HubProcess } from '../support/hub-process.ts';
-import { freePort } from '../support/ports.ts';
+import { classroomContext } from '../support/browser.ts';
+import type { HubProcess } from '../support/hub-process.ts';
+import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
 import { startSwitchableProxy } from '../support/switchable-proxy.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
@@ -18,22 +16,15 @@ const DEMO_CODES = ['DEMO-ZJ-1', 'DEMO-ZJ-2'];
 let hub: HubProcess;
 let renderer: { url: string; close(): Promise<void> };
 let browser: Browser;
-let dataDir: string;
+
+let system: LoopbackSystem;
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  dataDir = await mkdtemp(join(tmpdir(), 'ykt-e2e-'));
-  hub = await startHubProcess({ port: await freePort(), dataDir, adminToken: 'e2e-admin-token-0123456789abcdef' });
-  renderer = await serveRenderer(await freePort());
-  browser = await launchChromium();
+  system = await startLoopbackSystem('ykt-e2e-', 'e2e-admin-token-0123456789abcdef');
+  ({ hub, renderer, browser } = system);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await renderer?.close();
-  await hub?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => system?.close());
 
 async function openApp(hubUrl: string): Promise<Page> {
   const context = await classroomContext(browser);

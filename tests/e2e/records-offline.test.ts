@@ -1,36 +1,28 @@
 // Records end to end: with the hub unreachable, the teacher takes attendance and records a quiz in the real renderer
 // (real IndexedDB); everything waits in the outbox, visibly; when the link returns it uploads by itself, and the lead
 // school's report on the real hub shows exactly what was entered.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveRenderer } from '../../scripts/serve-renderer.ts';
-import { classroomContext, launchChromium } from '../support/browser.ts';
-import { startHubProcess, type HubProcess } from '../support/hub-process.ts';
-import { freePort } from '../support/ports.ts';
+import { classroomContext } from '../support/browser.ts';
+import type { HubProcess } from '../support/hub-process.ts';
+import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
 import { startSwitchableProxy } from '../support/switchable-proxy.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 let hub: HubProcess;
 let renderer: { url: string; close(): Promise<void> };
 let browser: Browser;
-let dataDir: string;
+
+let system: LoopbackSystem;
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  dataDir = await mkdtemp(join(tmpdir(), 'ykt-records-'));
-  hub = await startHubProcess({ port: await freePort(), dataDir, adminToken: 'records-admin-token-0123456789' });
-  renderer = await serveRenderer(await freePort());
-  browser = await launchChromium();
+  system = await startLoopbackSystem('ykt-records-', 'records-admin-token-0123456789');
+  ({ hub, renderer, browser } = system);
 });
-afterAll(async () => {
-  await browser?.close();
-  await renderer?.close();
-  await hub?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => system?.close());
 
 const students = (page: Page) => page.getByTestId('student');
 

@@ -1,0 +1,35 @@
+// The system for loopback e2e tests: the real hub (its own SQLite in a temp dir, demo data), the renderer's files
+// served apart from it (so stopping the hub never stops the page loading), and Debian's Chromium.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { serveRenderer } from '../../scripts/serve-renderer.ts';
+import { launchChromium } from './browser.ts';
+import { startHubProcess, type HubProcess } from './hub-process.ts';
+import { freePort } from './ports.ts';
+
+export type LoopbackSystem = {
+  hub: HubProcess;
+  renderer: { url: string; close(): Promise<void> };
+  browser: Browser;
+  close: () => Promise<void>;
+};
+
+export async function startLoopbackSystem(tempPrefix: string, adminToken: string): Promise<LoopbackSystem> {
+  const dataDir = await mkdtemp(join(tmpdir(), tempPrefix));
+  const hub = await startHubProcess({ port: await freePort(), dataDir, adminToken });
+  const renderer = await serveRenderer(await freePort());
+  const browser = await launchChromium();
+  return {
+    hub,
+    renderer,
+    browser,
+    async close() {
+      await browser.close();
+      await renderer.close();
+      await hub.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
