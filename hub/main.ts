@@ -9,6 +9,8 @@ import { ensureDemoContent } from './demo/demo-content.ts';
 import { createHub } from './http/create-hub.ts';
 import { ensureDemoLiveLesson, startDemoBroadcast } from './live/demo-live.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
+import type { LessonRecorder } from './live/lesson-recorder.ts';
+import { recordingUnavailableReason, startLessonRecorder } from './live/start-recorder.ts';
 
 const Env = z.object({
   HUB_HOST: z.string().default('127.0.0.1'),
@@ -26,6 +28,12 @@ const Env = z.object({
   HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
   /** The address classrooms reach the hub at, given to browsers in ICE candidates. */
   HUB_RTC_ANNOUNCED_IP: z.string().default('127.0.0.1'),
+  /** Record every live lesson into its recording pack (needs ffmpeg with libx264). */
+  HUB_RECORD: z.enum(['0', '1']).default('1'),
+  /** Nothing on air this long (without 下课) = the lesson is over and its recording is made. */
+  HUB_RECORD_END_GRACE_S: z.coerce.number().min(1).max(3600).default(60),
+  /** The demo broadcast also sends slides as a second source (courseware). */
+  HUB_DEMO_COURSEWARE: z.enum(['0', '1']).default('0'),
 });
 
 const env = Env.parse(process.env);
@@ -61,19 +69,30 @@ else {
   }
 }
 
+// Every live lesson is recorded into its recording pack; a hub without ffmpeg still runs live lessons and says why not.
+let recorder: LessonRecorder | null = null;
+if (sfu && env.HUB_RECORD === '1') {
+  const reason = recordingUnavailableReason();
+  if (reason) console.log(`hub: live lessons are not recorded: ${reason}`);
+  else {
+    recorder = await startLessonRecorder(sfu, { db, dataDir: env.HUB_DATA_DIR, contentDir, endGraceMs: env.HUB_RECORD_END_GRACE_S * 1000, log: (line) => console.log(`hub: ${line}`) });
+    console.log('hub: every live lesson is recorded');
+  }
+}
+
 const app = await createHub({
   db,
   hubName: env.HUB_NAME,
   adminToken,
   contentDir,
-  live: { sfu, ...(unavailable ? { unavailable } : {}) },
+  live: { sfu, recorder, ...(unavailable ? { unavailable } : {}) },
   updatesDir: join(env.HUB_DATA_DIR, 'updates'),
 });
 const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
 console.log(`hub: listening on ${address}`);
 if (!env.HUB_ADMIN_TOKEN) console.log(`hub: admin token for this run: ${adminToken}`);
 if (sfu && demoLive && env.HUB_DEMO_BROADCAST === '1') {
-  const broadcast = await startDemoBroadcast(sfu);
+  const broadcast = await startDemoBroadcast(sfu, { courseware: env.HUB_DEMO_COURSEWARE === '1' });
   console.log('hub: demo live lesson on air (直播：有理数的乘法, classes 七年级(1)(2)班)');
   process.once('exit', () => void broadcast.stop());
 }
@@ -81,7 +100,8 @@ if (env.HUB_DEMO === '1') console.log(`hub: demo enrollment codes (注册码): $
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void app.close().finally(() => {
+    // The recorder first: ffmpeg finishes its files (the pack is made at the next start) while the SFU still runs.
+    void Promise.all([app.close(), recorder?.close()]).finally(() => {
       sfu?.close();
       db.close();
       process.exit(0);

@@ -10,6 +10,7 @@ import { registerDeviceRoutes } from './device-routes.ts';
 import { registerContentRoutes } from '../content/content-routes.ts';
 import { registerLiveRoutes } from '../live/live-routes.ts';
 import type { LiveSfu } from '../live/live-sfu.ts';
+import type { LessonRecorder } from '../live/lesson-recorder.ts';
 import { registerUpdateRoutes } from '../updates/update-routes.ts';
 import { registerNetProbeRoutes } from '../diagnostics/net-probe-routes.ts';
 import { HubError } from './hub-error.ts';
@@ -20,7 +21,7 @@ export type CreateHubOptions = Omit<HubContext, 'now'> & {
   logger?: boolean;
   bodyLimitBytes?: number;
   /** The SFU for live lessons, or why there is none (shown to clients that try to join). */
-  live?: { sfu: LiveSfu | null; unavailable?: string };
+  live?: { sfu: LiveSfu | null; unavailable?: string; recorder?: LessonRecorder | null };
   /** Folder of the electron-updater feed (`<data>/updates`); without it /updates/* answers 404. */
   updatesDir?: string;
 };
@@ -82,7 +83,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   registerAdminRoutes(app, ctx);
   registerSyncRoutes(app, ctx);
   registerContentRoutes(app, ctx);
-  registerLiveRoutes(app, ctx, options.live?.sfu, options.live?.unavailable);
+  registerLiveRoutes(app, ctx, options.live?.sfu, options.live?.unavailable, options.live?.recorder ?? null);
   registerUpdateRoutes(app, options.updatesDir);
   registerNetProbeRoutes(app, ctx);
   return app;

@@ -28,9 +28,10 @@ export function ensureDemoLiveLesson(db: HubDatabase, now: Date) {
   return true;
 }
 
-export async function startDemoBroadcast(sfu: LiveSfu): Promise<FfmpegBroadcast> {
-  const room = await sfu.room(DEMO_LIVE_LESSON_ID);
-  const request = defaultIngestRequest();
+/** courseware: slides as a second source next to the test pattern (the demo of a lead teacher's PPT). */
+export async function startDemoBroadcast(sfu: LiveSfu, options: { courseware?: boolean; lessonId?: string } = {}): Promise<FfmpegBroadcast> {
+  const room = await sfu.room(options.lessonId ?? DEMO_LIVE_LESSON_ID);
+  const request = defaultIngestRequest({ courseware: options.courseware ?? false });
   const target = await room.openIngest(request);
   const broadcast = await startFfmpegBroadcast({ request, target });
   void broadcast.exited.then(() => room.closeIngest());

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { types as ms } from 'mediasoup';
 import type { ConsumerInfo, LiveMethod, LiveNotification, LiveRequestData, LiveResponseData, LiveRole } from '../../src/shared/live-protocol.ts';
 import { HubError } from '../http/hub-error.ts';
-import type { LiveRoom } from './live-room.ts';
+import { sourceOf, type LiveRoom } from './live-room.ts';
 
 export type PeerIdentity = { peerId: string; role: LiveRole; classroomName: string };
 const RETURN_VIDEO_MAX_BPS = 300_000;
@@ -26,6 +26,7 @@ export class LivePeer {
     private readonly send: (n: LiveNotification) => void,
   ) {
     room.on('onAir', this.onAir);
+    room.on('toAll', this.toConsole);
     if (identity.role === 'console') {
       room.on('console', this.toConsole);
       // Cameras that started before this console joined; the console queues them until its receive side is ready.
@@ -105,6 +106,7 @@ export class LivePeer {
           kind: consumer.kind,
           rtpParameters: { ...consumer.rtpParameters },
           spatialLayers: Math.max(1, producer.rtpParameters.encodings?.length ?? 1),
+          source: sourceOf(producer),
         });
       }
       return { consumers: out };
@@ -136,11 +138,13 @@ export class LivePeer {
         dtlsParameters: { ...transport.dtlsParameters },
       };
     },
-    produce: async ({ transportId, kind, rtpParameters }) => {
+    produce: async ({ transportId, kind, rtpParameters, source }) => {
       const transport = this.sendTransports.get(transportId);
       if (!transport) throw new HubError('not_found', `transport ${transportId}`);
       if (this.identity.role === 'viewer' && kind !== 'video') throw new HubError('forbidden', 'a classroom sends only its camera');
-      const producer = await transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters });
+      if (this.identity.role === 'viewer' && source === 'courseware') throw new HubError('forbidden', 'a classroom sends only its camera');
+      const appData = { source: kind === 'audio' ? 'microphone' : (source ?? 'camera') };
+      const producer = await transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters, appData });
       this.producers.set(producer.id, producer);
       producer.observer.once('close', () => this.producers.delete(producer.id));
       if (this.identity.role === 'console') this.room.addConsoleProducer(producer);
@@ -183,6 +187,7 @@ export class LivePeer {
     if (this.closed) return;
     this.closed = true;
     this.room.off('onAir', this.onAir);
+    this.room.off('toAll', this.toConsole);
     this.room.off('console', this.toConsole);
     for (const t of [...this.transports.values(), ...this.sendTransports.values()]) t.close();
     this.transports.clear();

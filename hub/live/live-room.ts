@@ -1,17 +1,26 @@
-// One live lesson on the SFU: its router, the broadcast (one simulcast video producer + one audio producer, fed over
-// RTP by the headless broadcaster), and the peers watching it. Peers learn of broadcast changes through `onAir`.
+// One live lesson on the SFU: its router, the broadcast (the camera's and the courseware's simulcast video producers and
+// one audio producer, fed over RTP by the headless broadcaster or sent by the lead console), and the peers watching it.
+// Peers (and the recorder) learn of broadcast changes through `onAir`.
 import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
-import type { IngestRequest, IngestResponse, LiveNotification } from '../../src/shared/live-protocol.ts';
+import type { IngestRequest, IngestResponse, LiveNotification, MediaSource, VideoSource } from '../../src/shared/live-protocol.ts';
 
 export const mediaCodecs: ms.RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 500 } },
 ];
 
-type Broadcast = { transports: ms.PlainTransport[]; video: ms.Producer; audio: ms.Producer };
+type Broadcast = { transports: ms.PlainTransport[]; producers: ms.Producer[] };
 
-export type RoomEvents = { onAir: [boolean]; console: [LiveNotification]; closed: [] };
+/** Which source a producer carries (set in its appData when it is made; a producer without one is the camera). */
+export function sourceOf(producer: ms.Producer): MediaSource {
+  if (producer.kind === 'audio') return 'microphone';
+  return (producer.appData as { source?: unknown }).source === 'courseware' ? 'courseware' : 'camera';
+}
+
+const videoRtcpFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
+
+export type RoomEvents = { onAir: [boolean]; console: [LiveNotification]; toAll: [LiveNotification]; ended: []; closed: [] };
 
 export class LiveRoom extends EventEmitter<RoomEvents> {
   private broadcast: Broadcast | null = null;
@@ -25,26 +34,28 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
     this.setMaxListeners(1000); // one listener per viewer socket
   }
 
-  /** The lead console's camera/screen and microphone, when it broadcasts: they take precedence over the ingest. */
-  private readonly consoleProducers = new Map<'audio' | 'video', ms.Producer>();
+  /** The lead console's camera, courseware and microphone, when it broadcasts: they take precedence over the ingest. */
+  private readonly consoleProducers = new Map<MediaSource, ms.Producer>();
 
+  /** What is on air, camera first, then courseware, then audio (the order viewers and the recorder see). */
   producers(): ms.Producer[] {
-    if (this.consoleProducers.size > 0) return [...this.consoleProducers.values()];
-    return this.broadcast ? [this.broadcast.video, this.broadcast.audio] : [];
+    const all = this.consoleProducers.size > 0 ? [...this.consoleProducers.values()] : (this.broadcast?.producers ?? []);
+    const order: MediaSource[] = ['camera', 'courseware', 'microphone'];
+    return [...all].sort((a, b) => order.indexOf(sourceOf(a)) - order.indexOf(sourceOf(b)));
   }
 
   get onAir(): boolean {
     return this.producers().length > 0;
   }
 
-  /** A console producer joins the broadcast (replacing one of the same kind); viewers re-consume on the event. */
+  /** A console producer joins the broadcast (replacing one of the same source); viewers re-consume on the event. */
   addConsoleProducer(producer: ms.Producer) {
-    const kind = producer.kind;
-    this.consoleProducers.get(kind)?.close();
-    this.consoleProducers.set(kind, producer);
+    const source = sourceOf(producer);
+    this.consoleProducers.get(source)?.close();
+    this.consoleProducers.set(source, producer);
     producer.observer.once('close', () => {
-      if (this.consoleProducers.get(kind) !== producer) return;
-      this.consoleProducers.delete(kind);
+      if (this.consoleProducers.get(source) !== producer) return;
+      this.consoleProducers.delete(source);
       this.emit('onAir', this.onAir);
     });
     this.emit('onAir', true);
@@ -57,33 +68,42 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
   async openIngest(request: IngestRequest): Promise<IngestResponse> {
     await this.closeIngest();
     const options: ms.PlainTransportOptions = { listenInfo: { protocol: 'udp', ip: this.ingestIp }, rtcpMux: false, comedia: true };
-    const videoTransport = await this.router.createPlainTransport(options);
-    const audioTransport = await this.router.createPlainTransport(options);
-    const transports = [videoTransport, audioTransport];
+    const transports: ms.PlainTransport[] = [];
+    const producers: ms.Producer[] = [];
+    const open = async () => {
+      const transport = await this.router.createPlainTransport(options);
+      transports.push(transport);
+      return transport;
+    };
+    // Several SSRCs in one producer = simulcast: the SFU picks a layer per viewer from its bandwidth estimate.
+    const video = async (layers: IngestRequest['video'], source: VideoSource) => {
+      const transport = await open();
+      const codecs = [{ mimeType: 'video/VP8', payloadType: request.videoPayloadType, clockRate: 90000, rtcpFeedback: videoRtcpFeedback }];
+      const encodings = layers.map((l) => ({ ssrc: l.ssrc, maxBitrate: l.maxBitrate, scaleResolutionDownBy: l.scaleDown }));
+      producers.push(await transport.produce({ kind: 'video', rtpParameters: { codecs, encodings }, appData: { source } }));
+      return transport;
+    };
     try {
-      const video = await videoTransport.produce({
-        kind: 'video',
-        rtpParameters: {
-          codecs: [{ mimeType: 'video/VP8', payloadType: request.videoPayloadType, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
-          // Several SSRCs in one producer = simulcast: the SFU picks a layer per viewer from its bandwidth estimate.
-          encodings: request.video.map((l) => ({ ssrc: l.ssrc, maxBitrate: l.maxBitrate, scaleResolutionDownBy: l.scaleDown })),
-        },
-      });
-      const audio = await audioTransport.produce({
-        kind: 'audio',
-        rtpParameters: {
-          codecs: [{ mimeType: 'audio/opus', payloadType: request.audioPayloadType, clockRate: 48000, channels: 2, parameters: { 'sprop-stereo': 1 } }],
-          encodings: [{ ssrc: request.audioSsrc }],
-        },
-      });
-      this.broadcast = { transports, video, audio };
+      const videoTransport = await video(request.video, 'camera');
+      const audioTransport = await open();
+      producers.push(
+        await audioTransport.produce({
+          kind: 'audio',
+          rtpParameters: {
+            codecs: [{ mimeType: 'audio/opus', payloadType: request.audioPayloadType, clockRate: 48000, channels: 2, parameters: { 'sprop-stereo': 1 } }],
+            encodings: [{ ssrc: request.audioSsrc }],
+          },
+        }),
+      );
+      const coursewareTransport = request.courseware ? await video(request.courseware.video, 'courseware') : null;
+      this.broadcast = { transports, producers };
+      this.emit('onAir', true);
+      const target = (t: ms.PlainTransport) => ({ ip: t.tuple.localAddress ?? this.ingestIp, rtpPort: t.tuple.localPort, rtcpPort: t.rtcpTuple?.localPort ?? 0 });
+      return { video: target(videoTransport), audio: target(audioTransport), ...(coursewareTransport ? { courseware: target(coursewareTransport) } : {}) };
     } catch (error) {
       for (const t of transports) t.close();
       throw error;
     }
-    this.emit('onAir', true);
-    const target = (t: ms.PlainTransport) => ({ ip: t.tuple.localAddress ?? this.ingestIp, rtpPort: t.tuple.localPort, rtcpPort: t.rtcpTuple?.localPort ?? 0 });
-    return { video: target(videoTransport), audio: target(audioTransport) };
   }
 
   async closeIngest(): Promise<boolean> {
@@ -93,6 +113,22 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
     for (const t of broadcast.transports) t.close(); // closes its producers and, through the router, their consumers
     this.emit('onAir', this.onAir);
     return Promise.resolve(true);
+  }
+
+  /**
+   * 下课: the broadcast stops (ingest and console producers), every peer hears the lesson is over, and the recorder
+   * makes the recording at once instead of waiting to see whether the broadcast comes back.
+   */
+  async endLesson() {
+    for (const producer of [...this.consoleProducers.values()]) producer.close();
+    await this.closeIngest();
+    this.toAll({ type: 'lessonEnded' });
+    this.emit('ended');
+  }
+
+  /** A notification for every peer, viewers and consoles. */
+  toAll(notification: LiveNotification) {
+    this.emit('toAll', notification);
   }
 
   /** Classrooms' return cameras, by peer: consoles consume them. */

@@ -9,11 +9,13 @@ import type { HubContext } from '../http/hub-context.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
 import { registerConsoleRoutes } from './console-routes.ts';
 import { attachLiveSignalling } from './live-signalling.ts';
+import type { LessonRecorder } from './lesson-recorder.ts';
 import type { LiveSfu } from './live-sfu.ts';
+import { registerRecordingRoutes } from './recording-routes.ts';
 
 const LessonParams = z.object({ id: Id });
 
-export function registerLiveRoutes(app: FastifyInstance, ctx: HubContext, sfu: LiveSfu | null | undefined, unavailable = 'no SFU configured') {
+export function registerLiveRoutes(app: FastifyInstance, ctx: HubContext, sfu: LiveSfu | null | undefined, unavailable = 'no SFU configured', recorder: LessonRecorder | null = null) {
   const signalling = attachLiveSignalling(app.server, ctx, sfu ?? null, unavailable);
   app.addHook('onClose', async () => signalling.close());
 
@@ -44,4 +46,5 @@ export function registerLiveRoutes(app: FastifyInstance, ctx: HubContext, sfu: L
     const room = requireSfu().existingRoom(id);
     return { stopped: room ? await room.closeIngest() : false };
   });
+  registerRecordingRoutes(app, sfu ?? null, recorder, unavailable);
 }

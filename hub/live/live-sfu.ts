@@ -20,6 +20,8 @@ export type LiveSfuOptions = {
 export type LiveSfu = {
   room(lessonId: string): Promise<LiveRoom>;
   existingRoom(lessonId: string): LiveRoom | undefined;
+  /** Calls `listener` for every room, those already made and each one made later (the lesson recorder watches them). */
+  onRoom(listener: (room: LiveRoom) => void): void;
   webRtcServer: ms.WebRtcServer;
   close(): void;
 };
@@ -43,6 +45,7 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
   });
   const rooms = new Map<string, Promise<LiveRoom>>();
   const ready = new Map<string, LiveRoom>();
+  const roomListeners: ((room: LiveRoom) => void)[] = [];
   worker.on('died', (error) => {
     // The hub cannot serve live lessons without its worker; exiting lets the supervisor restart everything cleanly.
     process.stderr.write(`hub: mediasoup worker died: ${String(error)}\n`);
@@ -57,6 +60,7 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
         room = worker.createRouter({ mediaCodecs }).then((router) => {
           const created = new LiveRoom(lessonId, router, options.ingestIp ?? '127.0.0.1');
           ready.set(lessonId, created);
+          for (const listener of roomListeners) listener(created);
           return created;
         });
         rooms.set(lessonId, room);
@@ -66,6 +70,10 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
     },
     existingRoom(lessonId) {
       return ready.get(lessonId);
+    },
+    onRoom(listener) {
+      roomListeners.push(listener);
+      for (const room of ready.values()) listener(room);
     },
     close() {
       worker.close();

@@ -34,6 +34,15 @@ export const TransportInfo = z.object({
 });
 export type TransportInfo = z.infer<typeof TransportInfo>;
 
+/**
+ * What a producer carries: the teacher's camera, the courseware (slides, board, document camera: detailed content at a
+ * low frame rate) or the microphone. A lesson may broadcast camera and courseware at once.
+ */
+export const MediaSource = z.enum(['camera', 'courseware', 'microphone']);
+export type MediaSource = z.infer<typeof MediaSource>;
+export const VideoSource = z.enum(['camera', 'courseware']);
+export type VideoSource = z.infer<typeof VideoSource>;
+
 export const ConsumerInfo = z.object({
   id: MsId,
   producerId: MsId,
@@ -41,6 +50,8 @@ export const ConsumerInfo = z.object({
   rtpParameters: MediasoupBlob,
   /** Spatial layers the video offers (simulcast), so the client knows what it can ask for. */
   spatialLayers: z.number().int().min(1).max(4),
+  /** Absent from older hubs: their one video is the camera. */
+  source: MediaSource.optional(),
 });
 export type ConsumerInfo = z.infer<typeof ConsumerInfo>;
 
@@ -84,7 +95,8 @@ export const liveRequests = {
    * only, its return camera, which goes to the consoles.
    */
   produce: {
-    request: z.object({ transportId: MsId, kind: z.enum(['audio', 'video']), rtpParameters: MediasoupBlob }),
+    /** source: which of the console's two videos this is (camera unless said); ignored for audio and classrooms. */
+    request: z.object({ transportId: MsId, kind: z.enum(['audio', 'video']), rtpParameters: MediasoupBlob, source: VideoSource.optional() }),
     response: z.object({ producerId: MsId }),
   },
   /** Stops a classroom's return camera. */
@@ -132,6 +144,10 @@ export const LiveNotification = z.discriminatedUnion('type', [
   /** To consoles: a classroom's return camera started (producerId) or stopped (null). */
   z.object({ type: z.literal('returnVideo'), peerId: MsId, classroomName: z.string().max(200), producerId: MsId.nullable() }),
   z.object({ type: z.literal('audience'), viewers: z.array(z.object({ peerId: MsId, classroomName: z.string().max(200) })).max(1000) }),
+  /** To everyone: the lead teacher ended the lesson (下课); the recording follows. */
+  z.object({ type: z.literal('lessonEnded') }),
+  /** To consoles: the lesson's recording (every live lesson is recorded) and whether its pack is made. */
+  z.object({ type: z.literal('recording'), state: z.enum(['recording', 'finalizing', 'ready', 'failed']), packId: Id.nullable(), error: z.string().max(2000).nullable() }),
 ]);
 export type LiveNotification = z.infer<typeof LiveNotification>;
 
@@ -166,9 +182,29 @@ export const IngestRequest = z.object({
   audioSsrc: z.number().int().min(1).max(0xffffffff),
   videoPayloadType: z.number().int().min(96).max(127),
   audioPayloadType: z.number().int().min(96).max(127),
-});
+  /** A second, slide-like video (same codec and payload type as `video`): the courseware, on its own RTP ports. */
+  courseware: z.object({ video: z.array(IngestLayer).min(1).max(3) }).optional(),
+}).refine((r) => {
+  const ssrcs = [...r.video, ...(r.courseware?.video ?? [])].map((l) => l.ssrc).concat(r.audioSsrc);
+  return new Set(ssrcs).size === ssrcs.length;
+}, { message: 'every SSRC must be different (camera, courseware and audio layers)' });
 export type IngestRequest = z.infer<typeof IngestRequest>;
 const RtpTarget = z.object({ ip: z.string().max(64), rtpPort: z.number().int().min(1).max(65535), rtcpPort: z.number().int().min(1).max(65535) });
-export const IngestResponse = z.object({ video: RtpTarget, audio: RtpTarget });
+export const IngestResponse = z.object({ video: RtpTarget, audio: RtpTarget, courseware: RtpTarget.optional() });
 export type IngestResponse = z.infer<typeof IngestResponse>;
-export const livePaths = { ingest: (lessonId: string) => `/v1/admin/live/${encodeURIComponent(lessonId)}/ingest` } as const;
+
+/** A lesson's recording on the hub (admin): none yet, recording, waiting to see if the broadcast returns, making the pack, ready, failed. */
+export const RecordingStatus = z.object({
+  state: z.enum(['none', 'recording', 'waiting', 'finalizing', 'ready', 'failed']),
+  packId: Id.nullable(),
+  segments: z.number().int().min(0),
+  error: z.string().nullable(),
+});
+export type RecordingStatus = z.infer<typeof RecordingStatus>;
+
+export const livePaths = {
+  ingest: (lessonId: string) => `/v1/admin/live/${encodeURIComponent(lessonId)}/ingest`,
+  /** 下课: POST ends the broadcast and starts making the recording's pack (202). */
+  end: (lessonId: string) => `/v1/admin/live/${encodeURIComponent(lessonId)}/end`,
+  recording: (lessonId: string) => `/v1/admin/live/${encodeURIComponent(lessonId)}/recording`,
+} as const;
