@@ -14,6 +14,7 @@ import type { LessonRecorder } from '../live/lesson-recorder.ts';
 import { registerUpdateRoutes } from '../updates/update-routes.ts';
 import { registerNetProbeRoutes } from '../diagnostics/net-probe-routes.ts';
 import { HubError } from './hub-error.ts';
+import { createHubEvents } from '../sync/quiz-events.ts';
 import type { HubContext } from './hub-context.ts';
 
 export type CreateHubOptions = Omit<HubContext, 'now'> & {
@@ -27,7 +28,7 @@ export type CreateHubOptions = Omit<HubContext, 'now'> & {
 };
 
 export async function createHub(options: CreateHubOptions): Promise<FastifyInstance> {
-  const ctx: HubContext = { ...options, now: options.now ?? (() => new Date()) };
+  const ctx: HubContext = { ...options, now: options.now ?? (() => new Date()), events: createHubEvents() };
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 });
 
   // The renderer is served apart from the hub (file:// in Electron, another port in a browser): allow any origin.

@@ -1,4 +1,5 @@
 import type { HubDatabase } from '../db/open-database.ts';
+import type { HubEvents } from '../sync/quiz-events.ts';
 
 /** What every route needs, passed in so tests can give a temp database and a fixed clock. */
 export type HubContext = {
@@ -8,4 +9,6 @@ export type HubContext = {
   now: () => Date;
   /** Where the content-addressed store lives (hub/content); without it no file can be served. */
   contentDir?: string;
+  /** In-process announcements between modules (sync → live: quiz answers arrived). */
+  events?: HubEvents;
 };

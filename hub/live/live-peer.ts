@@ -3,10 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import type { types as ms } from 'mediasoup';
 import type { ConsumerInfo, LiveMethod, LiveNotification, LiveRequestData, LiveResponseData, LiveRole } from '../../src/shared/live-protocol.ts';
+import type { HubDatabase } from '../db/open-database.ts';
 import { HubError } from '../http/hub-error.ts';
+import { pushableQuestions, questionResults, questionToPush } from './live-quiz.ts';
 import { sourceOf, type LiveRoom } from './live-room.ts';
 
 export type PeerIdentity = { peerId: string; role: LiveRole; classroomName: string };
+/** What a console's lesson commands need besides the room: the hub database and clock. */
+export type PeerServices = { db: HubDatabase; now: () => Date };
 const RETURN_VIDEO_MAX_BPS = 300_000;
 type Handler<M extends LiveMethod> = (data: LiveRequestData<M>) => Promise<LiveResponseData<M>>;
 
@@ -24,6 +28,7 @@ export class LivePeer {
     private readonly room: LiveRoom,
     private readonly webRtcServer: ms.WebRtcServer,
     private readonly send: (n: LiveNotification) => void,
+    private readonly services: PeerServices,
   ) {
     room.on('onAir', this.onAir);
     room.on('toAll', this.toConsole);
@@ -32,6 +37,9 @@ export class LivePeer {
       // Cameras that started before this console joined; the console queues them until its receive side is ready.
       queueMicrotask(() => {
         for (const [peerId, v] of room.returnVideos) send({ type: 'returnVideo', peerId, classroomName: v.classroomName, producerId: v.producer.id });
+        // A console that (re)joins during a question sees its results so far.
+        const push = room.quizPush;
+        if (push) send({ type: 'quizResults', results: questionResults(services.db, room.lessonId, push.quizId, push.question.id) });
       });
     }
   }
@@ -40,6 +48,10 @@ export class LivePeer {
     const transport = this.transports.get(id) ?? this.sendTransports.get(id);
     if (!transport) throw new HubError('not_found', `transport ${id}`);
     return transport;
+  }
+
+  private requireConsole(what: string) {
+    if (this.identity.role !== 'console') throw new HubError('forbidden', `only the lead console may ${what}`);
   }
 
   private consumer(id: string): ms.Consumer {
@@ -180,6 +192,29 @@ export class LivePeer {
         question: { id, peerId: this.identity.peerId, classroomName: this.identity.classroomName, text, at: new Date().toISOString() },
       });
       return { questionId: id };
+    },
+    listQuestions: async () => {
+      this.requireConsole('list questions');
+      return { questions: pushableQuestions(this.services.db, this.room.lessonId) };
+    },
+    pushQuestion: async (request) => {
+      this.requireConsole('push questions');
+      const { db, now } = this.services;
+      const { quiz, question } = questionToPush(db, this.room.lessonId, request, now());
+      const push = { pushId: randomUUID(), lessonId: this.room.lessonId, quizId: quiz.id, quizTitle: quiz.title, question, at: now().toISOString() };
+      this.room.pushQuiz(push);
+      this.room.toConsoles({ type: 'quizResults', results: questionResults(db, this.room.lessonId, quiz.id, question.id) });
+      return { push };
+    },
+    closeQuestion: async ({ pushId }) => {
+      this.requireConsole('close questions');
+      if (!this.room.closeQuiz(pushId)) throw new HubError('not_found', `question push ${pushId} is not on the screens`);
+      return {};
+    },
+    endLesson: async () => {
+      this.requireConsole('end the lesson');
+      await this.room.endLesson();
+      return {};
     },
   };
 

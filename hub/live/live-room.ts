@@ -3,7 +3,7 @@
 // Peers (and the recorder) learn of broadcast changes through `onAir`.
 import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
-import type { IngestRequest, IngestResponse, LiveNotification, MediaSource, VideoSource } from '../../src/shared/live-protocol.ts';
+import type { IngestRequest, IngestResponse, LiveNotification, MediaSource, QuizPush, VideoSource } from '../../src/shared/live-protocol.ts';
 
 export const mediaCodecs: ms.RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
@@ -122,8 +122,24 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
   async endLesson() {
     for (const producer of [...this.consoleProducers.values()]) producer.close();
     await this.closeIngest();
+    if (this.quizPush) this.closeQuiz(this.quizPush.pushId);
     this.toAll({ type: 'lessonEnded' });
     this.emit('ended');
+  }
+
+  /** The question on every classroom's screen (答题器), so a classroom that joins or rejoins shows it too. */
+  quizPush: QuizPush | null = null;
+
+  pushQuiz(push: QuizPush) {
+    this.quizPush = push;
+    this.toAll({ type: 'quizPush', push });
+  }
+
+  closeQuiz(pushId: string): boolean {
+    if (this.quizPush?.pushId !== pushId) return false;
+    this.quizPush = null;
+    this.toAll({ type: 'quizClosed', pushId });
+    return true;
   }
 
   /** A notification for every peer, viewers and consoles. */

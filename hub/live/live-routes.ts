@@ -12,12 +12,17 @@ import { attachLiveSignalling } from './live-signalling.ts';
 import type { LessonRecorder } from './lesson-recorder.ts';
 import type { LiveSfu } from './live-sfu.ts';
 import { registerRecordingRoutes } from './recording-routes.ts';
+import { relayQuizResults } from './live-quiz.ts';
 
 const LessonParams = z.object({ id: Id });
 
 export function registerLiveRoutes(app: FastifyInstance, ctx: HubContext, sfu: LiveSfu | null | undefined, unavailable = 'no SFU configured', recorder: LessonRecorder | null = null) {
   const signalling = attachLiveSignalling(app.server, ctx, sfu ?? null, unavailable);
-  app.addHook('onClose', async () => signalling.close());
+  const stopRelay = relayQuizResults(ctx.events, ctx.db, sfu ?? null);
+  app.addHook('onClose', async () => {
+    stopRelay();
+    signalling.close();
+  });
 
   const requireSfu = () => {
     if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);

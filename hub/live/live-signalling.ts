@@ -116,8 +116,15 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
       const room = await sfu.room(join.lessonId);
       if (ws.readyState !== ws.OPEN) return {};
       const peerId = randomUUID();
-      peer = new LivePeer({ peerId, role: grant.role, classroomName: grant.classroomName }, room, sfu.webRtcServer, notify);
-      return { peerId, routerRtpCapabilities: { ...room.router.rtpCapabilities }, onAir: room.onAir, lessonTitle: grant.lessonTitle };
+      peer = new LivePeer({ peerId, role: grant.role, classroomName: grant.classroomName }, room, sfu.webRtcServer, notify, { db: ctx.db, now: ctx.now });
+      return {
+        peerId,
+        routerRtpCapabilities: { ...room.router.rtpCapabilities },
+        onAir: room.onAir,
+        lessonTitle: grant.lessonTitle,
+        quizPush: room.quizPush,
+        serverTime: ctx.now().getTime(),
+      };
     }
     if (!peer) throw new HubError('bad_request', 'send join first');
     const handler = peer.handlers[method] as (d: unknown) => Promise<unknown>;

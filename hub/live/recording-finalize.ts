@@ -12,6 +12,7 @@ import type { PackManifest } from '../../src/shared/content-protocol.ts';
 import { RECORDING_INDEX_FILE, RecordingIndex } from '../../src/shared/recording-index.ts';
 import { ingestFolder } from '../content/ingest.ts';
 import type { HubDatabase } from '../db/open-database.ts';
+import { derivedId } from './derived-id.ts';
 import { FILLER_COLOR, h264Args } from './recording-segment.ts';
 import type { RecordingSession } from './recording-session.ts';
 
@@ -52,7 +53,7 @@ async function durationOf(file: string): Promise<number> {
   }
 }
 
-export const recordingPackId = (lessonId: string) => `rec-${lessonId}`.slice(0, 64);
+export const recordingPackId = (lessonId: string) => derivedId('rec', lessonId);
 
 async function concat(ffmpegPath: string | undefined, files: string[], listFile: string, target: string, map: string[]) {
   await writeFile(listFile, files.map((f) => `file '${f.replace(/'/g, "'\\''")}'`).join('\n') + '\n');

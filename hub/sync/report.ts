@@ -1,6 +1,7 @@
 // The lead school's view across its receiving classrooms: per lesson and classroom, attendance totals and quiz accuracy
 // (latest answer per student and question; class tallies added in), plus who needs help (分层辅导).
 import type { HubDatabase } from '../db/open-database.ts';
+import { liveQuizRows, type LiveQuizRow } from './live-quiz-report.ts';
 
 export type ReportRow = {
   lessonId: string;
@@ -13,6 +14,8 @@ export type ReportRow = {
   roster: number;
   attendance: { absent: number; late: number; leave: number; recorded: number };
   quiz: { answered: number; correct: number; needHelp: string[] } | null;
+  /** 答题器: the questions the lead teacher pushed during the live lesson, with this classroom's answers. */
+  liveQuiz: LiveQuizRow[];
 };
 
 export function buildReport(db: HubDatabase, limit = 200): ReportRow[] {
@@ -75,6 +78,7 @@ export function buildReport(db: HubDatabase, limit = 200): ReportRow[] {
         answered === 0
           ? null
           : { answered, correct, needHelp: [...byStudent.values()].filter((s) => s.right / s.all < 0.6).map((s) => s.name) },
+      liveQuiz: liveQuizRows(db, l.id, l.classroom_id),
     };
   });
 }
@@ -90,13 +94,14 @@ export function renderReportHtml(rows: ReportRow[], hubName: string): string {
 <td>${escape(r.startsAt.slice(0, 16).replace('T', ' '))}</td><td>${escape(r.subject)} · ${escape(r.title)}</td>
 <td>${escape(r.school)} ${escape(r.classroom)}</td>
 <td class="attendance">出勤 ${present}/${r.roster} · 缺勤 ${r.attendance.absent} · 迟到 ${r.attendance.late} · 请假 ${r.attendance.leave}</td>
-<td class="quiz">${quiz}</td><td class="help">${r.quiz ? escape(r.quiz.needHelp.join('、')) || '—' : '—'}</td></tr>`;
+<td class="quiz">${quiz}</td><td class="live-quiz">${r.liveQuiz.map((q, i) => `${i + 1}. ${escape(q.prompt)}：${q.correct}/${q.answered}`).join('<br>') || '—'}</td>
+<td class="help">${r.quiz ? escape(r.quiz.needHelp.join('、')) || '—' : '—'}</td></tr>`;
     })
     .join('\n');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>接收课堂报告 · ${escape(hubName)}</title>
 <style>body{font-family:"Noto Sans CJK SC",sans-serif;margin:24px;color:#1b1f24}table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #dde2e8;padding:10px;text-align:left;vertical-align:top}th{background:#f3f5f8}</style></head>
 <body><h1>接收课堂报告</h1><p>${escape(hubName)} · 考勤与随堂测（各接收班级）</p>
-<table><thead><tr><th>时间</th><th>课程</th><th>班级</th><th>考勤</th><th>随堂测正确率</th><th>需要辅导</th></tr></thead>
-<tbody>${body || '<tr><td colspan="6">暂无数据</td></tr>'}</tbody></table></body></html>`;
+<table><thead><tr><th>时间</th><th>课程</th><th>班级</th><th>考勤</th><th>随堂测正确率</th><th>课堂答题器（答对/作答）</th><th>需要辅导</th></tr></thead>
+<tbody>${body || '<tr><td colspan="7">暂无数据</td></tr>'}</tbody></table></body></html>`;
 }

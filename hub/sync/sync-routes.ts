@@ -6,6 +6,7 @@ import { requireAdmin, requireDevice } from '../http/auth.ts';
 import type { HubContext } from '../http/hub-context.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
 import { applyPush } from './apply-ops.ts';
+import { announceQuizAnswers } from './quiz-events.ts';
 import { buildReport, renderReportHtml } from './report.ts';
 
 export function registerSyncRoutes(app: FastifyInstance, ctx: HubContext) {
@@ -24,6 +25,7 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: HubContext) {
     const body = parseOrBadRequest(PushRequest, request.body);
     stats.pushOps += body.ops.length;
     const response: PushResponse = { protocol: PROTOCOL_VERSION, acks: applyPush(ctx.db, device, body.ops, now) };
+    announceQuizAnswers(ctx.events, device.classroom_id, body.ops, response.acks);
     return response;
   });
 

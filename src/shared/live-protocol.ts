@@ -3,7 +3,7 @@
 // parameters, ICE/DTLS parameters) are checked for shape and size only: the SFU and mediasoup-client validate their
 // contents, and a deep copy of their types here would drift from the pinned versions.
 import { z } from 'zod';
-import { ErrorCode, Id, PROTOCOL_VERSION } from './protocol.ts';
+import { ErrorCode, Id, PROTOCOL_VERSION, QuizQuestion } from './protocol.ts';
 
 export const LIVE_PROTOCOL_VERSION = 1;
 export const LIVE_WS_PATH = '/v1/live/ws';
@@ -58,6 +58,41 @@ export type ConsumerInfo = z.infer<typeof ConsumerInfo>;
 export const LiveRole = z.enum(['viewer', 'console']);
 export type LiveRole = z.infer<typeof LiveRole>;
 
+// ---- 答题器: the lead teacher pushes a question to every classroom of the lesson -----------------------------------------
+
+/** A question the console typed: it joins the lesson's live quiz (so answers sync like any quiz's). */
+export const TypedQuestion = QuizQuestion.omit({ id: true }).refine((q) => q.answer < q.choices.length, { message: 'answer: not one of the choices' });
+export type TypedQuestion = z.infer<typeof TypedQuestion>;
+
+/**
+ * A pushed question: one question of a quiz of the lesson (the classroom stores it into that quiz and records answers
+ * in its quiz runner; they reach the hub through the outbox like every quiz answer).
+ */
+export const QuizPush = z.object({
+  pushId: MsId,
+  lessonId: Id,
+  quizId: Id,
+  quizTitle: z.string().min(1).max(200),
+  question: QuizQuestion,
+  /** Hub clock. */
+  at: z.string().max(40),
+});
+export type QuizPush = z.infer<typeof QuizPush>;
+
+/** A question the console may push: the lesson's and the course's quizzes. */
+export const PushableQuestion = z.object({ quizId: Id, quizTitle: z.string().max(200), question: QuizQuestion });
+export type PushableQuestion = z.infer<typeof PushableQuestion>;
+
+const Tally = z.object({ answered: z.number().int().min(0), correct: z.number().int().min(0), choices: z.array(z.number().int().min(0)).max(8) });
+/** Answers to one pushed question as the hub has them (latest per student, class tallies added): recomputed, never summed up. */
+export const QuestionResults = z.object({
+  quizId: Id,
+  questionId: Id,
+  classrooms: z.array(Tally.extend({ classroomId: Id, classroomName: z.string().max(200) })).max(1000),
+  total: Tally,
+});
+export type QuestionResults = z.infer<typeof QuestionResults>;
+
 /** Request name → request data and response data. The client gets typed calls from this map. */
 export const liveRequests = {
   /** First message on a socket: who is asking (device token or console credential) and for which lesson. */
@@ -68,6 +103,10 @@ export const liveRequests = {
       routerRtpCapabilities: MediasoupBlob,
       onAir: z.boolean(),
       lessonTitle: z.string().max(200),
+      /** The question on the classrooms' screens right now, if any (a classroom that joins or rejoins shows it too). */
+      quizPush: QuizPush.nullable().optional(),
+      /** The hub's clock (ms): where a classroom's "live stopped at" falls in the recording, whatever its own clock says. */
+      serverTime: z.number().int().optional(),
     }),
   },
   createRecvTransport: {
@@ -108,6 +147,17 @@ export const liveRequests = {
   },
   raiseHand: { request: z.object({ raised: z.boolean() }), response: z.object({}) },
   question: { request: z.object({ text: z.string().trim().min(1).max(500) }), response: z.object({ questionId: MsId }) },
+  /** Console only: the questions it can push (the lesson's quizzes, then the course's). */
+  listQuestions: { request: z.object({}), response: z.object({ questions: z.array(PushableQuestion).max(200) }) },
+  /** Console only: show a question on every classroom's screen at once; a typed one joins the lesson's live quiz. */
+  pushQuestion: {
+    request: z.union([z.object({ quizId: Id, questionId: Id }), z.object({ typed: TypedQuestion })]),
+    response: z.object({ push: QuizPush }),
+  },
+  /** Console only: take the question off the screens (answers may still come in). */
+  closeQuestion: { request: z.object({ pushId: MsId }), response: z.object({}) },
+  /** Console only: 下课. The broadcast stops and the recording is made. */
+  endLesson: { request: z.object({}), response: z.object({}) },
 } as const;
 
 export type LiveRequests = typeof liveRequests;
@@ -144,6 +194,11 @@ export const LiveNotification = z.discriminatedUnion('type', [
   /** To consoles: a classroom's return camera started (producerId) or stopped (null). */
   z.object({ type: z.literal('returnVideo'), peerId: MsId, classroomName: z.string().max(200), producerId: MsId.nullable() }),
   z.object({ type: z.literal('audience'), viewers: z.array(z.object({ peerId: MsId, classroomName: z.string().max(200) })).max(1000) }),
+  /** To everyone: a question on the screen now (答题器), or taken off. */
+  z.object({ type: z.literal('quizPush'), push: QuizPush }),
+  z.object({ type: z.literal('quizClosed'), pushId: MsId }),
+  /** To consoles: a pushed question's answers so far, per classroom and in total. */
+  z.object({ type: z.literal('quizResults'), results: QuestionResults }),
   /** To everyone: the lead teacher ended the lesson (下课); the recording follows. */
   z.object({ type: z.literal('lessonEnded') }),
   /** To consoles: the lesson's recording (every live lesson is recorded) and whether its pack is made. */
