@@ -1,12 +1,15 @@
 // The service with a stand-in for electron-updater (the Electron binary cannot run here): a folder release is verified,
-// served on loopback and becomes the feed; a tampered one never does.
+// served on loopback and becomes the feed; a tampered one never does. The hub feed is the real hub over HTTP, and
+// electron-updater is offered a release only after main verified the feed's signature and version.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { writeReleaseFixture, type ReleaseFixture } from '../../../tests/support/release-fixture.ts';
+import { load } from 'js-yaml';
+import { testPublisher, writeReleaseFixture, type ReleaseFixture } from '../../../tests/support/release-fixture.ts';
 import { dailyWindow } from './update-policy.ts';
-import { createUpdateService, hubFeedUrl, type FeedUpdaterPort } from './update-service.ts';
+import { createUpdateService, hubFeedUrl } from './update-service.ts';
+import type { FeedRelease, RawFeedUpdater } from './verified-feed.ts';
 
 let root: string;
 let release: ReleaseFixture;
@@ -22,17 +25,19 @@ function setup(saveSettings?: (s: unknown) => void) {
   let feed = '';
   const updater = {
     setFeedUrl: vi.fn((url: string) => void (feed = url)),
-    // Like electron-updater's generic provider: fetch the manifest from the feed.
+    // Like electron-updater's generic provider: fetch the manifest from the feed and read version and files.
     check: vi.fn(async () => {
-      const text = await (await fetch(`${feed}latest.yml`)).text();
-      return { version: /version: (\S+)/.exec(text)?.[1] ?? '' };
+      const info = load(await (await fetch(`${feed}latest.yml`)).text()) as FeedRelease;
+      return { version: info.version, files: info.files };
     }),
     download: vi.fn(() => Promise.resolve()),
     cancelDownload: vi.fn(),
     install: vi.fn(),
-  } satisfies FeedUpdaterPort;
+  } satisfies RawFeedUpdater;
   const service = createUpdateService({
     updater,
+    fetch,
+    trustedKeys: [testPublisher.publicKey],
     config: { checkIntervalMs: 3600_000, downloadWindow: null, quietWindow: dailyWindow('21:00', '06:00') },
     currentVersion: '0.1.0',
     channel: 'latest',
