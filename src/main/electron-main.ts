@@ -1,6 +1,6 @@
 // Thin Electron adapter: wires real platform objects into the plain modules (ipc-dispatch, ipc-handlers,
 // shell-handlers, update service, backup store, crash log, window state, menu) that the tests exercise under Node.
-import { app, dialog, ipcMain, Menu, powerSaveBlocker, safeStorage, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, dialog, ipcMain, Menu, net, powerSaveBlocker, safeStorage, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ipcChannels } from '../shared/ipc.ts';
@@ -15,6 +15,7 @@ import { createIpcHandlers } from './ipc-handlers.ts';
 import { createShellHandlers } from './shell-handlers.ts';
 import { defaultUpdatePolicy, isBackupFreshForInstall, windowsOf, withWindows } from './update/update-policy.ts';
 import { createUpdateSettingsStore } from './update/update-settings.ts';
+import { bakedPublisherKeys } from './update/publisher-keys.ts';
 import { createUpdateService } from './update/update-service.ts';
 import { isAllowedNavigation, isPermissionAllowed } from './window-security.ts';
 
@@ -76,6 +77,10 @@ if (!app.requestSingleInstanceLock()) {
     const settings = await settingsStore.load();
     const updates = createUpdateService({
       updater: createElectronUpdaterPort(log),
+      // Electron's net stack: the hub's pinned certificate (cert-pin.ts) applies to the manifest and signature too.
+      fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
+      trustedKeys: bakedPublisherKeys(),
+      onError: (message) => void log.write({ level: 'warn', source: 'updater', message }),
       config: withWindows(defaultUpdatePolicy, settings.windows),
       currentVersion: app.getVersion(),
       channel: settings.channel,

@@ -16,6 +16,9 @@ export const sha512Base64 = (data: Buffer) => createHash('sha512').update(data).
 export const testPublisher: PublisherKey = publisherKeyFromPem(generatePublisherKey().privatePem);
 export const strangerPublisher: PublisherKey = publisherKeyFromPem(generatePublisherKey().privatePem);
 
+/** A signature file for these manifest bytes (e.g. by a key the app does not carry). */
+export const signatureFor = (key: PublisherKey, manifestName: string, bytes: Buffer) => signManifest(key, manifestName, bytes);
+
 /** (Re-)signs the manifest in `dir` as it is on disk now. */
 export async function signFolder(dir: string, manifestName = 'latest.yml', key: PublisherKey = testPublisher): Promise<void> {
   const bytes = await readFile(join(dir, manifestName));
