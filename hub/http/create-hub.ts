@@ -23,11 +23,16 @@ export type CreateHubOptions = Omit<HubContext, 'now'> & {
   live?: { sfu: LiveSfu | null; unavailable?: string };
   /** Folder of the electron-updater feed (`<data>/updates`); without it /updates/* answers 404. */
   updatesDir?: string;
+  /** Serve HTTPS (and wss for live signalling, on the same server) with this certificate; plain HTTP without it. */
+  tls?: { cert: string; key: string };
 };
 
 export async function createHub(options: CreateHubOptions): Promise<FastifyInstance> {
   const ctx: HubContext = { ...options, now: options.now ?? (() => new Date()) };
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 });
+  const common = { logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 };
+  // https.Server is an http.Server with TLS in front (same request and upgrade events), so every route and the live
+  // WebSocket (attached to app.server) serve HTTPS and wss unchanged; only Fastify's generic differs.
+  const app = options.tls ? (Fastify({ ...common, https: { cert: options.tls.cert, key: options.tls.key } }) as unknown as FastifyInstance) : Fastify(common);
 
   // The renderer is served apart from the hub (file:// in Electron, another port in a browser): allow any origin.
   // Safe because devices authenticate with a bearer token, never cookies.
