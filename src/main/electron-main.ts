@@ -6,6 +6,10 @@ import { pathToFileURL } from 'node:url';
 import { ipcChannels } from '../shared/ipc.ts';
 import { appMenuTemplate, type MenuCommand, type MenuItemSpec } from './app-menu.ts';
 import { createBackupFileStore } from './backup/backup-file-store.ts';
+import { createPinStore } from './cert-pin.ts';
+import { installCertificatePins } from './electron-cert-pin.ts';
+import { probeHubCertificate } from './hub-cert-probe.ts';
+import { createCertRefusalLog, createHubTrustHandlers, pinningIdentityStore } from './hub-trust-handlers.ts';
 import { createCrashLog, describeError } from './crash-log.ts';
 import { createAppWindow } from './electron-window.ts';
 import { createElectronUpdaterPort, ensureStagingId } from './electron-updater-port.ts';
@@ -71,7 +75,16 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => callback(isPermissionAllowed(permission, wc.getURL(), entryUrl)));
-    const identity = createIdentityFileStore(join(userData, 'identity.json'), keychainCodec());
+    // The enrolled hub's certificate is pinned before any request can leave (renderer, net.fetch, electron-updater).
+    const pins = createPinStore();
+    const refusals = createCertRefusalLog();
+    installCertificatePins(pins, (host, presented, pinned) => {
+      refusals.record(host, presented, new Date());
+      void log.write({ level: 'warn', source: 'main', message: `cert_pin_mismatch: ${host} presented ${presented}, pinned ${pinned}` });
+    });
+    const identity = pinningIdentityStore(createIdentityFileStore(join(userData, 'identity.json'), keychainCodec()), pins);
+    const enrolled = await identity.get().catch(() => null);
+    if (enrolled?.hubCertSha256) pins.pin(enrolled.hubUrl, enrolled.hubCertSha256);
     const backups = createBackupFileStore({ dir: join(userData, 'backups') });
     const settingsStore = createUpdateSettingsStore(join(userData, 'update-settings.json'), { channel: 'latest', windows: windowsOf(defaultUpdatePolicy) });
     const settings = await settingsStore.load();
@@ -123,6 +136,7 @@ if (!app.requestSingleInstanceLock()) {
         }),
       }),
       ...createShellHandlers({ updates, backups, log, window: { setFullScreen: (on, kiosk) => window?.setFullScreen(on, kiosk) } }),
+      ...createHubTrustHandlers({ pins, identity, refusals, probe: (url, fingerprint) => probeHubCertificate(url, fingerprint) }),
     };
     const dispatch = createIpcDispatcher(handlers);
     for (const channel of ipcChannels) {

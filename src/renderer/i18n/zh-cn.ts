@@ -10,6 +10,8 @@ export const zhCN = {
     codeHint: '由中心发放，例如 DEMO-ZJ-1',
     deviceName: '设备名称',
     deviceNameDefault: '教室一体机',
+    fingerprint: '中心证书指纹（SHA-256）',
+    fingerprintHint: '注册单上或中心启动时显示的 64 位十六进制数，可含空格或冒号',
     submit: '注册本机',
     submitting: '正在注册…',
     badUrl: '中心地址格式不正确，请检查后重试。',
@@ -107,6 +109,8 @@ export const zhCN = {
     school: '学校 · 班级',
     deviceId: '设备编号',
     enrolledAt: '注册时间',
+    certPinned: '中心证书已固定，指纹 {{fingerprint}}',
+    certRefused: '{{at}} 拒绝了一次冒充中心的连接：{{host}} 出示的证书指纹为 {{presented}}，与固定的不符。',
     reenroll: '重新注册',
     storage: '存储',
     used: '已用 {{used}} / 可用 {{quota}}',
@@ -305,6 +309,12 @@ export const zhCN = {
     internal: '中心内部错误，请稍后再试。',
     network: '无法连接中心，请检查网络。',
     invalid_response: '中心返回的数据无法识别，已保留本地数据。',
+    pin: {
+      cert_pin_mismatch: '中心证书指纹不符，已拒绝连接，注册码和凭证均未发送（可能有人冒充中心）。对方出示的指纹：{{presented}}。请核对注册单上的指纹。',
+      invalid_fingerprint: '证书指纹格式不正确：应为 64 位十六进制数，可含空格或冒号。',
+      not_https: '只有 https:// 地址的中心才有证书可核对。',
+      hub_unreachable: '无法连接中心（{{detail}}），请检查地址和网络。',
+    },
   },
 };
 export type Messages = typeof zhCN;
