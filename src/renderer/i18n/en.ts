@@ -87,7 +87,13 @@ export const en: Messages = {
     openRecording: 'Watch the recording',
   },
   weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
-  shell: { school: '{{school}} · {{classroom}}', reenroll: 'Re-enroll', students: '{{count}} students' },
+  shell: {
+    school: '{{school}} · {{classroom}}',
+    reenroll: 'Re-enroll',
+    students: '{{count}} students',
+    backupUnverified:
+      'The backups on this PC cannot be read ({{reason}}). Records are still saved here, but no backup is made and no update installs until they can; retrying every minute. If this stays, ask the school IT administrator.',
+  },
   admin: {
     open: 'IT',
     title: 'IT administration',

@@ -86,7 +86,12 @@ export const zhCN = {
     openRecording: '改看录播',
   },
   weekday: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
-  shell: { school: '{{school}} · {{classroom}}', reenroll: '重新注册', students: '{{count}} 名学生' },
+  shell: {
+    school: '{{school}} · {{classroom}}',
+    reenroll: '重新注册',
+    students: '{{count}} 名学生',
+    backupUnverified: '无法读取本机的数据备份（{{reason}}）。本机记录照常保存，但暂不新建备份、不安装更新，每分钟自动重试；若一直如此，请联系学校信息管理员。',
+  },
   admin: {
     open: '管理员',
     title: '管理员（学校信息管理员）',
