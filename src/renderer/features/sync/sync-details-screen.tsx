@@ -32,7 +32,7 @@ export function SyncDetailsScreen() {
         <div className="lesson-heading">
           <h1>{t('syncDetails.title')}</h1>
           <div className="muted" data-testid="sync-summary">
-            {t('syncDetails.summary', { count: outbox.total, time: lastSyncAt ? formatClock(new Date(lastSyncAt), i18n.language) : '—' })}
+            {t('syncDetails.summary', { count: outbox.pending.length, time: lastSyncAt ? formatClock(new Date(lastSyncAt), i18n.language) : '—' })}
           </div>
         </div>
         <button type="button" className="primary" disabled={phase === 'syncing'} onClick={() => void session.syncNow()}>
