@@ -4,6 +4,7 @@ import { useApp } from '../../app/app-context.tsx';
 import type { OutboxFailure } from '../../db/app-db.ts';
 import { exportFailed, retryFailed } from '../../db/outbox-repo.ts';
 import type { BrokenOutboxRow, OutboxEntry } from '../../db/outbox-rows.ts';
+import { desktop } from '../../desktop/desktop.ts';
 import { saveBlob } from '../../desktop/save-blob.ts';
 import { formatClock } from '../timetable/lesson-time.ts';
 import { groupOutbox } from './outbox-groups.ts';
@@ -19,6 +20,7 @@ export function FailedOpsSection({ failed, broken, lessonName, deviceId }: Faile
   const count = failed.length + broken.length;
   if (count === 0) return null;
 
+  const log = (message: string) => void desktop().log.write({ level: 'info', message }).catch(() => undefined);
   const run = (action: () => Promise<string>) => {
     setBusy(true);
     action()
@@ -28,6 +30,7 @@ export function FailedOpsSection({ failed, broken, lessonName, deviceId }: Faile
   const retry = () =>
     run(async () => {
       const n = await retryFailed(db);
+      log(`outbox: ${n} failed op(s) queued again by hand (重试)`);
       void session.syncNow();
       return t('syncDetails.retried', { count: n });
     });
@@ -37,6 +40,7 @@ export function FailedOpsSection({ failed, broken, lessonName, deviceId }: Faile
       const { count: n, json } = await exportFailed(db, deviceId, now);
       const file = `ykt-failed-records-${deviceId}-${now.toISOString().slice(0, 16).replace(/[-:T]/g, '')}.json`;
       saveBlob(file, new Blob([json], { type: 'application/json' }));
+      log(`outbox: ${n} failed op(s) exported to ${file} (导出)`);
       return t('syncDetails.exported', { count: n, file });
     });
 
