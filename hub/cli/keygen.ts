@@ -20,7 +20,7 @@ try {
     const added = await trustPublicKey(keysFile, publicKey, values.name ?? `publisher@${hostname()}`, new Date());
     console.log(added ? `added to ${keysFile}; rebuild the app (npm run build) so it trusts this key` : `already in ${keysFile}`);
   } else {
-    console.log('to make the app trust it: npm run hub:keygen again with --trust, or add it to resources/publisher-keys.json, then rebuild');
+    console.log('to make the app trust it: add it to resources/publisher-keys.json (--trust does that when the key is made), then rebuild');
   }
 } catch (error) {
   console.error(`keygen refused: ${error instanceof Error ? error.message : String(error)}`);
