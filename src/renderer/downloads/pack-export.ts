@@ -31,7 +31,8 @@ export async function exportPack(db: AppDb, packId: string, target: DirectoryLik
     if (!blob) throw new Error(`${file.path} is not completely downloaded yet`);
     await writeFile(folder, file.path, blob);
   }
-  const listing: PackListing = { manifest: pack.manifest, lessonIds };
+  // The hub's signature travels with the pack: the PC that imports it checks it against its own hub's key.
+  const listing: PackListing = { manifest: pack.manifest, lessonIds, ...(pack.signature ? { signature: pack.signature } : {}) };
   await writeFile(folder, MANIFEST_FILE, JSON.stringify(listing, null, 2));
   return pack.manifest.files.length;
 }
