@@ -1,7 +1,7 @@
 // The name rules as one table: every way Windows, exFAT, a URL decoder or a reader could be fooled, and the names that
 // must stay allowed (Chinese, spaces inside, dots inside, a percent sign that decodes to nothing dangerous).
 import { describe, expect, it } from 'vitest';
-import { brokenNameRule, findNameClash, nameKey, type NameRule } from './safe-names.ts';
+import { brokenNameRule, findNameClash, nameKey, visibleName, type NameRule } from './safe-names.ts';
 
 const table: [string, string, NameRule | null][] = [
   ['a plain name', 'lesson.mp4', null],
@@ -70,6 +70,18 @@ const table: [string, string, NameRule | null][] = [
 describe('brokenNameRule (names from the hub, a USB stick, a LAN share, an ingested folder)', () => {
   it.each(table)('%s: %j → %s', (_what, path, rule) => {
     expect(brokenNameRule(path)).toBe(rule);
+  });
+});
+
+describe('visibleName (a name shown in a refusal)', () => {
+  it.each([
+    ['lesson\u202Efdp.exe', 'lesson\\u{202E}fdp.exe'],
+    ['a\u0085b\u200Bc', 'a\\u{0085}b\\u{200B}c'],
+    ['a\uD800b', 'a\\u{D800}b'],
+    ['tag\u{E0041}', 'tag\\u{E0041}'],
+    ['练习/题目.txt', '练习/题目.txt'],
+  ])('%j is shown as %s', (name, shown) => {
+    expect(visibleName(name)).toBe(shown);
   });
 });
 

@@ -69,6 +69,14 @@ export function brokenNameRule(path: string): NameRule | null {
   return null;
 }
 
+const UNSHOWABLE = new RegExp(`${CONTROL.source}|${BIDI.source}|${INVISIBLE.source}|${LONE_SURROGATE.source}`, 'gu');
+
+/** A name as it may be shown in a message: every character that would hide or reorder text written out as \u{…}, so a
+ * refusal never displays the very trick it refuses. */
+export function visibleName(name: string): string {
+  return name.replace(UNSHOWABLE, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}}`);
+}
+
 /**
  * The key under which two names are the same file: Unicode NFC (é precomposed or e + U+0301) and full case folding,
  * approximated as upper- then lower-casing (ß → ss, ﬁ → fi, İ → i̇), with final sigma folded (ς → σ). NTFS and exFAT

@@ -78,8 +78,9 @@ export async function putVerifiedFile(db: AppDb, file: ContentFile, verified: Ve
   if (!verified || !sameChunking) return false; // stored under another chunking than was prepared: the downloader finishes it
   const have = await storedChunkIndexes(db, file.sha256);
   await db.contentChunks.bulkAdd(verified.parts.map((data, index) => ({ sha256: file.sha256, index, data })).filter((c) => !have.has(c.index)));
-  const { lastError: _dropped, ...rest } = row;
-  await db.contentFiles.put({ ...rest, state: 'complete', doneBytes: row.size });
+  const done: ContentFileRow = { ...row, state: 'complete', doneBytes: row.size };
+  delete done.lastError; // a failure of an earlier download no longer applies
+  await db.contentFiles.put(done);
   return true;
 }
 

@@ -18,13 +18,14 @@ function manifestPaths(json: unknown): string[] {
   return Array.isArray(files) ? files.map((f) => (f as { path?: unknown } | null)?.path).filter((p): p is string => typeof p === 'string') : [];
 }
 
-function checkNames(paths: string[], where: string) {
+/** unsafe_name carries the rule broken as its detail, duplicate_name the other name. */
+function checkNames(paths: string[]) {
   for (const path of paths) {
     const rule = brokenNameRule(path);
-    if (rule) refuse('unsafe_name', path, `${rule} (${where})`);
+    if (rule) refuse('unsafe_name', path, rule);
   }
   const clash = findNameClash(paths);
-  if (clash) refuse('duplicate_name', clash.path, `${clash.other} (${where})`);
+  if (clash) refuse('duplicate_name', clash.path, clash.other);
 }
 
 /** Manifest text → listing, with every name of the folder and the manifest checked first (so the refusal is named). */
@@ -35,11 +36,8 @@ export function parsePackFolder(manifestBytes: Uint8Array, entries: FolderEntry[
   } catch (error) {
     return refuse('manifest_not_json', MANIFEST_FILE, error instanceof Error ? error.message : String(error));
   }
-  checkNames(
-    entries.map((e) => e.path),
-    'folder',
-  );
-  checkNames(manifestPaths(json), MANIFEST_FILE);
+  checkNames(entries.map((e) => e.path));
+  checkNames(manifestPaths(json));
   const parsed = PackListing.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app/app-context.tsx';
 import { desktop } from '../../desktop/desktop.ts';
 import { folderFilesOf, type FolderFile } from '../../downloads/folder-read.ts';
-import type { ImportRefusal } from '../../downloads/import-refusal.ts';
+import type { ImportRefusal, ImportRefusalCode } from '../../downloads/import-refusal.ts';
 import { importPackFolder, type ImportResult } from '../../downloads/pack-import.ts';
+import { visibleName } from '../../../shared/safe-names.ts';
 import { useSession } from '../../stores/session-store.ts';
 import { mb } from './format.ts';
 
@@ -12,6 +13,8 @@ type Picked = { folder: string; files: FolderFile[]; bytes: number };
 type Message = { ok: true; text: string } | { ok: false; text: string; detail: string | undefined };
 
 const folderNameOf = (list: FileList) => list[0]?.webkitRelativePath.split('/')[0] ?? '';
+/** Refusals whose technical detail helps IT (the others say all a teacher needs; every detail is in the log). */
+const SHOW_DETAIL = new Set<ImportRefusalCode>(['manifest_invalid', 'file_unreadable', 'storage_failed', 'unexpected']);
 
 /**
  * USB / LAN import: pick an exported pack folder, see what it holds, then 导入. Every byte is verified against the
@@ -36,8 +39,12 @@ export function ImportPanel() {
   const messageOf = (result: ImportResult): Message => {
     if (result.ok) return { ok: true, text: t(`content.importDone.${result.update}`, { title: result.title, files: result.files }) };
     const { code, path, detail }: ImportRefusal = result.refusal;
-    const reason = t(`content.importRefusal.${code}`, { path: path ?? '' });
-    return { ok: false, text: t('content.importRefused', { reason }), detail };
+    const reason = t(`content.importRefusal.${code}`, {
+      path: visibleName(path ?? ''),
+      other: visibleName(code === 'duplicate_name' ? (detail ?? '') : ''),
+      rule: code === 'unsafe_name' && detail ? t(`content.nameRule.${detail}`, { defaultValue: detail }) : '',
+    });
+    return { ok: false, text: t('content.importRefused', { reason }), detail: detail && SHOW_DETAIL.has(code) ? visibleName(detail) : undefined };
   };
 
   const onImport = async () => {
