@@ -83,7 +83,29 @@ describe('pack export', () => {
     expect(await target.contentChunks.count()).toBe(0);
   });
 
-  it('refuses to export a pack that is not on this PC', async () => {
-    await expect(exportPack(fresh(), 'nope', memoryFolder(new Map()))).rejects.toThrow(/not on this PC/);
+  it.each([
+    ['not on this PC', () => Promise.resolve(fresh()), 'not_stored'],
+    [
+      'stored before packs were signed',
+      async () => {
+        const db = fresh();
+        await savePackListings(db, [{ manifest: listing.manifest, lessonIds: [] }], 'import');
+        return db;
+      },
+      'unsigned',
+    ],
+    [
+      'not completely downloaded',
+      async () => {
+        const db = fresh();
+        await savePackListings(db, [listing], 'hub', hub.key);
+        return db;
+      },
+      'not_complete',
+    ],
+  ])('refuses to export a pack %s, by name, writing nothing', async (_what, make, code) => {
+    const written = new Map<string, Blob>();
+    await expect(exportPack(await make(), 'pack-x', memoryFolder(written))).rejects.toMatchObject({ name: 'ExportRefused', code });
+    expect(written.size).toBe(0);
   });
 });

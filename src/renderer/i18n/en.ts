@@ -317,6 +317,11 @@ export const en: Messages = {
       pack_other_source: 'Some packs from the hub have the same id as packs from another source here; those are kept.',
     },
     exportPack: 'Export',
+    exportRefusal: {
+      not_stored: 'This pack is not on this PC',
+      unsigned: 'This pack has no hub signature (imported before packs were signed); other PCs would refuse it. Download it from the hub again, then export',
+      not_complete: 'The pack is not completely downloaded yet; export it once it is',
+    },
     pin: 'Keep (pin)',
     unpin: 'Unpin',
   },

@@ -316,6 +316,11 @@ export const zhCN = {
       pack_other_source: '中心发来的部分资料包与本机已有的同名资料包来源不同，已保留本机的版本。',
     },
     exportPack: '导出',
+    exportRefusal: {
+      not_stored: '本机没有这个资料包',
+      unsigned: '这个资料包没有中心的签名（在启用签名之前导入），其他电脑不会接受，请从中心重新下载后再导出',
+      not_complete: '资料包还没有下载完整，下载完成后才能导出',
+    },
     pin: '固定保留',
     unpin: '取消固定',
   },
