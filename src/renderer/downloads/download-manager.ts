@@ -56,6 +56,7 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
   let running = false;
   let stopped = false;
   let inFlight: AbortController | null = null;
+  let listProblem: string | null = null;
   let wakeUp: (() => void) | null = null;
   const status: DownloadStatus = { phase: 'idle', current: null, counters: { chunksFetched: 0, corruptChunks: 0, retries: 0 }, lastError: null };
   const report = (patch: Partial<DownloadStatus>) => {
@@ -91,7 +92,9 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
     });
     if (!response.ok) throw new Error(`pack list: HTTP ${response.status}`);
     const problem = await deps.storePackList(PacksResponse.parse(await response.json()));
-    if (problem) report({ lastError: problem });
+    // Shown until a later list is taken without it (other errors are not cleared by a good list).
+    if (problem !== null || (listProblem !== null && status.lastError === listProblem)) report({ lastError: problem });
+    listProblem = problem;
   }
 
   async function filesInOrder(): Promise<ContentFileRow[]> {
