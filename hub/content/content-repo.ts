@@ -23,6 +23,18 @@ export function savePack(db: HubDatabase, manifest: PackManifest, now: Date, sig
   })();
 }
 
+/** A stored manifest as today's schema reads it, or null (damaged JSON, or a name stored before the rules tightened). */
+function storedManifest(text: string): PackManifest | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null; // the caller skips it and says so; one bad row must not stop the hub or the list
+  }
+  const parsed = PackManifest.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
 /** When the stored version of a pack was made, so a new version can be made strictly later (classrooms take only newer). */
 export function packCreatedAt(db: HubDatabase, packId: string): string | undefined {
   return (db.prepare(`SELECT created_at FROM packs WHERE id = ?`).get(packId) as { created_at: string } | undefined)?.created_at;
@@ -39,10 +51,10 @@ export function signUnsignedPacks(db: HubDatabase, signer: PackSigner): string[]
   const signed: string[] = [];
   db.transaction(() => {
     for (const row of rows) {
-      const parsed = PackManifest.safeParse(JSON.parse(row.manifest));
-      if (!parsed.success) continue;
-      if (row.signature !== null && signer.verify(parsed.data, row.signature)) continue;
-      update.run(signer.sign(parsed.data), row.id);
+      const manifest = storedManifest(row.manifest);
+      if (!manifest) continue;
+      if (row.signature !== null && signer.verify(manifest, row.signature)) continue;
+      update.run(signer.sign(manifest), row.id);
       signed.push(row.id);
     }
   })();
@@ -70,12 +82,12 @@ export function packsForClassroom(db: HubDatabase, classroomId: string, skipped:
     .all(classroomId) as { id: string; manifest: string; signature: string | null; lesson_ids: string }[];
   const listings: PackListing[] = [];
   for (const r of rows) {
-    const manifest = PackManifest.safeParse(JSON.parse(r.manifest));
-    if (!manifest.success || r.signature === null) {
+    const manifest = storedManifest(r.manifest);
+    if (!manifest || r.signature === null) {
       skipped(r.id);
       continue;
     }
-    listings.push({ manifest: manifest.data, lessonIds: r.lesson_ids.split(',').sort(), signature: r.signature });
+    listings.push({ manifest, lessonIds: r.lesson_ids.split(',').sort(), signature: r.signature });
   }
   return listings;
 }

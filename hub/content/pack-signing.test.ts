@@ -102,14 +102,18 @@ describe('signed packs from the hub', () => {
     expect(packs.every((p) => verifiesWith(enrolled.packSigningKey ?? '', p))).toBe(true);
   });
 
-  it('leaves out a stored manifest that fails today’s name rules, and lists the others', async () => {
+  it('leaves out a stored manifest that fails today’s name rules or is damaged, and lists (and starts with) the others', async () => {
     const signer = ephemeralPackSigner();
     const { db } = await hubWithPack(signer);
     db.prepare(`INSERT INTO packs (id, kind, title, manifest, created_at) SELECT 'pack-old-name', kind, title, replace(replace(manifest, '"pack-s"', '"pack-old-name"'), '讲义.txt', 'NUL.txt'), created_at FROM packs`).run();
-    db.prepare(`INSERT INTO lesson_packs VALUES ('les-j7-0-0', 'pack-old-name')`).run();
+    db.prepare(`INSERT INTO packs (id, kind, title, manifest, created_at) VALUES ('pack-damaged', 'preview', 'x', '{"manifest": ', 'now')`).run();
+    db.prepare(`INSERT INTO lesson_packs VALUES ('les-j7-0-0', 'pack-old-name'), ('les-j7-0-0', 'pack-damaged')`).run();
     const { list } = await serve(db, signer);
     expect((await list()).packs.map((p) => p.manifest.id)).toEqual(['pack-s']);
-    expect(db.prepare(`SELECT signature FROM packs WHERE id = 'pack-old-name'`).get()).toEqual({ signature: null });
+    expect(db.prepare(`SELECT id, signature FROM packs WHERE id IN ('pack-old-name', 'pack-damaged') ORDER BY id`).all()).toEqual([
+      { id: 'pack-damaged', signature: null },
+      { id: 'pack-old-name', signature: null },
+    ]);
   });
 
   it('dates a new version of a pack after the stored one, even when the clock went back', async () => {

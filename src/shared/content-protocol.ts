@@ -13,7 +13,7 @@ export type Sha256Hex = z.infer<typeof Sha256Hex>;
 /** A relative path that breaks none of the name rules (safe-names.ts: the same for hub ingest and USB import). */
 export const SafeRelativePath = z.string().superRefine((path, ctx) => {
   const rule = brokenNameRule(path);
-  if (rule) ctx.addIssue({ code: 'custom', message: `unsafe file name (${rule})`, params: { nameRule: rule } });
+  if (rule) ctx.addIssue({ code: 'custom', message: `unsafe file name (${rule})` });
 });
 
 export const MIN_CHUNK_SIZE = 16 * 1024;

@@ -25,8 +25,9 @@ async function dropOrphanedFiles(db: AppDb, replaced: PackManifest) {
 /**
  * Stores one listing whose signature was verified (by `signedBy`) or, for rows the caller vouches for, none: a new pack,
  * the same manifest again (its lessons and signature refresh), or a newer version that replaces it. Files already known
- * are never touched — a file's row and chunks are one unit, identified by its bytes. Call inside a transaction over
- * packs, lessonPacks, contentFiles and contentChunks.
+ * are never touched — a file's row and chunks are one unit, identified by its bytes. The hub's list is the truth about
+ * this classroom's lessons, so its links replace the pack's; a folder's links (another PC's lessons, unsigned) only add.
+ * Call inside a transaction over packs, lessonPacks, contentFiles and contentChunks.
  */
 export async function putPackListing(db: AppDb, listing: PackListing, source: PackRow['source'], signedBy: string | undefined): Promise<PackUpdate> {
   const { manifest, lessonIds, signature } = listing;
@@ -42,7 +43,7 @@ export async function putPackListing(db: AppDb, listing: PackListing, source: Pa
     ...(signature !== undefined ? { signature } : old?.signature !== undefined ? { signature: old.signature } : {}),
     ...(signedBy !== undefined ? { signedBy } : old?.signedBy !== undefined ? { signedBy: old.signedBy } : {}),
   });
-  await db.lessonPacks.where('packId').equals(manifest.id).delete();
+  if (source === 'hub') await db.lessonPacks.where('packId').equals(manifest.id).delete();
   await db.lessonPacks.bulkPut(lessonIds.map((lessonId) => ({ lessonId, packId: manifest.id })));
   for (const f of manifest.files) if (!(await db.contentFiles.get(f.sha256))) await db.contentFiles.put(fileRowOf(f));
   if (update === 'replace' && old) await dropOrphanedFiles(db, old.manifest);

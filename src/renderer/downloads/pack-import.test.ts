@@ -214,6 +214,13 @@ describe('pack import: what is stored', () => {
     expect(await db.contentFiles.get(pdfFile.sha256)).toMatchObject({ state: 'complete' }); // still used by pack-other
   });
 
+  it('adds the lessons a folder names to the pack’s, never dropping the ones this PC had', async () => {
+    expect((await run(folderOf(good(), goodFiles))).ok).toBe(true);
+    const fromAnotherClassroom = { ...good(), lessonIds: ['les-other-classroom'] };
+    expect(await run(folderOf(fromAnotherClassroom, goodFiles))).toMatchObject({ ok: true, update: 'same' });
+    expect((await db.lessonPacks.where('packId').equals('pack-usb').toArray()).map((l) => l.lessonId).sort()).toEqual(['les-1', 'les-other-classroom']);
+  });
+
   it('reports progress over every byte of the pack', async () => {
     const seen: [number, number][] = [];
     await run(folderOf(good(), goodFiles), { onProgress: (done, total) => seen.push([done, total]) });
