@@ -42,23 +42,27 @@ export function packCreatedAt(db: HubDatabase, packId: string): string | undefin
 
 /**
  * Signs every pack whose signature is missing (stored before migration 7) or is not by this key (a key restored from
- * another backup). Run at start; returns the ids signed. A manifest that no longer parses is left for packsForClassroom
- * to skip, never signed.
+ * another backup). Run at start. A manifest that no longer parses is never signed (packsForClassroom leaves it out);
+ * it is reported in `unreadable`.
  */
-export function signUnsignedPacks(db: HubDatabase, signer: PackSigner): string[] {
+export function signUnsignedPacks(db: HubDatabase, signer: PackSigner): { signed: string[]; unreadable: string[] } {
   const rows = db.prepare(`SELECT id, manifest, signature FROM packs ORDER BY id`).all() as { id: string; manifest: string; signature: string | null }[];
   const update = db.prepare(`UPDATE packs SET signature = ? WHERE id = ?`);
   const signed: string[] = [];
+  const unreadable: string[] = [];
   db.transaction(() => {
     for (const row of rows) {
       const manifest = storedManifest(row.manifest);
-      if (!manifest) continue;
+      if (!manifest) {
+        unreadable.push(row.id);
+        continue;
+      }
       if (row.signature !== null && signer.verify(manifest, row.signature)) continue;
       update.run(signer.sign(manifest), row.id);
       signed.push(row.id);
     }
   })();
-  return signed;
+  return { signed, unreadable };
 }
 
 export function attachPack(db: HubDatabase, packId: string, lessonIds: string[]) {

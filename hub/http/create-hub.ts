@@ -31,9 +31,11 @@ export type CreateHubOptions = Omit<HubContext, 'now' | 'packSigner'> & {
 
 export async function createHub(options: CreateHubOptions): Promise<FastifyInstance> {
   const ctx: HubContext = { ...options, now: options.now ?? (() => new Date()), packSigner: options.packSigner ?? ephemeralPackSigner() };
-  // Packs stored before signing (or signed by a key no longer in use) are signed now: the hub serves only signed packs.
-  signUnsignedPacks(ctx.db, ctx.packSigner);
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 });
+  // Packs stored before signing (or signed by a key no longer in use) are signed now: the hub serves only signed packs.
+  const { signed, unreadable } = signUnsignedPacks(ctx.db, ctx.packSigner);
+  if (signed.length > 0) app.log.info({ packs: signed }, 'signed packs stored before signing or under another key');
+  if (unreadable.length > 0) app.log.warn({ packs: unreadable }, 'packs whose stored manifest fails today\'s checks: not listed to classrooms');
 
   // The renderer is served apart from the hub (file:// in Electron, another port in a browser): allow any origin.
   // Safe because devices authenticate with a bearer token, never cookies.
