@@ -7,6 +7,7 @@ import { openDatabase } from './db/open-database.ts';
 import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
 import { ensureDemoContent } from './demo/demo-content.ts';
 import { createHub } from './http/create-hub.ts';
+import { loadOrCreatePackSigner } from './content/pack-signing.ts';
 import { readHubTls } from './http/hub-tls.ts';
 import { ensureDemoLiveLesson, startDemoBroadcast } from './live/demo-live.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
@@ -41,11 +42,13 @@ const tls = env.HUB_TLS_CERT && env.HUB_TLS_KEY ? await readHubTls(env.HUB_TLS_C
 mkdirSync(env.HUB_DATA_DIR, { recursive: true });
 const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
 const adminToken = env.HUB_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+const { signer: packSigner, created: packKeyCreated } = loadOrCreatePackSigner(env.HUB_DATA_DIR);
+if (packKeyCreated) console.log(`hub: new pack-signing key in ${env.HUB_DATA_DIR} (back it up with hub.sqlite)`);
 if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) console.log('hub: demo data created');
 const contentDir = join(env.HUB_DATA_DIR, 'content');
 if (env.HUB_DEMO === '1') {
   // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub.
-  await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date()).then(
+  await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), packSigner).then(
     (made) => made && console.log('hub: demo content created'),
     (error: unknown) => console.error(`hub: demo content skipped: ${error instanceof Error ? error.message : String(error)}`),
   );
@@ -75,6 +78,7 @@ const app = await createHub({
   hubName: env.HUB_NAME,
   adminToken,
   contentDir,
+  packSigner,
   live: { sfu, ...(unavailable ? { unavailable } : {}) },
   updatesDir: join(env.HUB_DATA_DIR, 'updates'),
   ...(tls ? { tls } : {}),

@@ -3,7 +3,7 @@
 // validates every request against it, and the browser build implements the same DesktopApi without Electron.
 import { z } from 'zod';
 import { CertFingerprint } from './cert-fingerprint.ts';
-import { Classroom, Id, School } from './protocol.ts';
+import { Classroom, Id, PackSigningKey, School } from './protocol.ts';
 import { Activity, BackupFileName, BackupLatest, BackupSnapshot, FolderReleaseResult, UpdateChannel, UpdateStatus, UpdateWindows } from './update-protocol.ts';
 
 export const DeviceIdentity = z.object({
@@ -14,6 +14,9 @@ export const DeviceIdentity = z.object({
   classroom: Classroom,
   hubName: z.string().min(1).max(200),
   enrolledAt: z.iso.datetime({ offset: true }),
+  /** The enrolled hub's pack-signing key (from enrollment, or learnt once from the hub's pack list by a PC enrolled
+   * before packs were signed): the only key whose packs this PC accepts. */
+  packSigningKey: PackSigningKey.optional(),
   /** The https hub's certificate, pinned at enrollment (Electron refuses any other certificate for that host). */
   hubCertSha256: CertFingerprint.optional(),
 });

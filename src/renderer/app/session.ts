@@ -75,6 +75,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         classroom: result.classroom,
         hubName: result.hubName,
         enrolledAt: now().toISOString(),
+        ...(result.packSigningKey ? { packSigningKey: result.packSigningKey } : {}),
         ...(hubCertSha256 ? { hubCertSha256 } : {}),
       };
       const previous = useSession.getState().identity;
