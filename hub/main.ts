@@ -7,6 +7,8 @@ import { openDatabase } from './db/open-database.ts';
 import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
 import { ensureDemoContent } from './demo/demo-content.ts';
 import { createHub } from './http/create-hub.ts';
+import { loadOrCreatePackSigner } from './content/pack-signing.ts';
+import { readHubTls } from './http/hub-tls.ts';
 import { ensureDemoLiveLesson, startDemoBroadcast } from './live/demo-live.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
 import type { LessonRecorder } from './live/lesson-recorder.ts';
@@ -34,17 +36,27 @@ const Env = z.object({
   HUB_RECORD_END_GRACE_S: z.coerce.number().min(1).max(3600).default(60),
   /** The demo broadcast also sends slides as a second source (courseware). */
   HUB_DEMO_COURSEWARE: z.enum(['0', '1']).default('0'),
+  /** HTTPS (and wss) with this certificate and key (PEM files; `npm run hub:cert` makes a county self-signed pair). */
+  HUB_TLS_CERT: z.string().min(1).optional(),
+  HUB_TLS_KEY: z.string().min(1).optional(),
 });
 
 const env = Env.parse(process.env);
+if ((env.HUB_TLS_CERT === undefined) !== (env.HUB_TLS_KEY === undefined)) {
+  console.error('hub: set both HUB_TLS_CERT and HUB_TLS_KEY (or neither, for plain HTTP on loopback)');
+  process.exit(2);
+}
+const tls = env.HUB_TLS_CERT && env.HUB_TLS_KEY ? await readHubTls(env.HUB_TLS_CERT, env.HUB_TLS_KEY) : undefined;
 mkdirSync(env.HUB_DATA_DIR, { recursive: true });
 const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
 const adminToken = env.HUB_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+const { signer: packSigner, created: packKeyCreated } = loadOrCreatePackSigner(env.HUB_DATA_DIR);
+if (packKeyCreated) console.log(`hub: new pack-signing key in ${env.HUB_DATA_DIR} (back it up with hub.sqlite)`);
 if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) console.log('hub: demo data created');
 const contentDir = join(env.HUB_DATA_DIR, 'content');
 if (env.HUB_DEMO === '1') {
   // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub.
-  await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date()).then(
+  await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), packSigner).then(
     (made) => made && console.log('hub: demo content created'),
     (error: unknown) => console.error(`hub: demo content skipped: ${error instanceof Error ? error.message : String(error)}`),
   );
@@ -75,7 +87,7 @@ if (sfu && env.HUB_RECORD === '1') {
   const reason = recordingUnavailableReason();
   if (reason) console.log(`hub: live lessons are not recorded: ${reason}`);
   else {
-    recorder = await startLessonRecorder(sfu, { db, dataDir: env.HUB_DATA_DIR, contentDir, endGraceMs: env.HUB_RECORD_END_GRACE_S * 1000, log: (line) => console.log(`hub: ${line}`) });
+    recorder = await startLessonRecorder(sfu, { db, dataDir: env.HUB_DATA_DIR, contentDir, packSigner, endGraceMs: env.HUB_RECORD_END_GRACE_S * 1000, log: (line) => console.log(`hub: ${line}`) });
     console.log('hub: every live lesson is recorded');
   }
 }
@@ -85,11 +97,17 @@ const app = await createHub({
   hubName: env.HUB_NAME,
   adminToken,
   contentDir,
+  packSigner,
   live: { sfu, recorder, ...(unavailable ? { unavailable } : {}) },
   updatesDir: join(env.HUB_DATA_DIR, 'updates'),
+  ...(tls ? { tls } : {}),
 });
 const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
 console.log(`hub: listening on ${address}`);
+if (tls) console.log(`hub: certificate SHA-256 fingerprint (classrooms pin it at enrollment): ${tls.fingerprint256}`);
+else if (!['127.0.0.1', 'localhost', '::1'].includes(env.HUB_HOST)) {
+  console.log('hub: WARNING plain HTTP on a network address: device tokens and updates cross the network in clear; set HUB_TLS_CERT/HUB_TLS_KEY (npm run hub:cert)');
+}
 if (!env.HUB_ADMIN_TOKEN) console.log(`hub: admin token for this run: ${adminToken}`);
 if (sfu && demoLive && env.HUB_DEMO_BROADCAST === '1') {
   const broadcast = await startDemoBroadcast(sfu, { courseware: env.HUB_DEMO_COURSEWARE === '1' });

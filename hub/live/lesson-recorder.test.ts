@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PackManifest } from '../../src/shared/content-protocol.ts';
 import { RecordingIndex } from '../../src/shared/recording-index.ts';
 import { blobPath } from '../content/content-store.ts';
+import { ephemeralPackSigner } from '../content/pack-signing.ts';
 import { packsForClassroom } from '../content/content-repo.ts';
 import { openDatabase, type HubDatabase } from '../db/open-database.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
@@ -36,6 +37,7 @@ describe.skipIf(workerReason !== null)(`lesson recorder on a real SFU and ffmpeg
   let db: HubDatabase;
   let sfu: LiveSfu;
   const log: string[] = [];
+  const packSigner = ephemeralPackSigner();
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hub-rec-'));
@@ -54,6 +56,7 @@ describe.skipIf(workerReason !== null)(`lesson recorder on a real SFU and ffmpeg
     db,
     recordingsDir: join(dir, 'recordings'),
     contentDir: join(dir, 'content'),
+    packSigner,
     settleMs: 200,
     endGraceMs: 1500,
     // Small sizes: the machine running the tests is shared; the sizes do not change what is proven.

@@ -8,6 +8,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PackManifest } from '../../src/shared/content-protocol.ts';
 import type { RecordingStatus } from '../../src/shared/live-protocol.ts';
+import type { PackSigner } from '../content/pack-signing.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import { finalizeRecording } from './recording-finalize.ts';
 import { DEFAULT_RECORDING_FORMAT, startSegment, type RecordingFormat, type RecordingSegment } from './recording-segment.ts';
@@ -25,6 +26,8 @@ export type LessonRecorderOptions = {
   /** HUB_DATA_DIR/recordings: one folder per lesson. */
   recordingsDir: string;
   contentDir: string;
+  /** The hub's pack-signing key (the recording pack is signed like every pack). */
+  packSigner: PackSigner;
   now?: () => Date;
   timers?: RecorderTimers;
   /** Nothing on air this long = the lesson is over (a console reload or a short uplink drop is not). */
@@ -189,6 +192,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
             lessonDir: lesson.dir,
             session,
             contentDir: this.options.contentDir,
+            packSigner: this.options.packSigner,
             now: this.now(),
             log: this.log,
             ...(this.options.ffmpegPath ? { ffmpegPath: this.options.ffmpegPath } : {}),

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { PackManifest } from '../../src/shared/content-protocol.ts';
 import { RECORDING_INDEX_FILE, RecordingIndex } from '../../src/shared/recording-index.ts';
 import { ingestFolder } from '../content/ingest.ts';
+import type { PackSigner } from '../content/pack-signing.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import { derivedId } from './derived-id.ts';
 import { FILLER_COLOR, h264Args } from './recording-segment.ts';
@@ -25,6 +26,8 @@ export type FinalizeOptions = {
   lessonDir: string;
   session: RecordingSession;
   contentDir: string;
+  /** The hub's pack-signing key: classrooms accept only packs it signed. */
+  packSigner: PackSigner;
   now: Date;
   ffmpegPath?: string;
   log?: (line: string) => void;
@@ -112,6 +115,7 @@ export async function finalizeRecording(options: FinalizeOptions): Promise<PackM
     const lesson = options.db.prepare(`SELECT title FROM lessons WHERE id = ?`).get(session.lessonId) as { title: string } | undefined;
     const manifest = await ingestFolder(options.db, out, {
       contentDir: options.contentDir,
+      signer: options.packSigner,
       kind: 'recording',
       packId: recordingPackId(session.lessonId),
       title: `${lesson?.title ?? session.lessonId}（录播）`.slice(0, 200),

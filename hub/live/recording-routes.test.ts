@@ -15,6 +15,7 @@ import { waitFor } from '../../tests/support/ports.ts';
 import { openDatabase, type HubDatabase } from '../db/open-database.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
+import { ephemeralPackSigner } from '../content/pack-signing.ts';
 import { DEMO_LIVE_LESSON_ID, ensureDemoLiveLesson, startDemoBroadcast } from './demo-live.ts';
 import type { FfmpegBroadcast } from './ffmpeg-broadcaster.ts';
 import type { LessonRecorder } from './lesson-recorder.ts';
@@ -40,8 +41,10 @@ describe.skipIf(workerReason !== null)(`下课 and the recording over HTTP${work
     ensureDemoLiveLesson(db, new Date());
     sfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
     const format = { camera: { width: 320, height: 180, fps: 25 }, courseware: { width: 640, height: 360, fps: 5 } };
-    recorder = await startLessonRecorder(sfu, { db, dataDir: dir, contentDir: join(dir, 'content'), format, endGraceMs: 600_000 });
-    app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, contentDir: join(dir, 'content'), live: { sfu, recorder } });
+    // One key for the hub and its recorder: classrooms accept only packs signed by the hub they enrolled with.
+    const packSigner = ephemeralPackSigner();
+    recorder = await startLessonRecorder(sfu, { db, dataDir: dir, contentDir: join(dir, 'content'), packSigner, format, endGraceMs: 600_000 });
+    app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, contentDir: join(dir, 'content'), packSigner, live: { sfu, recorder } });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     broadcast = await startDemoBroadcast(sfu, { courseware: true });
   });

@@ -7,7 +7,7 @@ import type { HubDatabase } from '../db/open-database.ts';
 import { LessonRecorder, type LessonRecorderOptions } from './lesson-recorder.ts';
 import type { LiveSfu } from './live-sfu.ts';
 
-export type StartRecorderOptions = Pick<LessonRecorderOptions, 'endGraceMs' | 'format' | 'ffmpegPath' | 'log'> & { db: HubDatabase; dataDir: string; contentDir: string };
+export type StartRecorderOptions = Pick<LessonRecorderOptions, 'packSigner' | 'endGraceMs' | 'format' | 'ffmpegPath' | 'log'> & { db: HubDatabase; dataDir: string; contentDir: string };
 
 /** Why this hub cannot record, or null. */
 export function recordingUnavailableReason(ffmpegPath = 'ffmpeg'): string | null {
