@@ -7,7 +7,8 @@ import { openDatabase } from './db/open-database.ts';
 import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
 import { ensureDemoContent } from './demo/demo-content.ts';
 import { createHub } from './http/create-hub.ts';
-import { ensureDemoLiveLesson, startDemoBroadcast } from './live/demo-live.ts';
+import { ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from './live/demo-live.ts';
+import { installGracefulShutdown } from './graceful-shutdown.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
 
 const Env = z.object({
@@ -72,19 +73,19 @@ const app = await createHub({
 const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
 console.log(`hub: listening on ${address}`);
 if (!env.HUB_ADMIN_TOKEN) console.log(`hub: admin token for this run: ${adminToken}`);
+let demoBroadcast: DemoBroadcast | null = null;
 if (sfu && demoLive && env.HUB_DEMO_BROADCAST === '1') {
-  const broadcast = await startDemoBroadcast(sfu);
+  demoBroadcast = await startDemoBroadcast(sfu, (line) => console.log(line));
   console.log('hub: demo live lesson on air (直播：有理数的乘法, classes 七年级(1)(2)班)');
-  process.once('exit', () => void broadcast.stop());
 }
 if (env.HUB_DEMO === '1') console.log(`hub: demo enrollment codes (注册码): ${Object.keys(demoEnrollmentCodes).join(', ')}`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void app.close().finally(() => {
-      sfu?.close();
-      db.close();
-      process.exit(0);
-    });
-  });
-}
+installGracefulShutdown({
+  app,
+  log: (line) => console.log(line),
+  before: () => demoBroadcast?.stop(),
+  after: () => {
+    sfu?.close();
+    db.close();
+  },
+});

@@ -15,7 +15,9 @@ const LessonParams = z.object({ id: Id });
 
 export function registerLiveRoutes(app: FastifyInstance, ctx: HubContext, sfu: LiveSfu | null | undefined, unavailable = 'no SFU configured') {
   const signalling = attachLiveSignalling(app.server, ctx, sfu ?? null, unavailable);
-  app.addHook('onClose', async () => signalling.close());
+  // preClose, not onClose: the HTTP server's close waits for every socket, upgraded ones included, so open WebSockets
+  // must be closed first or a graceful stop never finishes while a classroom is connected.
+  app.addHook('preClose', async () => signalling.close());
 
   const requireSfu = () => {
     if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);

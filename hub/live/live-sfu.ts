@@ -1,9 +1,9 @@
 // The hub's SFU: one mediasoup worker, one WebRtcServer (every viewer transport shares its UDP and TCP port, so a school
 // firewall needs one rule and a UDP-blocking one still gets ICE-TCP), and a LiveRoom per live lesson, made on demand.
-import { existsSync } from 'node:fs';
 import * as mediasoup from 'mediasoup';
 import type { types as ms } from 'mediasoup';
 import { LiveRoom, mediaCodecs } from './live-room.ts';
+import { findWorkerBin } from './worker-bin.ts';
 
 export type LiveSfuOptions = {
   /** UDP and TCP port of the WebRtcServer (HUB_RTC_PORT). */
@@ -26,14 +26,14 @@ export type LiveSfu = {
 
 /** Why live lessons cannot run on this hub, or null when a worker binary is there. */
 export function liveUnavailableReason(): string | null {
-  const bin = process.env.MEDIASOUP_WORKER_BIN;
-  if (bin) return existsSync(bin) ? null : `MEDIASOUP_WORKER_BIN=${bin} does not exist`;
-  if (existsSync(mediasoup.workerBin)) return null;
-  return 'no mediasoup worker: build it with ../shared/sfu/build-worker.sh and set MEDIASOUP_WORKER_BIN (see SFU.md)';
+  const found = findWorkerBin();
+  return found.path === null ? found.reason : null;
 }
 
 export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
-  const worker = await mediasoup.createWorker({ logLevel: options.logLevel ?? 'warn' });
+  const found = findWorkerBin();
+  if (found.path === null) throw new Error(found.reason);
+  const worker = await mediasoup.createWorker({ logLevel: options.logLevel ?? 'warn', workerBin: found.path });
   const listen = { ip: options.listenIp ?? '0.0.0.0', announcedAddress: options.announcedIp, port: options.rtcPort };
   const webRtcServer = await worker.createWebRtcServer({
     listenInfos: [
