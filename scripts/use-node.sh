@@ -36,6 +36,10 @@ else
     rm -rf "$_ykt_dir"
     mv unpacked "$_ykt_dir"
   ); then
+    # npm's global config lives beside the Node it runs on; keep the machine's own (registry, proxy CA, …).
+    if [ -z "${npm_config_globalconfig:-}" ] && _ykt_global="$(npm config get globalconfig 2>/dev/null)" && [ -f "$_ykt_global" ]; then
+      export npm_config_globalconfig="$_ykt_global"
+    fi
     export PATH="$_ykt_dir/bin:$PATH"
     # node-gyp builds native addons against these headers, not against the system Node's (npm's nodedir setting).
     export npm_config_nodedir="$_ykt_dir"
@@ -44,4 +48,4 @@ else
     echo "use-node: could not fetch Node $_ykt_want from the npm registry" >&2
   fi
 fi
-unset _ykt_root _ykt_want _ykt_min_major _ykt_min_minor _ykt_have _ykt_major _ykt_minor _ykt_arch _ykt_dir
+unset _ykt_global _ykt_root _ykt_want _ykt_min_major _ykt_min_minor _ykt_have _ykt_major _ykt_minor _ykt_arch _ykt_dir
