@@ -4,10 +4,19 @@
 # project needs (it is the README's note for such machines). Asserts: `npm ci` succeeds with no EBADENGINE warning and
 # no npm error, mediasoup's own installer never ran (it would reach for the internet), the worker is there; then
 # `npm start` serves the app page and a hub that reports live lessons available. Prints how long each step took.
-#   usage: scripts/check-clean-install.sh [REPO]      (default: this checkout's committed HEAD)
+#   usage: scripts/check-clean-install.sh [REPO]      clones REPO (default: this checkout's committed HEAD) to a temp dir
+#          scripts/check-clean-install.sh --in-place   installs this checkout itself (CI's checkout is a fresh clone
+#                                                       without node_modules: one install instead of two)
 set -euo pipefail
-REPO="${1:-$(cd "$(dirname "$0")/.." && pwd)}"
+HERE="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d)"
+if [ "${1:-}" = --in-place ]; then
+  [ -e "$HERE/node_modules" ] && { echo "clean install: --in-place needs a checkout without node_modules" >&2; exit 2; }
+  TARGET="$HERE"
+else
+  git clone -q "${1:-$HERE}" "$WORK/repo"
+  TARGET="$WORK/repo"
+fi
 START_PID=""
 cleanup() {
   if [ -n "$START_PID" ] && kill -0 "$START_PID" 2>/dev/null; then kill -TERM -- "-$START_PID" 2>/dev/null || true; sleep 2; kill -KILL -- "-$START_PID" 2>/dev/null || true; fi
@@ -23,9 +32,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # A fresh login shell's environment: nothing of ours is exported.
 CLEAN_ENV=(env -i HOME="$HOME" PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8 TERM=dumb CI="${CI:-}")
 
-git clone -q "$REPO" "$WORK/repo"
 t0=$(date +%s)
-"${CLEAN_ENV[@]}" bash -c 'cd "$1" && . scripts/use-node.sh && npm ci --no-audit --no-fund' _ "$WORK/repo" >"$WORK/install.log" 2>&1 \
+"${CLEAN_ENV[@]}" bash -c 'cd "$1" && . scripts/use-node.sh && npm ci --no-audit --no-fund' _ "$TARGET" >"$WORK/install.log" 2>&1 \
   || fail "npm ci exited non-zero" "$WORK/install.log"
 t1=$(date +%s)
 grep -q EBADENGINE "$WORK/install.log" && fail "engine warnings: $(grep -c 'EBADENGINE Unsupported' "$WORK/install.log")" "$WORK/install.log"
@@ -39,7 +47,7 @@ RENDERER_PORT=$(free_port)
 RTC_PORT=$(free_port)
 # setsid: npm start is a tree (npm → sh → tsx → node + the hub); stopping it is one signal to its process group.
 setsid "${CLEAN_ENV[@]}" HUB_PORT="$HUB_PORT" RENDERER_PORT="$RENDERER_PORT" HUB_RTC_PORT="$RTC_PORT" \
-  bash -c 'cd "$1" && . scripts/use-node.sh && exec npm start' _ "$WORK/repo" >"$WORK/start.log" 2>&1 &
+  bash -c 'cd "$1" && . scripts/use-node.sh && exec npm start' _ "$TARGET" >"$WORK/start.log" 2>&1 &
 START_PID=$!
 deadline=$(($(date +%s) + 300))
 until curl -fsS "http://127.0.0.1:$HUB_PORT/v1/live/status" 2>/dev/null | grep -q '"available":true' \
