@@ -25,8 +25,8 @@ const Env = z.object({
   /** One UDP and one TCP port for every viewer's WebRTC transport (open both in the school-side firewall). */
   HUB_RTC_PORT: z.coerce.number().int().min(1).max(65535).default(40443),
   HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
-  /** The address classrooms reach the hub at, given to browsers in ICE candidates. */
-  HUB_RTC_ANNOUNCED_IP: z.string().default('127.0.0.1'),
+  /** The address classrooms reach the hub at, given to browsers in ICE candidates (default: each interface's own). */
+  HUB_RTC_ANNOUNCED_IP: z.string().optional(),
 });
 
 const env = Env.parse(process.env);
@@ -53,8 +53,14 @@ let sfu: LiveSfu | null = null;
 if (unavailable) console.log(`hub: live lessons unavailable: ${unavailable}`);
 else {
   try {
-    sfu = await createLiveSfu({ rtcPort: env.HUB_RTC_PORT, listenIp: env.HUB_RTC_LISTEN_IP, announcedIp: env.HUB_RTC_ANNOUNCED_IP });
-    console.log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced ${env.HUB_RTC_ANNOUNCED_IP})`);
+    sfu = await createLiveSfu({
+      rtcPort: env.HUB_RTC_PORT,
+      listenIp: env.HUB_RTC_LISTEN_IP,
+      announcedIp: env.HUB_RTC_ANNOUNCED_IP,
+      ingestWatch: { silenceMs: 5_000, checkEveryMs: 1_000, log: (line) => console.log(line) },
+    });
+    const announced = env.HUB_RTC_ANNOUNCED_IP ?? 'each interface’s own address';
+    console.log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced: ${announced})`);
   } catch (error) {
     // e.g. the RTC port is taken: everything but live keeps working, and clients are told why live is off.
     unavailable = `SFU failed to start: ${error instanceof Error ? error.message : String(error)}`;
