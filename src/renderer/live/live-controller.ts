@@ -232,7 +232,8 @@ export class LiveController {
     this.set({
       phase,
       outageSince: interrupted ? (state.outageSince ?? this.now()) : null,
-      reconnects: state.reconnects + (phase === 'reconnecting' ? 1 : 0),
+      // Outages, not attempts: one hub restart is one reconnect however many tries it took.
+      reconnects: state.reconnects + (phase === 'reconnecting' && state.phase !== 'reconnecting' ? 1 : 0),
     });
   }
 
