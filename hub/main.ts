@@ -9,7 +9,8 @@ import { ensureDemoContent } from './demo/demo-content.ts';
 import { createHub } from './http/create-hub.ts';
 import { loadOrCreatePackSigner } from './content/pack-signing.ts';
 import { readHubTls } from './http/hub-tls.ts';
-import { ensureDemoLiveLesson, startDemoBroadcast } from './live/demo-live.ts';
+import { ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from './live/demo-live.ts';
+import { installGracefulShutdown } from './graceful-shutdown.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
 import type { LessonRecorder } from './live/lesson-recorder.ts';
 import { recordingUnavailableReason, startLessonRecorder } from './live/start-recorder.ts';
@@ -28,8 +29,8 @@ const Env = z.object({
   /** One UDP and one TCP port for every viewer's WebRTC transport (open both in the school-side firewall). */
   HUB_RTC_PORT: z.coerce.number().int().min(1).max(65535).default(40443),
   HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
-  /** The address classrooms reach the hub at, given to browsers in ICE candidates. */
-  HUB_RTC_ANNOUNCED_IP: z.string().default('127.0.0.1'),
+  /** The address classrooms reach the hub at, given to browsers in ICE candidates (default: each interface's own). */
+  HUB_RTC_ANNOUNCED_IP: z.string().optional(),
   /** Record every live lesson into its recording pack (needs ffmpeg with libx264). */
   HUB_RECORD: z.enum(['0', '1']).default('1'),
   /** Nothing on air this long (without 下课) = the lesson is over and its recording is made. */
@@ -72,8 +73,14 @@ let sfu: LiveSfu | null = null;
 if (unavailable) console.log(`hub: live lessons unavailable: ${unavailable}`);
 else {
   try {
-    sfu = await createLiveSfu({ rtcPort: env.HUB_RTC_PORT, listenIp: env.HUB_RTC_LISTEN_IP, announcedIp: env.HUB_RTC_ANNOUNCED_IP });
-    console.log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced ${env.HUB_RTC_ANNOUNCED_IP})`);
+    sfu = await createLiveSfu({
+      rtcPort: env.HUB_RTC_PORT,
+      listenIp: env.HUB_RTC_LISTEN_IP,
+      announcedIp: env.HUB_RTC_ANNOUNCED_IP,
+      ingestWatch: { silenceMs: 5_000, checkEveryMs: 1_000, log: (line) => console.log(line) },
+    });
+    const announced = env.HUB_RTC_ANNOUNCED_IP ?? 'each interface’s own address';
+    console.log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced: ${announced})`);
   } catch (error) {
     // e.g. the RTC port is taken: everything but live keeps working, and clients are told why live is off.
     unavailable = `SFU failed to start: ${error instanceof Error ? error.message : String(error)}`;
@@ -109,20 +116,22 @@ else if (!['127.0.0.1', 'localhost', '::1'].includes(env.HUB_HOST)) {
   console.log('hub: WARNING plain HTTP on a network address: device tokens and updates cross the network in clear; set HUB_TLS_CERT/HUB_TLS_KEY (npm run hub:cert)');
 }
 if (!env.HUB_ADMIN_TOKEN) console.log(`hub: admin token for this run: ${adminToken}`);
+let demoBroadcast: DemoBroadcast | null = null;
 if (sfu && demoLive && env.HUB_DEMO_BROADCAST === '1') {
-  const broadcast = await startDemoBroadcast(sfu, { courseware: env.HUB_DEMO_COURSEWARE === '1' });
+  demoBroadcast = await startDemoBroadcast(sfu, { courseware: env.HUB_DEMO_COURSEWARE === '1', log: (line) => console.log(line) });
   console.log('hub: demo live lesson on air (直播：有理数的乘法, classes 七年级(1)(2)班)');
-  process.once('exit', () => void broadcast.stop());
 }
 if (env.HUB_DEMO === '1') console.log(`hub: demo enrollment codes (注册码): ${Object.keys(demoEnrollmentCodes).join(', ')}`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    // The recorder first: ffmpeg finishes its files (the pack is made at the next start) while the SFU still runs.
-    void Promise.all([app.close(), recorder?.close()]).finally(() => {
-      sfu?.close();
-      db.close();
-      process.exit(0);
-    });
-  });
-}
+installGracefulShutdown({
+  app,
+  log: (line) => console.log(line),
+  // The recorder too: ffmpeg finishes its files while the SFU still runs (the pack is made at the next start).
+  before: async () => {
+    await Promise.all([demoBroadcast?.stop(), recorder?.close()]);
+  },
+  after: () => {
+    sfu?.close();
+    db.close();
+  },
+});

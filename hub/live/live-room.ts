@@ -3,14 +3,15 @@
 // Peers (and the recorder) learn of broadcast changes through `onAir`.
 import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
-import type { IngestRequest, IngestResponse, LiveNotification, MediaSource, QuizPush, VideoSource } from '../../src/shared/live-protocol.ts';
+import { randomUUID } from 'node:crypto';
+import type { IngestRequest, IngestResponse, IngestStatus, LiveNotification, MediaSource, QuizPush, VideoSource } from '../../src/shared/live-protocol.ts';
 
 export const mediaCodecs: ms.RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 500 } },
 ];
 
-type Broadcast = { transports: ms.PlainTransport[]; producers: ms.Producer[] };
+type Broadcast = { id: string; transports: ms.PlainTransport[]; producers: ms.Producer[]; watchdog: ReturnType<typeof setInterval> };
 
 /** Which source a producer carries (set in its appData when it is made; a producer without one is the camera). */
 export function sourceOf(producer: ms.Producer): MediaSource {
@@ -22,6 +23,15 @@ const videoRtcpFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' },
 
 export type RoomEvents = { onAir: [boolean]; console: [LiveNotification]; toAll: [LiveNotification]; ended: []; closed: [] };
 
+export type IngestWatch = {
+  /** A broadcast whose RTP stopped this long ago is taken off air (a broadcaster killed without a word). */
+  silenceMs: number;
+  checkEveryMs: number;
+  log: (line: string) => void;
+};
+
+const DEFAULT_WATCH: IngestWatch = { silenceMs: 5_000, checkEveryMs: 1_000, log: () => undefined };
+
 export class LiveRoom extends EventEmitter<RoomEvents> {
   private broadcast: Broadcast | null = null;
 
@@ -29,9 +39,14 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
     readonly lessonId: string,
     readonly router: ms.Router,
     private readonly ingestIp: string,
+    private readonly watch: IngestWatch = DEFAULT_WATCH,
   ) {
     super();
     this.setMaxListeners(1000); // one listener per viewer socket
+  }
+
+  ingestStatus(): IngestStatus {
+    return { onAir: this.onAir, ingestId: this.broadcast?.id ?? null };
   }
 
   /** The lead console's camera, courseware and microphone, when it broadcasts: they take precedence over the ingest. */
@@ -63,7 +78,7 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
 
   /**
    * Opens RTP ports for the headless broadcaster. rtcpMux off + comedia: ffmpeg sends RTCP from its own port first, and
-   * mediasoup latches onto the first source it hears (see ../shared/sfu/SFU.md). A running broadcast is replaced.
+   * mediasoup latches onto the first source it hears. A running broadcast is replaced.
    */
   async openIngest(request: IngestRequest): Promise<IngestResponse> {
     await this.closeIngest();
@@ -96,20 +111,47 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
         }),
       );
       const coursewareTransport = request.courseware ? await video(request.courseware.video, 'courseware') : null;
-      this.broadcast = { transports, producers };
+      const id = randomUUID();
+      this.broadcast = { id, transports, producers, watchdog: this.watchIngest(id, producers) };
       this.emit('onAir', true);
       const target = (t: ms.PlainTransport) => ({ ip: t.tuple.localAddress ?? this.ingestIp, rtpPort: t.tuple.localPort, rtcpPort: t.rtcpTuple?.localPort ?? 0 });
-      return { video: target(videoTransport), audio: target(audioTransport), ...(coursewareTransport ? { courseware: target(coursewareTransport) } : {}) };
+      return { ingestId: id, video: target(videoTransport), audio: target(audioTransport), ...(coursewareTransport ? { courseware: target(coursewareTransport) } : {}) };
     } catch (error) {
       for (const t of transports) t.close();
       throw error;
     }
   }
 
+  /**
+   * Takes a broadcast off air once its RTP has stopped for `silenceMs`: viewers then see "the lead classroom stopped"
+   * instead of a frozen picture, and a broadcaster that comes back opens a new ingest (it polls the status as a lease).
+   */
+  private watchIngest(id: string, producers: ms.Producer[]): ReturnType<typeof setInterval> {
+    let lastBytes = -1;
+    let lastChange = Date.now();
+    const timer = setInterval(() => {
+      void Promise.all(producers.map((p) => p.getStats()))
+        .then((stats) => {
+          const bytes = stats.flat().reduce((sum, s) => sum + s.byteCount, 0);
+          if (bytes !== lastBytes) {
+            lastBytes = bytes;
+            lastChange = Date.now();
+          } else if (Date.now() - lastChange >= this.watch.silenceMs && this.broadcast?.id === id) {
+            this.watch.log(`hub: live ${this.lessonId}: no media from the broadcaster for ${this.watch.silenceMs / 1000} s; off air`);
+            void this.closeIngest();
+          }
+        })
+        .catch(() => undefined); // the producer closed under us: closeIngest already ran
+    }, this.watch.checkEveryMs);
+    timer.unref();
+    return timer;
+  }
+
   async closeIngest(): Promise<boolean> {
     const broadcast = this.broadcast;
     if (!broadcast) return false;
     this.broadcast = null;
+    clearInterval(broadcast.watchdog);
     for (const t of broadcast.transports) t.close(); // closes its producers and, through the router, their consumers
     this.emit('onAir', this.onAir);
     return Promise.resolve(true);
@@ -167,6 +209,7 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
   }
 
   close() {
+    if (this.broadcast) clearInterval(this.broadcast.watchdog);
     this.broadcast = null;
     this.router.close();
     this.emit('closed');

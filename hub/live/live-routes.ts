@@ -2,7 +2,7 @@
 // /v1/admin/). Registered by create-hub with one line; without an SFU both answer that live is unavailable, and why.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { IngestRequest, type IngestResponse } from '../../src/shared/live-protocol.ts';
+import { IngestRequest, type IngestResponse, type IngestStatus } from '../../src/shared/live-protocol.ts';
 import { Id } from '../../src/shared/protocol.ts';
 import { HubError } from '../http/hub-error.ts';
 import type { HubContext } from '../http/hub-context.ts';
@@ -19,9 +19,11 @@ const LessonParams = z.object({ id: Id });
 export function registerLiveRoutes(app: FastifyInstance, ctx: HubContext, sfu: LiveSfu | null | undefined, unavailable = 'no SFU configured', recorder: LessonRecorder | null = null) {
   const signalling = attachLiveSignalling(app.server, ctx, sfu ?? null, unavailable);
   const stopRelay = relayQuizResults(ctx.events, ctx.db, sfu ?? null);
-  app.addHook('onClose', async () => {
+  // preClose, not onClose: the HTTP server's close waits for every socket, upgraded ones included, so open WebSockets
+  // must be closed first or a graceful stop never finishes while a classroom is connected.
+  app.addHook('preClose', async () => {
     stopRelay();
-    signalling.close();
+    await signalling.close();
   });
 
   const requireSfu = () => {
@@ -44,6 +46,14 @@ export function registerLiveRoutes(app: FastifyInstance, ctx: HubContext, sfu: L
     const room = await requireSfu().room(id);
     const target: IngestResponse = await room.openIngest(body);
     return reply.status(201).send(target);
+  });
+
+  // The broadcaster's lease: it polls this and opens a new ingest when the hub no longer has its own (hub restarted,
+  // or the broadcast was taken off air after its RTP stopped).
+  app.get('/v1/admin/live/:id/ingest', async (request): Promise<IngestStatus> => {
+    const { id } = parseOrBadRequest(LessonParams, request.params);
+    liveLesson(id);
+    return requireSfu().existingRoom(id)?.ingestStatus() ?? { onAir: false, ingestId: null };
   });
 
   app.delete('/v1/admin/live/:id/ingest', async (request) => {

@@ -16,8 +16,7 @@ import { openDatabase, type HubDatabase } from '../db/open-database.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
 import { ephemeralPackSigner } from '../content/pack-signing.ts';
-import { DEMO_LIVE_LESSON_ID, ensureDemoLiveLesson, startDemoBroadcast } from './demo-live.ts';
-import type { FfmpegBroadcast } from './ffmpeg-broadcaster.ts';
+import { DEMO_LIVE_LESSON_ID, ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from './demo-live.ts';
 import type { LessonRecorder } from './lesson-recorder.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live-sfu.ts';
 import { startLessonRecorder } from './start-recorder.ts';
@@ -32,7 +31,7 @@ describe.skipIf(workerReason !== null)(`下课 and the recording over HTTP${work
   let recorder: LessonRecorder;
   let app: FastifyInstance;
   let base: string;
-  let broadcast: FfmpegBroadcast;
+  let broadcast: DemoBroadcast;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hub-rec-routes-'));

@@ -39,8 +39,10 @@ export const ADAPT = {
 } as const;
 
 export function initialAdaptState(maxCap: number): AdaptState {
-  // Start in the middle: a new viewer sees a picture quickly on a weak link and climbs within seconds on a good one.
-  return { cap: Math.min(1, maxCap), audioOnly: false, badSeconds: 0, goodSeconds: 0, audioOnlySince: null, failedClimbs: 0, lastClimbAt: null };
+  // No client cap at first: the SFU starts from a modest bandwidth estimate (live-peer.ts) and climbs to the layer the
+  // link carries within seconds; this cap only steps in once decoding shows the link cannot keep up. (Starting capped
+  // in the middle kept a good link at 320×180 for 20 s or more, and at 160×90 after 低带宽模式.)
+  return { cap: Math.max(0, maxCap), audioOnly: false, badSeconds: 0, goodSeconds: 0, audioOnlySince: null, failedClimbs: 0, lastClimbAt: null };
 }
 
 export function adaptStep(state: AdaptState, input: AdaptInput): AdaptState {

@@ -5,10 +5,10 @@ import { create } from 'zustand';
 export type LivePhase =
   /** First connection to the hub. */
   | 'connecting'
-  /** Joined, the lead classroom is not broadcasting yet. */
+  /** Joined, the lead classroom is not broadcasting (not yet, or it stopped: `hasPlayed` tells which). */
   | 'waiting'
   | 'playing'
-  /** Socket or ICE lost: recovering by itself. */
+  /** The hub cannot be reached (socket or ICE lost): recovering by itself. */
   | 'reconnecting'
   /** The hub said no (not this classroom's lesson, revoked device, live unavailable): retrying would not help. */
   | 'refused'
@@ -44,6 +44,8 @@ export type LiveState = {
   /** Highest layer the client's adaptation allows right now. */
   layerCap: number;
   reconnects: number;
+  /** The lesson played at least once in this session (so `waiting` means the broadcast stopped, not that it has not begun). */
+  hasPlayed: boolean;
   /** When the current outage began (ms epoch), for "how long" and for offering the recording after a long one. */
   outageSince: number | null;
   stats: LiveStats;
@@ -64,6 +66,7 @@ export const initialLiveState: LiveState = {
   spatialLayers: 1,
   layerCap: 0,
   reconnects: 0,
+  hasPlayed: false,
   outageSince: null,
   stats: emptyStats,
 };
