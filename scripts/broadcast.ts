@@ -1,7 +1,8 @@
 // `npm run broadcast -- --lesson <id> [--hub http://127.0.0.1:8787] [--token <admin token>] [--file video.mp4]
 //   [--courseware] [--slides <folder of images>]`: the headless broadcaster. Asks the hub for RTP ports (admin
 // credential, HUB_ADMIN_TOKEN by default) and runs ffmpeg into them — with --courseware (or --slides) a second source of
-// slides at 2 fps next to the picture — until stopped, then ends the lesson (下课: the hub makes its recording). It keeps
+// slides at 2 fps next to the picture — until stopped, then takes the lesson off air (with --end-on-stop: 下课, and the
+// hub makes its recording at once). It keeps
 // the lesson on air by itself: it polls the hub's ingest status every second as a lease, and when the hub no longer has
 // its broadcast (the hub restarted, or took it off air after its media stopped) it opens a new one; when ffmpeg dies it
 // starts it again.
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     file: { type: 'string' },
     courseware: { type: 'boolean', default: false },
     slides: { type: 'string' },
+    /** Stopping (Ctrl-C, SIGTERM) is 下课: the hub makes the recording at once instead of after its grace period. */
+    'end-on-stop': { type: 'boolean', default: false },
   },
 });
 if (!values.lesson || !values.token) {
@@ -77,8 +80,8 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   await current?.ffmpeg.stop();
-  // 下课: the lesson is over and the hub makes its recording at once (a hub without recording just stops the ingest).
-  const ended = await fetch(endUrl, { method: 'POST', headers: auth, signal: AbortSignal.timeout(3_000) }).catch(() => null);
+  // Off air; with --end-on-stop 下课 (the hub makes the recording now; otherwise once it stays off air for a while).
+  const ended = values['end-on-stop'] ? await fetch(endUrl, { method: 'POST', headers: auth, signal: AbortSignal.timeout(3_000) }).catch(() => null) : null;
   if (!ended?.ok) await fetch(ingestUrl, { method: 'DELETE', headers: auth, signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
   process.exit(code);
 }

@@ -12,6 +12,8 @@ export type PeerIdentity = { peerId: string; role: LiveRole; classroomName: stri
 /** What a console's lesson commands need besides the room: the hub database and clock. */
 export type PeerServices = { db: HubDatabase; now: () => Date };
 const RETURN_VIDEO_MAX_BPS = 300_000;
+/** mediasoup's default is 1; a higher priority gets bitrate first when the estimate cannot carry every layer. */
+const COURSEWARE_PRIORITY = 3;
 type Handler<M extends LiveMethod> = (data: LiveRequestData<M>) => Promise<LiveResponseData<M>>;
 
 export class LivePeer {
@@ -50,6 +52,21 @@ export class LivePeer {
     return transport;
   }
 
+  /** A resumed video asks its source for a key frame at once: the picture appears without waiting for the next one. */
+  private async resumeWithKeyFrame(consumer: ms.Consumer) {
+    await consumer.resume();
+    if (consumer.kind === 'video') await consumer.requestKeyFrame();
+  }
+
+  /** join with media: the receive transport, and consumers for what is on air, in the join's one round trip. */
+  async prepareMedia(media: { rtpCapabilities: LiveRequestData<'consume'>['rtpCapabilities']; forceTcp?: boolean | undefined }) {
+    const transport = await this.handlers.createRecvTransport({ forceTcp: media.forceTcp ?? false });
+    if (!this.room.onAir) return { transport, consumers: [] };
+    // Capabilities from an older hub configuration: no consumers now; the client loads the join's and consumes after.
+    const consumers = await this.handlers.consume({ transportId: transport.id, rtpCapabilities: media.rtpCapabilities }).catch(() => ({ consumers: [] }));
+    return { transport, consumers: consumers.consumers };
+  }
+
   private requireConsole(what: string) {
     if (this.identity.role !== 'console') throw new HubError('forbidden', `only the lead console may ${what}`);
   }
@@ -77,6 +94,16 @@ export class LivePeer {
       transport.observer.once('close', () => {
         this.transports.delete(transport.id);
         for (const [id, c] of this.consumers) if (c.closed) this.consumers.delete(id);
+      });
+      // The SFU's bandwidth estimate towards this classroom, at most once a second: the client weighs it with what it
+      // decodes to decide whether the camera can stay on (only audio and courseware on a thin link).
+      let lastBwe = 0;
+      await transport.enableTraceEvent(['bwe']);
+      transport.on('trace', (trace) => {
+        const available = (trace.info as { availableBitrate?: unknown }).availableBitrate;
+        if (trace.type !== 'bwe' || typeof available !== 'number' || Date.now() - lastBwe < 1000) return;
+        lastBwe = Date.now();
+        this.send({ type: 'bandwidth', availableKbps: Math.round(available / 1000) });
       });
       return {
         id: transport.id,
@@ -106,6 +133,8 @@ export class LivePeer {
         }
         const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
         this.consumers.set(consumer.id, consumer);
+        // When bits are short the SFU serves the slides before the teacher's face: they carry the lesson.
+        if (sourceOf(producer) === 'courseware') await consumer.setPriority(COURSEWARE_PRIORITY);
         consumer.on('layerschange', (layers) => this.send({ type: 'layers', consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null }));
         consumer.on('producerclose', () => {
           this.consumers.delete(consumer.id);
@@ -124,7 +153,7 @@ export class LivePeer {
       return { consumers: out };
     },
     resume: async ({ consumerIds }) => {
-      for (const id of consumerIds) await this.consumer(id).resume();
+      for (const id of consumerIds) await this.resumeWithKeyFrame(this.consumer(id));
       return {};
     },
     setVideo: async ({ consumerId, maxSpatialLayer, paused }) => {
@@ -132,7 +161,7 @@ export class LivePeer {
       if (consumer.kind !== 'video') throw new HubError('bad_request', 'setVideo needs a video consumer');
       if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer: maxSpatialLayer });
       if (paused) await consumer.pause();
-      else await consumer.resume();
+      else if (consumer.paused) await this.resumeWithKeyFrame(consumer);
       return {};
     },
     createSendTransport: async () => {

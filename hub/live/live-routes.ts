@@ -2,7 +2,7 @@
 // /v1/admin/). Registered by create-hub with one line; without an SFU both answer that live is unavailable, and why.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { IngestRequest, type IngestResponse, type IngestStatus } from '../../src/shared/live-protocol.ts';
+import { IngestRequest, livePaths, type CapabilitiesResponse, type IngestResponse, type IngestStatus } from '../../src/shared/live-protocol.ts';
 import { Id } from '../../src/shared/protocol.ts';
 import { HubError } from '../http/hub-error.ts';
 import type { HubContext } from '../http/hub-context.ts';
@@ -38,6 +38,10 @@ export function registerLiveRoutes(app: FastifyInstance, ctx: HubContext, sfu: L
 
   registerConsoleRoutes(app);
   app.get('/v1/live/status', async () => ({ available: Boolean(sfu), reason: sfu ? null : unavailable }));
+  app.get(livePaths.capabilities, async () => {
+    const body: CapabilitiesResponse = { routerRtpCapabilities: { ...requireSfu().routerRtpCapabilities } };
+    return body;
+  });
 
   app.post('/v1/admin/live/:id/ingest', async (request, reply) => {
     const { id } = parseOrBadRequest(LessonParams, request.params);

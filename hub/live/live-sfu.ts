@@ -25,6 +25,8 @@ export type LiveSfu = {
   existingRoom(lessonId: string): LiveRoom | undefined;
   /** Calls `listener` for every room, those already made and each one made later (the lesson recorder watches them). */
   onRoom(listener: (room: LiveRoom) => void): void;
+  /** Every room's router has these (same codecs, same order): served before a classroom joins, to save a round trip. */
+  routerRtpCapabilities: ms.RtpCapabilities;
   webRtcServer: ms.WebRtcServer;
   close(): void;
 };
@@ -71,6 +73,10 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
   const webRtcServer = await worker.createWebRtcServer({
     listenInfos: rtcListenInfos({ port: options.rtcPort, listenIp: options.listenIp, announcedIp: options.announcedIp, interfaces: networkInterfaces() }),
   });
+  // A router made only to read the capabilities every room's router will have.
+  const capsRouter = await worker.createRouter({ mediaCodecs });
+  const routerRtpCapabilities = capsRouter.rtpCapabilities;
+  capsRouter.close();
   const rooms = new Map<string, Promise<LiveRoom>>();
   const ready = new Map<string, LiveRoom>();
   const roomListeners: ((room: LiveRoom) => void)[] = [];
@@ -82,6 +88,7 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
 
   return {
     webRtcServer,
+    routerRtpCapabilities,
     room(lessonId) {
       let room = rooms.get(lessonId);
       if (!room) {

@@ -97,7 +97,17 @@ export type QuestionResults = z.infer<typeof QuestionResults>;
 export const liveRequests = {
   /** First message on a socket: who is asking (device token or console credential) and for which lesson. */
   join: {
-    request: z.object({ lessonId: Id, token: z.string().min(16).max(300), role: LiveRole.default('viewer') }),
+    request: z.object({
+      lessonId: Id,
+      token: z.string().min(16).max(300),
+      role: LiveRole.default('viewer'),
+      /**
+       * A viewer that already knows the hub's codecs (GET /v1/live/capabilities, fetched while the lesson page was open)
+       * sets up its media in the same round trip: the answer carries its receive transport and, when on air, every
+       * consumer (paused until `resume`).
+       */
+      media: z.object({ rtpCapabilities: RtpCapabilities, forceTcp: z.boolean().default(false) }).optional(),
+    }),
     response: z.object({
       peerId: MsId,
       routerRtpCapabilities: MediasoupBlob,
@@ -107,6 +117,8 @@ export const liveRequests = {
       quizPush: QuizPush.nullable().optional(),
       /** The hub's clock (ms): where a classroom's "live stopped at" falls in the recording, whatever its own clock says. */
       serverTime: z.number().int().optional(),
+      /** Present when the join asked for media: the receive transport and what is on air (possibly nothing yet). */
+      media: z.object({ transport: TransportInfo, consumers: z.array(ConsumerInfo).max(8) }).optional(),
     }),
   },
   createRecvTransport: {
@@ -185,6 +197,9 @@ export type Question = z.infer<typeof Question>;
 export const LiveNotification = z.discriminatedUnion('type', [
   /** The broadcast started or stopped: viewers consume again or show "waiting". */
   z.object({ type: z.literal('onAir'), onAir: z.boolean() }),
+  /** The SFU's bandwidth estimate towards this viewer (about once a second): with the decoded frame rate, it decides
+   *  whether the camera can stay on or the classroom keeps only audio and courseware. */
+  z.object({ type: z.literal('bandwidth'), availableKbps: z.number().min(0).max(1e6) }),
   /** The SFU changed the layer a viewer receives (bandwidth estimation), for the status line. */
   z.object({ type: z.literal('layers'), consumerId: MsId, spatialLayer: z.number().int().min(-1).max(3).nullable() }),
   z.object({ type: z.literal('consumerClosed'), consumerId: MsId }),
@@ -261,7 +276,13 @@ export const RecordingStatus = z.object({
 });
 export type RecordingStatus = z.infer<typeof RecordingStatus>;
 
+/** GET livePaths.capabilities. */
+export const CapabilitiesResponse = z.object({ routerRtpCapabilities: MediasoupBlob });
+export type CapabilitiesResponse = z.infer<typeof CapabilitiesResponse>;
+
 export const livePaths = {
+  /** Public: the hub's router RTP capabilities (the same for every lesson), so a classroom can load its Device early. */
+  capabilities: '/v1/live/capabilities',
   ingest: (lessonId: string) => `/v1/admin/live/${encodeURIComponent(lessonId)}/ingest`,
   /** 下课: POST ends the broadcast and starts making the recording's pack (202). */
   end: (lessonId: string) => `/v1/admin/live/${encodeURIComponent(lessonId)}/end`,

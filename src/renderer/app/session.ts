@@ -11,6 +11,7 @@ import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
 import { pushOutbox, type SyncLog } from '../sync/push-outbox.ts';
 import { createRecords, type Records } from '../db/records-repo.ts';
 import { pinHubCertificate } from './hub-pin.ts';
+import { rememberRouterCaps } from '../live/router-caps.ts';
 
 export type SessionDeps = {
   db: AppDb;
@@ -50,6 +51,11 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
       });
     loop = createSyncLoop({ syncOnce, report: setSyncStatus, now });
     loop.start();
+    // Live lessons start faster with the hub's codecs known beforehand (router-caps.ts); without them they still start.
+    hub.liveCapabilities().then(
+      (caps) => rememberRouterCaps(identity.hubUrl, caps.routerRtpCapabilities),
+      (error: unknown) => log('info', `live capabilities not fetched (live lessons take one more round trip): ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 
   return {

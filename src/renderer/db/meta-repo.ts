@@ -8,6 +8,8 @@ const metaSchemas = {
   /** The newest hybrid-logical-clock timestamp this device issued or saw, so the clock never runs backwards on reload. */
   hlc: z.string(),
   lastPushAt: z.string(),
+  /** Per live lesson, when its live stream last stopped for this classroom (hub clock, ms): 改看录播 starts there. */
+  liveStoppedAt: z.record(z.string().max(64), z.number()),
   /** Pulled changes this device could not read and skipped: how many in all, and the latest few (同步详情 shows them). */
   pullSkipped: z.object({
     count: z.number().int().min(0),

@@ -1,7 +1,7 @@
-// The one owner of a live lesson's mediasoup-client objects (Device, receive transport, consumers) and its signalling
-// socket, outside React (STYLE rule 6). React reads plain state from the store and calls the commands below.
-// Everything that moves time or state is a parameter (store, activity bus, timers, clock, randomness, the Device and
-// WebSocket factories), so the recovery paths run in unit tests with a fake clock (live-controller.test.ts).
+// The one owner of a live lesson's mediasoup-client objects (Device, receive transport, consumers: live-media.ts) and
+// its signalling socket, outside React (STYLE rule 6). React reads plain state from the store and calls the commands
+// below. Everything that moves time or state is a parameter (store, activity bus, timers, clock, randomness, the Device
+// and WebSocket factories, the log), so recovery and adaptation run in unit tests with a fake clock.
 //
 // Recovery is automatic and the screen says which side is missing:
 // - socket lost (hub stopped, killed or unreachable) → phase `reconnecting` (与中心的连接中断), retry every ≤ 2 s with
@@ -9,17 +9,22 @@
 // - joined but the lead classroom is not on air → phase `waiting` (主讲教室尚未开始); media starts on the hub's
 //   `onAir` notification, whenever it comes;
 // - ICE disconnected/failed → restartIce, then a new transport, then a new socket (ice-repair.ts).
+// Joining is one round trip when the hub's codecs are known (router-caps.ts): the Device loads while the socket opens
+// and the join answer brings the transport and every consumer. What the classroom receives on a thin link is decided
+// by source-adaptation.ts (the camera goes first; audio and the courseware stay).
 import { Device } from 'mediasoup-client';
 import type { types as msc } from 'mediasoup-client';
 import { jitteredBackoffMs } from '../../shared/backoff.ts';
-import type { LiveNotification } from '../../shared/live-protocol.ts';
-import { emptyStats, initialLiveState, useLive, type LiveState } from '../stores/live-store.ts';
+import type { ConsumerInfo, LiveNotification, QuizPush, TransportInfo } from '../../shared/live-protocol.ts';
+import { emptySourceStats, emptyStats, initialLiveState, useLive, type LiveCommand, type LiveState } from '../stores/live-store.ts';
 import { setLiveActivity, type LiveActivity } from './live-events.ts';
+import { LiveMedia } from './live-media.ts';
 import { openLiveSocket, LiveRequestError, type LiveSocket } from './live-socket.ts';
-import { adaptStep, initialAdaptState, type AdaptState } from './adaptation.ts';
 import { repairIce } from './ice-repair.ts';
-import { layerForWidth, readStats, type StatsSample } from './live-stats.ts';
+import { layerForWidth } from './live-stats.ts';
 import { startReturnCamera, type ReturnCamera } from './return-camera.ts';
+import { sameCaps } from './router-caps.ts';
+import { effectiveMode, initialSourcesState, sourcesStep, videoPlan, type SourcesState } from './source-adaptation.ts';
 
 export type LiveStore = { getState(): LiveState; setState(patch: Partial<LiveState>): void };
 type TimerHandle = ReturnType<typeof setTimeout>;
@@ -31,6 +36,7 @@ export type LiveTimers = {
 };
 /** The part of mediasoup-client's Device the controller uses (tests pass a fake). */
 export type LiveDevice = Pick<Device, 'loaded' | 'load' | 'rtpCapabilities' | 'createRecvTransport' | 'createSendTransport'>;
+type Caps = Record<string, unknown>;
 
 export type LiveControllerDeps = {
   hubUrl: string;
@@ -47,6 +53,13 @@ export type LiveControllerDeps = {
   random?: () => number;
   createDevice?: () => Promise<LiveDevice>;
   createStream?: () => MediaStream;
+  /** The hub's router capabilities if already known (router-caps.ts): the join then sets up media in one round trip. */
+  routerCaps?: () => Caps | null;
+  /** 答题器: a pushed question is stored with its quiz (so the quiz runner records answers through the outbox). */
+  onQuizPush?: (push: QuizPush) => Promise<void>;
+  /** The live stream stopped for this classroom at this hub-clock time (ms): where its recording should pick up. */
+  onStopped?: (hubMs: number) => void;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** ICE-TCP only: for a school whose firewall drops UDP (ICE finds TCP by itself too; this skips the UDP wait). */
   forceTcp?: boolean;
 };
@@ -57,6 +70,8 @@ const FINAL_CODES = new Set(['forbidden', 'unauthorized', 'device_revoked', 'not
  *  one refused TCP connection, and a classroom is back within ~2 s of its hub (issue 11: ≤ 5 s with the picture). */
 export const RECONNECT = { minMs: 500, maxMs: 2_000 } as const;
 const STATS_EVERY_MS = 1_000;
+/** The inset's share of the player's width (live-screen.css): its video needs no more than a small layer. */
+export const INSET_FRACTION = 0.24;
 
 const browserTimers: LiveTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -65,9 +80,12 @@ const browserTimers: LiveTimers = {
   clearInterval: (h) => clearInterval(h),
 };
 
+type Prepared = { transport: TransportInfo; consumers: ConsumerInfo[] };
+
 export class LiveController {
   /** The screen attaches these once; tracks are swapped inside them on every (re)consume. */
   readonly videoStream: MediaStream;
+  readonly coursewareStream: MediaStream;
   readonly audioStream: MediaStream;
 
   private readonly store: LiveStore;
@@ -75,9 +93,9 @@ export class LiveController {
   private readonly now: () => number;
   private readonly random: () => number;
   private device: LiveDevice | null = null;
+  private deviceCaps: Caps | null = null;
   private socket: LiveSocket | null = null;
-  private transport: msc.Transport | null = null;
-  private consumers: msc.Consumer[] = [];
+  private media: LiveMedia | null = null;
   private camera: ReturnCamera | null = null;
   private stopped = false;
   /** Bumped on every reconnect: work started for an older connection stops when it sees a newer one. */
@@ -90,8 +108,7 @@ export class LiveController {
   private repairing = false;
   private retryTimer: TimerHandle | null = null;
   private statsTimer: TimerHandle | null = null;
-  private sample: StatsSample | null = null;
-  private adaptation: AdaptState = initialAdaptState(0);
+  private sources: SourcesState = initialSourcesState(0);
 
   constructor(private readonly deps: LiveControllerDeps) {
     this.store = deps.store ?? useLive;
@@ -100,6 +117,7 @@ export class LiveController {
     this.random = deps.random ?? Math.random;
     const createStream = deps.createStream ?? (() => new MediaStream());
     this.videoStream = createStream();
+    this.coursewareStream = createStream();
     this.audioStream = createStream();
   }
 
@@ -109,6 +127,10 @@ export class LiveController {
 
   private set(patch: Partial<LiveState>) {
     if (!this.stopped) this.store.setState(patch);
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string) {
+    this.deps.log?.(level, `live ${this.deps.lessonId}: ${message}`);
   }
 
   private activity(active: boolean) {
@@ -125,6 +147,7 @@ export class LiveController {
 
   async stop() {
     if (this.stopped) return;
+    if (this.state().phase === 'playing') this.noteStopped(); // the class left mid-lesson: the recording picks up here
     this.store.setState({ phase: 'stopped' });
     this.stopped = true;
     this.generation++;
@@ -140,43 +163,91 @@ export class LiveController {
     await this.deps.keepAwake(false).catch(() => undefined);
   }
 
-  /** The teacher's 低带宽模式: audio only until switched off; switched off, the picture climbs back by itself. */
-  async setLowBandwidth(forced: boolean) {
-    this.set({ forcedLowBandwidth: forced });
-    // Back from audio only: the SFU's bandwidth estimate fell with the video, so let it (not an old cap) decide again.
-    if (!forced) this.adaptation = initialAdaptState(this.maxLayer());
-    await this.applyVideo();
+  // ---- commands: each failure is logged and shown with the command's name and the reason --------------------------
+
+  private async command(name: LiveCommand, run: () => Promise<void>): Promise<boolean> {
+    try {
+      await run();
+      if (this.state().commandError?.command === name) this.set({ commandError: null });
+      return true;
+    } catch (error) {
+      const code = error instanceof LiveRequestError ? error.code : error instanceof DOMException ? error.name : 'failed';
+      const message = error instanceof Error ? error.message : String(error);
+      this.log('warn', `${name} failed: ${code}: ${message}`);
+      this.set({ commandError: { command: name, code, message } });
+      return false;
+    }
   }
 
-  async raiseHand(raised: boolean) {
-    await this.socket?.request('raiseHand', { raised });
-    this.set({ handRaised: raised });
+  private requireSocket(): LiveSocket {
+    if (!this.socket) throw new LiveRequestError('closed', 'not connected to the hub');
+    return this.socket;
+  }
+
+  /** The teacher's 低带宽模式: audio + courseware (audio only without courseware); switched off, the picture climbs back. */
+  setLowBandwidth(forced: boolean) {
+    return this.command('lowBandwidth', async () => {
+      this.set({ forcedLowBandwidth: forced });
+      // Back from it: the SFU's bandwidth estimate fell with the video, so let it (not an old cap) decide again.
+      if (!forced) this.sources = initialSourcesState(this.cameraMaxCap());
+      await this.applyVideo();
+    });
+  }
+
+  raiseHand(raised: boolean) {
+    return this.command('raiseHand', async () => {
+      await this.requireSocket().request('raiseHand', { raised });
+      this.set({ handRaised: raised });
+    });
   }
 
   /** The classroom's camera to the lead console (optional, ≤ 300 kbps). */
-  async setCamera(on: boolean) {
-    if (!on) {
-      const camera = this.camera;
-      this.camera = null;
-      this.set({ cameraOn: false });
-      await camera?.stop();
-      return;
-    }
-    if (this.camera || !this.device || !this.socket) return;
-    this.camera = await startReturnCamera(this.device, this.socket, navigator.mediaDevices);
-    this.set({ cameraOn: true });
+  setCamera(on: boolean) {
+    return this.command('camera', async () => {
+      if (!on) {
+        const camera = this.camera;
+        this.camera = null;
+        this.set({ cameraOn: false });
+        await camera?.stop();
+        return;
+      }
+      if (this.camera) return;
+      if (!this.device) throw new LiveRequestError('closed', 'not connected to the hub');
+      this.camera = await startReturnCamera(this.device, this.requireSocket(), navigator.mediaDevices);
+      this.set({ cameraOn: true });
+    });
   }
 
-  async ask(text: string) {
-    if (!this.socket) throw new LiveRequestError('closed', 'not connected');
-    await this.socket.request('question', { text });
+  ask(text: string) {
+    return this.command('question', async () => void (await this.requireSocket().request('question', { text })));
+  }
+
+  /** One tap: the courseware and the teacher trade places (big picture and inset); the SFU is asked for fitting layers. */
+  swap() {
+    return this.command('swap', async () => {
+      this.set({ main: this.state().main === 'courseware' ? 'camera' : 'courseware' });
+      // The camera's size changed: allow the layer that size wants (the adaptation steps down again if it cannot play).
+      this.sources = { ...this.sources, camera: { ...this.sources.camera, cap: this.cameraMaxCap() } };
+      await this.applyVideo();
+    });
   }
 
   // ---- connection --------------------------------------------------------------------------------------------------
 
+  private async loadDevice(caps: Caps): Promise<LiveDevice> {
+    const device = await (this.deps.createDevice ?? (() => Device.factory()))();
+    await device.load({ routerRtpCapabilities: caps });
+    this.device = device;
+    this.deviceCaps = caps;
+    return device;
+  }
+
   private async connect() {
     const generation = ++this.generation;
     try {
+      // With the hub's codecs known, the Device loads while the socket opens and the join brings the media.
+      const cached = this.device ? null : (this.deps.routerCaps?.() ?? null);
+      const early = cached ? this.loadDevice(cached).catch(() => null) : null;
       const socket = await openLiveSocket({
         hubUrl: this.deps.hubUrl,
         createWebSocket: this.deps.createWebSocket,
@@ -185,18 +256,25 @@ export class LiveController {
       });
       if (generation !== this.generation) return socket.close();
       this.socket = socket;
-      const joined = await socket.request('join', { lessonId: this.deps.lessonId, token: this.deps.token, role: 'viewer' });
+      const device = early ? await early : this.device;
+      const media = device ? { rtpCapabilities: device.rtpCapabilities as unknown as Caps, forceTcp: this.deps.forceTcp ?? false } : undefined;
+      const asked = this.now();
+      const joined = await socket.request('join', { lessonId: this.deps.lessonId, token: this.deps.token, role: 'viewer', ...(media ? { media } : {}) });
       if (generation !== this.generation) return;
-      this.set({ lessonTitle: joined.lessonTitle });
-      if (!this.device) {
-        const device = await (this.deps.createDevice ?? (() => Device.factory()))();
-        await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
-        this.device = device;
+      this.set({
+        lessonTitle: joined.lessonTitle,
+        ...(joined.serverTime !== undefined ? { serverOffsetMs: joined.serverTime - Math.round((asked + this.now()) / 2) } : {}),
+      });
+      let prepared: Prepared | undefined = joined.media;
+      if (!this.device || !sameCaps(this.deviceCaps, joined.routerRtpCapabilities)) {
+        prepared = undefined; // media made for other capabilities: take the usual way on the transport the join made
+        await this.loadDevice(joined.routerRtpCapabilities);
       }
       this.failures = 0;
+      if (joined.quizPush) this.showQuiz(joined.quizPush);
       // An onAir notification may have come while the device loaded; the join answer is the state at join time and
       // the queue applies changes in order, so the last word wins either way.
-      this.queueMedia(joined.onAir, generation);
+      this.queueMedia(joined.onAir, generation, prepared ?? (joined.media ? { transport: joined.media.transport, consumers: [] } : undefined));
     } catch (error) {
       if (generation !== this.generation) return;
       if (error instanceof LiveRequestError && FINAL_CODES.has(error.code)) {
@@ -204,6 +282,7 @@ export class LiveController {
         this.socket?.close();
         return;
       }
+      this.log('info', `join failed, retrying: ${error instanceof Error ? error.message : String(error)}`);
       if (this.socket) this.socket.close(); // → onSocketLost → retry
       else this.onSocketLost(generation);
     }
@@ -225,10 +304,18 @@ export class LiveController {
     }, delay);
   }
 
+  /** The hub-clock moment the live stream stopped for this classroom (told once per interruption). */
+  private noteStopped() {
+    const at = this.now() + this.state().serverOffsetMs;
+    this.set({ stoppedAt: at });
+    this.deps.onStopped?.(at);
+  }
+
   /** An interruption: the hub is away (`reconnecting`) or the lead classroom went off air (`waiting`). */
   private markOutage(phase: 'reconnecting' | 'waiting') {
     const state = this.state();
     const interrupted = phase === 'reconnecting' || state.hasPlayed;
+    if (state.phase === 'playing') this.noteStopped();
     this.set({
       phase,
       outageSince: interrupted ? (state.outageSince ?? this.now()) : null,
@@ -239,24 +326,50 @@ export class LiveController {
 
   private onNotification(n: LiveNotification, generation: number) {
     if (generation !== this.generation) return;
-    if (n.type === 'onAir') this.queueMedia(n.onAir, generation);
-    else if (n.type === 'layers') this.set({ spatialLayer: n.spatialLayer });
+    switch (n.type) {
+      case 'onAir':
+        if (n.onAir) this.set({ lessonEnded: false });
+        return this.queueMedia(n.onAir, generation);
+      case 'layers':
+        return this.set({ spatialLayer: n.spatialLayer });
+      case 'bandwidth':
+        return this.set({ availableKbps: n.availableKbps });
+      case 'quizPush':
+        return this.showQuiz(n.push);
+      case 'quizClosed':
+        if (this.state().quizPush?.pushId === n.pushId) this.set({ quizPush: null });
+        return;
+      case 'lessonEnded':
+        return this.set({ lessonEnded: true, quizPush: null });
+      default:
+        return;
+    }
+  }
+
+  /** 答题器: on screen at once; stored with its quiz so the runner can record answers (a failed store is said, not lost). */
+  private showQuiz(push: QuizPush) {
+    this.set({ quizPush: push });
+    void this.deps.onQuizPush?.(push).catch((error: unknown) => {
+      this.log('error', `question ${push.question.id} of quiz ${push.quizId} not stored: ${error instanceof Error ? error.message : String(error)}`);
+      this.set({ commandError: { command: 'question', code: 'storage', message: error instanceof Error ? error.message : String(error) } });
+    });
   }
 
   /** Brings media in line with the broadcast being on air or not, after whatever media work is already queued. */
-  private queueMedia(onAir: boolean, generation: number) {
+  private queueMedia(onAir: boolean, generation: number, prepared?: Prepared) {
     const epoch = ++this.mediaEpoch;
     this.mediaQueue = this.mediaQueue
       .then(async () => {
         if (generation !== this.generation || epoch !== this.mediaEpoch || this.stopped) return;
-        if (onAir) await this.startMedia(generation, epoch);
+        if (onAir) await this.startMedia(generation, epoch, prepared);
         else {
           this.closeMedia();
           this.markOutage('waiting');
         }
       })
-      .catch(() => {
+      .catch((error: unknown) => {
         // A media start that failed half-way (the hub restarted under it, a producer vanished): start over cleanly.
+        this.log('warn', `media start failed, reconnecting: ${error instanceof Error ? error.message : String(error)}`);
         if (generation === this.generation) this.socket?.close();
       });
   }
@@ -264,51 +377,41 @@ export class LiveController {
   // ---- media -------------------------------------------------------------------------------------------------------
 
   private closeMedia() {
-    for (const c of this.consumers) c.close();
-    this.consumers = [];
-    this.transport?.close();
-    this.transport = null;
-    for (const t of [...this.videoStream.getTracks(), ...this.audioStream.getTracks()]) {
-      this.videoStream.removeTrack(t);
-      this.audioStream.removeTrack(t);
-    }
-    this.sample = null;
-    this.set({ stats: emptyStats, spatialLayer: null }); // nothing is received any more: show no stale figures
+    this.media?.close();
+    this.media = null;
+    // Nothing is received any more: show no stale figures.
+    this.set({ stats: emptyStats, courseware: emptySourceStats, totalKbps: 0, spatialLayer: null, sources: { camera: false, courseware: false } });
   }
 
-  private async startMedia(generation: number, epoch: number) {
+  private async startMedia(generation: number, epoch: number, prepared?: Prepared) {
     const socket = this.socket;
     const device = this.device;
     if (!socket || !device) return;
     const current = () => generation === this.generation && epoch === this.mediaEpoch && !this.stopped;
-    this.closeMedia();
-    const info = await socket.request('createRecvTransport', { forceTcp: this.deps.forceTcp ?? false });
-    if (!current()) return;
-    const transport = device.createRecvTransport({
-      id: info.id,
-      iceParameters: info.iceParameters as msc.IceParameters,
-      iceCandidates: info.iceCandidates as msc.IceCandidate[],
-      dtlsParameters: info.dtlsParameters as msc.DtlsParameters,
-    });
-    this.transport = transport;
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      socket.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
-    });
-    transport.on('connectionstatechange', (state) => this.onIceState(state, transport, generation));
-    const { consumers } = await socket.request('consume', { transportId: transport.id, rtpCapabilities: device.rtpCapabilities, audioOnly: false });
-    for (const info of consumers) {
-      const consumer = await transport.consume({ id: info.id, producerId: info.producerId, kind: info.kind, rtpParameters: info.rtpParameters as msc.RtpParameters });
-      if (!current()) return consumer.close();
-      this.consumers.push(consumer);
-      (info.kind === 'video' ? this.videoStream : this.audioStream).addTrack(consumer.track);
-      if (info.kind === 'video') {
-        this.set({ spatialLayers: info.spatialLayers });
-        this.adaptation = initialAdaptState(this.maxLayer());
-      }
+    let media = this.media;
+    let consumers = prepared?.consumers ?? [];
+    if (media && media.transport.connectionState === 'connected' && !prepared) {
+      // Same connection, different broadcast (courseware added or stopped): new consumers on the transport we have.
+      consumers = (await socket.request('consume', { transportId: media.transport.id, rtpCapabilities: device.rtpCapabilities, audioOnly: false })).consumers;
+      if (!current()) return;
+      await media.replace(consumers, current);
+    } else {
+      this.closeMedia();
+      const info = prepared?.transport ?? (await socket.request('createRecvTransport', { forceTcp: this.deps.forceTcp ?? false }));
+      if (!current()) return;
+      media = LiveMedia.open(device, socket, info, { camera: this.videoStream, courseware: this.coursewareStream, audio: this.audioStream }, (state, transport) =>
+        this.onIceState(state, transport, generation),
+      );
+      this.media = media;
+      if (consumers.length === 0) consumers = (await socket.request('consume', { transportId: media.transport.id, rtpCapabilities: device.rtpCapabilities, audioOnly: false })).consumers;
+      if (!current()) return;
+      await media.consume(consumers, current);
     }
-    if (consumers.length > 0) await socket.request('resume', { consumerIds: consumers.map((c) => c.id) });
+    if (!current()) return;
+    this.set({ sources: media.sources(), spatialLayers: media.spatialLayers('camera') });
+    this.sources = initialSourcesState(this.cameraMaxCap());
     await this.applyVideo();
-    if (current() && transport.connectionState === 'connected') this.markPlaying();
+    if (current() && media.transport.connectionState === 'connected') this.markPlaying();
   }
 
   private markPlaying() {
@@ -316,7 +419,7 @@ export class LiveController {
   }
 
   private onIceState(state: msc.ConnectionState, transport: msc.Transport, generation: number) {
-    if (generation !== this.generation || transport !== this.transport) return;
+    if (generation !== this.generation || transport !== this.media?.transport) return;
     if (state === 'connected') return this.markPlaying();
     if (state === 'disconnected' || state === 'failed') {
       if (this.state().phase !== 'reconnecting') this.markOutage('reconnecting');
@@ -331,8 +434,9 @@ export class LiveController {
     await repairIce({
       transport,
       socket: this.socket,
-      current: () => generation === this.generation && transport === this.transport && !this.stopped,
+      current: () => generation === this.generation && transport === this.media?.transport && !this.stopped,
       recreateTransport: () => {
+        this.closeMedia(); // a new transport, not new consumers on the broken one
         this.queueMedia(true, generation);
         return this.mediaQueue;
       },
@@ -341,47 +445,60 @@ export class LiveController {
     }).finally(() => (this.repairing = false));
   }
 
-  private maxLayer() {
-    return layerForWidth(this.deps.viewportWidth(), this.state().spatialLayers);
+  /** The camera's largest useful layer: the whole width when it is the big picture, an inset's when the courseware is. */
+  private cameraMaxCap() {
+    const { sources, main, spatialLayers } = this.state();
+    const inset = sources.courseware && main === 'courseware';
+    return layerForWidth(this.deps.viewportWidth() * (inset ? INSET_FRACTION : 1), spatialLayers);
   }
 
-  /** Tells the SFU the highest layer this viewer wants (adaptation and window size), or pauses video (audio only). */
+  private coursewareMaxCap() {
+    const layers = this.media?.spatialLayers('courseware') ?? 1;
+    return layerForWidth(this.deps.viewportWidth() * (this.state().main === 'camera' ? INSET_FRACTION : 1), layers);
+  }
+
+  /** Tells the SFU what this classroom wants of each video (layer or pause) from the adaptation, size and 低带宽模式. */
   private async applyVideo() {
-    const video = this.consumers.find((c) => c.kind === 'video');
-    if (!video || !this.socket) return;
-    const { forcedLowBandwidth } = this.state();
-    this.set({ autoLowBandwidth: this.adaptation.audioOnly, layerCap: this.adaptation.cap });
-    await this.socket
-      .request('setVideo', {
-        consumerId: video.id,
-        maxSpatialLayer: Math.min(this.adaptation.cap, this.maxLayer()),
-        paused: forcedLowBandwidth || this.adaptation.audioOnly,
-      })
-      .catch(() => undefined);
+    const media = this.media;
+    if (!media || !this.socket) return;
+    const { forcedLowBandwidth: forced, sources } = this.state();
+    const o = { hasCourseware: sources.courseware, forced };
+    const plan = videoPlan(this.sources, { ...o, cameraMaxCap: this.cameraMaxCap(), coursewareMaxCap: this.coursewareMaxCap() });
+    const mode = effectiveMode(this.sources, o);
+    this.set({ mode, autoLowBandwidth: !forced && mode !== 'full', layerCap: plan.camera.cap });
+    await media.apply(plan).catch((error: unknown) => this.log('warn', `setVideo failed: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   private async pollStats() {
-    const video = this.consumers.find((c) => c.kind === 'video');
-    const audio = this.consumers.find((c) => c.kind === 'audio');
-    if (!this.transport || this.stopped) return;
+    const media = this.media;
+    if (!media || this.stopped) return;
     try {
-      const [v, a, t] = await Promise.all([video?.getStats() ?? null, audio?.getStats() ?? null, this.transport.getStats()]);
-      const { stats, sample } = readStats({ video: v, audio: a, transport: t }, this.sample, this.now());
-      const audioFlowing = stats.audioPackets > this.state().stats.audioPackets;
-      this.sample = sample;
-      this.set({ stats });
-      await this.adapt(stats.fps, audioFlowing);
+      const figures = await media.figures(this.now());
+      const audioFlowing = figures.camera.audioPackets > this.state().stats.audioPackets;
+      this.set({ stats: figures.camera, courseware: figures.courseware, totalKbps: figures.totalKbps });
+      await this.adapt(figures.camera.fps, audioFlowing);
     } catch {
-      this.set({ stats: emptyStats });
+      this.set({ stats: emptyStats, courseware: emptySourceStats });
     }
   }
 
-  /** One adaptation step per stats sample; the SFU hears about it only when the decision changes. */
-  private async adapt(fps: number, audioFlowing: boolean) {
+  /** One adaptation step per stats sample; the SFU hears about it only when the plan changes. */
+  private async adapt(cameraFps: number, audioFlowing: boolean) {
     const state = this.state();
     if (state.phase !== 'playing' || state.forcedLowBandwidth) return;
-    const before = this.adaptation;
-    this.adaptation = adaptStep(before, { fps, audioFlowing, maxCap: this.maxLayer(), now: this.now() });
-    if (this.adaptation.cap !== before.cap || this.adaptation.audioOnly !== before.audioOnly) await this.applyVideo();
+    const before = this.sources;
+    this.sources = sourcesStep(before, {
+      hasCamera: state.sources.camera,
+      cameraFps,
+      audioFlowing,
+      hasCourseware: state.sources.courseware,
+      availableKbps: state.availableKbps,
+      maxCap: this.cameraMaxCap(),
+      now: this.now(),
+    });
+    if (this.sources.mode !== before.mode || this.sources.camera.cap !== before.camera.cap) {
+      if (this.sources.mode !== before.mode) this.log('info', `${before.mode} → ${this.sources.mode} (estimate ${String(state.availableKbps)} kbps, camera ${cameraFps} fps)`);
+      await this.applyVideo();
+    }
   }
 }

@@ -13,6 +13,7 @@ import {
   type EnrollRequest,
   type ErrorCode,
 } from '../../shared/protocol.ts';
+import { CapabilitiesResponse, livePaths } from '../../shared/live-protocol.ts';
 
 /** Why a hub request failed: the hub's named error code, or that it could not be reached or understood. */
 export type HubFailureReason = ErrorCode | 'network' | 'invalid_response';
@@ -68,6 +69,8 @@ export function createHubClient({ baseUrl, token, fetch: fetchImpl = fetch, time
   return {
     enroll: (req: EnrollRequest) => request(HubPaths.enroll, EnrollResponse, { method: 'POST', body: JSON.stringify(req) }),
     pull: (cursor: number) => request(`${HubPaths.pull}?cursor=${cursor}`, PullPage),
+    /** The hub's router capabilities, for loading the live player's Device before a lesson starts. */
+    liveCapabilities: () => request(livePaths.capabilities, CapabilitiesResponse),
     /** Ops go gzip-compressed (about 10× smaller: the village link is the bottleneck, not the CPU). */
     async push(ops: Op[]) {
       const json = JSON.stringify({ ops });

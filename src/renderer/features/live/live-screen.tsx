@@ -1,23 +1,28 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeviceIdentity } from '../../../shared/ipc.ts';
+import { useApp } from '../../app/app-context.tsx';
+import { noteLiveStopped, storePushedQuestion } from '../../db/live-repo.ts';
 import { desktop } from '../../desktop/desktop.ts';
 import { LiveController } from '../../live/live-controller.ts';
+import { cachedRouterCaps } from '../../live/router-caps.ts';
 import { useLive } from '../../stores/live-store.ts';
 import { navigate } from '../../stores/route-store.ts';
 import { LiveControls } from './live-controls.tsx';
 import { LiveDetails } from './live-details.tsx';
 import { LiveOverlay } from './live-overlay.tsx';
+import { LiveQuiz } from './live-quiz.tsx';
+import { LiveStage } from './live-stage.tsx';
 
-/** Full-screen player for one live lesson: lead classroom video, audio, a large status overlay and the class's controls. */
+/** Full-screen player for one live lesson: courseware and teacher, audio, a large status overlay and the class's controls. */
 export function LiveScreen({ lessonId, identity }: { lessonId: string; identity: DeviceIdentity }) {
   const { t } = useTranslation();
+  const { db } = useApp();
   const [controller, setController] = useState<LiveController | null>(null);
-  const videoRef = useRef<HTMLVideoElement>(null);
-  const audioRef = useRef<HTMLAudioElement>(null);
   const state = useLive();
 
   useEffect(() => {
+    const log = (level: 'info' | 'warn' | 'error', message: string) => void desktop().log.write({ level, message: message.slice(0, 2000) }).catch(() => undefined);
     const c = new LiveController({
       hubUrl: identity.hubUrl,
       token: identity.token,
@@ -25,42 +30,40 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
       createWebSocket: (url) => new WebSocket(url),
       keepAwake: async (on) => void (await desktop().power.keepAwake({ on, reason: 'live lesson' })),
       viewportWidth: () => window.innerWidth,
+      routerCaps: () => cachedRouterCaps(identity.hubUrl),
+      onQuizPush: (push) => storePushedQuestion(db, push),
+      onStopped: (at) => void noteLiveStopped(db, lessonId, at).catch((e: unknown) => log('warn', `live stop time not saved: ${String(e)}`)),
+      log,
     });
     c.start();
     setController(c);
     return () => void c.stop();
-  }, [identity.hubUrl, identity.token, lessonId]);
+  }, [db, identity.hubUrl, identity.token, lessonId]);
 
-  useEffect(() => {
-    if (!controller) return;
-    if (videoRef.current) videoRef.current.srcObject = controller.videoStream;
-    if (audioRef.current) audioRef.current.srcObject = controller.audioStream;
-  }, [controller]);
-
-  // A track added to a playing stream does not always restart playback; nudge the elements whenever media changes.
-  useEffect(() => {
-    void videoRef.current?.play().catch(() => undefined);
-    void audioRef.current?.play().catch(() => undefined);
-  }, [state.phase, state.reconnects]);
-
-  const audioOnly = state.forcedLowBandwidth || state.autoLowBandwidth;
   return (
     <main
       className="live-screen"
       data-testid="live-player"
       data-phase={state.phase}
+      data-mode={state.mode}
+      data-main={state.sources.courseware ? state.main : 'camera'}
+      data-sources={[state.sources.camera && 'camera', state.sources.courseware && 'courseware'].filter(Boolean).join(' ')}
       data-frames-decoded={state.stats.framesDecoded}
       data-fps={state.stats.fps}
       data-frame-width={state.stats.frameWidth}
       data-audio-packets={state.stats.audioPackets}
+      data-courseware-frames={state.courseware.framesDecoded}
+      data-courseware-fps={state.courseware.fps}
+      data-courseware-width={state.courseware.frameWidth}
+      data-total-kbps={state.totalKbps}
+      data-available-kbps={state.availableKbps ?? ''}
       data-protocol={state.stats.protocol ?? ''}
       data-spatial-layer={state.spatialLayer ?? ''}
       data-layer-cap={state.layerCap}
       data-reconnects={state.reconnects}
       data-has-played={state.hasPlayed}
     >
-      <video ref={videoRef} className={audioOnly ? 'live-video hidden' : 'live-video'} autoPlay playsInline muted />
-      <audio ref={audioRef} autoPlay />
+      {controller && <LiveStage controller={controller} state={state} />}
       <header className="live-top">
         <button type="button" className="secondary" onClick={() => navigate({ screen: 'lesson', lessonId })}>
           ← {t('live.leave')}
@@ -70,6 +73,7 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
       </header>
       <LiveOverlay state={state} />
       {controller && <LiveControls controller={controller} state={state} />}
+      {state.quizPush && <LiveQuiz push={state.quizPush} lessonId={lessonId} />}
     </main>
   );
 }

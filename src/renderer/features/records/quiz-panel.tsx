@@ -24,10 +24,11 @@ export function QuizPanel({ lesson }: { lesson: Lesson }) {
   );
 }
 
-function QuizRunner({ quiz, classroomId }: { quiz: Quiz; classroomId: string }) {
+/** questionId: run only that question (答题器: the one the lead teacher pushed to every classroom). */
+export function QuizRunner({ quiz, classroomId, questionId }: { quiz: Quiz; classroomId: string; questionId?: string }) {
   const { t } = useTranslation();
   const { db, session } = useApp();
-  const [questionIndex, setQuestionIndex] = useState(0);
+  const [questionIndex, setQuestionIndex] = useState(() => Math.max(0, quiz.questions.findIndex((q) => q.id === questionId)));
   const [choice, setChoice] = useState(0);
   const [tally, setTally] = useState('');
   const roster = useLiveQuery(() => rosterOf(db, classroomId), [db, classroomId]);
@@ -43,7 +44,7 @@ function QuizRunner({ quiz, classroomId }: { quiz: Quiz; classroomId: string }) 
   return (
     <section className="quiz" data-testid="quiz">
       <h2>{quiz.title}</h2>
-      <div className="tabs">
+      <div className="tabs" hidden={questionId !== undefined}>
         {quiz.questions.map((q, i) => (
           <button key={q.id} type="button" role="tab" aria-selected={i === questionIndex} onClick={() => setQuestionIndex(i)}>
             {t('records.question', { n: i + 1 })}
