@@ -35,7 +35,18 @@ export async function waitPlayingAgain(page: Page, frozen: number, timeoutMs: nu
   return framesAdvance(page, 10, 15_000);
 }
 
-export type PlayerReading = { phase: string; framesDecoded: number; audioPackets: number; frameWidth: number; protocol: string; spatialLayer: string; fps: number; reconnects: number };
+export type PlayerReading = {
+  phase: string;
+  framesDecoded: number;
+  audioPackets: number;
+  frameWidth: number;
+  protocol: string;
+  spatialLayer: string;
+  fps: number;
+  reconnects: number;
+  nackPct: number;
+  lossPct: number;
+};
 
 export async function readPlayer(page: Page): Promise<PlayerReading> {
   const el = page.getByTestId('live-player');
@@ -49,6 +60,8 @@ export async function readPlayer(page: Page): Promise<PlayerReading> {
     spatialLayer: await attr('spatial-layer'),
     fps: Number(await attr('fps')),
     reconnects: Number(await attr('reconnects')),
+    nackPct: Number(await attr('nack-pct')),
+    lossPct: Number(await attr('loss-pct')),
   };
 }
 

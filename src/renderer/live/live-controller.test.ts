@@ -52,7 +52,14 @@ class FakeTransport {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
   }
   consume(info: { id: string; kind: 'audio' | 'video' }) {
-    return Promise.resolve({ id: info.id, kind: info.kind, track: { id: `track-${info.id}` }, close: () => undefined, getStats: () => Promise.resolve(new Map()) });
+    // A clean link: each stats poll (one a second on the fake clock) shows 25 more frames and no loss.
+    let polls = 0;
+    const getStats = () => {
+      polls++;
+      const inbound = { id: info.id, type: 'inbound-rtp', kind: info.kind, framesDecoded: 25 * polls, packetsReceived: 100 * polls, packetsLost: 0, nackCount: 0, frameWidth: 640 };
+      return Promise.resolve(new Map([[info.id, inbound]]));
+    };
+    return Promise.resolve({ id: info.id, kind: info.kind, track: { id: `track-${info.id}` }, close: () => undefined, getStats });
   }
   getStats() {
     return Promise.resolve(new Map());
@@ -149,7 +156,7 @@ function scriptedHub() {
 
 /** Real socket traffic happens on the real event loop: wait (a bounded number of turns) for a condition. */
 async function until(what: string, condition: () => boolean) {
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 1000; i++) {
     if (condition()) return;
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -257,14 +264,29 @@ describe('LiveController recovery (fake clock, scripted hub)', () => {
     expect(clock.pendingDelays()).toEqual([]);
   });
 
-  it('switching 低带宽模式 off asks the SFU for the top layer the window can show again', async () => {
+  const lastSetVideo = () => hub.requests.filter((r) => r.method === 'setVideo').at(-1)?.data;
+
+  /** One stats poll a second on the fake clock, each followed by the adaptation's request (if any) to the hub. */
+  async function playSeconds(n: number) {
+    for (let i = 0; i < n; i++) {
+      const polled = store.getState().stats.framesDecoded;
+      clock.advance(1_000);
+      await until('a stats poll', () => store.getState().stats.framesDecoded > polled);
+    }
+  }
+
+  it('on a clean link climbs from the middle layer to the window’s top layer within seconds, and again after 低带宽模式', async () => {
     controller.start();
-    await until('a transport', () => devices.transports.length === 1 && hub.requests.some((r) => r.method === 'setVideo'));
+    await until('a transport', () => devices.transports.length === 1 && lastSetVideo() !== undefined);
     lastTransport()?.setState('connected');
+    expect(lastSetVideo()).toMatchObject({ maxSpatialLayer: 1, paused: false });
+    await playSeconds(4);
+    await until('the top layer', () => lastSetVideo()?.maxSpatialLayer === 2);
     await controller.setLowBandwidth(true);
-    await until('paused', () => hub.requests.at(-1)?.data.paused === true);
+    expect(lastSetVideo()).toMatchObject({ paused: true });
     await controller.setLowBandwidth(false);
-    await until('resumed', () => hub.requests.at(-1)?.method === 'setVideo' && hub.requests.at(-1)?.data.paused === false);
-    expect(hub.requests.at(-1)?.data).toMatchObject({ maxSpatialLayer: 2, paused: false });
+    expect(lastSetVideo()).toMatchObject({ maxSpatialLayer: 1, paused: false });
+    await playSeconds(4);
+    await until('the top layer again', () => lastSetVideo()?.maxSpatialLayer === 2);
   });
 });

@@ -13,7 +13,7 @@ import { Device } from 'mediasoup-client';
 import type { types as msc } from 'mediasoup-client';
 import { jitteredBackoffMs } from '../../shared/backoff.ts';
 import type { LiveNotification } from '../../shared/live-protocol.ts';
-import { emptyStats, initialLiveState, useLive, type LiveState } from '../stores/live-store.ts';
+import { emptyStats, initialLiveState, useLive, type LiveState, type LiveStats } from '../stores/live-store.ts';
 import { setLiveActivity, type LiveActivity } from './live-events.ts';
 import { openLiveSocket, LiveRequestError, type LiveSocket } from './live-socket.ts';
 import { adaptStep, initialAdaptState, type AdaptState } from './adaptation.ts';
@@ -143,7 +143,8 @@ export class LiveController {
   /** The teacher's 低带宽模式: audio only until switched off; switched off, the picture climbs back by itself. */
   async setLowBandwidth(forced: boolean) {
     this.set({ forcedLowBandwidth: forced });
-    // Back from audio only: the SFU's bandwidth estimate fell with the video, so let it (not an old cap) decide again.
+    // Back from audio only: start again from the middle layer and climb as on joining (a clean link is back at the full
+    // picture within seconds), instead of keeping whatever cap the adaptation had before.
     if (!forced) this.adaptation = initialAdaptState(this.maxLayer());
     await this.applyVideo();
   }
@@ -370,18 +371,19 @@ export class LiveController {
       const audioFlowing = stats.audioPackets > this.state().stats.audioPackets;
       this.sample = sample;
       this.set({ stats });
-      await this.adapt(stats.fps, audioFlowing);
+      await this.adapt(stats, audioFlowing);
     } catch {
       this.set({ stats: emptyStats });
     }
   }
 
   /** One adaptation step per stats sample; the SFU hears about it only when the decision changes. */
-  private async adapt(fps: number, audioFlowing: boolean) {
+  private async adapt(stats: LiveStats, audioFlowing: boolean) {
     const state = this.state();
     if (state.phase !== 'playing' || state.forcedLowBandwidth) return;
     const before = this.adaptation;
-    this.adaptation = adaptStep(before, { fps, audioFlowing, maxCap: this.maxLayer(), now: this.now() });
+    const { fps, lossPct, nackPct } = stats;
+    this.adaptation = adaptStep(before, { fps, lossPct, nackPct, audioFlowing, maxCap: this.maxLayer(), now: this.now() });
     if (this.adaptation.cap !== before.cap || this.adaptation.audioOnly !== before.audioOnly) await this.applyVideo();
   }
 }

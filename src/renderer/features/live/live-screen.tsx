@@ -54,6 +54,8 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
       data-frame-width={state.stats.frameWidth}
       data-audio-packets={state.stats.audioPackets}
       data-protocol={state.stats.protocol ?? ''}
+      data-nack-pct={state.stats.nackPct}
+      data-loss-pct={state.stats.lossPct}
       data-spatial-layer={state.spatialLayer ?? ''}
       data-layer-cap={state.layerCap}
       data-reconnects={state.reconnects}
