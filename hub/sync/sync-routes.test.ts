@@ -108,6 +108,25 @@ describe('push', () => {
     expect(String(html.body)).toMatch(/缺勤 \d+/);
   });
 
+  it('reports 出勤 as present + late, like the app, and 未考勤 for a classroom that took no attendance', async () => {
+    const one = (await hub.enroll('DEMO-ZJ-1')).device;
+    const two = (await hub.enroll('DEMO-ZJ-2')).device;
+    await push(one.token, [attendance('stu-zj-7-1-10', 'late', 40_000), attendance('stu-zj-7-1-11', 'absent', 40_000)]);
+    await push(two.token, [{ id: opId(), seq: n, hlc: hlc(40_000), type: 'quiz.answer', lessonId: LESSON, quizId: QUIZ, questionId: 'q1', studentId: 'stu-zj-7-2-05', choice: 1 }]);
+    type Row = { lessonId: string; classroomId: string; roster: number; attendance: { taken: boolean; arrived?: number; absent?: number; leave?: number; late?: number } };
+    const rows = ((await hub.admin('/v1/admin/report')).body as { rows: Row[] }).rows.filter((r) => r.lessonId === LESSON);
+    const taken = rows.find((r) => r.classroomId === 'cls-zj-7-1')?.attendance;
+    const roster = rows.find((r) => r.classroomId === 'cls-zj-7-1')?.roster ?? 0;
+    expect(taken?.taken).toBe(true);
+    expect(taken?.late).toBeGreaterThanOrEqual(1);
+    expect(taken?.arrived).toBe(roster - (taken?.absent ?? 0) - (taken?.leave ?? 0)); // late students arrived
+    expect(rows.find((r) => r.classroomId === 'cls-zj-7-2')?.attendance).toEqual({ taken: false, expected: 40, recorded: 0 });
+    const html = String((await hub.call(`/report?key=${encodeURIComponent('admin-secret-for-tests-0123456789')}`)).body);
+    const notTaken = new RegExp(`<tr data-lesson="${LESSON}" data-classroom="cls-zj-7-2">[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
+    expect(notTaken).toContain('未考勤');
+    expect(notTaken).not.toContain('出勤 40/40');
+  });
+
   it('accepts a gzip-compressed push and refuses the report without the admin key', async () => {
     const { device } = await hub.enroll('DEMO-ZJ-1');
     const body = gzipSync(JSON.stringify({ ops: [attendance('stu-zj-7-1-08', 'late', 30_000)] }));
