@@ -4,6 +4,7 @@ import { app, dialog, ipcMain, Menu, powerSaveBlocker, safeStorage, session, she
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ipcChannels } from '../shared/ipc.ts';
+import { RENDERER_HEADER_CSP } from '../shared/renderer-csp.ts';
 import { appMenuTemplate, type MenuCommand, type MenuItemSpec } from './app-menu.ts';
 import { createBackupFileStore } from './backup/backup-file-store.ts';
 import { createCrashLog, describeError } from './crash-log.ts';
@@ -16,7 +17,7 @@ import { createShellHandlers } from './shell-handlers.ts';
 import { defaultUpdatePolicy, isBackupFreshForInstall, windowsOf, withWindows } from './update/update-policy.ts';
 import { createUpdateSettingsStore } from './update/update-settings.ts';
 import { createUpdateService } from './update/update-service.ts';
-import { isAllowedNavigation, isPermissionAllowed } from './window-security.ts';
+import { isAllowedNavigation, isPermissionAllowed, withRendererCspHeader } from './window-security.ts';
 
 // A stable name (with electron-builder's stable appId) keeps the user-data folder — IndexedDB, identity, backups — the
 // same across updates.
@@ -70,6 +71,10 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => callback(isPermissionAllowed(permission, wc.getURL(), entryUrl)));
+    // frame-ancestors works only as a header (the meta tag in index.html cannot carry it).
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+      callback({ responseHeaders: withRendererCspHeader(details.resourceType, details.responseHeaders ?? {}, RENDERER_HEADER_CSP) }),
+    );
     const identity = createIdentityFileStore(join(userData, 'identity.json'), keychainCodec());
     const backups = createBackupFileStore({ dir: join(userData, 'backups') });
     const settingsStore = createUpdateSettingsStore(join(userData, 'update-settings.json'), { channel: 'latest', windows: windowsOf(defaultUpdatePolicy) });
