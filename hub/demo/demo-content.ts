@@ -49,14 +49,20 @@ async function makePreview(dir: string, subject: string, font: CjkFont | null) {
 }
 
 /** Generates, ingests and attaches the demo packs once. Returns false when they were already there. */
-export async function ensureDemoContent(db: HubDatabase, dataDir: string, contentDir: string, now: Date, font = findCjkFont()): Promise<boolean> {
+export async function ensureDemoContent(
+  db: HubDatabase,
+  dataDir: string,
+  contentDir: string,
+  now: Date,
+  { font = findCjkFont(), warn = () => undefined }: { font?: CjkFont | null; warn?: (message: string) => void } = {},
+): Promise<boolean> {
   const lessons = db.prepare(`SELECT l.id, l.mode, c.subject FROM lessons l JOIN courses c ON c.id = l.course_id ORDER BY l.starts_at`).all() as { id: string; mode: string; subject: string }[];
   const subjects = [...new Set(lessons.map((l) => l.subject))].filter((s) => demoHandouts[s]);
   const wanted = [DEMO_RECORDING_PACK, ...subjects.map(demoPreviewPackId)];
   const have = new Set((db.prepare(`SELECT id FROM packs`).all() as { id: string }[]).map((r) => r.id));
   if (wanted.every((id) => have.has(id))) return false;
   // Without a CJK font the handouts cannot carry their text; the recording and the diagram are still made.
-  if (!font) console.warn('hub: demo handouts skipped: no Noto Sans CJK font (apt-get install fonts-noto-cjk, or set HUB_DEMO_FONT)');
+  if (!font) warn('hub: demo handouts skipped: no Noto Sans CJK font (apt-get install fonts-noto-cjk, or set HUB_DEMO_FONT)');
   await mkdir(contentDir, { recursive: true });
   const sources = join(dataDir, 'demo-src');
 
