@@ -65,6 +65,7 @@ export const en: Messages = {
     lowBandwidthForced: 'Switched to audio only. Tap "Video back" to see the picture again.',
     lowBandwidthAuto: 'The link is too slow: audio only for now; the picture returns when it improves.',
     audioOnlyShort: 'Audio only',
+    techDetails: 'Technical details',
     refused: 'Cannot join this live lesson',
     reasons: {
       forbidden: "This live lesson is not on this class's timetable.",

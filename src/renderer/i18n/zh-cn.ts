@@ -64,6 +64,7 @@ export const zhCN = {
     lowBandwidthForced: '已手动切换为仅音频。点“恢复视频”可重新打开画面。',
     lowBandwidthAuto: '网络太慢，已自动改为仅音频；网络好转后会自动恢复画面。',
     audioOnlyShort: '仅音频',
+    techDetails: '技术详情',
     refused: '无法进入这节直播',
     reasons: {
       forbidden: '这节直播不在本班的课表上。',
