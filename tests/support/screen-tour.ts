@@ -9,7 +9,8 @@ export type ScreenVisit = (screen: string) => Promise<void>;
 
 const text = async (page: Page, testId: string) => (await page.getByTestId(testId).first().textContent()) ?? '';
 
-async function openWeekCell(page: Page, ...words: string[]) {
+/** Opens the first lesson of this week whose cell shows every word (subject, 直播 / 录播…). */
+export async function openWeekCell(page: Page, ...words: string[]) {
   await page.getByRole('tab', { name: '本周课表' }).click();
   let cells = page.locator('.week-cell');
   for (const w of words) cells = cells.filter({ hasText: w });

@@ -203,7 +203,7 @@ export const zhCN = {
     deleted: '（已删除）',
     edit: '修改',
     anchor: { time: '视频时间', section: '教案环节', page: '资料页码' },
-    anchorInput: { time: '时间（分:秒，如 12:30）', section: '环节名称（如 二、新课讲授）', page: '页码' },
+    anchorInput: { time: '时间（分：秒，如 12:30）', section: '环节名称（如 二、新课讲授）', page: '页码' },
     anchorAt: { time: '视频 {{time}}', section: '环节：{{section}}', page: '第 {{page}} 页' },
     noteText: '笔记内容',
     pauseHere: '录播播放到这里时暂停',
@@ -283,7 +283,7 @@ export const zhCN = {
     unpin: '取消固定',
   },
   errors: {
-    bad_request: '请求内容有误：{{detail}}',
+    bad_request: '中心认为请求内容有误，请联系学校信息管理员。',
     enrollment_code_invalid: '注册码不正确，请核对后重新输入。',
     enrollment_code_expired: '注册码已过期，请向中心申请新的注册码。',
     enrollment_code_used: '该注册码已被使用，请向中心申请新的注册码。',
