@@ -82,6 +82,11 @@ export function buildReport(db: HubDatabase, limit = 200): ReportRow[] {
   });
 }
 
+/** "2026-11-30 19:10": the lesson's start in China time (UTC+8, no daylight saving), 24-hour, whatever offset it was stored with. */
+export function chinaTime(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function renderReportHtml(rows: ReportRow[], hubName: string): string {
@@ -89,7 +94,7 @@ export function renderReportHtml(rows: ReportRow[], hubName: string): string {
     .map((r) => {
       const quiz = r.quiz ? `${Math.round((100 * r.quiz.correct) / r.quiz.answered)}%（${r.quiz.correct}/${r.quiz.answered}）` : '—';
       return `<tr data-lesson="${escape(r.lessonId)}" data-classroom="${escape(r.classroomId)}">
-<td>${escape(r.startsAt.slice(0, 16).replace('T', ' '))}</td><td>${escape(r.subject)} · ${escape(r.title)}</td>
+<td>${escape(chinaTime(r.startsAt))}</td><td>${escape(r.subject)} · ${escape(r.title)}</td>
 <td>${escape(r.school)} ${escape(r.classroom)}</td>
 <td class="attendance${r.attendance.taken ? '' : ' not-taken'}">${attendanceLineZh(r.attendance)}</td>
 <td class="quiz">${quiz}</td><td class="help">${r.quiz ? escape(r.quiz.needHelp.join('、')) || '—' : '—'}</td></tr>`;
@@ -99,6 +104,6 @@ export function renderReportHtml(rows: ReportRow[], hubName: string): string {
 <style>body{font-family:"Noto Sans CJK SC",sans-serif;margin:24px;color:#1b1f24}table{border-collapse:collapse;width:100%}
 td.not-taken{color:#b26a00;font-weight:600}td,th{border-bottom:1px solid #dde2e8;padding:10px;text-align:left;vertical-align:top}th{background:#f3f5f8}</style></head>
 <body><h1>接收课堂报告</h1><p>${escape(hubName)} · 考勤与随堂测（各接收班级）。出勤＝到课人数（含迟到）；未考勤＝这节课还没有考勤记录。</p>
-<table><thead><tr><th>时间</th><th>课程</th><th>班级</th><th>考勤</th><th>随堂测正确率</th><th>需要辅导</th></tr></thead>
+<table><thead><tr><th>时间（北京时间）</th><th>课程</th><th>班级</th><th>考勤</th><th>随堂测正确率</th><th>需要辅导</th></tr></thead>
 <tbody>${body || '<tr><td colspan="6">暂无数据</td></tr>'}</tbody></table></body></html>`;
 }

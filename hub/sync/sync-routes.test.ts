@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { PullResponse, PushResponse, type Op } from '../../src/shared/protocol.ts';
 import { startTestHub, type TestHub } from '../testing/test-hub.ts';
+import { chinaTime } from './report.ts';
 
 let hub: TestHub;
 beforeAll(async () => (hub = await startTestHub()));
@@ -125,6 +126,14 @@ describe('push', () => {
     const notTaken = new RegExp(`<tr data-lesson="${LESSON}" data-classroom="cls-zj-7-2">[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
     expect(notTaken).toContain('未考勤');
     expect(notTaken).not.toContain('出勤 40/40');
+  });
+
+  it.each([
+    ['2026-11-30T11:10:00.000Z', '2026-11-30 19:10'],
+    ['2026-11-30T08:00:00+08:00', '2026-11-30 08:00'],
+    ['2026-11-30T20:30:00Z', '2026-12-01 04:30'],
+  ])('shows lesson times in China time, 24-hour (%s → %s)', (iso, shown) => {
+    expect(chinaTime(iso)).toBe(shown);
   });
 
   it('accepts a gzip-compressed push and refuses the report without the admin key', async () => {

@@ -79,6 +79,7 @@ describe('a teacher’s day in Chromium against the real hub', () => {
     await page.getByRole('button', { name: /确认考勤/ }).click();
     await expect.poll(() => text('attendance-summary')).toBe('出勤 40/42 · 迟到 1 · 缺勤 1 · 请假 1');
     shown.attendance = await text('attendance-summary');
+    await expect.poll(() => page.getByRole('button', { name: '考勤已记录' }).count()).toBe(1);
     await shot('2-attendance');
   });
 
@@ -191,6 +192,7 @@ describe('a teacher’s day in Chromium against the real hub', () => {
     await page.getByRole('button', { name: /确认考勤/ }).click();
     await expect.poll(() => text('attendance-summary')).toBe('出勤 40/42 · 迟到 0 · 缺勤 2 · 请假 0');
     shown.liveAttendance = await text('attendance-summary');
+    await expect.poll(() => page.getByRole('button', { name: '考勤已记录' }).count()).toBe(1);
     await expect.poll(() => text('sync-waiting'), { timeout: 20_000 }).toMatch(/待上传 \d+/);
     await shot('7-offline');
   });
