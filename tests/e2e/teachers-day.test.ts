@@ -13,6 +13,7 @@ import { startBroadcaster, type Broadcaster } from '../support/broadcaster.ts';
 import { enrollInPage } from '../support/enroll-page.ts';
 import { DEMO_LIVE_LESSON, framesAdvance, readPlayer, waitDecodingResumed } from '../support/live-page.ts';
 import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
+import { freePort } from '../support/ports.ts';
 import { openWeekCell } from '../support/screen-tour.ts';
 
 const SHOTS = join(import.meta.dirname, '../../docs/screenshots');
@@ -40,7 +41,8 @@ const text = async (testId: string) => (await page.getByTestId(testId).first().t
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   system = await startLoopbackSystem('ykt-day-', ADMIN, {
-    extraEnv: { HUB_DEMO_LIVE: '1', HUB_DEMO_BROADCAST: '0', HUB_RTC_LISTEN_IP: '127.0.0.1', HUB_RTC_ANNOUNCED_IP: '127.0.0.1' },
+    // Its own RTC port (other hubs may run on this machine); kept across the restart, as a real hub's is.
+    extraEnv: { HUB_DEMO_LIVE: '1', HUB_DEMO_BROADCAST: '0', HUB_RTC_PORT: String(await freePort()), HUB_RTC_LISTEN_IP: '127.0.0.1', HUB_RTC_ANNOUNCED_IP: '127.0.0.1' },
     chromiumArgs: ['--autoplay-policy=no-user-gesture-required'],
   });
   const context = await system.browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1366, height: 768 } });

@@ -1,11 +1,10 @@
 // `npm run broadcast` as a lead school's operator runs it (ffmpeg test pattern → the hub's SFU), for live e2e tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { repoRoot } from './hub-process.ts';
-import { waitFor } from './ports.ts';
 
 export type Broadcaster = { stop(): Promise<void>; output(): string };
 
-export async function startBroadcaster(hubUrl: string, adminToken: string, lessonId: string): Promise<Broadcaster> {
+export async function startBroadcaster(hubUrl: string, adminToken: string, lessonId: string, timeoutMs = 30_000): Promise<Broadcaster> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/broadcast.ts', '--lesson', lessonId, '--hub', hubUrl, '--token', adminToken], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -13,7 +12,13 @@ export async function startBroadcaster(hubUrl: string, adminToken: string, lesso
   let said = '';
   child.stdout?.on('data', (d: Buffer) => (said += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (said += d.toString()));
-  await waitFor(() => Promise.resolve(said.includes('on air') ? true : child.exitCode !== null ? Promise.reject(new Error(said)) : undefined), 'broadcaster on air', 30_000);
+  // On air, or the script gave up (e.g. the hub refused): whichever comes first, without waiting out the timeout.
+  const deadline = Date.now() + timeoutMs;
+  while (!said.includes('on air')) {
+    if (child.exitCode !== null) throw new Error(`broadcaster exited (${child.exitCode}): ${said}`);
+    if (Date.now() > deadline) throw new Error(`broadcaster not on air after ${timeoutMs} ms: ${said}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     output: () => said,
     async stop() {
