@@ -22,7 +22,9 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: HubContext) {
     const now = ctx.now();
     const device = requireDevice(ctx.db, request, now);
     const query = parseOrBadRequest(PullQuery, request.query);
-    const page = changesSince(ctx.db, device.classroom_id, query.cursor, query.limit);
+    const page = changesSince(ctx.db, device.classroom_id, query.cursor, query.limit, (seq, reason) =>
+      request.log.warn({ classroomId: device.classroom_id, seq, reason }, 'stored change skipped: does not parse'),
+    );
     const response: PullResponse = { protocol: PROTOCOL_VERSION, serverTime: now.toISOString(), ...page };
     return response;
   });

@@ -3,7 +3,7 @@
 // validates every request against it, and the browser build implements the same DesktopApi without Electron.
 import { z } from 'zod';
 import { Classroom, Id, School } from './protocol.ts';
-import { Activity, BackupSnapshot, FolderReleaseResult, UpdateChannel, UpdateStatus, UpdateWindows } from './update-protocol.ts';
+import { Activity, BackupFileName, BackupLatest, BackupSnapshot, FolderReleaseResult, UpdateChannel, UpdateStatus, UpdateWindows } from './update-protocol.ts';
 
 export const DeviceIdentity = z.object({
   hubUrl: z.url({ protocol: /^https?$/ }),
@@ -45,7 +45,9 @@ export const ipcContract = {
   'update:fromFolder': { request: z.object({ path: z.string().min(1).max(1000).nullable() }), response: FolderReleaseResult },
   /** Snapshot of the local database (outbox, notes, …) kept in the user-data folder, safe from IndexedDB loss. */
   'backup:save': { request: BackupSnapshot, response: z.object({ file: z.string(), bytes: z.number().int().nonnegative() }) },
-  'backup:latest': { request: none, response: BackupSnapshot.nullable() },
+  'backup:latest': { request: none, response: BackupLatest },
+  /** The backup the database matched or was restored from at start: rotation never deletes it. */
+  'backup:keep': { request: z.object({ file: BackupFileName }), response: none },
   /** Full screen for class; kiosk also hides the OS task bar and blocks leaving the app. */
   'window:setFullScreen': { request: z.object({ on: z.boolean(), kiosk: z.boolean() }), response: none },
   /** Renderer errors go to the same local log as main's crashes, for IT's diagnostics. */

@@ -152,6 +152,14 @@ export const PullResponse = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 
+/**
+ * How a client reads a pull response: the envelope strictly, each change on its own (`Change.safeParse`), so that one
+ * change it cannot read (damaged, or of a type a newer hub added) is skipped and reported instead of failing the page
+ * — which would stop the classroom's pulls for good, the same page failing every time.
+ */
+export const PullPage = PullResponse.extend({ changes: z.array(z.unknown()).max(5000) });
+export type PullPage = z.infer<typeof PullPage>;
+
 // ---- push (device → hub ops), filled in by the records/sync issue ---------------------------------------------------
 
 export const AttendanceStatus = z.enum(['present', 'absent', 'late', 'leave']);

@@ -8,7 +8,7 @@ import { setSyncStatus } from '../stores/sync-status-store.ts';
 import { createHubClient, normaliseHubUrl } from '../sync/hub-client.ts';
 import { pullAll } from '../sync/pull-all.ts';
 import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
-import { pushOutbox } from '../sync/push-outbox.ts';
+import { pushOutbox, type SyncLog } from '../sync/push-outbox.ts';
 import { createRecords, type Records } from '../db/records-repo.ts';
 
 export type SessionDeps = {
@@ -39,11 +39,12 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     loop?.stop();
     records = createRecords({ db, deviceId: identity.deviceId, now, onChange });
     const hub = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch });
+    const log: SyncLog = (level, message) => void desktop.log.write({ level, message: message.slice(0, 2000) }).catch(() => undefined);
     // Push first: what the teacher entered is the data that matters most; then pull what changed.
     const syncOnce = () =>
       runExclusive(async () => {
-        await pushOutbox(db, (ops) => hub.push(ops));
-        await pullAll(db, hub, now);
+        await pushOutbox(db, (ops) => hub.push(ops), { now, log });
+        await pullAll(db, hub, now, log);
       });
     loop = createSyncLoop({ syncOnce, report: setSyncStatus, now });
     loop.start();
