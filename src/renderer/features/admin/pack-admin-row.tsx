@@ -15,6 +15,7 @@ export function PackAdminRow({ row }: { row: PackRow }) {
   const [note, setNote] = useState<string | null>(null);
   const picker = (window as PickerWindow).showDirectoryPicker;
   const bytes = row.manifest.files.reduce((n, f) => n + f.size, 0);
+  const kind = row.manifest.kind === 'recording' ? t('content.kind.recording') : t('content.kind.preview');
   const onExport = async () => {
     if (!picker) return;
     try {
@@ -30,7 +31,8 @@ export function PackAdminRow({ row }: { row: PackRow }) {
       <span>
         <strong>{row.manifest.title}</strong>{' '}
         <span className="muted">
-          {row.manifest.kind === 'recording' ? t('content.kind.recording') : t('content.kind.preview')} · {mb(bytes)} MB
+          {row.manifest.title.includes(kind) ? '' : `${kind} · `}
+          {mb(bytes)} MB
         </span>
       </span>
       <button type="button" className="secondary" aria-pressed={row.pinned} onClick={() => void setPinned(db, row.id, !row.pinned)}>
