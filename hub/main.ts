@@ -7,6 +7,7 @@ import { openDatabase } from './db/open-database.ts';
 import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
 import { ensureDemoContent } from './demo/demo-content.ts';
 import { createHub } from './http/create-hub.ts';
+import { loadOrCreatePackSigner } from './content/pack-signing.ts';
 import { ensureDemoLiveLesson, startDemoBroadcast } from './live/demo-live.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
 
@@ -32,11 +33,13 @@ const env = Env.parse(process.env);
 mkdirSync(env.HUB_DATA_DIR, { recursive: true });
 const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
 const adminToken = env.HUB_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+const { signer: packSigner, created: packKeyCreated } = loadOrCreatePackSigner(env.HUB_DATA_DIR);
+if (packKeyCreated) console.log(`hub: new pack-signing key in ${env.HUB_DATA_DIR} (back it up with hub.sqlite)`);
 if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) console.log('hub: demo data created');
 const contentDir = join(env.HUB_DATA_DIR, 'content');
 if (env.HUB_DEMO === '1') {
   // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub.
-  await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), { warn: (message) => console.warn(message) }).then(
+  await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), packSigner, { warn: (message) => console.warn(message) }).then(
     (made) => made && console.log('hub: demo content created'),
     (error: unknown) => console.error(`hub: demo content skipped: ${error instanceof Error ? error.message : String(error)}`),
   );
@@ -66,6 +69,7 @@ const app = await createHub({
   hubName: env.HUB_NAME,
   adminToken,
   contentDir,
+  packSigner,
   live: { sfu, ...(unavailable ? { unavailable } : {}) },
   updatesDir: join(env.HUB_DATA_DIR, 'updates'),
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PackManifest } from '../../src/shared/content-protocol.ts';
+import { ephemeralPackSigner } from '../content/pack-signing.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { DEMO_RECORDING_PACK, demoPreviewPackId, ensureDemoContent } from './demo-content.ts';
 import { findCjkFont } from './demo-pdf.ts';
@@ -29,7 +30,7 @@ describe.skipIf(!hasFfmpeg || !findCjkFont())('demo content (needs ffmpeg and fo
     db.prepare(`INSERT INTO packs (id, kind, title, manifest, created_at) VALUES ('pack-demo-preview', 'preview', '预习包', '{}', 'then')`).run();
     db.prepare(`INSERT INTO lesson_packs (lesson_id, pack_id) SELECT id, 'pack-demo-preview' FROM lessons`).run();
 
-    expect(await ensureDemoContent(db, dir, join(dir, 'content'), new Date())).toBe(true);
+    expect(await ensureDemoContent(db, dir, join(dir, 'content'), new Date(), ephemeralPackSigner())).toBe(true);
     const rows = db
       .prepare(`SELECT l.id, l.mode, c.subject, group_concat(lp.pack_id) AS packs FROM lessons l JOIN courses c ON c.id = l.course_id LEFT JOIN lesson_packs lp ON lp.lesson_id = l.id GROUP BY l.id`)
       .all() as { id: string; mode: string; subject: string; packs: string | null }[];
@@ -41,7 +42,7 @@ describe.skipIf(!hasFfmpeg || !findCjkFont())('demo content (needs ffmpeg and fo
     const chinese = PackManifest.parse(JSON.parse((db.prepare(`SELECT manifest FROM packs WHERE id = ?`).get(demoPreviewPackId('语文')) as { manifest: string }).manifest));
     expect(chinese.title).toBe('语文预习包');
     expect(chinese.files.map((f) => [f.path, f.mime])).toEqual([['讲义.pdf', 'application/pdf']]);
-    expect(await ensureDemoContent(db, dir, join(dir, 'content'), new Date())).toBe(false); // made once
+    expect(await ensureDemoContent(db, dir, join(dir, 'content'), new Date(), ephemeralPackSigner())).toBe(false); // made once
     db.close();
   }, 60_000);
 });

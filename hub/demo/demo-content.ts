@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import type { HubDatabase } from '../db/open-database.ts';
 import { attachPack } from '../content/content-repo.ts';
 import { ingestFolder } from '../content/ingest.ts';
+import type { PackSigner } from '../content/pack-signing.ts';
 import { demoHandouts } from './demo-handouts.ts';
 import { findCjkFont, handoutPdf, type CjkFont } from './demo-pdf.ts';
 
@@ -48,12 +49,13 @@ async function makePreview(dir: string, subject: string, font: CjkFont | null) {
   return existsSync(pdf) || existsSync(image);
 }
 
-/** Generates, ingests and attaches the demo packs once. Returns false when they were already there. */
+/** Generates, ingests (signed) and attaches the demo packs once. Returns false when they were already there. */
 export async function ensureDemoContent(
   db: HubDatabase,
   dataDir: string,
   contentDir: string,
   now: Date,
+  signer: PackSigner,
   { font = findCjkFont(), warn = () => undefined }: { font?: CjkFont | null; warn?: (message: string) => void } = {},
 ): Promise<boolean> {
   const lessons = db.prepare(`SELECT l.id, l.mode, c.subject FROM lessons l JOIN courses c ON c.id = l.course_id ORDER BY l.starts_at`).all() as { id: string; mode: string; subject: string }[];
@@ -68,7 +70,7 @@ export async function ensureDemoContent(
 
   if (!have.has(DEMO_RECORDING_PACK)) {
     await makeRecording(join(sources, 'recording'));
-    await ingestFolder(db, join(sources, 'recording'), { contentDir, now, packId: DEMO_RECORDING_PACK, kind: 'recording', title: '课堂录像（演示）' });
+    await ingestFolder(db, join(sources, 'recording'), { contentDir, signer, now, packId: DEMO_RECORDING_PACK, kind: 'recording', title: '课堂录像（演示）' });
   }
   attachPack(db, DEMO_RECORDING_PACK, lessons.filter((l) => l.mode === 'recorded').map((l) => l.id));
   for (const subject of subjects) {
@@ -76,7 +78,7 @@ export async function ensureDemoContent(
     const folder = join(sources, `preview-${subjectSlugs[subject] ?? 'other'}`);
     if (!have.has(packId)) {
       if (!(await makePreview(folder, subject, font))) continue;
-      await ingestFolder(db, folder, { contentDir, now, packId, kind: 'preview', title: `${subject}预习包` });
+      await ingestFolder(db, folder, { contentDir, signer, now, packId, kind: 'preview', title: `${subject}预习包` });
     }
     attachPack(db, packId, lessons.filter((l) => l.subject === subject).map((l) => l.id));
   }

@@ -14,7 +14,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: HubContext) {
   app.post(HubPaths.enroll, async (request, reply) => {
     const body = parseOrBadRequest(EnrollRequest, request.body);
     const enrolled = enrollDevice(ctx.db, { ...body, now: ctx.now() });
-    const response: EnrollResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, ...enrolled };
+    const response: EnrollResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, ...enrolled, packSigningKey: ctx.packSigner.publicKey };
     return reply.status(201).send(response);
   });
 

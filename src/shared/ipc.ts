@@ -2,7 +2,7 @@
 // response schema. The preload exposes it as `window.desktop` (typed by DesktopApi, derived from this map), main
 // validates every request against it, and the browser build implements the same DesktopApi without Electron.
 import { z } from 'zod';
-import { Classroom, Id, School } from './protocol.ts';
+import { Classroom, Id, PackSigningKey, School } from './protocol.ts';
 import { Activity, BackupFileName, BackupLatest, BackupSnapshot, FolderReleaseResult, UpdateChannel, UpdateStatus, UpdateWindows } from './update-protocol.ts';
 
 export const DeviceIdentity = z.object({
@@ -13,6 +13,9 @@ export const DeviceIdentity = z.object({
   classroom: Classroom,
   hubName: z.string().min(1).max(200),
   enrolledAt: z.iso.datetime({ offset: true }),
+  /** The enrolled hub's pack-signing key (from enrollment, or learnt once from the hub's pack list by a PC enrolled
+   * before packs were signed): the only key whose packs this PC accepts. */
+  packSigningKey: PackSigningKey.optional(),
 });
 export type DeviceIdentity = z.infer<typeof DeviceIdentity>;
 

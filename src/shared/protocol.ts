@@ -82,12 +82,18 @@ export const EnrollRequest = z.object({
 });
 export type EnrollRequest = z.input<typeof EnrollRequest>;
 
+/** The hub's pack-signing public key: Ed25519, the raw 32 bytes in base64url (43 characters). */
+export const PackSigningKey = z.string().regex(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, 'Ed25519 public key: 32 bytes, base64url');
+export type PackSigningKey = z.infer<typeof PackSigningKey>;
+
 export const EnrollResponse = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
   device: z.object({ id: Id, token: z.string().min(32).max(200) }),
   school: School,
   classroom: Classroom,
   hubName: z.string().min(1).max(200),
+  /** Packs (from the hub or on a USB stick) are accepted only with a signature by this key. Optional: older hubs. */
+  packSigningKey: PackSigningKey.optional(),
 });
 export type EnrollResponse = z.infer<typeof EnrollResponse>;
 

@@ -13,6 +13,8 @@ export type LoopbackSystem = {
   hub: HubProcess;
   renderer: { url: string; close(): Promise<void> };
   browser: Browser;
+  /** The hub's HUB_DATA_DIR (its SQLite file, content store and pack-signing key). */
+  dataDir: string;
   close: () => Promise<void>;
 };
 
@@ -21,16 +23,16 @@ export async function startLoopbackSystem(
   tempPrefix: string,
   adminToken: string,
   options: { extraEnv?: NodeJS.ProcessEnv; chromiumArgs?: string[] } = {},
-): Promise<LoopbackSystem & { dataDir: string }> {
+): Promise<LoopbackSystem> {
   const dataDir = await mkdtemp(join(tmpdir(), tempPrefix));
   const hub = await startHubProcess({ port: await freePort(), dataDir, adminToken, ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}) });
   const renderer = await serveRenderer(await freePort());
   const browser = await launchChromium(undefined, options.chromiumArgs ?? []);
   return {
-    dataDir,
     hub,
     renderer,
     browser,
+    dataDir,
     async close() {
       await browser.close();
       await renderer.close();

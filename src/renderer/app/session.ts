@@ -71,6 +71,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         classroom: result.classroom,
         hubName: result.hubName,
         enrolledAt: now().toISOString(),
+        ...(result.packSigningKey ? { packSigningKey: result.packSigningKey } : {}),
       };
       const previous = useSession.getState().identity;
       if (previous && previous.classroom.id !== identity.classroom.id) {

@@ -4,6 +4,7 @@ import { useApp } from '../../app/app-context.tsx';
 import { contentCommands } from '../../app/content-controller.ts';
 import { getDownloadHours } from '../../db/content-settings.ts';
 import { useDownloads } from '../../stores/downloads-store.ts';
+import { packListProblemOf } from '../content/download-status-line.tsx';
 import { hoursText } from '../content/format.ts';
 import { ImportPanel } from '../content/import-panel.tsx';
 import { PackAdminRow } from './pack-admin-row.tsx';
@@ -20,12 +21,14 @@ export function ContentSection() {
   const hours = useLiveQuery(() => getDownloadHours(db), [db]);
   const packs = useLiveQuery(() => db.packs.toArray(), [db]);
   const phase = useDownloads((s) => s.phase);
+  const problem = packListProblemOf(useDownloads((s) => s.lastError));
   return (
     <section aria-labelledby="admin-content" className="admin-wide">
       <h2 id="admin-content">{t('admin.content')}</h2>
       <p className="admin-result" data-testid="admin-download-phase">
         {t(`content.phase.${phase}`, { hours: hours ? hoursText(hours) : '' })}
       </p>
+      {problem && <p role="alert">{t(`content.packListProblem.${problem}`)}</p>}
       <div className="admin-actions">
         <label className="check">
           <input type="checkbox" checked={hours != null} onChange={(e) => void contentCommands.setHours(db, e.currentTarget.checked ? NIGHT : null)} />

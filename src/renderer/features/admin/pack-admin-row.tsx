@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app/app-context.tsx';
 import { setPinned } from '../../db/content-repo.ts';
 import type { PackRow } from '../../db/content-rows.ts';
-import { exportPack, type DirectoryLike } from '../../downloads/pack-export.ts';
+import { exportPack, ExportRefused, type DirectoryLike } from '../../downloads/pack-export.ts';
 import { mb } from '../content/format.ts';
 
 type PickerWindow = Window & { showDirectoryPicker?: (options: { mode: 'readwrite' }) => Promise<DirectoryLike> };
@@ -23,7 +23,7 @@ export function PackAdminRow({ row }: { row: PackRow }) {
       setNote(t('admin.packExported', { count }));
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') return; // IT closed the picker
-      setNote(error instanceof Error ? error.message : String(error));
+      setNote(error instanceof ExportRefused ? t(`content.exportRefusal.${error.code}`) : error instanceof Error ? error.message : String(error));
     }
   };
   return (
