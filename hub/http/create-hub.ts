@@ -27,11 +27,16 @@ export type CreateHubOptions = Omit<HubContext, 'now' | 'packSigner'> & {
   live?: { sfu: LiveSfu | null; unavailable?: string };
   /** Folder of the electron-updater feed (`<data>/updates`); without it /updates/* answers 404. */
   updatesDir?: string;
+  /** Serve HTTPS (and wss for live signalling, on the same server) with this certificate; plain HTTP without it. */
+  tls?: { cert: string; key: string };
 };
 
 export async function createHub(options: CreateHubOptions): Promise<FastifyInstance> {
   const ctx: HubContext = { ...options, now: options.now ?? (() => new Date()), packSigner: options.packSigner ?? ephemeralPackSigner() };
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 });
+  const common = { logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 };
+  // https.Server is an http.Server with TLS in front (same request and upgrade events), so every route and the live
+  // WebSocket (attached to app.server) serve HTTPS and wss unchanged; only Fastify's generic differs.
+  const app = options.tls ? (Fastify({ ...common, https: { cert: options.tls.cert, key: options.tls.key } }) as unknown as FastifyInstance) : Fastify(common);
   // Packs stored before signing (or signed by a key no longer in use) are signed now: the hub serves only signed packs.
   const { signed, unreadable } = signUnsignedPacks(ctx.db, ctx.packSigner);
   if (signed.length > 0) app.log.info({ packs: signed }, 'signed packs stored before signing or under another key');

@@ -62,9 +62,11 @@ export function parseCsp(policy: string): Map<string, string[]> {
 
 /**
  * What is wrong with the renderer's CSP, as named problems (empty = fine): scripts only from the app itself, no eval,
- * no inline script, no plugins, no <base> hijack, not framable. connect-src may reach any hub (entered at enrollment).
- * `delivery: 'meta'` checks the <meta> tag, where frame-ancestors is ignored by browsers (and logs a console error): it
- * must not be there, and comes as a header instead (`withRendererCspHeader`).
+ * no inline script, no plugins, no <base> hijack, not framable. connect-src may reach any hub (entered at enrollment)
+ * and must allow https: and wss: — a county hub serves HTTPS and live signalling over wss (its certificate is pinned by
+ * main, cert-pin.ts); plain http:/ws: stay for loopback and tests. `delivery: 'meta'` checks the <meta> tag, where
+ * frame-ancestors is ignored by browsers (and logs a console error): it must not be there, and comes as a header instead
+ * (`withRendererCspHeader`).
  */
 export function cspProblems(policy: string, delivery: 'header' | 'meta' = 'header'): string[] {
   const csp = parseCsp(policy);
@@ -89,6 +91,8 @@ export function cspProblems(policy: string, delivery: 'header' | 'meta' = 'heade
   if (delivery === 'meta') {
     if (csp.has('frame-ancestors')) problems.push('frame-ancestors is ignored in a <meta> CSP: send it as a header');
   } else if (csp.get('frame-ancestors')?.join(' ') !== "'none'") problems.push("frame-ancestors must be 'none'");
+  const connect = csp.get('connect-src') ?? [];
+  for (const scheme of ['https:', 'wss:']) if (!connect.includes(scheme)) problems.push(`connect-src must allow ${scheme} (a county hub over HTTPS, live signalling over wss)`);
   return problems;
 }
 

@@ -8,6 +8,7 @@ import { navigate } from '../../stores/route-store.ts';
 import { formatDateTime } from '../timetable/lesson-time.ts';
 import { useSession } from '../../stores/session-store.ts';
 import { useSyncStatus } from '../../stores/sync-status-store.ts';
+import { CertPinNote } from './cert-pin-note.tsx';
 import { ContentSection } from './content-section.tsx';
 import { DisplaySection } from './display-section.tsx';
 import { exportDiagnostics } from './export-diagnostics.ts';
@@ -81,6 +82,7 @@ export function AdminPanel() {
             <dt>{t('admin.enrolledAt')}</dt>
             <dd>{formatDateTime(new Date(identity.enrolledAt), i18n.language)}</dd>
           </dl>
+          <CertPinNote />
           <div className="admin-actions">
             <button type="button" className="secondary" onClick={() => session.openEnrollment(true)}>
               {t('admin.reenroll')}
