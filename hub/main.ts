@@ -7,6 +7,8 @@ import { openDatabase } from './db/open-database.ts';
 import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
 import { ensureDemoContent } from './demo/demo-content.ts';
 import { createHub } from './http/create-hub.ts';
+import { loadOrCreatePackSigner } from './content/pack-signing.ts';
+import { readHubTls } from './http/hub-tls.ts';
 import { ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from './live/demo-live.ts';
 import { installGracefulShutdown } from './graceful-shutdown.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
@@ -27,17 +29,27 @@ const Env = z.object({
   HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
   /** The address classrooms reach the hub at, given to browsers in ICE candidates (default: each interface's own). */
   HUB_RTC_ANNOUNCED_IP: z.string().optional(),
+  /** HTTPS (and wss) with this certificate and key (PEM files; `npm run hub:cert` makes a county self-signed pair). */
+  HUB_TLS_CERT: z.string().min(1).optional(),
+  HUB_TLS_KEY: z.string().min(1).optional(),
 });
 
 const env = Env.parse(process.env);
+if ((env.HUB_TLS_CERT === undefined) !== (env.HUB_TLS_KEY === undefined)) {
+  console.error('hub: set both HUB_TLS_CERT and HUB_TLS_KEY (or neither, for plain HTTP on loopback)');
+  process.exit(2);
+}
+const tls = env.HUB_TLS_CERT && env.HUB_TLS_KEY ? await readHubTls(env.HUB_TLS_CERT, env.HUB_TLS_KEY) : undefined;
 mkdirSync(env.HUB_DATA_DIR, { recursive: true });
 const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
 const adminToken = env.HUB_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+const { signer: packSigner, created: packKeyCreated } = loadOrCreatePackSigner(env.HUB_DATA_DIR);
+if (packKeyCreated) console.log(`hub: new pack-signing key in ${env.HUB_DATA_DIR} (back it up with hub.sqlite)`);
 if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) console.log('hub: demo data created');
 const contentDir = join(env.HUB_DATA_DIR, 'content');
 if (env.HUB_DEMO === '1') {
   // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub.
-  await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date()).then(
+  await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), packSigner, { warn: (message) => console.warn(message) }).then(
     (made) => made && console.log('hub: demo content created'),
     (error: unknown) => console.error(`hub: demo content skipped: ${error instanceof Error ? error.message : String(error)}`),
   );
@@ -73,11 +85,17 @@ const app = await createHub({
   hubName: env.HUB_NAME,
   adminToken,
   contentDir,
+  packSigner,
   live: { sfu, ...(unavailable ? { unavailable } : {}) },
   updatesDir: join(env.HUB_DATA_DIR, 'updates'),
+  ...(tls ? { tls } : {}),
 });
 const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
 console.log(`hub: listening on ${address}`);
+if (tls) console.log(`hub: certificate SHA-256 fingerprint (classrooms pin it at enrollment): ${tls.fingerprint256}`);
+else if (!['127.0.0.1', 'localhost', '::1'].includes(env.HUB_HOST)) {
+  console.log('hub: WARNING plain HTTP on a network address: device tokens and updates cross the network in clear; set HUB_TLS_CERT/HUB_TLS_KEY (npm run hub:cert)');
+}
 if (!env.HUB_ADMIN_TOKEN) console.log(`hub: admin token for this run: ${adminToken}`);
 let demoBroadcast: DemoBroadcast | null = null;
 if (sfu && demoLive && env.HUB_DEMO_BROADCAST === '1') {

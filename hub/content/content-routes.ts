@@ -23,7 +23,9 @@ export function registerContentRoutes(app: FastifyInstance, ctx: HubContext) {
 
   app.get(ContentPaths.packs, async (request) => {
     const device = requireDevice(ctx.db, request, ctx.now());
-    const response: PacksResponse = { protocol: PROTOCOL_VERSION, packs: packsForClassroom(ctx.db, device.classroom_id) };
+    const skipped = (packId: string) => request.log.warn({ packId }, 'pack left out of the list: stored manifest fails today\'s checks or is unsigned');
+    const packs = packsForClassroom(ctx.db, device.classroom_id, skipped);
+    const response: PacksResponse = { protocol: PROTOCOL_VERSION, packs, signingKey: ctx.packSigner.publicKey };
     return response;
   });
 

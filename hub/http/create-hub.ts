@@ -8,6 +8,8 @@ import { registerAdminRoutes } from './admin-routes.ts';
 import { registerSyncRoutes } from '../sync/sync-routes.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
 import { registerContentRoutes } from '../content/content-routes.ts';
+import { signUnsignedPacks } from '../content/content-repo.ts';
+import { ephemeralPackSigner, type PackSigner } from '../content/pack-signing.ts';
 import { registerLiveRoutes } from '../live/live-routes.ts';
 import type { LiveSfu } from '../live/live-sfu.ts';
 import { registerUpdateRoutes } from '../updates/update-routes.ts';
@@ -15,19 +17,30 @@ import { registerNetProbeRoutes } from '../diagnostics/net-probe-routes.ts';
 import { HubError } from './hub-error.ts';
 import type { HubContext } from './hub-context.ts';
 
-export type CreateHubOptions = Omit<HubContext, 'now'> & {
+export type CreateHubOptions = Omit<HubContext, 'now' | 'packSigner'> & {
   now?: () => Date;
+  /** The hub's pack-signing key (main.ts loads it from HUB_DATA_DIR); tests get one that lives as long as the hub. */
+  packSigner?: PackSigner;
   logger?: boolean;
   bodyLimitBytes?: number;
   /** The SFU for live lessons, or why there is none (shown to clients that try to join). */
   live?: { sfu: LiveSfu | null; unavailable?: string };
   /** Folder of the electron-updater feed (`<data>/updates`); without it /updates/* answers 404. */
   updatesDir?: string;
+  /** Serve HTTPS (and wss for live signalling, on the same server) with this certificate; plain HTTP without it. */
+  tls?: { cert: string; key: string };
 };
 
 export async function createHub(options: CreateHubOptions): Promise<FastifyInstance> {
-  const ctx: HubContext = { ...options, now: options.now ?? (() => new Date()) };
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 });
+  const ctx: HubContext = { ...options, now: options.now ?? (() => new Date()), packSigner: options.packSigner ?? ephemeralPackSigner() };
+  const common = { logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 };
+  // https.Server is an http.Server with TLS in front (same request and upgrade events), so every route and the live
+  // WebSocket (attached to app.server) serve HTTPS and wss unchanged; only Fastify's generic differs.
+  const app = options.tls ? (Fastify({ ...common, https: { cert: options.tls.cert, key: options.tls.key } }) as unknown as FastifyInstance) : Fastify(common);
+  // Packs stored before signing (or signed by a key no longer in use) are signed now: the hub serves only signed packs.
+  const { signed, unreadable } = signUnsignedPacks(ctx.db, ctx.packSigner);
+  if (signed.length > 0) app.log.info({ packs: signed }, 'signed packs stored before signing or under another key');
+  if (unreadable.length > 0) app.log.warn({ packs: unreadable }, 'packs whose stored manifest fails today\'s checks: not listed to classrooms');
 
   // The renderer is served apart from the hub (file:// in Electron, another port in a browser): allow any origin.
   // Safe because devices authenticate with a bearer token, never cookies.

@@ -14,7 +14,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: HubContext) {
   app.post(HubPaths.enroll, async (request, reply) => {
     const body = parseOrBadRequest(EnrollRequest, request.body);
     const enrolled = enrollDevice(ctx.db, { ...body, now: ctx.now() });
-    const response: EnrollResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, ...enrolled };
+    const response: EnrollResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, ...enrolled, packSigningKey: ctx.packSigner.publicKey };
     return reply.status(201).send(response);
   });
 
@@ -22,7 +22,9 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: HubContext) {
     const now = ctx.now();
     const device = requireDevice(ctx.db, request, now);
     const query = parseOrBadRequest(PullQuery, request.query);
-    const page = changesSince(ctx.db, device.classroom_id, query.cursor, query.limit);
+    const page = changesSince(ctx.db, device.classroom_id, query.cursor, query.limit, (seq, reason) =>
+      request.log.warn({ classroomId: device.classroom_id, seq, reason }, 'stored change skipped: does not parse'),
+    );
     const response: PullResponse = { protocol: PROTOCOL_VERSION, serverTime: now.toISOString(), ...page };
     return response;
   });

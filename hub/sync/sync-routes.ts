@@ -23,7 +23,10 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: HubContext) {
     const device = requireDevice(ctx.db, request, now);
     const body = parseOrBadRequest(PushRequest, request.body);
     stats.pushOps += body.ops.length;
-    const response: PushResponse = { protocol: PROTOCOL_VERSION, acks: applyPush(ctx.db, device, body.ops, now) };
+    const acks = applyPush(ctx.db, device, body.ops, now, (op, error) =>
+      request.log.error({ err: error, deviceId: device.id, opId: op.id, opType: op.type }, 'op rejected: unexpected failure'),
+    );
+    const response: PushResponse = { protocol: PROTOCOL_VERSION, acks };
     return response;
   });
 

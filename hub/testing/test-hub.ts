@@ -10,12 +10,12 @@ import { createHub } from '../http/create-hub.ts';
 
 export const TEST_ADMIN_TOKEN = 'admin-secret-for-tests-0123456789';
 
-export async function startTestHub(start = new Date('2026-11-25T02:00:00Z')) {
+export async function startTestHub(start = new Date('2026-11-25T02:00:00Z'), options: { tls?: { cert: string; key: string } } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hub-test-'));
   const db = openDatabase(join(dir, 'hub.sqlite'));
   let clock = start;
   seedDemo(db, clock);
-  const app = await createHub({ db, hubName: '测试中心', adminToken: TEST_ADMIN_TOKEN, now: () => clock });
+  const app = await createHub({ db, hubName: '测试中心', adminToken: TEST_ADMIN_TOKEN, now: () => clock, ...(options.tls ? { tls: options.tls } : {}) });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
 
   async function call(path: string, init: RequestInit & { token?: string; json?: unknown } = {}) {

@@ -1,7 +1,8 @@
 // The electron-updater "generic" feed: GET /updates/<channel>/<file> serves latest.yml, installers and blockmaps that
 // `npm run hub:publish-update` placed under the data folder. Static files with Range (one range, or multipart/byteranges
-// for differential downloads). Public like any download mirror: installers hold no secrets, and electron-updater checks
-// each file's sha512 from latest.yml itself.
+// for differential downloads). Public like any download mirror: installers hold no secrets, the app verifies the
+// publisher's signature on latest.yml (latest.yml.sig) before electron-updater may use it, and electron-updater checks
+// each file's sha512 from that latest.yml.
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat } from 'node:fs/promises';
@@ -40,8 +41,10 @@ export function registerUpdateRoutes(app: FastifyInstance, updatesDir: string | 
     const type = contentTypeOf(name.data);
     const etag = `"${size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
     reply.header('accept-ranges', 'bytes').header('etag', etag);
-    // latest.yml changes in place when a release is published: never cache it; installers are immutable by name.
-    reply.header('cache-control', name.data.endsWith('.yml') ? 'no-cache' : 'public, max-age=31536000, immutable');
+    // latest.yml and its signature change in place when a release is published: never cache them; installers are
+    // immutable by name.
+    const changesInPlace = name.data.endsWith('.yml') || name.data.endsWith('.yml.sig');
+    reply.header('cache-control', changesInPlace ? 'no-cache' : 'public, max-age=31536000, immutable');
 
     const ifRange = request.headers['if-range'];
     const ranges = ifRange !== undefined && ifRange !== etag ? null : parseRangeHeader(request.headers.range, size);

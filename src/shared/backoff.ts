@@ -1,6 +1,12 @@
-// Capped exponential backoff with jitter: min, 2·min, 4·min … ≤ max, each drawn from [½, 1] of that step so that many
-// classrooms retrying against one hub do not retry in step. Pure; randomness is a parameter.
-export function jitteredBackoffMs(attempt: number, o: { minMs: number; maxMs: number; random: () => number }): number {
-  const base = Math.min(o.maxMs, o.minMs * 2 ** Math.min(Math.max(0, attempt), 20));
-  return base / 2 + (o.random() * base) / 2;
+// The one capped exponential backoff with jitter (downloads, outbox retries): min, 2×min, 4×min … ≤ max, each ×0.5–1.5
+// so that many classroom PCs do not retry in step.
+
+export type BackoffRange = { minMs: number; maxMs: number };
+
+export const defaultBackoff: BackoffRange = { minMs: 1000, maxMs: 30_000 };
+
+/** Delay before retry number `attempt` (1 = the first retry). */
+export function backoffMs(attempt: number, random: () => number = Math.random, { minMs, maxMs }: BackoffRange = defaultBackoff): number {
+  const base = Math.min(maxMs, minMs * 2 ** Math.min(Math.max(0, attempt - 1), 30));
+  return Math.round(base * (0.5 + random()));
 }

@@ -8,8 +8,9 @@ import { setSyncStatus } from '../stores/sync-status-store.ts';
 import { createHubClient, normaliseHubUrl } from '../sync/hub-client.ts';
 import { pullAll } from '../sync/pull-all.ts';
 import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
-import { pushOutbox } from '../sync/push-outbox.ts';
+import { pushOutbox, type SyncLog } from '../sync/push-outbox.ts';
 import { createRecords, type Records } from '../db/records-repo.ts';
+import { pinHubCertificate } from './hub-pin.ts';
 
 export type SessionDeps = {
   db: AppDb;
@@ -23,7 +24,8 @@ export type SessionDeps = {
   pushDebounceMs?: number;
 };
 
-export type EnrollInput = { hubUrl: string; code: string; deviceName: string };
+/** certFingerprint: the https hub's SHA-256 fingerprint from the enrollment slip (ignored for http). */
+export type EnrollInput = { hubUrl: string; code: string; deviceName: string; certFingerprint?: string };
 
 export function createSession({ db, desktop, now, fetch, onlineEvents, runExclusive = (fn) => fn(), pushDebounceMs = 1500 }: SessionDeps) {
   let loop: SyncLoop | null = null;
@@ -39,11 +41,12 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     loop?.stop();
     records = createRecords({ db, deviceId: identity.deviceId, now, onChange });
     const hub = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch });
+    const log: SyncLog = (level, message) => void desktop.log.write({ level, message: message.slice(0, 2000) }).catch(() => undefined);
     // Push first: what the teacher entered is the data that matters most; then pull what changed.
     const syncOnce = () =>
       runExclusive(async () => {
-        await pushOutbox(db, (ops) => hub.push(ops));
-        await pullAll(db, hub, now);
+        await pushOutbox(db, (ops) => hub.push(ops), { now, log });
+        await pullAll(db, hub, now, log);
       });
     loop = createSyncLoop({ syncOnce, report: setSyncStatus, now });
     loop.start();
@@ -59,8 +62,10 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     },
 
     /** Throws HubRequestError (or a URL error) for the screen to show; changes nothing on failure. */
-    async enroll({ hubUrl, code, deviceName }: EnrollInput): Promise<DeviceIdentity> {
+    async enroll({ hubUrl, code, deviceName, certFingerprint = '' }: EnrollInput): Promise<DeviceIdentity> {
       const baseUrl = normaliseHubUrl(hubUrl);
+      // Pinned before the code (and, in the answer, the device token) crosses the network.
+      const hubCertSha256 = await pinHubCertificate(desktop, baseUrl, certFingerprint);
       const result = await createHubClient({ baseUrl, fetch }).enroll({ code, deviceName });
       const identity: DeviceIdentity = {
         hubUrl: baseUrl,
@@ -70,6 +75,8 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         classroom: result.classroom,
         hubName: result.hubName,
         enrolledAt: now().toISOString(),
+        ...(result.packSigningKey ? { packSigningKey: result.packSigningKey } : {}),
+        ...(hubCertSha256 ? { hubCertSha256 } : {}),
       };
       const previous = useSession.getState().identity;
       if (previous && previous.classroom.id !== identity.classroom.id) {

@@ -4,14 +4,14 @@
 // WebSocket factories), so the recovery paths run in unit tests with a fake clock (live-controller.test.ts).
 //
 // Recovery is automatic and the screen says which side is missing:
-// - socket lost (hub stopped, killed or unreachable) → phase `reconnecting` (与中心的连接中断), retry every ≤ 2 s with
-//   jitter until the hub answers, then rejoin;
+// - socket lost (hub stopped, killed or unreachable) → phase `reconnecting` (与中心的连接中断), retry every ~1.5 s
+//   (jittered) until the hub answers, then rejoin;
 // - joined but the lead classroom is not on air → phase `waiting` (主讲教室尚未开始); media starts on the hub's
 //   `onAir` notification, whenever it comes;
 // - ICE disconnected/failed → restartIce, then a new transport, then a new socket (ice-repair.ts).
 import { Device } from 'mediasoup-client';
 import type { types as msc } from 'mediasoup-client';
-import { jitteredBackoffMs } from '../../shared/backoff.ts';
+import { backoffMs } from '../../shared/backoff.ts';
 import type { LiveNotification } from '../../shared/live-protocol.ts';
 import { emptyStats, initialLiveState, useLive, type LiveState, type LiveStats } from '../stores/live-store.ts';
 import { setLiveActivity, type LiveActivity } from './live-events.ts';
@@ -53,9 +53,10 @@ export type LiveControllerDeps = {
 
 /** Errors after which retrying cannot help; the player says why instead of spinning. */
 const FINAL_CODES = new Set(['forbidden', 'unauthorized', 'device_revoked', 'not_found', 'live_unavailable', 'client_too_old']);
-/** Reconnect attempts: 0.5 s, 1 s, then every 1–2 s (jittered) for as long as the hub is away. A failed attempt costs
- *  one refused TCP connection, and a classroom is back within ~2 s of its hub (issue 11: ≤ 5 s with the picture). */
-export const RECONNECT = { minMs: 500, maxMs: 2_000 } as const;
+/** Reconnect attempts: after ~0.5 s, ~1 s, then every ~1.5 s (each ×0.5–1.5, shared/backoff.ts) for as long as the
+ *  hub is away. A failed attempt costs one refused TCP connection, and a classroom is back within ~2 s of its hub
+ *  (issue 11: playing again ≤ 5 s after it). */
+export const RECONNECT = { minMs: 500, maxMs: 1_500 } as const;
 const STATS_EVERY_MS = 1_000;
 
 const browserTimers: LiveTimers = {
@@ -218,7 +219,7 @@ export class LiveController {
     this.closeMedia();
     void this.setCamera(false); // the hub dropped it with the session; the teacher turns it on again if wanted
     this.markOutage('reconnecting');
-    const delay = jitteredBackoffMs(this.failures++, { ...RECONNECT, random: this.random });
+    const delay = backoffMs(++this.failures, this.random, RECONNECT);
     if (this.retryTimer) this.timers.clearTimeout(this.retryTimer);
     this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = null;

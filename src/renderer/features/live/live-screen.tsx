@@ -68,6 +68,7 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
           ← {t('live.leave')}
         </button>
         <strong className="live-title">{state.lessonTitle}</strong>
+        {state.phase === 'playing' && audioOnly && <span className="live-chip">{t('live.audioOnlyShort')}</span>}
         <LiveDetails state={state} />
       </header>
       <LiveOverlay state={state} />
