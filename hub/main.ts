@@ -57,7 +57,7 @@ if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) console.log('hub: demo dat
 const contentDir = join(env.HUB_DATA_DIR, 'content');
 if (env.HUB_DEMO === '1') {
   // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub.
-  await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), packSigner).then(
+  await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), packSigner, { warn: (message) => console.warn(message) }).then(
     (made) => made && console.log('hub: demo content created'),
     (error: unknown) => console.error(`hub: demo content skipped: ${error instanceof Error ? error.message : String(error)}`),
   );

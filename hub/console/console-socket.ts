@@ -1,15 +1,8 @@
 // The console's signalling socket: typed requests (parsed with the shared schemas) and notifications. A refused request
-// rejects with ConsoleRequestError carrying the hub's named code, so the page can say what failed and why.
+// rejects with ConsoleError (console-errors.ts): the hub's named code and its Chinese sentence.
+import { ConsoleError } from './console-errors.ts';
 import { LIVE_PROTOCOL_VERSION, LIVE_WS_PATH, LiveServerMessage, parseLiveResponseData, type LiveMethod, type LiveNotification, type LiveRequestData, type LiveResponseData } from '../../src/shared/live-protocol.ts';
 
-export class ConsoleRequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-  }
-}
 
 export type ConsoleRequest = <M extends LiveMethod>(method: M, data: LiveRequestData<M>) => Promise<LiveResponseData<M>>;
 type Pending = { resolve: (d: unknown) => void; reject: (e: Error) => void };
@@ -29,15 +22,15 @@ export function connectConsoleSocket(onNotification: (n: LiveNotification) => vo
     if (!p || m.id === null) return;
     pending.delete(m.id);
     if (m.ok) p.resolve(m.data);
-    else p.reject(new ConsoleRequestError(m.error.code, m.error.message));
+    else p.reject(new ConsoleError(m.error.code));
   });
   ws.addEventListener('close', () => {
-    for (const p of pending.values()) p.reject(new ConsoleRequestError('closed', 'connection closed'));
+    for (const p of pending.values()) p.reject(new ConsoleError('closed'));
     pending.clear();
     onClosed();
   });
   return new Promise((resolve, reject) => {
-    ws.addEventListener('error', () => reject(new ConsoleRequestError('network', '无法连接中心')));
+    ws.addEventListener('error', () => reject(new ConsoleError('network')));
     ws.addEventListener('open', () =>
       resolve(<M extends LiveMethod>(method: M, data: LiveRequestData<M>) => {
         const id = nextId++;

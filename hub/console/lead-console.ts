@@ -7,12 +7,14 @@ import type { types as msc } from 'mediasoup-client';
 import type { LiveNotification } from '../../src/shared/live-protocol.ts';
 import { createConsoleMedia } from './console-media.ts';
 import { setUpConsoleQuiz, type ConsoleQuiz } from './console-quiz.ts';
+import { ConsoleError } from './console-errors.ts';
 import { connectConsoleSocket, type ConsoleRequest } from './console-socket.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (text: string) => ($('status').textContent = text);
 const say = (text: string) => ($('notice').textContent = text);
-const reason = (error: unknown) => (error instanceof DOMException ? `${error.name}` : error instanceof Error ? error.message : String(error));
+/** The refusal's Chinese sentence (console-errors.ts), or the browser's error name (a camera that would not open). */
+const reason = (error: unknown) => (error instanceof DOMException ? error.name : error instanceof Error ? error.message : String(error));
 
 type ReturnVideoNotice = Extract<LiveNotification, { type: 'returnVideo' }>;
 /** Notifications that need the receive side or the quiz panel wait here until those are ready. */
@@ -153,5 +155,8 @@ $<HTMLInputElement>('lesson').value = params.get('lesson') ?? '';
 $<HTMLInputElement>('token').value = hash.get('token') ?? '';
 $('login').onsubmit = (event) => {
   event.preventDefault();
-  start($<HTMLInputElement>('lesson').value.trim(), $<HTMLInputElement>('token').value.trim()).catch((e: unknown) => status(`出错：${reason(e)}`));
+  start($<HTMLInputElement>('lesson').value.trim(), $<HTMLInputElement>('token').value.trim()).catch((e: unknown) => {
+    status(e instanceof ConsoleError ? e.message : '连接失败，请检查网络后刷新页面重试。');
+    $('status').dataset.code = e instanceof ConsoleError ? e.code : 'network';
+  });
 };

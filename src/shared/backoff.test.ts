@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, jitteredBackoffMs } from './backoff.ts';
+import { backoffMs } from './backoff.ts';
 
 describe('backoffMs', () => {
   it('doubles from the minimum up to the cap (jitter at its middle)', () => {
@@ -15,19 +15,5 @@ describe('backoffMs', () => {
 
   it('stays finite for absurd attempt counts', () => {
     expect(backoffMs(10_000, () => 0.5)).toBe(30_000);
-  });
-});
-
-describe('jitteredBackoffMs', () => {
-  it.each([
-    [0, 0, 250],
-    [0, 1, 500],
-    [1, 1, 1000],
-    [2, 1, 2000],
-    [9, 1, 2000],
-    [9, 0, 1000],
-    [-3, 1, 500],
-  ])('attempt %i, random %f → %i ms (min 500, max 2000)', (attempt, random, expected) => {
-    expect(jitteredBackoffMs(attempt, { minMs: 500, maxMs: 2000, random: () => random })).toBe(expected);
   });
 });

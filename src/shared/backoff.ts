@@ -10,12 +10,3 @@ export function backoffMs(attempt: number, random: () => number = Math.random, {
   const base = Math.min(maxMs, minMs * 2 ** Math.min(Math.max(0, attempt - 1), 30));
   return Math.round(base * (0.5 + random()));
 }
-
-/**
- * The live controller's reconnect delay (attempt 0 = the first retry): each step drawn from [½, 1] of min·2^attempt ≤ max,
- * so a classroom never waits longer than the cap after the hub returns.
- */
-export function jitteredBackoffMs(attempt: number, o: { minMs: number; maxMs: number; random: () => number }): number {
-  const base = Math.min(o.maxMs, o.minMs * 2 ** Math.min(Math.max(0, attempt), 20));
-  return base / 2 + (o.random() * base) / 2;
-}

@@ -2,7 +2,7 @@
 // separate processes, the real renderer in Debian's Chromium on a 1366×768 board. Each test waits for conditions
 // (frames decoding again, words on the screen), never for a time; how long recovery takes is measured by
 // `npm run bench` (bench/live.bench.ts). Also: the picture reaches the layer the window can show, over UDP, and climbs
-// back after 低带宽模式; technical figures only behind 技术信息.
+// back after 低带宽模式; technical figures only behind 技术详情.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,18 +54,18 @@ describe.skipIf(noWorker !== null)(`live lesson recovery${noWorker ? ` (skipped:
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('reaches the layer a 1366-px window can show (640 px wide) over UDP; figures only behind 技术信息', async () => {
+  it('reaches the layer a 1366-px window can show (640 px wide) over UDP; figures only behind 技术详情', async () => {
     const reading = await waitFor(async () => {
       const r = await readPlayer(page);
       return r.frameWidth >= 640 ? r : undefined;
     }, 'the 640-px layer', 30_000, 200);
     expect(reading.protocol).toBe('udp');
-    const header = (await page.locator('.live-top').innerText()).replace(/技术信息/, '');
+    const header = (await page.locator('.live-top').innerText()).replace(/技术详情/, '');
     expect(header).not.toMatch(/\d+×\d+|fps|帧|UDP|TCP/);
-    await page.getByText('技术信息').click();
+    await page.getByText('技术详情').click();
     await expect.poll(() => page.getByTestId('live-details').innerText()).toMatch(/640×360.*UDP/s);
     await page.screenshot({ path: join(ARTIFACTS, 'live-details.png') });
-    await page.getByText('技术信息').click();
+    await page.getByText('技术详情').click();
   });
 
   it('climbs back to the full picture after 低带宽模式 is switched off', async () => {

@@ -4,8 +4,8 @@
 // and WebSocket factories, the log), so recovery and adaptation run in unit tests with a fake clock.
 //
 // Recovery is automatic and the screen says which side is missing:
-// - socket lost (hub stopped, killed or unreachable) → phase `reconnecting` (与中心的连接中断), retry every ≤ 2 s with
-//   jitter until the hub answers, then rejoin;
+// - socket lost (hub stopped, killed or unreachable) → phase `reconnecting` (与中心的连接中断), retry every ~1.5 s
+//   (jittered) until the hub answers, then rejoin;
 // - joined but the lead classroom is not on air → phase `waiting` (主讲教室尚未开始); media starts on the hub's
 //   `onAir` notification, whenever it comes;
 // - ICE disconnected/failed → restartIce, then a new transport, then a new socket (ice-repair.ts).
@@ -14,9 +14,9 @@
 // by source-adaptation.ts (the camera goes first; audio and the courseware stay).
 import { Device } from 'mediasoup-client';
 import type { types as msc } from 'mediasoup-client';
-import { jitteredBackoffMs } from '../../shared/backoff.ts';
+import { backoffMs } from '../../shared/backoff.ts';
 import type { ConsumerInfo, LiveNotification, QuizPush, TransportInfo } from '../../shared/live-protocol.ts';
-import { emptySourceStats, emptyStats, initialLiveState, useLive, type LiveCommand, type LiveState } from '../stores/live-store.ts';
+import { emptySourceStats, emptyStats, initialLiveState, useLive, type LiveCommand, type LiveState, type LiveStats } from '../stores/live-store.ts';
 import { setLiveActivity, type LiveActivity } from './live-events.ts';
 import { LiveMedia } from './live-media.ts';
 import { openLiveSocket, LiveRequestError, type LiveSocket } from './live-socket.ts';
@@ -66,9 +66,10 @@ export type LiveControllerDeps = {
 
 /** Errors after which retrying cannot help; the player says why instead of spinning. */
 const FINAL_CODES = new Set(['forbidden', 'unauthorized', 'device_revoked', 'not_found', 'live_unavailable', 'client_too_old']);
-/** Reconnect attempts: 0.5 s, 1 s, then every 1–2 s (jittered) for as long as the hub is away. A failed attempt costs
- *  one refused TCP connection, and a classroom is back within ~2 s of its hub (issue 11: ≤ 5 s with the picture). */
-export const RECONNECT = { minMs: 500, maxMs: 2_000 } as const;
+/** Reconnect attempts: after ~0.5 s, ~1 s, then every ~1.5 s (each ×0.5–1.5, shared/backoff.ts) for as long as the
+ *  hub is away. A failed attempt costs one refused TCP connection, and a classroom is back within ~2 s of its hub
+ *  (issue 11: playing again ≤ 5 s after it). */
+export const RECONNECT = { minMs: 500, maxMs: 1_500 } as const;
 const STATS_EVERY_MS = 1_000;
 /** The inset's share of the player's width (live-screen.css): its video needs no more than a small layer. */
 export const INSET_FRACTION = 0.24;
@@ -296,7 +297,7 @@ export class LiveController {
     this.closeMedia();
     void this.setCamera(false); // the hub dropped it with the session; the teacher turns it on again if wanted
     this.markOutage('reconnecting');
-    const delay = jitteredBackoffMs(this.failures++, { ...RECONNECT, random: this.random });
+    const delay = backoffMs(++this.failures, this.random, RECONNECT);
     if (this.retryTimer) this.timers.clearTimeout(this.retryTimer);
     this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = null;
@@ -476,20 +477,22 @@ export class LiveController {
       const figures = await media.figures(this.now());
       const audioFlowing = figures.camera.audioPackets > this.state().stats.audioPackets;
       this.set({ stats: figures.camera, courseware: figures.courseware, totalKbps: figures.totalKbps });
-      await this.adapt(figures.camera.fps, audioFlowing);
+      await this.adapt(figures.camera, audioFlowing);
     } catch {
       this.set({ stats: emptyStats, courseware: emptySourceStats });
     }
   }
 
   /** One adaptation step per stats sample; the SFU hears about it only when the plan changes. */
-  private async adapt(cameraFps: number, audioFlowing: boolean) {
+  private async adapt(camera: LiveStats, audioFlowing: boolean) {
     const state = this.state();
     if (state.phase !== 'playing' || state.forcedLowBandwidth) return;
     const before = this.sources;
     this.sources = sourcesStep(before, {
       hasCamera: state.sources.camera,
-      cameraFps,
+      cameraFps: camera.fps,
+      lossPct: camera.lossPct,
+      nackPct: camera.nackPct,
       audioFlowing,
       hasCourseware: state.sources.courseware,
       availableKbps: state.availableKbps,
@@ -497,7 +500,7 @@ export class LiveController {
       now: this.now(),
     });
     if (this.sources.mode !== before.mode || this.sources.camera.cap !== before.camera.cap) {
-      if (this.sources.mode !== before.mode) this.log('info', `${before.mode} → ${this.sources.mode} (estimate ${String(state.availableKbps)} kbps, camera ${cameraFps} fps)`);
+      if (this.sources.mode !== before.mode) this.log('info', `${before.mode} → ${this.sources.mode} (estimate ${String(state.availableKbps)} kbps, camera ${camera.fps} fps)`);
       await this.applyVideo();
     }
   }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveMode, initialSourcesState, needKbps, SOURCES, sourcesStep, videoPlan, type SourcesInput, type SourcesState } from './source-adaptation.ts';
 
-const base: SourcesInput = { hasCamera: true, cameraFps: 25, audioFlowing: true, hasCourseware: true, availableKbps: 1200, maxCap: 2, now: 0 };
+const base: SourcesInput = { hasCamera: true, cameraFps: 25, lossPct: 0, nackPct: 0, audioFlowing: true, hasCourseware: true, availableKbps: 2000, maxCap: 2, now: 0 };
 
 /** Runs `seconds` samples from `state`, each one second later, with the input `at` gives for that second. */
 function run(state: SourcesState, seconds: number, at: (s: number) => Partial<SourcesInput>, start = 0): SourcesState {
@@ -39,7 +39,7 @@ describe('sourcesStep', () => {
 
   it('an outage (no audio either) decides nothing', () => {
     const s = run(initialSourcesState(2), 30, () => ({ audioFlowing: false, cameraFps: 0, availableKbps: 10 }));
-    expect(s).toMatchObject({ mode: 'full', camera: { cap: 2 } });
+    expect(s).toEqual({ ...initialSourcesState(2), thinSeconds: 0 });
   });
 
   it('does not climb to a camera layer the estimate cannot carry', () => {
@@ -75,7 +75,7 @@ describe('sourcesStep', () => {
 });
 
 describe('videoPlan', () => {
-  const full = initialSourcesState(2);
+  const full = { ...initialSourcesState(2), camera: { ...initialSourcesState(2).camera, cap: 2 } };
   const slides = { ...full, mode: 'slides' as const, camera: { ...full.camera, cap: 0 } };
   const o = { hasCourseware: true, forced: false, cameraMaxCap: 2, coursewareMaxCap: 1 };
   it.each([

@@ -26,6 +26,9 @@ export type SourcesInput = {
   /** The broadcast has a camera at all (a courseware-only broadcast has nothing to drop). */
   hasCamera: boolean;
   cameraFps: number;
+  /** The camera's loss and repair figures (live-stats.ts): a clean link climbs layers sooner (adaptation.ts). */
+  lossPct: number;
+  nackPct: number;
   audioFlowing: boolean;
   hasCourseware: boolean;
   /** The SFU's estimate towards this classroom, kbps; null before the first report. */
@@ -68,7 +71,7 @@ export function sourcesStep(state: SourcesState, input: SourcesInput): SourcesSt
   const dropTo: LiveMode = input.hasCourseware ? 'slides' : 'audio';
 
   if (state.mode === 'full') {
-    let camera = adaptStep(state.camera, { fps: input.cameraFps, audioFlowing: true, maxCap: input.maxCap, now: input.now });
+    let camera = adaptStep(state.camera, { fps: input.cameraFps, lossPct: input.lossPct, nackPct: input.nackPct, audioFlowing: true, maxCap: input.maxCap, now: input.now });
     // A climb the estimate cannot carry would only stutter: stay, and try again after the next smooth stretch.
     if (camera.cap > state.camera.cap && input.availableKbps !== null && input.availableKbps < needKbps(camera.cap, input.hasCourseware)) {
       camera = { ...camera, cap: state.camera.cap, goodSeconds: 0, lastClimbAt: state.camera.lastClimbAt };

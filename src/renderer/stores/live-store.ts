@@ -33,6 +33,10 @@ export type LiveStats = {
   audioPackets: number;
   /** Transport of the selected ICE candidate pair. */
   protocol: 'udp' | 'tcp' | null;
+  /** NACKs sent per 100 video packets received in the last second: how much the link drops (before retransmission). */
+  nackPct: number;
+  /** Video packets still missing per 100 received in the last second (after retransmission). */
+  lossPct: number;
 };
 
 export type LiveState = {
@@ -83,7 +87,7 @@ export type LiveState = {
 };
 
 export const emptySourceStats: SourceStats = { framesDecoded: 0, fps: 0, frameWidth: 0, frameHeight: 0 };
-export const emptyStats: LiveStats = { framesDecoded: 0, fps: 0, frameWidth: 0, frameHeight: 0, videoKbps: 0, audioPackets: 0, protocol: null };
+export const emptyStats: LiveStats = { framesDecoded: 0, fps: 0, frameWidth: 0, frameHeight: 0, videoKbps: 0, audioPackets: 0, protocol: null, nackPct: 0, lossPct: 0 };
 
 export const initialLiveState: LiveState = {
   lessonId: null,

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QuizPush } from '../../../shared/live-protocol.ts';
 import { useApp } from '../../app/app-context.tsx';
-import { QuizRunner } from '../records/quiz-panel.tsx';
+import { QuizRunner } from '../records/quiz-runner.tsx';
 
 /**
  * 答题器: the question the lead teacher pushed fills the screen at once; the teacher records the class's answers in the

@@ -58,6 +58,8 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
       data-total-kbps={state.totalKbps}
       data-available-kbps={state.availableKbps ?? ''}
       data-protocol={state.stats.protocol ?? ''}
+      data-nack-pct={state.stats.nackPct}
+      data-loss-pct={state.stats.lossPct}
       data-spatial-layer={state.spatialLayer ?? ''}
       data-layer-cap={state.layerCap}
       data-reconnects={state.reconnects}
@@ -69,6 +71,11 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
           ← {t('live.leave')}
         </button>
         <strong className="live-title">{state.lessonTitle}</strong>
+        {state.phase === 'playing' && state.mode !== 'full' && (
+          <span className="live-chip" data-testid="live-mode-chip">
+            {state.mode === 'audio' ? t('live.audioOnlyShort') : t('live.slidesShort')}
+          </span>
+        )}
         <LiveDetails state={state} />
       </header>
       <LiveOverlay state={state} />
