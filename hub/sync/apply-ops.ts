@@ -1,7 +1,7 @@
 // Applies a device's pushed ops: idempotently (an op id seen before is acknowledged as a duplicate, never applied
 // twice) and in one transaction per batch, with a savepoint per op so one bad op is rejected with a reason while the
 // rest of the batch applies. Ops only ever touch the pushing device's own classroom.
-import { decodeHlc } from '../../src/shared/hlc.ts';
+import { decodeHlc, HLC_AHEAD, MAX_HLC_AHEAD_MS } from '../../src/shared/hlc.ts';
 import { Op, Quiz, type OpAck } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import type { DeviceRow } from '../org/org-repo.ts';
@@ -53,7 +53,11 @@ function prepare(db: HubDatabase) {
 }
 
 function applyOp(db: HubDatabase, device: DeviceRow, op: Op, now: Date) {
-  if (!decodeHlc(op.hlc)) throw new Rejection('malformed hlc');
+  const hlc = decodeHlc(op.hlc);
+  if (!hlc) throw new Rejection('malformed hlc');
+  // A clock running fast would win every later last-writer-wins merge of this record: the client re-stamps and resends.
+  const aheadMs = hlc.wallMs - now.getTime();
+  if (aheadMs > MAX_HLC_AHEAD_MS) throw new Rejection(`${HLC_AHEAD}: stamped ${Math.round(aheadMs / 1000)} s ahead of the hub clock ${now.toISOString()}`);
   if (!isLessonForClassroom(db, op.lessonId, device.classroom_id)) throw new Rejection(`lesson ${op.lessonId} is not on this classroom's timetable`);
   let statements = prepared.get(db);
   if (!statements) prepared.set(db, (statements = prepare(db)));
