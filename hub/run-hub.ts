@@ -16,7 +16,8 @@ const Env = z.object({
   HUB_HOST: z.string().default('127.0.0.1'),
   HUB_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HUB_DATA_DIR: z.string().default(join(import.meta.dirname, 'data')),
-  HUB_NAME: z.string().default('四川云教·演示中心'),
+  /** Shown to classrooms when they enroll. */
+  HUB_NAME: z.string().min(1).max(200).optional(),
   HUB_ADMIN_TOKEN: z.string().min(16).optional(),
   /** Demo alliance, reusable codes and demo content: opt-in (`npm start` turns it on), never on a county hub. */
   HUB_DEMO: z.enum(['0', '1']).default('0'),
@@ -67,7 +68,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
 
   const app = await createHub({
     db,
-    hubName: env.HUB_NAME,
+    hubName: env.HUB_NAME ?? (env.HUB_DEMO === '1' ? '四川云教·演示中心' : '四川云教·中心'),
     adminTokenHash: admin.hash,
     contentDir,
     live: { sfu, ...(unavailable ? { unavailable } : {}) },

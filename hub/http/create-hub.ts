@@ -77,6 +77,8 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     // Without these, fetch() in the renderer could not read what makes a chunk verifiable, nor the hub's clock.
     exposedHeaders: ['content-range', 'content-length', 'etag', 'accept-ranges', HUB_TIME_HEADER],
     maxAge: 86_400,
+    // An OPTIONS without preflight headers gets the same empty 204, not the plugin's plain-text 400.
+    strictPreflight: false,
   });
 
   app.addHook('onRequest', async (request) => {
