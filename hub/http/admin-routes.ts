@@ -48,7 +48,17 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: HubContext) {
 
   app.delete('/v1/admin/lessons/:id', async (request) => {
     const { id } = parseOrBadRequest(IdParams, request.params);
-    if (!deleteLesson(ctx.db, id, ctx.now())) throw new HubError('not_found', 'lesson');
+    let deleted: boolean;
+    try {
+      deleted = deleteLesson(ctx.db, id, ctx.now());
+    } catch (error) {
+      // Classroom records point at the lesson: deleting it would lose the teachers' attendance, notes and answers.
+      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        throw new HubError('bad_request', `lesson ${id} has classroom records (attendance, notes, quizzes or packs) and cannot be deleted`);
+      }
+      throw error;
+    }
+    if (!deleted) throw new HubError('not_found', 'lesson');
     return { deleted: id };
   });
 }

@@ -65,6 +65,9 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
       void sendError(reply, error.statusCode ?? 400, 'bad_request', error.message);
     },
     clientErrorHandler: answerClientError,
+    // Node would answer a request without Host with a bare 400 of its own; the hub needs no Host, so it answers as usual.
+    // (With HTTPS, the same option belongs in the `https` server options.)
+    http: { requireHostHeader: false },
   });
   refuseOtherUpgrades(app.server, [LIVE_WS_PATH]);
 
