@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openDatabase } from '../hub/db/open-database.ts';
 import { ingestFolder } from '../hub/content/ingest.ts';
+import { loadOrCreatePackSigner } from '../hub/content/pack-signing.ts';
 import { startWeakContent } from '../tests/support/weak-content.ts';
 import { waitFor } from '../tests/support/ports.ts';
 
@@ -43,7 +44,7 @@ export async function run(): Promise<Record<string, number>> {
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'long-lesson.mp4.bin'), randomBytes(BIG_BYTES)); // random: no compression anywhere helps
     const db = openDatabase(join(dataDir, 'hub.sqlite'));
-    await ingestFolder(db, folder, { contentDir: join(dataDir, 'content'), now: new Date(), packId: 'pack-bench', kind: 'preview', lessonIds: ['les-p5-0-1'], ...(CHUNK_BYTES ? { chunkSize: CHUNK_BYTES } : {}) });
+    await ingestFolder(db, folder, { contentDir: join(dataDir, 'content'), signer: loadOrCreatePackSigner(dataDir).signer, now: new Date(), packId: 'pack-bench', kind: 'preview', lessonIds: ['les-p5-0-1'], ...(CHUNK_BYTES ? { chunkSize: CHUNK_BYTES } : {}) });
     db.close();
   });
   const profiles: string[] = [];

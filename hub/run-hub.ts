@@ -9,6 +9,7 @@ import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
 import { ensureDemoContent } from './demo/demo-content.ts';
 import { loadAdminCredential } from './http/admin-token.ts';
 import { createHub, type HubExtension } from './http/create-hub.ts';
+import { loadOrCreatePackSigner } from './content/pack-signing.ts';
 import { ensureDemoLiveLesson, startDemoBroadcast } from './live/demo-live.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
 
@@ -37,11 +38,13 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   mkdirSync(env.HUB_DATA_DIR, { recursive: true });
   const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
   const admin = loadAdminCredential(env.HUB_DATA_DIR, env.HUB_ADMIN_TOKEN);
+  const { signer: packSigner, created: packKeyCreated } = loadOrCreatePackSigner(env.HUB_DATA_DIR);
+  if (packKeyCreated) log(`hub: new pack-signing key in ${env.HUB_DATA_DIR} (back it up with hub.sqlite)`);
   if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) log('hub: demo data created');
   const contentDir = join(env.HUB_DATA_DIR, 'content');
   if (env.HUB_DEMO === '1') {
     // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub.
-    await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date()).then(
+    await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), packSigner).then(
       (made) => made && log('hub: demo content created'),
       (error: unknown) => log(`hub: demo content skipped: ${error instanceof Error ? error.message : String(error)}`),
     );
@@ -71,6 +74,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
     hubName: env.HUB_NAME ?? (env.HUB_DEMO === '1' ? '四川云教·演示中心' : '四川云教·中心'),
     adminTokenHash: admin.hash,
     contentDir,
+    packSigner,
     live: { sfu, ...(unavailable ? { unavailable } : {}) },
     updatesDir: join(env.HUB_DATA_DIR, 'updates'),
     extensions,

@@ -13,6 +13,7 @@ import { openDatabase, type HubDatabase } from '../db/open-database.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
 import { ingestFolder } from './ingest.ts';
+import { ephemeralPackSigner } from './pack-signing.ts';
 
 const ADMIN = 'admin-secret-for-tests-0123456789';
 const now = new Date('2026-11-25T02:00:00Z');
@@ -33,8 +34,9 @@ beforeAll(async () => {
   mkdirSync(join(folder, '练习'), { recursive: true });
   writeFileSync(join(folder, 'lesson.bin'), video);
   writeFileSync(join(folder, '练习', '题目.txt'), '1/2 + 1/3 = ?');
-  pack = await ingestFolder(db, folder, { contentDir: join(dir, 'content'), now, lessonIds: ['les-j7-0-0'], packId: 'pack-t' });
-  app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, now: () => now, contentDir: join(dir, 'content'), extensions: [registerTestRoutes] });
+  const packSigner = ephemeralPackSigner();
+  pack = await ingestFolder(db, folder, { contentDir: join(dir, 'content'), signer: packSigner, now, lessonIds: ['les-j7-0-0'], packId: 'pack-t' });
+  app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, now: () => now, contentDir: join(dir, 'content'), packSigner, extensions: [registerTestRoutes] });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   const enroll = async (code: string) => {
     const res = await fetch(`${base}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'pc' }) });

@@ -182,6 +182,12 @@ export const migrations: readonly Migration[] = [
         );
         CREATE INDEX lesson_packs_pack ON lesson_packs (pack_id);`),
   },
+  {
+    version: 7,
+    name: 'content: the hub\'s signature of each pack manifest',
+    // NULL for packs stored before signing: the hub signs them at its next start (its key lives in a file, not here).
+    up: (db) => db.exec(`ALTER TABLE packs ADD COLUMN signature TEXT;`),
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import type { HubDatabase } from '../db/open-database.ts';
 import { attachPack } from '../content/content-repo.ts';
 import { ingestFolder } from '../content/ingest.ts';
+import type { PackSigner } from '../content/pack-signing.ts';
 import { handoutPdf } from './demo-pdf.ts';
 
 const run = promisify(execFile);
@@ -45,13 +46,13 @@ async function generateSources(dir: string) {
 }
 
 /** Generates, ingests and attaches the demo packs once. Returns false when they were already there. */
-export async function ensureDemoContent(db: HubDatabase, dataDir: string, contentDir: string, now: Date): Promise<boolean> {
+export async function ensureDemoContent(db: HubDatabase, dataDir: string, contentDir: string, now: Date, signer: PackSigner): Promise<boolean> {
   const have = db.prepare(`SELECT count(*) AS n FROM packs WHERE id IN (?, ?)`).get(DEMO_RECORDING_PACK, DEMO_PREVIEW_PACK) as { n: number };
   if (have.n === 2) return false;
   await mkdir(contentDir, { recursive: true });
   const sources = await generateSources(join(dataDir, 'demo-src'));
-  await ingestFolder(db, sources.recording, { contentDir, now, packId: DEMO_RECORDING_PACK, kind: 'recording', title: '课堂录像' });
-  await ingestFolder(db, sources.preview, { contentDir, now, packId: DEMO_PREVIEW_PACK, kind: 'preview', title: '预习包' });
+  await ingestFolder(db, sources.recording, { contentDir, signer, now, packId: DEMO_RECORDING_PACK, kind: 'recording', title: '课堂录像' });
+  await ingestFolder(db, sources.preview, { contentDir, signer, now, packId: DEMO_PREVIEW_PACK, kind: 'preview', title: '预习包' });
   const lessons = db.prepare(`SELECT id, mode FROM lessons ORDER BY starts_at`).all() as { id: string; mode: string }[];
   // Every recorded lesson gets the recording and every lesson the 预习包: one download serves the whole demo timetable.
   attachPack(db, DEMO_RECORDING_PACK, lessons.filter((l) => l.mode === 'recorded').map((l) => l.id));

@@ -9,6 +9,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { LIVE_WS_PATH } from '../../src/shared/live-protocol.ts';
 import { HUB_TIME_HEADER, HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
 import { registerContentRoutes } from '../content/content-routes.ts';
+import { signUnsignedPacks } from '../content/content-repo.ts';
+import { ephemeralPackSigner, type PackSigner } from '../content/pack-signing.ts';
 import { registerNetProbeRoutes } from '../diagnostics/net-probe-routes.ts';
 import { attachLiveSocket, registerLiveAdminRoutes, registerLivePublicRoutes } from '../live/live-routes.ts';
 import type { LiveSfu } from '../live/live-sfu.ts';
@@ -31,6 +33,8 @@ export type CreateHubOptions = Pick<HubContext, 'db' | 'hubName' | 'contentDir'>
   adminTokenHash?: string;
   adminToken?: string;
   now?: () => Date;
+  /** The hub's pack-signing key (main.ts loads it from HUB_DATA_DIR); tests get one that lives as long as the hub. */
+  packSigner?: PackSigner;
   logger?: boolean;
   bodyLimitBytes?: number;
   limits?: Partial<HubLimits>;
@@ -55,6 +59,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     adminTokenHash,
     now,
     attempts: createHubAttempts({ ...defaultHubLimits, ...options.limits }, now),
+    packSigner: options.packSigner ?? ephemeralPackSigner(),
     ...(options.contentDir !== undefined ? { contentDir: options.contentDir } : {}),
   };
   const app = Fastify({
@@ -70,6 +75,10 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     http: { requireHostHeader: false },
   });
   refuseOtherUpgrades(app.server, [LIVE_WS_PATH]);
+  // Packs stored before signing (or signed by a key no longer in use) are signed now: the hub serves only signed packs.
+  const { signed, unreadable } = signUnsignedPacks(ctx.db, ctx.packSigner);
+  if (signed.length > 0) app.log.info({ packs: signed }, 'signed packs stored before signing or under another key');
+  if (unreadable.length > 0) app.log.warn({ packs: unreadable }, 'packs whose stored manifest fails today\'s checks: not listed to classrooms');
 
   // The renderer is served apart from the hub (file:// in Electron, another port in a browser): allow any origin.
   // Safe because devices authenticate with a bearer token, never cookies.

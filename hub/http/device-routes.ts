@@ -31,7 +31,7 @@ export function registerEnrollRoute(app: FastifyInstance, ctx: HubContext) {
         }
         throw error;
       }
-      const response: EnrollResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, ...enrolled };
+      const response: EnrollResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, ...enrolled, packSigningKey: ctx.packSigner.publicKey };
       return reply.status(201).send(response);
     },
   });
@@ -40,7 +40,10 @@ export function registerEnrollRoute(app: FastifyInstance, ctx: HubContext) {
 export function registerPullRoute(device: FastifyInstance, ctx: HubContext) {
   device.get(HubPaths.pull, async (request) => {
     const query = parseOrBadRequest(PullQuery, request.query);
-    const page = changesSince(ctx.db, deviceOf(request).classroom_id, query.cursor, query.limit);
+    const device = deviceOf(request);
+    const page = changesSince(ctx.db, device.classroom_id, query.cursor, query.limit, (seq, reason) =>
+      request.log.warn({ classroomId: device.classroom_id, seq, reason }, 'stored change skipped: does not parse'),
+    );
     const response: PullResponse = { protocol: PROTOCOL_VERSION, serverTime: ctx.now().toISOString(), ...page };
     return response;
   });

@@ -1,3 +1,4 @@
+import type { PackSigner } from '../content/pack-signing.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import type { HubAttempts } from './hub-limits.ts';
 
@@ -10,6 +11,8 @@ export type HubContext = {
   now: () => Date;
   /** Where the content-addressed store lives (hub/content); without it no file can be served. */
   contentDir?: string;
+  /** Signs pack manifests; its public key goes to classrooms at enrollment and with every pack list. */
+  packSigner: PackSigner;
   /** Failed-attempt counters (enrollment, device tokens, console logins), per address and per code. */
   attempts: HubAttempts;
 };

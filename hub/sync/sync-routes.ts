@@ -12,7 +12,11 @@ import { buildReport, renderReportHtml } from './report.ts';
 export function registerPushRoute(device: FastifyInstance, ctx: HubContext) {
   device.post(HubPaths.push, { preParsing: inflateGzipBody }, async (request) => {
     const body = parseOrBadRequest(PushRequest, request.body);
-    const response: PushResponse = { protocol: PROTOCOL_VERSION, acks: applyPush(ctx.db, deviceOf(request), body.ops, ctx.now()) };
+    const device = deviceOf(request);
+    const acks = applyPush(ctx.db, device, body.ops, ctx.now(), (op, error) =>
+      request.log.error({ err: error, deviceId: device.id, opId: op.id, opType: op.type }, 'op rejected: unexpected failure'),
+    );
+    const response: PushResponse = { protocol: PROTOCOL_VERSION, acks };
     return response;
   });
 }

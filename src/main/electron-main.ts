@@ -82,7 +82,10 @@ if (!app.requestSingleInstanceLock()) {
       saveSettings: (next) => settingsStore.save(next),
       now: () => new Date(),
       // The renderer saves a backup every minute while an update waits; install only with a fresh one on disk.
-      backupBeforeInstall: async () => isBackupFreshForInstall((await backups.latest())?.createdAt ?? null, Date.now()),
+      backupBeforeInstall: async () => {
+        const latest = await backups.latest();
+        return isBackupFreshForInstall(latest.state === 'found' ? latest.snapshot.createdAt : null, Date.now());
+      },
       hubUrl: async () => {
         const id = await identity.get();
         if (id) await ensureStagingId(userData, id.deviceId);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ZodError } from 'zod';
 import { ipcChannels, type AppInfo, type DeviceIdentity, type IpcChannel, type IpcRequest, type IpcResponse } from '../shared/ipc.ts';
-import type { BackupSnapshot } from '../shared/update-protocol.ts';
+import type { BackupLatest } from '../shared/update-protocol.ts';
 import { huge, notUndefined, shellRows, snapshot, updateStatus, type Row } from './ipc-shell-rows.ts';
 import { createIpcDispatcher, IpcValidationError, type IpcHandlers } from './ipc-dispatch.ts';
 
@@ -91,7 +91,8 @@ function spyHandlers() {
     'update:setWindows': vi.fn((_request: IpcRequest<'update:setWindows'>) => Promise.resolve(updateStatus)),
     'update:fromFolder': vi.fn((_request: IpcRequest<'update:fromFolder'>) => Promise.resolve<IpcResponse<'update:fromFolder'>>({ ok: false, reason: 'hash_mismatch', detail: 'x' })),
     'backup:save': vi.fn((_request: IpcRequest<'backup:save'>) => Promise.resolve({ file: 'backup-1.json', bytes: 10 })),
-    'backup:latest': vi.fn((_request: undefined) => Promise.resolve<BackupSnapshot | null>(snapshot)),
+    'backup:latest': vi.fn((_request: undefined) => Promise.resolve<BackupLatest>({ state: 'found', file: 'backup-1772366400000-0001.json', snapshot })),
+    'backup:keep': vi.fn((_request: IpcRequest<'backup:keep'>) => Promise.resolve(undefined)),
     'window:setFullScreen': vi.fn((_request: IpcRequest<'window:setFullScreen'>) => Promise.resolve(undefined)),
     'log:write': vi.fn((_request: IpcRequest<'log:write'>) => Promise.resolve(undefined)),
     'log:recent': vi.fn((_request: undefined) => Promise.resolve({ text: '' })),

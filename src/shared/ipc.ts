@@ -2,8 +2,8 @@
 // response schema. The preload exposes it as `window.desktop` (typed by DesktopApi, derived from this map), main
 // validates every request against it, and the browser build implements the same DesktopApi without Electron.
 import { z } from 'zod';
-import { Classroom, Id, School } from './protocol.ts';
-import { Activity, BackupSnapshot, FolderReleaseResult, UpdateChannel, UpdateStatus, UpdateWindows } from './update-protocol.ts';
+import { Classroom, Id, PackSigningKey, School } from './protocol.ts';
+import { Activity, BackupFileName, BackupLatest, BackupSnapshot, FolderReleaseResult, UpdateChannel, UpdateStatus, UpdateWindows } from './update-protocol.ts';
 
 export const DeviceIdentity = z.object({
   hubUrl: z.url({ protocol: /^https?$/ }),
@@ -13,6 +13,9 @@ export const DeviceIdentity = z.object({
   classroom: Classroom,
   hubName: z.string().min(1).max(200),
   enrolledAt: z.iso.datetime({ offset: true }),
+  /** The enrolled hub's pack-signing key (from enrollment, or learnt once from the hub's pack list by a PC enrolled
+   * before packs were signed): the only key whose packs this PC accepts. */
+  packSigningKey: PackSigningKey.optional(),
 });
 export type DeviceIdentity = z.infer<typeof DeviceIdentity>;
 
@@ -45,7 +48,9 @@ export const ipcContract = {
   'update:fromFolder': { request: z.object({ path: z.string().min(1).max(1000).nullable() }), response: FolderReleaseResult },
   /** Snapshot of the local database (outbox, notes, …) kept in the user-data folder, safe from IndexedDB loss. */
   'backup:save': { request: BackupSnapshot, response: z.object({ file: z.string(), bytes: z.number().int().nonnegative() }) },
-  'backup:latest': { request: none, response: BackupSnapshot.nullable() },
+  'backup:latest': { request: none, response: BackupLatest },
+  /** The backup the database matched or was restored from at start: rotation never deletes it. */
+  'backup:keep': { request: z.object({ file: BackupFileName }), response: none },
   /** Full screen for class; kiosk also hides the OS task bar and blocks leaving the app. */
   'window:setFullScreen': { request: z.object({ on: z.boolean(), kiosk: z.boolean() }), response: none },
   /** Renderer errors go to the same local log as main's crashes, for IT's diagnostics. */

@@ -88,6 +88,20 @@ export const BackupSnapshot = z.object({
 });
 export type BackupSnapshot = z.infer<typeof BackupSnapshot>;
 
+/** `backup-<save time ms>-<counter>.json` in main; the browser build's single slot is `localStorage:ykt.backup`. */
+export const BackupFileName = z.string().regex(/^(backup-\d{13}-\d{4}\.json|localStorage:[a-z.]{1,40})$/);
+
+/**
+ * The newest backup, or why there is none. `unreadable` (the folder or a newer file could not be read) is not "none":
+ * the renderer must not conclude the database is fresh from it — it says so and asks again later.
+ */
+export const BackupLatest = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('none') }),
+  z.object({ state: z.literal('found'), file: BackupFileName, snapshot: BackupSnapshot }),
+  z.object({ state: z.literal('unreadable'), reason: z.string().max(500) }),
+]);
+export type BackupLatest = z.infer<typeof BackupLatest>;
+
 // ---- network test (IT page) ----
 
 /** GET ?bytes=N answers N random bytes (device token required), for measuring download throughput to the hub. */

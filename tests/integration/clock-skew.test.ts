@@ -44,6 +44,7 @@ function classroomPc(skew: { ms: number }) {
       set: (value: DeviceIdentity) => Promise.resolve(void (identity = value)),
       clear: () => Promise.resolve(void (identity = null)),
     },
+    log: { write: () => Promise.resolve() },
   } as unknown as DesktopApi;
   const session = createSession({ db, desktop, now: () => new Date(realMs + skew.ms), fetch, onlineEvents: new EventTarget(), pushDebounceMs: 3_600_000 });
   open.push({ session, db });
@@ -69,7 +70,7 @@ async function syncAll(pc: ReturnType<typeof classroomPc>) {
   await waitFor(async () => {
     await pc.session.syncNow();
     const outbox = await pc.db.outbox.toArray();
-    if (outbox.some((r) => r.status === 'rejected')) throw new Error(`refused: ${JSON.stringify(outbox)}`);
+    if (outbox.some((r) => r.status === 'failed' || r.lastError)) throw new Error(`refused: ${JSON.stringify(outbox)}`);
     return outbox.length === 0 ? true : undefined;
   }, 'every op acknowledged', 10_000, 10);
 }

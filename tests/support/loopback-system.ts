@@ -13,6 +13,8 @@ export type LoopbackSystem = {
   hub: HubProcess;
   renderer: { url: string; close(): Promise<void> };
   browser: Browser;
+  /** The hub's HUB_DATA_DIR (its SQLite file, content store and pack-signing key). */
+  dataDir: string;
   close: () => Promise<void>;
 };
 
@@ -25,6 +27,7 @@ export async function startLoopbackSystem(tempPrefix: string, adminToken: string
     hub,
     renderer,
     browser,
+    dataDir,
     async close() {
       await browser.close();
       await renderer.close();

@@ -1,16 +1,17 @@
 // Runs the download manager for the enrolled device, outside React: started when an identity exists, restarted when it
 // changes. Screens read useDownloads and call downloadNow(). Live lessons pause downloads through live/live-events.ts
 // (domLiveEvents remains for embedding without live/: a `ykt-live` DOM event with { detail: { live } }).
-import type { DeviceIdentity } from '../../shared/ipc.ts';
+import type { DesktopApi, DeviceIdentity } from '../../shared/ipc.ts';
 import type { AppDb } from '../db/app-db.ts';
 import { createDownloadManager, type DownloadManager, type LiveEvents } from '../downloads/download-manager.ts';
+import { storeHubPackList, type PackKeyStore } from '../downloads/hub-pack-gate.ts';
 import type { DownloadHours } from '../downloads/download-policy.ts';
 import { useDownloads } from '../stores/downloads-store.ts';
 import { liveActivity, onLiveActivity } from '../live/live-events.ts';
 import { useSession } from '../stores/session-store.ts';
 import { getDownloadHours, setDownloadHours, type StoredHours } from '../db/content-settings.ts';
 
-export type ContentControllerDeps = { db: AppDb; fetch: typeof fetch; now: () => Date; events: EventTarget; hours?: DownloadHours | null };
+export type ContentControllerDeps = { db: AppDb; desktop: DesktopApi; fetch: typeof fetch; now: () => Date; events: EventTarget; hours?: DownloadHours | null };
 
 export const LIVE_EVENT = 'ykt-live';
 
@@ -34,8 +35,23 @@ const liveBusEvents: LiveEvents = {
 
 let manager: DownloadManager | null = null;
 
+/** The enrolled hub's pack-signing key, kept with the identity; learnt once by a PC enrolled before packs were signed. */
+function identityKeyStore(desktop: DesktopApi): PackKeyStore {
+  return {
+    get: () => useSession.getState().identity?.packSigningKey,
+    async learn(key) {
+      const identity = useSession.getState().identity;
+      if (!identity || identity.packSigningKey) return;
+      const next = { ...identity, packSigningKey: key };
+      await desktop.identity.set(next);
+      useSession.setState({ identity: next });
+    },
+  };
+}
+
 export function startContentController(deps: ContentControllerDeps): () => void {
   let current: DeviceIdentity | null = null;
+  const keys = identityKeyStore(deps.desktop);
   const apply = (identity: DeviceIdentity | null) => {
     if (identity?.token === current?.token && identity?.hubUrl === current?.hubUrl) return;
     current = identity;
@@ -48,6 +64,7 @@ export function startContentController(deps: ContentControllerDeps): () => void 
       now: deps.now,
       hubUrl: identity.hubUrl,
       token: identity.token,
+      storePackList: (response) => storeHubPackList(deps.db, response, keys),
       hours: deps.hours ?? null,
       liveEvents: liveBusEvents,
       report: (status) => useDownloads.setState(status),

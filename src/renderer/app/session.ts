@@ -9,7 +9,7 @@ import { createHubClient, normaliseHubUrl, type HubTimeSample } from '../sync/hu
 import { createHubClock } from '../sync/hub-clock.ts';
 import { pullAll } from '../sync/pull-all.ts';
 import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
-import { pushOutbox } from '../sync/push-outbox.ts';
+import { pushOutbox, type SyncLog } from '../sync/push-outbox.ts';
 import { createRecords, type Records } from '../db/records-repo.ts';
 
 export type SessionDeps = {
@@ -45,14 +45,15 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     const deviceRecords = createRecords({ db, deviceId: identity.deviceId, now: () => hubClock.now(), onChange });
     records = deviceRecords;
     const hub = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch, ...clockDeps });
+    const log: SyncLog = (level, message) => void desktop.log.write({ level, message: message.slice(0, 2000) }).catch(() => undefined);
     // Push first: what the teacher entered is the data that matters most; then pull what changed.
     const syncOnce = () =>
       runExclusive(async () => {
-        const pushed = await pushOutbox(db, (ops) => hub.push(ops));
+        const pushed = await pushOutbox(db, (ops) => hub.push(ops), { now, log });
         // The push's answer just set the clock: ops refused as stamped ahead (made while the PC's clock ran fast) are
         // re-stamped on it and sent again at once.
-        if (pushed.rejected > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await pushOutbox(db, (ops) => hub.push(ops));
-        await pullAll(db, hub, now);
+        if (pushed.retrying + pushed.failed > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await pushOutbox(db, (ops) => hub.push(ops), { now, log });
+        await pullAll(db, hub, now, log);
         await saveClockOffset();
       });
     loop = createSyncLoop({ syncOnce, report: setSyncStatus, now });
@@ -81,6 +82,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         classroom: result.classroom,
         hubName: result.hubName,
         enrolledAt: now().toISOString(),
+        ...(result.packSigningKey ? { packSigningKey: result.packSigningKey } : {}),
       };
       const previous = useSession.getState().identity;
       if (previous && previous.classroom.id !== identity.classroom.id) {

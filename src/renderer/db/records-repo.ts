@@ -19,19 +19,31 @@ export function createRecords({ db, deviceId, now, onChange = () => {}, newId = 
   let clock: HlcClock | null = null;
   const tables = [db.outbox, db.meta, db.attendance, db.notes, db.quizAnswers];
 
-  /** Runs `write` in one transaction with a fresh HLC and the outbox row it returns. */
-  async function record(write: (hlc: string) => Promise<OutboxRow['op']>): Promise<string> {
-    const id = await db.transaction('rw', tables, async () => {
-      clock ??= new HlcClock(deviceId, () => now().getTime(), await getMeta(db, 'hlc'));
-      const hlc = clock.tick();
-      const op = await write(hlc);
-      await db.outbox.add({ id: op.id, op, status: 'pending', createdAt: now().toISOString(), attempts: 0 });
-      await setMeta(db, 'hlc', hlc);
-      return op.id;
+  /**
+   * Runs `write` in ONE transaction that also appends the outbox rows of the ops it returns; `tick` gives each op a
+   * fresh HLC. Reads `write` makes inside see every committed tap, and no tap can land between its read and its write.
+   */
+  async function recordAll(write: (tick: () => string) => Promise<OutboxRow['op'][]>): Promise<string[]> {
+    const ids = await db.transaction('rw', tables, async () => {
+      // Read first, tick after: the read waits until every earlier write transaction committed, so HLCs follow commit
+      // order. Ticking before it would let a tap that commits after 全部出勤 carry an older HLC, and lose at the hub.
+      const stored = await getMeta(db, 'hlc');
+      const hlc = (clock ??= new HlcClock(deviceId, () => now().getTime(), stored));
+      if (stored) hlc.receive(stored); // another window of the app may have written since
+      const ops = await write(() => hlc.tick());
+      if (ops.length === 0) return [];
+      const createdAt = now().toISOString();
+      await db.outbox.bulkAdd(ops.map((op): OutboxRow => ({ id: op.id, op, status: 'pending', createdAt, attempts: 0 })));
+      await setMeta(db, 'hlc', ops.reduce((max, op) => (op.hlc > max ? op.hlc : max), ops[0]?.hlc ?? ''));
+      return ops.map((op) => op.id);
     });
-    onChange();
-    return id;
+    if (ids.length > 0) onChange();
+    return ids;
   }
+
+  /** One record and its op. */
+  const record = async (write: (hlc: string) => Promise<OutboxRow['op']>): Promise<string> =>
+    (await recordAll(async (tick) => [await write(tick())]))[0] ?? '';
 
   return {
     /**
@@ -41,9 +53,11 @@ export function createRecords({ db, deviceId, now, onChange = () => {}, newId = 
     restampRefusedAhead: () =>
       db.transaction('rw', tables, async () => {
         const hlcClock = (clock ??= new HlcClock(deviceId, () => now().getTime(), await getMeta(db, 'hlc')));
-        hlcClock.rewindIfAhead();
+        const rewound = hlcClock.rewindIfAhead();
         let last: string | null = null;
         const count = await restampRefusedAhead(db, () => (last = hlcClock.tick()));
+        // The stored clock must not stay ahead either: every window starts its clock from it.
+        if (last === null && rewound) last = hlcClock.tick();
         if (last !== null) await setMeta(db, 'hlc', last);
         return count;
       }),
@@ -54,16 +68,17 @@ export function createRecords({ db, deviceId, now, onChange = () => {}, newId = 
         return { id: newId(), hlc, type: 'attendance.set', lessonId, studentId, status };
       }),
 
-    /** 全部出勤: records "present" for every student not yet marked, so the hub knows attendance was taken. */
-    async confirmAttendance(lessonId: string, studentIds: string[]) {
-      const marked = new Set((await db.attendance.where('lessonId').equals(lessonId).toArray()).map((a) => a.studentId));
-      for (const studentId of studentIds.filter((s) => !marked.has(s))) {
-        await record(async (hlc) => {
-          await db.attendance.put({ lessonId, studentId, status: 'present', hlc });
-          return { id: newId(), hlc, type: 'attendance.set', lessonId, studentId, status: 'present' };
-        });
-      }
-    },
+    /**
+     * 全部出勤: "present" for every student not yet marked, so the hub knows attendance was taken. One transaction that
+     * reads the marks inside it: a tap made after the screen drew the roster is kept, never overwritten.
+     */
+    confirmAttendance: (lessonId: string, studentIds: readonly string[]) =>
+      recordAll(async (tick) => {
+        const marked = new Set((await db.attendance.where('lessonId').equals(lessonId).toArray()).map((a) => a.studentId));
+        const ops = [...new Set(studentIds)].filter((s) => !marked.has(s)).map((studentId) => ({ id: newId(), hlc: tick(), type: 'attendance.set' as const, lessonId, studentId, status: 'present' as const }));
+        await db.attendance.bulkPut(ops.map(({ lessonId: l, studentId, status, hlc }) => ({ lessonId: l, studentId, status, hlc })));
+        return ops;
+      }),
 
     /** Saves a note (new, edited, merged or deleted). `resolve` lists the conflicting versions this save merges. */
     saveNote: (input: { noteId?: string; lessonId: string; anchor: NoteAnchor; text: string; pause: boolean; deleted?: boolean; resolve?: string[] }) =>

@@ -15,8 +15,9 @@ afterEach(async () => {
   for (const db of dbs.splice(0)) await db.delete();
 });
 
-async function refuseAllAsAhead(db: AppDb) {
-  await db.outbox.toCollection().modify({ status: 'rejected', reason: `${HLC_AHEAD}: stamped 31536000 s ahead` });
+async function refuseAllAsAhead(db: AppDb, status: 'pending' | 'failed' = 'pending') {
+  const lastError = { code: 'rejected' as const, detail: `${HLC_AHEAD}: stamped 31536000 s ahead`, at: new Date(REAL).toISOString() };
+  await db.outbox.toCollection().modify({ status, attempts: 3, retryAt: REAL + 60_000, lastError });
 }
 
 describe('re-stamping ops refused as ahead', () => {
@@ -30,14 +31,14 @@ describe('re-stamping ops refused as ahead', () => {
     await records.saveNote({ noteId, lessonId: 'l1', anchor: { kind: 'section', section: '导入' }, text: '第二版', pause: false });
     await records.recordAnswer(QUIZ, 'q1-1', 's1', 1);
     await refuseAllAsAhead(db);
+    await db.outbox.orderBy('seq').first((row) => row && db.outbox.update(row.seq ?? 0, { status: 'failed' })); // retries used up
     const before = await db.outbox.orderBy('seq').toArray();
 
     now = REAL; // the push's answer corrected the clock
     expect(await records.restampRefusedAhead()).toBe(4);
 
     const after = await db.outbox.orderBy('seq').toArray();
-    expect(after.map((r) => r.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
-    expect(after.map((r) => r.reason)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(after.map((r) => [r.status, r.attempts, r.retryAt, r.lastError])).toEqual(Array.from({ length: 4 }, () => ['pending', 0, undefined, undefined]));
     const walls = after.map((r) => decodeHlc(r.op.hlc)?.wallMs ?? 0);
     for (const wall of walls) expect(Math.abs(wall - REAL)).toBeLessThan(1000);
     expect([...after.map((r) => r.op.hlc)].sort()).toEqual(after.map((r) => r.op.hlc)); // order kept
@@ -63,7 +64,7 @@ describe('re-stamping ops refused as ahead', () => {
     dbs.push(db);
     const records = createRecords({ db, deviceId: 'dev_a', now: () => new Date(REAL) });
     await records.setAttendance('l1', 's9', 'absent');
-    await db.outbox.toCollection().modify({ status: 'rejected', reason: 'student s9 is not on this classroom’s roster' });
+    await db.outbox.toCollection().modify({ status: 'failed', attempts: 5, lastError: { code: 'rejected', detail: 'student s9 is not on this classroom’s roster', at: new Date(REAL).toISOString() } });
     const before = await db.outbox.toArray();
     expect(await records.restampRefusedAhead()).toBe(0);
     expect(await db.outbox.toArray()).toEqual(before);

@@ -9,6 +9,7 @@ import { startCorruptingProxy } from '../../../tests/support/corrupting-proxy.ts
 import { openAppDb, type AppDb } from '../db/app-db.ts';
 import { putVerifiedChunk, savePackListings, storedFileBlob } from '../db/content-repo.ts';
 import { createDownloadManager, type DownloadManager, type DownloadManagerDeps } from './download-manager.ts';
+import { storeHubPackList } from './hub-pack-gate.ts';
 
 let server: ContentTestServer;
 let db: AppDb;
@@ -29,7 +30,9 @@ afterEach(async () => {
 const sha = (b: Uint8Array) => sha256(b);
 const fileSha = () => server.listing.manifest.files[0]?.sha256 ?? '';
 const manager = (extra: Partial<DownloadManagerDeps> = {}) => {
-  const m = createDownloadManager({ db, hubUrl: server.url, token: 'device-token-0123456789', fetch, now: () => new Date(), concurrency: 4, ...extra });
+  const keys = { get: () => server.packKey, learn: () => Promise.resolve() };
+  const storePackList: DownloadManagerDeps['storePackList'] = (response) => storeHubPackList(db, response, keys);
+  const m = createDownloadManager({ db, hubUrl: server.url, token: 'device-token-0123456789', fetch, now: () => new Date(), concurrency: 4, storePackList, ...extra });
   managers.push(m);
   return m;
 };

@@ -7,7 +7,7 @@ import { ContentPaths, PacksResponse } from '../../shared/content-protocol.ts';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import type { AppDb } from '../db/app-db.ts';
 import type { ContentFileRow } from '../db/content-rows.ts';
-import { evictionCandidates, evictPacks, putVerifiedChunk, resetFile, savePackListings, setFileState, storedChunkIndexes } from '../db/content-repo.ts';
+import { evictionCandidates, evictPacks, putVerifiedChunk, resetFile, setFileState, storedChunkIndexes } from '../db/content-repo.ts';
 import { ChunkError, fetchVerifiedChunk, type HubAccess } from './chunk-fetch.ts';
 import { backoffMs, inDownloadHours, priorityOrder, type DownloadHours } from './download-policy.ts';
 import { planEviction } from './eviction-policy.ts';
@@ -26,6 +26,8 @@ export type DownloadStatus = {
 
 export type DownloadManagerDeps = HubAccess & {
   db: AppDb;
+  /** Checks the hub's pack list (signatures, hub-pack-gate.ts) and stores what passes; returns a problem to show. */
+  storePackList: (response: PacksResponse) => Promise<string | null>;
   now: () => Date;
   concurrency?: number;
   maxBytesPerSecond?: number | null;
@@ -54,6 +56,7 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
   let running = false;
   let stopped = false;
   let inFlight: AbortController | null = null;
+  let listProblem: string | null = null;
   let wakeUp: (() => void) | null = null;
   const status: DownloadStatus = { phase: 'idle', current: null, counters: { chunksFetched: 0, corruptChunks: 0, retries: 0 }, lastError: null };
   const report = (patch: Partial<DownloadStatus>) => {
@@ -88,7 +91,10 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
       signal: AbortSignal.timeout(30_000),
     });
     if (!response.ok) throw new Error(`pack list: HTTP ${response.status}`);
-    await savePackListings(db, PacksResponse.parse(await response.json()).packs);
+    const problem = await deps.storePackList(PacksResponse.parse(await response.json()));
+    // Shown until a later list is taken without it (other errors are not cleared by a good list).
+    if (problem !== null || (listProblem !== null && status.lastError === listProblem)) report({ lastError: problem });
+    listProblem = problem;
   }
 
   async function filesInOrder(): Promise<ContentFileRow[]> {

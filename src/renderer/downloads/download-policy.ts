@@ -18,11 +18,8 @@ export function parseHours(text: string): number | null {
   return h < 24 && min < 60 ? h * 60 + min : null;
 }
 
-/** Capped exponential backoff with jitter: 1 s, 2 s, 4 s … ≤ 30 s, each ×0.5–1.5 so many PCs do not retry in step. */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(30_000, 1000 * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base * (0.5 + random()));
-}
+/** Download retries use the shared backoff with its defaults (1 s → 30 s). */
+export { backoffMs } from '../../shared/backoff.ts';
 
 export type FileNeed = { sha256: string; lessonStarts: number[] };
 

@@ -119,7 +119,7 @@ describe('hub client against a real HTTP server', () => {
     ['an empty body', 200, ''],
     ['an HTML page (captive portal)', 200, '<html><body>请登录校园网</body></html>'],
     ['JSON of the wrong shape', 200, JSON.stringify({ ...pullOk, cursor: 'not-a-number' })],
-    ['a change that breaks the schema', 200, JSON.stringify({ ...pullOk, changes: [{ type: 'lesson.put', lesson: { id: '../x' } }] })],
+    ['changes that are not a list', 200, JSON.stringify({ ...pullOk, changes: { type: 'lesson.put' } })],
     ['another protocol version', 200, JSON.stringify({ ...pullOk, protocol: 2 })],
     ['JSON null', 200, 'null'],
     ['an error status with an HTML body (proxy)', 502, '<html>Bad Gateway</html>'],
@@ -131,6 +131,13 @@ describe('hub client against a real HTTP server', () => {
     const error = await failure(createHubClient({ baseUrl: hub.url, token: TOKEN }).pull(0));
     expect(error.reason).toBe('invalid_response');
     expect(error.status).toBe(status);
+  });
+
+  it('a pull page with one change that breaks the schema is passed on whole: applyPull skips and reports that change', async () => {
+    const bad = { type: 'lesson.put', lesson: { id: '../x' } };
+    hub.respond(() => json(200, { ...pullOk, changes: [bad] }));
+    const page = await createHubClient({ baseUrl: hub.url, token: TOKEN }).pull(0);
+    expect(page.changes).toEqual([bad]);
   });
 
   it('an enroll answer without a usable device token → invalid_response', async () => {

@@ -8,7 +8,7 @@ import {
   HubPaths,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
-  PullResponse,
+  PullPage,
   PushResponse,
   type Op,
   type EnrollRequest,
@@ -82,7 +82,7 @@ export function createHubClient({ baseUrl, token, fetch: fetchImpl = fetch, time
 
   return {
     enroll: (req: EnrollRequest) => request(HubPaths.enroll, EnrollResponse, { method: 'POST', body: JSON.stringify(req) }),
-    pull: (cursor: number) => request(`${HubPaths.pull}?cursor=${cursor}`, PullResponse),
+    pull: (cursor: number) => request(`${HubPaths.pull}?cursor=${cursor}`, PullPage),
     /** Ops go gzip-compressed (about 10× smaller: the village link is the bottleneck, not the CPU). */
     async push(ops: Op[]) {
       const json = JSON.stringify({ ops });

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { PackManifest } from '../../../shared/content-protocol.ts';
 import { useApp } from '../../app/app-context.tsx';
 import { setPinned } from '../../db/content-repo.ts';
-import { exportPack, type DirectoryLike } from '../../downloads/pack-export.ts';
+import { exportPack, ExportRefused, type DirectoryLike } from '../../downloads/pack-export.ts';
 
 type PickerWindow = Window & { showDirectoryPicker?: (options: { mode: 'readwrite' }) => Promise<DirectoryLike> };
 
@@ -22,7 +22,7 @@ export function PackHeader({ pack }: { pack: PackManifest }) {
       setNote(`${t('content.exportPack')} ✓ ${count}`);
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') return; // the teacher closed the picker
-      setNote(error instanceof Error ? error.message : String(error));
+      setNote(error instanceof ExportRefused ? t(`content.exportRefusal.${error.code}`) : error instanceof Error ? error.message : String(error));
     }
   };
   return (

@@ -1,4 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AttendanceStatus, Lesson } from '../../../shared/protocol.ts';
 import { useApp } from '../../app/app-context.tsx';
@@ -12,7 +13,15 @@ export function AttendancePanel({ lesson }: { lesson: Lesson }) {
   const { db, session } = useApp();
   const roster = useLiveQuery(() => rosterOf(db, lesson.classroomId), [db, lesson.classroomId]);
   const marks = useLiveQuery(() => db.attendance.where('lessonId').equals(lesson.id).toArray(), [db, lesson.id]);
+  const [failure, setFailure] = useState<string | null>(null);
   if (!roster || !marks) return null;
+  // A write that fails (disk full, database closing) is said on screen, not only in the log: the teacher taps again.
+  const save = (write: () => Promise<unknown>) => {
+    setFailure(null);
+    void Promise.resolve()
+      .then(write)
+      .catch((error: unknown) => setFailure(error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
+  };
   if (roster.length === 0) return <p className="empty">{t('records.noRoster')}</p>;
 
   const statusOf = new Map(marks.map((m) => [m.studentId, m.status]));
@@ -30,11 +39,16 @@ export function AttendancePanel({ lesson }: { lesson: Lesson }) {
           type="button"
           className="primary"
           disabled={taken}
-          onClick={() => void session.records().confirmAttendance(lesson.id, roster.map((s) => s.id))}
+          onClick={() => save(() => session.records().confirmAttendance(lesson.id, roster.map((s) => s.id)))}
         >
           {taken ? t('records.taken') : t('records.confirm')}
         </button>
       </div>
+      {failure && (
+        <p className="banner" role="alert">
+          {t('records.saveFailed', { detail: failure })}
+        </p>
+      )}
       <p className="muted">{t('records.attendanceHint')}</p>
       <ul className="roster-grid">
         {roster.map((student) => {
@@ -46,7 +60,7 @@ export function AttendancePanel({ lesson }: { lesson: Lesson }) {
                 className={`student st-${status}`}
                 data-testid="student"
                 data-status={status}
-                onClick={() => void session.records().setAttendance(lesson.id, student.id, nextStatus[status])}
+                onClick={() => save(() => session.records().setAttendance(lesson.id, student.id, nextStatus[status]))}
               >
                 <span className="student-number">{student.number}</span>
                 <span className="student-name">{student.name}</span>
