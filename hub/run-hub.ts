@@ -8,6 +8,7 @@ import { openDatabase } from './db/open-database.ts';
 import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
 import { ensureDemoContent } from './demo/demo-content.ts';
 import { loadAdminCredential } from './http/admin-token.ts';
+import { readHubTls } from './http/hub-tls.ts';
 import { createHub, type HubExtension } from './http/create-hub.ts';
 import { loadOrCreatePackSigner } from './content/pack-signing.ts';
 import { ensureDemoLiveLesson, startDemoBroadcast } from './live/demo-live.ts';
@@ -31,10 +32,18 @@ const Env = z.object({
   HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
   /** The address classrooms reach the hub at, given to browsers in ICE candidates. */
   HUB_RTC_ANNOUNCED_IP: z.string().default('127.0.0.1'),
+  /** HTTPS (and wss) with this certificate and key (PEM files; `npm run hub:cert` makes a county self-signed pair). */
+  HUB_TLS_CERT: z.string().min(1).optional(),
+  HUB_TLS_KEY: z.string().min(1).optional(),
 });
 
 export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string) => void, extensions: HubExtension[] = []) {
   const env = Env.parse(environment);
+  if ((env.HUB_TLS_CERT === undefined) !== (env.HUB_TLS_KEY === undefined)) {
+    log('hub: set both HUB_TLS_CERT and HUB_TLS_KEY (or neither, for plain HTTP on loopback)');
+    process.exit(2);
+  }
+  const tls = env.HUB_TLS_CERT && env.HUB_TLS_KEY ? await readHubTls(env.HUB_TLS_CERT, env.HUB_TLS_KEY) : undefined;
   mkdirSync(env.HUB_DATA_DIR, { recursive: true });
   const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
   const admin = loadAdminCredential(env.HUB_DATA_DIR, env.HUB_ADMIN_TOKEN);
@@ -78,9 +87,14 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
     live: { sfu, ...(unavailable ? { unavailable } : {}) },
     updatesDir: join(env.HUB_DATA_DIR, 'updates'),
     extensions,
+    ...(tls ? { tls } : {}),
   });
   const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
   log(`hub: listening on ${address}`);
+  if (tls) log(`hub: certificate SHA-256 fingerprint (classrooms pin it at enrollment): ${tls.fingerprint256}`);
+  else if (!['127.0.0.1', 'localhost', '::1'].includes(env.HUB_HOST)) {
+    log('hub: WARNING plain HTTP on a network address: device tokens and updates cross the network in clear; set HUB_TLS_CERT/HUB_TLS_KEY (npm run hub:cert)');
+  }
   if (admin.newToken) {
     log(`hub: new admin token (shown this once; only its hash is kept in ${env.HUB_DATA_DIR}): ${admin.newToken}`);
   }

@@ -45,6 +45,8 @@ export type CreateHubOptions = Pick<HubContext, 'db' | 'hubName' | 'contentDir'>
   extensions?: HubExtension[];
   /** Called for every route with its access group (the fuzz test's route list). */
   onRoute?: (route: HubRoute) => void;
+  /** Serve HTTPS (and wss for live signalling, on the same server) with this certificate; plain HTTP without it. */
+  tls?: { cert: string; key: string };
 };
 
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
@@ -62,18 +64,22 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     packSigner: options.packSigner ?? ephemeralPackSigner(),
     ...(options.contentDir !== undefined ? { contentDir: options.contentDir } : {}),
   };
-  const app = Fastify({
+  const common = {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024,
     // Errors Fastify meets before routing (a malformed percent-escape, an over-long parameter) in the one shape too.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) => {
       void sendError(reply, error.statusCode ?? 400, 'bad_request', error.message);
     },
     clientErrorHandler: answerClientError,
-    // Node would answer a request without Host with a bare 400 of its own; the hub needs no Host, so it answers as usual.
-    // (With HTTPS, the same option belongs in the `https` server options.)
-    http: { requireHostHeader: false },
-  });
+  };
+  // Node would answer a request without Host with a bare 400 of its own; the hub needs no Host, so it answers as usual.
+  const server = { requireHostHeader: false };
+  // https.Server is an http.Server with TLS in front (same request and upgrade events), so every route and the live
+  // WebSocket (attached to app.server) serve HTTPS and wss unchanged; only Fastify's generic differs.
+  const app = options.tls
+    ? (Fastify({ ...common, https: { ...server, cert: options.tls.cert, key: options.tls.key } }) as unknown as FastifyInstance)
+    : Fastify({ ...common, http: server });
   refuseOtherUpgrades(app.server, [LIVE_WS_PATH]);
   // Packs stored before signing (or signed by a key no longer in use) are signed now: the hub serves only signed packs.
   const { signed, unreadable } = signUnsignedPacks(ctx.db, ctx.packSigner);

@@ -12,7 +12,7 @@ import { registerTestRoutes } from './test-routes.ts';
 
 export const TEST_ADMIN_TOKEN = 'admin-secret-for-tests-0123456789';
 
-export async function startTestHub(start = new Date('2026-11-25T02:00:00Z'), options: Pick<CreateHubOptions, 'limits' | 'live'> = {}) {
+export async function startTestHub(start = new Date('2026-11-25T02:00:00Z'), options: Pick<CreateHubOptions, 'limits' | 'live' | 'tls'> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hub-test-'));
   const db = openDatabase(join(dir, 'hub.sqlite'));
   let clock = start;

@@ -1,7 +1,8 @@
 // The electron-updater "generic" feed: GET /updates/<channel>/<file> serves latest.yml, installers and blockmaps that
 // `npm run hub:publish-update` placed under the data folder, with the hub's Range handling (one range, or
 // multipart/byteranges for differential downloads). Public group, like any download mirror: installers hold no
-// secrets, and electron-updater checks each file's sha512 from latest.yml itself.
+// secrets, the app verifies the publisher's signature on latest.yml (latest.yml.sig) before electron-updater may use
+// it, and electron-updater checks each file's sha512 from that latest.yml.
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -17,8 +18,10 @@ export function registerUpdateRoutes(app: FastifyInstance, updatesDir: string | 
     const file = join(updatesDir, channel.data, name.data);
     const info = await lstat(file).catch(() => null);
     if (!info?.isFile()) throw new HubError('not_found', `no ${name.data} in channel ${channel.data}`);
-    // latest.yml changes in place when a release is published: never cache it; installers are immutable by name.
-    reply.header('cache-control', name.data.endsWith('.yml') ? 'no-cache' : 'public, max-age=31536000, immutable');
+    // latest.yml and its signature change in place when a release is published: never cache them; installers are
+    // immutable by name.
+    const changesInPlace = name.data.endsWith('.yml') || name.data.endsWith('.yml.sig');
+    reply.header('cache-control', changesInPlace ? 'no-cache' : 'public, max-age=31536000, immutable');
     return sendFile(request, reply, {
       path: file,
       size: info.size,

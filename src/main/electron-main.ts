@@ -1,11 +1,15 @@
 // Thin Electron adapter: wires real platform objects into the plain modules (ipc-dispatch, ipc-handlers,
 // shell-handlers, update service, backup store, crash log, window state, menu) that the tests exercise under Node.
-import { app, dialog, ipcMain, Menu, powerSaveBlocker, safeStorage, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, dialog, ipcMain, Menu, net, powerSaveBlocker, safeStorage, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ipcChannels } from '../shared/ipc.ts';
 import { appMenuTemplate, type MenuCommand, type MenuItemSpec } from './app-menu.ts';
 import { createBackupFileStore } from './backup/backup-file-store.ts';
+import { createPinStore } from './cert-pin.ts';
+import { installCertificatePins } from './electron-cert-pin.ts';
+import { probeHubCertificate } from './hub-cert-probe.ts';
+import { createCertRefusalLog, createHubTrustHandlers, pinningIdentityStore } from './hub-trust-handlers.ts';
 import { createCrashLog, describeError } from './crash-log.ts';
 import { createAppWindow } from './electron-window.ts';
 import { createElectronUpdaterPort, ensureStagingId } from './electron-updater-port.ts';
@@ -15,6 +19,7 @@ import { createIpcHandlers } from './ipc-handlers.ts';
 import { createShellHandlers } from './shell-handlers.ts';
 import { defaultUpdatePolicy, isBackupFreshForInstall, windowsOf, withWindows } from './update/update-policy.ts';
 import { createUpdateSettingsStore } from './update/update-settings.ts';
+import { bakedPublisherKeys } from './update/publisher-keys.ts';
 import { createUpdateService } from './update/update-service.ts';
 import { isAllowedNavigation, isPermissionAllowed } from './window-security.ts';
 
@@ -70,12 +75,25 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => callback(isPermissionAllowed(permission, wc.getURL(), entryUrl)));
-    const identity = createIdentityFileStore(join(userData, 'identity.json'), keychainCodec());
+    // The enrolled hub's certificate is pinned before any request can leave (renderer, net.fetch, electron-updater).
+    const pins = createPinStore();
+    const refusals = createCertRefusalLog();
+    installCertificatePins(pins, (host, presented, pinned) => {
+      refusals.record(host, presented, new Date());
+      void log.write({ level: 'warn', source: 'main', message: `cert_pin_mismatch: ${host} presented ${presented}, pinned ${pinned}` });
+    });
+    const identity = pinningIdentityStore(createIdentityFileStore(join(userData, 'identity.json'), keychainCodec()), pins);
+    const enrolled = await identity.get().catch(() => null);
+    if (enrolled?.hubCertSha256) pins.pin(enrolled.hubUrl, enrolled.hubCertSha256);
     const backups = createBackupFileStore({ dir: join(userData, 'backups') });
     const settingsStore = createUpdateSettingsStore(join(userData, 'update-settings.json'), { channel: 'latest', windows: windowsOf(defaultUpdatePolicy) });
     const settings = await settingsStore.load();
     const updates = createUpdateService({
       updater: createElectronUpdaterPort(log),
+      // Electron's net stack: the hub's pinned certificate (cert-pin.ts) applies to the manifest and signature too.
+      fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
+      trustedKeys: bakedPublisherKeys(),
+      onError: (message) => void log.write({ level: 'warn', source: 'updater', message }),
       config: withWindows(defaultUpdatePolicy, settings.windows),
       currentVersion: app.getVersion(),
       channel: settings.channel,
@@ -121,6 +139,7 @@ if (!app.requestSingleInstanceLock()) {
         }),
       }),
       ...createShellHandlers({ updates, backups, log, window: { setFullScreen: (on, kiosk) => window?.setFullScreen(on, kiosk) } }),
+      ...createHubTrustHandlers({ pins, identity, refusals, probe: (url, fingerprint) => probeHubCertificate(url, fingerprint) }),
     };
     const dispatch = createIpcDispatcher(handlers);
     for (const channel of ipcChannels) {

@@ -4,6 +4,7 @@ import { ipcChannels, type AppInfo, type DeviceIdentity, type IpcChannel, type I
 import type { BackupLatest } from '../shared/update-protocol.ts';
 import { huge, notUndefined, shellRows, snapshot, updateStatus, type Row } from './ipc-shell-rows.ts';
 import { createIpcDispatcher, IpcValidationError, type IpcHandlers } from './ipc-dispatch.ts';
+import { hubTrustRows } from './ipc-hub-trust-rows.ts';
 
 const identity: DeviceIdentity = {
   hubUrl: 'http://192.168.1.10:8787',
@@ -75,6 +76,7 @@ const rows: Record<IpcChannel, Row> = {
     ],
   },
   ...shellRows,
+  ...hubTrustRows,
 };
 
 function spyHandlers() {
@@ -96,6 +98,8 @@ function spyHandlers() {
     'window:setFullScreen': vi.fn((_request: IpcRequest<'window:setFullScreen'>) => Promise.resolve(undefined)),
     'log:write': vi.fn((_request: IpcRequest<'log:write'>) => Promise.resolve(undefined)),
     'log:recent': vi.fn((_request: undefined) => Promise.resolve({ text: '' })),
+    'hub:pinCertificate': vi.fn((_request: IpcRequest<'hub:pinCertificate'>) => Promise.resolve<IpcResponse<'hub:pinCertificate'>>({ ok: false, reason: 'hub_unreachable', detail: 'x' })),
+    'hub:certStatus': vi.fn((_request: undefined) => Promise.resolve<IpcResponse<'hub:certStatus'>>({ pinned: null, lastRefusal: null })),
   } satisfies IpcHandlers;
   const calls = () => Object.values(handlers).reduce((n, h) => n + h.mock.calls.length, 0);
   return { handlers, calls };

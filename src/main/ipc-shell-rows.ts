@@ -21,6 +21,8 @@ export const updateStatus: UpdateStatus = {
   lastCheckAt: null,
   source: 'hub',
   error: null,
+  refused: null,
+  verifyingFolder: false,
   windows: { download: { start: '22:00', end: '06:00' }, quiet: { start: '12:10', end: '13:30' } },
 };
 

@@ -172,6 +172,8 @@ describe('renderer Content-Security-Policy', () => {
     ['framable', good.replace("frame-ancestors 'none'", "frame-ancestors *"), /frame-ancestors/],
     ['data: scripts', good.replace("script-src 'self'", "script-src 'self' data:"), /script-src/],
     ['a wildcard connect-src', good.replace("connect-src 'self' http: https: ws: wss:", 'connect-src *'), /connect-src allows \*/],
+    ['no https: for a county hub over HTTPS', good.replace('http: https: ws: wss:', 'http: ws: wss:'), /connect-src must allow https:/],
+    ['no wss: for live signalling over HTTPS', good.replace('http: https: ws: wss:', 'http: https: ws:'), /connect-src must allow wss:/],
   ])('flags %s', (_label, policy, problem) => {
     expect(cspProblems(policy).join('\n')).toMatch(problem);
   });

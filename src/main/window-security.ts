@@ -62,7 +62,9 @@ export function parseCsp(policy: string): Map<string, string[]> {
 
 /**
  * What is wrong with the renderer's CSP, as named problems (empty = fine): scripts only from the app itself, no eval,
- * no inline script, no plugins, no <base> hijack, not framable. connect-src may reach any hub (entered at enrollment).
+ * no inline script, no plugins, no <base> hijack, not framable. connect-src may reach any hub (entered at enrollment)
+ * and must allow https: and wss: — a county hub serves HTTPS and live signalling over wss (its certificate is pinned by
+ * main, cert-pin.ts); plain http:/ws: stay for loopback and tests.
  */
 export function cspProblems(policy: string): string[] {
   const csp = parseCsp(policy);
@@ -85,6 +87,8 @@ export function cspProblems(policy: string): string[] {
   if (csp.get('object-src')?.join(' ') !== "'none'") problems.push("object-src must be 'none'");
   if (csp.get('base-uri')?.join(' ') !== "'none'") problems.push("base-uri must be 'none'");
   if (csp.get('frame-ancestors')?.join(' ') !== "'none'") problems.push("frame-ancestors must be 'none'");
+  const connect = csp.get('connect-src') ?? [];
+  for (const scheme of ['https:', 'wss:']) if (!connect.includes(scheme)) problems.push(`connect-src must allow ${scheme} (a county hub over HTTPS, live signalling over wss)`);
   return problems;
 }
 

@@ -2,6 +2,7 @@
 // response schema. The preload exposes it as `window.desktop` (typed by DesktopApi, derived from this map), main
 // validates every request against it, and the browser build implements the same DesktopApi without Electron.
 import { z } from 'zod';
+import { CertFingerprint } from './cert-fingerprint.ts';
 import { Classroom, Id, PackSigningKey, School } from './protocol.ts';
 import { Activity, BackupFileName, BackupLatest, BackupSnapshot, FolderReleaseResult, UpdateChannel, UpdateStatus, UpdateWindows } from './update-protocol.ts';
 
@@ -16,8 +17,30 @@ export const DeviceIdentity = z.object({
   /** The enrolled hub's pack-signing key (from enrollment, or learnt once from the hub's pack list by a PC enrolled
    * before packs were signed): the only key whose packs this PC accepts. */
   packSigningKey: PackSigningKey.optional(),
+  /** The https hub's certificate, pinned at enrollment (Electron refuses any other certificate for that host). */
+  hubCertSha256: CertFingerprint.optional(),
 });
 export type DeviceIdentity = z.infer<typeof DeviceIdentity>;
+
+/** Pinning an https hub's certificate before enrolling: main connects once and compares what the hub presents. */
+export const HubPinResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), fingerprint: CertFingerprint }),
+  z.object({
+    ok: z.literal(false),
+    /** cert_pin_mismatch: another certificate answered (a typo, or a machine in the middle); unsupported: browser build. */
+    reason: z.enum(['cert_pin_mismatch', 'invalid_fingerprint', 'not_https', 'hub_unreachable', 'unsupported']),
+    detail: z.string().max(500),
+    presented: CertFingerprint.optional(),
+  }),
+]);
+export type HubPinResult = z.infer<typeof HubPinResult>;
+
+export const HubCertStatus = z.object({
+  pinned: CertFingerprint.nullable(),
+  /** The last connection refused because the certificate did not match the pin (someone posing as the hub?). */
+  lastRefusal: z.object({ host: z.string().max(300), presented: z.string().max(100), at: z.iso.datetime() }).nullable(),
+});
+export type HubCertStatus = z.infer<typeof HubCertStatus>;
 
 export const AppInfo = z.object({
   version: z.string(),
@@ -34,6 +57,9 @@ export const ipcContract = {
   'identity:set': { request: DeviceIdentity, response: none },
   'identity:clear': { request: none, response: none },
   'app:info': { request: none, response: AppInfo },
+  /** Before enrolling with an https hub: check the certificate it presents against the fingerprint IT typed, and pin it. */
+  'hub:pinCertificate': { request: z.object({ hubUrl: z.url({ protocol: /^https$/ }).max(500), fingerprint: z.string().min(1).max(200) }), response: HubPinResult },
+  'hub:certStatus': { request: none, response: HubCertStatus },
   /** Keep the display awake while a lesson plays (powerSaveBlocker in Electron, Wake Lock in a browser). */
   'power:keepAwake': { request: z.object({ on: z.boolean(), reason: z.string().max(100) }), response: none },
   /** The renderer reports lessons and playback so main never downloads or restarts for an update during a lesson. */

@@ -11,6 +11,7 @@ import { pullAll } from '../sync/pull-all.ts';
 import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
 import { pushOutbox, type SyncLog } from '../sync/push-outbox.ts';
 import { createRecords, type Records } from '../db/records-repo.ts';
+import { pinHubCertificate } from './hub-pin.ts';
 
 export type SessionDeps = {
   db: AppDb;
@@ -24,7 +25,8 @@ export type SessionDeps = {
   pushDebounceMs?: number;
 };
 
-export type EnrollInput = { hubUrl: string; code: string; deviceName: string };
+/** certFingerprint: the https hub's SHA-256 fingerprint from the enrollment slip (ignored for http). */
+export type EnrollInput = { hubUrl: string; code: string; deviceName: string; certFingerprint?: string };
 
 export function createSession({ db, desktop, now, fetch, onlineEvents, runExclusive = (fn) => fn(), pushDebounceMs = 1500 }: SessionDeps) {
   let loop: SyncLoop | null = null;
@@ -71,8 +73,10 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     },
 
     /** Throws HubRequestError (or a URL error) for the screen to show; changes nothing on failure. */
-    async enroll({ hubUrl, code, deviceName }: EnrollInput): Promise<DeviceIdentity> {
+    async enroll({ hubUrl, code, deviceName, certFingerprint = '' }: EnrollInput): Promise<DeviceIdentity> {
       const baseUrl = normaliseHubUrl(hubUrl);
+      // Pinned before the code (and, in the answer, the device token) crosses the network.
+      const hubCertSha256 = await pinHubCertificate(desktop, baseUrl, certFingerprint);
       const result = await createHubClient({ baseUrl, fetch, ...clockDeps }).enroll({ code, deviceName });
       const identity: DeviceIdentity = {
         hubUrl: baseUrl,
@@ -83,6 +87,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         hubName: result.hubName,
         enrolledAt: now().toISOString(),
         ...(result.packSigningKey ? { packSigningKey: result.packSigningKey } : {}),
+        ...(hubCertSha256 ? { hubCertSha256 } : {}),
       };
       const previous = useSession.getState().identity;
       if (previous && previous.classroom.id !== identity.classroom.id) {

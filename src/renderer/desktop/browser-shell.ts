@@ -17,6 +17,8 @@ export function createBrowserShell(storage: Storage, version: string): Pick<Desk
     lastCheckAt: null,
     source: 'hub',
     error: null,
+    refused: null,
+    verifyingFolder: false,
     windows: { download: null, quiet: { start: '21:00', end: '06:00' } },
   });
   return {

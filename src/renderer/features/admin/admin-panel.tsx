@@ -7,6 +7,7 @@ import { desktop } from '../../desktop/desktop.ts';
 import { navigate } from '../../stores/route-store.ts';
 import { useSession } from '../../stores/session-store.ts';
 import { useSyncStatus } from '../../stores/sync-status-store.ts';
+import { CertPinNote } from './cert-pin-note.tsx';
 import { DisplaySection } from './display-section.tsx';
 import { exportDiagnostics } from './export-diagnostics.ts';
 import type { NetworkTestResult } from './network-test.ts';
@@ -79,6 +80,7 @@ export function AdminPanel() {
             <dt>{t('admin.enrolledAt')}</dt>
             <dd>{new Date(identity.enrolledAt).toLocaleString()}</dd>
           </dl>
+          <CertPinNote />
           <div className="admin-actions">
             <button type="button" className="secondary" onClick={() => session.openEnrollment(true)}>
               {t('admin.reenroll')}

@@ -8,11 +8,18 @@ function initialHubUrl(): string {
   return new URLSearchParams(window.location.search).get('hub') ?? '';
 }
 
+/** An enrollment link may carry the https hub's certificate fingerprint: ?hub=https://…&pin=AB:CD:… */
+function initialPin(): string {
+  return new URLSearchParams(window.location.search).get('pin') ?? '';
+}
+
 export function EnrollScreen({ canCancel }: { canCancel: boolean }) {
   const { t } = useTranslation();
   const { session } = useApp();
   const [hubUrl, setHubUrl] = useState(initialHubUrl);
   const [code, setCode] = useState('');
+  const [pin, setPin] = useState(initialPin);
+  const https = hubUrl.trim().toLowerCase().startsWith('https:');
   const [deviceName, setDeviceName] = useState(() => t('enroll.deviceNameDefault'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -22,7 +29,7 @@ export function EnrollScreen({ canCancel }: { canCancel: boolean }) {
     setBusy(true);
     setError(null);
     try {
-      await session.enroll({ hubUrl, code, deviceName });
+      await session.enroll({ hubUrl, code, deviceName, certFingerprint: https ? pin : '' });
     } catch (err) {
       setError(err instanceof TypeError ? t('enroll.badUrl') : errorMessage(t, err));
     } finally {
@@ -42,6 +49,12 @@ export function EnrollScreen({ canCancel }: { canCancel: boolean }) {
           {t('enroll.hubUrl')}
           <input name="hubUrl" value={hubUrl} onChange={(e) => setHubUrl(e.target.value)} placeholder={t('enroll.hubUrlHint')} required inputMode="url" autoComplete="off" />
         </label>
+        {https && (
+          <label>
+            {t('enroll.fingerprint')}
+            <input name="certFingerprint" value={pin} onChange={(e) => setPin(e.target.value)} placeholder={t('enroll.fingerprintHint')} autoComplete="off" spellCheck={false} />
+          </label>
+        )}
         <label>
           {t('enroll.code')}
           <input name="code" value={code} onChange={(e) => setCode(e.target.value)} placeholder={t('enroll.codeHint')} required autoComplete="off" autoCapitalize="characters" />
