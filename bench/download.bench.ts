@@ -14,6 +14,7 @@ import { ingestFolder } from '../hub/content/ingest.ts';
 import { loadOrCreatePackSigner } from '../hub/content/pack-signing.ts';
 import { startWeakContent } from '../tests/support/weak-content.ts';
 import { waitFor } from '../tests/support/ports.ts';
+import { enrollInPage } from '../tests/support/enroll-page.ts';
 
 const RATE_KBIT = 2000;
 const BIG_BYTES = Number(process.env.BENCH_DOWNLOAD_BYTES ?? 3_000_000);
@@ -22,8 +23,7 @@ const CHUNK_BYTES = process.env.BENCH_CHUNK_BYTES ? Number(process.env.BENCH_CHU
 
 async function enroll(page: Page, url: string) {
   await page.goto(url);
-  await page.getByLabel('注册码').fill('DEMO-LT-1');
-  await page.getByRole('button', { name: '注册本机' }).click();
+  await enrollInPage(page, 'DEMO-LT-1');
 }
 
 /** Files complete / total, and total bytes, from the app's IndexedDB. */

@@ -53,7 +53,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   const contentDir = join(env.HUB_DATA_DIR, 'content');
   if (env.HUB_DEMO === '1') {
     // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub.
-    await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), packSigner).then(
+    await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), packSigner, { warn: log }).then(
       (made) => made && log('hub: demo content created'),
       (error: unknown) => log(`hub: demo content skipped: ${error instanceof Error ? error.message : String(error)}`),
     );

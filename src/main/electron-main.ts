@@ -4,6 +4,7 @@ import { app, dialog, ipcMain, Menu, net, powerSaveBlocker, safeStorage, session
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ipcChannels } from '../shared/ipc.ts';
+import { RENDERER_HEADER_CSP } from '../shared/renderer-csp.ts';
 import { appMenuTemplate, type MenuCommand, type MenuItemSpec } from './app-menu.ts';
 import { createBackupFileStore } from './backup/backup-file-store.ts';
 import { createPinStore } from './cert-pin.ts';
@@ -21,7 +22,7 @@ import { defaultUpdatePolicy, isBackupFreshForInstall, windowsOf, withWindows } 
 import { createUpdateSettingsStore } from './update/update-settings.ts';
 import { bakedPublisherKeys } from './update/publisher-keys.ts';
 import { createUpdateService } from './update/update-service.ts';
-import { isAllowedNavigation, isPermissionAllowed } from './window-security.ts';
+import { isAllowedNavigation, isPermissionAllowed, withRendererCspHeader } from './window-security.ts';
 
 // A stable name (with electron-builder's stable appId) keeps the user-data folder — IndexedDB, identity, backups — the
 // same across updates.
@@ -75,6 +76,10 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => callback(isPermissionAllowed(permission, wc.getURL(), entryUrl)));
+    // frame-ancestors works only as a header (the meta tag in index.html cannot carry it).
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+      callback({ responseHeaders: withRendererCspHeader(details.resourceType, details.responseHeaders ?? {}, RENDERER_HEADER_CSP) }),
+    );
     // The enrolled hub's certificate is pinned before any request can leave (renderer, net.fetch, electron-updater).
     const pins = createPinStore();
     const refusals = createCertRefusalLog();

@@ -13,6 +13,7 @@ import { classroomContext } from '../support/browser.ts';
 import { storedChunkCountInPage, storedSha256InPage } from '../support/content-page.ts';
 import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
 import { contentFile, manifestOf, patterned, sha } from '../support/pack-kit.ts';
+import { enrollInPage, TEST_IT_PIN } from '../support/enroll-page.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots');
 let system: LoopbackSystem;
@@ -37,19 +38,21 @@ afterAll(async () => {
   if (folder) await rm(join(folder, '..'), { recursive: true, force: true });
 });
 
-async function enrolledOnReview(): Promise<Page> {
+/** Import is school IT's: on the 管理员 page (课程资料下载), behind the PIN set at enrollment. */
+async function enrolledOnAdmin(): Promise<Page> {
   const page = await (await classroomContext(system.browser)).newPage();
   await page.goto(`${system.renderer.url}?hub=${encodeURIComponent(system.hub.url)}`);
-  await page.getByLabel('注册码').fill('DEMO-LT-1');
-  await page.getByRole('button', { name: '注册本机' }).click();
+  await enrollInPage(page, 'DEMO-LT-1');
   await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 30_000 }).toContain('已同步');
-  await page.getByRole('tab', { name: '复习' }).click();
+  await page.getByRole('button', { name: '管理员' }).click();
+  await page.getByLabel('管理员 PIN').fill(TEST_IT_PIN);
+  await page.getByRole('button', { name: '进入' }).click();
   return page;
 }
 
 describe('USB / LAN import in Chromium', () => {
   it('refuses a folder whose file changed after picking, on screen and with nothing stored; imports it once put back', async () => {
-    const page = await enrolledOnReview();
+    const page = await enrolledOnAdmin();
     await page.getByTestId('import-input').setInputFiles(folder);
     await expect.poll(() => page.getByTestId('import-picked').textContent()).toContain('3 个文件');
 

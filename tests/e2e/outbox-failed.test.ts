@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classroomContext } from '../support/browser.ts';
 import type { HubProcess } from '../support/hub-process.ts';
 import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
+import { enrollInPage } from '../support/enroll-page.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 let system: LoopbackSystem;
@@ -29,8 +30,7 @@ describe('同步详情: a record that cannot be uploaded is listed under 失败,
   it('shows a damaged stored record as failed while the others upload; exports it; 重试 queues it again', async () => {
     const page = await (await classroomContext(browser)).newPage();
     await page.goto(`${renderer.url}?test-hooks&hub=${encodeURIComponent(hub.url)}`);
-    await page.getByLabel('注册码').fill('DEMO-ZJ-1');
-    await page.getByRole('button', { name: '注册本机' }).click();
+    await enrollInPage(page, 'DEMO-ZJ-1');
     await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 20_000 }).toContain('已同步');
 
     // A row as a failing disk or an older version might leave it: its op is not a protocol op.

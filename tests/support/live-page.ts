@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { LIVE_PROTOCOL_VERSION, LIVE_WS_PATH, LiveServerMessage, type LiveMethod } from '../../src/shared/live-protocol.ts';
 import { waitFor } from './ports.ts';
+import { enrollInPage } from './enroll-page.ts';
 
 export const DEMO_LIVE_LESSON = { id: 'les-live-demo', title: '直播：有理数的乘法' } as const;
 
@@ -26,8 +27,7 @@ export async function readPlayer(page: Page): Promise<PlayerReading> {
 
 /** Enrolls the page with a demo code, opens the live lesson from today's timetable and taps 进入直播. */
 export async function enrollAndEnterLive(page: Page, code: string, syncTimeoutMs = 30_000): Promise<number> {
-  await page.getByLabel('注册码').fill(code);
-  await page.getByRole('button', { name: '注册本机' }).click();
+  await enrollInPage(page, code);
   await page.getByText(DEMO_LIVE_LESSON.title).first().click({ timeout: syncTimeoutMs });
   const clickedAt = Date.now();
   await page.getByRole('button', { name: /进入直播/ }).click();

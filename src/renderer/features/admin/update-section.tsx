@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FolderReleaseResult, ReleaseRefusal, UpdateChannel, UpdateStatus } from '../../../shared/update-protocol.ts';
 import { desktop } from '../../desktop/desktop.ts';
+import { formatDateTime } from '../timetable/lesson-time.ts';
 import { UpdateWindowsForm } from './update-windows-form.tsx';
 
 export function UpdateSection({ status, onStatus }: { status: UpdateStatus | null; onStatus: (s: UpdateStatus) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [message, setMessage] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
   if (!status) return null;
@@ -47,7 +48,7 @@ export function UpdateSection({ status, onStatus }: { status: UpdateStatus | nul
       {status.error && <p className="error">{status.error}</p>}
       <dl>
         <dt>{t('admin.lastCheck')}</dt>
-        <dd>{status.lastCheckAt ? new Date(status.lastCheckAt).toLocaleString() : t('admin.neverChecked')}</dd>
+        <dd>{status.lastCheckAt ? formatDateTime(new Date(status.lastCheckAt), i18n.language) : t('admin.neverChecked')}</dd>
       </dl>
       <div className="admin-actions">
         <label>

@@ -64,11 +64,16 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
           ← {t('live.leave')}
         </button>
         <strong className="live-title">{state.lessonTitle}</strong>
+        {state.phase === 'playing' && audioOnly && <span className="live-chip">{t('live.audioOnlyShort')}</span>}
+        {/* Resolution, frame rate and transport are for IT on the phone, folded away from the class's view. */}
         {state.phase === 'playing' && (
-          <span className="live-chip" data-testid="live-quality">
-            {state.stats.frameWidth > 0 && !audioOnly ? `${state.stats.frameWidth}×${state.stats.frameHeight} · ${state.stats.fps} fps` : t('live.audioOnlyShort')}
-            {state.stats.protocol ? ` · ${state.stats.protocol.toUpperCase()}` : ''}
-          </span>
+          <details className="live-tech">
+            <summary>{t('live.techDetails')}</summary>
+            <span className="live-chip" data-testid="live-quality">
+              {state.stats.frameWidth > 0 && !audioOnly ? `${state.stats.frameWidth}×${state.stats.frameHeight} · ${state.stats.fps} fps` : t('live.audioOnlyShort')}
+              {state.stats.protocol ? ` · ${state.stats.protocol.toUpperCase()}` : ''}
+            </span>
+          </details>
         )}
       </header>
       <LiveOverlay state={state} />

@@ -1,6 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { summariseAttendance } from '../../../shared/attendance-summary.ts';
 import type { AttendanceStatus, Lesson } from '../../../shared/protocol.ts';
 import { useApp } from '../../app/app-context.tsx';
 import { rosterOf } from '../../db/timetable-repo.ts';
@@ -25,16 +26,29 @@ export function AttendancePanel({ lesson }: { lesson: Lesson }) {
   if (roster.length === 0) return <p className="empty">{t('records.noRoster')}</p>;
 
   const statusOf = new Map(marks.map((m) => [m.studentId, m.status]));
-  const count = (s: AttendanceStatus) => roster.filter((st) => (statusOf.get(st.id) ?? 'present') === s).length;
+  const count = (s: AttendanceStatus) => roster.filter((st) => statusOf.get(st.id) === s).length;
+  // The same meaning as the lead school's report: 出勤 = present + late, and no mark at all is 未考勤.
+  const summary = summariseAttendance(roster.length, { present: count('present'), absent: count('absent'), late: count('late'), leave: count('leave') });
   const taken = roster.every((s) => statusOf.has(s.id));
   return (
     <div className="attendance">
       <div className="attendance-totals" data-testid="attendance-totals">
         <span>{t('records.expected', { count: roster.length })}</span>
-        <span className="st-present">{t('records.status.present')} {count('present')}</span>
-        <span className="st-absent">{t('records.status.absent')} {count('absent')}</span>
-        <span className="st-late">{t('records.status.late')} {count('late')}</span>
-        <span className="st-leave">{t('records.status.leave')} {count('leave')}</span>
+        <span className="attendance-summary" data-testid="attendance-summary" data-taken={summary.taken}>
+          {summary.taken ? (
+            <>
+              <span className="st-present">{t('records.arrived', { arrived: summary.arrived, expected: summary.expected })}</span>
+              {' · '}
+              <span className="st-late">{t('records.status.late')} {summary.late}</span>
+              {' · '}
+              <span className="st-absent">{t('records.status.absent')} {summary.absent}</span>
+              {' · '}
+              <span className="st-leave">{t('records.status.leave')} {summary.leave}</span>
+            </>
+          ) : (
+            <span className="st-not-taken">{t('records.notTaken')}</span>
+          )}
+        </span>
         <button
           type="button"
           className="primary"
