@@ -215,9 +215,12 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
     });
   }
 
-  /** The lead console shows whether the lesson is being recorded and when its pack is there. */
+  /** The lead console shows whether the lesson is being recorded and when its pack is there; classrooms still connected
+   *  hear of the pack too, so they list it at once instead of at their next pack-list refresh. */
   private tell(lesson: Lesson, state: 'recording' | 'finalizing' | 'ready' | 'failed') {
-    lesson.room?.toConsoles({ type: 'recording', state, packId: lesson.session?.packId ?? null, error: state === 'failed' ? (lesson.session?.error?.slice(0, 2000) ?? null) : null });
+    const room = lesson.room;
+    if (!room) return;
+    (state === 'ready' ? room.toAll.bind(room) : room.toConsoles.bind(room))({ type: 'recording', state, packId: lesson.session?.packId ?? null, error: state === 'failed' ? (lesson.session?.error?.slice(0, 2000) ?? null) : null });
   }
 
   private onePackAtATime<T>(task: () => Promise<T>): Promise<T> {

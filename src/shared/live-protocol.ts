@@ -216,7 +216,7 @@ export const LiveNotification = z.discriminatedUnion('type', [
   z.object({ type: z.literal('quizResults'), results: QuestionResults }),
   /** To everyone: the lead teacher ended the lesson (下课); the recording follows. */
   z.object({ type: z.literal('lessonEnded') }),
-  /** To consoles: the lesson's recording (every live lesson is recorded) and whether its pack is made. */
+  /** To consoles: the lesson's recording (every live lesson is recorded) and whether its pack is made; `ready` to all. */
   z.object({ type: z.literal('recording'), state: z.enum(['recording', 'finalizing', 'ready', 'failed']), packId: Id.nullable(), error: z.string().max(2000).nullable() }),
 ]);
 export type LiveNotification = z.infer<typeof LiveNotification>;

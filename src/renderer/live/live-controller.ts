@@ -59,6 +59,8 @@ export type LiveControllerDeps = {
   onQuizPush?: (push: QuizPush) => Promise<void>;
   /** The live stream stopped for this classroom at this hub-clock time (ms): where its recording should pick up. */
   onStopped?: (hubMs: number) => void;
+  /** The lesson's recording pack is on the hub: the download manager can list it now. */
+  onRecordingReady?: () => void;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** ICE-TCP only: for a school whose firewall drops UDP (ICE finds TCP by itself too; this skips the UDP wait). */
   forceTcp?: boolean;
@@ -342,6 +344,9 @@ export class LiveController {
         return;
       case 'lessonEnded':
         return this.set({ lessonEnded: true, quizPush: null });
+      case 'recording':
+        if (n.state === 'ready') this.deps.onRecordingReady?.();
+        return;
       default:
         return;
     }

@@ -27,7 +27,6 @@ export function LiveQuiz({ push, lessonId }: { push: QuizPush; lessonId: string 
   return (
     <section className="live-quiz" role="dialog" aria-label={t('live.quizTitle')} data-testid="live-quiz" data-push-id={push.pushId}>
       <header className="live-quiz-top">
-        <strong>{t('live.quizTitle')}</strong>
         <span className="live-quiz-from">{t('live.quizFrom')}</span>
         <button type="button" className="secondary" onClick={() => setHiddenPush(push.pushId)}>
           {t('live.quizHide')}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeviceIdentity } from '../../../shared/ipc.ts';
 import { useApp } from '../../app/app-context.tsx';
+import { contentCommands } from '../../app/content-controller.ts';
 import { noteLiveStopped, storePushedQuestion } from '../../db/live-repo.ts';
 import { desktop } from '../../desktop/desktop.ts';
 import { LiveController } from '../../live/live-controller.ts';
@@ -32,6 +33,7 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
       viewportWidth: () => window.innerWidth,
       routerCaps: () => cachedRouterCaps(identity.hubUrl),
       onQuizPush: (push) => storePushedQuestion(db, push),
+      onRecordingReady: () => void contentCommands.refresh(),
       onStopped: (at) => void noteLiveStopped(db, lessonId, at).catch((e: unknown) => log('warn', `live stop time not saved: ${String(e)}`)),
       log,
     });

@@ -39,13 +39,15 @@ export function QuizRunner({ quiz, classroomId, questionId }: { quiz: Quiz; clas
   return (
     <section className="quiz" data-testid="quiz">
       <h2>{quiz.title}</h2>
-      <div className="tabs" hidden={questionId !== undefined}>
-        {quiz.questions.map((q, i) => (
-          <button key={q.id} type="button" role="tab" aria-selected={i === questionIndex} onClick={() => goTo(i)}>
-            {t('records.question', { n: i + 1 })}
-          </button>
-        ))}
-      </div>
+      {questionId === undefined && (
+        <div className="tabs">
+          {quiz.questions.map((q, i) => (
+            <button key={q.id} type="button" role="tab" aria-selected={i === questionIndex} onClick={() => goTo(i)}>
+              {t('records.question', { n: i + 1 })}
+            </button>
+          ))}
+        </div>
+      )}
       <p className="quiz-prompt">{question.prompt}</p>
       <div className="choice-row" role="radiogroup" aria-label={t('records.pickChoice')}>
         {question.choices.map((c, i) => (
