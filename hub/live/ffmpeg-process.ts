@@ -7,7 +7,7 @@ const WATCHDOG = `"$@" & pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid; exit 0' TERM INT
 while kill -0 $pid 2>/dev/null; do
   kill -0 $OWNER_PID 2>/dev/null || { kill $pid; exit 0; }
-  sleep 1
+  sleep 1 & wait $!
 done
 wait $pid`;
 

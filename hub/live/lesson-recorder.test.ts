@@ -61,7 +61,7 @@ describe.skipIf(workerReason !== null)(`lesson recorder on a real SFU and ffmpeg
     endGraceMs: 1500,
     // Small sizes: the machine running the tests is shared; the sizes do not change what is proven.
     format: { camera: { width: 320, height: 180, fps: 25 }, courseware: { width: 640, height: 360, fps: 5 } },
-    log: (line) => log.push(line),
+    log: (line) => log.push(`${new Date().toISOString().slice(11, 23)} ${line}`),
   });
 
   it('records camera, slides and sound across a hub restart and makes one pack for every audience classroom', async () => {
@@ -131,5 +131,6 @@ describe.skipIf(workerReason !== null)(`lesson recorder on a real SFU and ffmpeg
     expect(session?.finalizedSegments).toBe(2);
     expect(second.status(DEMO_LIVE_LESSON_ID)).toMatchObject({ state: 'ready', packId: manifest.id, segments: 2 });
     await second.close();
+    console.log(log.join('\n'));
   }, 120_000);
 });

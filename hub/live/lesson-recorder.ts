@@ -178,7 +178,9 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
     this.timers.clearTimeout(lesson.grace);
     this.timers.clearTimeout(lesson.settle);
     return this.enqueue(lesson, async () => {
+      const asked = Date.now();
       await this.stopSegment(lesson);
+      const stopped = Date.now();
       lesson.signature = '';
       const session = await this.session(lesson);
       if (session.segments.length === 0 || session.segments.length === session.finalizedSegments) return null;
@@ -200,6 +202,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
         );
         Object.assign(session, { packId: manifest.id, finalizedAt: this.now().toISOString(), finalizedSegments: count, error: null });
         await writeSession(lesson.dir, session);
+        this.log(`recording ${lessonId}: pack ready ${((Date.now() - asked) / 1000).toFixed(1)} s after the end (recording stopped in ${((stopped - asked) / 1000).toFixed(1)} s)`);
         this.tell(lesson, 'ready');
         this.emit('ready', lessonId, manifest);
         return manifest;

@@ -162,10 +162,12 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
    * makes the recording at once instead of waiting to see whether the broadcast comes back.
    */
   async endLesson() {
-    for (const producer of [...this.consoleProducers.values()]) producer.close();
-    await this.closeIngest();
+    // Said first: a classroom that hears "ended" before "off air" knows the lesson is over, not interrupted (its
+    // recording then plays from the start, not from "where the live stream stopped").
     if (this.quizPush) this.closeQuiz(this.quizPush.pushId);
     this.toAll({ type: 'lessonEnded' });
+    for (const producer of [...this.consoleProducers.values()]) producer.close();
+    await this.closeIngest();
     this.emit('ended');
   }
 

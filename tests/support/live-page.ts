@@ -207,3 +207,22 @@ export async function consoleProbe(spawnFn: (cmd: string, args: string[], opts: 
     },
   };
 }
+
+/** Average of the player's own figures over `seconds`: slides fps, audio packets/s, everything received in kbit/s. */
+export async function thinLinkFigures(page: Page, seconds: number) {
+  const first = await readPlayer(page);
+  const kbps: number[] = [];
+  for (let i = 0; i < seconds; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    kbps.push((await readPlayer(page)).totalKbps);
+  }
+  const last = await readPlayer(page);
+  return {
+    slidesFps: (last.coursewareFrames - first.coursewareFrames) / seconds,
+    cameraFps: (last.framesDecoded - first.framesDecoded) / seconds,
+    audioPacketsPerS: (last.audioPackets - first.audioPackets) / seconds,
+    kbps: kbps.reduce((a, b) => a + b, 0) / kbps.length,
+    mode: last.mode,
+  };
+}
+

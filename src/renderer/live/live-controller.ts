@@ -318,7 +318,8 @@ export class LiveController {
   private markOutage(phase: 'reconnecting' | 'waiting') {
     const state = this.state();
     const interrupted = phase === 'reconnecting' || state.hasPlayed;
-    if (state.phase === 'playing') this.noteStopped();
+    // Off air after 下课 is the end of the lesson, not a gap this class missed.
+    if (state.phase === 'playing' && !(phase === 'waiting' && state.lessonEnded)) this.noteStopped();
     this.set({
       phase,
       outageSince: interrupted ? (state.outageSince ?? this.now()) : null,

@@ -42,7 +42,9 @@ export function ContentScreen({ lessonId, kind, back, startAt }: { lessonId: str
   useEffect(() => {
     if (open || !content) return;
     const pack = content.find((c) => !kind || c.pack.kind === kind);
-    const first = pack?.files.find((f) => f.row?.state === 'complete');
+    // Never the recording's index (it is read, not shown); for 播放录播 a video, not whatever finished downloading first.
+    const shown = pack?.files.filter((f) => f.row?.state === 'complete' && f.file.path !== RECORDING_INDEX_FILE) ?? [];
+    const first = kind === 'recording' ? shown.find((f) => f.file.mime.startsWith('video/')) : shown[0];
     if (pack && first) setOpen({ packId: pack.pack.id, path: first.file.path });
   }, [content, kind, open]);
 

@@ -48,7 +48,7 @@ export function LiveOverlay({ state }: { state: LiveState }) {
       break;
     case 'playing':
       if (state.mode === 'slides') {
-        // The slides stay visible: a line at the top, not a box over them.
+        // The slides stay visible: a line at the bottom (a slide's title is at the top), not a box over them.
         return (
           <div className="live-banner" role="status" data-testid="live-status">
             <strong>{t('live.slidesMode')}</strong> {state.forcedLowBandwidth ? t('live.slidesForced') : t('live.slidesAuto')}

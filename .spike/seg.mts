@@ -1,0 +1,15 @@
+import { createLiveSfu } from '../hub/live/live-sfu.ts';
+import { defaultIngestRequest, startFfmpegBroadcast } from '../hub/live/ffmpeg-broadcaster.ts';
+import { startSegment, DEFAULT_RECORDING_FORMAT } from '../hub/live/recording-segment.ts';
+const sfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
+const room = await sfu.room('les-x');
+const request = defaultIngestRequest({ courseware: true });
+const target = await room.openIngest(request);
+const b = await startFfmpegBroadcast({ request, target });
+await new Promise(r => setTimeout(r, 1000));
+const seg = await startSegment({ router: room.router, producers: room.producers(), dir: '/tmp/spike/seg2', format: DEFAULT_RECORDING_FORMAT, now: () => new Date() });
+await new Promise(r => setTimeout(r, 10000));
+const t0 = Date.now();
+await room.closeIngest();
+console.log(await seg.stop(), 'stop took', Date.now() - t0);
+await b.stop(); sfu.close();
