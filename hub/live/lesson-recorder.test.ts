@@ -131,6 +131,6 @@ describe.skipIf(workerReason !== null)(`lesson recorder on a real SFU and ffmpeg
     expect(session?.finalizedSegments).toBe(2);
     expect(second.status(DEMO_LIVE_LESSON_ID)).toMatchObject({ state: 'ready', packId: manifest.id, segments: 2 });
     await second.close();
-    console.log(log.join('\n'));
+
   }, 120_000);
 });

@@ -21,6 +21,9 @@ export class LivePeer {
   private readonly sendTransports = new Map<string, ms.WebRtcTransport>();
   private readonly producers = new Map<string, ms.Producer>();
   private readonly consumers = new Map<string, ms.Consumer>();
+  /** Videos the viewer paused with setVideo (低带宽模式, camera dropped): setVideo may resume only these. A consumer
+   *  still waiting for its first `resume` (a classroom preparing the lesson before 进入直播) stays paused. */
+  private readonly pausedByViewer = new Set<string>();
   private readonly onAir = (onAir: boolean) => this.send({ type: 'onAir', onAir });
   private readonly toConsole = (n: LiveNotification) => this.send(n);
   private closed = false;
@@ -126,6 +129,7 @@ export class LivePeer {
       const out: ConsumerInfo[] = [];
       for (const c of this.consumers.values()) c.close(); // a re-consume replaces the previous set
       this.consumers.clear();
+      this.pausedByViewer.clear();
       for (const producer of this.room.producers()) {
         if (audioOnly && producer.kind === 'video') continue;
         if (!this.room.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
@@ -160,8 +164,10 @@ export class LivePeer {
       const consumer = this.consumer(consumerId);
       if (consumer.kind !== 'video') throw new HubError('bad_request', 'setVideo needs a video consumer');
       if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer: maxSpatialLayer });
-      if (paused) await consumer.pause();
-      else if (consumer.paused) await this.resumeWithKeyFrame(consumer);
+      if (paused) {
+        await consumer.pause();
+        this.pausedByViewer.add(consumer.id);
+      } else if (this.pausedByViewer.delete(consumer.id)) await this.resumeWithKeyFrame(consumer);
       return {};
     },
     createSendTransport: async () => {

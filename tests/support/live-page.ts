@@ -87,10 +87,14 @@ export async function readPlayer(page: Page): Promise<PlayerReading> {
   };
 }
 
-/** Enrolls the page with a demo code, opens the live lesson from today's timetable and taps 进入直播. */
-export async function enrollAndEnterLive(page: Page, code: string, syncTimeoutMs = 30_000): Promise<number> {
+/**
+ * Enrolls the page with a demo code, opens the live lesson from today's timetable and taps 进入直播 — at once, or
+ * after `dwellMs` on the lesson's page (as a teacher reads it; the app prepares the connection meanwhile).
+ */
+export async function enrollAndEnterLive(page: Page, code: string, syncTimeoutMs = 30_000, dwellMs = 0): Promise<number> {
   await enrollInPage(page, code);
   await page.getByText(DEMO_LIVE_LESSON.title).first().click({ timeout: syncTimeoutMs });
+  if (dwellMs > 0) await new Promise((r) => setTimeout(r, dwellMs));
   const clickedAt = Date.now();
   await page.getByRole('button', { name: /进入直播/ }).click();
   return clickedAt;
@@ -141,8 +145,8 @@ export async function enrollDevice(hubUrl: string, code: string): Promise<string
 }
 
 /** Enrolls, taps 进入直播 and returns milliseconds from the tap to the first decoded frame. */
-export async function joinToFirstFrameMs(page: Page, code: string, timeoutMs = 60_000): Promise<number> {
-  const clickedAt = await enrollAndEnterLive(page, code, timeoutMs);
+export async function joinToFirstFrameMs(page: Page, code: string, timeoutMs = 60_000, dwellMs = 0): Promise<number> {
+  const clickedAt = await enrollAndEnterLive(page, code, timeoutMs, dwellMs);
   await waitFor(async () => ((await readPlayer(page)).framesDecoded > 0 ? true : undefined), 'first decoded frame', timeoutMs, 20);
   return Date.now() - clickedAt;
 }

@@ -308,6 +308,7 @@ describe('LiveController: two sources, thin link, 答题器, named failures (fak
   let controller: LiveController;
   const pushes: QuizPush[] = [];
   const stops: number[] = [];
+  const activity: LiveActivity[] = [];
   const logged: string[] = [];
 
   beforeEach(async () => {
@@ -324,6 +325,7 @@ describe('LiveController: two sources, thin link, 答题器, named failures (fak
     media.fps = 25;
     pushes.length = 0;
     stops.length = 0;
+    activity.length = 0;
     logged.length = 0;
     controller = new LiveController({
       hubUrl: hub.url(),
@@ -337,7 +339,7 @@ describe('LiveController: two sources, thin link, 答题器, named failures (fak
       keepAwake: () => Promise.resolve(),
       viewportWidth: () => 1366,
       store,
-      onActivity: () => undefined,
+      onActivity: (a) => activity.push(a),
       timers: clock.timers,
       now: clock.now,
       random: () => 1,
@@ -369,6 +371,26 @@ describe('LiveController: two sources, thin link, 答题器, named failures (fak
     expect(hub.requests[0]?.data.media).toMatchObject({ forceTcp: false });
     expect(hub.requests.find((r) => r.method === 'resume')?.data).toEqual({ consumerIds: ['cam1', 'cw1', 'mic1'] });
     expect(hub.requests.some((r) => r.method === 'createRecvTransport' || r.method === 'consume')).toBe(false);
+  });
+
+  it('prepared on the lesson page (preview): connected with the consumers held; 进入直播 asks for them in one request', async () => {
+    controller.start({ preview: true });
+    await until('the transport', () => devices.transports.length === 1 && hub.requests.filter((r) => r.method === 'setVideo').length >= 2);
+    devices.transports.at(-1)?.setState('connected');
+    expect(hub.requests.some((r) => r.method === 'resume')).toBe(false);
+    expect(activity).toEqual([]); // not a lesson on yet: downloads go on
+    await controller.play();
+    expect(hub.requests.filter((r) => r.method === 'resume').map((r) => r.data)).toEqual([{ consumerIds: ['cam1', 'cw1', 'mic1'] }]);
+    expect(activity).toEqual([{ active: true, lessonId: 'les-live-demo' }]);
+  });
+
+  it('下课 is the end, not an interruption: no stop time is noted for the recording', async () => {
+    await playing();
+    hub.notify({ type: 'lessonEnded' });
+    hub.notify({ type: 'onAir', onAir: false });
+    await until('waiting', () => store.getState().phase === 'waiting');
+    expect(store.getState().lessonEnded).toBe(true);
+    expect(stops).toEqual([]);
   });
 
   it('shows the courseware large with the teacher inset, asking only a small camera layer; a tap swaps them', async () => {

@@ -73,6 +73,8 @@ const FINAL_CODES = new Set(['forbidden', 'unauthorized', 'device_revoked', 'not
  *  (issue 11: playing again ≤ 5 s after it). */
 export const RECONNECT = { minMs: 500, maxMs: 1_500 } as const;
 const STATS_EVERY_MS = 1_000;
+/** Until the first picture, figures are read this often: the screen (and a test) sees it within a frame or two. */
+const FIRST_FRAME_POLL_MS = 50;
 /** The inset's share of the player's width (live-screen.css): its video needs no more than a small layer. */
 export const INSET_FRACTION = 0.24;
 
@@ -111,7 +113,11 @@ export class LiveController {
   private repairing = false;
   private retryTimer: TimerHandle | null = null;
   private statsTimer: TimerHandle | null = null;
+  private firstFrameTimer: TimerHandle | null = null;
   private sources: SourcesState = initialSourcesState(0);
+  /** Prepared by the lesson page (connected, consumers held): not playing, not "a lesson on" for the rest of the app. */
+  private previewing = false;
+  private engaged = false;
 
   constructor(private readonly deps: LiveControllerDeps) {
     this.store = deps.store ?? useLive;
@@ -140,17 +146,41 @@ export class LiveController {
     (this.deps.onActivity ?? setLiveActivity)({ active, lessonId: active ? this.deps.lessonId : null });
   }
 
-  start() {
+  /**
+   * `preview`: the lesson's page is open and the teacher is about to tap 进入直播 — join, transport, ICE and DTLS are
+   * done now, the consumers held on the hub (nothing flows); play() then only asks for them (one round trip).
+   */
+  start(options: { preview?: boolean } = {}) {
+    this.previewing = options.preview ?? false;
     this.store.setState({ ...initialLiveState, lessonId: this.deps.lessonId, phase: 'connecting' });
-    this.activity(true);
-    void this.deps.keepAwake(true).catch(() => undefined);
+    if (!this.previewing) this.engage();
     this.statsTimer = this.timers.setInterval(() => void this.pollStats(), STATS_EVERY_MS);
     void this.connect();
   }
 
+  /** The lesson is on for the rest of the app: downloads stand aside, the display stays awake. */
+  private engage() {
+    this.engaged = true;
+    this.activity(true);
+    void this.deps.keepAwake(true).catch(() => undefined);
+  }
+
+  /** 进入直播 on a controller the lesson page prepared (start({ preview: true })). */
+  async play() {
+    if (!this.previewing || this.stopped) return;
+    this.previewing = false;
+    this.engage();
+    await this.media?.play().catch((error: unknown) => {
+      this.log('warn', `resume failed, reconnecting: ${error instanceof Error ? error.message : String(error)}`);
+      this.socket?.close();
+    });
+    await this.applyVideo();
+  }
+
   async stop() {
     if (this.stopped) return;
-    if (this.state().phase === 'playing') this.noteStopped(); // the class left mid-lesson: the recording picks up here
+    // The class left mid-lesson: the recording picks up here.
+    if (this.state().phase === 'playing' && !this.previewing) this.noteStopped();
     this.store.setState({ phase: 'stopped' });
     this.stopped = true;
     this.generation++;
@@ -162,6 +192,7 @@ export class LiveController {
     this.camera = null;
     this.socket?.close();
     this.socket = null;
+    if (!this.engaged) return;
     this.activity(false);
     await this.deps.keepAwake(false).catch(() => undefined);
   }
@@ -239,7 +270,8 @@ export class LiveController {
 
   private async loadDevice(caps: Caps): Promise<LiveDevice> {
     const device = await (this.deps.createDevice ?? (() => Device.factory()))();
-    await device.load({ routerRtpCapabilities: caps });
+    // A Device loaded beforehand (live-warmup.ts) with these same cached capabilities is ready as it is.
+    if (!device.loaded) await device.load({ routerRtpCapabilities: caps });
     this.device = device;
     this.deviceCaps = caps;
     return device;
@@ -319,7 +351,7 @@ export class LiveController {
     const state = this.state();
     const interrupted = phase === 'reconnecting' || state.hasPlayed;
     // Off air after 下课 is the end of the lesson, not a gap this class missed.
-    if (state.phase === 'playing' && !(phase === 'waiting' && state.lessonEnded)) this.noteStopped();
+    if (state.phase === 'playing' && !this.previewing && !(phase === 'waiting' && state.lessonEnded)) this.noteStopped();
     this.set({
       phase,
       outageSince: interrupted ? (state.outageSince ?? this.now()) : null,
@@ -384,6 +416,8 @@ export class LiveController {
   // ---- media -------------------------------------------------------------------------------------------------------
 
   private closeMedia() {
+    if (this.firstFrameTimer) this.timers.clearTimeout(this.firstFrameTimer);
+    this.firstFrameTimer = null;
     this.media?.close();
     this.media = null;
     // Nothing is received any more: show no stale figures.
@@ -406,15 +440,25 @@ export class LiveController {
       this.closeMedia();
       const info = prepared?.transport ?? (await socket.request('createRecvTransport', { forceTcp: this.deps.forceTcp ?? false }));
       if (!current()) return;
-      media = LiveMedia.open(device, socket, info, { camera: this.videoStream, courseware: this.coursewareStream, audio: this.audioStream }, (state, transport) =>
-        this.onIceState(state, transport, generation),
+      media = LiveMedia.open(
+        device,
+        socket,
+        info,
+        { camera: this.videoStream, courseware: this.coursewareStream, audio: this.audioStream },
+        (state, transport) => this.onIceState(state, transport, generation),
+        (error) => {
+          this.log('warn', `connectTransport failed, reconnecting: ${error instanceof Error ? error.message : String(error)}`);
+          if (generation === this.generation) this.socket?.close();
+        },
       );
       this.media = media;
+      if (this.previewing) media.hold();
       if (consumers.length === 0) consumers = (await socket.request('consume', { transportId: media.transport.id, rtpCapabilities: device.rtpCapabilities, audioOnly: false })).consumers;
       if (!current()) return;
       await media.consume(consumers, current);
     }
     if (!current()) return;
+    this.watchFirstFrame(media);
     this.set({ sources: media.sources(), spatialLayers: media.spatialLayers('camera') });
     this.sources = initialSourcesState(this.cameraMaxCap());
     await this.applyVideo();
@@ -476,14 +520,30 @@ export class LiveController {
     await media.apply(plan).catch((error: unknown) => this.log('warn', `setVideo failed: ${error instanceof Error ? error.message : String(error)}`));
   }
 
-  private async pollStats() {
+  /** Reads the figures every FIRST_FRAME_POLL_MS until a picture is decoded (then the once-a-second poll goes on alone). */
+  private watchFirstFrame(media: LiveMedia) {
+    if (this.firstFrameTimer) this.timers.clearTimeout(this.firstFrameTimer);
+    let polls = 0;
+    const tick = () => {
+      this.firstFrameTimer = null;
+      const { stats, courseware } = this.state();
+      if (this.media !== media || this.stopped || stats.framesDecoded > 0 || courseware.framesDecoded > 0 || ++polls > 200) return;
+      void this.pollStats(false).finally(() => {
+        if (this.media === media && !this.firstFrameTimer) this.firstFrameTimer = this.timers.setTimeout(tick, FIRST_FRAME_POLL_MS);
+      });
+    };
+    this.firstFrameTimer = this.timers.setTimeout(tick, FIRST_FRAME_POLL_MS);
+  }
+
+  /** `adapt`: only the once-a-second poll steps the adaptation (its counters are seconds). */
+  private async pollStats(adapt = true) {
     const media = this.media;
     if (!media || this.stopped) return;
     try {
       const figures = await media.figures(this.now());
       const audioFlowing = figures.camera.audioPackets > this.state().stats.audioPackets;
       this.set({ stats: figures.camera, courseware: figures.courseware, totalKbps: figures.totalKbps });
-      await this.adapt(figures.camera, audioFlowing);
+      if (adapt) await this.adapt(figures.camera, audioFlowing);
     } catch {
       this.set({ stats: emptyStats, courseware: emptySourceStats });
     }

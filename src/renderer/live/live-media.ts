@@ -22,6 +22,9 @@ export class LiveMedia {
   private readonly asked = new Map<string, string>();
   private samples: { camera: StatsSample | null; courseware: StatsSample | null; bytes: { at: number; bytes: number } | null } = { camera: null, courseware: null, bytes: null };
   private closed = false;
+  /** Resumed on the hub (media flows). False while the lesson page only prepares the connection (live-warmup.ts). */
+  private playing = true;
+  private readonly resumed = new Set<string>();
 
   private constructor(
     readonly transport: msc.Transport,
@@ -30,22 +33,39 @@ export class LiveMedia {
   ) {}
 
   /** A receive transport from the hub's answer (join with media, or createRecvTransport), wired to signalling. */
-  static open(device: LiveDevice, socket: LiveSocket, info: TransportInfo, streams: LiveStreams, onState: (state: msc.ConnectionState, transport: msc.Transport) => void): LiveMedia {
+  static open(
+    device: LiveDevice,
+    socket: LiveSocket,
+    info: TransportInfo,
+    streams: LiveStreams,
+    onState: (state: msc.ConnectionState, transport: msc.Transport) => void,
+    onConnectFailed: (error: unknown) => void,
+  ): LiveMedia {
     const transport = device.createRecvTransport({
       id: info.id,
       iceParameters: info.iceParameters as msc.IceParameters,
       iceCandidates: info.iceCandidates as msc.IceCandidate[],
       dtlsParameters: info.dtlsParameters as msc.DtlsParameters,
     });
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      socket.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+    // ICE starts only once this callback is called. The hub needs the DTLS parameters before the DTLS handshake, which
+    // comes after ICE's round trip: so go on at once and let the request travel alongside (one round trip saved on
+    // joining). If the hub refuses them, the transport never connects and the controller starts over.
+    transport.on('connect', ({ dtlsParameters }, callback) => {
+      socket.request('connectTransport', { transportId: transport.id, dtlsParameters }).catch(onConnectFailed);
+      callback();
     });
     transport.on('connectionstatechange', (state) => onState(state, transport));
     return new LiveMedia(transport, socket, streams);
   }
 
-  /** Creates the consumers locally, puts their tracks on screen and resumes them all in one request. */
+  /**
+   * Resumes them all in one request and, meanwhile, creates the consumers locally and puts their tracks on screen. The
+   * request goes first: nothing reaches the browser before ICE and DTLS are up (which only start with the local
+   * consumers), so its round trip overlaps the set-up instead of following it.
+   */
   async consume(consumers: ConsumerInfo[], current: () => boolean): Promise<void> {
+    const resumed = this.playing ? this.resume(consumers.map((c) => c.id)) : Promise.resolve();
+    resumed.catch(() => undefined); // awaited below; a failure before that must not count as unhandled
     for (const info of consumers) {
       const consumer = await this.transport.consume({ id: info.id, producerId: info.producerId, kind: info.kind, rtpParameters: info.rtpParameters as msc.RtpParameters });
       if (!current() || this.closed) return consumer.close();
@@ -54,7 +74,28 @@ export class LiveMedia {
       this.entries.push({ consumer, source, spatialLayers: info.spatialLayers, stream });
       stream.addTrack(consumer.track);
     }
-    if (consumers.length > 0) await this.socket.request('resume', { consumerIds: consumers.map((c) => c.id) });
+    await resumed;
+    // play() came while these were being made: they go too.
+    if (this.playing) await this.resume(this.entries.map((e) => e.consumer.id));
+  }
+
+  private async resume(ids: string[]): Promise<void> {
+    const fresh = ids.filter((id) => !this.resumed.has(id));
+    if (fresh.length === 0) return;
+    for (const id of fresh) this.resumed.add(id);
+    await this.socket.request('resume', { consumerIds: fresh });
+  }
+
+  /** Set up but held (the lesson page is open, nobody tapped 进入直播 yet): transport connected, nothing flowing. */
+  hold() {
+    this.playing = false;
+  }
+
+  /** 进入直播 on a held connection: one request and the picture comes (a key frame is asked for on resume). */
+  async play(): Promise<void> {
+    this.playing = true;
+    this.asked.clear(); // what was asked while held is asked again once media flows
+    await this.resume(this.entries.map((e) => e.consumer.id));
   }
 
   /** The broadcast changed (a source added or gone): new consumers on the same transport, no new ICE/DTLS set-up. */
@@ -70,6 +111,7 @@ export class LiveMedia {
     }
     this.entries = [];
     this.asked.clear();
+    this.resumed.clear();
     this.samples = { ...this.samples, camera: null, courseware: null };
   }
 

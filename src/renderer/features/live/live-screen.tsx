@@ -2,18 +2,16 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeviceIdentity } from '../../../shared/ipc.ts';
 import { useApp } from '../../app/app-context.tsx';
-import { contentCommands } from '../../app/content-controller.ts';
-import { noteLiveStopped, storePushedQuestion } from '../../db/live-repo.ts';
-import { desktop } from '../../desktop/desktop.ts';
-import { LiveController } from '../../live/live-controller.ts';
-import { cachedRouterCaps } from '../../live/router-caps.ts';
 import { useLive } from '../../stores/live-store.ts';
 import { navigate } from '../../stores/route-store.ts';
+import type { LiveController } from '../../live/live-controller.ts';
+import { createLiveController } from './create-live-controller.ts';
 import { LiveControls } from './live-controls.tsx';
 import { LiveDetails } from './live-details.tsx';
 import { LiveOverlay } from './live-overlay.tsx';
 import { LiveQuiz } from './live-quiz.tsx';
 import { LiveStage } from './live-stage.tsx';
+import { takeWarmController } from './live-warmup.ts';
 
 /** Full-screen player for one live lesson: courseware and teacher, audio, a large status overlay and the class's controls. */
 export function LiveScreen({ lessonId, identity }: { lessonId: string; identity: DeviceIdentity }) {
@@ -23,24 +21,14 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
   const state = useLive();
 
   useEffect(() => {
-    const log = (level: 'info' | 'warn' | 'error', message: string) => void desktop().log.write({ level, message: message.slice(0, 2000) }).catch(() => undefined);
-    const c = new LiveController({
-      hubUrl: identity.hubUrl,
-      token: identity.token,
-      lessonId,
-      createWebSocket: (url) => new WebSocket(url),
-      keepAwake: async (on) => void (await desktop().power.keepAwake({ on, reason: 'live lesson' })),
-      viewportWidth: () => window.innerWidth,
-      routerCaps: () => cachedRouterCaps(identity.hubUrl),
-      onQuizPush: (push) => storePushedQuestion(db, push),
-      onRecordingReady: () => void contentCommands.refresh(),
-      onStopped: (at) => void noteLiveStopped(db, lessonId, at).catch((e: unknown) => log('warn', `live stop time not saved: ${String(e)}`)),
-      log,
-    });
-    c.start();
+    // Prepared while the lesson page was open (live-warmup.ts): only the media is asked for now.
+    const warm = takeWarmController(lessonId, identity.token);
+    const c = warm ?? createLiveController({ identity, lessonId, db });
+    if (warm) void warm.play();
+    else c.start();
     setController(c);
     return () => void c.stop();
-  }, [db, identity.hubUrl, identity.token, lessonId]);
+  }, [db, identity, lessonId]);
 
   return (
     <main
