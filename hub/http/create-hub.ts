@@ -15,6 +15,7 @@ import type { LiveSfu } from '../live/live-sfu.ts';
 import { registerUpdateRoutes } from '../updates/update-routes.ts';
 import { registerNetProbeRoutes } from '../diagnostics/net-probe-routes.ts';
 import { HubError } from './hub-error.ts';
+import { registerEdgeAdminRoutes, registerEdgeEnrollRoute, registerEdgeRoutes } from '../edge/county-edge-routes.ts';
 import type { HubContext } from './hub-context.ts';
 
 export type CreateHubOptions = Omit<HubContext, 'now' | 'packSigner'> & {
@@ -98,5 +99,8 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   registerLiveRoutes(app, ctx, options.live?.sfu, options.live?.unavailable);
   registerUpdateRoutes(app, options.updatesDir);
   registerNetProbeRoutes(app, ctx);
+  // School edges: admin codes sit under /v1/admin/ (the admin hook above guards them); edge routes check the edge token.
+  registerEdgeEnrollRoute(app, ctx);
+  registerEdgeAdminRoutes(app, ctx, registerEdgeRoutes(app, ctx));
   return app;
 }

@@ -15,6 +15,8 @@ const statusOf: Record<ErrorCode, number> = {
   hub_too_old: 400,
   payload_too_large: 413,
   internal: 500,
+  wrong_school: 403,
+  upstream_unavailable: 502,
 };
 
 export class HubError extends Error {

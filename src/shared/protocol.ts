@@ -26,6 +26,10 @@ export const ErrorCode = z.enum([
   'hub_too_old',
   'payload_too_large',
   'internal',
+  /** A school edge refuses a classroom of another school (it serves only its own). */
+  'wrong_school',
+  /** A school edge cannot reach its county hub for something it does not hold. */
+  'upstream_unavailable',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -415,6 +415,8 @@ export const en: Messages = {
     hub_too_old: 'The hub is too old; contact the hub administrator.',
     payload_too_large: 'Too much data for the hub.',
     internal: 'The hub had an internal error; try again later.',
+    wrong_school: 'This school server serves only its own school’s classrooms; this PC belongs to another school.',
+    upstream_unavailable: 'The school server cannot reach the county hub right now; try again later.',
     network: 'Cannot reach the hub. Check the network.',
     invalid_response: 'The hub sent data we cannot read; local data was kept.',
     pin: {

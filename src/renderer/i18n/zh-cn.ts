@@ -413,6 +413,8 @@ export const zhCN = {
     hub_too_old: '中心版本过旧，请联系中心管理员。',
     payload_too_large: '数据过大，中心拒绝接收。',
     internal: '中心内部错误，请稍后再试。',
+    wrong_school: '本校服务器只为本校的教室服务，本机属于其他学校。',
+    upstream_unavailable: '本校服务器暂时连不上县中心，请稍后再试。',
     network: '无法连接中心，请检查网络。',
     invalid_response: '中心返回的数据无法识别，已保留本地数据。',
     pin: {

@@ -1,0 +1,121 @@
+// County hub routes for school edges. Three groups: admin (issue an edge code for a school), public (an edge trades
+// its code for a token), and edge (edge token: authorise a classroom, list what to keep, fetch a blob). An edge may
+// read only its own school's content and vouch only for its own school's classrooms: `wrong_school` otherwise.
+import { createReadStream } from 'node:fs';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { Sha256Hex } from '../../src/shared/content-protocol.ts';
+import {
+  EdgeAuthoriseRequest,
+  EdgeCodeRequest,
+  EdgeEnrollRequest,
+  EdgePaths,
+  type EdgeAuthoriseResponse,
+  type EdgeCodeResponse,
+  type EdgeEnrollResponse,
+  type EdgePinnedResponse,
+} from '../../src/shared/edge-protocol.ts';
+import type { ErrorResponse } from '../../src/shared/protocol.ts';
+import { blobPath } from '../content/content-store.ts';
+import { decideRange, etagMatches } from '../content/http-range.ts';
+import { bearerToken } from '../http/auth.ts';
+import type { HubContext } from '../http/hub-context.ts';
+import { HubError } from '../http/hub-error.ts';
+import { parseOrBadRequest } from '../http/validate.ts';
+import { findDeviceByTokenHash } from '../org/org-repo.ts';
+import { hashToken } from '../org/tokens.ts';
+import { blobForSchool, createEdgeCode, enrollEdge, findEdgeByToken, pinnedBlobsForSchool, type EdgeRow } from './county-edge-repo.ts';
+
+const BlobParams = z.object({ sha256: Sha256Hex });
+/** How far ahead the edge keeps lessons' packs (the classroom's own eviction keeps the next 3 days too). */
+const PIN_DAYS = 3;
+/** What the county hub has sent to edges (content bytes), for tests and the county's own view of uplink use. */
+export type EdgeUplinkStats = { blobBytesSent: number; blobRequests: number };
+
+/** Admin group. `uplink` is what registerEdgeRoutes counts: bytes the county sent to edges. */
+export function registerEdgeAdminRoutes(admin: FastifyInstance, ctx: HubContext, uplink: EdgeUplinkStats) {
+  admin.get(EdgePaths.uplinkStats, async () => uplink);
+
+  admin.post(EdgePaths.codes, async (request, reply) => {
+    const body = parseOrBadRequest(EdgeCodeRequest, request.body ?? {});
+    const now = ctx.now();
+    const expiresAt = new Date(now.getTime() + body.ttlMinutes * 60_000);
+    const response: EdgeCodeResponse = { code: createEdgeCode(ctx.db, body.schoolId, expiresAt, now), expiresAt: expiresAt.toISOString() };
+    return reply.status(201).send(response);
+  });
+}
+
+/** Public group: the code is the credential. */
+export function registerEdgeEnrollRoute(open: FastifyInstance, ctx: HubContext) {
+  open.post(EdgePaths.enroll, async (request, reply) => {
+    const body = parseOrBadRequest(EdgeEnrollRequest, request.body);
+    const response: EdgeEnrollResponse = enrollEdge(ctx.db, { code: body.code.trim().toUpperCase(), edgeName: body.edgeName, now: ctx.now() });
+    request.log.info({ edgeId: response.edgeId, schoolId: response.school.id }, 'school edge enrolled');
+    return reply.status(201).send(response);
+  });
+}
+
+function requireEdge(ctx: HubContext, request: FastifyRequest): EdgeRow {
+  const token = bearerToken(request);
+  const edge = token ? findEdgeByToken(ctx.db, token, ctx.now()) : undefined;
+  if (!edge) throw new HubError('unauthorized', token ? 'unknown edge token' : 'edge token required');
+  if (edge.revoked_at) throw new HubError('device_revoked', 'this edge was revoked by the hub administrator');
+  return edge;
+}
+
+/** Edge group: every route checks the edge token itself (one guard per handler keeps the group self-contained). */
+export function registerEdgeRoutes(app: FastifyInstance, ctx: HubContext): EdgeUplinkStats {
+  const stats: EdgeUplinkStats = { blobBytesSent: 0, blobRequests: 0 };
+
+  app.post(EdgePaths.authorise, async (request) => {
+    const edge = requireEdge(ctx, request);
+    const { deviceToken } = parseOrBadRequest(EdgeAuthoriseRequest, request.body);
+    const device = findDeviceByTokenHash(ctx.db, hashToken(deviceToken));
+    if (!device) throw new HubError('unauthorized', 'unknown device token');
+    if (device.revoked_at) throw new HubError('device_revoked', 'this device was revoked by the hub administrator');
+    const row = ctx.db.prepare(`SELECT school_id FROM classrooms WHERE id = ?`).get(device.classroom_id) as { school_id: string } | undefined;
+    if (row?.school_id !== edge.school_id) throw new HubError('wrong_school', 'this classroom belongs to another school than the edge');
+    const response: EdgeAuthoriseResponse = { deviceId: device.id, classroomId: device.classroom_id, schoolId: row.school_id };
+    return response;
+  });
+
+  app.get(EdgePaths.pinned, async (request) => {
+    const edge = requireEdge(ctx, request);
+    const now = ctx.now();
+    const until = new Date(now.getTime() + PIN_DAYS * 86_400_000);
+    const response: EdgePinnedResponse = { sha256: pinnedBlobsForSchool(ctx.db, edge.school_id, now, until) };
+    return response;
+  });
+
+  app.get(EdgePaths.blob(':sha256'), async (request, reply) => {
+    const edge = requireEdge(ctx, request);
+    const { sha256 } = parseOrBadRequest(BlobParams, request.params);
+    const blob = ctx.contentDir ? blobForSchool(ctx.db, sha256, edge.school_id) : undefined;
+    if (!blob || !ctx.contentDir) throw new HubError('not_found', 'no such content for this school');
+    const etag = `"${sha256}"`;
+    reply.header('etag', etag);
+    reply.header('accept-ranges', 'bytes');
+    reply.header('cache-control', 'private, max-age=31536000, immutable');
+    if (etagMatches(request.headers['if-none-match'], etag)) return reply.status(304).send();
+    const range = decideRange(request.headers.range, blob.size);
+    if (range.kind === 'unsatisfiable') {
+      reply.header('content-range', `bytes */${blob.size}`);
+      const body: ErrorResponse = { error: { code: 'bad_request', message: `range not satisfiable for ${blob.size} bytes` } };
+      return reply.status(416).send(body);
+    }
+    stats.blobRequests++;
+    const file = blobPath(ctx.contentDir, sha256);
+    reply.type('application/octet-stream');
+    if (range.kind === 'full') {
+      stats.blobBytesSent += blob.size;
+      reply.header('content-length', blob.size);
+      return reply.send(blob.size === 0 ? '' : createReadStream(file));
+    }
+    const length = range.end - range.start + 1;
+    stats.blobBytesSent += length;
+    reply.header('content-range', `bytes ${range.start}-${range.end}/${blob.size}`);
+    reply.header('content-length', length);
+    return reply.status(206).send(createReadStream(file, { start: range.start, end: range.end }));
+  });
+  return stats;
+}
