@@ -13,8 +13,9 @@ import { weakLinkSupported } from './weak-link.ts';
 const PACK_BYTES = 2_000_000;
 let rig: EdgeWeakRig;
 
-const done = (c: Classroom, what: string, timeoutMs = 90_000) =>
-  waitFor(async () => ((c.last()?.complete ?? 0) >= 1 ? c.last() : undefined), what, timeoutMs);
+/** Waits on a classroom's latest status line (they arrive every 200 ms). */
+const when = <T>(probe: () => T | undefined, what: string, timeoutMs: number) => waitFor(() => Promise.resolve(probe()), what, timeoutMs);
+const done = (c: Classroom, what: string, timeoutMs = 90_000) => when(() => ((c.last()?.complete ?? 0) >= 1 ? c.last() : undefined), what, timeoutMs);
 
 describe.skipIf(!weakLinkSupported())('school edge on a village uplink', () => {
   beforeAll(async () => {
@@ -49,16 +50,16 @@ describe.skipIf(!weakLinkSupported())('school edge on a village uplink', () => {
   it('edge killed mid-download → the download finishes from the county hub; edge back → content comes from it again', async () => {
     // Held to 100 KB/s so the edge can be killed while the file is still coming.
     const c = rig.classroom(rig.county.tokens.zj1, { maxBytesPerSecond: 100_000 });
-    await waitFor(async () => ((c.last()?.chunks ?? 0) >= 1 ? true : undefined), 'first chunks from the edge', 60_000);
+    await when(() => ((c.last()?.chunks ?? 0) >= 1 ? true : undefined), 'first chunks from the edge', 60_000);
     expect(c.last()?.using).toBe('edge');
     const before = await rig.countyBytes();
     await rig.killEdge();
-    await waitFor(async () => (c.last()?.using === 'county' ? true : undefined), 'fallback to the county hub', 15_000);
+    await when(() => (c.last()?.using === 'county' ? true : undefined), 'fallback to the county hub', 15_000);
     const line = await done(c, 'download finished from the county hub', 120_000);
     expect(line.problem).toBe('unreachable');
     expect((await rig.countyBytes()).direct).toBeGreaterThan(before.direct);
     await rig.startEdge();
-    await waitFor(async () => (c.last()?.using === 'edge' ? true : undefined), 'back to the edge', 30_000);
+    await when(() => (c.last()?.using === 'edge' ? true : undefined), 'back to the edge', 30_000);
     c.stop();
   });
 });
