@@ -1,8 +1,7 @@
 // County hub routes for school edges. Three groups: admin (issue an edge code for a school), public (an edge trades
 // its code for a token), and edge (edge token: authorise a classroom, list what to keep, fetch a blob). An edge may
 // read only its own school's content and vouch only for its own school's classrooms: `wrong_school` otherwise.
-import { createReadStream } from 'node:fs';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import { Sha256Hex } from '../../src/shared/content-protocol.ts';
 import {
@@ -15,12 +14,12 @@ import {
   type EdgeEnrollResponse,
   type EdgePinnedResponse,
 } from '../../src/shared/edge-protocol.ts';
-import type { ErrorResponse } from '../../src/shared/protocol.ts';
 import { blobPath } from '../content/content-store.ts';
-import { decideRange, etagMatches } from '../content/http-range.ts';
 import { bearerToken } from '../http/auth.ts';
 import type { HubContext } from '../http/hub-context.ts';
 import { HubError } from '../http/hub-error.ts';
+import { refuseIfLimited } from '../http/hub-limits.ts';
+import { sendFile } from '../http/send-file.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
 import { findDeviceByTokenHash } from '../org/org-repo.ts';
 import { hashToken } from '../org/tokens.ts';
@@ -55,20 +54,39 @@ export function registerEdgeEnrollRoute(open: FastifyInstance, ctx: HubContext) 
   });
 }
 
-function requireEdge(ctx: HubContext, request: FastifyRequest): EdgeRow {
-  const token = bearerToken(request);
-  const edge = token ? findEdgeByToken(ctx.db, token, ctx.now()) : undefined;
-  if (!edge) throw new HubError('unauthorized', token ? 'unknown edge token' : 'edge token required');
-  if (edge.revoked_at) throw new HubError('device_revoked', 'this edge was revoked by the hub administrator');
+const edges = new WeakMap<FastifyRequest, EdgeRow>();
+
+/**
+ * The edge group's guard (create-hub.ts): the edge's bearer token → its row. Failures count against the caller's
+ * address like device tokens do; a revoked edge is named, not counted.
+ */
+export function edgeGuard(ctx: HubContext): onRequestAsyncHookHandler {
+  return async (request) => {
+    const limiter = ctx.attempts.deviceAuthPerAddress;
+    refuseIfLimited([[limiter, request.ip]], 'edge authentications');
+    const token = bearerToken(request);
+    const edge = token ? findEdgeByToken(ctx.db, token, ctx.now()) : undefined;
+    if (!edge) {
+      limiter.recordFailure(request.ip);
+      throw new HubError('unauthorized', token ? 'unknown edge token' : 'edge token required');
+    }
+    if (edge.revoked_at) throw new HubError('device_revoked', 'this edge was revoked by the hub administrator');
+    edges.set(request, edge);
+  };
+}
+
+function edgeOf(request: FastifyRequest): EdgeRow {
+  const edge = edges.get(request);
+  if (!edge) throw new Error('edgeOf() outside the edge access group'); // a wiring bug, logged as internal
   return edge;
 }
 
-/** Edge group: every route checks the edge token itself (one guard per handler keeps the group self-contained). */
+/** Edge group (behind edgeGuard). */
 export function registerEdgeRoutes(app: FastifyInstance, ctx: HubContext): EdgeUplinkStats {
   const stats: EdgeUplinkStats = { blobBytesSent: 0, blobRequests: 0 };
 
   app.post(EdgePaths.authorise, async (request) => {
-    const edge = requireEdge(ctx, request);
+    const edge = edgeOf(request);
     const { deviceToken } = parseOrBadRequest(EdgeAuthoriseRequest, request.body);
     const device = findDeviceByTokenHash(ctx.db, hashToken(deviceToken));
     if (!device) throw new HubError('unauthorized', 'unknown device token');
@@ -80,7 +98,7 @@ export function registerEdgeRoutes(app: FastifyInstance, ctx: HubContext): EdgeU
   });
 
   app.get(EdgePaths.pinned, async (request) => {
-    const edge = requireEdge(ctx, request);
+    const edge = edgeOf(request);
     const now = ctx.now();
     const until = new Date(now.getTime() + PIN_DAYS * 86_400_000);
     const response: EdgePinnedResponse = { sha256: pinnedBlobsForSchool(ctx.db, edge.school_id, now, until) };
@@ -88,34 +106,16 @@ export function registerEdgeRoutes(app: FastifyInstance, ctx: HubContext): EdgeU
   });
 
   app.get(EdgePaths.blob(':sha256'), async (request, reply) => {
-    const edge = requireEdge(ctx, request);
+    const edge = edgeOf(request);
     const { sha256 } = parseOrBadRequest(BlobParams, request.params);
     const blob = ctx.contentDir ? blobForSchool(ctx.db, sha256, edge.school_id) : undefined;
     if (!blob || !ctx.contentDir) throw new HubError('not_found', 'no such content for this school');
-    const etag = `"${sha256}"`;
-    reply.header('etag', etag);
-    reply.header('accept-ranges', 'bytes');
-    reply.header('cache-control', 'private, max-age=31536000, immutable');
-    if (etagMatches(request.headers['if-none-match'], etag)) return reply.status(304).send();
-    const range = decideRange(request.headers.range, blob.size);
-    if (range.kind === 'unsatisfiable') {
-      reply.header('content-range', `bytes */${blob.size}`);
-      const body: ErrorResponse = { error: { code: 'bad_request', message: `range not satisfiable for ${blob.size} bytes` } };
-      return reply.status(416).send(body);
-    }
     stats.blobRequests++;
-    const file = blobPath(ctx.contentDir, sha256);
-    reply.type('application/octet-stream');
-    if (range.kind === 'full') {
-      stats.blobBytesSent += blob.size;
-      reply.header('content-length', blob.size);
-      return reply.send(blob.size === 0 ? '' : createReadStream(file));
-    }
-    const length = range.end - range.start + 1;
-    stats.blobBytesSent += length;
-    reply.header('content-range', `bytes ${range.start}-${range.end}/${blob.size}`);
-    reply.header('content-length', length);
-    return reply.status(206).send(createReadStream(file, { start: range.start, end: range.end }));
+    reply.header('cache-control', 'private, max-age=31536000, immutable');
+    const sent = sendFile(request, reply, { path: blobPath(ctx.contentDir, sha256), size: blob.size, contentType: 'application/octet-stream', etag: `"${sha256}"` });
+    // What crosses the school's uplink: the body's length (304 and 416 carry no content).
+    if (reply.statusCode === 200 || reply.statusCode === 206) stats.blobBytesSent += Number(reply.getHeader('content-length') ?? 0);
+    return sent;
   });
   return stats;
 }

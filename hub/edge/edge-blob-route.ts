@@ -3,13 +3,13 @@
 // soon as the chunks under it have arrived and verified. Only blobs of the asking classroom's own packs.
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ContentPaths, Sha256Hex } from '../../src/shared/content-protocol.ts';
 import type { EdgeAuthoriseResponse } from '../../src/shared/edge-protocol.ts';
-import type { ErrorResponse } from '../../src/shared/protocol.ts';
-import { decideRange, etagMatches } from '../content/http-range.ts';
+import { decideRanges, etagMatches } from '../http/byte-ranges.ts';
 import { HubError } from '../http/hub-error.ts';
+import { sendFile } from '../http/send-file.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
 import type { BlobCache } from './blob-cache.ts';
 import type { createBlobFetcher } from './blob-fetcher.ts';
@@ -47,38 +47,38 @@ export function registerEdgeBlobRoute(app: FastifyInstance, deps: Deps) {
     const spec = await deps.content.specFor(device.classroomId, token, sha256);
     if (!spec) throw new HubError('not_found', 'no such content for this classroom');
     const etag = `"${sha256}"`;
-    reply.header('etag', etag);
-    reply.header('accept-ranges', 'bytes');
     reply.header('cache-control', 'private, max-age=31536000, immutable');
-    if (etagMatches(request.headers['if-none-match'], etag)) return reply.status(304).send();
-    const range = decideRange(request.headers.range, spec.size);
-    if (range.kind === 'unsatisfiable') {
-      reply.header('content-range', `bytes */${spec.size}`);
-      const body: ErrorResponse = { error: { code: 'bad_request', message: `range not satisfiable for ${spec.size} bytes` } };
-      return reply.status(416).send(body);
-    }
-    const start = range.kind === 'full' ? 0 : range.start;
-    const end = range.kind === 'full' ? spec.size - 1 : range.end;
     const release = deps.cache.hold(sha256);
     try {
-      if (!deps.cache.has(sha256)) await deps.fetcher.fetchBlob(spec).waitFor(end + 1);
-      deps.cache.touch(sha256);
-      const length = Math.max(0, end - start + 1);
-      deps.stats.bytes.lanServed += length;
-      reply.type('application/octet-stream');
-      reply.header('content-length', length);
-      if (range.kind === 'partial') reply.status(206).header('content-range', `bytes ${start}-${end}/${spec.size}`);
-      if (length === 0) {
-        release();
-        return reply.send('');
+      const decision = etagMatches(request.headers['if-none-match'], etag) ? { kind: 'full' as const } : decideRanges(request.headers.range, spec.size);
+      const only = decision.kind === 'partial' && decision.ranges.length === 1 ? decision.ranges[0] : undefined;
+      if (!deps.cache.has(sha256) && only && request.headers['if-range'] === undefined) {
+        // Not all here yet: serve this one range as soon as the chunks under it have arrived and verified.
+        await deps.fetcher.fetchBlob(spec).waitFor(only.end + 1);
+        if (!deps.cache.has(sha256)) return await servePartial(reply, only, spec.size, sha256, release);
+      } else if (!deps.cache.has(sha256) && decision.kind !== 'unsatisfiable' && !etagMatches(request.headers['if-none-match'], etag)) {
+        await deps.fetcher.fetchBlob(spec).done;
       }
-      const file = await openForRead(deps.cache, sha256);
-      const stream = createReadStream('', { fd: file, start, end, autoClose: true });
-      stream.once('close', release);
-      return reply.send(stream);
+      deps.cache.touch(sha256);
+      const sent = sendFile(request, reply, { path: deps.cache.pathOf(sha256), size: spec.size, contentType: 'application/octet-stream', etag });
+      if (reply.statusCode === 200 || reply.statusCode === 206) deps.stats.bytes.lanServed += Number(reply.getHeader('content-length') ?? 0);
+      reply.raw.once('close', release);
+      return sent;
     } catch (error) {
       release();
       throw error;
     }
   });
+
+  /** One range of a blob still being fetched, from its partial file (or the committed blob, if it moved meanwhile). */
+  async function servePartial(reply: FastifyReply, range: { start: number; end: number }, size: number, sha256: string, release: () => void) {
+    const length = range.end - range.start + 1;
+    const file = await openForRead(deps.cache, sha256);
+    deps.stats.bytes.lanServed += length;
+    reply.status(206).type('application/octet-stream').header('accept-ranges', 'bytes').header('etag', `"${sha256}"`);
+    reply.header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', length);
+    const stream = createReadStream('', { fd: file, start: range.start, end: range.end, autoClose: true });
+    stream.once('close', release);
+    return reply.send(stream);
+  }
 }

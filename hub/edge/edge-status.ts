@@ -5,7 +5,7 @@ import { EdgePaths, type EdgeHealth, type EdgeStatus } from '../../src/shared/ed
 import type { School } from '../../src/shared/protocol.ts';
 import { bearerToken } from '../http/auth.ts';
 import { HubError } from '../http/hub-error.ts';
-import { sameSecret } from '../org/tokens.ts';
+import { hashToken, matchesTokenHash } from '../org/tokens.ts';
 import type { BlobCache } from './blob-cache.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -68,10 +68,11 @@ function statusPage(s: EdgeStatus): string {
 }
 
 export function registerEdgeStatusRoutes(app: FastifyInstance, deps: Deps) {
+  const adminHash = hashToken(deps.options.adminToken);
   const requireAdmin = (request: FastifyRequest, allowQueryKey: boolean) => {
     const query = request.query as Record<string, unknown> | undefined;
     const token = bearerToken(request) ?? (allowQueryKey && typeof query?.key === 'string' ? query.key : undefined);
-    if (!token || !sameSecret(token, deps.options.adminToken)) throw new HubError('unauthorized', 'edge admin token required');
+    if (!token || !matchesTokenHash(token, adminHash)) throw new HubError('unauthorized', 'edge admin token required');
   };
   app.get(EdgePaths.status, async (request) => {
     requireAdmin(request, false);

@@ -16,6 +16,7 @@ import { seedDemo } from '../demo/seed-demo.ts';
 import { createEdge } from '../edge/edge-app.ts';
 import { enrollEdgeUpstream } from '../edge/edge-identity.ts';
 import { createHub } from '../http/create-hub.ts';
+import { registerTestRoutes } from './test-routes.ts';
 
 export const RIG_ADMIN = 'admin-secret-for-tests-0123456789';
 export const EDGE_ADMIN = 'edge-admin-secret-0123456789';
@@ -34,7 +35,7 @@ export async function startCounty(options: { packBytes?: number; now?: Date; hos
   const signer = ephemeralPackSigner();
   // les-j7-3-0: a lesson of both 昭觉 classes on the day after `now` (so the edge pins its pack).
   const pack: PackManifest = await ingestFolder(db, folder, { contentDir: join(dir, 'content'), signer, now, lessonIds: ['les-j7-3-0'], packId: 'pack-edge' });
-  const app = await createHub({ db, hubName: '县中心', adminToken: RIG_ADMIN, now: () => now, contentDir: join(dir, 'content'), packSigner: signer });
+  const app = await createHub({ db, hubName: '县中心', adminToken: RIG_ADMIN, now: () => now, contentDir: join(dir, 'content'), packSigner: signer, extensions: [registerTestRoutes] });
   const base = await app.listen({ host: options.host ?? '127.0.0.1', port: 0 });
   const post = async (path: string, body: unknown, token?: string) => {
     const res = await fetch(`${base}${path}`, {

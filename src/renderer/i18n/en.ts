@@ -428,6 +428,7 @@ export const en: Messages = {
     client_too_old: 'This app is too old; please update it.',
     hub_too_old: 'The hub is too old; contact the hub administrator.',
     payload_too_large: 'Too much data for the hub.',
+    rate_limited: 'Too many attempts. Please try again later.',
     internal: 'The hub had an internal error; try again later.',
     wrong_school: 'This school server serves only its own school’s classrooms; this PC belongs to another school.',
     upstream_unavailable: 'The school server cannot reach the county hub right now; try again later.',

@@ -426,6 +426,7 @@ export const zhCN = {
     client_too_old: '本软件版本过旧，请更新后再试。',
     hub_too_old: '中心版本过旧，请联系中心管理员。',
     payload_too_large: '数据过大，中心拒绝接收。',
+    rate_limited: '尝试次数过多，请稍后再试。',
     internal: '中心内部错误，请稍后再试。',
     wrong_school: '本校服务器只为本校的教室服务，本机属于其他学校。',
     upstream_unavailable: '本校服务器暂时连不上县中心，请稍后再试。',
