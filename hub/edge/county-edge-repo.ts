@@ -1,6 +1,8 @@
 // County-hub side of school edges: edge codes (one use, one school), edges (token stored hashed, like devices), and
 // the two questions an edge asks: which blobs may this school read, and which does it need in the next days.
 import { randomBytes } from 'node:crypto';
+import { PackManifest } from '../../src/shared/content-protocol.ts';
+import type { EdgeFile } from '../../src/shared/edge-protocol.ts';
 import type { School } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import { HubError } from '../http/hub-error.ts';
@@ -66,18 +68,34 @@ export function blobForSchool(db: HubDatabase, sha256: string, schoolId: string)
     .get(sha256, schoolId) as { size: number } | undefined;
 }
 
-/** Blobs of packs attached to the school's lessons that end after `from` and start before `until` (kept by the edge). */
-export function pinnedBlobsForSchool(db: HubDatabase, schoolId: string, from: Date, until: Date): string[] {
+/**
+ * Files of signed packs attached to the school's lessons that end after `from` and start before `until`: what the edge
+ * keeps (pinned) and fetches ahead in its download hours. A stored manifest that no longer parses is left out.
+ */
+export function pinnedFilesForSchool(db: HubDatabase, schoolId: string, from: Date, until: Date): EdgeFile[] {
   const rows = db
     .prepare(
-      `SELECT DISTINCT pf.sha256 FROM pack_files pf
-         JOIN lesson_packs lp ON lp.pack_id = pf.pack_id
+      `SELECT p.id, p.manifest FROM packs p
+         JOIN lesson_packs lp ON lp.pack_id = p.id
          JOIN lessons l ON l.id = lp.lesson_id
          JOIN lesson_audience la ON la.lesson_id = l.id
          JOIN classrooms c ON c.id = la.classroom_id
-        WHERE c.school_id = ? AND julianday(l.ends_at) >= julianday(?) AND julianday(l.starts_at) <= julianday(?)
-        ORDER BY pf.sha256`,
+        WHERE c.school_id = ? AND p.signature IS NOT NULL
+          AND julianday(l.ends_at) >= julianday(?) AND julianday(l.starts_at) <= julianday(?)
+        GROUP BY p.id ORDER BY min(julianday(l.starts_at)), p.id`,
     )
-    .all(schoolId, from.toISOString(), until.toISOString()) as { sha256: string }[];
-  return rows.map((r) => r.sha256);
+    .all(schoolId, from.toISOString(), until.toISOString()) as { id: string; manifest: string }[];
+  const files = new Map<string, EdgeFile>();
+  for (const row of rows) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(row.manifest);
+    } catch {
+      continue;
+    }
+    const manifest = PackManifest.safeParse(parsed);
+    if (!manifest.success) continue;
+    for (const f of manifest.data.files) if (!files.has(f.sha256)) files.set(f.sha256, { sha256: f.sha256, size: f.size, chunkSize: f.chunkSize, chunks: f.chunks });
+  }
+  return [...files.values()]; // next lessons first
 }

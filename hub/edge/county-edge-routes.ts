@@ -23,7 +23,7 @@ import { sendFile } from '../http/send-file.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
 import { findDeviceByTokenHash } from '../org/org-repo.ts';
 import { hashToken } from '../org/tokens.ts';
-import { blobForSchool, createEdgeCode, enrollEdge, findEdgeByToken, pinnedBlobsForSchool, type EdgeRow } from './county-edge-repo.ts';
+import { blobForSchool, createEdgeCode, enrollEdge, findEdgeByToken, pinnedFilesForSchool, type EdgeRow } from './county-edge-repo.ts';
 
 const BlobParams = z.object({ sha256: Sha256Hex });
 /** How far ahead the edge keeps lessons' packs (the classroom's own eviction keeps the next 3 days too). */
@@ -101,7 +101,7 @@ export function registerEdgeRoutes(app: FastifyInstance, ctx: HubContext): EdgeU
     const edge = edgeOf(request);
     const now = ctx.now();
     const until = new Date(now.getTime() + PIN_DAYS * 86_400_000);
-    const response: EdgePinnedResponse = { sha256: pinnedBlobsForSchool(ctx.db, edge.school_id, now, until) };
+    const response: EdgePinnedResponse = { files: pinnedFilesForSchool(ctx.db, edge.school_id, now, until) };
     return response;
   });
 

@@ -4,7 +4,7 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ContentPaths } from '../../src/shared/content-protocol.ts';
-import { EdgePaths, EdgePinnedResponse } from '../../src/shared/edge-protocol.ts';
+import type { DownloadHours } from '../../src/shared/download-hours.ts';
 import type { School } from '../../src/shared/protocol.ts';
 import { HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
 import { HubError } from '../http/hub-error.ts';
@@ -12,6 +12,8 @@ import { openBlobCache } from './blob-cache.ts';
 import { createBlobFetcher } from './blob-fetcher.ts';
 import { createDeviceAuthoriser } from './device-authoriser.ts';
 import { createEdgeContent } from './edge-content.ts';
+import { createPrefetcher } from './edge-prefetch.ts';
+import { createUplinkCap } from './uplink-cap.ts';
 import { registerEdgeBlobRoute } from './edge-blob-route.ts';
 import { registerEdgeRecordRoutes } from './edge-records.ts';
 import { createEdgeStats, registerEdgeStatusRoutes } from './edge-status.ts';
@@ -30,11 +32,20 @@ export type EdgeOptions = {
   fetch?: typeof fetch;
   /** How often the pinned list (packs of the next days' lessons) is refreshed. */
   pinRefreshMs?: number;
+  /** When the edge fetches pinned packs ahead, unasked (null: any time; false, the default: never). */
+  prefetchHours?: DownloadHours | null | false;
+  /** Cap on content pulled over the uplink (bytes/s; null: none). */
+  maxUplinkBytesPerSecond?: number | null;
 };
 
 export async function createEdge(options: EdgeOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 4 * 1024 * 1024 });
-  const upstream = createUpstream({ base: options.upstream, edgeToken: options.edgeToken, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const upstream = createUpstream({
+    base: options.upstream,
+    edgeToken: options.edgeToken,
+    cap: createUplinkCap(options.maxUplinkBytesPerSecond ?? null),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const cache = openBlobCache(options.cacheDir, options.cacheCapBytes);
   const fetcher = createBlobFetcher(cache, (sha, start, end) => upstream.blobRange(sha, start, end), app.log);
   const authoriser = createDeviceAuthoriser(upstream);
@@ -97,13 +108,9 @@ export async function createEdge(options: EdgeOptions): Promise<FastifyInstance>
   registerEdgeRecordRoutes(app, { authorise, upstream });
   registerEdgeStatusRoutes(app, { options, cache, upstream, stats });
 
-  const refreshPins = () =>
-    upstream.json(EdgePinnedResponse, EdgePaths.pinned).then(
-      (pinned) => cache.setPinned(pinned.sha256),
-      (error: unknown) => app.log.warn(`edge: pinned list not refreshed: ${String(error)}`),
-    );
-  void refreshPins();
-  const timer = setInterval(() => void refreshPins(), options.pinRefreshMs ?? 10 * 60_000);
+  const prefetcher = createPrefetcher({ upstream, cache, fetcher, hours: options.prefetchHours === undefined ? false : options.prefetchHours, now: () => new Date(), log: app.log });
+  void prefetcher.refresh();
+  const timer = setInterval(() => void prefetcher.refresh(), options.pinRefreshMs ?? 10 * 60_000);
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
   return app;

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { parseHours, type DownloadHours } from '../../src/shared/download-hours.ts';
 import { createEdge } from './edge-app.ts';
 import { enrollEdgeUpstream, readEdgeIdentity } from './edge-identity.ts';
 
@@ -19,10 +20,30 @@ const Env = z.object({
   /** Disk the edge may use for content (GB, default 50); least recently used packs go first, upcoming lessons never. */
   HUB_EDGE_CACHE_GB: z.coerce.number().positive().default(50),
   HUB_ADMIN_TOKEN: z.string().min(16).optional(),
+  /** When the edge fetches the next days' packs ahead, unasked: `HH:MM-HH:MM` (local time), `any`, or `off`. */
+  HUB_EDGE_HOURS: z.string().default('22:00-06:00'),
+  /** Cap on what the edge pulls over the school's uplink, in kbit/s (none by default). */
+  HUB_EDGE_MAX_KBIT: z.coerce.number().positive().optional(),
 });
+
+/** `22:00-06:00` → a window; `any` → any time (null); `off` → never (false). */
+export function parseEdgeHours(text: string): DownloadHours | null | false | undefined {
+  const value = text.trim().toLowerCase();
+  if (value === 'any') return null;
+  if (value === 'off') return false;
+  const [from, to, ...rest] = value.split('-');
+  const start = parseHours(from ?? '');
+  const end = parseHours(to ?? '');
+  return rest.length === 0 && start !== null && end !== null ? { start, end } : undefined;
+}
 
 export async function startEdge(environment: NodeJS.ProcessEnv) {
   const env = Env.parse(environment);
+  const prefetchHours = parseEdgeHours(env.HUB_EDGE_HOURS);
+  if (prefetchHours === undefined) {
+    console.error(`edge: HUB_EDGE_HOURS must be HH:MM-HH:MM, any or off (got ${env.HUB_EDGE_HOURS})`);
+    process.exit(2);
+  }
   mkdirSync(env.HUB_DATA_DIR, { recursive: true });
   let identity = readEdgeIdentity(env.HUB_DATA_DIR);
   if (!identity) {
@@ -42,6 +63,8 @@ export async function startEdge(environment: NodeJS.ProcessEnv) {
     adminToken,
     cacheDir: join(env.HUB_DATA_DIR, 'cache'),
     cacheCapBytes: Math.round(env.HUB_EDGE_CACHE_GB * 1024 ** 3),
+    prefetchHours,
+    maxUplinkBytesPerSecond: env.HUB_EDGE_MAX_KBIT ? (env.HUB_EDGE_MAX_KBIT * 1000) / 8 : null,
   });
   const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
   console.log(`edge: ${identity.school.name} edge listening on ${address}, county hub ${identity.upstream}`);

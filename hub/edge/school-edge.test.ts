@@ -14,6 +14,8 @@ import { EdgePaths, EdgeStatus } from '../../src/shared/edge-protocol.ts';
 import { ErrorResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, PullResponse, PushResponse } from '../../src/shared/protocol.ts';
 import { enrollEdgeUpstream } from './edge-identity.ts';
 import { RIG_ADMIN, startCounty, startEdgeFor, type County } from '../testing/edge-rig.ts';
+import { waitFor } from '../../tests/support/ports.ts';
+import { parseEdgeHours } from './edge-main.ts';
 
 let county: County;
 let edge: Awaited<ReturnType<typeof startEdgeFor>>;
@@ -149,6 +151,25 @@ describe('records through the edge', () => {
   });
 });
 
+describe('fetching ahead', () => {
+  it('an edge in its download hours fetches the next days’ packs before any classroom asks, once', async () => {
+    const before = await county.uplinkStats();
+    const early = await startEdgeFor(county, { prefetchHours: null });
+    try {
+      const status = await waitFor(async () => {
+        const s = EdgeStatus.parse(await early.status());
+        return s.cache.blobs === 1 ? s : undefined;
+      }, 'prefetched pack', 10_000, 50);
+      expect(status.cache.pinnedBlobs).toBe(1);
+      expect(status.bytes.uplinkFetched).toBe(county.video.length);
+      expect((await county.uplinkStats()).blobBytesSent - before.blobBytesSent).toBe(county.video.length);
+      expect(status.classrooms).toEqual([]);
+    } finally {
+      await early.close();
+    }
+  });
+});
+
 describe('what IT sees', () => {
   it('reports cache use, uplink bytes fetched vs served, and health; only with the edge admin token', async () => {
     const status = EdgeStatus.parse(await edge.status());
@@ -162,4 +183,15 @@ describe('what IT sees', () => {
     const page = await fetch(`${edge.base}${EdgePaths.statusPage}?key=edge-admin-secret-0123456789`);
     expect(await page.text()).toContain('节省上行');
   });
+});
+
+describe('HUB_EDGE_HOURS', () => {
+  it.each([
+    ['22:00-06:00', { start: 1320, end: 360 }],
+    [' any ', null],
+    ['off', false],
+    ['25:00-06:00', undefined],
+    ['22:00', undefined],
+    ['22:00-06:00-07:00', undefined],
+  ])('%j', (text, expected) => expect(parseEdgeHours(text)).toEqual(expected));
 });

@@ -6,10 +6,11 @@ import type { z } from 'zod';
 import { EdgePaths } from '../../src/shared/edge-protocol.ts';
 import { ErrorResponse, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../src/shared/protocol.ts';
 import { HubError } from '../http/hub-error.ts';
+import type { UplinkCap } from './uplink-cap.ts';
 
 export type Upstream = ReturnType<typeof createUpstream>;
 
-export function createUpstream(options: { base: string; edgeToken: string; fetch?: typeof fetch; timeoutMs?: number }) {
+export function createUpstream(options: { base: string; edgeToken: string; cap?: UplinkCap; fetch?: typeof fetch; timeoutMs?: number }) {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const counters = { contentBytes: 0, lastError: undefined as string | undefined, lastOkAt: undefined as number | undefined };
@@ -56,6 +57,7 @@ export function createUpstream(options: { base: string; edgeToken: string; fetch
     json,
     /** One verified-later Range request for a blob, by the edge's own token. */
     async blobRange(sha256: string, start: number, end: number): Promise<Uint8Array> {
+      await options.cap?.take(end - start + 1);
       const res = await send(EdgePaths.blob(sha256), { headers: { range: `bytes=${start}-${end}` } });
       if (res.status !== 206) throw await refusal(res);
       const bytes = new Uint8Array(await res.arrayBuffer());

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { PackManifest } from '../../src/shared/content-protocol.ts';
+import type { DownloadHours } from '../../src/shared/download-hours.ts';
 import { EdgeCodeResponse, EdgePaths } from '../../src/shared/edge-protocol.ts';
 import { EnrollResponse } from '../../src/shared/protocol.ts';
 import { ingestFolder } from '../content/ingest.ts';
@@ -73,7 +74,10 @@ export async function startCounty(options: { packBytes?: number; now?: Date; hos
 export type County = Awaited<ReturnType<typeof startCounty>>;
 
 /** Enrolls and starts an edge for sch-zj against `upstream` (the county's base, or a relay in front of it). */
-export async function startEdgeFor(county: County, options: { upstream?: string; cacheCapBytes?: number; host?: string; port?: number; dataDir?: string } = {}) {
+export async function startEdgeFor(
+  county: County,
+  options: { upstream?: string; cacheCapBytes?: number; host?: string; port?: number; dataDir?: string; prefetchHours?: DownloadHours | null | false } = {},
+) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'edge-data-'));
   const identity = await enrollEdgeUpstream({ dataDir, upstream: options.upstream ?? county.base, code: await county.edgeCode(), edgeName: '昭觉本校服务器' });
   let app: FastifyInstance | undefined;
@@ -86,6 +90,7 @@ export async function startEdgeFor(county: County, options: { upstream?: string;
       adminToken: EDGE_ADMIN,
       cacheDir: join(dataDir, 'cache'),
       cacheCapBytes: options.cacheCapBytes ?? 1024 ** 3,
+      prefetchHours: options.prefetchHours === undefined ? false : options.prefetchHours,
     });
     return app.listen({ host: options.host ?? '127.0.0.1', port });
   };

@@ -3,7 +3,7 @@
 // content-protocol.ts): an edge is a drop-in for the county hub's content routes.
 import { z } from 'zod';
 import { Id, IsoDateTime, School } from './protocol.ts';
-import { Sha256Hex } from './content-protocol.ts';
+import { MAX_CHUNK_SIZE, MAX_FILE_SIZE, MIN_CHUNK_SIZE, Sha256Hex } from './content-protocol.ts';
 
 export const EdgePaths = {
   /** Admin: a one-use code that enrolls one edge for one school. */
@@ -14,7 +14,7 @@ export const EdgePaths = {
   enroll: '/v1/edge/enroll',
   /** Edge token: may this classroom device use this edge? (county hub) */
   authorise: '/v1/edge/authorise',
-  /** Edge token: the blobs of packs attached to the school's lessons in the next days, which the edge keeps. */
+  /** Edge token: the files of packs attached to the school's lessons in the next days, which the edge keeps and prefetches. */
   pinned: '/v1/edge/pinned',
   /** Edge token: one stored file of a pack of one of the school's lessons (Range, ETag; county hub). */
   blob: (sha256: string) => `/v1/edge/blobs/${sha256}`,
@@ -37,7 +37,15 @@ export const EdgeAuthoriseRequest = z.object({ deviceToken: z.string().min(16).m
 export const EdgeAuthoriseResponse = z.object({ deviceId: Id, classroomId: Id, schoolId: Id });
 export type EdgeAuthoriseResponse = z.infer<typeof EdgeAuthoriseResponse>;
 
-export const EdgePinnedResponse = z.object({ sha256: z.array(Sha256Hex).max(100_000) });
+/** A file the edge should hold: what it needs to fetch and verify it chunk by chunk (from the signed manifests). */
+export const EdgeFile = z.object({
+  sha256: Sha256Hex,
+  size: z.number().int().min(0).max(MAX_FILE_SIZE),
+  chunkSize: z.number().int().min(MIN_CHUNK_SIZE).max(MAX_CHUNK_SIZE),
+  chunks: z.array(Sha256Hex).max(1_000_000),
+});
+export type EdgeFile = z.infer<typeof EdgeFile>;
+export const EdgePinnedResponse = z.object({ files: z.array(EdgeFile).max(100_000) });
 export type EdgePinnedResponse = z.infer<typeof EdgePinnedResponse>;
 
 export const EdgeHealth = z.enum(['ok', 'upstream_unreachable', 'disk_full']);
