@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parseHours, type DownloadHours } from '../../src/shared/download-hours.ts';
 import { createEdge } from './edge-app.ts';
+import { advertiseEdge } from './edge-advertise.ts';
 import { enrollEdgeUpstream, readEdgeIdentity } from './edge-identity.ts';
 
 const Env = z.object({
@@ -67,7 +68,16 @@ export async function startEdge(environment: NodeJS.ProcessEnv) {
     maxUplinkBytesPerSecond: env.HUB_EDGE_MAX_KBIT ? (env.HUB_EDGE_MAX_KBIT * 1000) / 8 : null,
   });
   const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
+  // Announced on the LAN unless it listens on loopback only (then no classroom could reach it anyway).
+  const stopAdvertising = ['127.0.0.1', 'localhost', '::1'].includes(env.HUB_HOST)
+    ? () => undefined
+    : advertiseEdge({ name: identity.edgeName, port: Number(new URL(address).port), schoolId: identity.school.id });
   console.log(`edge: ${identity.school.name} edge listening on ${address}, county hub ${identity.upstream}`);
   if (!env.HUB_ADMIN_TOKEN) console.log(`edge: status page ${address}/edge?key=${adminToken}`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close().finally(() => process.exit(0)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stopAdvertising();
+      void app.close().finally(() => process.exit(0));
+    });
+  }
 }

@@ -65,3 +65,10 @@ export const EdgeStatus = z.object({
   refusals: z.object({ wrongSchool: z.number().int(), unauthorised: z.number().int() }),
 });
 export type EdgeStatus = z.infer<typeof EdgeStatus>;
+
+/** DNS-SD service type an edge announces on the school LAN (`_ykt-edge._tcp`), with TXT `school=<schoolId>`. */
+export const EDGE_SERVICE_TYPE = 'ykt-edge';
+
+/** An edge found on the LAN by the Electron main process: where it is and which school it says it serves. */
+export const DiscoveredEdge = z.object({ url: z.url({ protocol: /^https?$/ }).max(200), schoolId: Id, name: z.string().min(1).max(100) });
+export type DiscoveredEdge = z.infer<typeof DiscoveredEdge>;

@@ -45,7 +45,7 @@ export async function startEdgeWeakRig(shape: LinkShape, packBytes: number) {
     });
 
     let edge: ChildProcess | null = null;
-    const edgeEnv = { HUB_UPSTREAM: county.base, HUB_EDGE_CODE: county.edgeCode, HUB_DATA_DIR: edgeDir, HUB_HOST: '127.0.0.1', HUB_PORT: String(EDGE_PORT), HUB_ADMIN_TOKEN: EDGE_ADMIN };
+    const edgeEnv = { HUB_UPSTREAM: county.base, HUB_EDGE_CODE: county.edgeCode, HUB_DATA_DIR: edgeDir, HUB_HOST: '127.0.0.1', HUB_PORT: String(EDGE_PORT), HUB_ADMIN_TOKEN: EDGE_ADMIN, HUB_EDGE_HOURS: 'off' };
     const edgeUrl = `http://127.0.0.1:${EDGE_PORT}`;
     const curlClient = async (args: string[]) => (await link.execInClient('curl', ['-s', ...args], { timeoutMs: 15_000 })).stdout;
     const startEdge = async () => {

@@ -36,7 +36,7 @@ export function EdgeSection() {
     setDraft(null);
   }
 
-  const state = !saved ? t('admin.edge.none') : route.using === 'edge' ? t('admin.edge.usingEdge') : t(`admin.edge.fallback.${route.problem ?? 'unreachable'}`);
+  const state = !route.edgeUrl ? t('admin.edge.none') : route.using === 'edge' ? t('admin.edge.usingEdge') : t(`admin.edge.fallback.${route.problem ?? 'unreachable'}`);
   return (
     <section aria-labelledby="admin-edge">
       <h2 id="admin-edge">{t('admin.edge.title')}</h2>
@@ -54,6 +54,7 @@ export function EdgeSection() {
           {t('admin.edge.save')}
         </button>
       </form>
+      {!saved && route.edgeUrl && <p className="admin-note">{t('admin.edge.discovered', { url: route.edgeUrl })}</p>}
       <p className="admin-result" data-testid="edge-state">
         {state}
       </p>
