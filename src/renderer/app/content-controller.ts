@@ -84,33 +84,16 @@ export function startContentController(deps: ContentControllerDeps): () => void 
   };
   // Ask the browser not to evict our IndexedDB under storage pressure (granted silently to installed/Electron apps).
   void navigator.storage?.persist?.().catch(() => false);
-  // The edge: the address IT typed on 管理员, else one of this school's edges announced on the LAN (Electron only).
-  const resolveEdgeUrl = async (): Promise<string | null> => {
-    const typed = await getEdgeUrl(deps.db);
-    if (typed) return typed;
-    const schoolId = useSession.getState().identity?.school.id;
-    const found = await deps.desktop.edge.discover().then(
-      (r) => r.edges,
-      () => [],
-    );
-    return found.find((e) => e.schoolId === schoolId)?.url ?? null;
-  };
+  // The edge IT set on 管理员 (typed, or picked from the edges of this school found on the LAN).
   restart = () => {
-    void resolveEdgeUrl().then((url) => {
+    void getEdgeUrl(deps.db).then((url) => {
       edgeUrl = url;
       apply(useSession.getState().identity, true);
     });
   };
   restart();
-  // An edge switched on (or moved) later is picked up without a restart of the app.
-  const rediscover = setInterval(() => {
-    void resolveEdgeUrl().then((url) => {
-      if (url !== edgeUrl) restart?.();
-    });
-  }, 2 * 60_000);
   const unsubscribe = useSession.subscribe((s) => apply(s.identity));
   return () => {
-    clearInterval(rediscover);
     restart = null;
     unsubscribe();
     manager?.stop();

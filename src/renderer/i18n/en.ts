@@ -136,8 +136,9 @@ export const en: Messages = {
       address: 'School server address',
       save: 'Save address',
       invalid: 'Not a valid address: use http://host:port, e.g. http://192.168.1.10:8788.',
-      discovered: 'Found this school’s server on the LAN: {{url}}',
-      none: 'No school server set or found: materials come straight from the county hub.',
+      discovered: 'Found on the school LAN: {{name}} ({{url}})',
+      use: 'Use this server',
+      none: 'No school server set: materials come straight from the county hub.',
       usingEdge: 'Downloading course materials from the school server.',
       fallback: {
         unreachable: 'The school server cannot be reached; downloading from the county hub instead until it is back.',

@@ -1,7 +1,12 @@
-// 本校服务器: IT enters the school edge's address; the line below says where content comes from right now (the edge, or
-// the county hub because the edge is unreachable / serves another school) — the switch itself is automatic.
+// 本校服务器: IT enters the school edge's address or picks one of this school's edges found on the LAN (DNS-SD, desktop
+// app only); the line below says where content comes from right now (the edge, or the county hub because the edge is
+// unreachable / serves another school) — the switch itself is automatic. A found edge is used only once IT picks it:
+// an announcement on the LAN is anyone's word, and the PC sends its device token to the edge it uses.
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { DiscoveredEdge } from '../../../shared/edge-protocol.ts';
+import { desktop } from '../../desktop/desktop.ts';
+import { useSession } from '../../stores/session-store.ts';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app/app-context.tsx';
 import { contentCommands } from '../../app/content-controller.ts';
@@ -15,7 +20,28 @@ export function EdgeSection() {
   const route = useEdgeRoute();
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [found, setFound] = useState<DiscoveredEdge[]>([]);
+  const schoolId = useSession((s) => s.identity?.school.id);
   const value = draft ?? saved ?? '';
+
+  useEffect(() => {
+    let live = true;
+    void desktop()
+      .edge.discover()
+      .then(
+        (r) => live && setFound(r.edges.filter((e) => e.schoolId === schoolId)),
+        () => undefined, // no discovery (browser build, or multicast blocked): typing the address still works
+      );
+    return () => {
+      live = false;
+    };
+  }, [schoolId]);
+
+  async function use(url: string) {
+    await contentCommands.setEdgeUrl(db, url);
+    setError(null);
+    setDraft(null);
+  }
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -54,7 +80,16 @@ export function EdgeSection() {
           {t('admin.edge.save')}
         </button>
       </form>
-      {!saved && route.edgeUrl && <p className="admin-note">{t('admin.edge.discovered', { url: route.edgeUrl })}</p>}
+      {found
+        .filter((e) => e.url !== saved)
+        .map((e) => (
+          <div key={e.url} className="admin-actions" data-testid="edge-found">
+            <span className="admin-note">{t('admin.edge.discovered', { name: e.name, url: e.url })}</span>
+            <button type="button" className="secondary" onClick={() => void use(e.url)}>
+              {t('admin.edge.use')}
+            </button>
+          </div>
+        ))}
       <p className="admin-result" data-testid="edge-state">
         {state}
       </p>
