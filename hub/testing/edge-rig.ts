@@ -60,6 +60,13 @@ export async function startCounty(options: { packBytes?: number; now?: Date; hos
     async edgeCode(schoolId = 'sch-zj') {
       return EdgeCodeResponse.parse((await post(EdgePaths.codes, { schoolId }, RIG_ADMIN)).body).code;
     },
+    /** Another signed pack for both 昭觉 classes' lesson les-j7-3-0 (what the county publishes later). */
+    async addPack(packId: string, bytes: number) {
+      const src = join(dir, 'src', packId);
+      mkdirSync(src, { recursive: true });
+      writeFileSync(join(src, 'lesson.bin'), randomBytes(bytes));
+      return ingestFolder(db, src, { contentDir: join(dir, 'content'), signer, now, lessonIds: ['les-j7-3-0'], packId });
+    },
     async uplinkStats() {
       const res = await fetch(`${base}${EdgePaths.uplinkStats}`, { headers: { authorization: `Bearer ${RIG_ADMIN}` } });
       return (await res.json()) as { blobBytesSent: number; blobRequests: number };
