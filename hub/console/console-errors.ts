@@ -4,6 +4,7 @@ import type { LiveErrorCode } from '../../src/shared/live-protocol.ts';
 
 const messages: Partial<Record<LiveErrorCode, string>> = {
   unauthorized: '控制台口令不正确，请向中心管理员确认口令。',
+  rate_limited: '口令错误次数过多，请稍后再试。',
   forbidden: '无权主持这节直播。',
   not_found: '找不到这节直播课，请检查课程编号。',
   live_unavailable: '中心暂时不能提供直播（直播服务未开启）。',

@@ -3,7 +3,7 @@
 // rest of the batch applies — whatever the reason, expected (out of scope, malformed) or not (a damaged stored quiz, a
 // constraint): an op must never fail the whole batch, or the device would resend it for ever and everything queued
 // behind it would wait. Ops only ever touch the pushing device's own classroom.
-import { decodeHlc } from '../../src/shared/hlc.ts';
+import { decodeHlc, HLC_AHEAD, MAX_HLC_AHEAD_MS } from '../../src/shared/hlc.ts';
 import { Op, Quiz, type OpAck } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import type { DeviceRow } from '../org/org-repo.ts';
@@ -65,7 +65,11 @@ function prepare(db: HubDatabase) {
 }
 
 function applyOp(db: HubDatabase, device: DeviceRow, op: Op, now: Date) {
-  if (!decodeHlc(op.hlc)) throw new Rejection('malformed hlc');
+  const hlc = decodeHlc(op.hlc);
+  if (!hlc) throw new Rejection('malformed hlc');
+  // A clock running fast would win every later last-writer-wins merge of this record: the client re-stamps and resends.
+  const aheadMs = hlc.wallMs - now.getTime();
+  if (aheadMs > MAX_HLC_AHEAD_MS) throw new Rejection(`${HLC_AHEAD}: stamped ${Math.round(aheadMs / 1000)} s ahead of the hub clock ${now.toISOString()}`);
   if (!isLessonForClassroom(db, op.lessonId, device.classroom_id)) throw new Rejection(`lesson ${op.lessonId} is not on this classroom's timetable`);
   let statements = prepared.get(db);
   if (!statements) prepared.set(db, (statements = prepare(db)));

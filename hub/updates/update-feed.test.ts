@@ -16,7 +16,6 @@ import { repoRoot } from '../../tests/support/hub-process.ts';
 import { sha512Base64, testPublisher, writeReleaseFixture, type ReleaseFixture } from '../../tests/support/release-fixture.ts';
 import { openDatabase, type HubDatabase } from '../db/open-database.ts';
 import { createHub } from '../http/create-hub.ts';
-import { parseRangeHeader } from './byte-ranges.ts';
 import { publishRelease } from './publish-release.ts';
 
 const run = promisify(execFile);
@@ -176,27 +175,5 @@ describe('update feed', () => {
     const files = await readdir(join(dir, 'data', 'updates', 'latest'));
     expect(files).toEqual(expect.arrayContaining([release.installer, `${release.installer}.blockmap`, next.installer, 'latest.yml']));
     expect(ReleaseManifest.parse(load(await (await fetch(url('latest.yml'))).text())).version).toBe('0.3.0');
-  });
-});
-
-describe('Range header parsing', () => {
-  it.each([
-    [undefined, null],
-    ['bytes=0-9', [{ start: 0, end: 9 }]],
-    ['bytes=90-', [{ start: 90, end: 99 }]],
-    ['bytes=-10', [{ start: 90, end: 99 }]],
-    ['bytes=50-500', [{ start: 50, end: 99 }]],
-    ['bytes=0-0, 10-19', [{ start: 0, end: 0 }, { start: 10, end: 19 }]],
-    ['bytes=100-', 'unsatisfiable'],
-    ['bytes=9-1', 'unsatisfiable'],
-    ['items=0-9', null],
-    ['bytes=abc', null],
-    ['bytes=-', null],
-  ] as const)('%j of a 100-byte file → %j', (header, expected) => {
-    expect(parseRangeHeader(header, 100)).toEqual(expected);
-  });
-
-  it('refuses an absurd number of ranges', () => {
-    expect(parseRangeHeader(`bytes=${Array.from({ length: 3000 }, (_, i) => `${i}-${i}`).join(',')}`, 10_000)).toBe('unsatisfiable');
   });
 });

@@ -79,16 +79,11 @@ export const PacksResponse = z.object({
 });
 export type PacksResponse = z.infer<typeof PacksResponse>;
 
-/** Test and diagnostics counter (admin only): how many content requests the hub answered, and how. */
-export const ContentStats = z.object({ requests: z.number().int(), rangeRequests: z.number().int(), bytesSent: z.number().int() });
-export type ContentStats = z.infer<typeof ContentStats>;
-
 export const ContentPaths = {
   /** Every pack attached to a lesson of the device's classroom. */
   packs: '/v1/content/packs',
   /** One stored file by its SHA-256 (content-addressed; served with Range, ETag, immutable). */
   blob: (sha256: string) => `/v1/content/blobs/${sha256}`,
-  stats: '/v1/admin/content/stats',
 } as const;
 
 /** The manifest's file name in an exported pack folder. */

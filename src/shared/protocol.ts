@@ -6,6 +6,8 @@ import { z } from 'zod';
 export const PROTOCOL_VERSION = 1;
 /** Header every client request carries, so the hub can refuse an incompatible client with a named reason. */
 export const PROTOCOL_HEADER = 'x-ykt-protocol';
+/** Header on every hub response: the hub's clock (ms since the epoch), so a PC with a wrong clock learns its offset. */
+export const HUB_TIME_HEADER = 'x-ykt-hub-time';
 
 export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'id: letters, digits, - and _ only');
 export const IsoDateTime = z.iso.datetime({ offset: true });
@@ -25,6 +27,8 @@ export const ErrorCode = z.enum([
   'client_too_old',
   'hub_too_old',
   'payload_too_large',
+  /** Too many failed attempts (enrollment codes, device tokens, console logins) from one address or on one code. */
+  'rate_limited',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -2,10 +2,11 @@
 // Screens call its commands and read plain state from the stores.
 import type { DesktopApi, DeviceIdentity } from '../../shared/ipc.ts';
 import type { AppDb } from '../db/app-db.ts';
-import { getMeta } from '../db/meta-repo.ts';
+import { getMeta, setMeta } from '../db/meta-repo.ts';
 import { useSession } from '../stores/session-store.ts';
 import { setSyncStatus } from '../stores/sync-status-store.ts';
-import { createHubClient, normaliseHubUrl } from '../sync/hub-client.ts';
+import { createHubClient, normaliseHubUrl, type HubTimeSample } from '../sync/hub-client.ts';
+import { createHubClock } from '../sync/hub-clock.ts';
 import { pullAll } from '../sync/pull-all.ts';
 import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
 import { pushOutbox, type SyncLog } from '../sync/push-outbox.ts';
@@ -31,6 +32,10 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
   let loop: SyncLoop | null = null;
   let records: Records | null = null;
   let debounce: ReturnType<typeof setTimeout> | null = null;
+  // Learned from every hub answer; records are stamped on it, so a PC with a wrong clock stamps the county's time.
+  const hubClock = createHubClock(now);
+  const saveClockOffset = () => setMeta(db, 'clockOffsetMs', hubClock.offsetMs());
+  const clockDeps = { onHubTime: (sample: HubTimeSample) => hubClock.observe(sample), localNow: () => now().getTime() };
   const onOnline = () => void loop?.syncNow();
   const onChange = () => {
     if (debounce) clearTimeout(debounce);
@@ -39,14 +44,19 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
 
   function startSync(identity: DeviceIdentity) {
     loop?.stop();
-    records = createRecords({ db, deviceId: identity.deviceId, now, onChange });
-    const hub = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch });
+    const deviceRecords = createRecords({ db, deviceId: identity.deviceId, now: () => hubClock.now(), onChange });
+    records = deviceRecords;
+    const hub = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch, ...clockDeps });
     const log: SyncLog = (level, message) => void desktop.log.write({ level, message: message.slice(0, 2000) }).catch(() => undefined);
     // Push first: what the teacher entered is the data that matters most; then pull what changed.
     const syncOnce = () =>
       runExclusive(async () => {
-        await pushOutbox(db, (ops) => hub.push(ops), { now, log });
+        const pushed = await pushOutbox(db, (ops) => hub.push(ops), { now, log });
+        // The push's answer just set the clock: ops refused as stamped ahead (made while the PC's clock ran fast) are
+        // re-stamped on it and sent again at once.
+        if (pushed.retrying + pushed.failed > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await pushOutbox(db, (ops) => hub.push(ops), { now, log });
         await pullAll(db, hub, now, log);
+        await saveClockOffset();
       });
     loop = createSyncLoop({ syncOnce, report: setSyncStatus, now });
     loop.start();
@@ -54,7 +64,8 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
 
   return {
     async init(): Promise<void> {
-      const [identity, lastSyncAt] = await Promise.all([desktop.identity.get(), getMeta(db, 'lastSyncAt')]);
+      const [identity, lastSyncAt, clockOffsetMs] = await Promise.all([desktop.identity.get(), getMeta(db, 'lastSyncAt'), getMeta(db, 'clockOffsetMs')]);
+      hubClock.restore(clockOffsetMs ?? 0);
       setSyncStatus({ lastSyncAt: lastSyncAt ?? null });
       useSession.setState({ ready: true, identity });
       onlineEvents.addEventListener('online', onOnline);
@@ -66,7 +77,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
       const baseUrl = normaliseHubUrl(hubUrl);
       // Pinned before the code (and, in the answer, the device token) crosses the network.
       const hubCertSha256 = await pinHubCertificate(desktop, baseUrl, certFingerprint);
-      const result = await createHubClient({ baseUrl, fetch }).enroll({ code, deviceName });
+      const result = await createHubClient({ baseUrl, fetch, ...clockDeps }).enroll({ code, deviceName });
       const identity: DeviceIdentity = {
         hubUrl: baseUrl,
         deviceId: result.device.id,
@@ -86,6 +97,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         });
       }
       await desktop.identity.set(identity);
+      await saveClockOffset();
       useSession.setState({ identity, enrolling: false });
       startSync(identity);
       return identity;

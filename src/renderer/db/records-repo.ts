@@ -4,7 +4,9 @@ import { HlcClock } from '../../shared/hlc.ts';
 import type { AttendanceStatus, NoteAnchor, NoteVersion, Quiz } from '../../shared/protocol.ts';
 import type { AppDb, NoteRow, OutboxRow } from './app-db.ts';
 import { getMeta, setMeta } from './meta-repo.ts';
+import { restampRefusedAhead } from './restamp-ops.ts';
 
+/** `now` is the hub's clock as this PC knows it (sync/hub-clock.ts), so records carry the county's time. */
 export type RecordsDeps = { db: AppDb; deviceId: string; now: () => Date; onChange?: () => void; newId?: () => string };
 
 /** 16 url-safe characters (96 random bits): unique enough for op and note ids, and short on the wire. */
@@ -44,6 +46,22 @@ export function createRecords({ db, deviceId, now, onChange = () => {}, newId = 
     (await recordAll(async (tick) => [await write(tick())]))[0] ?? '';
 
   return {
+    /**
+     * Call right after the hub answered a push (so `now` has just been checked against the hub's clock): the ops it
+     * refused as stamped ahead get fresh timestamps and go back to pending. Returns how many.
+     */
+    restampRefusedAhead: () =>
+      db.transaction('rw', tables, async () => {
+        const hlcClock = (clock ??= new HlcClock(deviceId, () => now().getTime(), await getMeta(db, 'hlc')));
+        const rewound = hlcClock.rewindIfAhead();
+        let last: string | null = null;
+        const count = await restampRefusedAhead(db, () => (last = hlcClock.tick()));
+        // The stored clock must not stay ahead either: every window starts its clock from it.
+        if (last === null && rewound) last = hlcClock.tick();
+        if (last !== null) await setMeta(db, 'hlc', last);
+        return count;
+      }),
+
     setAttendance: (lessonId: string, studentId: string, status: AttendanceStatus) =>
       record(async (hlc) => {
         await db.attendance.put({ lessonId, studentId, status, hlc });

@@ -421,6 +421,7 @@ export const en: Messages = {
     client_too_old: 'This app is too old; please update it.',
     hub_too_old: 'The hub is too old; contact the hub administrator.',
     payload_too_large: 'Too much data for the hub.',
+    rate_limited: 'Too many attempts. Please try again later.',
     internal: 'The hub had an internal error; try again later.',
     network: 'Cannot reach the hub. Check the network.',
     invalid_response: 'The hub sent data we cannot read; local data was kept.',

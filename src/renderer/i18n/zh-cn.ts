@@ -419,6 +419,7 @@ export const zhCN = {
     client_too_old: '本软件版本过旧，请更新后再试。',
     hub_too_old: '中心版本过旧，请联系中心管理员。',
     payload_too_large: '数据过大，中心拒绝接收。',
+    rate_limited: '尝试次数过多，请稍后再试。',
     internal: '中心内部错误，请稍后再试。',
     network: '无法连接中心，请检查网络。',
     invalid_response: '中心返回的数据无法识别，已保留本地数据。',

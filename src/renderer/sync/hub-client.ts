@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import {
   EnrollResponse,
   ErrorResponse,
+  HUB_TIME_HEADER,
   HubPaths,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
@@ -28,7 +29,18 @@ export class HubRequestError extends Error {
   }
 }
 
-export type HubClientDeps = { baseUrl: string; token?: string; fetch?: typeof fetch; timeoutMs?: number };
+/** The hub's clock as one answer told it, with this PC's clock around the request (hub-clock.ts turns it into an offset). */
+export type HubTimeSample = { hubMs: number; sentMs: number; receivedMs: number };
+
+export type HubClientDeps = {
+  baseUrl: string;
+  token?: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  /** Told the hub's clock from every answer, error answers included. */
+  onHubTime?: (sample: HubTimeSample) => void;
+  localNow?: () => number;
+};
 
 export function normaliseHubUrl(input: string): string {
   const trimmed = input.trim().replace(/\/+$/, '');
@@ -37,18 +49,21 @@ export function normaliseHubUrl(input: string): string {
   return url.origin;
 }
 
-export function createHubClient({ baseUrl, token, fetch: fetchImpl = fetch, timeoutMs = 20_000 }: HubClientDeps) {
+export function createHubClient({ baseUrl, token, fetch: fetchImpl = fetch, timeoutMs = 20_000, onHubTime, localNow = Date.now }: HubClientDeps) {
   async function request<S extends z.ZodType>(path: string, schema: S, init: RequestInit = {}): Promise<z.output<S>> {
     const headers = new Headers(init.headers);
     headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
     if (token) headers.set('authorization', `Bearer ${token}`);
     if (init.body) headers.set('content-type', 'application/json');
     let response: Response;
+    const sentMs = localNow();
     try {
       response = await fetchImpl(`${baseUrl}${path}`, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw new HubRequestError('network', error instanceof Error ? error.message : String(error));
     }
+    const hubTime = response.headers.get(HUB_TIME_HEADER);
+    if (onHubTime && hubTime !== null && /^\d{1,15}$/.test(hubTime)) onHubTime({ hubMs: Number(hubTime), sentMs, receivedMs: localNow() });
     let body: unknown;
     try {
       body = await response.json();
