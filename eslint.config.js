@@ -58,7 +58,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points and tests may print.
-    files: ['scripts/**', 'bench/**', 'hub/main.ts', 'hub/edge/edge-main.ts', 'hub/cli/**', 'tests/**'],
+    files: ['scripts/**', 'bench/**', 'hub/main.ts', 'hub/edge/edge-main.ts', 'hub/cli/**', 'hub/sfu/**', 'tests/**'],
     rules: { 'no-console': 'off' },
   },
   {

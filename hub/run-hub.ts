@@ -11,7 +11,8 @@ import { loadAdminCredential } from './http/admin-token.ts';
 import { readHubTls } from './http/hub-tls.ts';
 import { createHub, type HubExtension } from './http/create-hub.ts';
 import { loadOrCreatePackSigner } from './content/pack-signing.ts';
-import { ensureDemoLiveLesson, startDemoBroadcast } from './live/demo-live.ts';
+import { ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from './live/demo-live.ts';
+import { installGracefulShutdown } from './graceful-shutdown.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
 
 const Env = z.object({
@@ -30,8 +31,8 @@ const Env = z.object({
   /** One UDP and one TCP port for every viewer's WebRTC transport (open both in the school-side firewall). */
   HUB_RTC_PORT: z.coerce.number().int().min(1).max(65535).default(40443),
   HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
-  /** The address classrooms reach the hub at, given to browsers in ICE candidates. */
-  HUB_RTC_ANNOUNCED_IP: z.string().default('127.0.0.1'),
+  /** The address classrooms reach the hub at, given to browsers in ICE candidates (default: each interface's own). */
+  HUB_RTC_ANNOUNCED_IP: z.string().optional(),
   /** HTTPS (and wss) with this certificate and key (PEM files; `npm run hub:cert` makes a county self-signed pair). */
   HUB_TLS_CERT: z.string().min(1).optional(),
   HUB_TLS_KEY: z.string().min(1).optional(),
@@ -69,8 +70,13 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   if (unavailable) log(`hub: live lessons unavailable: ${unavailable}`);
   else {
     try {
-      sfu = await createLiveSfu({ rtcPort: env.HUB_RTC_PORT, listenIp: env.HUB_RTC_LISTEN_IP, announcedIp: env.HUB_RTC_ANNOUNCED_IP });
-      log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced ${env.HUB_RTC_ANNOUNCED_IP})`);
+      sfu = await createLiveSfu({
+        rtcPort: env.HUB_RTC_PORT,
+        listenIp: env.HUB_RTC_LISTEN_IP,
+        announcedIp: env.HUB_RTC_ANNOUNCED_IP,
+        ingestWatch: { silenceMs: 5_000, checkEveryMs: 1_000, log },
+      });
+      log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced: ${env.HUB_RTC_ANNOUNCED_IP ?? 'each interface’s own address'})`);
     } catch (error) {
       // e.g. the RTC port is taken: everything but live keeps working, and clients are told why live is off.
       unavailable = `SFU failed to start: ${error instanceof Error ? error.message : String(error)}`;
@@ -98,20 +104,20 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   if (admin.newToken) {
     log(`hub: new admin token (shown this once; only its hash is kept in ${env.HUB_DATA_DIR}): ${admin.newToken}`);
   }
+  let demoBroadcast: DemoBroadcast | null = null;
   if (sfu && demoLive && env.HUB_DEMO_BROADCAST === '1') {
-    const broadcast = await startDemoBroadcast(sfu);
+    demoBroadcast = await startDemoBroadcast(sfu, log);
     log('hub: demo live lesson on air (直播：有理数的乘法, classes 七年级(1)(2)班)');
-    process.once('exit', () => void broadcast.stop());
   }
   if (env.HUB_DEMO === '1') log(`hub: demo enrollment codes (注册码): ${Object.keys(demoEnrollmentCodes).join(', ')}`);
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void app.close().finally(() => {
-        sfu?.close();
-        db.close();
-        process.exit(0);
-      });
-    });
-  }
+  installGracefulShutdown({
+    app,
+    log,
+    before: () => demoBroadcast?.stop(),
+    after: () => {
+      sfu?.close();
+      db.close();
+    },
+  });
 }

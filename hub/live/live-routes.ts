@@ -2,7 +2,7 @@
 // ingest API (admin group, under /v1/admin/). Without an SFU all of them answer that live is unavailable, and why.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { IngestRequest, type IngestResponse } from '../../src/shared/live-protocol.ts';
+import { IngestRequest, type IngestResponse, type IngestStatus } from '../../src/shared/live-protocol.ts';
 import { Id } from '../../src/shared/protocol.ts';
 import { HubError } from '../http/hub-error.ts';
 import type { HubContext } from '../http/hub-context.ts';
@@ -18,7 +18,9 @@ export type LiveOptions = { sfu: LiveSfu | null; unavailable: string };
 /** The WebSocket lives on the HTTP server itself; each join frame carries and is checked for its own credential. */
 export function attachLiveSocket(app: FastifyInstance, ctx: HubContext, { sfu, unavailable }: LiveOptions) {
   const signalling = attachLiveSignalling(app.server, ctx, sfu, unavailable);
-  app.addHook('onClose', async () => signalling.close());
+  // preClose, not onClose: the HTTP server's close waits for every socket, upgraded ones included, so open WebSockets
+  // must be closed first or a graceful stop never finishes while a classroom is connected.
+  app.addHook('preClose', async () => signalling.close());
 }
 
 export function registerLivePublicRoutes(app: FastifyInstance, { sfu, unavailable }: LiveOptions) {
@@ -44,6 +46,14 @@ export function registerLiveAdminRoutes(admin: FastifyInstance, ctx: HubContext,
     const room = await requireSfu().room(id);
     const target: IngestResponse = await room.openIngest(body);
     return reply.status(201).send(target);
+  });
+
+  // The broadcaster's lease: it polls this and opens a new ingest when the hub no longer has its own (hub restarted,
+  // or the broadcast was taken off air after its RTP stopped).
+  admin.get('/v1/admin/live/:id/ingest', async (request): Promise<IngestStatus> => {
+    const { id } = parseOrBadRequest(LessonParams, request.params);
+    liveLesson(id);
+    return requireSfu().existingRoom(id)?.ingestStatus() ?? { onAir: false, ingestId: null };
   });
 
   admin.delete('/v1/admin/live/:id/ingest', async (request) => {

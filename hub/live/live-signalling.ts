@@ -27,6 +27,8 @@ import type { LiveSfu } from './live-sfu.ts';
 const MAX_BAD_FRAMES = 20;
 const PING_EVERY_MS = 10_000;
 const MAX_MISSED_PINGS = 3;
+/** How long a graceful stop waits for clients to answer the close frame. */
+const CLOSE_WAIT_MS = 500;
 
 export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveSfu | null, unavailable: string) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIVE_MAX_FRAME_BYTES });
@@ -55,9 +57,14 @@ export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveS
   }, PING_EVERY_MS);
   pinger.unref();
   return {
-    close() {
+    /** Tells every client the hub is going away (1001, so it reconnects at once), then cuts what has not closed. */
+    async close() {
       clearInterval(pinger);
       server.off('upgrade', onUpgrade);
+      const open = [...wss.clients];
+      const closed = open.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
+      for (const ws of open) ws.close(1001, 'hub stopping');
+      await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, CLOSE_WAIT_MS))]);
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },

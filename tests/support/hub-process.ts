@@ -21,10 +21,17 @@ export type HubProcessOptions = {
   extraEnv?: NodeJS.ProcessEnv;
 };
 
+export type HubStop = {
+  /** SIGTERM (what a service manager sends) instead of SIGKILL (an outage). */
+  graceful?: boolean;
+};
+export type HubExit = { code: number | null; signal: NodeJS.Signals | null; exitMs: number };
+
 export type HubProcess = {
   url: string;
   adminToken: string;
-  stop(): Promise<void>;
+  /** Stops the hub (by default abruptly, as an outage would) and resolves once the process is gone. */
+  stop(how?: HubStop): Promise<HubExit | null>;
   start(): Promise<void>;
   output(): string;
   /** The running hub's process id (e.g. to read its memory), undefined when stopped. */
@@ -64,13 +71,14 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     await waitFor(async () => ((await isUp(url)) ? true : undefined), `hub at ${url}\n${log}`, 60_000);
   }
 
-  async function stop() {
+  async function stop(how: HubStop = {}): Promise<HubExit | null> {
     const running = child;
     child = null;
-    if (!running || running.exitCode !== null) return;
-    const exited = new Promise((r) => running.once('exit', r));
-    running.kill('SIGKILL'); // an outage is abrupt; the hub must cope with being killed
-    await exited;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return null;
+    const sentAt = Date.now();
+    const exited = new Promise<HubExit>((r) => running.once('exit', (code, signal) => r({ code, signal, exitMs: Date.now() - sentAt })));
+    running.kill(how.graceful ? 'SIGTERM' : 'SIGKILL'); // by default an outage: abrupt; the hub must cope with being killed
+    return exited;
   }
 
   await start();
