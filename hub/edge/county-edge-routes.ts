@@ -89,11 +89,12 @@ export function registerEdgeRoutes(app: FastifyInstance, ctx: HubContext): EdgeU
     const edge = edgeOf(request);
     const { deviceToken } = parseOrBadRequest(EdgeAuthoriseRequest, request.body);
     const device = findDeviceByTokenHash(ctx.db, hashToken(deviceToken));
-    if (!device) throw new HubError('unauthorized', 'unknown device token');
-    if (device.revoked_at) throw new HubError('device_revoked', 'this device was revoked by the hub administrator');
+    const refuse = (code: 'unauthorized' | 'device_revoked' | 'wrong_school', message: string): EdgeAuthoriseResponse => ({ allowed: false, code, message });
+    if (!device) return refuse('unauthorized', 'unknown device token');
+    if (device.revoked_at) return refuse('device_revoked', 'this device was revoked by the hub administrator');
     const row = ctx.db.prepare(`SELECT school_id FROM classrooms WHERE id = ?`).get(device.classroom_id) as { school_id: string } | undefined;
-    if (row?.school_id !== edge.school_id) throw new HubError('wrong_school', 'this classroom belongs to another school than the edge');
-    const response: EdgeAuthoriseResponse = { deviceId: device.id, classroomId: device.classroom_id, schoolId: row.school_id };
+    if (row?.school_id !== edge.school_id) return refuse('wrong_school', 'this classroom belongs to another school than the edge');
+    const response: EdgeAuthoriseResponse = { allowed: true, device: { deviceId: device.id, classroomId: device.classroom_id, schoolId: row.school_id } };
     return response;
   });
 

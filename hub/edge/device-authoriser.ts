@@ -2,11 +2,11 @@
 // classroom's hundreds of chunk requests cost one uplink round trip. A refusal is remembered briefly too. While the
 // county hub cannot be reached, a decision it made in the last day still holds — the LAN keeps serving what is cached.
 import { createHash } from 'node:crypto';
-import { EdgeAuthoriseResponse, EdgePaths } from '../../src/shared/edge-protocol.ts';
+import { EdgeAuthoriseResponse, EdgePaths, type EdgeDevice } from '../../src/shared/edge-protocol.ts';
 import { HubError } from '../http/hub-error.ts';
 import type { Upstream } from './upstream.ts';
 
-type Decision = { ok: EdgeAuthoriseResponse; at: number } | { refused: HubError; at: number };
+type Decision = { ok: EdgeDevice; at: number } | { refused: HubError; at: number };
 
 export type DeviceAuthoriser = ReturnType<typeof createDeviceAuthoriser>;
 
@@ -16,28 +16,33 @@ export function createDeviceAuthoriser(upstream: Upstream, options: { now?: () =
   const refusalMs = options.refusalMs ?? 10_000;
   const staleMs = options.staleMs ?? 86_400_000;
   const decisions = new Map<string, Decision>();
-  const asking = new Map<string, Promise<EdgeAuthoriseResponse>>();
+  const asking = new Map<string, Promise<EdgeDevice>>();
 
-  async function ask(key: string, deviceToken: string): Promise<EdgeAuthoriseResponse> {
+  async function ask(key: string, deviceToken: string): Promise<EdgeDevice> {
+    let answer: EdgeAuthoriseResponse;
     try {
-      const ok = await upstream.json(EdgeAuthoriseResponse, EdgePaths.authorise, {
+      answer = await upstream.json(EdgeAuthoriseResponse, EdgePaths.authorise, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ deviceToken }),
       });
-      decisions.set(key, { ok, at: now() });
-      return ok;
     } catch (error) {
-      if (!(error instanceof HubError)) throw error;
+      // The county unreachable, or refusing the edge itself: a recent yes still holds; nothing else is decided.
       const last = decisions.get(key);
-      if (error.code === 'upstream_unavailable' && last && 'ok' in last && now() - last.at < staleMs) return last.ok;
-      if (error.code !== 'upstream_unavailable') decisions.set(key, { refused: error, at: now() });
+      if (error instanceof HubError && error.code === 'upstream_unavailable' && last && 'ok' in last && now() - last.at < staleMs) return last.ok;
       throw error;
     }
+    if (answer.allowed) {
+      decisions.set(key, { ok: answer.device, at: now() });
+      return answer.device;
+    }
+    const refused = new HubError(answer.code, answer.message);
+    decisions.set(key, { refused, at: now() });
+    throw refused;
   }
 
   return {
-    async authorise(deviceToken: string | undefined): Promise<EdgeAuthoriseResponse> {
+    async authorise(deviceToken: string | undefined): Promise<EdgeDevice> {
       if (!deviceToken) throw new HubError('unauthorized', 'device token required');
       const key = createHash('sha256').update(deviceToken).digest('hex');
       const known = decisions.get(key);

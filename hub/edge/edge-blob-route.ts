@@ -6,7 +6,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ContentPaths, Sha256Hex } from '../../src/shared/content-protocol.ts';
-import type { EdgeAuthoriseResponse } from '../../src/shared/edge-protocol.ts';
+import type { EdgeDevice } from '../../src/shared/edge-protocol.ts';
 import { decideRanges, etagMatches } from '../http/byte-ranges.ts';
 import { HubError } from '../http/hub-error.ts';
 import { sendFile } from '../http/send-file.ts';
@@ -19,7 +19,7 @@ import type { EdgeStats } from './edge-status.ts';
 const BlobParams = z.object({ sha256: Sha256Hex });
 
 type Deps = {
-  authorise(authorization: string | undefined): Promise<{ device: EdgeAuthoriseResponse; token: string }>;
+  authorise(authorization: string | undefined): Promise<{ device: EdgeDevice; token: string }>;
   content: EdgeContent;
   cache: BlobCache;
   fetcher: ReturnType<typeof createBlobFetcher>;

@@ -17,7 +17,13 @@ export function createEdgeContent(upstream: Upstream) {
       const res = await upstream.send(ContentPaths.packs, { token: deviceToken });
       if (!res.ok) throw await upstream.refusal(res);
       const text = await res.text();
-      const parsed = PacksResponse.safeParse(JSON.parse(text));
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      const parsed = PacksResponse.safeParse(json);
       if (!parsed.success) throw new HubError('upstream_unavailable', 'county hub sent a pack list that does not parse');
       const blobs = new Map<string, FileSpec>();
       for (const pack of parsed.data.packs) for (const f of pack.manifest.files) blobs.set(f.sha256, f);

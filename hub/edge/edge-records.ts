@@ -2,12 +2,12 @@
 // classroom's own token. Exactly-once stays where it is — the county hub's op ids — and the classroom keeps each op
 // until the county acknowledged it, so an edge that dies mid-push loses nothing: the classroom sends it again.
 import type { FastifyInstance } from 'fastify';
-import type { EdgeAuthoriseResponse } from '../../src/shared/edge-protocol.ts';
+import type { EdgeDevice } from '../../src/shared/edge-protocol.ts';
 import { HubPaths } from '../../src/shared/protocol.ts';
 import type { Upstream } from './upstream.ts';
 
 type Deps = {
-  authorise(authorization: string | undefined): Promise<{ device: EdgeAuthoriseResponse; token: string }>;
+  authorise(authorization: string | undefined): Promise<{ device: EdgeDevice; token: string }>;
   upstream: Upstream;
 };
 

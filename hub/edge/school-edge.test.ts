@@ -126,6 +126,24 @@ describe('who may use the edge', () => {
   });
 });
 
+describe('an edge the county no longer accepts', () => {
+  it('tells classrooms it cannot help (502 upstream_unavailable, never their own refusal) and says why on its status', async () => {
+    const revoked = await startEdgeFor(county);
+    try {
+      county.db.prepare(`UPDATE edges SET revoked_at = ? WHERE id = ?`).run(new Date().toISOString(), revoked.identity.edgeId);
+      const res = await get(revoked.base, ContentPaths.packs, tokens.zj2);
+      expect(res.status).toBe(502);
+      expect(ErrorResponse.parse(await res.json()).error.code).toBe('upstream_unavailable');
+      const status = EdgeStatus.parse(await revoked.status());
+      expect(status.health).toBe('upstream_unreachable');
+      expect(status.problem).toMatch(/enroll it again/);
+      expect(status.refusals.unauthorised).toBe(0);
+    } finally {
+      await revoked.close();
+    }
+  });
+});
+
 describe('records through the edge', () => {
   it('forwards pull unchanged', async () => {
     const direct = PullResponse.parse(await (await get(county.base, '/v1/sync/pull?cursor=0', tokens.zj1)).json());

@@ -13,7 +13,7 @@ export type Upstream = ReturnType<typeof createUpstream>;
 export function createUpstream(options: { base: string; edgeToken: string; cap?: UplinkCap; fetch?: typeof fetch; timeoutMs?: number }) {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const counters = { contentBytes: 0, lastError: undefined as string | undefined, lastOkAt: undefined as number | undefined };
+  const counters = { contentBytes: 0, lastError: undefined as string | undefined };
 
   async function send(path: string, init: RequestInit & { token?: string }): Promise<Response> {
     const headers = new Headers(init.headers);
@@ -26,17 +26,19 @@ export function createUpstream(options: { base: string; edgeToken: string; cap?:
       counters.lastError = `county hub unreachable: ${error instanceof Error ? error.message : String(error)}`;
       throw new HubError('upstream_unavailable', counters.lastError);
     }
-    if (res.status >= 500) {
-      counters.lastError = `county hub answered ${res.status}`;
-    } else {
-      counters.lastError = undefined;
-      counters.lastOkAt = Date.now();
-    }
+    if (res.status >= 500) counters.lastError = `county hub answered ${res.status}`;
+    // The edge's own token refused: say so on the status page and let classrooms go to the county hub themselves.
+    else if (res.status === 401 && init.token === undefined) counters.lastError = 'the county hub does not accept this edge (revoked or unknown): enroll it again with a new edge code';
+    else counters.lastError = undefined;
     return res;
   }
 
-  /** A non-2xx answer as the county's named error (so a classroom sees `wrong_school`, `device_revoked`, …). */
-  async function refusal(res: Response): Promise<HubError> {
+  /**
+   * A non-2xx answer as a named error. For the classroom's own calls (its token forwarded) it is the county's refusal,
+   * passed on; for the edge's calls it is never the classroom's fault, so the classroom is told the edge cannot help.
+   */
+  async function refusal(res: Response, edgeCall = false): Promise<HubError> {
+    if (edgeCall && (res.status === 401 || res.status === 403 || res.status === 429)) return new HubError('upstream_unavailable', counters.lastError ?? `county hub refused the edge (${res.status})`);
     const parsed = ErrorResponse.safeParse(await res.json().catch(() => undefined));
     if (parsed.success) return new HubError(parsed.data.error.code, parsed.data.error.message);
     return new HubError('upstream_unavailable', `county hub answered ${res.status}`);
@@ -44,7 +46,7 @@ export function createUpstream(options: { base: string; edgeToken: string; cap?:
 
   async function json<S extends z.ZodType>(schema: S, path: string, init: RequestInit & { token?: string } = {}): Promise<z.output<S>> {
     const res = await send(path, init);
-    if (!res.ok) throw await refusal(res);
+    if (!res.ok) throw await refusal(res, init.token === undefined);
     const parsed = schema.safeParse(await res.json().catch(() => undefined));
     if (!parsed.success) throw new HubError('upstream_unavailable', `county hub answered something that is not ${path}'s response`);
     return parsed.data;
@@ -59,7 +61,7 @@ export function createUpstream(options: { base: string; edgeToken: string; cap?:
     async blobRange(sha256: string, start: number, end: number): Promise<Uint8Array> {
       await options.cap?.take(end - start + 1);
       const res = await send(EdgePaths.blob(sha256), { headers: { range: `bytes=${start}-${end}` } });
-      if (res.status !== 206) throw await refusal(res);
+      if (res.status !== 206) throw await refusal(res, true);
       const bytes = new Uint8Array(await res.arrayBuffer());
       counters.contentBytes += bytes.length;
       if (bytes.length !== end - start + 1) throw new HubError('upstream_unavailable', `short range from county hub (${bytes.length} bytes)`);

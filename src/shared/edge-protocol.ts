@@ -34,7 +34,16 @@ export type EdgeEnrollResponse = z.infer<typeof EdgeEnrollResponse>;
 
 /** The device token travels in the body (never logged), over the edge's own authenticated call. */
 export const EdgeAuthoriseRequest = z.object({ deviceToken: z.string().min(16).max(300) });
-export const EdgeAuthoriseResponse = z.object({ deviceId: Id, classroomId: Id, schoolId: Id });
+export const EdgeDevice = z.object({ deviceId: Id, classroomId: Id, schoolId: Id });
+export type EdgeDevice = z.infer<typeof EdgeDevice>;
+/**
+ * The county's decision about a device, always in a 200 answer: a non-2xx answer to this call is about the edge itself
+ * (its token unknown or revoked), which the edge must never pass on to a classroom as the classroom's own refusal.
+ */
+export const EdgeAuthoriseResponse = z.discriminatedUnion('allowed', [
+  z.object({ allowed: z.literal(true), device: EdgeDevice }),
+  z.object({ allowed: z.literal(false), code: z.enum(['unauthorized', 'device_revoked', 'wrong_school']), message: z.string().max(500) }),
+]);
 export type EdgeAuthoriseResponse = z.infer<typeof EdgeAuthoriseResponse>;
 
 /** A file the edge should hold: what it needs to fetch and verify it chunk by chunk (from the signed manifests). */
