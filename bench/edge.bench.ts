@@ -8,7 +8,7 @@ import { startEdgeWeakRig, type Classroom } from '../tests/support/edge-weak-rig
 import { waitFor } from '../tests/support/ports.ts';
 import { weakLinkSupported } from '../tests/net/weak-link.ts';
 
-const PACK_BYTES = Number(process.env.BENCH_EDGE_PACK_BYTES ?? 4_000_000);
+const PACK_BYTES = Number(process.env.BENCH_EDGE_PACK_BYTES ?? 6_000_000);
 const complete = (c: Classroom, what: string) => waitFor(() => Promise.resolve((c.last()?.complete ?? 0) >= 1 ? c.last() : undefined), what, 180_000, 100);
 
 export async function run(): Promise<Record<string, number | null>> {
@@ -22,7 +22,7 @@ export async function run(): Promise<Record<string, number | null>> {
     pair.forEach((c) => c.stop());
     const uplink = after.viaEdge - before.viaEdge + (after.direct - before.direct);
 
-    const third = rig.classroom(rig.county.tokens.zj1);
+    const third = rig.classroom(rig.county.tokens.zj1, { statusEveryMs: 25 });
     const done = await complete(third, 'classroom from the warm edge');
     const firstChunk = third.lines.find((l) => l.chunks > 0)?.ms ?? 0;
     third.stop();

@@ -1,6 +1,6 @@
 // Child process: one classroom PC's content downloads without the browser — the real renderer download manager, pack
 // gate and edge route over fake-indexeddb under Node — pointed at the county hub with a school edge set. Prints a JSON
-// status line every 200 ms (files complete, chunks, which server content comes from) for the weak-link test.
+// status line every STATUS_EVERY_MS (200 by default; files complete, chunks, which server content comes from).
 import 'fake-indexeddb/auto';
 import { openAppDb } from '../../src/renderer/db/app-db.ts';
 import { createDownloadManager } from '../../src/renderer/downloads/download-manager.ts';
@@ -42,5 +42,5 @@ setInterval(() => {
       }),
     );
   })();
-}, 200);
+}, Number(process.env.STATUS_EVERY_MS ?? 200));
 process.once('SIGTERM', () => process.exit(0));

@@ -68,13 +68,14 @@ export async function startEdgeWeakRig(shape: LinkShape, packBytes: number) {
         running.kill('SIGKILL');
         await exited;
       },
-      classroom(token: string, options: { edge?: boolean; maxBytesPerSecond?: number } = {}): Classroom {
+      classroom(token: string, options: { edge?: boolean; maxBytesPerSecond?: number; statusEveryMs?: number } = {}): Classroom {
         const child = node(link.spawnInClient, ['tests/support/edge-classroom-main.ts'], {
           COUNTY_URL: county.base,
           EDGE_URL: options.edge === false ? '' : edgeUrl,
           TOKEN: token,
           PACK_KEY: county.packKey,
           ...(options.maxBytesPerSecond ? { MAX_BPS: String(options.maxBytesPerSecond) } : {}),
+          ...(options.statusEveryMs ? { STATUS_EVERY_MS: String(options.statusEveryMs) } : {}),
         });
         classrooms.push(child);
         const lines: ClassroomLine[] = [];
