@@ -88,9 +88,17 @@ export function registerEdgeRoutes(app: FastifyInstance, ctx: HubContext): EdgeU
   app.post(EdgePaths.authorise, async (request) => {
     const edge = edgeOf(request);
     const { deviceToken } = parseOrBadRequest(EdgeAuthoriseRequest, request.body);
+    const refuse = (code: 'unauthorized' | 'device_revoked' | 'wrong_school' | 'rate_limited', message: string): EdgeAuthoriseResponse => ({ allowed: false, code, message });
+    // Unknown device tokens relayed by one edge count against that edge, as they would against one address: a LAN
+    // guesser behind an edge gets no more tries than one in front of the county hub.
+    const limiter = ctx.attempts.deviceAuthPerAddress;
+    const key = `edge:${edge.id}`;
+    if (limiter.retryAfterMs(key) > 0) return refuse('rate_limited', 'too many unknown device tokens through this edge; try again later');
     const device = findDeviceByTokenHash(ctx.db, hashToken(deviceToken));
-    const refuse = (code: 'unauthorized' | 'device_revoked' | 'wrong_school', message: string): EdgeAuthoriseResponse => ({ allowed: false, code, message });
-    if (!device) return refuse('unauthorized', 'unknown device token');
+    if (!device) {
+      limiter.recordFailure(key);
+      return refuse('unauthorized', 'unknown device token');
+    }
     if (device.revoked_at) return refuse('device_revoked', 'this device was revoked by the hub administrator');
     const row = ctx.db.prepare(`SELECT school_id FROM classrooms WHERE id = ?`).get(device.classroom_id) as { school_id: string } | undefined;
     if (row?.school_id !== edge.school_id) return refuse('wrong_school', 'this classroom belongs to another school than the edge');

@@ -37,7 +37,7 @@ export function createDeviceAuthoriser(upstream: Upstream, options: { now?: () =
       return answer.device;
     }
     const refused = new HubError(answer.code, answer.message);
-    decisions.set(key, { refused, at: now() });
+    if (answer.code !== 'rate_limited') decisions.set(key, { refused, at: now() });
     throw refused;
   }
 

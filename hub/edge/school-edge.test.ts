@@ -118,6 +118,21 @@ describe('who may use the edge', () => {
     expect(status.refusals.wrongSchool).toBeGreaterThanOrEqual(3);
   });
 
+  it('counts unknown device tokens relayed by an edge against that edge, like one address', async () => {
+    const guesser = await startEdgeFor(county);
+    try {
+      const codes: string[] = [];
+      for (let i = 0; i < 70; i++) {
+        const res = await get(guesser.base, ContentPaths.packs, `ykt_guess-${i}-${'x'.repeat(30)}`);
+        codes.push(ErrorResponse.parse(await res.json()).error.code);
+      }
+      expect(codes.slice(0, 60).every((c) => c === 'unauthorized')).toBe(true);
+      expect(codes.at(-1)).toBe('rate_limited');
+    } finally {
+      await guesser.close();
+    }
+  });
+
   it('refuses an unknown token and a request without one', async () => {
     const res = await get(edge.base, ContentPaths.packs, 'ykt_not-a-real-token-000000000');
     expect(ErrorResponse.parse(await res.json()).error.code).toBe('unauthorized');

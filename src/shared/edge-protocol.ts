@@ -42,7 +42,7 @@ export type EdgeDevice = z.infer<typeof EdgeDevice>;
  */
 export const EdgeAuthoriseResponse = z.discriminatedUnion('allowed', [
   z.object({ allowed: z.literal(true), device: EdgeDevice }),
-  z.object({ allowed: z.literal(false), code: z.enum(['unauthorized', 'device_revoked', 'wrong_school']), message: z.string().max(500) }),
+  z.object({ allowed: z.literal(false), code: z.enum(['unauthorized', 'device_revoked', 'wrong_school', 'rate_limited']), message: z.string().max(500) }),
 ]);
 export type EdgeAuthoriseResponse = z.infer<typeof EdgeAuthoriseResponse>;
 
