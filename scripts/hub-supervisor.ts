@@ -44,7 +44,7 @@ export function superviseHub(deps: SupervisorDeps): HubSupervisor {
       if (now() - startedAt >= HEALTHY_RUN_MS) crashesInRow = 0;
       const next = afterHubExit({ code, signal }, crashesInRow);
       if (next.action === 'stay-down') {
-        deps.log('hub: stopped (exit 0). The app page stays up; start the hub again with `npm run hub`.');
+        deps.log('hub: stopped (exit 0). The app page stays up; to bring the hub back, start `npm start` again (or `HUB_DEMO=1 HUB_DEMO_BROADCAST=1 npm run hub`).');
         return;
       }
       crashesInRow++;

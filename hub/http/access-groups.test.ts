@@ -12,6 +12,7 @@ import { rawRequest, type RawResponse } from '../../tests/support/raw-http.ts';
 import { ErrorResponse, type EnrollResponse } from '../../src/shared/protocol.ts';
 import { openDatabase, type HubDatabase } from '../db/open-database.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
+import { createEdgeCode, enrollEdge } from '../edge/county-edge-repo.ts';
 import { registerTestRoutes } from '../testing/test-routes.ts';
 import type { HubRoute } from './access-groups.ts';
 import { createHub } from './create-hub.ts';
@@ -23,6 +24,7 @@ let db: HubDatabase;
 let app: FastifyInstance;
 let port: number;
 let deviceToken: string;
+let edgeToken: string;
 const routes: HubRoute[] = [];
 
 beforeAll(async () => {
@@ -40,6 +42,8 @@ beforeAll(async () => {
   port = Number(new URL(await app.listen({ host: '127.0.0.1', port: 0 })).port);
   const enrolled = await fetch(`http://127.0.0.1:${port}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'DEMO-ZJ-1', deviceName: 'pc' }) });
   deviceToken = ((await enrolled.json()) as EnrollResponse).device.token;
+  const now = new Date();
+  edgeToken = enrollEdge(db, { code: createEdgeCode(db, 'sch-zj', new Date(now.getTime() + 60_000), now), edgeName: 'edge', now }).token;
 });
 afterAll(async () => {
   await app.close();
@@ -94,7 +98,7 @@ function expectNotServed(res: RawResponse, what: string) {
 }
 
 const snapshot = () =>
-  ['enrollment_codes', 'devices', 'lessons', 'lesson_audience', 'changes'].map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all());
+  ['enrollment_codes', 'devices', 'lessons', 'lesson_audience', 'changes', 'edges', 'edge_codes'].map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all());
 
 describe('route table', () => {
   it('puts every route in an access group, and the admin API in the admin groups', () => {
@@ -110,12 +114,13 @@ describe('route table', () => {
   });
 });
 
-describe.each(['admin', 'admin-page', 'device'] as const)('%s routes without their credential', (access) => {
+describe.each(['admin', 'admin-page', 'device', 'edge'] as const)('%s routes without their credential', (access) => {
+  const ownToken = () => (access === 'device' ? deviceToken : access === 'edge' ? edgeToken : ADMIN);
   const wrongCredentials = (): [string, Record<string, string>][] => [
     ['no credential', {}],
     ['a wrong token', { authorization: `Bearer ${'w'.repeat(40)}` }],
     [access === 'device' ? 'the admin token' : 'a device token', { authorization: `Bearer ${access === 'device' ? ADMIN : deviceToken}` }],
-    ['a lower-case scheme', { authorization: `bearer ${access === 'device' ? deviceToken : ADMIN}` }],
+    ['a lower-case scheme', { authorization: `bearer ${ownToken()}` }],
   ];
 
   it('refuses every spelling, every method, and changes nothing', async () => {
@@ -146,7 +151,7 @@ describe.each(['admin', 'admin-page', 'device'] as const)('%s routes without the
   });
 
   it('answers the same routes with the credential (so the sweep above would see a bypass)', async () => {
-    const token = access === 'device' ? deviceToken : ADMIN;
+    const token = ownToken();
     for (const route of routes.filter((r) => r.access === access && r.method === 'GET')) {
       const res = await ask('GET', concrete(route.url), { authorization: `Bearer ${token}` });
       expect([200, 400, 404], `${route.url}: ${res.status}`).toContain(res.status);

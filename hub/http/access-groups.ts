@@ -6,10 +6,10 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 
 /**
- * public: anyone (health, enroll, the console page, the update feed); device: a device's bearer token; admin: the admin
- * token in the Authorization header; admin-page: the same token, also accepted as `?key=` (the report page).
+ * public: anyone (health, enroll, the console page, the update feed); device: a device's bearer token; edge: a school
+ * edge's bearer token (hub/edge/); admin: the admin token in the Authorization header; admin-page: the same token, also accepted as `?key=` (the report page).
  */
-export type Access = 'public' | 'device' | 'admin' | 'admin-page';
+export type Access = 'public' | 'device' | 'edge' | 'admin' | 'admin-page';
 
 export type HubRoute = { method: string; url: string; access: Access };
 

@@ -22,6 +22,7 @@ import { createRouteTable, type HubRoute, type RouteTable } from './access-group
 import { registerAdminRoutes } from './admin-routes.ts';
 import { adminGuard, deviceGuard } from './auth.ts';
 import { registerEnrollRoute, registerPullRoute } from './device-routes.ts';
+import { edgeGuard, registerEdgeAdminRoutes, registerEdgeEnrollRoute, registerEdgeRoutes } from '../edge/county-edge-routes.ts';
 import type { HubContext } from './hub-context.ts';
 import { HubError } from './hub-error.ts';
 import { createHubAttempts, defaultHubLimits, type HubLimits } from './hub-limits.ts';
@@ -129,13 +130,26 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
 
   const live = { sfu: options.live?.sfu ?? null, unavailable: options.live?.unavailable ?? 'no SFU configured', recorder: options.live?.recorder ?? null };
   attachLiveSocket(app, ctx, live);
-  const table = createRouteTable(app, { device: deviceGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }) }, options.onRoute);
+  const table = createRouteTable(
+    app,
+    { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }) },
+    options.onRoute,
+  );
+  const registerEdgeGroup = async (routes: RouteTable) => {
+    let uplink: ReturnType<typeof registerEdgeRoutes> | undefined;
+    await routes.group('edge', (edge) => {
+      uplink = registerEdgeRoutes(edge, ctx);
+    });
+    if (!uplink) throw new Error('edge routes not registered');
+    return uplink;
+  };
   await table.group('public', (open) => {
     open.get(HubPaths.health, async () => {
       const health: HealthResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, serverTime: ctx.now().toISOString() };
       return health;
     });
     registerEnrollRoute(open, ctx);
+    registerEdgeEnrollRoute(open, ctx);
     registerLivePublicRoutes(open, live);
     registerUpdateRoutes(open, options.updatesDir);
   });
@@ -145,8 +159,11 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     registerContentRoutes(device, ctx);
     registerNetProbeRoutes(device);
   });
+  // School edges (hub/edge/): the edge token's own group; the code that enrolls one is issued in the admin group.
+  const edgeUplink = await registerEdgeGroup(table);
   await table.group('admin', (admin) => {
     registerAdminRoutes(admin, ctx);
+    registerEdgeAdminRoutes(admin, ctx, edgeUplink);
     registerReportRoutes(admin, ctx);
     registerLiveAdminRoutes(admin, ctx, live);
   });

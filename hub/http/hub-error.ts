@@ -16,6 +16,8 @@ const statusOf: Record<ErrorCode, number> = {
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
+  wrong_school: 403,
+  upstream_unavailable: 502,
 };
 
 export class HubError extends Error {

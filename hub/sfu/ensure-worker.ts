@@ -3,7 +3,7 @@
 // it would download from its release page and then from PyPI. Order and reasons: hub/sfu/README.md. Never fails the
 // install: without a worker the hub still serves everything but live lessons, and says why.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,10 +29,12 @@ function buildFromDebian(): string | null {
   mkdirSync(logDir, { recursive: true });
   const log = join(logDir, 'build.log');
   say(`building it from Debian's libraries (first time about 4 minutes on 2 cores; cached after). Log: ${log}`);
-  const result = spawnSync('bash', [join(SFU_DIR, 'build-worker.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-  writeFileSync(log, `${result.stderr ?? ''}\n${result.stdout ?? ''}`);
+  // The build's progress goes straight into the log (tail -f it); its last stdout line is the binary's path.
+  const logFd = openSync(log, 'w');
+  const result = spawnSync('bash', [join(SFU_DIR, 'build-worker.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', logFd] });
+  closeSync(logFd);
   if (result.status === 0) return (result.stdout ?? '').trim().split('\n').pop() ?? null;
-  const tail = (result.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
+  const tail = readFileSync(log, 'utf8').trim().split('\n').slice(-3).join(' | ');
   say(`the build failed (${result.error?.message ?? `exit ${String(result.status)}`}): ${tail}`);
   return null;
 }

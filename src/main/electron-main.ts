@@ -17,6 +17,7 @@ import { createElectronUpdaterPort, ensureStagingId } from './electron-updater-p
 import { createIdentityFileStore, plainCodec, type SecretCodec } from './identity-file-store.ts';
 import { createIpcDispatcher, type IpcHandlers } from './ipc-dispatch.ts';
 import { createIpcHandlers } from './ipc-handlers.ts';
+import { createEdgeDiscovery } from './edge-discovery.ts';
 import { createShellHandlers } from './shell-handlers.ts';
 import { defaultUpdatePolicy, isBackupFreshForInstall, windowsOf, withWindows } from './update/update-policy.ts';
 import { createUpdateSettingsStore } from './update/update-settings.ts';
@@ -122,6 +123,9 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
 
+    // DNS-SD for the school edge: started on the renderer's first ask, closed when the app quits.
+    const edgeDiscovery = createEdgeDiscovery();
+    app.once('will-quit', () => edgeDiscovery.close());
     window = await createAppWindow({ rendererEntry, entryUrl, preload: join(__dirname, '../preload/preload.cjs'), stateFile: join(userData, 'window-state.json') });
     const handlers: IpcHandlers = {
       ...createIpcHandlers({
@@ -145,6 +149,7 @@ if (!app.requestSingleInstanceLock()) {
       }),
       ...createShellHandlers({ updates, backups, log, window: { setFullScreen: (on, kiosk) => window?.setFullScreen(on, kiosk) } }),
       ...createHubTrustHandlers({ pins, identity, refusals, probe: (url, fingerprint) => probeHubCertificate(url, fingerprint) }),
+      'edge:discover': async () => ({ edges: await edgeDiscovery.discover() }),
     };
     const dispatch = createIpcDispatcher(handlers);
     for (const channel of ipcChannels) {

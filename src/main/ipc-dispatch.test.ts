@@ -77,6 +77,7 @@ const rows: Record<IpcChannel, Row> = {
   },
   ...shellRows,
   ...hubTrustRows,
+  'edge:discover': { valid: undefined, invalid: notUndefined },
 };
 
 function spyHandlers() {
@@ -100,6 +101,7 @@ function spyHandlers() {
     'log:recent': vi.fn((_request: undefined) => Promise.resolve({ text: '' })),
     'hub:pinCertificate': vi.fn((_request: IpcRequest<'hub:pinCertificate'>) => Promise.resolve<IpcResponse<'hub:pinCertificate'>>({ ok: false, reason: 'hub_unreachable', detail: 'x' })),
     'hub:certStatus': vi.fn((_request: undefined) => Promise.resolve<IpcResponse<'hub:certStatus'>>({ pinned: null, lastRefusal: null })),
+    'edge:discover': vi.fn((_request: undefined) => Promise.resolve<IpcResponse<'edge:discover'>>({ edges: [] })),
   } satisfies IpcHandlers;
   const calls = () => Object.values(handlers).reduce((n, h) => n + h.mock.calls.length, 0);
   return { handlers, calls };

@@ -3,6 +3,7 @@
 // validates every request against it, and the browser build implements the same DesktopApi without Electron.
 import { z } from 'zod';
 import { CertFingerprint } from './cert-fingerprint.ts';
+import { DiscoveredEdge } from './edge-protocol.ts';
 import { Classroom, Id, PackSigningKey, School } from './protocol.ts';
 import { Activity, BackupFileName, BackupLatest, BackupSnapshot, FolderReleaseResult, UpdateChannel, UpdateStatus, UpdateWindows } from './update-protocol.ts';
 
@@ -82,6 +83,8 @@ export const ipcContract = {
   /** Renderer errors go to the same local log as main's crashes, for IT's diagnostics. */
   'log:write': { request: z.object({ level: z.enum(['info', 'warn', 'error']), message: z.string().max(2000), detail: z.string().max(8000).optional() }), response: none },
   'log:recent': { request: none, response: z.object({ text: z.string() }) },
+  /** School edges announced on the LAN (DNS-SD, Electron main only); the renderer picks its own school's. */
+  'edge:discover': { request: none, response: z.object({ edges: z.array(DiscoveredEdge).max(20) }) },
 } as const;
 
 export type IpcContract = typeof ipcContract;

@@ -30,6 +30,10 @@ export const ErrorCode = z.enum([
   /** Too many failed attempts (enrollment codes, device tokens, console logins) from one address or on one code. */
   'rate_limited',
   'internal',
+  /** A school edge refuses a classroom of another school (it serves only its own). */
+  'wrong_school',
+  /** A school edge cannot reach its county hub for something it does not hold. */
+  'upstream_unavailable',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -10,6 +10,9 @@ import { useDownloads } from '../stores/downloads-store.ts';
 import { liveActivity, onLiveActivity } from '../live/live-events.ts';
 import { useSession } from '../stores/session-store.ts';
 import { getDownloadHours, setDownloadHours, type StoredHours } from '../db/content-settings.ts';
+import { getEdgeUrl, setEdgeUrl } from '../db/edge-settings.ts';
+import { useEdgeRoute } from '../stores/edge-route-store.ts';
+import { createEdgeRoute } from '../sync/edge-route.ts';
 
 export type ContentControllerDeps = { db: AppDb; desktop: DesktopApi; fetch: typeof fetch; now: () => Date; events: EventTarget; hours?: DownloadHours | null };
 
@@ -34,6 +37,7 @@ const liveBusEvents: LiveEvents = {
 };
 
 let manager: DownloadManager | null = null;
+let restart: (() => void) | null = null;
 
 /** The enrolled hub's pack-signing key, kept with the identity; learnt once by a PC enrolled before packs were signed. */
 function identityKeyStore(desktop: DesktopApi): PackKeyStore {
@@ -52,15 +56,19 @@ function identityKeyStore(desktop: DesktopApi): PackKeyStore {
 export function startContentController(deps: ContentControllerDeps): () => void {
   let current: DeviceIdentity | null = null;
   const keys = identityKeyStore(deps.desktop);
-  const apply = (identity: DeviceIdentity | null) => {
-    if (identity?.token === current?.token && identity?.hubUrl === current?.hubUrl) return;
+  let edgeUrl: string | null = null;
+  const apply = (identity: DeviceIdentity | null, force = false) => {
+    if (!force && identity?.token === current?.token && identity?.hubUrl === current?.hubUrl) return;
     current = identity;
     manager?.stop();
     manager = null;
     if (!identity) return;
+    // Content through the school edge when one is set (falling back to the county hub by itself); records never.
+    const route = createEdgeRoute({ countyUrl: identity.hubUrl, edgeUrl, fetch: deps.fetch, now: () => deps.now().getTime(), onChange: (state) => useEdgeRoute.setState(state) });
+    useEdgeRoute.setState(route.state());
     manager = createDownloadManager({
       db: deps.db,
-      fetch: deps.fetch,
+      fetch: route.fetch,
       now: deps.now,
       hubUrl: identity.hubUrl,
       token: identity.token,
@@ -76,9 +84,17 @@ export function startContentController(deps: ContentControllerDeps): () => void 
   };
   // Ask the browser not to evict our IndexedDB under storage pressure (granted silently to installed/Electron apps).
   void navigator.storage?.persist?.().catch(() => false);
-  apply(useSession.getState().identity);
+  // The edge IT set on 管理员 (typed, or picked from the edges of this school found on the LAN).
+  restart = () => {
+    void getEdgeUrl(deps.db).then((url) => {
+      edgeUrl = url;
+      apply(useSession.getState().identity, true);
+    });
+  };
+  restart();
   const unsubscribe = useSession.subscribe((s) => apply(s.identity));
   return () => {
+    restart = null;
     unsubscribe();
     manager?.stop();
     manager = null;
@@ -92,4 +108,9 @@ export const contentCommands = {
     manager?.setHours(hours);
   },
   refresh: () => manager?.refresh(),
+  /** IT set (or cleared) the school edge's address: downloads restart through the new route. */
+  async setEdgeUrl(db: AppDb, url: string | null) {
+    await setEdgeUrl(db, url);
+    restart?.();
+  },
 };

@@ -52,6 +52,8 @@ export function createBrowserDesktop(storage: Storage, version: string): Desktop
         return undefined;
       },
     },
+    // A browser cannot listen for multicast DNS: the edge's address is typed on the 管理员 page.
+    edge: { discover: () => Promise.resolve({ edges: [] }) },
     ...createBrowserShell(storage, version),
   };
 }

@@ -11,6 +11,7 @@ import { useSyncStatus } from '../../stores/sync-status-store.ts';
 import { CertPinNote } from './cert-pin-note.tsx';
 import { ContentSection } from './content-section.tsx';
 import { DisplaySection } from './display-section.tsx';
+import { EdgeSection } from './edge-section.tsx';
 import { exportDiagnostics } from './export-diagnostics.ts';
 import type { NetworkTestResult } from './network-test.ts';
 import { NetworkSection } from './network-section.tsx';
@@ -123,6 +124,7 @@ export function AdminPanel() {
           </details>
         </section>
         <ContentSection />
+        <EdgeSection />
       </div>
     </main>
   );
