@@ -30,9 +30,12 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 });
 
   // The renderer is served apart from the hub (file:// in Electron, another port in a browser): allow any origin.
-  // Safe because devices authenticate with a bearer token, never cookies.
+  // Safe because devices authenticate with a bearer token, never cookies. Credentialed requests are allowed (the
+  // origin echoed, as the Fetch standard requires for them) only so the downloader can use the browser's second
+  // connection pool: browsers keep credentialed and uncredentialed connections apart, 6 each (hub-client.ts).
   await app.register(cors, {
-    origin: '*',
+    origin: true,
+    credentials: true,
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'content-encoding', 'range', 'if-none-match', PROTOCOL_HEADER],
     maxAge: 86_400,

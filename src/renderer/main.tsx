@@ -29,7 +29,7 @@ void shellServices
   .catch((error: unknown) => void desktop().log.write({ level: 'error', message: `database check failed: ${String(error)}`.slice(0, 2000) }))
   .finally(() => {
     void session.init();
-    startContentController({ db, fetch: window.fetch.bind(window), now: () => new Date(), events: window });
+    startContentController({ db, hub: session.hub, now: () => new Date(), events: window });
     shellServices.start();
   });
 // Test hook for the chaos test and benchmarks (?test-hooks): the same commands the screens call, nothing more.

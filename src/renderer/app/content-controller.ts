@@ -4,13 +4,21 @@
 import type { DeviceIdentity } from '../../shared/ipc.ts';
 import type { AppDb } from '../db/app-db.ts';
 import { createDownloadManager, type DownloadManager, type LiveEvents } from '../downloads/download-manager.ts';
+import type { HubClient } from '../sync/hub-client.ts';
 import type { DownloadHours } from '../downloads/download-policy.ts';
 import { useDownloads } from '../stores/downloads-store.ts';
 import { liveActivity, onLiveActivity } from '../live/live-events.ts';
 import { useSession } from '../stores/session-store.ts';
 import { getDownloadHours, setDownloadHours, type StoredHours } from '../db/content-settings.ts';
 
-export type ContentControllerDeps = { db: AppDb; fetch: typeof fetch; now: () => Date; events: EventTarget; hours?: DownloadHours | null };
+export type ContentControllerDeps = {
+  db: AppDb;
+  /** The session's hub client for the current identity (one client, one error vocabulary). */
+  hub: () => HubClient | null;
+  now: () => Date;
+  events: EventTarget;
+  hours?: DownloadHours | null;
+};
 
 export const LIVE_EVENT = 'ykt-live';
 
@@ -41,13 +49,12 @@ export function startContentController(deps: ContentControllerDeps): () => void 
     current = identity;
     manager?.stop();
     manager = null;
-    if (!identity) return;
+    const hub = deps.hub();
+    if (!identity || !hub) return;
     manager = createDownloadManager({
       db: deps.db,
-      fetch: deps.fetch,
+      hub,
       now: deps.now,
-      hubUrl: identity.hubUrl,
-      token: identity.token,
       hours: deps.hours ?? null,
       liveEvents: liveBusEvents,
       report: (status) => useDownloads.setState(status),

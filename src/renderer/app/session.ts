@@ -5,7 +5,7 @@ import type { AppDb } from '../db/app-db.ts';
 import { getMeta } from '../db/meta-repo.ts';
 import { useSession } from '../stores/session-store.ts';
 import { setSyncStatus } from '../stores/sync-status-store.ts';
-import { createHubClient, normaliseHubUrl } from '../sync/hub-client.ts';
+import { createHubClient, normaliseHubUrl, type HubClient } from '../sync/hub-client.ts';
 import { pullAll } from '../sync/pull-all.ts';
 import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
 import { pushOutbox } from '../sync/push-outbox.ts';
@@ -27,6 +27,7 @@ export type EnrollInput = { hubUrl: string; code: string; deviceName: string };
 
 export function createSession({ db, desktop, now, fetch, onlineEvents, runExclusive = (fn) => fn(), pushDebounceMs = 1500 }: SessionDeps) {
   let loop: SyncLoop | null = null;
+  let hub: HubClient | null = null;
   let records: Records | null = null;
   let debounce: ReturnType<typeof setTimeout> | null = null;
   const onOnline = () => void loop?.syncNow();
@@ -38,24 +39,28 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
   function startSync(identity: DeviceIdentity) {
     loop?.stop();
     records = createRecords({ db, deviceId: identity.deviceId, now, onChange });
-    const hub = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch });
+    // The one client for this identity: sync and content downloads share it, so a refusal seen by either (revoked
+    // device, protocol mismatch) reaches the sync loop once and stops both.
+    const client = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch, onRefused: (error) => current.refuse(error) });
+    hub = client;
     // Push first: what the teacher entered is the data that matters most; then pull what changed.
     const syncOnce = () =>
       runExclusive(async () => {
-        await pushOutbox(db, (ops) => hub.push(ops));
-        await pullAll(db, hub, now);
+        await pushOutbox(db, (ops) => client.push(ops));
+        await pullAll(db, client, now);
       });
-    loop = createSyncLoop({ syncOnce, report: setSyncStatus, now });
-    loop.start();
+    const current = createSyncLoop({ syncOnce, report: setSyncStatus, now });
+    loop = current;
+    current.start();
   }
 
   return {
     async init(): Promise<void> {
       const [identity, lastSyncAt] = await Promise.all([desktop.identity.get(), getMeta(db, 'lastSyncAt')]);
       setSyncStatus({ lastSyncAt: lastSyncAt ?? null });
+      if (identity) startSync(identity); // before the store says so: the content controller asks for hub() then
       useSession.setState({ ready: true, identity });
       onlineEvents.addEventListener('online', onOnline);
-      if (identity) startSync(identity);
     },
 
     /** Throws HubRequestError (or a URL error) for the screen to show; changes nothing on failure. */
@@ -79,8 +84,8 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         });
       }
       await desktop.identity.set(identity);
-      useSession.setState({ identity, enrolling: false });
       startSync(identity);
+      useSession.setState({ identity, enrolling: false });
       return identity;
     },
 
@@ -89,6 +94,9 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     },
 
     syncNow: () => loop?.syncNow() ?? Promise.resolve(),
+
+    /** The hub client of the enrolled identity (null before enrollment): every hub call goes through it. */
+    hub: (): HubClient | null => hub,
 
     /** Attendance, notes and quiz results of this device (enrolled devices only). */
     records(): Records {
