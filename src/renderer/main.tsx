@@ -7,6 +7,7 @@ import { createSession } from './app/session.ts';
 import { createShellServices } from './app/shell-services.ts';
 import { openAppDb } from './db/app-db.ts';
 import { desktop } from './desktop/desktop.ts';
+import { useDownloads } from './stores/downloads-store.ts';
 import { initI18n } from './i18n/i18n.ts';
 import './styles/app.css';
 
@@ -33,7 +34,7 @@ void shellServices
     shellServices.start();
   });
 // Test hook for the chaos test and benchmarks (?test-hooks): the same commands the screens call, nothing more.
-if (new URLSearchParams(window.location.search).has('test-hooks')) Object.assign(window, { yktTest: { db, session, shellServices } });
+if (new URLSearchParams(window.location.search).has('test-hooks')) Object.assign(window, { yktTest: { db, session, shellServices, downloads: () => useDownloads.getState() } });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -1,10 +1,11 @@
 // The in-flight search on model links (goodput as a function of ranges in flight), with a fake clock: it climbs to a
 // dozen where every connection adds goodput (a CUBIC hub on a lossy 300 ms link), settles at three where more only
-// overflow the queue (a BBR hub), ignores windows that say nothing about the limit, and follows a link that changes.
+// overflow the queue (a BBR-like hub), does not drift down on noisy goodput, ignores windows that say nothing about the
+// limit, and follows a link that changes.
 import { describe, expect, it } from 'vitest';
 import { createConcurrencyController, type ControllerOptions } from './concurrency-controller.ts';
 
-const OPTIONS: Partial<ControllerOptions> = { min: 1, max: 12, initial: 6, settleMs: 1000, windowMs: 2500, gain: 0.05, tolerance: 0.03, holdWindows: 3 };
+const OPTIONS: Partial<ControllerOptions> = { min: 1, max: 12, initial: 6, settleMs: 1000, windowMs: 2500, gain: 0.04, holdWindows: 3 };
 
 /** Runs the controller for `seconds` against a link whose goodput (bytes/s) depends on the limit; returns the limits seen. */
 function drive(rate: (limit: number, t: number) => number, seconds: number, options = OPTIONS, saturated: (t: number) => boolean = () => true) {
@@ -44,6 +45,24 @@ describe('concurrency controller', () => {
     expect(mean / best).toBeGreaterThan(0.95);
   });
 
+  it('on noisy goodput (±10 % per window) it does not drift down: a CUBIC hub keeps most of its connections', () => {
+    let seed = 7;
+    const noise = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return 0.9 + (seed / 2 ** 31) * 0.2;
+    };
+    let factor = 1;
+    let windowAt = -1;
+    const { limits } = drive((n, t) => {
+      const w = Math.floor(t / 500); // the noise changes every half second
+      if (w !== windowAt) [windowAt, factor] = [w, noise()];
+      return kbit(cubic)(n) * factor;
+    }, 300);
+    const late = limits.slice(-1800); // the last three minutes
+    const mean = late.reduce((sum, n) => sum + cubic(n), 0) / late.length;
+    expect(mean / cubic(12)).toBeGreaterThan(0.9);
+  });
+
   it('climbs multiplicatively at the start: from 6 to 12 in two windows on a CUBIC hub', () => {
     const { limits } = drive(kbit(cubic), 8); // 2 × (1 s settle + 2.5 s window) + a little
     expect(limits.at(-1)).toBe(12);
@@ -65,7 +84,7 @@ describe('concurrency controller', () => {
     const before = limits.slice(300, 600);
     const after = limits.slice(-300);
     expect(Math.max(...before)).toBeLessThanOrEqual(6);
-    expect(after.reduce((sum, n) => sum + n, 0) / after.length).toBeGreaterThanOrEqual(10);
+    expect(after.reduce((sum, n) => sum + n, 0) / after.length).toBeGreaterThanOrEqual(9);
   });
 
   it('bytes delivered while new connections settle are not counted', () => {

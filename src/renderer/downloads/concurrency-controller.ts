@@ -1,8 +1,13 @@
-// How many byte ranges to keep in flight, found at run time by watching goodput: grow while it grows, go back when
-// it does not, and try fewer now and then (equal goodput on fewer connections leaves the link's queue shorter for
-// everyone else). Why not a constant: the best number depends on the hub's congestion control — a CUBIC sender on a
-// lossy 300 ms link gets a few hundred kbit/s per connection, so it needs a dozen; a BBR sender fills the link with
-// three and overflows its queue with a dozen. Pure: the caller feeds it delivered bytes and the clock.
+// How many byte ranges to keep in flight, found at run time by watching goodput: grow while goodput grows, go back
+// when it does not. Why not a constant: the best number depends on the hub's congestion control and the link. A CUBIC
+// sender on a lossy 300 ms link gets a few hundred kbit/s per connection, so the link needs about a dozen; a BBR sender
+// fills it with fewer, and past that more connections only overflow the link's queue. Pure: the caller feeds it
+// delivered bytes and the clock.
+//
+// Goodput over a few seconds of a lossy link is noisy (±10 %), so a step is kept only when it clearly pays (`gain`),
+// the start climbs multiplicatively (one window per step matters on a short download), and the level it trusts is
+// re-measured while it holds. Now and then it probes again, alternately one more and one fewer; fewer is kept only when
+// it clearly pays too, so noise cannot walk the count down.
 
 export type ControllerOptions = {
   min: number;
@@ -12,15 +17,14 @@ export type ControllerOptions = {
   settleMs: number;
   /** Length of one goodput measurement. */
   windowMs: number;
-  /** Relative goodput gain that makes a step up worth keeping (smaller is noise, on a lossy link that is a lot). */
+  /** Relative goodput gain that makes a step worth keeping. */
   gain: number;
-  /** Relative goodput loss a step down may cost and still be kept (fewer connections, same goodput: better). */
-  tolerance: number;
-  /** Windows to stay put after a probe that did not pay, before probing up again. */
+  /** Windows to hold the trusted level before probing again. */
   holdWindows: number;
 };
 
-export const defaultControllerOptions: ControllerOptions = { min: 1, max: 12, initial: 6, settleMs: 1000, windowMs: 2500, gain: 0.05, tolerance: 0.03, holdWindows: 3 };
+/** 12: two connection pools of 6 (hub-client.ts); more ranges than connections would only wait in the browser. */
+export const defaultControllerOptions: ControllerOptions = { min: 1, max: 12, initial: 8, settleMs: 1000, windowMs: 3000, gain: 0.04, holdWindows: 3 };
 
 export type ControllerDecision = { limit: number; rate: number; move: 'up' | 'down' | 'back' | 'hold' };
 
@@ -29,8 +33,8 @@ export type ConcurrencyController = {
   /** `bytes` were delivered at `now`. */
   record(now: number, bytes: number): void;
   /**
-   * Called periodically. `saturated` is false when fewer ranges than the limit were in flight (no work left, paused,
-   * held back by the bandwidth cap): such a window says nothing about the limit and is thrown away.
+   * Called periodically. `saturated` is false when the ranges in flight were not limited by this controller (no work
+   * left, paused, held back by the bandwidth cap): such a window says nothing about the limit and is thrown away.
    * Returns the decision when a window completed, else null.
    */
   tick(now: number, saturated: boolean): ControllerDecision | null;
@@ -46,60 +50,55 @@ export function createConcurrencyController(options: Partial<ControllerOptions> 
   let base: { limit: number; rate: number } | null = null;
   let phase: Phase = 'climb';
   let holds = 0;
+  let nextProbe: 'up' | 'down' = 'up';
   let changedAt: number | null = null;
   let windowStart: number | null = null;
   let bytes = 0;
 
-  const restartWindow = () => {
+  function go(next: number, nextPhase: Phase, move: ControllerDecision['move'], rate: number, now: number): ControllerDecision {
+    const target = clamp(next);
+    if (target !== limit) changedAt = now;
+    limit = target;
+    phase = nextPhase;
     windowStart = null;
     bytes = 0;
-  };
-  const moveTo = (next: number, now: number) => {
-    if (next !== limit) changedAt = now;
-    limit = next;
-    restartWindow();
-  };
-
-  function go(next: number, nextPhase: Phase, move: ControllerDecision['move'], rate: number, now: number): ControllerDecision {
-    phase = nextPhase;
-    if (nextPhase === 'hold' && move !== 'hold') holds = 0;
-    moveTo(clamp(next), now);
     return { limit, rate, move };
   }
 
+  /** Back to the trusted level, and hold it a while. */
+  const back = (rate: number, now: number) => {
+    holds = 0;
+    return go(base?.limit ?? limit, 'hold', 'back', rate, now);
+  };
+
   function decide(rate: number, now: number): ControllerDecision {
-    const grew = base === null || rate > base.rate * (1 + o.gain);
-    const held = base !== null && rate >= base.rate * (1 - o.tolerance);
+    const paid = base === null || rate > base.rate * (1 + o.gain);
     switch (phase) {
       case 'climb': {
-        // From the start, multiply while goodput follows: one window per step matters on a short download.
-        if (!grew) return backThenDown(rate, now);
+        if (!paid) return back(rate, now);
         base = { limit, rate };
         const up = clamp(Math.max(limit + 1, Math.round(limit * 1.5)));
-        return up > limit ? go(up, 'climb', 'up', rate, now) : go(limit - 1, 'probe-down', 'down', rate, now);
+        return up > limit ? go(up, 'climb', 'up', rate, now) : go(limit, 'hold', 'hold', rate, now);
       }
       case 'probe-up':
-        if (!grew) return backThenDown(rate, now);
+      case 'probe-down': {
+        if (!paid) return back(rate, now);
         base = { limit, rate };
-        return limit < o.max ? go(limit + 1, 'probe-up', 'up', rate, now) : go(limit, 'hold', 'hold', rate, now);
-      case 'probe-down':
-        if (!held || base === null) return go(base?.limit ?? limit, 'hold', 'back', rate, now);
-        // As good with fewer: keep it. The reference stays the better rate, so noise cannot walk it down for ever.
-        base = { limit, rate: Math.max(rate, base.rate) };
-        return limit > o.min ? go(limit - 1, 'probe-down', 'down', rate, now) : go(limit, 'hold', 'hold', rate, now);
-      case 'hold':
-        // Re-measure the trusted level (the link may have changed), and after a while probe again.
-        base = { limit, rate };
+        const step = phase === 'probe-up' ? limit + 1 : limit - 1;
+        return clamp(step) === limit ? go(limit, 'hold', 'hold', rate, now) : go(step, phase, phase === 'probe-up' ? 'up' : 'down', rate, now);
+      }
+      case 'hold': {
+        base = { limit, rate }; // re-measured: the link may have changed
         if (++holds < o.holdWindows) return go(limit, 'hold', 'hold', rate, now);
         holds = 0;
-        return limit < o.max ? go(limit + 1, 'probe-up', 'up', rate, now) : go(limit - 1, 'probe-down', 'down', rate, now);
+        const canUp = limit < o.max;
+        const canDown = limit > o.min;
+        const direction = (nextProbe === 'up' && canUp) || !canDown ? 'up' : 'down';
+        nextProbe = direction === 'up' ? 'down' : 'up';
+        if (direction === 'up' && !canUp) return go(limit, 'hold', 'hold', rate, now);
+        return direction === 'up' ? go(limit + 1, 'probe-up', 'up', rate, now) : go(limit - 1, 'probe-down', 'down', rate, now);
+      }
     }
-  }
-
-  /** A step up did not pay: go back below the trusted level to see whether fewer do as well. */
-  function backThenDown(rate: number, now: number): ControllerDecision {
-    const trusted = base?.limit ?? limit;
-    return trusted > o.min ? go(trusted - 1, 'probe-down', 'back', rate, now) : go(trusted, 'hold', 'back', rate, now);
   }
 
   return {
@@ -109,7 +108,8 @@ export function createConcurrencyController(options: Partial<ControllerOptions> 
     },
     tick(now, saturated) {
       if (!saturated) {
-        restartWindow();
+        windowStart = null;
+        bytes = 0;
         return null;
       }
       if (windowStart === null) {
@@ -119,8 +119,7 @@ export function createConcurrencyController(options: Partial<ControllerOptions> 
         return null;
       }
       if (now - windowStart < o.windowMs) return null;
-      const rate = (bytes * 1000) / (now - windowStart);
-      return decide(rate, now);
+      return decide((bytes * 1000) / (now - windowStart), now);
     },
   };
 }

@@ -1,6 +1,6 @@
 // One download round over the queued files: byte ranges on as many connections as the concurrency controller finds
 // pays, bytes assembled into chunks, each chunk stored only once its SHA-256 matches, the received part of every chunk
-// in flight saved twice a second (so a killed app re-fetches at most that moment's bytes), and at the end the slowest
+// in flight saved four times a second (so a killed app re-fetches at most that moment's bytes), and at the end the slowest
 // ranges split so the last bytes do not trickle in over one connection.
 import { sha256 as sha256Hex } from 'hash-wasm';
 import type { AppDb } from '../db/app-db.ts';
@@ -46,7 +46,7 @@ export type RunResult = { done: number; failures: Map<string, string>; fatal: un
 type FileState = { file: ContentFileRow; left: number; doneBytes: number; attempts: number; failure: string | null };
 type Lane = { pool: ConnectionPool; active: (ActiveRange & { abort: AbortController; lastByteAt: number }) | null };
 
-const MIN_SPLIT_BYTES = 32 * 1024;
+const MIN_SPLIT_BYTES = 64 * 1024;
 
 export async function runDownloads(files: ContentFileRow[], deps: RunDeps): Promise<RunResult> {
   const { db, controller, clock, counters } = deps;
@@ -236,8 +236,10 @@ export async function runDownloads(files: ContentFileRow[], deps: RunDeps): Prom
     await Promise.race([...running, ...storing, deps.sleep(deps.tickMs ?? 250)]);
     const now = clock();
     for (const range of activeRanges()) if (now - range.lastByteAt > (deps.stallMs ?? 30_000)) range.abort.abort(new HubRequestError('network', 'no bytes for 30 s'));
-    controller.tick(now, activeRanges().length >= controller.limit() && !(deps.throttled?.() ?? false));
-    if (now - lastSave >= (deps.saveEveryMs ?? 500)) {
+    // Saturated: a lane for every slot and work for all of them (the round trip between a lane's requests is part of
+    // what the limit buys; the endgame and the bandwidth cap are not).
+    controller.tick(now, lanes.size >= controller.limit() && !plan.isEmpty() && !(deps.throttled?.() ?? false));
+    if (now - lastSave >= (deps.saveEveryMs ?? 250)) {
       lastSave = now;
       await save().catch(halt);
     }
