@@ -18,7 +18,7 @@ const layerZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'hub/node_modules/**', 'hub/data/**', 'tests/artifacts/**', '**/*.py'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'hub/node_modules/**', 'hub/data/**', 'hub/edge-data/**', 'tests/artifacts/**', '**/*.py'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'tests/net/*.mjs'] }, tsconfigRootDir: import.meta.dirname } },
@@ -58,7 +58,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points and tests may print.
-    files: ['scripts/**', 'bench/**', 'hub/main.ts', 'hub/cli/**', 'tests/**'],
+    files: ['scripts/**', 'bench/**', 'hub/main.ts', 'hub/edge/edge-main.ts', 'hub/cli/**', 'hub/sfu/**', 'tests/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -16,8 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ingestFolder } from '../hub/content/ingest.ts';
+import { loadOrCreatePackSigner } from '../hub/content/pack-signing.ts';
 import { openDatabase } from '../hub/db/open-database.ts';
 import type { CongestionControl } from '../tests/net/weak-link.ts';
+import { enrollInPage } from '../tests/support/enroll-page.ts';
 import { waitFor } from '../tests/support/ports.ts';
 import { startWeakContent, type WeakContent } from '../tests/support/weak-content.ts';
 import { cachedPlayToFirstFrameMs, idbChunkWrites } from './download-page-figures.ts';
@@ -31,8 +33,7 @@ const HUBS: CongestionControl[] = (process.env.BENCH_HUB_CC?.split(',') as Conge
 
 async function enroll(page: Page, url: string) {
   await page.goto(url);
-  await page.getByLabel('注册码').fill('DEMO-LT-1');
-  await page.getByRole('button', { name: '注册本机' }).click();
+  await enrollInPage(page, 'DEMO-LT-1');
 }
 
 /** Files complete / total, bytes, and chunks stored, from the app's IndexedDB. */
@@ -61,7 +62,7 @@ async function startEnv(cc: CongestionControl): Promise<WeakContent> {
       await mkdir(folder, { recursive: true });
       await writeFile(join(folder, 'long-lesson.mp4.bin'), randomBytes(BIG_BYTES)); // random: no compression anywhere helps
       const db = openDatabase(join(dataDir, 'hub.sqlite'));
-      await ingestFolder(db, folder, { contentDir: join(dataDir, 'content'), now: new Date(), packId: 'pack-bench', kind: 'preview', lessonIds: ['les-p5-0-1'], chunkSize: CHUNK_BYTES });
+      await ingestFolder(db, folder, { contentDir: join(dataDir, 'content'), signer: loadOrCreatePackSigner(dataDir).signer, now: new Date(), packId: 'pack-bench', kind: 'preview', lessonIds: ['les-p5-0-1'], chunkSize: CHUNK_BYTES });
       db.close();
     },
     { hub: cc, client: 'cubic' },

@@ -11,7 +11,7 @@ import { exportSnapshot, importSnapshot } from '../src/renderer/db/db-backup.ts'
 import { openDatabase } from '../hub/db/open-database.ts';
 import { createHub } from '../hub/http/create-hub.ts';
 import { publishRelease } from '../hub/updates/publish-release.ts';
-import { writeReleaseFixture } from '../tests/support/release-fixture.ts';
+import { testPublisher, writeReleaseFixture } from '../tests/support/release-fixture.ts';
 
 export async function run(): Promise<Record<string, number>> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-shell-'));
@@ -19,12 +19,12 @@ export async function run(): Promise<Record<string, number>> {
     const size = 80 * 1024 * 1024; // a typical Electron NSIS installer
     const release = await writeReleaseFixture(join(dir, 'stick'), { size });
     const t0 = performance.now();
-    const check = await verifyFolderRelease(release.dir, join(dir, 'staging'));
+    const check = await verifyFolderRelease(release.dir, join(dir, 'staging'), { manifestName: 'latest.yml', trustedKeys: [testPublisher.publicKey], currentVersion: '0.1.0', stallMs: 60_000 });
     const verifyMs = performance.now() - t0;
     if (!check.ok) throw new Error(check.detail);
 
     const db = openDatabase(join(dir, 'hub.sqlite'));
-    await publishRelease(release.dir, join(dir, 'updates'));
+    await publishRelease(release.dir, join(dir, 'updates'), { key: testPublisher });
     const app = await createHub({ db, hubName: 'bench', adminToken: 'bench-admin-token-0123456789', updatesDir: join(dir, 'updates') });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     // 200 blocks of 64 KiB spread over the installer, like a blockmap diff of a small code change.

@@ -1,9 +1,11 @@
 // `npm run broadcast -- --lesson <id> [--hub http://127.0.0.1:8787] [--token <admin token>] [--file video.mp4]`:
-// the headless broadcaster. Asks the hub for RTP ports (admin credential, HUB_ADMIN_TOKEN by default), runs ffmpeg
-// into them until stopped, then takes the lesson off air.
+// the headless broadcaster. Asks the hub for RTP ports (admin credential, HUB_ADMIN_TOKEN by default) and runs ffmpeg
+// into them until stopped, then takes the lesson off air. It keeps the lesson on air by itself: it polls the hub's
+// ingest status every second as a lease, and when the hub no longer has its broadcast (the hub restarted, or took it
+// off air after its media stopped) it opens a new one; when ffmpeg dies it starts it again.
 import { parseArgs } from 'node:util';
-import { IngestResponse, livePaths } from '../src/shared/live-protocol.ts';
-import { defaultIngestRequest, startFfmpegBroadcast } from '../hub/live/ffmpeg-broadcaster.ts';
+import { IngestResponse, IngestStatus, livePaths } from '../src/shared/live-protocol.ts';
+import { defaultIngestRequest, startFfmpegBroadcast, type FfmpegBroadcast } from '../hub/live/ffmpeg-broadcaster.ts';
 
 const { values } = parseArgs({
   options: {
@@ -17,30 +19,71 @@ if (!values.lesson || !values.token) {
   console.error('usage: npm run broadcast -- --lesson <lesson id> [--hub URL] --token <admin token> (or HUB_ADMIN_TOKEN) [--file video]');
   process.exit(2);
 }
-const lesson = values.lesson;
-const hub = values.hub.replace(/\/$/, '');
-const headers = { authorization: `Bearer ${values.token}`, 'content-type': 'application/json' };
+const LEASE_EVERY_MS = 1_000;
+const ingestUrl = `${values.hub.replace(/\/$/, '')}${livePaths.ingest(values.lesson)}`;
+const auth = { authorization: `Bearer ${values.token}` };
 const request = defaultIngestRequest();
-const res = await fetch(`${hub}${livePaths.ingest(lesson)}`, { method: 'POST', headers, body: JSON.stringify(request) });
-if (!res.ok) {
-  console.error(`broadcast: hub refused (${res.status}): ${await res.text()}`);
-  process.exit(1);
-}
-const target = IngestResponse.parse(await res.json());
-const broadcast = await startFfmpegBroadcast({ request, target, ...(values.file ? { file: values.file } : {}) });
-console.log(`broadcast: lesson ${lesson} on air (video → ${target.video.ip}:${target.video.rtpPort}, audio → ${target.audio.ip}:${target.audio.rtpPort})`);
 
+let current: { ingestId: string; ffmpeg: FfmpegBroadcast } | null = null;
 let stopping = false;
+let hubAway = false;
+
+/** A refusal that retrying cannot fix (wrong token, unknown lesson): say why and stop. */
+async function refused(res: Response) {
+  console.error(`broadcast: hub refused (${res.status}): ${await res.text()}`);
+  await stop(1);
+}
+
+async function goOnAir(): Promise<void> {
+  const res = await fetch(ingestUrl, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(request) });
+  if (res.status >= 400 && res.status < 500) return refused(res);
+  if (!res.ok) throw new Error(`hub answered ${res.status}`);
+  const target = IngestResponse.parse(await res.json());
+  const previous = current;
+  current = null;
+  await previous?.ffmpeg.stop();
+  const ffmpeg = await startFfmpegBroadcast({ request, target, ...(values.file ? { file: values.file } : {}) });
+  current = { ingestId: target.ingestId, ffmpeg };
+  console.log(`broadcast: lesson ${values.lesson ?? ''} on air (video → ${target.video.ip}:${target.video.rtpPort}, audio → ${target.audio.ip}:${target.audio.rtpPort})`);
+  void ffmpeg.exited.then((code) => {
+    if (stopping || current?.ffmpeg !== ffmpeg) return;
+    console.error(`broadcast: ffmpeg exited (${String(code)}): ${ffmpeg.output().trim().slice(-300)}; starting again`);
+    current = null; // the next lease check opens a new ingest
+  });
+}
+
+/** One lease check: is the hub still broadcasting what we send? If not, go on air again. */
+async function checkLease() {
+  try {
+    const res = await fetch(ingestUrl, { headers: auth, signal: AbortSignal.timeout(3_000) });
+    if (res.status >= 400 && res.status < 500) return refused(res);
+    if (!res.ok) throw new Error(`hub answered ${res.status}`);
+    const status = IngestStatus.parse(await res.json());
+    if (hubAway) console.log('broadcast: hub is back');
+    hubAway = false;
+    if (!current || status.ingestId !== current.ingestId) await goOnAir();
+  } catch (error) {
+    if (!hubAway) console.error(`broadcast: hub unreachable (${error instanceof Error ? error.message : String(error)}); going on air again when it is back`);
+    hubAway = true;
+  }
+}
+
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  await broadcast.stop();
-  await fetch(`${hub}${livePaths.ingest(lesson)}`, { method: 'DELETE', headers: { authorization: headers.authorization } }).catch(() => undefined);
+  await current?.ffmpeg.stop();
+  await fetch(ingestUrl, { method: 'DELETE', headers: auth, signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
-void broadcast.exited.then((code) => {
-  if (!stopping) console.error(`broadcast: ffmpeg exited (${code}): ${broadcast.output()}`);
-  return stop(code === 0 ? 0 : 1);
+
+await goOnAir().catch((error: unknown) => {
+  console.error(`broadcast: cannot reach the hub at ${values.hub} (${String(error)}); retrying every second`);
+  hubAway = true;
 });
+for (;;) {
+  await new Promise((r) => setTimeout(r, LEASE_EVERY_MS));
+  if (stopping) break;
+  await checkLease();
+}

@@ -10,12 +10,16 @@ export async function serveRenderer(port: number, host = '127.0.0.1'): Promise<{
   if (!existsSync(`${root}dist/renderer/index.html`)) {
     throw new Error('dist/renderer is missing: run `npm run build:renderer` first (npm test and npm start do it)');
   }
+  const ownSigterm = process.listeners('SIGTERM');
   const server: PreviewServer = await preview({
     root: `${root}src/renderer`, // as in vite.config.ts, so outDir resolves to dist/renderer
     configFile: `${root}vite.config.ts`,
     logLevel: 'silent',
     preview: { port, host, strictPort: true, open: false },
   });
+  // Vite's preview server installs its own SIGTERM handler that exits the process at once (code 143). The process
+  // serving the page decides how it stops (`npm start` stops its hub first), so that handler is taken out again.
+  for (const listener of process.listeners('SIGTERM')) if (!ownSigterm.includes(listener)) process.off('SIGTERM', listener);
   return { url: `http://${host}:${port}/`, close: () => server.close() };
 }
 

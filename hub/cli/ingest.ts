@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { PackKind } from '../../src/shared/content-protocol.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { ingestFolder } from '../content/ingest.ts';
+import { loadOrCreatePackSigner } from '../content/pack-signing.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -20,9 +21,12 @@ const dataDir = process.env.HUB_DATA_DIR ?? join(import.meta.dirname, '..', 'dat
 const contentDir = join(dataDir, 'content');
 mkdirSync(contentDir, { recursive: true });
 const db = openDatabase(join(dataDir, 'hub.sqlite'));
+// The same key file the hub uses (made here if the hub never ran), so the pack is signed as the hub would sign it.
+const { signer } = loadOrCreatePackSigner(dataDir);
 try {
   const manifest = await ingestFolder(db, resolve(folder), {
     contentDir,
+    signer,
     now: new Date(),
     log: (line) => console.log(line),
     ...(values.lesson ? { lessonIds: values.lesson } : {}),

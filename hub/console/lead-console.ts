@@ -4,6 +4,7 @@
 import { Device } from 'mediasoup-client';
 import type { types as msc } from 'mediasoup-client';
 import { LIVE_PROTOCOL_VERSION, LIVE_WS_PATH, LiveServerMessage, parseLiveResponseData, type LiveMethod, type LiveNotification, type LiveRequestData, type LiveResponseData } from '../../src/shared/live-protocol.ts';
+import { ConsoleError } from './console-errors.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (text: string) => ($('status').textContent = text);
@@ -25,7 +26,7 @@ function connectSocket(onNotification: (n: LiveNotification) => void): Promise<<
     if (!p || m.id === null) return;
     pending.delete(m.id);
     if (m.ok) p.resolve(m.data);
-    else p.reject(new Error(`${m.error.code}: ${m.error.message}`));
+    else p.reject(new ConsoleError(m.error.code));
   });
   ws.addEventListener('close', () => status('连接已断开，请刷新页面'));
   return new Promise((resolve, reject) => {
@@ -157,5 +158,8 @@ $<HTMLInputElement>('lesson').value = params.get('lesson') ?? '';
 $<HTMLInputElement>('token').value = hash.get('token') ?? '';
 $('login').onsubmit = (event) => {
   event.preventDefault();
-  start($<HTMLInputElement>('lesson').value.trim(), $<HTMLInputElement>('token').value.trim()).catch((e: unknown) => status(`出错：${e instanceof Error ? e.message : String(e)}`));
+  start($<HTMLInputElement>('lesson').value.trim(), $<HTMLInputElement>('token').value.trim()).catch((e: unknown) => {
+    status(e instanceof ConsoleError ? e.message : '连接失败，请检查网络后刷新页面重试。');
+    $('status').dataset.code = e instanceof ConsoleError ? e.code : 'network';
+  });
 };

@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContentPaths, ContentStats, PacksResponse, type PackManifest } from '../../src/shared/content-protocol.ts';
+import { ContentPaths, PacksResponse, type PackManifest } from '../../src/shared/content-protocol.ts';
+import { ContentStats, registerTestRoutes, TestPaths } from '../testing/test-routes.ts';
 import { EnrollResponse, ErrorResponse } from '../../src/shared/protocol.ts';
 import { openDatabase, type HubDatabase } from '../db/open-database.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
 import { ingestFolder } from './ingest.ts';
+import { ephemeralPackSigner } from './pack-signing.ts';
 
 const ADMIN = 'admin-secret-for-tests-0123456789';
 const now = new Date('2026-11-25T02:00:00Z');
@@ -32,8 +34,9 @@ beforeAll(async () => {
   mkdirSync(join(folder, '练习'), { recursive: true });
   writeFileSync(join(folder, 'lesson.bin'), video);
   writeFileSync(join(folder, '练习', '题目.txt'), '1/2 + 1/3 = ?');
-  pack = await ingestFolder(db, folder, { contentDir: join(dir, 'content'), now, lessonIds: ['les-j7-0-0'], packId: 'pack-t' });
-  app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, now: () => now, contentDir: join(dir, 'content') });
+  const packSigner = ephemeralPackSigner();
+  pack = await ingestFolder(db, folder, { contentDir: join(dir, 'content'), signer: packSigner, now, lessonIds: ['les-j7-0-0'], packId: 'pack-t' });
+  app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, now: () => now, contentDir: join(dir, 'content'), packSigner, extensions: [registerTestRoutes] });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   const enroll = async (code: string) => {
     const res = await fetch(`${base}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'pc' }) });
@@ -136,8 +139,8 @@ describe('file serving', () => {
   });
 
   it('counts range requests for the admin only', async () => {
-    expect((await get(ContentPaths.stats, zjToken)).status).toBe(401);
-    const stats = ContentStats.parse(await (await get(ContentPaths.stats, ADMIN)).json());
+    expect((await get(TestPaths.contentStats, zjToken)).status).toBe(401);
+    const stats = ContentStats.parse(await (await get(TestPaths.contentStats, ADMIN)).json());
     expect(stats.rangeRequests).toBeGreaterThanOrEqual(4);
     expect(stats.bytesSent).toBeGreaterThanOrEqual(video.length * 2);
   });

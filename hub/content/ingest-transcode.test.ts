@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/open-database.ts';
 import { blobPath } from './content-store.ts';
 import { ingestFolder } from './ingest.ts';
+import { ephemeralPackSigner } from './pack-signing.ts';
 import { playabilityOf, probeMedia } from './media-check.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hub-ingest-'));
@@ -26,7 +27,7 @@ describe('ingest transcodes what classroom PCs cannot play', () => {
     const db = openDatabase(join(dir, `${source}.sqlite`));
     const contentDir = join(dir, 'content');
     const lines: string[] = [];
-    const manifest = await ingestFolder(db, folder, { contentDir, now: new Date(), log: (l) => lines.push(l) });
+    const manifest = await ingestFolder(db, folder, { contentDir, signer: ephemeralPackSigner(), now: new Date(), log: (l) => lines.push(l) });
     db.close();
 
     const [file] = manifest.files;

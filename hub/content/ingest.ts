@@ -1,13 +1,16 @@
 // Ingest a folder (a lesson recording, or a 预习包 of documents, slides, images, short videos, exercises) into the
 // content-addressed store and record its manifest; optionally attach it to lessons. Videos a classroom PC could not
-// play are transcoded first (or the ingest fails with the reason, storing nothing of the pack).
+// play are transcoded first (or the ingest fails with the reason, storing nothing of the pack). File names follow the
+// same rules as a classroom's USB import (src/shared/safe-names.ts), and the manifest is signed with the hub's key.
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol.ts';
-import { PackManifest, unsafePathReason, type ContentFile, type PackKind } from '../../src/shared/content-protocol.ts';
+import { PackManifest, type ContentFile, type PackKind } from '../../src/shared/content-protocol.ts';
+import { brokenNameRule, findNameClash } from '../../src/shared/safe-names.ts';
 import type { HubDatabase } from '../db/open-database.ts';
-import { attachPack, savePack } from './content-repo.ts';
+import { attachPack, packCreatedAt, savePack } from './content-repo.ts';
+import type { PackSigner } from './pack-signing.ts';
 import { storeFile } from './content-store.ts';
 import { playabilityOf, probeMedia, transcodeToH264 } from './media-check.ts';
 
@@ -35,7 +38,24 @@ const MIME: Record<string, string> = {
 };
 export const mimeOf = (path: string) => MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
 
-export type IngestOptions = { contentDir: string; chunkSize?: number; packId?: string; title?: string; kind?: PackKind; lessonIds?: string[]; now: Date; log?: (line: string) => void };
+export type IngestOptions = {
+  contentDir: string;
+  signer: PackSigner;
+  chunkSize?: number;
+  packId?: string;
+  title?: string;
+  kind?: PackKind;
+  lessonIds?: string[];
+  now: Date;
+  log?: (line: string) => void;
+};
+
+/** A new version of a pack is dated strictly after the stored one, even if the clock went back: classrooms take a
+ * replacement only when it is newer. */
+function versionTime(db: HubDatabase, packId: string, now: Date): string {
+  const previous = Date.parse(packCreatedAt(db, packId) ?? '');
+  return new Date(Number.isNaN(previous) || previous < now.getTime() ? now.getTime() : previous + 1).toISOString();
+}
 
 async function listFiles(root: string, dir = root): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -59,8 +79,8 @@ export async function ingestFolder(db: HubDatabase, folder: string, options: Ing
     const files: ContentFile[] = [];
     for (const source of sources) {
       let path = relative(folder, source).split(sep).join('/');
-      const unsafe = unsafePathReason(path);
-      if (unsafe) throw new Error(`${path}: ${unsafe}`);
+      const rule = brokenNameRule(path);
+      if (rule) throw new Error(`${JSON.stringify(path)}: unsafe file name (${rule})`);
       let mime = mimeOf(path);
       let file = source;
       if (mime.startsWith('video/') || mime.startsWith('audio/')) {
@@ -77,17 +97,20 @@ export async function ingestFolder(db: HubDatabase, folder: string, options: Ing
       files.push({ path, mime, ...digest });
       log(`${path}: ${(digest.size / 1e6).toFixed(1)} MB, sha256 ${digest.sha256.slice(0, 12)}…`);
     }
+    const clash = findNameClash(files.map((f) => f.path));
+    if (clash) throw new Error(`${JSON.stringify(clash.path)} and ${JSON.stringify(clash.other)} are one name on Windows`);
     const kind = options.kind ?? (files.length === 1 && files[0]?.mime.startsWith('video/') ? 'recording' : 'preview');
     const fingerprint = createHash('sha256').update(files.map((f) => `${f.path}\0${f.sha256}`).join('\n')).digest('hex');
+    const id = options.packId ?? `pack-${fingerprint.slice(0, 16)}`;
     const manifest = PackManifest.parse({
       protocol: PROTOCOL_VERSION,
-      id: options.packId ?? `pack-${fingerprint.slice(0, 16)}`,
+      id,
       kind,
       title: options.title ?? (folder.split(sep).filter(Boolean).at(-1) || 'pack'),
-      createdAt: options.now.toISOString(),
+      createdAt: versionTime(db, id, options.now),
       files,
     });
-    savePack(db, manifest, options.now);
+    savePack(db, manifest, options.now, options.signer);
     if (options.lessonIds?.length) attachPack(db, manifest.id, options.lessonIds);
     return manifest;
   } finally {

@@ -182,6 +182,36 @@ export const migrations: readonly Migration[] = [
         );
         CREATE INDEX lesson_packs_pack ON lesson_packs (pack_id);`),
   },
+  {
+    version: 7,
+    name: 'content: the hub\'s signature of each pack manifest',
+    // NULL for packs stored before signing: the hub signs them at its next start (its key lives in a file, not here).
+    up: (db) => db.exec(`ALTER TABLE packs ADD COLUMN signature TEXT;`),
+  },
+  {
+    version: 8,
+    name: 'school edges and the codes that enroll them',
+    up: (db) =>
+      db.exec(`
+        -- A school edge: the hub started with --edge in one school, caching content for that school's classrooms only.
+        CREATE TABLE edges (
+          id TEXT PRIMARY KEY,
+          school_id TEXT NOT NULL REFERENCES schools(id),
+          name TEXT NOT NULL,
+          token_hash TEXT NOT NULL UNIQUE,   -- SHA-256 of the edge's bearer token, as for devices
+          enrolled_at TEXT NOT NULL,
+          last_seen_at TEXT,
+          revoked_at TEXT
+        );
+        CREATE INDEX edges_school ON edges (school_id);
+        CREATE TABLE edge_codes (
+          code TEXT PRIMARY KEY,
+          school_id TEXT NOT NULL REFERENCES schools(id),
+          expires_at TEXT NOT NULL,
+          used_at TEXT,                      -- one use: an edge code enrolls one edge
+          created_at TEXT NOT NULL
+        );`),
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

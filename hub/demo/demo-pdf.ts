@@ -1,27 +1,47 @@
-// A one-page PDF handout written by hand (PDF 1.4, Helvetica, no dependencies): enough for the pack viewer and its
-// tests to render real text offline. Byte offsets in the xref table are computed, so any reader accepts it.
+// The demo 预习包 handouts: one-page Chinese PDFs made with PDFKit (well kept; its fontkit subsets CID-keyed CFF fonts
+// correctly, which pdf-lib's old fontkit fork does not) from Debian's fonts-noto-cjk. Only the glyphs used are
+// embedded (a subset of Noto Sans CJK SC, tens of KB), so the classroom PC renders the handout in pdf.js with no font
+// of its own and no network.
+import { existsSync } from 'node:fs';
+import PDFDocument from 'pdfkit';
 
-export function handoutPdf(lines: string[]): Buffer {
-  const escape = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`);
-  const text = lines.map((line, i) => `BT /F1 ${i === 0 ? 28 : 16} Tf 72 ${720 - i * 36} Td (${escape(line)}) Tj ET`).join('\n');
-  const boxes = '0.16 0.44 0.59 rg 72 380 468 12 re f 0.95 0.61 0.07 rg 72 350 300 12 re f';
-  const stream = `${text}\n${boxes}`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-    `<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`,
-  ];
-  let body = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(body, 'latin1'));
-    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+/** Where Debian (fonts-noto-cjk) and other distributions put Noto Sans CJK; HUB_DEMO_FONT overrides. */
+const FONT_CANDIDATES = [
+  { path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
+  { path: '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
+  { path: '/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
+];
+
+export type CjkFont = { path: string; family?: string };
+
+/** The CJK font to embed, or null when none is installed (`apt-get install fonts-noto-cjk`). */
+export function findCjkFont(env: NodeJS.ProcessEnv = process.env): CjkFont | null {
+  if (env.HUB_DEMO_FONT) return existsSync(env.HUB_DEMO_FONT) ? { path: env.HUB_DEMO_FONT } : null;
+  return FONT_CANDIDATES.find((f) => existsSync(f.path)) ?? null;
+}
+
+export type Handout = { title: string; sections: { heading: string; lines: string[] }[] };
+
+/** A one-page A4 handout: title, then headed sections; fixed dates so the same text makes the same bytes. */
+export function handoutPdf(handout: Handout, font: CjkFont): Promise<Buffer> {
+  const fixed = new Date('2026-09-01T00:00:00Z');
+  const doc = new PDFDocument({ size: 'A4', margin: 64, info: { Title: handout.title, Author: '成都七中（引领学校）', CreationDate: fixed, ModDate: fixed } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
   });
-  const xref = Buffer.byteLength(body, 'latin1');
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  body += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, 'latin1');
+  doc.registerFont('cjk', font.path, font.family);
+  doc.font('cjk');
+  doc.fillColor('#1565c0').fontSize(26).text(handout.title);
+  doc.moveDown(0.4).lineWidth(3).strokeColor('#f29a12').moveTo(64, doc.y).lineTo(531, doc.y).stroke();
+  doc.fillColor('#1d2733');
+  for (const section of handout.sections) {
+    doc.moveDown(0.9).fontSize(18).text(section.heading);
+    doc.moveDown(0.3).fontSize(14);
+    for (const line of section.lines) doc.text(line, { lineGap: 6 });
+  }
+  doc.end();
+  return done;
 }

@@ -26,7 +26,7 @@ const juniorCourses: CourseSeed[] = [
   { id: 'crs-bio-7', subject: '生物', teacher: '赵明', titles: ['观察细胞结构', '植物细胞', '动物细胞', '细胞的生活'] },
   { id: 'crs-history-7', subject: '历史', teacher: '周建国', titles: ['中国境内早期人类', '原始农耕生活', '夏商周的更替', '青铜器与甲骨文'] },
 ];
-/** 随堂测 for some subjects (questions a lead teacher would ask after the lesson). */
+/** 随堂测 for some subjects: one bank per subject, so the quiz is titled by subject, not by a lesson it may not match. */
 const quizBank: Record<string, { prompt: string; choices: string[]; answer: number }[]> = {
   数学: [
     { prompt: '(-3) + 5 = ?', choices: ['-8', '2', '-2', '8'], answer: 1 },
@@ -119,7 +119,7 @@ export function seedDemo(db: HubDatabase, now: Date) {
           const bank = quizBank[c.subject];
           if (bank) {
             const lessonId = `les-${tag}-${day}-${p}`;
-            putQuiz(db, { id: `quiz-${tag}-${day}-${p}`, lessonId, title: `${c.subject}随堂测：${title}`, questions: bank.map((q, i) => ({ id: `q${i + 1}`, ...q })) }, now);
+            putQuiz(db, { id: `quiz-${tag}-${day}-${p}`, lessonId, title: `${c.subject}随堂测`, questions: bank.map((q, i) => ({ id: `q${i + 1}`, ...q })) }, now);
           }
         });
       }

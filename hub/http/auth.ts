@@ -1,27 +1,72 @@
-// Bearer authentication for devices (their enrollment token) and for administrators (the hub's admin secret).
-import type { FastifyRequest } from 'fastify';
-import type { HubDatabase } from '../db/open-database.ts';
+// Authentication for the access groups. Each guard is an onRequest hook that create-hub installs on one encapsulated
+// Fastify context (access-groups.ts), so it runs for every request Fastify routes to any route of that group, whatever
+// the URL looked like on the wire. No guard reads the URL: only the credential and the caller's address.
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { findDeviceByTokenHash, touchDevice, type DeviceRow } from '../org/org-repo.ts';
-import { hashToken, sameSecret } from '../org/tokens.ts';
+import { hashToken, matchesTokenHash } from '../org/tokens.ts';
+import type { AttemptLimiter } from './attempt-limiter.ts';
+import type { HubContext } from './hub-context.ts';
 import { HubError } from './hub-error.ts';
+import { refuseIfLimited } from './hub-limits.ts';
+
+const TOKEN = /^[A-Za-z0-9._~+/=-]{16,300}$/;
 
 export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  const match = /^Bearer ([A-Za-z0-9._~+/=-]{16,300})$/.exec(header ?? '');
-  return match?.[1];
+  const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
+  return match?.[1] && TOKEN.test(match[1]) ? match[1] : undefined;
 }
 
-export function requireDevice(db: HubDatabase, request: FastifyRequest, now: Date): DeviceRow {
-  const token = bearerToken(request);
-  if (!token) throw new HubError('unauthorized', 'device token required');
-  const device = findDeviceByTokenHash(db, hashToken(token));
-  if (!device) throw new HubError('unauthorized', 'unknown device token');
+/** A device's bearer token → its row. Failures count against the caller's address; a revoked device is not a guess. */
+export function authenticateDevice(ctx: HubContext, token: string | undefined, address: string): DeviceRow {
+  const limiter = ctx.attempts.deviceAuthPerAddress;
+  refuseIfLimited([[limiter, address]], 'device authentications');
+  const device = token ? findDeviceByTokenHash(ctx.db, hashToken(token)) : undefined;
+  if (!device) {
+    limiter.recordFailure(address);
+    throw new HubError('unauthorized', token ? 'unknown device token' : 'device token required');
+  }
   if (device.revoked_at) throw new HubError('device_revoked', 'this device was revoked by the hub administrator');
-  touchDevice(db, device.id, now);
+  touchDevice(ctx.db, device.id, ctx.now());
   return device;
 }
 
-export function requireAdmin(request: FastifyRequest, adminToken: string) {
-  const token = bearerToken(request);
-  if (!token || !sameSecret(token, adminToken)) throw new HubError('unauthorized', 'admin token required');
+/**
+ * The admin credential: the HTTP admin API, and the live lead console's login (which also names its lesson, so
+ * failures count per lesson too). Failures count against the caller's address.
+ */
+export function authenticateAdmin(ctx: HubContext, token: string | undefined, address: string, consoleLessonId?: string): void {
+  const checks: [AttemptLimiter, string][] = [[ctx.attempts.consoleLoginPerAddress, address]];
+  if (consoleLessonId !== undefined) checks.push([ctx.attempts.consoleLoginPerLesson, consoleLessonId]);
+  const what = consoleLessonId === undefined ? 'admin' : 'console';
+  refuseIfLimited(checks, `${what} logins`);
+  if (token && matchesTokenHash(token, ctx.adminTokenHash)) return;
+  for (const [limiter, key] of checks) limiter.recordFailure(key);
+  throw new HubError('unauthorized', `${what} credential required`);
+}
+
+const devices = new WeakMap<FastifyRequest, DeviceRow>();
+
+/** The authenticated device of a request in the device group. */
+export function deviceOf(request: FastifyRequest): DeviceRow {
+  const device = devices.get(request);
+  if (!device) throw new Error('deviceOf() outside the device access group'); // a wiring bug, logged as internal
+  return device;
+}
+
+export function deviceGuard(ctx: HubContext): onRequestAsyncHookHandler {
+  return async (request) => {
+    devices.set(request, authenticateDevice(ctx, bearerToken(request), request.ip));
+  };
+}
+
+/**
+ * `queryKey`: also accept `?key=<admin token>` — only for the report page a lead-school teacher opens from a link in
+ * a plain browser, which cannot send a header.
+ */
+export function adminGuard(ctx: HubContext, { queryKey = false } = {}): onRequestAsyncHookHandler {
+  return async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    const key = queryKey && typeof query?.key === 'string' && TOKEN.test(query.key) ? query.key : undefined;
+    authenticateAdmin(ctx, bearerToken(request) ?? key, request.ip);
+  };
 }

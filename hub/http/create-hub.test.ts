@@ -170,6 +170,14 @@ describe('pull', () => {
 });
 
 describe('admin and CORS', () => {
+  it('refuses to delete a lesson that has classroom records, by name, and keeps it', async () => {
+    const lessons = () => db.prepare(`SELECT count(*) AS n FROM lessons`).get();
+    const before = lessons();
+    const res = await admin('/v1/admin/lessons/les-j7-0-0', { method: 'DELETE' }); // the demo quiz belongs to it
+    expect([res.status, errorCode(res.body)]).toEqual([400, 'bad_request']);
+    expect(lessons()).toEqual(before);
+  });
+
   it('requires the admin token', async () => {
     const res = await call('/v1/admin/classrooms', { token: 'not-the-admin-token-000' });
     expect(errorCode(res.body)).toBe('unauthorized');

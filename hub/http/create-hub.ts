@@ -1,33 +1,91 @@
 // The hub's HTTP server. Every response that is not a success is `{ error: { code, message } }` with a protocol
-// ErrorCode, whatever went wrong (bad JSON, unknown route, too large, a bug), so clients can always say why in zh-CN.
+// ErrorCode, whatever went wrong (bad JSON, unknown route, a malformed request line, too large, a bug), so clients can
+// always say why in zh-CN. Who may call what is decided here, by the access group each route is registered in
+// (access-groups.ts, guards in auth.ts) — never by reading the URL.
 import cors from '@fastify/cors';
-import { createGunzip } from 'node:zlib';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
-import { registerAdminRoutes } from './admin-routes.ts';
-import { registerSyncRoutes } from '../sync/sync-routes.ts';
-import { registerDeviceRoutes } from './device-routes.ts';
+import { createHash } from 'node:crypto';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { LIVE_WS_PATH } from '../../src/shared/live-protocol.ts';
+import { HUB_TIME_HEADER, HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
 import { registerContentRoutes } from '../content/content-routes.ts';
-import { registerLiveRoutes } from '../live/live-routes.ts';
-import type { LiveSfu } from '../live/live-sfu.ts';
-import { registerUpdateRoutes } from '../updates/update-routes.ts';
+import { signUnsignedPacks } from '../content/content-repo.ts';
+import { ephemeralPackSigner, type PackSigner } from '../content/pack-signing.ts';
 import { registerNetProbeRoutes } from '../diagnostics/net-probe-routes.ts';
-import { HubError } from './hub-error.ts';
+import { attachLiveSocket, registerLiveAdminRoutes, registerLivePublicRoutes } from '../live/live-routes.ts';
+import type { LiveSfu } from '../live/live-sfu.ts';
+import { registerPushRoute, registerReportPage, registerReportRoutes } from '../sync/sync-routes.ts';
+import { registerUpdateRoutes } from '../updates/update-routes.ts';
+import { createRouteTable, type HubRoute, type RouteTable } from './access-groups.ts';
+import { registerAdminRoutes } from './admin-routes.ts';
+import { adminGuard, deviceGuard } from './auth.ts';
+import { registerEnrollRoute, registerPullRoute } from './device-routes.ts';
+import { edgeGuard, registerEdgeAdminRoutes, registerEdgeEnrollRoute, registerEdgeRoutes } from '../edge/county-edge-routes.ts';
 import type { HubContext } from './hub-context.ts';
+import { HubError } from './hub-error.ts';
+import { createHubAttempts, defaultHubLimits, type HubLimits } from './hub-limits.ts';
+import { refuseOtherUpgrades } from './upgrade-guard.ts';
 
-export type CreateHubOptions = Omit<HubContext, 'now'> & {
+/** Routes a test build adds (hub/testing/): given the table, so they too must sit in an access group. */
+export type HubExtension = (hub: { app: FastifyInstance; table: RouteTable; ctx: HubContext }) => Promise<void>;
+
+export type CreateHubOptions = Pick<HubContext, 'db' | 'hubName' | 'contentDir'> & {
+  /** The admin credential's SHA-256 (hex), as `npm run hub` keeps it; or the credential itself (tests). */
+  adminTokenHash?: string;
+  adminToken?: string;
   now?: () => Date;
+  /** The hub's pack-signing key (main.ts loads it from HUB_DATA_DIR); tests get one that lives as long as the hub. */
+  packSigner?: PackSigner;
   logger?: boolean;
   bodyLimitBytes?: number;
+  limits?: Partial<HubLimits>;
   /** The SFU for live lessons, or why there is none (shown to clients that try to join). */
   live?: { sfu: LiveSfu | null; unavailable?: string };
   /** Folder of the electron-updater feed (`<data>/updates`); without it /updates/* answers 404. */
   updatesDir?: string;
+  extensions?: HubExtension[];
+  /** Called for every route with its access group (the fuzz test's route list). */
+  onRoute?: (route: HubRoute) => void;
+  /** Serve HTTPS (and wss for live signalling, on the same server) with this certificate; plain HTTP without it. */
+  tls?: { cert: string; key: string };
 };
 
+const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
 export async function createHub(options: CreateHubOptions): Promise<FastifyInstance> {
-  const ctx: HubContext = { ...options, now: options.now ?? (() => new Date()) };
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 });
+  const now = options.now ?? (() => new Date());
+  const adminTokenHash = options.adminTokenHash ?? (options.adminToken !== undefined ? hashOf(options.adminToken) : undefined);
+  if (!adminTokenHash || !/^[0-9a-f]{64}$/.test(adminTokenHash)) throw new Error('createHub needs the admin token or its SHA-256 (hex)');
+  const ctx: HubContext = {
+    db: options.db,
+    hubName: options.hubName,
+    adminTokenHash,
+    now,
+    attempts: createHubAttempts({ ...defaultHubLimits, ...options.limits }, now),
+    packSigner: options.packSigner ?? ephemeralPackSigner(),
+    ...(options.contentDir !== undefined ? { contentDir: options.contentDir } : {}),
+  };
+  const common = {
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024,
+    // Errors Fastify meets before routing (a malformed percent-escape, an over-long parameter) in the one shape too.
+    frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) => {
+      void sendError(reply, error.statusCode ?? 400, 'bad_request', error.message);
+    },
+    clientErrorHandler: answerClientError,
+  };
+  // Node would answer a request without Host with a bare 400 of its own; the hub needs no Host, so it answers as usual.
+  const server = { requireHostHeader: false };
+  // https.Server is an http.Server with TLS in front (same request and upgrade events), so every route and the live
+  // WebSocket (attached to app.server) serve HTTPS and wss unchanged; only Fastify's generic differs.
+  const app = options.tls
+    ? (Fastify({ ...common, https: { ...server, cert: options.tls.cert, key: options.tls.key } }) as unknown as FastifyInstance)
+    : Fastify({ ...common, http: server });
+  refuseOtherUpgrades(app.server, [LIVE_WS_PATH]);
+  // Packs stored before signing (or signed by a key no longer in use) are signed now: the hub serves only signed packs.
+  const { signed, unreadable } = signUnsignedPacks(ctx.db, ctx.packSigner);
+  if (signed.length > 0) app.log.info({ packs: signed }, 'signed packs stored before signing or under another key');
+  if (unreadable.length > 0) app.log.warn({ packs: unreadable }, 'packs whose stored manifest fails today\'s checks: not listed to classrooms');
 
   // The renderer is served apart from the hub (file:// in Electron, another port in a browser): allow any origin.
   // Safe because devices authenticate with a bearer token, never cookies. Credentialed requests are allowed (the
@@ -38,17 +96,11 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     credentials: true,
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'content-encoding', 'range', 'if-none-match', PROTOCOL_HEADER],
+    // Without these, fetch() in the renderer could not read what makes a chunk verifiable, nor the hub's clock.
+    exposedHeaders: ['content-range', 'content-length', 'etag', 'accept-ranges', HUB_TIME_HEADER],
     maxAge: 86_400,
-  });
-
-  // Devices gzip their pushes (ops compress ~10×, and the link is the bottleneck). bodyLimit applies to the inflated
-  // stream, so a small bomb cannot grow past it.
-  app.addHook('preParsing', async (request, _reply, payload) => {
-    const encoding = request.headers['content-encoding'];
-    if (encoding === undefined || encoding === 'identity') return payload;
-    if (encoding !== 'gzip') throw new HubError('bad_request', `unsupported content-encoding ${encoding}`);
-    delete request.headers['content-length'];
-    return payload.pipe(createGunzip());
+    // An OPTIONS without preflight headers gets the same empty 204, not the plugin's plain-text 400.
+    strictPreflight: false,
   });
 
   app.addHook('onRequest', async (request) => {
@@ -59,34 +111,84 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     if (version < PROTOCOL_VERSION) throw new HubError('client_too_old', `hub speaks protocol ${PROTOCOL_VERSION}, client ${version}`);
     if (version > PROTOCOL_VERSION) throw new HubError('hub_too_old', `hub speaks protocol ${PROTOCOL_VERSION}, client ${version}`);
   });
+  // Every answer carries the hub's clock, so a classroom PC with a flat CMOS battery learns how far off it is.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header(HUB_TIME_HEADER, String(ctx.now().getTime()));
+  });
 
   app.setErrorHandler((error: FastifyError | HubError, request, reply) => {
-    let hubError: HubError;
-    if (error instanceof HubError) hubError = error;
-    else if (error.statusCode === 413) hubError = new HubError('payload_too_large', error.message);
-    else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) hubError = new HubError('bad_request', error.message);
-    else {
-      request.log.error(error);
-      hubError = new HubError('internal', 'internal error');
+    if (error instanceof HubError) {
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+      return sendError(reply, error.status, error.code, error.message);
     }
-    const body: ErrorResponse = { error: { code: hubError.code, message: hubError.message } };
-    return reply.status(hubError.status).send(body);
+    if (error.statusCode === 413) return sendError(reply, 413, 'payload_too_large', error.message);
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return sendError(reply, 400, 'bad_request', error.message);
+    request.log.error(error);
+    return sendError(reply, 500, 'internal', 'internal error');
   });
-  app.setNotFoundHandler((request, reply) => {
-    const body: ErrorResponse = { error: { code: 'not_found', message: `${request.method} ${request.url}` } };
-    return reply.status(404).send(body);
-  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `${request.method} ${request.url}`.slice(0, 300)));
 
-  app.get(HubPaths.health, async () => {
-    const health: HealthResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, serverTime: ctx.now().toISOString() };
-    return health;
+  const live = { sfu: options.live?.sfu ?? null, unavailable: options.live?.unavailable ?? 'no SFU configured' };
+  attachLiveSocket(app, ctx, live);
+  const table = createRouteTable(
+    app,
+    { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }) },
+    options.onRoute,
+  );
+  const registerEdgeGroup = async (routes: RouteTable) => {
+    let uplink: ReturnType<typeof registerEdgeRoutes> | undefined;
+    await routes.group('edge', (edge) => {
+      uplink = registerEdgeRoutes(edge, ctx);
+    });
+    if (!uplink) throw new Error('edge routes not registered');
+    return uplink;
+  };
+  await table.group('public', (open) => {
+    open.get(HubPaths.health, async () => {
+      const health: HealthResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, serverTime: ctx.now().toISOString() };
+      return health;
+    });
+    registerEnrollRoute(open, ctx);
+    registerEdgeEnrollRoute(open, ctx);
+    registerLivePublicRoutes(open, live);
+    registerUpdateRoutes(open, options.updatesDir);
   });
-  registerDeviceRoutes(app, ctx);
-  registerAdminRoutes(app, ctx);
-  registerSyncRoutes(app, ctx);
-  registerContentRoutes(app, ctx);
-  registerLiveRoutes(app, ctx, options.live?.sfu, options.live?.unavailable);
-  registerUpdateRoutes(app, options.updatesDir);
-  registerNetProbeRoutes(app, ctx);
+  await table.group('device', (device) => {
+    registerPullRoute(device, ctx);
+    registerPushRoute(device, ctx);
+    registerContentRoutes(device, ctx);
+    registerNetProbeRoutes(device);
+  });
+  // School edges (hub/edge/): the edge token's own group; the code that enrolls one is issued in the admin group.
+  const edgeUplink = await registerEdgeGroup(table);
+  await table.group('admin', (admin) => {
+    registerAdminRoutes(admin, ctx);
+    registerEdgeAdminRoutes(admin, ctx, edgeUplink);
+    registerReportRoutes(admin, ctx);
+    registerLiveAdminRoutes(admin, ctx, live);
+  });
+  await table.group('admin-page', (adminPage) => registerReportPage(adminPage, ctx));
+  for (const extend of options.extensions ?? []) await extend({ app, table, ctx });
   return app;
+}
+
+function sendError(reply: FastifyReply, status: number, code: ErrorResponse['error']['code'], message: string) {
+  const body: ErrorResponse = { error: { code, message: message.slice(0, 2000) } };
+  return reply.status(status).send(body);
+}
+
+/** A request Node's parser refused (bad request line, headers too large): answered in the error shape, then closed. */
+function answerClientError(error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, code, message]: [number, string, ErrorResponse['error']['code'], string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'payload_too_large', 'request headers too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'bad_request', 'request not received in time']
+        : [400, 'Bad Request', 'bad_request', `malformed request (${error.code ?? 'parse error'})`];
+  const body = JSON.stringify({ error: { code, message } } satisfies ErrorResponse);
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }

@@ -1,29 +1,50 @@
-// What enrolled devices call: enroll once, then pull their classroom's changes by cursor.
+// What classroom PCs call: enroll once (public, with failed attempts limited per address and per code), then pull
+// their classroom's changes by cursor (device group).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { EnrollRequest, HubPaths, PROTOCOL_VERSION, type EnrollResponse, type PullResponse } from '../../src/shared/protocol.ts';
 import { enrollDevice } from '../org/enroll-device.ts';
 import { changesSince } from '../timetable/change-log.ts';
-import { requireDevice } from './auth.ts';
+import { deviceOf } from './auth.ts';
 import type { HubContext } from './hub-context.ts';
+import { HubError } from './hub-error.ts';
+import { refuseIfLimited } from './hub-limits.ts';
 import { parseOrBadRequest } from './validate.ts';
 
 const PullQuery = z.object({ cursor: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(2000).default(500) });
 
-export function registerDeviceRoutes(app: FastifyInstance, ctx: HubContext) {
-  app.post(HubPaths.enroll, async (request, reply) => {
-    const body = parseOrBadRequest(EnrollRequest, request.body);
-    const enrolled = enrollDevice(ctx.db, { ...body, now: ctx.now() });
-    const response: EnrollResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, ...enrolled };
-    return reply.status(201).send(response);
+export function registerEnrollRoute(app: FastifyInstance, ctx: HubContext) {
+  const { enrollPerAddress, enrollPerCode } = ctx.attempts;
+  app.post(HubPaths.enroll, {
+    // Refused before the body is even read: a limited address costs the hub nothing.
+    onRequest: async (request) => refuseIfLimited([[enrollPerAddress, request.ip]], 'enrollment attempts'),
+    handler: async (request, reply) => {
+      const body = parseOrBadRequest(EnrollRequest, request.body);
+      refuseIfLimited([[enrollPerCode, body.code]], 'enrollment attempts with this code');
+      let enrolled: ReturnType<typeof enrollDevice>;
+      try {
+        enrolled = enrollDevice(ctx.db, { ...body, now: ctx.now() });
+      } catch (error) {
+        if (error instanceof HubError && error.code.startsWith('enrollment_code_')) {
+          enrollPerAddress.recordFailure(request.ip);
+          enrollPerCode.recordFailure(body.code);
+        }
+        throw error;
+      }
+      const response: EnrollResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, ...enrolled, packSigningKey: ctx.packSigner.publicKey };
+      return reply.status(201).send(response);
+    },
   });
+}
 
-  app.get(HubPaths.pull, async (request) => {
-    const now = ctx.now();
-    const device = requireDevice(ctx.db, request, now);
+export function registerPullRoute(device: FastifyInstance, ctx: HubContext) {
+  device.get(HubPaths.pull, async (request) => {
     const query = parseOrBadRequest(PullQuery, request.query);
-    const page = changesSince(ctx.db, device.classroom_id, query.cursor, query.limit);
-    const response: PullResponse = { protocol: PROTOCOL_VERSION, serverTime: now.toISOString(), ...page };
+    const device = deviceOf(request);
+    const page = changesSince(ctx.db, device.classroom_id, query.cursor, query.limit, (seq, reason) =>
+      request.log.warn({ classroomId: device.classroom_id, seq, reason }, 'stored change skipped: does not parse'),
+    );
+    const response: PullResponse = { protocol: PROTOCOL_VERSION, serverTime: ctx.now().toISOString(), ...page };
     return response;
   });
 }

@@ -14,7 +14,10 @@ const statusOf: Record<ErrorCode, number> = {
   client_too_old: 426,
   hub_too_old: 400,
   payload_too_large: 413,
+  rate_limited: 429,
   internal: 500,
+  wrong_school: 403,
+  upstream_unavailable: 502,
 };
 
 export class HubError extends Error {
@@ -22,6 +25,8 @@ export class HubError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Sent as `Retry-After` (seconds): when a rate-limited caller may try again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'HubError';

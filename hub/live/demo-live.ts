@@ -28,11 +28,40 @@ export function ensureDemoLiveLesson(db: HubDatabase, now: Date) {
   return true;
 }
 
-export async function startDemoBroadcast(sfu: LiveSfu): Promise<FfmpegBroadcast> {
+export type DemoBroadcast = { stop(): Promise<void> };
+
+/**
+ * The demo lesson's broadcast, kept on air: if ffmpeg dies the lesson goes off air (viewers see 主讲教室尚未开始) and
+ * the broadcast is started again after a pause, as a lead school's operator would.
+ */
+export async function startDemoBroadcast(sfu: LiveSfu, log: (line: string) => void = () => undefined, restartAfterMs = 2_000): Promise<DemoBroadcast> {
   const room = await sfu.room(DEMO_LIVE_LESSON_ID);
-  const request = defaultIngestRequest();
-  const target = await room.openIngest(request);
-  const broadcast = await startFfmpegBroadcast({ request, target });
-  void broadcast.exited.then(() => room.closeIngest());
-  return broadcast;
+  let current: FfmpegBroadcast | null = null;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const start = async () => {
+    const request = defaultIngestRequest();
+    const target = await room.openIngest(request);
+    const broadcast = await startFfmpegBroadcast({ request, target });
+    current = broadcast;
+    void broadcast.exited.then(async (code) => {
+      if (current !== broadcast) return;
+      current = null;
+      await room.closeIngest();
+      if (stopped) return;
+      log(`hub: demo broadcast stopped (ffmpeg exit ${String(code)}: ${broadcast.output().trim().slice(-200)}); on air again in ${restartAfterMs / 1000} s`);
+      timer = setTimeout(() => void start().catch((e: unknown) => log(`hub: demo broadcast failed to start: ${String(e)}`)), restartAfterMs);
+    });
+  };
+  await start();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      const broadcast = current;
+      current = null;
+      await broadcast?.stop();
+      await room.closeIngest();
+    },
+  };
 }

@@ -2,16 +2,26 @@
 // RTP by the headless broadcaster), and the peers watching it. Peers learn of broadcast changes through `onAir`.
 import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
-import type { IngestRequest, IngestResponse, LiveNotification } from '../../src/shared/live-protocol.ts';
+import { randomUUID } from 'node:crypto';
+import type { IngestRequest, IngestResponse, IngestStatus, LiveNotification } from '../../src/shared/live-protocol.ts';
 
 export const mediaCodecs: ms.RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 500 } },
 ];
 
-type Broadcast = { transports: ms.PlainTransport[]; video: ms.Producer; audio: ms.Producer };
+type Broadcast = { id: string; transports: ms.PlainTransport[]; video: ms.Producer; audio: ms.Producer; watchdog: ReturnType<typeof setInterval> };
 
 export type RoomEvents = { onAir: [boolean]; console: [LiveNotification]; closed: [] };
+
+export type IngestWatch = {
+  /** A broadcast whose RTP stopped this long ago is taken off air (a broadcaster killed without a word). */
+  silenceMs: number;
+  checkEveryMs: number;
+  log: (line: string) => void;
+};
+
+const DEFAULT_WATCH: IngestWatch = { silenceMs: 5_000, checkEveryMs: 1_000, log: () => undefined };
 
 export class LiveRoom extends EventEmitter<RoomEvents> {
   private broadcast: Broadcast | null = null;
@@ -20,9 +30,14 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
     readonly lessonId: string,
     readonly router: ms.Router,
     private readonly ingestIp: string,
+    private readonly watch: IngestWatch = DEFAULT_WATCH,
   ) {
     super();
     this.setMaxListeners(1000); // one listener per viewer socket
+  }
+
+  ingestStatus(): IngestStatus {
+    return { onAir: this.onAir, ingestId: this.broadcast?.id ?? null };
   }
 
   /** The lead console's camera/screen and microphone, when it broadcasts: they take precedence over the ingest. */
@@ -52,7 +67,7 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
 
   /**
    * Opens RTP ports for the headless broadcaster. rtcpMux off + comedia: ffmpeg sends RTCP from its own port first, and
-   * mediasoup latches onto the first source it hears (see ../shared/sfu/SFU.md). A running broadcast is replaced.
+   * mediasoup latches onto the first source it hears. A running broadcast is replaced.
    */
   async openIngest(request: IngestRequest): Promise<IngestResponse> {
     await this.closeIngest();
@@ -76,20 +91,47 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
           encodings: [{ ssrc: request.audioSsrc }],
         },
       });
-      this.broadcast = { transports, video, audio };
+      const id = randomUUID();
+      this.broadcast = { id, transports, video, audio, watchdog: this.watchIngest(id, video, audio) };
     } catch (error) {
       for (const t of transports) t.close();
       throw error;
     }
     this.emit('onAir', true);
     const target = (t: ms.PlainTransport) => ({ ip: t.tuple.localAddress ?? this.ingestIp, rtpPort: t.tuple.localPort, rtcpPort: t.rtcpTuple?.localPort ?? 0 });
-    return { video: target(videoTransport), audio: target(audioTransport) };
+    return { ingestId: this.broadcast.id, video: target(videoTransport), audio: target(audioTransport) };
+  }
+
+  /**
+   * Takes a broadcast off air once its RTP has stopped for `silenceMs`: viewers then see "the lead classroom stopped"
+   * instead of a frozen picture, and a broadcaster that comes back opens a new ingest (it polls the status as a lease).
+   */
+  private watchIngest(id: string, video: ms.Producer, audio: ms.Producer): ReturnType<typeof setInterval> {
+    let lastBytes = -1;
+    let lastChange = Date.now();
+    const timer = setInterval(() => {
+      void Promise.all([video.getStats(), audio.getStats()])
+        .then(([v, a]) => {
+          const bytes = [...v, ...a].reduce((sum, s) => sum + s.byteCount, 0);
+          if (bytes !== lastBytes) {
+            lastBytes = bytes;
+            lastChange = Date.now();
+          } else if (Date.now() - lastChange >= this.watch.silenceMs && this.broadcast?.id === id) {
+            this.watch.log(`hub: live ${this.lessonId}: no media from the broadcaster for ${this.watch.silenceMs / 1000} s; off air`);
+            void this.closeIngest();
+          }
+        })
+        .catch(() => undefined); // the producer closed under us: closeIngest already ran
+    }, this.watch.checkEveryMs);
+    timer.unref();
+    return timer;
   }
 
   async closeIngest(): Promise<boolean> {
     const broadcast = this.broadcast;
     if (!broadcast) return false;
     this.broadcast = null;
+    clearInterval(broadcast.watchdog);
     for (const t of broadcast.transports) t.close(); // closes its producers and, through the router, their consumers
     this.emit('onAir', this.onAir);
     return Promise.resolve(true);
@@ -115,6 +157,7 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
   }
 
   close() {
+    if (this.broadcast) clearInterval(this.broadcast.watchdog);
     this.broadcast = null;
     this.router.close();
     this.emit('closed');

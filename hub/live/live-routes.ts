@@ -1,8 +1,8 @@
-// Live lessons on the hub: the signalling socket and the broadcaster's ingest API (admin credential, under
-// /v1/admin/). Registered by create-hub with one line; without an SFU both answer that live is unavailable, and why.
+// Live lessons on the hub: the signalling socket, the console page and status (public group), and the broadcaster's
+// ingest API (admin group, under /v1/admin/). Without an SFU all of them answer that live is unavailable, and why.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { IngestRequest, type IngestResponse } from '../../src/shared/live-protocol.ts';
+import { IngestRequest, type IngestResponse, type IngestStatus } from '../../src/shared/live-protocol.ts';
 import { Id } from '../../src/shared/protocol.ts';
 import { HubError } from '../http/hub-error.ts';
 import type { HubContext } from '../http/hub-context.ts';
@@ -13,10 +13,22 @@ import type { LiveSfu } from './live-sfu.ts';
 
 const LessonParams = z.object({ id: Id });
 
-export function registerLiveRoutes(app: FastifyInstance, ctx: HubContext, sfu: LiveSfu | null | undefined, unavailable = 'no SFU configured') {
-  const signalling = attachLiveSignalling(app.server, ctx, sfu ?? null, unavailable);
-  app.addHook('onClose', async () => signalling.close());
+export type LiveOptions = { sfu: LiveSfu | null; unavailable: string };
 
+/** The WebSocket lives on the HTTP server itself; each join frame carries and is checked for its own credential. */
+export function attachLiveSocket(app: FastifyInstance, ctx: HubContext, { sfu, unavailable }: LiveOptions) {
+  const signalling = attachLiveSignalling(app.server, ctx, sfu, unavailable);
+  // preClose, not onClose: the HTTP server's close waits for every socket, upgraded ones included, so open WebSockets
+  // must be closed first or a graceful stop never finishes while a classroom is connected.
+  app.addHook('preClose', async () => signalling.close());
+}
+
+export function registerLivePublicRoutes(app: FastifyInstance, { sfu, unavailable }: LiveOptions) {
+  registerConsoleRoutes(app);
+  app.get('/v1/live/status', async () => ({ available: Boolean(sfu), reason: sfu ? null : unavailable }));
+}
+
+export function registerLiveAdminRoutes(admin: FastifyInstance, ctx: HubContext, { sfu, unavailable }: LiveOptions) {
   const requireSfu = () => {
     if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);
     return sfu;
@@ -27,10 +39,7 @@ export function registerLiveRoutes(app: FastifyInstance, ctx: HubContext, sfu: L
     if (row.mode !== 'live') throw new HubError('bad_request', `lesson ${id} is not a live lesson`);
   };
 
-  registerConsoleRoutes(app);
-  app.get('/v1/live/status', async () => ({ available: Boolean(sfu), reason: sfu ? null : unavailable }));
-
-  app.post('/v1/admin/live/:id/ingest', async (request, reply) => {
+  admin.post('/v1/admin/live/:id/ingest', async (request, reply) => {
     const { id } = parseOrBadRequest(LessonParams, request.params);
     const body = parseOrBadRequest(IngestRequest, request.body);
     liveLesson(id);
@@ -39,7 +48,15 @@ export function registerLiveRoutes(app: FastifyInstance, ctx: HubContext, sfu: L
     return reply.status(201).send(target);
   });
 
-  app.delete('/v1/admin/live/:id/ingest', async (request) => {
+  // The broadcaster's lease: it polls this and opens a new ingest when the hub no longer has its own (hub restarted,
+  // or the broadcast was taken off air after its RTP stopped).
+  admin.get('/v1/admin/live/:id/ingest', async (request): Promise<IngestStatus> => {
+    const { id } = parseOrBadRequest(LessonParams, request.params);
+    liveLesson(id);
+    return requireSfu().existingRoom(id)?.ingestStatus() ?? { onAir: false, ingestId: null };
+  });
+
+  admin.delete('/v1/admin/live/:id/ingest', async (request) => {
     const { id } = parseOrBadRequest(LessonParams, request.params);
     const room = requireSfu().existingRoom(id);
     return { stopped: room ? await room.closeIngest() : false };

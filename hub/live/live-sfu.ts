@@ -1,20 +1,23 @@
 // The hub's SFU: one mediasoup worker, one WebRtcServer (every viewer transport shares its UDP and TCP port, so a school
 // firewall needs one rule and a UDP-blocking one still gets ICE-TCP), and a LiveRoom per live lesson, made on demand.
-import { existsSync } from 'node:fs';
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import * as mediasoup from 'mediasoup';
 import type { types as ms } from 'mediasoup';
-import { LiveRoom, mediaCodecs } from './live-room.ts';
+import { LiveRoom, mediaCodecs, type IngestWatch } from './live-room.ts';
+import { findWorkerBin } from './worker-bin.ts';
 
 export type LiveSfuOptions = {
   /** UDP and TCP port of the WebRtcServer (HUB_RTC_PORT). */
   rtcPort: number;
   /** Address the SFU listens on for viewers (HUB_RTC_LISTEN_IP), default all interfaces. */
   listenIp?: string;
-  /** Address given to browsers in ICE candidates (HUB_RTC_ANNOUNCED_IP). */
-  announcedIp: string;
+  /** Address given to browsers in ICE candidates (HUB_RTC_ANNOUNCED_IP); default: each interface's own address. */
+  announcedIp?: string;
   /** Where the headless broadcaster sends RTP; loopback unless the broadcaster runs elsewhere. */
   ingestIp?: string;
   logLevel?: ms.WorkerLogLevel;
+  /** How a silent broadcast is noticed (default: 5 s without RTP, checked every second). */
+  ingestWatch?: IngestWatch;
 };
 
 export type LiveSfu = {
@@ -26,20 +29,45 @@ export type LiveSfu = {
 
 /** Why live lessons cannot run on this hub, or null when a worker binary is there. */
 export function liveUnavailableReason(): string | null {
-  const bin = process.env.MEDIASOUP_WORKER_BIN;
-  if (bin) return existsSync(bin) ? null : `MEDIASOUP_WORKER_BIN=${bin} does not exist`;
-  if (existsSync(mediasoup.workerBin)) return null;
-  return 'no mediasoup worker: build it with ../shared/sfu/build-worker.sh and set MEDIASOUP_WORKER_BIN (see SFU.md)';
+  const found = findWorkerBin();
+  return found.path === null ? found.reason : null;
+}
+
+/**
+ * Where the WebRtcServer listens and what it tells browsers. With an announced address (a hub behind NAT, or one name
+ * for all classrooms) that one; with a specific listen address, that one; otherwise every IPv4 address of the machine,
+ * each announced as itself, so a browser picks one it can reach. Loopback goes last: Chromium does not pair UDP with
+ * a loopback candidate (only with --allow-loopback-in-peer-connection), and a hub that announced only 127.0.0.1 left a
+ * browser on the same machine on ICE-TCP. UDP entries come first: mediasoup ranks candidates in this order.
+ */
+export function rtcListenInfos(o: {
+  port: number;
+  listenIp?: string | undefined;
+  announcedIp?: string | undefined;
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>;
+}): ms.WebRtcServerListenInfo[] {
+  let addresses: { ip: string; announcedAddress?: string }[];
+  if (o.announcedIp) addresses = [{ ip: o.listenIp ?? '0.0.0.0', announcedAddress: o.announcedIp }];
+  else if (o.listenIp && o.listenIp !== '0.0.0.0') addresses = [{ ip: o.listenIp }];
+  else {
+    const ipv4 = Object.values(o.interfaces)
+      .flatMap((list) => list ?? [])
+      .filter((i) => i.family === 'IPv4');
+    addresses = [...ipv4.filter((i) => !i.internal), ...ipv4.filter((i) => i.internal)].map((i) => ({ ip: i.address }));
+    if (addresses.length === 0) addresses = [{ ip: '127.0.0.1' }];
+  }
+  return [
+    ...addresses.map((a) => ({ protocol: 'udp' as const, ...a, port: o.port })),
+    ...addresses.map((a) => ({ protocol: 'tcp' as const, ...a, port: o.port })),
+  ];
 }
 
 export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
-  const worker = await mediasoup.createWorker({ logLevel: options.logLevel ?? 'warn' });
-  const listen = { ip: options.listenIp ?? '0.0.0.0', announcedAddress: options.announcedIp, port: options.rtcPort };
+  const found = findWorkerBin();
+  if (found.path === null) throw new Error(found.reason);
+  const worker = await mediasoup.createWorker({ logLevel: options.logLevel ?? 'warn', workerBin: found.path });
   const webRtcServer = await worker.createWebRtcServer({
-    listenInfos: [
-      { protocol: 'udp', ...listen },
-      { protocol: 'tcp', ...listen },
-    ],
+    listenInfos: rtcListenInfos({ port: options.rtcPort, listenIp: options.listenIp, announcedIp: options.announcedIp, interfaces: networkInterfaces() }),
   });
   const rooms = new Map<string, Promise<LiveRoom>>();
   const ready = new Map<string, LiveRoom>();
@@ -55,7 +83,7 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
       let room = rooms.get(lessonId);
       if (!room) {
         room = worker.createRouter({ mediaCodecs }).then((router) => {
-          const created = new LiveRoom(lessonId, router, options.ingestIp ?? '127.0.0.1');
+          const created = new LiveRoom(lessonId, router, options.ingestIp ?? '127.0.0.1', options.ingestWatch);
           ready.set(lessonId, created);
           return created;
         });

@@ -11,8 +11,7 @@ import { EnrollResponse } from '../../src/shared/protocol.ts';
 import { openDatabase, type HubDatabase } from '../db/open-database.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
-import { DEMO_LIVE_LESSON_ID, ensureDemoLiveLesson, startDemoBroadcast } from './demo-live.ts';
-import type { FfmpegBroadcast } from './ffmpeg-broadcaster.ts';
+import { DEMO_LIVE_LESSON_ID, ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from './demo-live.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live-sfu.ts';
 
 const ADMIN = 'admin-secret-for-live-tests-0123456789';
@@ -24,7 +23,7 @@ describe.skipIf(workerReason !== null)(`live signalling with a real SFU${workerR
   let app: FastifyInstance;
   let sfu: LiveSfu;
   let base: string;
-  let broadcast: FfmpegBroadcast;
+  let broadcast: DemoBroadcast;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hub-live-'));

@@ -19,6 +19,7 @@ import {
 } from '../../src/shared/live-protocol.ts';
 import { HubError } from '../http/hub-error.ts';
 import type { HubContext } from '../http/hub-context.ts';
+import { upgradePath } from '../http/upgrade-guard.ts';
 import { authoriseJoin } from './authorise-join.ts';
 import { LivePeer } from './live-peer.ts';
 import type { LiveSfu } from './live-sfu.ts';
@@ -26,21 +27,23 @@ import type { LiveSfu } from './live-sfu.ts';
 const MAX_BAD_FRAMES = 20;
 const PING_EVERY_MS = 10_000;
 const MAX_MISSED_PINGS = 3;
+/** How long a graceful stop waits for clients to answer the close frame. */
+const CLOSE_WAIT_MS = 500;
 
 export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveSfu | null, unavailable: string) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIVE_MAX_FRAME_BYTES });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(request.url ?? '/', 'http://hub').pathname !== LIVE_WS_PATH) return; // another module's socket
+    if (upgradePath(request) !== LIVE_WS_PATH) return; // refused and closed by http/upgrade-guard.ts
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   server.on('upgrade', onUpgrade);
   // Dead sockets (a classroom that lost its link) are found by ping, so their transports do not linger. Several pings
   // may go unanswered first: a short outage must not cost the classroom its session (and a keyframe wait on rejoin).
   const missed = new WeakMap<WebSocket, number>();
-  wss.on('connection', (ws: WebSocket) => {
+  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
     missed.set(ws, 0);
     ws.on('pong', () => missed.set(ws, 0));
-    serveSocket(ws, ctx, sfu, unavailable);
+    serveSocket(ws, ctx, sfu, unavailable, request.socket.remoteAddress ?? 'unknown');
   });
   const pinger = setInterval(() => {
     for (const ws of wss.clients) {
@@ -54,16 +57,21 @@ export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveS
   }, PING_EVERY_MS);
   pinger.unref();
   return {
-    close() {
+    /** Tells every client the hub is going away (1001, so it reconnects at once), then cuts what has not closed. */
+    async close() {
       clearInterval(pinger);
       server.off('upgrade', onUpgrade);
+      const open = [...wss.clients];
+      const closed = open.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
+      for (const ws of open) ws.close(1001, 'hub stopping');
+      await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, CLOSE_WAIT_MS))]);
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },
   };
 }
 
-function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavailable: string) {
+function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavailable: string, address: string) {
   let peer: LivePeer | null = null;
   let badFrames = 0;
   let queue: Promise<void> = Promise.resolve();
@@ -112,7 +120,7 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
       if (peer) throw new HubError('bad_request', 'already joined');
       if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);
       const join = data as { lessonId: string; token: string; role: 'viewer' | 'console' };
-      const grant = authoriseJoin(ctx.db, ctx.adminToken, join, ctx.now());
+      const grant = authoriseJoin(ctx, join, address);
       const room = await sfu.room(join.lessonId);
       if (ws.readyState !== ws.OPEN) return {};
       const peerId = randomUUID();

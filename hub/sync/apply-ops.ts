@@ -1,7 +1,9 @@
 // Applies a device's pushed ops: idempotently (an op id seen before is acknowledged as a duplicate, never applied
 // twice) and in one transaction per batch, with a savepoint per op so one bad op is rejected with a reason while the
-// rest of the batch applies. Ops only ever touch the pushing device's own classroom.
-import { decodeHlc } from '../../src/shared/hlc.ts';
+// rest of the batch applies — whatever the reason, expected (out of scope, malformed) or not (a damaged stored quiz, a
+// constraint): an op must never fail the whole batch, or the device would resend it for ever and everything queued
+// behind it would wait. Ops only ever touch the pushing device's own classroom.
+import { decodeHlc, HLC_AHEAD, MAX_HLC_AHEAD_MS } from '../../src/shared/hlc.ts';
 import { Op, Quiz, type OpAck } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import type { DeviceRow } from '../org/org-repo.ts';
@@ -10,7 +12,12 @@ import { isLessonForClassroom } from '../timetable/timetable-repo.ts';
 
 class Rejection extends Error {}
 
-export function applyPush(db: HubDatabase, device: DeviceRow, rawOps: unknown[], now: Date): OpAck[] {
+/** Told about an op that failed for a reason the rules do not name (the op is rejected; the hub's log keeps why). */
+export type OnUnexpected = (op: Op, error: unknown) => void;
+
+const MAX_REASON = 500; // OpAck.reason's wire limit
+
+export function applyPush(db: HubDatabase, device: DeviceRow, rawOps: unknown[], now: Date, onUnexpected: OnUnexpected = () => {}): OpAck[] {
   const isApplied = db.prepare(`SELECT 1 FROM applied_ops WHERE op_id = ?`);
   const recordApplied = db.prepare(`INSERT INTO applied_ops (op_id, device_id, seq, type, applied_at) VALUES (?, ?, ?, ?, ?)`);
   const applyOne = db.transaction((op: Op) => {
@@ -24,7 +31,7 @@ export function applyPush(db: HubDatabase, device: DeviceRow, rawOps: unknown[],
       if (!parsed.success) {
         const id = typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'string' ? raw.id.slice(0, 64) : '?';
         const issue = parsed.error.issues[0];
-        return { id, status: 'rejected', reason: `malformed op: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'invalid'}` };
+        return { id, status: 'rejected', reason: `malformed op: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'invalid'}`.slice(0, MAX_REASON) };
       }
       const op = parsed.data;
       if (isApplied.get(op.id)) return { id: op.id, status: 'duplicate' };
@@ -32,8 +39,13 @@ export function applyPush(db: HubDatabase, device: DeviceRow, rawOps: unknown[],
         applyOne(op);
         return { id: op.id, status: 'applied' };
       } catch (error) {
-        if (error instanceof Rejection) return { id: op.id, status: 'rejected', reason: error.message };
-        throw error;
+        if (error instanceof Rejection) return { id: op.id, status: 'rejected', reason: error.message.slice(0, MAX_REASON) };
+        // SQLite itself rolled the batch back (disk full, I/O error): nothing of it holds, so the batch fails as a
+        // whole and the device retries it later, unchanged.
+        if (!db.inTransaction) throw error;
+        onUnexpected(op, error);
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return { id: op.id, status: 'rejected', reason: `internal error: ${message}`.slice(0, MAX_REASON) };
       }
     }),
   )();
@@ -53,7 +65,11 @@ function prepare(db: HubDatabase) {
 }
 
 function applyOp(db: HubDatabase, device: DeviceRow, op: Op, now: Date) {
-  if (!decodeHlc(op.hlc)) throw new Rejection('malformed hlc');
+  const hlc = decodeHlc(op.hlc);
+  if (!hlc) throw new Rejection('malformed hlc');
+  // A clock running fast would win every later last-writer-wins merge of this record: the client re-stamps and resends.
+  const aheadMs = hlc.wallMs - now.getTime();
+  if (aheadMs > MAX_HLC_AHEAD_MS) throw new Rejection(`${HLC_AHEAD}: stamped ${Math.round(aheadMs / 1000)} s ahead of the hub clock ${now.toISOString()}`);
   if (!isLessonForClassroom(db, op.lessonId, device.classroom_id)) throw new Rejection(`lesson ${op.lessonId} is not on this classroom's timetable`);
   let statements = prepared.get(db);
   if (!statements) prepared.set(db, (statements = prepare(db)));

@@ -1,5 +1,6 @@
 // The lead school's view across its receiving classrooms: per lesson and classroom, attendance totals and quiz accuracy
 // (latest answer per student and question; class tallies added in), plus who needs help (分层辅导).
+import { attendanceLineZh, summariseAttendance, type AttendanceSummary } from '../../src/shared/attendance-summary.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 
 export type ReportRow = {
@@ -11,7 +12,8 @@ export type ReportRow = {
   classroom: string;
   school: string;
   roster: number;
-  attendance: { absent: number; late: number; leave: number; recorded: number };
+  /** 出勤 = present + late (see src/shared/attendance-summary.ts); `taken: false` is 未考勤. */
+  attendance: AttendanceSummary & { recorded: number };
   quiz: { answered: number; correct: number; needHelp: string[] } | null;
 };
 
@@ -37,6 +39,7 @@ export function buildReport(db: HubDatabase, limit = 200): ReportRow[] {
       )
       .all(l.id, l.classroom_id) as { status: string; n: number }[];
     const count = (status: string) => counts.find((c) => c.status === status)?.n ?? 0;
+    const recorded = counts.reduce((n, c) => n + c.n, 0);
     const latest = db
       .prepare(
         `SELECT q.student_id, st.name, q.correct FROM quiz_answers q JOIN students st ON st.id = q.student_id
@@ -70,7 +73,7 @@ export function buildReport(db: HubDatabase, limit = 200): ReportRow[] {
       classroom: l.classroom,
       school: l.school,
       roster,
-      attendance: { absent: count('absent'), late: count('late'), leave: count('leave'), recorded: counts.reduce((n, c) => n + c.n, 0) },
+      attendance: { ...summariseAttendance(roster, { present: count('present'), absent: count('absent'), late: count('late'), leave: count('leave') }), recorded },
       quiz:
         answered === 0
           ? null
@@ -79,24 +82,28 @@ export function buildReport(db: HubDatabase, limit = 200): ReportRow[] {
   });
 }
 
+/** "2026-11-30 19:10": the lesson's start in China time (UTC+8, no daylight saving), 24-hour, whatever offset it was stored with. */
+export function chinaTime(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function renderReportHtml(rows: ReportRow[], hubName: string): string {
   const body = rows
     .map((r) => {
-      const present = r.roster - r.attendance.absent - r.attendance.leave;
       const quiz = r.quiz ? `${Math.round((100 * r.quiz.correct) / r.quiz.answered)}%（${r.quiz.correct}/${r.quiz.answered}）` : '—';
       return `<tr data-lesson="${escape(r.lessonId)}" data-classroom="${escape(r.classroomId)}">
-<td>${escape(r.startsAt.slice(0, 16).replace('T', ' '))}</td><td>${escape(r.subject)} · ${escape(r.title)}</td>
+<td>${escape(chinaTime(r.startsAt))}</td><td>${escape(r.subject)} · ${escape(r.title)}</td>
 <td>${escape(r.school)} ${escape(r.classroom)}</td>
-<td class="attendance">出勤 ${present}/${r.roster} · 缺勤 ${r.attendance.absent} · 迟到 ${r.attendance.late} · 请假 ${r.attendance.leave}</td>
+<td class="attendance${r.attendance.taken ? '' : ' not-taken'}">${attendanceLineZh(r.attendance)}</td>
 <td class="quiz">${quiz}</td><td class="help">${r.quiz ? escape(r.quiz.needHelp.join('、')) || '—' : '—'}</td></tr>`;
     })
     .join('\n');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>接收课堂报告 · ${escape(hubName)}</title>
 <style>body{font-family:"Noto Sans CJK SC",sans-serif;margin:24px;color:#1b1f24}table{border-collapse:collapse;width:100%}
-td,th{border-bottom:1px solid #dde2e8;padding:10px;text-align:left;vertical-align:top}th{background:#f3f5f8}</style></head>
-<body><h1>接收课堂报告</h1><p>${escape(hubName)} · 考勤与随堂测（各接收班级）</p>
-<table><thead><tr><th>时间</th><th>课程</th><th>班级</th><th>考勤</th><th>随堂测正确率</th><th>需要辅导</th></tr></thead>
+td.not-taken{color:#b26a00;font-weight:600}td,th{border-bottom:1px solid #dde2e8;padding:10px;text-align:left;vertical-align:top}th{background:#f3f5f8}</style></head>
+<body><h1>接收课堂报告</h1><p>${escape(hubName)} · 考勤与随堂测（各接收班级）。出勤＝到课人数（含迟到）；未考勤＝这节课还没有考勤记录。</p>
+<table><thead><tr><th>时间（北京时间）</th><th>课程</th><th>班级</th><th>考勤</th><th>随堂测正确率</th><th>需要辅导</th></tr></thead>
 <tbody>${body || '<tr><td colspan="6">暂无数据</td></tr>'}</tbody></table></body></html>`;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { PullResponse, PushResponse, type Op } from '../../src/shared/protocol.ts';
 import { startTestHub, type TestHub } from '../testing/test-hub.ts';
+import { chinaTime } from './report.ts';
 
 let hub: TestHub;
 beforeAll(async () => (hub = await startTestHub()));
@@ -106,6 +107,33 @@ describe('push', () => {
     expect(html.status).toBe(200);
     expect(String(html.body)).toContain('七年级(1)班');
     expect(String(html.body)).toMatch(/缺勤 \d+/);
+  });
+
+  it('reports 出勤 as present + late, like the app, and 未考勤 for a classroom that took no attendance', async () => {
+    const one = (await hub.enroll('DEMO-ZJ-1')).device;
+    const two = (await hub.enroll('DEMO-ZJ-2')).device;
+    await push(one.token, [attendance('stu-zj-7-1-10', 'late', 40_000), attendance('stu-zj-7-1-11', 'absent', 40_000)]);
+    await push(two.token, [{ id: opId(), seq: n, hlc: hlc(40_000), type: 'quiz.answer', lessonId: LESSON, quizId: QUIZ, questionId: 'q1', studentId: 'stu-zj-7-2-05', choice: 1 }]);
+    type Row = { lessonId: string; classroomId: string; roster: number; attendance: { taken: boolean; arrived?: number; absent?: number; leave?: number; late?: number } };
+    const rows = ((await hub.admin('/v1/admin/report')).body as { rows: Row[] }).rows.filter((r) => r.lessonId === LESSON);
+    const taken = rows.find((r) => r.classroomId === 'cls-zj-7-1')?.attendance;
+    const roster = rows.find((r) => r.classroomId === 'cls-zj-7-1')?.roster ?? 0;
+    expect(taken?.taken).toBe(true);
+    expect(taken?.late).toBeGreaterThanOrEqual(1);
+    expect(taken?.arrived).toBe(roster - (taken?.absent ?? 0) - (taken?.leave ?? 0)); // late students arrived
+    expect(rows.find((r) => r.classroomId === 'cls-zj-7-2')?.attendance).toEqual({ taken: false, expected: 40, recorded: 0 });
+    const html = String((await hub.call(`/report?key=${encodeURIComponent('admin-secret-for-tests-0123456789')}`)).body);
+    const notTaken = new RegExp(`<tr data-lesson="${LESSON}" data-classroom="cls-zj-7-2">[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
+    expect(notTaken).toContain('未考勤');
+    expect(notTaken).not.toContain('出勤 40/40');
+  });
+
+  it.each([
+    ['2026-11-30T11:10:00.000Z', '2026-11-30 19:10'],
+    ['2026-11-30T08:00:00+08:00', '2026-11-30 08:00'],
+    ['2026-11-30T20:30:00Z', '2026-12-01 04:30'],
+  ])('shows lesson times in China time, 24-hour (%s → %s)', (iso, shown) => {
+    expect(chinaTime(iso)).toBe(shown);
   });
 
   it('accepts a gzip-compressed push and refuses the report without the admin key', async () => {

@@ -1,4 +1,5 @@
-// A real hub for tests: temp SQLite file with demo data, listening on a random loopback port, with a settable clock.
+// A real hub for tests: temp SQLite file with demo data, listening on a random loopback port, with a settable clock and
+// the test-only routes (test-routes.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,16 +7,17 @@ import { expect } from 'vitest';
 import { EnrollResponse } from '../../src/shared/protocol.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
-import { createHub } from '../http/create-hub.ts';
+import { createHub, type CreateHubOptions } from '../http/create-hub.ts';
+import { registerTestRoutes } from './test-routes.ts';
 
 export const TEST_ADMIN_TOKEN = 'admin-secret-for-tests-0123456789';
 
-export async function startTestHub(start = new Date('2026-11-25T02:00:00Z')) {
+export async function startTestHub(start = new Date('2026-11-25T02:00:00Z'), options: Pick<CreateHubOptions, 'limits' | 'live' | 'tls'> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hub-test-'));
   const db = openDatabase(join(dir, 'hub.sqlite'));
   let clock = start;
   seedDemo(db, clock);
-  const app = await createHub({ db, hubName: '测试中心', adminToken: TEST_ADMIN_TOKEN, now: () => clock });
+  const app = await createHub({ db, hubName: '测试中心', adminToken: TEST_ADMIN_TOKEN, now: () => clock, updatesDir: join(dir, 'updates'), extensions: [registerTestRoutes], ...options });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
 
   async function call(path: string, init: RequestInit & { token?: string; json?: unknown } = {}) {
@@ -36,6 +38,8 @@ export async function startTestHub(start = new Date('2026-11-25T02:00:00Z')) {
   return {
     base,
     db,
+    /** The hub's temp folder (`updates/` is its update feed). */
+    dataDir: dir,
     call,
     admin: (path: string, init: RequestInit & { json?: unknown } = {}) => call(path, { ...init, token: TEST_ADMIN_TOKEN }),
     async enroll(code: string) {

@@ -11,14 +11,34 @@ export function appendChange(db: HubDatabase, classroomId: string, change: Chang
   );
 }
 
-export function changesSince(db: HubDatabase, classroomId: string, cursor: number, limit: number) {
+/** Told about a stored change that no longer parses (damaged, or written by another hub version): it is skipped. */
+export type OnSkippedChange = (seq: number, reason: string) => void;
+
+export function changesSince(db: HubDatabase, classroomId: string, cursor: number, limit: number, onSkipped: OnSkippedChange = () => {}) {
   const rows = db
     .prepare(`SELECT seq, payload FROM changes WHERE classroom_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
     .all(classroomId, cursor, limit + 1) as { seq: number; payload: string }[];
   const page = rows.slice(0, limit);
-  return {
-    changes: page.map((r) => Change.parse(JSON.parse(r.payload))),
-    cursor: page.at(-1)?.seq ?? cursor,
-    hasMore: rows.length > limit,
-  };
+  // One row that does not parse must not stop the classroom's pulls for ever: skip it (the cursor moves past it) and
+  // say so in the hub's log, where it can be repaired and re-published.
+  const changes = page.flatMap((r) => {
+    const parsed = parseStored(r.payload);
+    if (parsed.success) return [parsed.data];
+    onSkipped(r.seq, parsed.reason);
+    return [];
+  });
+  return { changes, cursor: page.at(-1)?.seq ?? cursor, hasMore: rows.length > limit };
+}
+
+function parseStored(payload: string): { success: true; data: Change } | { success: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload);
+  } catch (error) {
+    return { success: false, reason: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const parsed = Change.safeParse(json);
+  if (parsed.success) return { success: true, data: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { success: false, reason: `not a Change: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'invalid'}` };
 }

@@ -2,15 +2,21 @@
 // checked against latest.yml (size, sha512) before it is published, files are copied before the manifest, and each
 // write is write-then-rename, so a client never sees a latest.yml that points at a missing or half-copied installer.
 // Older installers and blockmaps stay: electron-updater's differential download fetches the old version's blockmap.
+// Each manifest is signed with the publisher's key (<manifest>.sig, release-signing.ts) as it is written; the classroom
+// app refuses a manifest without a signature by a key it carries. The signature is written after its manifest, and
+// the app checks again once when the two disagree, so a publish in progress is not mistaken for a forgery.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, lstat, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
+import { signatureFileName } from '../../src/shared/release-signature.ts';
+import { compareVersions, validReleaseVersion } from '../../src/shared/release-version.ts';
 import { ReleaseManifest, UpdateChannel, type ReleaseManifest as Manifest } from '../../src/shared/update-protocol.ts';
+import { signManifest, type PublisherKey } from './release-signing.ts';
 
-export type PublishOptions = { channel?: UpdateChannel; stagingPercentage?: number };
-export type PublishResult = { channel: UpdateChannel; version: string; manifests: string[]; files: string[] };
+export type PublishOptions = { channel?: UpdateChannel; stagingPercentage?: number; key: PublisherKey };
+export type PublishResult = { channel: UpdateChannel; version: string; manifests: string[]; files: string[]; publicKey: string };
 
 const MANIFEST_RE = /^(latest|beta)(-linux|-mac)?\.yml$/;
 
@@ -25,7 +31,20 @@ async function copyAtomic(from: string, to: string) {
   await rename(`${to}.part`, to);
 }
 
-export async function publishRelease(sourceDir: string, updatesDir: string, options: PublishOptions = {}): Promise<PublishResult> {
+/** The version the channel serves now (from its latest.yml), or null when nothing is published. */
+async function publishedVersion(target: string): Promise<string | null> {
+  const text = await readFile(join(target, 'latest.yml'), 'utf8').catch(() => null);
+  if (text === null) return null;
+  const parsed = ReleaseManifest.safeParse(load(text));
+  return parsed.success ? parsed.data.version : null;
+}
+
+async function writeAtomic(path: string, data: string) {
+  await writeFile(`${path}.part`, data, 'utf8');
+  await rename(`${path}.part`, path);
+}
+
+export async function publishRelease(sourceDir: string, updatesDir: string, options: PublishOptions): Promise<PublishResult> {
   const channel = UpdateChannel.parse(options.channel ?? 'latest');
   const manifests = (await readdir(sourceDir)).filter((name) => MANIFEST_RE.test(name));
   if (manifests.length === 0) throw new Error(`no latest.yml (or latest-linux.yml) in ${sourceDir}`);
@@ -38,6 +57,14 @@ export async function publishRelease(sourceDir: string, updatesDir: string, opti
   }
   const versions = new Set(parsed.map((p) => p.manifest.version));
   if (versions.size !== 1) throw new Error(`manifests disagree on the version: ${[...versions].join(', ')}`);
+  const version = parsed[0]?.manifest.version ?? '';
+  // electron-updater's semver rules, as the app applies them: a version it would refuse is never published.
+  if (validReleaseVersion(version) === null) throw new Error(`version "${version}" is not semver as electron-updater reads it`);
+  const target = join(updatesDir, channel);
+  const current = await publishedVersion(target);
+  if (current !== null && validReleaseVersion(current) !== null && compareVersions(version, current) < 0) {
+    throw new Error(`channel ${channel} serves ${current}; ${version} is older and every classroom would refuse it (downgrade)`);
+  }
 
   const files: string[] = [];
   for (const { name, manifest } of parsed) {
@@ -53,14 +80,14 @@ export async function publishRelease(sourceDir: string, updatesDir: string, opti
     }
   }
 
-  const target = join(updatesDir, channel);
   await mkdir(target, { recursive: true });
   for (const file of files) await copyAtomic(join(sourceDir, file), join(target, file));
   for (const { name, manifest } of parsed) {
     const out = options.stagingPercentage === undefined ? manifest : { ...manifest, stagingPercentage: options.stagingPercentage };
     ReleaseManifest.parse(out);
-    await writeFile(join(target, `${name}.part`), dump(out), 'utf8');
-    await rename(join(target, `${name}.part`), join(target, name));
+    const text = dump(out);
+    await writeAtomic(join(target, name), text);
+    await writeAtomic(join(target, signatureFileName(name)), signManifest(options.key, name, Buffer.from(text, 'utf8')));
   }
-  return { channel, version: parsed[0]?.manifest.version ?? '', manifests, files };
+  return { channel, version, manifests, files, publicKey: options.key.publicKey };
 }

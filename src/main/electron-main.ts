@@ -1,22 +1,29 @@
 // Thin Electron adapter: wires real platform objects into the plain modules (ipc-dispatch, ipc-handlers,
 // shell-handlers, update service, backup store, crash log, window state, menu) that the tests exercise under Node.
-import { app, dialog, ipcMain, Menu, powerSaveBlocker, safeStorage, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, dialog, ipcMain, Menu, net, powerSaveBlocker, safeStorage, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ipcChannels } from '../shared/ipc.ts';
+import { RENDERER_HEADER_CSP } from '../shared/renderer-csp.ts';
 import { appMenuTemplate, type MenuCommand, type MenuItemSpec } from './app-menu.ts';
 import { createBackupFileStore } from './backup/backup-file-store.ts';
+import { createPinStore } from './cert-pin.ts';
+import { installCertificatePins } from './electron-cert-pin.ts';
+import { probeHubCertificate } from './hub-cert-probe.ts';
+import { createCertRefusalLog, createHubTrustHandlers, pinningIdentityStore } from './hub-trust-handlers.ts';
 import { createCrashLog, describeError } from './crash-log.ts';
 import { createAppWindow } from './electron-window.ts';
 import { createElectronUpdaterPort, ensureStagingId } from './electron-updater-port.ts';
 import { createIdentityFileStore, plainCodec, type SecretCodec } from './identity-file-store.ts';
 import { createIpcDispatcher, type IpcHandlers } from './ipc-dispatch.ts';
 import { createIpcHandlers } from './ipc-handlers.ts';
+import { createEdgeDiscovery } from './edge-discovery.ts';
 import { createShellHandlers } from './shell-handlers.ts';
 import { defaultUpdatePolicy, isBackupFreshForInstall, windowsOf, withWindows } from './update/update-policy.ts';
 import { createUpdateSettingsStore } from './update/update-settings.ts';
+import { bakedPublisherKeys } from './update/publisher-keys.ts';
 import { createUpdateService } from './update/update-service.ts';
-import { isAllowedNavigation, isPermissionAllowed } from './window-security.ts';
+import { isAllowedNavigation, isPermissionAllowed, withRendererCspHeader } from './window-security.ts';
 
 // A stable name (with electron-builder's stable appId) keeps the user-data folder — IndexedDB, identity, backups — the
 // same across updates.
@@ -70,19 +77,39 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     session.defaultSession.setPermissionRequestHandler((wc, permission, callback) => callback(isPermissionAllowed(permission, wc.getURL(), entryUrl)));
-    const identity = createIdentityFileStore(join(userData, 'identity.json'), keychainCodec());
+    // frame-ancestors works only as a header (the meta tag in index.html cannot carry it).
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+      callback({ responseHeaders: withRendererCspHeader(details.resourceType, details.responseHeaders ?? {}, RENDERER_HEADER_CSP) }),
+    );
+    // The enrolled hub's certificate is pinned before any request can leave (renderer, net.fetch, electron-updater).
+    const pins = createPinStore();
+    const refusals = createCertRefusalLog();
+    installCertificatePins(pins, (host, presented, pinned) => {
+      refusals.record(host, presented, new Date());
+      void log.write({ level: 'warn', source: 'main', message: `cert_pin_mismatch: ${host} presented ${presented}, pinned ${pinned}` });
+    });
+    const identity = pinningIdentityStore(createIdentityFileStore(join(userData, 'identity.json'), keychainCodec()), pins);
+    const enrolled = await identity.get().catch(() => null);
+    if (enrolled?.hubCertSha256) pins.pin(enrolled.hubUrl, enrolled.hubCertSha256);
     const backups = createBackupFileStore({ dir: join(userData, 'backups') });
     const settingsStore = createUpdateSettingsStore(join(userData, 'update-settings.json'), { channel: 'latest', windows: windowsOf(defaultUpdatePolicy) });
     const settings = await settingsStore.load();
     const updates = createUpdateService({
       updater: createElectronUpdaterPort(log),
+      // Electron's net stack: the hub's pinned certificate (cert-pin.ts) applies to the manifest and signature too.
+      fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
+      trustedKeys: bakedPublisherKeys(),
+      onError: (message) => void log.write({ level: 'warn', source: 'updater', message }),
       config: withWindows(defaultUpdatePolicy, settings.windows),
       currentVersion: app.getVersion(),
       channel: settings.channel,
       saveSettings: (next) => settingsStore.save(next),
       now: () => new Date(),
       // The renderer saves a backup every minute while an update waits; install only with a fresh one on disk.
-      backupBeforeInstall: async () => isBackupFreshForInstall((await backups.latest())?.createdAt ?? null, Date.now()),
+      backupBeforeInstall: async () => {
+        const latest = await backups.latest();
+        return isBackupFreshForInstall(latest.state === 'found' ? latest.snapshot.createdAt : null, Date.now());
+      },
       hubUrl: async () => {
         const id = await identity.get();
         if (id) await ensureStagingId(userData, id.deviceId);
@@ -96,6 +123,9 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
 
+    // DNS-SD for the school edge: started on the renderer's first ask, closed when the app quits.
+    const edgeDiscovery = createEdgeDiscovery();
+    app.once('will-quit', () => edgeDiscovery.close());
     window = await createAppWindow({ rendererEntry, entryUrl, preload: join(__dirname, '../preload/preload.cjs'), stateFile: join(userData, 'window-state.json') });
     const handlers: IpcHandlers = {
       ...createIpcHandlers({
@@ -118,6 +148,8 @@ if (!app.requestSingleInstanceLock()) {
         }),
       }),
       ...createShellHandlers({ updates, backups, log, window: { setFullScreen: (on, kiosk) => window?.setFullScreen(on, kiosk) } }),
+      ...createHubTrustHandlers({ pins, identity, refusals, probe: (url, fingerprint) => probeHubCertificate(url, fingerprint) }),
+      'edge:discover': async () => ({ edges: await edgeDiscovery.discover() }),
     };
     const dispatch = createIpcDispatcher(handlers);
     for (const channel of ipcChannels) {

@@ -1,11 +1,13 @@
-// Thin adapter: electron-updater behind the UpdaterPort the update service drives. Nothing here decides anything; the
-// policy (update-policy.ts) does. Type-checked in CI, exercised only on a machine with Electron (see README).
+// Thin adapter: electron-updater behind the port the update service drives. Nothing here decides anything: the policy
+// (update-policy.ts) decides when, and verified-feed.ts lets a check through only after it verified the feed's
+// signature, then compares what electron-updater read with what it verified. Type-checked in CI, exercised only on a
+// machine with Electron (see README).
 import { autoUpdater, CancellationToken } from 'electron-updater';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CrashLog } from './crash-log.ts';
 import { stagingUserIdFor } from './update/update-policy.ts';
-import type { FeedUpdaterPort } from './update/update-service.ts';
+import type { RawFeedUpdater } from './update/verified-feed.ts';
 
 /**
  * electron-updater places the device in a staged rollout by the UUID in `<userData>/.updaterId`; write one derived from
@@ -19,7 +21,7 @@ export async function ensureStagingId(userDataDir: string, deviceId: string): Pr
   await writeFile(file, wanted, 'utf8');
 }
 
-export function createElectronUpdaterPort(log: CrashLog): FeedUpdaterPort {
+export function createElectronUpdaterPort(log: CrashLog): RawFeedUpdater {
   // The policy decides when to download and install; electron-updater must never do either on its own.
   autoUpdater.autoDownload = false;
   autoUpdater.autoInstallOnAppQuit = false;
@@ -40,7 +42,9 @@ export function createElectronUpdaterPort(log: CrashLog): FeedUpdaterPort {
     async check() {
       const result = await autoUpdater.checkForUpdates();
       // isUpdateAvailable is false when the release's stagingPercentage does not reach this device.
-      return result?.isUpdateAvailable ? { version: result.updateInfo.version } : null;
+      if (!result?.isUpdateAvailable) return null;
+      const { version, files } = result.updateInfo;
+      return { version, files: files.map((f) => ({ url: f.url, sha512: f.sha512, ...(f.size === undefined ? {} : { size: f.size }) })) };
     },
     async download() {
       token = new CancellationToken();

@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ZodError } from 'zod';
 import { ipcChannels, type AppInfo, type DeviceIdentity, type IpcChannel, type IpcRequest, type IpcResponse } from '../shared/ipc.ts';
-import type { BackupSnapshot } from '../shared/update-protocol.ts';
+import type { BackupLatest } from '../shared/update-protocol.ts';
 import { huge, notUndefined, shellRows, snapshot, updateStatus, type Row } from './ipc-shell-rows.ts';
 import { createIpcDispatcher, IpcValidationError, type IpcHandlers } from './ipc-dispatch.ts';
+import { hubTrustRows } from './ipc-hub-trust-rows.ts';
 
 const identity: DeviceIdentity = {
   hubUrl: 'http://192.168.1.10:8787',
@@ -75,6 +76,8 @@ const rows: Record<IpcChannel, Row> = {
     ],
   },
   ...shellRows,
+  ...hubTrustRows,
+  'edge:discover': { valid: undefined, invalid: notUndefined },
 };
 
 function spyHandlers() {
@@ -91,10 +94,14 @@ function spyHandlers() {
     'update:setWindows': vi.fn((_request: IpcRequest<'update:setWindows'>) => Promise.resolve(updateStatus)),
     'update:fromFolder': vi.fn((_request: IpcRequest<'update:fromFolder'>) => Promise.resolve<IpcResponse<'update:fromFolder'>>({ ok: false, reason: 'hash_mismatch', detail: 'x' })),
     'backup:save': vi.fn((_request: IpcRequest<'backup:save'>) => Promise.resolve({ file: 'backup-1.json', bytes: 10 })),
-    'backup:latest': vi.fn((_request: undefined) => Promise.resolve<BackupSnapshot | null>(snapshot)),
+    'backup:latest': vi.fn((_request: undefined) => Promise.resolve<BackupLatest>({ state: 'found', file: 'backup-1772366400000-0001.json', snapshot })),
+    'backup:keep': vi.fn((_request: IpcRequest<'backup:keep'>) => Promise.resolve(undefined)),
     'window:setFullScreen': vi.fn((_request: IpcRequest<'window:setFullScreen'>) => Promise.resolve(undefined)),
     'log:write': vi.fn((_request: IpcRequest<'log:write'>) => Promise.resolve(undefined)),
     'log:recent': vi.fn((_request: undefined) => Promise.resolve({ text: '' })),
+    'hub:pinCertificate': vi.fn((_request: IpcRequest<'hub:pinCertificate'>) => Promise.resolve<IpcResponse<'hub:pinCertificate'>>({ ok: false, reason: 'hub_unreachable', detail: 'x' })),
+    'hub:certStatus': vi.fn((_request: undefined) => Promise.resolve<IpcResponse<'hub:certStatus'>>({ pinned: null, lastRefusal: null })),
+    'edge:discover': vi.fn((_request: undefined) => Promise.resolve<IpcResponse<'edge:discover'>>({ edges: [] })),
   } satisfies IpcHandlers;
   const calls = () => Object.values(handlers).reduce((n, h) => n + h.mock.calls.length, 0);
   return { handlers, calls };

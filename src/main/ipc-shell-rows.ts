@@ -21,6 +21,8 @@ export const updateStatus: UpdateStatus = {
   lastCheckAt: null,
   source: 'hub',
   error: null,
+  refused: null,
+  verifyingFolder: false,
   windows: { download: { start: '22:00', end: '06:00' }, quiet: { start: '12:10', end: '13:30' } },
 };
 
@@ -60,6 +62,20 @@ export const shellRows: Record<ShellChannel, Row> = {
   'update:status': { valid: undefined, invalid: notUndefined },
   'update:check': { valid: undefined, invalid: notUndefined },
   'backup:latest': { valid: undefined, invalid: notUndefined },
+  'backup:keep': {
+    valid: { file: 'backup-1772366400000-0001.json' },
+    invalid: [
+      ...notAnObject,
+      ['empty object', {}],
+      ['a path', { file: '../identity.json' }],
+      ['an absolute path', { file: '/etc/passwd' }],
+      ['a backup name with a folder', { file: 'x/backup-1772366400000-0001.json' }],
+      ['the pin file itself', { file: 'keep.json' }],
+      ['a temporary file', { file: 'backup-1772366400000-0001.json.tmp' }],
+      ['file as number', { file: 1 }],
+      ['file huge', { file: huge }],
+    ],
+  },
   'log:recent': { valid: undefined, invalid: notUndefined },
   'activity:set': {
     valid: { lessonInProgress: true, playback: 'live' },

@@ -14,13 +14,14 @@ export type ShellChannel =
   | 'update:fromFolder'
   | 'backup:save'
   | 'backup:latest'
+  | 'backup:keep'
   | 'window:setFullScreen'
   | 'log:write'
   | 'log:recent';
 
 export type ShellDeps = {
   updates: Pick<UpdateService, 'status' | 'checkNow' | 'setChannel' | 'setWindows' | 'fromFolder' | 'setActivity'>;
-  backups: Pick<BackupFileStore, 'save' | 'latest'>;
+  backups: Pick<BackupFileStore, 'save' | 'latest' | 'keep'>;
   window: { setFullScreen(on: boolean, kiosk: boolean): void };
   log: Pick<CrashLog, 'write' | 'recent'>;
 };
@@ -41,7 +42,16 @@ export function createShellHandlers({ updates, backups, window, log }: ShellDeps
       return result;
     },
     'backup:save': (snapshot) => backups.save(snapshot),
-    'backup:latest': () => backups.latest(),
+    'backup:latest': async () => {
+      const latest = await backups.latest();
+      if (latest.state === 'unreadable') await log.write({ level: 'error', message: `backups unreadable: ${latest.reason}` });
+      return latest;
+    },
+    'backup:keep': async ({ file }) => {
+      await backups.keep(file);
+      await log.write({ level: 'info', message: `backup ${file} kept: the database matched or was restored from it` });
+      return undefined;
+    },
     'window:setFullScreen': ({ on, kiosk }) => {
       window.setFullScreen(on, kiosk);
       return Promise.resolve(undefined);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cspFromHtml, cspProblems, isAllowedNavigation, isPermissionAllowed, isSafeExternalUrl, secureWebPreferences } from './window-security.ts';
+import { RENDERER_HEADER_CSP } from '../shared/renderer-csp.ts';
+import { cspFromHtml, cspProblems, isAllowedNavigation, isPermissionAllowed, isSafeExternalUrl, secureWebPreferences, withRendererCspHeader } from './window-security.ts';
 
 // What electron-main passes: pathToFileURL(<resources>/app.asar/dist/renderer/index.html).
 const packagedEntry = 'file:///C:/Program%20Files/yunketang-receiver/resources/app.asar/dist/renderer/index.html';
@@ -146,11 +147,26 @@ describe('renderer Content-Security-Policy', () => {
   const good =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' http: https: ws: wss:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-  it('src/renderer/index.html carries a CSP with no problems', () => {
+  it('src/renderer/index.html carries a CSP with no problems; with the header part, the whole policy has none', () => {
     const html = readFileSync(join(import.meta.dirname, '../renderer/index.html'), 'utf8');
     const csp = cspFromHtml(html);
     expect(csp).not.toBeNull();
-    expect(cspProblems(csp ?? '')).toEqual([]);
+    expect(cspProblems(csp ?? '', 'meta')).toEqual([]);
+    expect(cspProblems(`${csp ?? ''}; ${RENDERER_HEADER_CSP}`)).toEqual([]);
+  });
+
+  it('flags frame-ancestors in a meta tag (ignored there, and a console error on every load)', () => {
+    expect(cspProblems(good, 'meta')).toEqual(['frame-ancestors is ignored in a <meta> CSP: send it as a header']);
+    expect(cspProblems(good.replace("; frame-ancestors 'none'", ''), 'meta')).toEqual([]);
+  });
+
+  it.each([
+    ['mainFrame', {}, { 'Content-Security-Policy': [RENDERER_HEADER_CSP] }],
+    ['subFrame', { 'content-security-policy': ["default-src 'self'"] }, { 'content-security-policy': ["default-src 'self'", RENDERER_HEADER_CSP] }],
+    ['xhr', { 'content-type': ['application/json'] }, { 'content-type': ['application/json'] }],
+    ['media', {}, {}],
+  ])('adds the header CSP to documents only (%s)', (type, headers, expected) => {
+    expect(withRendererCspHeader(type, headers, RENDERER_HEADER_CSP)).toEqual(expected);
   });
 
   it('the reference policy passes, also with WebAssembly compilation allowed (hash-wasm)', () => {
@@ -172,6 +188,8 @@ describe('renderer Content-Security-Policy', () => {
     ['framable', good.replace("frame-ancestors 'none'", "frame-ancestors *"), /frame-ancestors/],
     ['data: scripts', good.replace("script-src 'self'", "script-src 'self' data:"), /script-src/],
     ['a wildcard connect-src', good.replace("connect-src 'self' http: https: ws: wss:", 'connect-src *'), /connect-src allows \*/],
+    ['no https: for a county hub over HTTPS', good.replace('http: https: ws: wss:', 'http: ws: wss:'), /connect-src must allow https:/],
+    ['no wss: for live signalling over HTTPS', good.replace('http: https: ws: wss:', 'http: https: ws:'), /connect-src must allow wss:/],
   ])('flags %s', (_label, policy, problem) => {
     expect(cspProblems(policy).join('\n')).toMatch(problem);
   });

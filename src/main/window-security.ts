@@ -62,9 +62,13 @@ export function parseCsp(policy: string): Map<string, string[]> {
 
 /**
  * What is wrong with the renderer's CSP, as named problems (empty = fine): scripts only from the app itself, no eval,
- * no inline script, no plugins, no <base> hijack, not framable. connect-src may reach any hub (entered at enrollment).
+ * no inline script, no plugins, no <base> hijack, not framable. connect-src may reach any hub (entered at enrollment)
+ * and must allow https: and wss: — a county hub serves HTTPS and live signalling over wss (its certificate is pinned by
+ * main, cert-pin.ts); plain http:/ws: stay for loopback and tests. `delivery: 'meta'` checks the <meta> tag, where
+ * frame-ancestors is ignored by browsers (and logs a console error): it must not be there, and comes as a header instead
+ * (`withRendererCspHeader`).
  */
-export function cspProblems(policy: string): string[] {
+export function cspProblems(policy: string, delivery: 'header' | 'meta' = 'header'): string[] {
   const csp = parseCsp(policy);
   const problems: string[] = [];
   const scriptSrc = csp.get('script-src') ?? csp.get('default-src');
@@ -84,8 +88,22 @@ export function cspProblems(policy: string): string[] {
   if (csp.get('default-src')?.join(' ') !== "'self'") problems.push("default-src must be 'self'");
   if (csp.get('object-src')?.join(' ') !== "'none'") problems.push("object-src must be 'none'");
   if (csp.get('base-uri')?.join(' ') !== "'none'") problems.push("base-uri must be 'none'");
-  if (csp.get('frame-ancestors')?.join(' ') !== "'none'") problems.push("frame-ancestors must be 'none'");
+  if (delivery === 'meta') {
+    if (csp.has('frame-ancestors')) problems.push('frame-ancestors is ignored in a <meta> CSP: send it as a header');
+  } else if (csp.get('frame-ancestors')?.join(' ') !== "'none'") problems.push("frame-ancestors must be 'none'");
+  const connect = csp.get('connect-src') ?? [];
+  for (const scheme of ['https:', 'wss:']) if (!connect.includes(scheme)) problems.push(`connect-src must allow ${scheme} (a county hub over HTTPS, live signalling over wss)`);
   return problems;
+}
+
+/**
+ * Response headers for a page the app loads: documents (main frame, sub frame) get RENDERER_HEADER_CSP added, so the
+ * app cannot be framed; other responses (hub API, media) are passed through unchanged.
+ */
+export function withRendererCspHeader(resourceType: string, headers: Record<string, string[]>, headerCsp: string): Record<string, string[]> {
+  if (resourceType !== 'mainFrame' && resourceType !== 'subFrame') return headers;
+  const name = Object.keys(headers).find((k) => k.toLowerCase() === 'content-security-policy') ?? 'Content-Security-Policy';
+  return { ...headers, [name]: [...(headers[name] ?? []), headerCsp] };
 }
 
 /** The CSP of an HTML page's <meta http-equiv="Content-Security-Policy">, or null when there is none. */

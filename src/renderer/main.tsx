@@ -7,7 +7,9 @@ import { createSession } from './app/session.ts';
 import { createShellServices } from './app/shell-services.ts';
 import { openAppDb } from './db/app-db.ts';
 import { desktop } from './desktop/desktop.ts';
+import { setDataSafety } from './stores/data-safety-store.ts';
 import { useDownloads } from './stores/downloads-store.ts';
+import { recordedPlayback } from './stores/playback-store.ts';
 import { initI18n } from './i18n/i18n.ts';
 import './styles/app.css';
 
@@ -23,14 +25,22 @@ const session = createSession({
     await navigator.locks.request('ykt-sync', fn);
   },
 });
-const shellServices = createShellServices({ db, desktop: desktop(), appVersion: __APP_VERSION__, now: () => new Date(), errors: window });
+const shellServices = createShellServices({
+  db,
+  desktop: desktop(),
+  appVersion: __APP_VERSION__,
+  now: () => new Date(),
+  errors: window,
+  playback: recordedPlayback,
+  report: setDataSafety,
+});
 // The database check (and restore after an update that lost IndexedDB) runs before anything reads or writes records.
 void shellServices
   .verifyDatabase()
   .catch((error: unknown) => void desktop().log.write({ level: 'error', message: `database check failed: ${String(error)}`.slice(0, 2000) }))
   .finally(() => {
     void session.init();
-    startContentController({ db, hub: session.hub, now: () => new Date(), events: window });
+    startContentController({ db, desktop: desktop(), hub: session.hub, fetch: window.fetch.bind(window), now: () => new Date(), events: window });
     shellServices.start();
   });
 // Test hook for the chaos test and benchmarks (?test-hooks): the same commands the screens call, nothing more.

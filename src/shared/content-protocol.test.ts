@@ -1,43 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { ContentFile, PackManifest, unsafePathReason } from './content-protocol.ts';
+import { ContentFile, PackListing, PackManifest, packSignedText } from './content-protocol.ts';
 
 const hex = (c: string) => c.repeat(64);
 
-describe('unsafePathReason (file names in manifests, from the hub or a USB stick)', () => {
-  it.each([
-    ['lesson.mp4', null],
-    ['练习/题目.txt', null],
-    ['a/b/c.pdf', null],
-    ['..', 'has an empty, "." or ".." segment'],
-    ['../etc/passwd', 'has an empty, "." or ".." segment'],
-    ['a/../../b', 'has an empty, "." or ".." segment'],
-    ['a//b', 'has an empty, "." or ".." segment'],
-    ['./a', 'has an empty, "." or ".." segment'],
-    ['/etc/passwd', 'is absolute'],
-    ['C:/Windows/x', 'starts with a drive letter'],
-    ['..\\x', 'contains a backslash'],
-    ['a\0b', 'contains NUL'],
-    ['a\nb', 'contains a control character'],
-    ['', 'empty or longer than 255 characters'],
-    ['x'.repeat(256), 'empty or longer than 255 characters'],
-  ])('%j → %s', (path, reason) => {
-    expect(unsafePathReason(path)).toBe(reason);
-  });
-});
-
 const file = { path: 'a.mp4', size: 300_000, mime: 'video/mp4', sha256: hex('a'), chunkSize: 262_144, chunks: [hex('b'), hex('c')] };
+const manifest = { protocol: 1, id: 'p', kind: 'preview', title: 't', createdAt: '2026-11-25T00:00:00Z', files: [file] };
 
 describe('ContentFile and PackManifest', () => {
   it('accepts a consistent file and refuses a chunk list that does not match the size', () => {
     expect(ContentFile.safeParse(file).success).toBe(true);
     expect(ContentFile.safeParse({ ...file, chunks: [hex('b')] }).success).toBe(false);
     expect(ContentFile.safeParse({ ...file, sha256: 'A'.repeat(64) }).success).toBe(false);
-    expect(ContentFile.safeParse({ ...file, path: '../a.mp4' }).success).toBe(false);
   });
 
-  it('refuses duplicate paths, even differing only in case', () => {
-    const manifest = { protocol: 1, id: 'p', kind: 'preview', title: 't', createdAt: '2026-11-25T00:00:00Z', files: [file, { ...file, path: 'A.mp4' }] };
-    expect(PackManifest.safeParse(manifest).success).toBe(false);
-    expect(PackManifest.safeParse({ ...manifest, files: [file] }).success).toBe(true);
+  it.each(['../a.mp4', 'NUL.mp4', 'a\u202Epm4.exe', '%2e%2e/a.mp4', 'a.mp4.'])('refuses the unsafe name %j', (path) => {
+    expect(ContentFile.safeParse({ ...file, path }).success).toBe(false);
+  });
+
+  it.each([
+    ['letter case', 'A.mp4'],
+    ['NFD of an NFC name', 'caf\u00E9.mp4', 'cafe\u0301.mp4'],
+    ['final sigma', 'οδος.mp4', 'οδοσ.mp4'],
+  ])('refuses two paths that are one name (%s)', (_what, a, b = file.path) => {
+    expect(PackManifest.safeParse({ ...manifest, files: [{ ...file, path: a }, { ...file, path: b }] }).success).toBe(false);
+    expect(PackManifest.safeParse(manifest).success).toBe(true);
+  });
+});
+
+describe('pack signatures on the wire', () => {
+  it('signs the same text whatever order the manifest’s keys arrived in', () => {
+    const parsed = PackManifest.parse(manifest);
+    const shuffled = PackManifest.parse(Object.fromEntries(Object.entries(manifest).reverse()));
+    expect(packSignedText(shuffled)).toBe(packSignedText(parsed));
+    expect(packSignedText(parsed)).toMatch(/^ykt-pack-manifest-v1\n\{"createdAt":/);
+  });
+
+  it('accepts a listing without a signature (refused by policy, with a name) and refuses a malformed one', () => {
+    expect(PackListing.safeParse({ manifest, lessonIds: [] }).success).toBe(true);
+    expect(PackListing.safeParse({ manifest, lessonIds: [], signature: 'x'.repeat(86) }).success).toBe(false);
+    expect(PackListing.safeParse({ manifest, lessonIds: [], signature: `${'x'.repeat(85)}A` }).success).toBe(true);
   });
 });

@@ -1,29 +1,19 @@
 // Content wire protocol: pack manifests (what a 预习包 or a recording consists of) and the paths that serve them. The
 // same manifest travels over HTTP from the hub and on a USB stick between schools, so every field is checked: names are
-// safe relative paths, sizes and chunk lists agree, hashes are lowercase SHA-256 hex.
+// safe relative paths, sizes and chunk lists agree, hashes are lowercase SHA-256 hex — and it carries the hub's signature,
+// so a classroom accepts only packs its own hub vouched for.
 import { z } from 'zod';
-import { Id, IsoDateTime, PROTOCOL_VERSION } from './protocol.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { Id, IsoDateTime, PackSigningKey, PROTOCOL_VERSION } from './protocol.ts';
+import { brokenNameRule, findNameClash } from './safe-names.ts';
 
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex digits');
 export type Sha256Hex = z.infer<typeof Sha256Hex>;
 
-/** Why a file name is refused, or null when it is a safe relative path (pure: also used by the USB import). */
-export function unsafePathReason(path: string): string | null {
-  if (path.length === 0 || path.length > 255) return 'empty or longer than 255 characters';
-  if (path.includes('\0')) return 'contains NUL';
-  if (path.includes('\\')) return 'contains a backslash';
-  if (/[\u0000-\u001f\u007f]/.test(path)) return 'contains a control character';
-  if (path.startsWith('/')) return 'is absolute';
-  if (/^[A-Za-z]:/.test(path)) return 'starts with a drive letter';
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.' || segment === '..') return 'has an empty, "." or ".." segment';
-  }
-  return null;
-}
-
+/** A relative path that breaks none of the name rules (safe-names.ts: the same for hub ingest and USB import). */
 export const SafeRelativePath = z.string().superRefine((path, ctx) => {
-  const reason = unsafePathReason(path);
-  if (reason) ctx.addIssue({ code: 'custom', message: `unsafe file name: ${reason}` });
+  const rule = brokenNameRule(path);
+  if (rule) ctx.addIssue({ code: 'custom', message: `unsafe file name (${rule})` });
 });
 
 export const MIN_CHUNK_SIZE = 16 * 1024;
@@ -58,28 +48,42 @@ export const PackManifest = z
     createdAt: IsoDateTime,
     files: z.array(ContentFile).min(1).max(1000),
   })
-  .refine((m) => new Set(m.files.map((f) => f.path.toLowerCase())).size === m.files.length, {
-    message: 'files: duplicate path (case-insensitive, as on Windows)',
+  .refine((m) => findNameClash(m.files.map((f) => f.path)) === null, {
+    message: 'files: two paths are one name after Unicode normalisation and case folding (as on NTFS and exFAT)',
   });
 export type PackManifest = z.infer<typeof PackManifest>;
 
-/** A pack as the device sees it: the manifest and the device's lessons it belongs to. */
-export const PackListing = z.object({ manifest: PackManifest, lessonIds: z.array(Id).max(5000) });
+/** Ed25519 signature, 64 bytes in base64url (86 characters). */
+export const PackSignature = z.string().regex(/^[A-Za-z0-9_-]{85}[AQgw]$/, 'Ed25519 signature: 64 bytes, base64url');
+export type PackSignature = z.infer<typeof PackSignature>;
+
+/**
+ * The exact text the hub signs: a domain label (a signature on a pack can never be taken for one on anything else)
+ * and the manifest as canonical JSON. Every manifest field is covered, so adding one is a protocol change.
+ */
+export const packSignedText = (manifest: PackManifest) => `ykt-pack-manifest-v1\n${canonicalJson(manifest)}`;
+
+/**
+ * A pack as the device sees it: the manifest, the device's lessons it belongs to, and the hub's signature of the
+ * manifest. The lesson list is not signed: it says where a pack shows, never what its bytes are. The signature is
+ * optional in the schema only so that an unsigned pack gets a named refusal rather than a parse error.
+ */
+export const PackListing = z.object({ manifest: PackManifest, lessonIds: z.array(Id).max(5000), signature: PackSignature.optional() });
 export type PackListing = z.infer<typeof PackListing>;
 
-export const PacksResponse = z.object({ protocol: z.literal(PROTOCOL_VERSION), packs: z.array(PackListing).max(5000) });
+export const PacksResponse = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  packs: z.array(PackListing).max(5000),
+  /** The key the packs are signed with, so a PC enrolled before packs were signed can learn it once. */
+  signingKey: PackSigningKey.optional(),
+});
 export type PacksResponse = z.infer<typeof PacksResponse>;
-
-/** Test and diagnostics counter (admin only): how many content requests the hub answered, and how. */
-export const ContentStats = z.object({ requests: z.number().int(), rangeRequests: z.number().int(), bytesSent: z.number().int() });
-export type ContentStats = z.infer<typeof ContentStats>;
 
 export const ContentPaths = {
   /** Every pack attached to a lesson of the device's classroom. */
   packs: '/v1/content/packs',
   /** One stored file by its SHA-256 (content-addressed; served with Range, ETag, immutable). */
   blob: (sha256: string) => `/v1/content/blobs/${sha256}`,
-  stats: '/v1/admin/content/stats',
 } as const;
 
 /** The manifest's file name in an exported pack folder. */

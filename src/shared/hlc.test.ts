@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareHlc, decodeHlc, encodeHlc, HlcClock, MAX_DRIFT_MS } from './hlc.ts';
+import { compareHlc, decodeHlc, encodeHlc, HlcClock, MAX_DRIFT_MS, MAX_HLC_AHEAD_MS } from './hlc.ts';
 
 describe('hybrid logical clock', () => {
   it('encodes so that string order is time order', () => {
@@ -33,6 +33,26 @@ describe('hybrid logical clock', () => {
     const clock = new HlcClock('b', () => 1000);
     clock.receive(encodeHlc({ wallMs: 1000 + MAX_DRIFT_MS + 1, counter: 0, node: 'a' }));
     expect(decodeHlc(clock.tick())?.wallMs).toBe(1000);
+  });
+
+  it('forgets a last timestamp too far ahead once the clock has been checked (a PC clock that ran fast)', () => {
+    const year = 365 * 24 * 3600 * 1000;
+    let wall = 1_000_000 + year;
+    const clock = new HlcClock('b', () => wall);
+    const ahead = clock.tick();
+    wall = 1_000_000; // the hub said the real time
+    expect(compareHlc(clock.tick(), ahead)).toBe(1); // unchecked, it never goes backwards
+    expect(clock.rewindIfAhead()).toBe(true);
+    expect(decodeHlc(clock.tick())?.wallMs).toBe(1_000_000);
+  });
+
+  it('keeps a last timestamp within the bound when rewinding', () => {
+    let wall = 1_000_000 + MAX_HLC_AHEAD_MS;
+    const clock = new HlcClock('b', () => wall);
+    const last = clock.tick();
+    wall = 1_000_000;
+    expect(clock.rewindIfAhead()).toBe(false);
+    expect(compareHlc(clock.tick(), last)).toBe(1);
   });
 
   it('property: ticks interleaved with random receives are strictly increasing', () => {

@@ -7,6 +7,17 @@ const MAX_COUNTER = 0xffff;
 /** Refuse remote clocks this far ahead of ours: a broken PC clock must not drag everyone into the future. */
 export const MAX_DRIFT_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * The hub refuses an op stamped more than this ahead of its own clock (reason `hlc_ahead: …`), so a PC whose clock runs
+ * fast cannot win every later last-writer-wins merge of a record. Five minutes: far above what an honest client that
+ * corrects its clock by the hub's (x-ykt-hub-time) can be off by — half a round trip (seconds, even with retries on a
+ * 300 ms village link) plus a cheap RTC's drift between syncs (about a second a day) — and short enough that a bad clock
+ * can put a record at most five minutes into the future.
+ */
+export const MAX_HLC_AHEAD_MS = 5 * 60 * 1000;
+/** The named reason an op is refused for being stamped too far ahead; the client re-stamps such ops and sends again. */
+export const HLC_AHEAD = 'hlc_ahead';
+
 export function encodeHlc({ wallMs, counter, node }: Hlc): string {
   return `${String(wallMs).padStart(13, '0')}-${counter.toString(16).padStart(4, '0')}-${node}`;
 }
@@ -37,6 +48,17 @@ export class HlcClock {
     this.last =
       wall > this.last.wallMs ? { wallMs: wall, counter: 0, node: this.node } : this.bump(this.last.wallMs, this.last.counter);
     return encodeHlc(this.last);
+  }
+
+  /**
+   * The wall clock has just been checked against the hub: forget a last timestamp the hub would refuse (it was issued
+   * while the PC's clock ran fast), so the next tick starts from the checked time instead of staying in the future.
+   */
+  rewindIfAhead(maxAheadMs = MAX_HLC_AHEAD_MS): boolean {
+    const wall = this.now();
+    if (this.last.wallMs - wall <= maxAheadMs) return false;
+    this.last = { wallMs: wall, counter: 0, node: this.node };
+    return true;
   }
 
   /** Merge a timestamp seen from another device so our next tick sorts after it. */

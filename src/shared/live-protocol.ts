@@ -169,6 +169,10 @@ export const IngestRequest = z.object({
 });
 export type IngestRequest = z.infer<typeof IngestRequest>;
 const RtpTarget = z.object({ ip: z.string().max(64), rtpPort: z.number().int().min(1).max(65535), rtcpPort: z.number().int().min(1).max(65535) });
-export const IngestResponse = z.object({ video: RtpTarget, audio: RtpTarget });
+/** `ingestId` names this broadcast: a broadcaster that finds another (or none) on the hub knows the hub restarted. */
+export const IngestResponse = z.object({ ingestId: z.string().min(1).max(64), video: RtpTarget, audio: RtpTarget });
 export type IngestResponse = z.infer<typeof IngestResponse>;
+/** GET on the ingest path: what the hub is broadcasting for the lesson now (the broadcaster polls it as a lease). */
+export const IngestStatus = z.object({ onAir: z.boolean(), ingestId: z.string().max(64).nullable() });
+export type IngestStatus = z.infer<typeof IngestStatus>;
 export const livePaths = { ingest: (lessonId: string) => `/v1/admin/live/${encodeURIComponent(lessonId)}/ingest` } as const;

@@ -6,6 +6,8 @@ import { z } from 'zod';
 export const PROTOCOL_VERSION = 1;
 /** Header every client request carries, so the hub can refuse an incompatible client with a named reason. */
 export const PROTOCOL_HEADER = 'x-ykt-protocol';
+/** Header on every hub response: the hub's clock (ms since the epoch), so a PC with a wrong clock learns its offset. */
+export const HUB_TIME_HEADER = 'x-ykt-hub-time';
 
 export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'id: letters, digits, - and _ only');
 export const IsoDateTime = z.iso.datetime({ offset: true });
@@ -25,7 +27,13 @@ export const ErrorCode = z.enum([
   'client_too_old',
   'hub_too_old',
   'payload_too_large',
+  /** Too many failed attempts (enrollment codes, device tokens, console logins) from one address or on one code. */
+  'rate_limited',
   'internal',
+  /** A school edge refuses a classroom of another school (it serves only its own). */
+  'wrong_school',
+  /** A school edge cannot reach its county hub for something it does not hold. */
+  'upstream_unavailable',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -82,12 +90,18 @@ export const EnrollRequest = z.object({
 });
 export type EnrollRequest = z.input<typeof EnrollRequest>;
 
+/** The hub's pack-signing public key: Ed25519, the raw 32 bytes in base64url (43 characters). */
+export const PackSigningKey = z.string().regex(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, 'Ed25519 public key: 32 bytes, base64url');
+export type PackSigningKey = z.infer<typeof PackSigningKey>;
+
 export const EnrollResponse = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
   device: z.object({ id: Id, token: z.string().min(32).max(200) }),
   school: School,
   classroom: Classroom,
   hubName: z.string().min(1).max(200),
+  /** Packs (from the hub or on a USB stick) are accepted only with a signature by this key. Optional: older hubs. */
+  packSigningKey: PackSigningKey.optional(),
 });
 export type EnrollResponse = z.infer<typeof EnrollResponse>;
 
@@ -151,6 +165,14 @@ export const PullResponse = z.object({
   serverTime: IsoDateTime,
 });
 export type PullResponse = z.infer<typeof PullResponse>;
+
+/**
+ * How a client reads a pull response: the envelope strictly, each change on its own (`Change.safeParse`), so that one
+ * change it cannot read (damaged, or of a type a newer hub added) is skipped and reported instead of failing the page
+ * — which would stop the classroom's pulls for good, the same page failing every time.
+ */
+export const PullPage = PullResponse.extend({ changes: z.array(z.unknown()).max(5000) });
+export type PullPage = z.infer<typeof PullPage>;
 
 // ---- push (device → hub ops), filled in by the records/sync issue ---------------------------------------------------
 

@@ -2,12 +2,17 @@
 // by main's USB verifier), and the IPC payloads the renderer exchanges with main about updates and backups.
 import { z } from 'zod';
 
-/** A file name inside a release folder: no path separators, no dot segments, nothing hidden. */
+/**
+ * A file name inside a release folder, as electron-builder.yml's artifactName makes them (ASCII, no spaces): letters,
+ * digits and `._+-`, starting with a letter or digit, not ending in a dot, and none of Windows' reserved device names
+ * (CON, NUL.txt, COM1…), so a name means the same file on the stick, in staging and on the feed.
+ */
 export const ReleaseFileName = z
   .string()
   .min(1)
   .max(200)
-  .refine((s) => !/[/\\]/.test(s) && !s.startsWith('.') && !s.includes('\0') && !s.includes(':'), { message: 'file name must be a plain name in the release folder' });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, { message: 'file name must be a plain ASCII name in the release folder' })
+  .refine((s) => !s.endsWith('.') && !/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(s), { message: 'file name is reserved on Windows or ends in a dot' });
 
 const Sha512Base64 = z.string().regex(/^[A-Za-z0-9+/]{86}==$/, { message: 'sha512 must be base64 (88 characters)' });
 
@@ -15,14 +20,18 @@ const Sha512Base64 = z.string().regex(/^[A-Za-z0-9+/]{86}==$/, { message: 'sha51
 export const ReleaseFile = z.object({
   url: ReleaseFileName,
   sha512: Sha512Base64,
-  size: z.number().int().positive(),
+  /** An installer is tens of MB; 4 GiB bounds what a hostile manifest can make the PC copy. */
+  size: z.number().int().positive().max(4 * 1024 ** 3),
   blockMapSize: z.number().int().positive().optional(),
   isAdminRightsRequired: z.boolean().optional(),
 });
 
-/** electron-builder's latest.yml (fields we rely on; unknown ones kept as they are for electron-updater). */
+/**
+ * electron-builder's latest.yml (fields we rely on; unknown ones kept as they are for electron-updater). The version is
+ * checked with electron-updater's own semver rules where it is read (release-version.ts), not by a look-alike regex.
+ */
 export const ReleaseManifest = z.looseObject({
-  version: z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, { message: 'version must be semver' }),
+  version: z.string().min(1).max(256),
   files: z.array(ReleaseFile).min(1).max(20),
   path: ReleaseFileName.optional(),
   sha512: Sha512Base64.optional(),
@@ -48,6 +57,48 @@ export const ClockWindow = z.object({ start: Clock, end: Clock });
 export const UpdateWindows = z.object({ download: ClockWindow.nullable(), quiet: ClockWindow });
 export type UpdateWindows = z.infer<typeof UpdateWindows>;
 
+/**
+ * Why a release (from the hub's feed or a USB/LAN folder) was not offered; the 管理员 page names each one in zh-CN.
+ * Files: missing_manifest … write_error. Trust: unsigned … feed_changed (release-trust.ts). Versions: electron-updater's
+ * semver rules, never the same or an older version. busy: another folder is being checked; cancelled: no folder picked.
+ */
+export const ReleaseRefusal = z.enum([
+  'missing_manifest',
+  'manifest_too_large',
+  'malformed_manifest',
+  'invalid_manifest',
+  'unsafe_file_name',
+  'missing_file',
+  'not_a_file',
+  'is_link',
+  'size_mismatch',
+  'hash_mismatch',
+  'read_error',
+  'read_timeout',
+  'write_error',
+  'unsigned',
+  'malformed_signature',
+  'no_publisher_key',
+  'untrusted_key',
+  'bad_signature',
+  'feed_changed',
+  'invalid_version',
+  'same_version',
+  'downgrade',
+  'busy',
+  'cancelled',
+  'unsupported',
+]);
+export type ReleaseRefusal = z.infer<typeof ReleaseRefusal>;
+
+export const RefusedRelease = z.object({
+  reason: ReleaseRefusal,
+  detail: z.string().max(500),
+  source: z.enum(['hub', 'folder']),
+  at: z.iso.datetime(),
+});
+export type RefusedRelease = z.infer<typeof RefusedRelease>;
+
 export const UpdatePhase = z.enum(['idle', 'checking', 'available', 'downloading', 'downloaded', 'installing', 'error', 'unsupported']);
 
 export const UpdateStatus = z.object({
@@ -60,13 +111,17 @@ export const UpdateStatus = z.object({
   lastCheckAt: z.iso.datetime().nullable(),
   source: z.enum(['hub', 'folder']),
   error: z.string().max(500).nullable(),
+  /** The last release refused (unsigned, bad signature, downgrade, …), until a check or folder passes. */
+  refused: RefusedRelease.nullable(),
+  /** A USB/LAN folder is being verified (one at a time; the button says so). */
+  verifyingFolder: z.boolean(),
   windows: UpdateWindows,
 });
 export type UpdateStatus = z.infer<typeof UpdateStatus>;
 
 export const FolderReleaseResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), version: z.string(), files: z.array(z.string()) }),
-  z.object({ ok: z.literal(false), reason: z.string().max(60), detail: z.string().max(500) }),
+  z.object({ ok: z.literal(false), reason: ReleaseRefusal, detail: z.string().max(500) }),
 ]);
 export type FolderReleaseResult = z.infer<typeof FolderReleaseResult>;
 
@@ -87,6 +142,20 @@ export const BackupSnapshot = z.object({
   appVersion: z.string().max(50),
 });
 export type BackupSnapshot = z.infer<typeof BackupSnapshot>;
+
+/** `backup-<save time ms>-<counter>.json` in main; the browser build's single slot is `localStorage:ykt.backup`. */
+export const BackupFileName = z.string().regex(/^(backup-\d{13}-\d{4}\.json|localStorage:[a-z.]{1,40})$/);
+
+/**
+ * The newest backup, or why there is none. `unreadable` (the folder or a newer file could not be read) is not "none":
+ * the renderer must not conclude the database is fresh from it — it says so and asks again later.
+ */
+export const BackupLatest = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('none') }),
+  z.object({ state: z.literal('found'), file: BackupFileName, snapshot: BackupSnapshot }),
+  z.object({ state: z.literal('unreadable'), reason: z.string().max(500) }),
+]);
+export type BackupLatest = z.infer<typeof BackupLatest>;
 
 // ---- network test (IT page) ----
 

@@ -33,10 +33,11 @@ export async function generateOps({ count, seed, attendanceOnly }: GenerateArgs)
   return ids;
 }
 
-export async function outboxCounts(): Promise<{ pending: number; rejected: number }> {
+/** `refused`: ops the hub did not accept, whether still retried (pending with an error) or failed. */
+export async function outboxCounts(): Promise<{ pending: number; refused: number }> {
   const { db } = (window as unknown as { yktTest: TestHooks }).yktTest;
   return {
     pending: await db.outbox.where('status').equals('pending').count(),
-    rejected: await db.outbox.where('status').equals('rejected').count(),
+    refused: await db.outbox.filter((r) => r.status !== 'pending' || r.lastError !== undefined).count(),
   };
 }

@@ -54,7 +54,7 @@ export async function runChaos({ ops, rounds, seed, shape = { rateKbit: 1000, rt
     await page.getByTestId('sync-status').click(); // retry now instead of waiting out the backoff
     await waitFor(async () => {
       const c = await page.evaluate(outboxCounts);
-      if (c.rejected > 0) throw new Error(`${c.rejected} ops rejected by the hub`);
+      if (c.refused > 0) throw new Error(`${c.refused} ops not accepted by the hub`);
       if (c.pending === 0) return true;
       if (Math.random() < 0.1) await page.getByTestId('sync-status').click();
       return undefined;

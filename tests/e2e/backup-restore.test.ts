@@ -9,6 +9,7 @@ import { classroomContext } from '../support/browser.ts';
 import type { HubProcess } from '../support/hub-process.ts';
 import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
 import { startSwitchableProxy } from '../support/switchable-proxy.ts';
+import { enrollInPage } from '../support/enroll-page.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 let hub: HubProcess;
@@ -33,8 +34,7 @@ describe('records survive the loss of IndexedDB (backup in the user-data folder,
     try {
       const page = await (await classroomContext(browser)).newPage();
       await page.goto(`${renderer.url}?test-hooks&hub=${encodeURIComponent(proxy.url)}`);
-      await page.getByLabel('注册码').fill('DEMO-ZJ-1');
-      await page.getByRole('button', { name: '注册本机' }).click();
+      await enrollInPage(page, 'DEMO-ZJ-1');
       await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 20_000 }).toContain('已同步');
       expect(await hooks(page)).toBe(true);
 

@@ -14,6 +14,7 @@ import { startHubProcess, type HubProcess } from '../support/hub-process.ts';
 import { freePort } from '../support/ports.ts';
 import { storedSha256InPage } from '../support/content-page.ts';
 import { startCorruptingProxy } from '../support/corrupting-proxy.ts';
+import { enrollInPage } from '../support/enroll-page.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 let hub: HubProcess;
@@ -50,8 +51,7 @@ describe('offline content in Chromium against the real hub', () => {
     proxy.corrupt(0, 1, sourceSha);
     const page = await (await classroomContext(browser)).newPage();
     await page.goto(`${renderer.url}?hub=${encodeURIComponent(proxy.url)}&test-hooks`);
-    await page.getByLabel('注册码').fill('DEMO-LT-1');
-    await page.getByRole('button', { name: '注册本机' }).click();
+    await enrollInPage(page, 'DEMO-LT-1');
     await page.getByRole('tab', { name: '本周课表' }).click();
     await expect.poll(() => page.locator('[data-testid=readiness][data-state=ready]').count(), { timeout: 60_000 }).toBeGreaterThan(5);
     await page.screenshot({ path: join(ARTIFACTS, 'content-week-readiness.png') });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weakLinkSupported } from '../net/weak-link.ts';
 import { storedChunkCountInPage, storedSha256InPage } from '../support/content-page.ts';
 import { startWeakContent, type WeakContent } from '../support/weak-content.ts';
+import { enrollInPage } from '../support/enroll-page.ts';
 
 const IN_FLIGHT_SLOTS = 6; // the download manager's default concurrency
 
@@ -34,8 +35,7 @@ describe.skipIf(!weakLinkSupported())('content download over a weak link, interr
     let context = await env.openProfile(profile);
     let page = context.pages()[0] ?? (await context.newPage());
     await page.goto(env.rendererUrl);
-    await page.getByLabel('注册码').fill('DEMO-LT-1');
-    await page.getByRole('button', { name: '注册本机' }).click();
+    await enrollInPage(page, 'DEMO-LT-1');
     await expect.poll(() => storedChunkCountInPage(page, videoSha), { timeout: 90_000, interval: 100 }).toBeGreaterThanOrEqual(2);
     const chunksBefore = await storedChunkCountInPage(page, videoSha);
     await context.close(); // mid-download: requests in flight are lost

@@ -9,6 +9,7 @@ import { classroomContext } from '../support/browser.ts';
 import type { HubProcess } from '../support/hub-process.ts';
 import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
 import { startSwitchableProxy } from '../support/switchable-proxy.ts';
+import { enrollInPage } from '../support/enroll-page.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 const DEMO_CODES = ['DEMO-ZJ-1', 'DEMO-ZJ-2'];
@@ -34,8 +35,7 @@ async function openApp(hubUrl: string): Promise<Page> {
 }
 
 async function enroll(page: Page, code: string) {
-  await page.getByLabel('注册码').fill(code);
-  await page.getByRole('button', { name: '注册本机' }).click();
+  await enrollInPage(page, code);
 }
 
 const status = (page: Page) => page.getByTestId('sync-status');

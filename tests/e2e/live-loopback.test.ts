@@ -12,7 +12,7 @@ import { liveUnavailableReason } from '../../hub/live/live-sfu.ts';
 import { serveRenderer } from '../../scripts/serve-renderer.ts';
 import { classroomContext, launchChromium } from '../support/browser.ts';
 import { repoRoot, startHubProcess, type HubProcess } from '../support/hub-process.ts';
-import { DEMO_LIVE_LESSON, enrollAndEnterLive, enrollDevice, framesAdvance, rawLiveSocket, readPlayer } from '../support/live-page.ts';
+import { DEMO_LIVE_LESSON, LIVE_CHROMIUM_ARGS, enrollAndEnterLive, enrollDevice, framesAdvance, rawLiveSocket, readPlayer } from '../support/live-page.ts';
 import { freePort, waitFor } from '../support/ports.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
@@ -39,7 +39,7 @@ describe.skipIf(noWorker !== null)(`live lesson on loopback${noWorker ? ` (skipp
     });
     broadcaster = await startBroadcaster();
     renderer = await serveRenderer(await freePort());
-    browser = await launchChromium(undefined, ['--autoplay-policy=no-user-gesture-required']);
+    browser = await launchChromium(undefined, LIVE_CHROMIUM_ARGS);
   });
 
   afterAll(async () => {
@@ -142,7 +142,7 @@ describe.skipIf(noWorker !== null)(`live lesson on loopback${noWorker ? ` (skipp
 
   it('shows that it waits when the broadcast stops, and plays again by itself when it returns', async () => {
     await stopBroadcaster();
-    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 10_000 }).toContain('等待主讲教室开始直播');
+    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 10_000 }).toContain('主讲教室的直播暂停了');
     await page.screenshot({ path: join(ARTIFACTS, 'live-waiting.png') });
     broadcaster = await startBroadcaster();
     await expect.poll(async () => (await readPlayer(page)).fps, { timeout: 20_000 }).toBeGreaterThan(5);

@@ -48,7 +48,7 @@ describe.skipIf(skip !== null)(`live lesson over a weak link${skip ? ` (skipped:
     await framesAdvance(page, 5, 20_000);
     await rig.link.cut();
     const cutAt = Date.now();
-    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 9_000 }).toContain('网络中断，正在重连…');
+    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 9_000 }).toContain('与中心的连接中断');
     await page.screenshot({ path: join(ARTIFACTS, 'live-reconnecting.png') });
     await new Promise((r) => setTimeout(r, cutAt + 10_000 - Date.now()));
     const frozen = (await readPlayer(page)).framesDecoded;

@@ -9,6 +9,7 @@ import { classroomContext } from '../support/browser.ts';
 import type { HubProcess } from '../support/hub-process.ts';
 import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
 import { startSwitchableProxy } from '../support/switchable-proxy.ts';
+import { enrollInPage } from '../support/enroll-page.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 let hub: HubProcess;
@@ -32,8 +33,7 @@ describe('attendance and quiz taken offline reach the lead school’s report', (
     try {
       const page = await (await classroomContext(browser)).newPage();
       await page.goto(`${renderer.url}?hub=${encodeURIComponent(proxy.url)}`);
-      await page.getByLabel('注册码').fill('DEMO-ZJ-1');
-      await page.getByRole('button', { name: '注册本机' }).click();
+      await enrollInPage(page, 'DEMO-ZJ-1');
       await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 20_000 }).toContain('已同步');
 
       proxy.setMode('down');
@@ -54,6 +54,7 @@ describe('attendance and quiz taken offline reach the lead school’s report', (
       for (let i = 0; i < 5; i++) await quizStudents.nth(i).click();
       await page.getByRole('radio', { name: /^A\./ }).click(); // wrong
       for (let i = 5; i < 8; i++) await quizStudents.nth(i).click();
+      await page.getByRole('button', { name: '公布答案' }).click(); // the key stays hidden from the class until then
       await expect.poll(() => page.getByTestId('quiz-results').textContent()).toContain('正确率 63%（5/8）');
       await page.screenshot({ path: join(ARTIFACTS, 'records-quiz.png') });
 
@@ -72,7 +73,7 @@ describe('attendance and quiz taken offline reach the lead school’s report', (
 
       const report = await fetch(`${hub.url}/report?key=${hub.adminToken}`).then((r) => r.text());
       const row = /<tr data-lesson="[^"]+" data-classroom="cls-zj-7-1">[\s\S]*?<\/tr>/.exec(report)?.[0] ?? '';
-      expect(row).toContain('出勤 41/42 · 缺勤 1 · 迟到 1 · 请假 0');
+      expect(row).toContain('出勤 41/42 · 迟到 1 · 缺勤 1 · 请假 0'); // 出勤 = present + late, as the app shows
       expect(row).toContain('63%（5/8）');
       const reportPage = await browser.newPage();
       await reportPage.goto(`${hub.url}/report?key=${hub.adminToken}`);

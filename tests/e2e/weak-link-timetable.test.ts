@@ -11,6 +11,7 @@ import { chromiumWrapper, createWeakLink, weakLinkSupported, type WeakLink } fro
 import { classroomContext, launchChromium } from '../support/browser.ts';
 import { repoRoot, startHubProcess, type HubProcess } from '../support/hub-process.ts';
 import { waitFor } from '../support/ports.ts';
+import { enrollInPage } from '../support/enroll-page.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
 const HUB_PORT = 8787;
@@ -54,8 +55,7 @@ describe.skipIf(!weakLinkSupported())('timetable over a weak, cut link', () => {
   it('keeps the timetable through a cut and re-syncs on its own when the link returns', async () => {
     const page = await (await classroomContext(browser)).newPage();
     await page.goto(`http://127.0.0.1:${RENDERER_PORT}/?hub=${encodeURIComponent(hub.url)}`);
-    await page.getByLabel('注册码').fill('DEMO-LT-1');
-    await page.getByRole('button', { name: '注册本机' }).click();
+    await enrollInPage(page, 'DEMO-LT-1');
     await expect.poll(() => status(page).textContent(), { timeout: 60_000 }).toContain('已同步');
     await page.getByRole('tab', { name: '本周课表' }).click();
     await expect.poll(() => page.locator('.week-cell').count(), { timeout: 15_000 }).toBeGreaterThan(10);

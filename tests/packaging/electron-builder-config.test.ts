@@ -12,6 +12,7 @@ const require = createRequire(import.meta.url);
 type Validator = ((data: unknown) => boolean) & { errors?: unknown[] | null };
 const Ajv = require('ajv') as new (opts: object) => { compile(schema: unknown): Validator };
 const config = load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
+  win: Record<string, unknown> & { signtoolOptions?: Record<string, unknown> };
   nsis: Record<string, unknown>;
   linux: { target: string[] };
   publish: Array<Record<string, unknown>>;
@@ -49,6 +50,25 @@ describe('electron-builder.yml', () => {
   it('publishes to the hub generic feed with multi-range (differential) downloads', () => {
     expect(config.publish[0]).toMatchObject({ provider: 'generic', useMultipleRangeRequest: true });
     expect(String(config.publish[0]?.url)).toMatch(/\/updates\/latest\/$/);
+  });
+
+  it('wires Windows code signing where electron-builder 26 reads it, and has electron-updater check the publisher', () => {
+    // electron-builder 26 moved publisherName from win to win.signtoolOptions; the old place fails its schema.
+    expect(config.win).not.toHaveProperty('publisherName');
+    const publisher = config.win.signtoolOptions?.publisherName;
+    expect(Array.isArray(publisher) && publisher.length > 0 && publisher.every((p) => typeof p === 'string' && p.length > 0)).toBe(true);
+    expect(config.win.signtoolOptions).toMatchObject({ signingHashAlgorithms: ['sha256'] });
+    expect(config.win.verifyUpdateCodeSignature).toBe(true);
+    // The certificate and its password come from the environment at build time, never from this file.
+    for (const secret of ['cscLink', 'cscKeyPassword']) expect(config.win).not.toHaveProperty(secret);
+    expect(config.win.signtoolOptions).not.toHaveProperty('certificatePassword');
+    expect(config.win.signtoolOptions).not.toHaveProperty('certificateFile');
+  });
+
+  it("is rejected by electron-builder's schema with publisherName in its pre-26 place", () => {
+    const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as unknown;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    expect(validate({ ...config, win: { ...config.win, publisherName: 'x' } })).toBe(false);
   });
 
   it('never packs the hub', () => {

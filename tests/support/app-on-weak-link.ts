@@ -9,6 +9,7 @@ import { chromiumWrapper, createWeakLink, weakLinkSupported, type LinkShape, typ
 import { classroomContext, launchChromium } from './browser.ts';
 import { repoRoot, startHubProcess, type HubProcess } from './hub-process.ts';
 import { waitFor } from './ports.ts';
+import { enrollInPage } from './enroll-page.ts';
 
 const ADMIN = 'weak-app-admin-token-0123456789abcdef';
 const HUB_PORT = 8787;
@@ -62,8 +63,7 @@ export async function startAppOnWeakLink(shape: LinkShape, code = 'DEMO-ZJ-1'): 
     const appUrl = `http://127.0.0.1:${RENDERER_PORT}/?test-hooks&hub=${encodeURIComponent(hub.url)}`;
     const page = await context.newPage();
     await page.goto(appUrl);
-    await page.getByLabel('注册码').fill(code);
-    await page.getByRole('button', { name: '注册本机' }).click();
+    await enrollInPage(page, code);
     await waitFor(async () => ((await page.getByTestId('sync-status').textContent())?.includes('已同步') ? true : undefined), 'first sync', 60_000);
     const deviceId = await page.evaluate(() => (JSON.parse(localStorage.getItem('ykt.identity') ?? '{}') as { deviceId?: string }).deviceId ?? '');
     const adminGet = async (path: string) => {

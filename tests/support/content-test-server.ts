@@ -1,13 +1,15 @@
 // A minimal stand-in for the hub's content API (pack list + one file with Range) for unit tests of the renderer's
-// download manager, which may not import the hub. The real hub is exercised by hub tests and the e2e tests.
-import { createHash, randomBytes } from 'node:crypto';
+// download manager, which may not import the hub. The real hub is exercised by hub tests and the e2e tests. The listing is
+// signed as the hub signs it; `packKey` is the key a PC enrolled with this "hub" holds.
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { PackListing } from '../../src/shared/content-protocol.ts';
+import { packSignedText, type PackListing } from '../../src/shared/content-protocol.ts';
 
 export type ContentTestServer = {
   url: string;
   file: Buffer;
   listing: PackListing;
+  packKey: string;
   /** Start offset of every range request, in arrival order. */
   ranges: number[];
   /** Full `bytes=a-b` of every range request. */
@@ -33,7 +35,9 @@ export async function startContentTestServer(size = 1_000_000, chunkSize = 65_53
     createdAt: '2026-11-25T00:00:00.000Z',
     files: [{ path: 'lesson.mp4', size, mime: 'video/mp4', sha256: sha(file), chunkSize, chunks }],
   };
-  const listing: PackListing = { manifest, lessonIds };
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const packKey = publicKey.export({ format: 'jwk' }).x ?? '';
+  const listing: PackListing = { manifest, lessonIds, signature: sign(null, Buffer.from(packSignedText(manifest)), privateKey).toString('base64url') };
   const ranges: number[] = [];
   const rangeHeaders: string[] = [];
   const holds = new Map<number, number>();
@@ -70,6 +74,7 @@ export async function startContentTestServer(size = 1_000_000, chunkSize = 65_53
     url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
     file,
     listing,
+    packKey,
     ranges,
     rangeHeaders,
     holdAfter: (start, bytes) => void holds.set(start, bytes),

@@ -1,5 +1,6 @@
-// Runs the real hub (tsx hub/main.ts) as a child process with its own SQLite file, so tests can kill and restart it
-// exactly as an outage would, keeping the data directory.
+// Runs the real hub as a child process with its own SQLite file, so tests can kill and restart it exactly as an outage
+// would, keeping the data directory. It is `npm run hub` plus the test-only routes (hub/testing/test-main.ts), with the
+// demo data on (HUB_DEMO=1: the demo codes and timetable the tests rely on) unless extraEnv says otherwise.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './ports.ts';
@@ -20,13 +21,31 @@ export type HubProcessOptions = {
   extraEnv?: NodeJS.ProcessEnv;
 };
 
-export type HubProcess = { url: string; adminToken: string; stop(): Promise<void>; start(): Promise<void>; output(): string };
+export type HubStop = {
+  /** SIGTERM (what a service manager sends) instead of SIGKILL (an outage). */
+  graceful?: boolean;
+};
+export type HubExit = { code: number | null; signal: NodeJS.Signals | null; exitMs: number };
+
+export type HubProcess = {
+  url: string;
+  adminToken: string;
+  /** Stops the hub (by default abruptly, as an outage would) and resolves once the process is gone. */
+  stop(how?: HubStop): Promise<HubExit | null>;
+  start(): Promise<void>;
+  output(): string;
+  /** The running hub's process id (e.g. to read its memory), undefined when stopped. */
+  pid(): number | undefined;
+  /** How the hub ended if it ended by itself (a crash), else null. */
+  exited(): string | null;
+};
 
 export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
   const host = options.host ?? '127.0.0.1';
   const url = `http://${options.reachAt ?? `${host}:${options.port}`}`;
   let child: ChildProcess | null = null;
   let log = '';
+  let exitedBy: string | null = null;
   const env = {
     ...process.env,
     HUB_HOST: host,
@@ -41,21 +60,27 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
   async function start() {
     const spawnFn = options.spawnFn ?? ((cmd, args, opts) => spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] }));
     // One node process (not the tsx CLI, which forks) so that killing it really takes the hub down.
-    child = spawnFn(process.execPath, ['--import', 'tsx', 'hub/main.ts'], { cwd: repoRoot, env });
+    child = spawnFn(process.execPath, ['--import', 'tsx', 'hub/testing/test-main.ts'], { cwd: repoRoot, env });
+    exitedBy = null;
+    const started = child;
+    started.once('exit', (code, signal) => {
+      if (child === started) exitedBy = `exit ${code ?? ''} ${signal ?? ''}`.trim();
+    });
     child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
     await waitFor(async () => ((await isUp(url)) ? true : undefined), `hub at ${url}\n${log}`, 60_000);
   }
 
-  async function stop() {
+  async function stop(how: HubStop = {}): Promise<HubExit | null> {
     const running = child;
     child = null;
-    if (!running || running.exitCode !== null) return;
-    const exited = new Promise((r) => running.once('exit', r));
-    running.kill('SIGKILL'); // an outage is abrupt; the hub must cope with being killed
-    await exited;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return null;
+    const sentAt = Date.now();
+    const exited = new Promise<HubExit>((r) => running.once('exit', (code, signal) => r({ code, signal, exitMs: Date.now() - sentAt })));
+    running.kill(how.graceful ? 'SIGTERM' : 'SIGKILL'); // by default an outage: abrupt; the hub must cope with being killed
+    return exited;
   }
 
   await start();
-  return { url, adminToken: options.adminToken, stop, start, output: () => log };
+  return { url, adminToken: options.adminToken, stop, start, output: () => log, pid: () => child?.pid, exited: () => exitedBy };
 }

@@ -4,10 +4,50 @@ import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { LIVE_PROTOCOL_VERSION, LIVE_WS_PATH, LiveServerMessage, type LiveMethod } from '../../src/shared/live-protocol.ts';
 import { waitFor } from './ports.ts';
+import { enrollInPage } from './enroll-page.ts';
 
 export const DEMO_LIVE_LESSON = { id: 'les-live-demo', title: '直播：有理数的乘法' } as const;
+/** A classroom board (教学一体机) at the common 1366×768. */
+export const BOARD = { width: 1366, height: 768 } as const;
+/**
+ * Chromium for live tests. The hub listens on loopback only (traffic stays on 127.0.0.1), and Chromium pairs UDP with
+ * a loopback candidate only with this flag — without it a same-machine test would measure ICE-TCP, not the UDP a
+ * classroom gets from a hub that announces a reachable address (see rtcListenInfos in hub/live/live-sfu.ts).
+ */
+export const LIVE_CHROMIUM_ARGS = ['--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection'];
 
-export type PlayerReading = { phase: string; framesDecoded: number; audioPackets: number; frameWidth: number; protocol: string; spatialLayer: string; fps: number; reconnects: number };
+/** The player's status line (empty while playing). */
+export async function liveStatusText(page: Page): Promise<string> {
+  const status = page.getByTestId('live-status');
+  return (await status.count()) > 0 ? ((await status.textContent()) ?? '') : '';
+}
+
+/** Resolves when the player plays again after an outage: phase playing and frames decoding past `frozen`. */
+export async function waitPlayingAgain(page: Page, frozen: number, timeoutMs: number): Promise<PlayerReading> {
+  await waitFor(
+    async () => {
+      const r = await readPlayer(page);
+      return r.phase === 'playing' && r.framesDecoded > 0 && r.framesDecoded !== frozen ? true : undefined;
+    },
+    'playing again',
+    timeoutMs,
+    50,
+  );
+  return framesAdvance(page, 10, 15_000);
+}
+
+export type PlayerReading = {
+  phase: string;
+  framesDecoded: number;
+  audioPackets: number;
+  frameWidth: number;
+  protocol: string;
+  spatialLayer: string;
+  fps: number;
+  reconnects: number;
+  nackPct: number;
+  lossPct: number;
+};
 
 export async function readPlayer(page: Page): Promise<PlayerReading> {
   const el = page.getByTestId('live-player');
@@ -21,13 +61,14 @@ export async function readPlayer(page: Page): Promise<PlayerReading> {
     spatialLayer: await attr('spatial-layer'),
     fps: Number(await attr('fps')),
     reconnects: Number(await attr('reconnects')),
+    nackPct: Number(await attr('nack-pct')),
+    lossPct: Number(await attr('loss-pct')),
   };
 }
 
 /** Enrolls the page with a demo code, opens the live lesson from today's timetable and taps 进入直播. */
 export async function enrollAndEnterLive(page: Page, code: string, syncTimeoutMs = 30_000): Promise<number> {
-  await page.getByLabel('注册码').fill(code);
-  await page.getByRole('button', { name: '注册本机' }).click();
+  await enrollInPage(page, code);
   await page.getByText(DEMO_LIVE_LESSON.title).first().click({ timeout: syncTimeoutMs });
   const clickedAt = Date.now();
   await page.getByRole('button', { name: /进入直播/ }).click();

@@ -13,18 +13,26 @@ export type LoopbackSystem = {
   hub: HubProcess;
   renderer: { url: string; close(): Promise<void> };
   browser: Browser;
+  /** The hub's HUB_DATA_DIR (its SQLite file, content store and pack-signing key). */
+  dataDir: string;
   close: () => Promise<void>;
 };
 
-export async function startLoopbackSystem(tempPrefix: string, adminToken: string): Promise<LoopbackSystem> {
+/** `extraEnv` reaches the hub (e.g. HUB_DEMO_LIVE=1); `chromiumArgs` are added to Debian Chromium's flags. */
+export async function startLoopbackSystem(
+  tempPrefix: string,
+  adminToken: string,
+  options: { extraEnv?: NodeJS.ProcessEnv; chromiumArgs?: string[] } = {},
+): Promise<LoopbackSystem> {
   const dataDir = await mkdtemp(join(tmpdir(), tempPrefix));
-  const hub = await startHubProcess({ port: await freePort(), dataDir, adminToken });
+  const hub = await startHubProcess({ port: await freePort(), dataDir, adminToken, ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}) });
   const renderer = await serveRenderer(await freePort());
-  const browser = await launchChromium();
+  const browser = await launchChromium(undefined, options.chromiumArgs ?? []);
   return {
     hub,
     renderer,
     browser,
+    dataDir,
     async close() {
       await browser.close();
       await renderer.close();

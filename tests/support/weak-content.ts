@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { ContentStats } from '../../src/shared/content-protocol.ts';
+import { ContentStats, TestPaths } from '../../hub/testing/test-routes.ts';
 import { chromiumWrapper, createWeakLink, STOCK_CONGESTION, type LinkCongestion, type LinkShape, type WeakLink } from '../net/weak-link.ts';
 import { CHROMIUM_ARGS } from './browser.ts';
 import { repoRoot, startHubProcess, type HubProcess } from './hub-process.ts';
@@ -80,7 +80,7 @@ export async function startWeakContent(
         return pids.length;
       },
       async stats() {
-        const res = await link.execInHub('curl', ['-sf', '-H', `authorization: Bearer ${ADMIN_TOKEN}`, `${hub.url}/v1/admin/content/stats`], { timeoutMs: 10_000 });
+        const res = await link.execInHub('curl', ['-sf', '-H', `authorization: Bearer ${ADMIN_TOKEN}`, `${hub.url}${TestPaths.contentStats}`], { timeoutMs: 10_000 });
         return ContentStats.parse(JSON.parse(res.stdout));
       },
       async close() {

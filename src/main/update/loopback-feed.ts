@@ -1,9 +1,11 @@
 // Serves a verified folder release to electron-updater (generic provider) from 127.0.0.1 on a random port. Only the
-// manifest and the files it lists are reachable; everything else is 404, and only loopback clients are answered.
+// manifest, its signature and the files it lists are reachable (each file no further than its verified size);
+// everything else is 404, and only loopback clients are answered.
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { signatureFileName } from '../../shared/release-signature.ts';
 import type { VerifiedRelease } from './usb-release.ts';
 
 export type LoopbackFeed = { url: string; close(): Promise<void> };
@@ -15,6 +17,7 @@ function contentType(name: string): string {
 
 export async function startLoopbackFeed(release: VerifiedRelease): Promise<LoopbackFeed> {
   const sizes = new Map(release.manifest.files.map((f) => [f.url, f.size]));
+  const signatureName = signatureFileName(release.manifestName);
 
   function handle(request: IncomingMessage, response: ServerResponse) {
     const remote = request.socket.remoteAddress ?? '';
@@ -34,9 +37,10 @@ export async function startLoopbackFeed(release: VerifiedRelease): Promise<Loopb
       response.writeHead(400).end();
       return;
     }
-    if (name === release.manifestName) {
-      response.writeHead(200, { 'content-type': contentType(name), 'cache-control': 'no-store' });
-      response.end(request.method === 'HEAD' ? undefined : release.manifestText);
+    const inMemory = name === release.manifestName ? release.manifestBytes : name === signatureName ? release.signatureBytes : null;
+    if (inMemory) {
+      response.writeHead(200, { 'content-type': contentType(name), 'content-length': inMemory.length, 'cache-control': 'no-store' });
+      response.end(request.method === 'HEAD' ? undefined : inMemory);
       return;
     }
     const size = sizes.get(name);
@@ -49,7 +53,7 @@ export async function startLoopbackFeed(release: VerifiedRelease): Promise<Loopb
       response.end();
       return;
     }
-    createReadStream(join(release.dir, name))
+    createReadStream(join(release.dir, name), { start: 0, end: size - 1 })
       .on('error', () => response.destroy())
       .pipe(response);
   }

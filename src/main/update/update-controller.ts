@@ -1,6 +1,7 @@
 // Applies update-policy.ts to an updater (electron-updater in electron-update-adapter.ts, a stand-in in tests). The
 // adapter calls tick() every minute and onQuit() when the app is closing; the renderer reports activity over IPC.
 import type { UpdateChannel, UpdateStatus } from '../../shared/update-protocol.ts';
+import { ReleaseRefusedError } from './release-manifest.ts';
 import { canDownload, canInstall, localMinuteOfDay, shouldCheck, windowsOf, type Activity, type UpdatePolicyConfig } from './update-policy.ts';
 
 export type UpdaterPort = {
@@ -39,12 +40,19 @@ export function createUpdateController(deps: UpdateControllerDeps) {
     lastCheckAt: null,
     source: 'hub',
     error: null,
+    refused: null,
+    verifyingFolder: false,
     windows: windowsOf(config),
   };
 
   function set(patch: Partial<UpdateStatus>) {
     status = { ...status, ...patch };
     deps.onStatus?.(status);
+  }
+
+  /** A release the trust checks refused is never offered: back to idle, with the named reason for the 管理员 page. */
+  function refuse(error: ReleaseRefusedError) {
+    set({ phase: 'idle', availableVersion: null, waitingFor: null, refused: { reason: error.reason, detail: error.detail.slice(0, 500), source: status.source, at: now().toISOString() } });
   }
 
   async function install(): Promise<boolean> {
@@ -63,8 +71,14 @@ export function createUpdateController(deps: UpdateControllerDeps) {
     if (status.phase !== 'downloaded' && status.phase !== 'available' && shouldCheck(now().getTime(), lastCheckMs, config)) {
       lastCheckMs = now().getTime();
       set({ phase: 'checking', lastCheckAt: now().toISOString(), error: null });
-      const found = await updater.check();
-      set({ phase: found ? 'available' : 'idle', availableVersion: found?.version ?? null });
+      let found: { version: string } | null;
+      try {
+        found = await updater.check();
+      } catch (error) {
+        if (!(error instanceof ReleaseRefusedError)) throw error;
+        return refuse(error);
+      }
+      set({ phase: found ? 'available' : 'idle', availableVersion: found?.version ?? null, refused: null });
     }
     if (status.phase === 'available') {
       const decision = canDownload(minute, activity, config);
@@ -74,6 +88,7 @@ export function createUpdateController(deps: UpdateControllerDeps) {
         await updater.download();
         set({ phase: 'downloaded' });
       } catch (error) {
+        if (error instanceof ReleaseRefusedError) return refuse(error);
         // Cancelled because a lesson started, or the link dropped: try again on a later tick.
         set({ phase: 'available', error: error instanceof Error ? error.message.slice(0, 500) : 'download failed' });
         return;
@@ -119,6 +134,10 @@ export function createUpdateController(deps: UpdateControllerDeps) {
     },
     setSource(source: UpdateStatus['source']): void {
       set({ source });
+    },
+    /** A folder verification started or ended; a refused folder is named like a refused feed. */
+    setFolderCheck(patch: Pick<UpdateStatus, 'verifyingFolder'> & Partial<Pick<UpdateStatus, 'refused'>>): void {
+      set(patch);
     },
     /** At quit: install if something is downloaded and nothing plays. Returns whether the installer was started. */
     async onQuit(): Promise<boolean> {

@@ -1,67 +1,146 @@
-// The service with a stand-in for electron-updater (the Electron binary cannot run here): a folder release is verified,
-// served on loopback and becomes the feed; a tampered one never does.
+// The service with a stand-in for electron-updater (the Electron binary cannot run here; the stand-in reads the feed
+// the way its generic provider does). The hub feed is a real hub over HTTP with releases published by the real
+// publisher: electron-updater is asked only after main verified the feed's signature and version, and what it then
+// reads must be the verified release. A folder release is verified, served on loopback and becomes the feed.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { writeReleaseFixture, type ReleaseFixture } from '../../../tests/support/release-fixture.ts';
+import { dump, load } from 'js-yaml';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { signatureFor, strangerPublisher, testPublisher, writeReleaseFixture, type ReleaseFixture } from '../../../tests/support/release-fixture.ts';
+import { startUpdateHub } from '../../../tests/support/update-hub.ts';
 import { dailyWindow } from './update-policy.ts';
-import { createUpdateService, hubFeedUrl, type FeedUpdaterPort } from './update-service.ts';
+import { createUpdateService, hubFeedUrl } from './update-service.ts';
+import type { FeedRelease, RawFeedUpdater } from './verified-feed.ts';
 
 let root: string;
 let release: ReleaseFixture;
+let hub: Awaited<ReturnType<typeof startUpdateHub>>;
+let hubBase: string;
+
+beforeAll(async () => {
+  hub = await startUpdateHub();
+  hubBase = hub.base;
+});
+afterAll(() => hub.close());
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'ykt-svc-'));
   release = await writeReleaseFixture(join(root, 'stick'));
+  await hub.clear();
 });
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function setup(saveSettings?: (s: unknown) => void) {
+function setup(opts: { saveSettings?: (s: unknown) => void; hubUrl?: string | null; currentVersion?: string } = {}) {
   let feed = '';
   const updater = {
     setFeedUrl: vi.fn((url: string) => void (feed = url)),
-    // Like electron-updater's generic provider: fetch the manifest from the feed.
-    check: vi.fn(async () => {
-      const text = await (await fetch(`${feed}latest.yml`)).text();
-      return { version: /version: (\S+)/.exec(text)?.[1] ?? '' };
+    // Like electron-updater's generic provider: fetch the manifest from the feed and read version and files.
+    check: vi.fn(async (): Promise<FeedRelease | null> => {
+      const info = load(await (await fetch(`${feed}latest.yml`)).text()) as FeedRelease;
+      return { version: info.version, files: info.files };
     }),
     download: vi.fn(() => Promise.resolve()),
     cancelDownload: vi.fn(),
     install: vi.fn(),
-  } satisfies FeedUpdaterPort;
+  } satisfies RawFeedUpdater;
   const service = createUpdateService({
     updater,
+    fetch,
+    trustedKeys: [testPublisher.publicKey],
     config: { checkIntervalMs: 3600_000, downloadWindow: null, quietWindow: dailyWindow('21:00', '06:00') },
-    currentVersion: '0.1.0',
+    currentVersion: opts.currentVersion ?? '0.1.0',
     channel: 'latest',
     now: () => new Date('2026-03-02T10:00:00'),
     backupBeforeInstall: () => Promise.resolve(true),
-    hubUrl: () => Promise.resolve('http://192.168.1.10:8787/'),
+    hubUrl: () => Promise.resolve(opts.hubUrl === undefined ? hubBase : opts.hubUrl),
     stagingDir: join(root, 'user-data', 'update-staging'),
     platform: 'win32',
     pickFolder: () => Promise.resolve(null),
-    saveSettings: (s) => Promise.resolve(saveSettings?.(s)),
+    saveSettings: (s) => Promise.resolve(opts.saveSettings?.(s)),
   });
   return { service, updater };
 }
 
-describe('update service (stand-in updater instead of electron-updater)', () => {
-  it('uses the hub feed for the chosen channel', async () => {
+const feedDir = () => hub.channelDir('latest');
+const publish = (fixture: ReleaseFixture) => hub.publish(fixture);
+
+describe('update service: the hub feed (real hub, stand-in for electron-updater)', () => {
+  it('uses the hub feed of the chosen channel', async () => {
     const { service, updater } = setup();
-    updater.check.mockResolvedValue({ version: '' });
-    updater.check.mockResolvedValueOnce(null as unknown as { version: string });
     await service.tick();
-    expect(updater.setFeedUrl).toHaveBeenLastCalledWith('http://192.168.1.10:8787/updates/latest/');
+    expect(updater.setFeedUrl).toHaveBeenLastCalledWith(`${hubBase}/updates/latest/`);
     service.setChannel('beta');
     await service.tick();
-    expect(updater.setFeedUrl).toHaveBeenLastCalledWith('http://192.168.1.10:8787/updates/beta/');
+    expect(updater.setFeedUrl).toHaveBeenLastCalledWith(`${hubBase}/updates/beta/`);
     expect(hubFeedUrl('http://hub:8787', 'latest')).toBe('http://hub:8787/updates/latest/');
   });
 
-  it('offers a verified folder release through the loopback feed, downloads it outside lessons, installs at quit', async () => {
+  it('offers a signed, newer release from the hub after verifying it, and downloads it', async () => {
+    await publish(release);
     const { service, updater } = setup();
+    await service.tick();
+    expect(updater.check).toHaveBeenCalledTimes(1);
+    expect(service.status()).toMatchObject({ source: 'hub', phase: 'downloaded', availableVersion: '0.2.0', refused: null });
+    expect(updater.download).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports the version already installed as up to date, not as a refusal', async () => {
+    await publish(release);
+    const { service, updater } = setup({ currentVersion: '0.2.0' });
+    await service.tick();
+    expect(service.status()).toMatchObject({ phase: 'idle', availableVersion: null, refused: null });
+    expect(updater.check).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['an unsigned release', () => rm(join(feedDir(), 'latest.yml.sig')), 'unsigned'],
+    ['a release signed by a key the app does not carry', () => writeFile(join(feedDir(), 'latest.yml.sig'), signatureFor(strangerPublisher, 'latest.yml', Buffer.from(dump({ ...release.manifest, stagingPercentage: undefined })))), 'untrusted_key'],
+    ['latest.yml changed on the hub after signing', async () => writeFile(join(feedDir(), 'latest.yml'), dump({ ...release.manifest, version: '0.9.0' })), 'bad_signature'],
+    ['nothing published', () => rm(feedDir(), { recursive: true, force: true }), 'missing_manifest'],
+  ] as const)('refuses %s before electron-updater sees it (%s)', async (_label, damage, reason) => {
+    await publish(release);
+    await damage();
+    const { service, updater } = setup();
+    await service.tick();
+    expect(service.status()).toMatchObject({ phase: 'idle', availableVersion: null, refused: { reason, source: 'hub' } });
+    expect(updater.check).not.toHaveBeenCalled();
+    expect(updater.download).not.toHaveBeenCalled();
+  });
+
+  it('refuses a downgrade the hub offers (downgrade)', async () => {
+    await publish(release);
+    const { service, updater } = setup({ currentVersion: '0.5.0' });
+    await service.tick();
+    expect(service.status()).toMatchObject({ phase: 'idle', refused: { reason: 'downgrade', source: 'hub' } });
+    expect(updater.check).not.toHaveBeenCalled();
+  });
+
+  it('refuses when electron-updater reads another release than the one verified (feed_changed)', async () => {
+    await publish(release);
+    const { service, updater } = setup();
+    updater.check.mockResolvedValueOnce({ version: '0.2.0', files: [{ url: release.installer, sha512: 'A'.repeat(86) + '==', size: release.installerBytes.length }] });
+    await service.tick();
+    expect(service.status()).toMatchObject({ phase: 'idle', refused: { reason: 'feed_changed' } });
+    expect(updater.download).not.toHaveBeenCalled();
+    // The next check that reads the verified release clears the refusal.
+    service.checkNow();
+    await service.tick();
+    expect(service.status()).toMatchObject({ phase: 'downloaded', refused: null });
+  });
+
+  it('does not ask the feed before enrollment', async () => {
+    const { service, updater } = setup({ hubUrl: null });
+    await service.tick();
+    expect(updater.setFeedUrl).not.toHaveBeenCalled();
+    expect(service.status().phase).toBe('idle');
+  });
+});
+
+describe('update service: a folder release', () => {
+  it('offers a verified folder release through the loopback feed, downloads it outside lessons, installs at quit', async () => {
+    const { service, updater } = setup({ hubUrl: null });
     const result = await service.fromFolder(release.dir);
     expect(result).toEqual({ ok: true, version: '0.2.0', files: [release.installer] });
     expect(updater.setFeedUrl).toHaveBeenLastCalledWith(expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/));
@@ -83,7 +162,7 @@ describe('update service (stand-in updater instead of electron-updater)', () => 
 
   it('applies and saves the windows IT sets: no download outside the download hours', async () => {
     const saved: unknown[] = [];
-    const { service, updater } = setup((s) => void saved.push(s));
+    const { service, updater } = setup({ saveSettings: (s) => void saved.push(s), hubUrl: null });
     const status = service.setWindows({ download: { start: '22:00', end: '06:00' }, quiet: { start: '12:10', end: '13:30' } });
     expect(status.windows.download).toEqual({ start: '22:00', end: '06:00' });
     expect(saved).toEqual([{ channel: 'latest', windows: status.windows }]);
@@ -97,10 +176,11 @@ describe('update service (stand-in updater instead of electron-updater)', () => 
   });
 
   it('refuses a tampered folder release and keeps the feed it had', async () => {
-    const { service, updater } = setup();
+    const { service, updater } = setup({ hubUrl: null });
     await writeFile(join(release.dir, release.installer), Buffer.alloc(release.installerBytes.length, 1));
     expect(await service.fromFolder(release.dir)).toMatchObject({ ok: false, reason: 'hash_mismatch' });
     expect(updater.setFeedUrl).not.toHaveBeenCalled();
+    expect(service.status().refused).toMatchObject({ reason: 'hash_mismatch', source: 'folder' });
     expect(await service.fromFolder(null)).toEqual({ ok: false, reason: 'cancelled', detail: 'no folder chosen' });
   });
 });

@@ -1,113 +1,102 @@
-// Updating from a USB stick or a school LAN folder: IT points the app at a folder with electron-builder's output
-// (latest.yml + installer). Nothing is offered to the updater until every file listed in latest.yml has been copied
-// into our own staging folder and its copy matched the size and sha512 that latest.yml names — so a file swapped on the
-// stick after the check (or a half-copied one) can never be installed.
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+// Updating from a USB stick or a school LAN folder: IT points the app at a folder with a signed release
+// (latest.yml + latest.yml.sig + installer). Nothing is offered to the updater until the manifest's signature verifies
+// against a key this build trusts, its version is newer than the running one, and every file it lists has been copied
+// into a staging folder of this attempt alone and matched the size and sha512 the manifest names. A refused attempt
+// removes only its own staging folder, so the release verified before it stays intact and served.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { load } from 'js-yaml';
-import { ReleaseManifest } from '../../shared/update-protocol.ts';
+import { MAX_SIGNATURE_BYTES, signatureFileName } from '../../shared/release-signature.ts';
+import type { ReleaseManifest } from '../../shared/update-protocol.ts';
+import { MAX_MANIFEST_BYTES, refusal, type Refusal } from './release-manifest.ts';
+import { verifyReleaseManifest } from './release-trust.ts';
+import { copyExactly, openUntrusted, readSmall, release, type ReadLimits } from './untrusted-file.ts';
 
-export const MAX_MANIFEST_BYTES = 64 * 1024;
-
-export type ReleaseRefusal =
-  | 'missing_manifest'
-  | 'manifest_too_large'
-  | 'malformed_manifest'
-  | 'invalid_manifest'
-  | 'unsafe_file_name'
-  | 'missing_file'
-  | 'not_a_file'
-  | 'size_mismatch'
-  | 'hash_mismatch';
+export { manifestNameFor, parseManifest, MAX_MANIFEST_BYTES } from './release-manifest.ts';
 
 export type VerifiedRelease = {
   manifestName: string;
   manifest: ReleaseManifest;
-  /** latest.yml exactly as read, served unchanged so electron-updater sees what IT brought. */
-  manifestText: string;
-  /** The staging folder holding the verified copies. */
+  /** The manifest and its signature exactly as read, served unchanged so the feed check sees what was verified. */
+  manifestBytes: Buffer;
+  signatureBytes: Buffer;
+  /** This attempt's staging folder, holding the verified copies. */
   dir: string;
   files: string[];
 };
 
-export type ReleaseCheck = { ok: true; release: VerifiedRelease } | { ok: false; reason: ReleaseRefusal; detail: string };
+export type ReleaseCheck = { ok: true; release: VerifiedRelease } | Refusal;
 
-const refuse = (reason: ReleaseRefusal, detail: string): ReleaseCheck => ({ ok: false, reason, detail: detail.slice(0, 500) });
+export type FolderCheckOptions = {
+  manifestName: string;
+  trustedKeys: readonly string[];
+  currentVersion: string;
+} & ReadLimits;
 
-/** electron-updater's channel file for this platform: latest.yml on Windows, latest-linux.yml, latest-mac.yml. */
-export function manifestNameFor(platform: NodeJS.Platform, channel = 'latest'): string {
-  if (platform === 'linux') return `${channel}-linux.yml`;
-  if (platform === 'darwin') return `${channel}-mac.yml`;
-  return `${channel}.yml`;
-}
-
-export function parseManifest(text: string): { ok: true; manifest: ReleaseManifest } | { ok: false; reason: ReleaseRefusal; detail: string } {
-  let raw: unknown;
+async function readSmallFile(dir: string, name: string, max: number, tooLarge: Refusal['reason'], limits: ReadLimits) {
+  const opened = await openUntrusted(join(dir, name), name);
+  if (!opened.ok) return opened;
   try {
-    raw = load(text); // js-yaml 4's load uses the safe (JSON-compatible) schema: no custom types, no code
-  } catch (error) {
-    return { ok: false, reason: 'malformed_manifest', detail: error instanceof Error ? error.message.split('\n')[0] ?? '' : 'YAML error' };
+    return await readSmall(opened, name, max, tooLarge, limits);
+  } finally {
+    release(opened.handle);
   }
-  const parsed = ReleaseManifest.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const reason = issue?.path.includes('url') || issue?.path.includes('path') ? 'unsafe_file_name' : 'invalid_manifest';
-    return { ok: false, reason, detail: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}` };
-  }
-  const names = new Set(parsed.data.files.map((f) => f.url));
-  if (names.size !== parsed.data.files.length) return { ok: false, reason: 'invalid_manifest', detail: 'a file is listed twice' };
-  if (parsed.data.path !== undefined && !names.has(parsed.data.path)) return { ok: false, reason: 'invalid_manifest', detail: `path ${parsed.data.path} is not among files` };
-  return { ok: true, manifest: parsed.data };
 }
 
-/** Copies `from` to `to` while hashing, so what is verified is exactly what was written. */
-async function copyHashing(from: string, to: string): Promise<{ size: number; sha512: string }> {
-  const hash = createHash('sha512');
-  let size = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
+async function copyListed(sourceDir: string, dir: string, file: ReleaseManifest['files'][number], limits: ReadLimits): Promise<Refusal | null> {
+  const opened = await openUntrusted(join(sourceDir, file.url), file.url);
+  if (!opened.ok) return opened;
+  try {
+    if (opened.size !== file.size) return refusal('size_mismatch', `${file.url}: ${opened.size} bytes, the manifest says ${file.size}`);
+    const copied = await copyExactly(opened, file.url, file.size, join(dir, file.url), limits);
+    if (!copied.ok) return copied;
+    if (copied.sha512 !== file.sha512) return refusal('hash_mismatch', `${file.url}: sha512 does not match the manifest (damaged or tampered)`);
+    return null;
+  } finally {
+    release(opened.handle);
+  }
+}
+
+/** Verifies the release in `sourceDir` into a new folder under `stagingRoot`; on refusal that folder is gone. */
+export async function verifyFolderRelease(sourceDir: string, stagingRoot: string, options: FolderCheckOptions): Promise<ReleaseCheck> {
+  const { manifestName } = options;
+  const manifest = await readSmallFile(sourceDir, manifestName, MAX_MANIFEST_BYTES, 'manifest_too_large', options);
+  if (!manifest.ok) return manifest.reason === 'missing_file' ? refusal('missing_manifest', `${manifestName} not found in ${sourceDir}`) : manifest;
+  const sigName = signatureFileName(manifestName);
+  const signature = await readSmallFile(sourceDir, sigName, MAX_SIGNATURE_BYTES, 'malformed_signature', options);
+  if (!signature.ok && signature.reason !== 'missing_file') return signature;
+  const trusted = verifyReleaseManifest({
+    manifestName,
+    manifestBytes: manifest.bytes,
+    signatureBytes: signature.ok ? signature.bytes : null,
+    trustedKeys: options.trustedKeys,
+    currentVersion: options.currentVersion,
   });
-  await pipeline(createReadStream(from), tap, createWriteStream(to));
-  return { size, sha512: hash.digest('base64') };
-}
+  if (!trusted.ok) return trusted;
 
-export async function verifyFolderRelease(sourceDir: string, stagingDir: string, manifestName = 'latest.yml'): Promise<ReleaseCheck> {
-  const manifestPath = join(sourceDir, manifestName);
-  const manifestStat = await lstat(manifestPath).catch(() => null);
-  if (!manifestStat?.isFile()) return refuse('missing_manifest', `${manifestName} not found in ${sourceDir}`);
-  if (manifestStat.size > MAX_MANIFEST_BYTES) return refuse('manifest_too_large', `${manifestName} is ${manifestStat.size} bytes`);
-  const manifestText = await readFile(manifestPath, 'utf8');
-  const parsed = parseManifest(manifestText);
-  if (!parsed.ok) return parsed;
-  const { manifest } = parsed;
-
-  // Start from an empty staging folder: leftovers from an earlier attempt are never served.
-  await rm(stagingDir, { recursive: true, force: true });
-  await mkdir(stagingDir, { recursive: true });
-  const fail = async (reason: ReleaseRefusal, detail: string) => {
-    await rm(stagingDir, { recursive: true, force: true });
-    return refuse(reason, detail);
-  };
-
-  for (const file of manifest.files) {
-    const source = join(sourceDir, file.url);
-    // lstat, not stat: a symlink on the stick could point anywhere on the PC.
-    const info = await lstat(source).catch(() => null);
-    if (!info) return fail('missing_file', `${file.url} is missing`);
-    if (!info.isFile()) return fail('not_a_file', `${file.url} is not a regular file`);
-    if (info.size !== file.size) return fail('size_mismatch', `${file.url}: ${info.size} bytes, latest.yml says ${file.size}`);
-    const copied = await copyHashing(source, join(stagingDir, file.url));
-    if (copied.size !== file.size) return fail('size_mismatch', `${file.url} changed while copying`);
-    if (copied.sha512 !== file.sha512) return fail('hash_mismatch', `${file.url}: sha512 does not match latest.yml (damaged or tampered)`);
+  const dir = join(stagingRoot, `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    return refusal('write_error', `cannot create the staging folder: ${error instanceof Error ? error.message : String(error)}`);
   }
-  await writeFile(join(stagingDir, manifestName), manifestText, 'utf8');
-  return { ok: true, release: { manifestName, manifest, manifestText, dir: stagingDir, files: manifest.files.map((f) => f.url) } };
+  for (const file of trusted.manifest.files) {
+    const refused = await copyListed(sourceDir, dir, file, options);
+    if (refused) {
+      // A folder that cannot be removed now (an antivirus holding a file) is swept by the update service later.
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      return refused;
+    }
+  }
+  return {
+    ok: true,
+    release: {
+      manifestName,
+      manifest: trusted.manifest,
+      manifestBytes: manifest.bytes,
+      signatureBytes: signature.ok ? signature.bytes : Buffer.alloc(0),
+      dir,
+      files: trusted.manifest.files.map((f) => f.url),
+    },
+  };
 }

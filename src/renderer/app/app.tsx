@@ -4,6 +4,7 @@ import { ReviewScreen } from '../features/content/review-screen.tsx';
 import type { DeviceIdentity } from '../../shared/ipc.ts';
 import { AdminScreen } from '../features/admin/admin-screen.tsx';
 import { EnrollScreen } from '../features/enroll/enroll-screen.tsx';
+import { DataSafetyBanner } from '../features/shell/data-safety-banner.tsx';
 import { TopBar } from '../features/shell/top-bar.tsx';
 import { LessonScreen } from '../features/lesson/lesson-screen.tsx';
 import { LiveScreen } from '../features/live/live-screen.tsx';
@@ -21,6 +22,7 @@ export function App() {
   return (
     <div className="shell">
       <TopBar identity={identity} />
+      <DataSafetyBanner />
       <Screen route={route} identity={identity} />
     </div>
   );

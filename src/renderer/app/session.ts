@@ -2,14 +2,16 @@
 // Screens call its commands and read plain state from the stores.
 import type { DesktopApi, DeviceIdentity } from '../../shared/ipc.ts';
 import type { AppDb } from '../db/app-db.ts';
-import { getMeta } from '../db/meta-repo.ts';
+import { getMeta, setMeta } from '../db/meta-repo.ts';
 import { useSession } from '../stores/session-store.ts';
 import { setSyncStatus } from '../stores/sync-status-store.ts';
-import { createHubClient, normaliseHubUrl, type HubClient } from '../sync/hub-client.ts';
+import { createHubClient, normaliseHubUrl, type HubClient, type HubTimeSample } from '../sync/hub-client.ts';
+import { createHubClock } from '../sync/hub-clock.ts';
 import { pullAll } from '../sync/pull-all.ts';
 import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
-import { pushOutbox } from '../sync/push-outbox.ts';
+import { pushOutbox, type SyncLog } from '../sync/push-outbox.ts';
 import { createRecords, type Records } from '../db/records-repo.ts';
+import { pinHubCertificate } from './hub-pin.ts';
 
 export type SessionDeps = {
   db: AppDb;
@@ -23,13 +25,18 @@ export type SessionDeps = {
   pushDebounceMs?: number;
 };
 
-export type EnrollInput = { hubUrl: string; code: string; deviceName: string };
+/** certFingerprint: the https hub's SHA-256 fingerprint from the enrollment slip (ignored for http). */
+export type EnrollInput = { hubUrl: string; code: string; deviceName: string; certFingerprint?: string };
 
 export function createSession({ db, desktop, now, fetch, onlineEvents, runExclusive = (fn) => fn(), pushDebounceMs = 1500 }: SessionDeps) {
   let loop: SyncLoop | null = null;
   let hub: HubClient | null = null;
   let records: Records | null = null;
   let debounce: ReturnType<typeof setTimeout> | null = null;
+  // Learned from every hub answer; records are stamped on it, so a PC with a wrong clock stamps the county's time.
+  const hubClock = createHubClock(now);
+  const saveClockOffset = () => setMeta(db, 'clockOffsetMs', hubClock.offsetMs());
+  const clockDeps = { onHubTime: (sample: HubTimeSample) => hubClock.observe(sample), localNow: () => now().getTime() };
   const onOnline = () => void loop?.syncNow();
   const onChange = () => {
     if (debounce) clearTimeout(debounce);
@@ -38,16 +45,22 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
 
   function startSync(identity: DeviceIdentity) {
     loop?.stop();
-    records = createRecords({ db, deviceId: identity.deviceId, now, onChange });
+    const deviceRecords = createRecords({ db, deviceId: identity.deviceId, now: () => hubClock.now(), onChange });
+    records = deviceRecords;
     // The one client for this identity: sync and content downloads share it, so a refusal seen by either (revoked
     // device, protocol mismatch) reaches the sync loop once and stops both.
-    const client = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch, onRefused: (error) => current.refuse(error) });
+    const client = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch, ...clockDeps, onRefused: (error) => current.refuse(error) });
     hub = client;
+    const log: SyncLog = (level, message) => void desktop.log.write({ level, message: message.slice(0, 2000) }).catch(() => undefined);
     // Push first: what the teacher entered is the data that matters most; then pull what changed.
     const syncOnce = () =>
       runExclusive(async () => {
-        await pushOutbox(db, (ops) => client.push(ops));
-        await pullAll(db, client, now);
+        const pushed = await pushOutbox(db, (ops) => client.push(ops), { now, log });
+        // The push's answer just set the clock: ops refused as stamped ahead (made while the PC's clock ran fast) are
+        // re-stamped on it and sent again at once.
+        if (pushed.retrying + pushed.failed > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await pushOutbox(db, (ops) => client.push(ops), { now, log });
+        await pullAll(db, client, now, log);
+        await saveClockOffset();
       });
     const current = createSyncLoop({ syncOnce, report: setSyncStatus, now });
     loop = current;
@@ -56,7 +69,8 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
 
   return {
     async init(): Promise<void> {
-      const [identity, lastSyncAt] = await Promise.all([desktop.identity.get(), getMeta(db, 'lastSyncAt')]);
+      const [identity, lastSyncAt, clockOffsetMs] = await Promise.all([desktop.identity.get(), getMeta(db, 'lastSyncAt'), getMeta(db, 'clockOffsetMs')]);
+      hubClock.restore(clockOffsetMs ?? 0);
       setSyncStatus({ lastSyncAt: lastSyncAt ?? null });
       if (identity) startSync(identity); // before the store says so: the content controller asks for hub() then
       useSession.setState({ ready: true, identity });
@@ -64,9 +78,11 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     },
 
     /** Throws HubRequestError (or a URL error) for the screen to show; changes nothing on failure. */
-    async enroll({ hubUrl, code, deviceName }: EnrollInput): Promise<DeviceIdentity> {
+    async enroll({ hubUrl, code, deviceName, certFingerprint = '' }: EnrollInput): Promise<DeviceIdentity> {
       const baseUrl = normaliseHubUrl(hubUrl);
-      const result = await createHubClient({ baseUrl, fetch }).enroll({ code, deviceName });
+      // Pinned before the code (and, in the answer, the device token) crosses the network.
+      const hubCertSha256 = await pinHubCertificate(desktop, baseUrl, certFingerprint);
+      const result = await createHubClient({ baseUrl, fetch, ...clockDeps }).enroll({ code, deviceName });
       const identity: DeviceIdentity = {
         hubUrl: baseUrl,
         deviceId: result.device.id,
@@ -75,6 +91,8 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         classroom: result.classroom,
         hubName: result.hubName,
         enrolledAt: now().toISOString(),
+        ...(result.packSigningKey ? { packSigningKey: result.packSigningKey } : {}),
+        ...(hubCertSha256 ? { hubCertSha256 } : {}),
       };
       const previous = useSession.getState().identity;
       if (previous && previous.classroom.id !== identity.classroom.id) {
@@ -84,6 +102,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         });
       }
       await desktop.identity.set(identity);
+      await saveClockOffset();
       startSync(identity);
       useSession.setState({ identity, enrolling: false });
       return identity;

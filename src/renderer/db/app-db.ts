@@ -7,16 +7,25 @@ import type { ChunkPartRow, ContentChunkRow, ContentFileRow, LessonPackRow, Pack
 export type MetaRow = { key: string; value: unknown };
 
 /** An op waiting for the hub. `seq` is the IndexedDB key generator's value: per device, increasing, never reused, and
- * sent as the op's sequence number. Rows leave only when the hub acknowledges them; a rejected op stays, visible. */
+ * sent as the op's sequence number. Rows leave only when the hub acknowledges them. An op the hub does not accept is
+ * retried with backoff (`retryAt`) a few times, then becomes `failed`: kept and listed on 同步详情 (重试, 导出), never
+ * dropped. Rows are parsed when read (`outbox-rows.ts`): one that does not parse is a failed op, not a crash. */
 export type OutboxRow = {
   seq?: number;
   id: string;
   op: DistributiveOmit<Op, 'seq'>;
-  status: 'pending' | 'rejected';
+  status: OutboxStatus;
   createdAt: string;
+  /** Times the hub answered without accepting this op (refused or left out); capped, see sync/outbox-retry.ts. */
   attempts: number;
-  reason?: string;
+  /** Epoch ms before which the op is not sent again (its backoff after a refusal). */
+  retryAt?: number;
+  lastError?: OutboxFailure;
 };
+export type OutboxStatus = 'pending' | 'failed';
+/** Why an op has not left: the hub refused it, the hub's answer left it out, or the stored row does not parse. */
+export type OutboxFailureCode = 'rejected' | 'unacknowledged' | 'unreadable';
+export type OutboxFailure = { code: OutboxFailureCode; detail: string; at: string };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export type AttendanceRow = { lessonId: string; studentId: string; status: AttendanceStatus; hlc: string };

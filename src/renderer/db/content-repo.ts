@@ -4,22 +4,85 @@ import type { ContentFile, PackListing, PackManifest } from '../../shared/conten
 import type { AppDb } from './app-db.ts';
 import type { EvictionPack } from '../downloads/eviction-policy.ts';
 import type { ContentFileRow, PackRow, PlaybackRow } from './content-rows.ts';
+import { decidePackUpdate, type PackUpdate } from './pack-replacement.ts';
 
 export function fileRowOf(f: ContentFile): ContentFileRow {
   return { sha256: f.sha256, size: f.size, mime: f.mime, chunkSize: f.chunkSize, chunks: f.chunks, state: f.size === 0 ? 'complete' : 'queued', doneBytes: 0 };
 }
 
-/** Records what the hub says the classroom's lessons need; queues files not yet known. Keeps pins and use times. */
-export async function savePackListings(db: AppDb, listings: PackListing[], source: PackRow['source'] = 'hub'): Promise<void> {
-  await db.transaction('rw', db.packs, db.lessonPacks, db.contentFiles, async () => {
-    for (const { manifest, lessonIds } of listings) {
-      const old = await db.packs.get(manifest.id);
-      await db.packs.put({ id: manifest.id, manifest, pinned: old?.pinned ?? false, lastUsedAt: old?.lastUsedAt ?? 0, source: old?.source ?? source });
-      await db.lessonPacks.where('packId').equals(manifest.id).delete();
-      await db.lessonPacks.bulkPut(lessonIds.map((lessonId) => ({ lessonId, packId: manifest.id })));
-      for (const f of manifest.files) if (!(await db.contentFiles.get(f.sha256))) await db.contentFiles.put(fileRowOf(f));
-    }
+export type PackRefusal = { packId: string; code: 'pack_not_newer' | 'pack_other_source' };
+
+/** Files of `old` that no pack uses any more once it is replaced: their chunks and rows go (nothing is orphaned). */
+async function dropOrphanedFiles(db: AppDb, replaced: PackManifest) {
+  const used = new Set((await db.packs.toArray()).flatMap((p) => p.manifest.files.map((f) => f.sha256)));
+  for (const sha256 of new Set(replaced.files.map((f) => f.sha256))) {
+    if (used.has(sha256)) continue;
+    await db.contentChunks.where('sha256').equals(sha256).delete();
+    await db.contentFiles.delete(sha256);
+  }
+}
+
+/**
+ * Stores one listing whose signature was verified (by `signedBy`) or, for rows the caller vouches for, none: a new pack,
+ * the same manifest again (its lessons and signature refresh), or a newer version that replaces it. Files already known
+ * are never touched — a file's row and chunks are one unit, identified by its bytes. The hub's list is the truth about
+ * this classroom's lessons, so its links replace the pack's; a folder's links (another PC's lessons, unsigned) only add.
+ * Call inside a transaction over packs, lessonPacks, contentFiles and contentChunks.
+ */
+export async function putPackListing(db: AppDb, listing: PackListing, source: PackRow['source'], signedBy: string | undefined): Promise<PackUpdate> {
+  const { manifest, lessonIds, signature } = listing;
+  const old = await db.packs.get(manifest.id);
+  const update = decidePackUpdate(old, { manifest, signedBy });
+  if (typeof update === 'object') return update;
+  await db.packs.put({
+    id: manifest.id,
+    manifest: update === 'same' && old ? old.manifest : manifest,
+    pinned: old?.pinned ?? false,
+    lastUsedAt: old?.lastUsedAt ?? 0,
+    source: old?.source ?? source,
+    ...(signature !== undefined ? { signature } : old?.signature !== undefined ? { signature: old.signature } : {}),
+    ...(signedBy !== undefined ? { signedBy } : old?.signedBy !== undefined ? { signedBy: old.signedBy } : {}),
   });
+  if (source === 'hub') await db.lessonPacks.where('packId').equals(manifest.id).delete();
+  await db.lessonPacks.bulkPut(lessonIds.map((lessonId) => ({ lessonId, packId: manifest.id })));
+  for (const f of manifest.files) if (!(await db.contentFiles.get(f.sha256))) await db.contentFiles.put(fileRowOf(f));
+  if (update === 'replace' && old) await dropOrphanedFiles(db, old.manifest);
+  return update;
+}
+
+/** Records what the hub says the classroom's lessons need (already verified); queues files not yet known. Keeps pins
+ * and use times. Returns the packs refused by the replacement rule. */
+export async function savePackListings(db: AppDb, listings: PackListing[], source: PackRow['source'] = 'hub', signedBy?: string): Promise<PackRefusal[]> {
+  return db.transaction('rw', [db.packs, db.lessonPacks, db.contentFiles, db.contentChunks], async () => {
+    const refused: PackRefusal[] = [];
+    for (const listing of listings) {
+      const update = await putPackListing(db, listing, source, signedBy);
+      if (typeof update === 'object') refused.push({ packId: listing.manifest.id, code: update.refuse });
+    }
+    return refused;
+  });
+}
+
+/** Verified bytes of one file, cut at the chunking they are to be stored under. */
+export type VerifiedFile = { sha256: string; size: number; chunkSize: number; chunks: readonly string[]; parts: Blob[] };
+
+/**
+ * Adds verified bytes to the store without ever changing a stored byte: a complete file is left alone; a partly stored
+ * one gets only its missing chunks, and only under its own chunking; a new one is stored whole. Returns whether the file
+ * is complete afterwards. Call inside a transaction over contentFiles and contentChunks.
+ */
+export async function putVerifiedFile(db: AppDb, file: ContentFile, verified: VerifiedFile | undefined): Promise<boolean> {
+  const stored = await db.contentFiles.get(file.sha256);
+  if (stored?.state === 'complete') return true;
+  const row = stored ?? fileRowOf(file);
+  const sameChunking = verified !== undefined && verified.chunkSize === row.chunkSize && verified.chunks.length === row.chunks.length && verified.chunks.every((c, i) => c === row.chunks[i]);
+  if (!verified || !sameChunking) return false; // stored under another chunking than was prepared: the downloader finishes it
+  const have = await storedChunkIndexes(db, file.sha256);
+  await db.contentChunks.bulkAdd(verified.parts.map((data, index) => ({ sha256: file.sha256, index, data })).filter((c) => !have.has(c.index)));
+  const done: ContentFileRow = { ...row, state: 'complete', doneBytes: row.size };
+  delete done.lastError; // a failure of an earlier download no longer applies
+  await db.contentFiles.put(done);
+  return true;
 }
 
 export async function storedChunkIndexes(db: AppDb, sha256: string): Promise<Set<number>> {
@@ -30,7 +93,8 @@ export async function storedChunkIndexes(db: AppDb, sha256: string): Promise<Set
 /** Stores one verified chunk and counts its bytes, in one transaction (a crash keeps both or neither). */
 export async function putVerifiedChunk(db: AppDb, sha256: string, index: number, data: Blob): Promise<void> {
   await db.transaction('rw', db.contentChunks, db.contentFiles, async () => {
-    if (await db.contentChunks.get([sha256, index])) return;
+    // Already there, or the file went meanwhile (its pack was replaced): never leave a chunk without its file row.
+    if ((await db.contentChunks.get([sha256, index])) || !(await db.contentFiles.get(sha256))) return;
     await db.contentChunks.put({ sha256, index, data });
     await db.contentFiles.where('sha256').equals(sha256).modify((f) => void (f.doneBytes += data.size));
   });

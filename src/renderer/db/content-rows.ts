@@ -10,6 +10,10 @@ export type PackRow = {
   lastUsedAt: number;
   /** 'hub' or 'import' (USB/LAN folder). */
   source: 'hub' | 'import';
+  /** The hub's signature of the manifest (base64url), carried on export. Absent on rows stored before packs were signed. */
+  signature?: string;
+  /** The key that signature verified against when stored: a pack is replaced only by a newer version from that key. */
+  signedBy?: string;
 };
 
 export type LessonPackRow = { lessonId: string; packId: string };

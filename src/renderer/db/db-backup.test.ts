@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackupSnapshot } from '../../shared/update-protocol.ts';
+import { BackupSnapshot, type BackupLatest } from '../../shared/update-protocol.ts';
 import { openAppDb } from './app-db.ts';
 import { exportSnapshot, importSnapshot, verifyOrRestore } from './db-backup.ts';
 
@@ -23,7 +23,7 @@ let seq = 0;
 const newId = () => `inst-${++seq}`;
 
 async function fill(db: Dexie) {
-  await verifyOrRestore(db, null, newId);
+  await verifyOrRestore(db, NONE, newId);
   await db.table('outbox').bulkPut([
     { id: 'op-1', kind: 'attendance.mark', createdAt: new Date('2026-03-01T08:05:00Z'), payload: { studentId: 's1', status: 'absent' } },
     { id: 'op-2', kind: 'note.put', createdAt: new Date('2026-03-01T08:06:00Z'), payload: { noteId: 'n1' } },
@@ -32,6 +32,9 @@ async function fill(db: Dexie) {
   await db.table('kv').put({ lastLesson: 'l1' }, 'ui');
   await db.table('blobs').put({ hash: 'h1', bytes: new Uint8Array(1024) });
 }
+
+const NONE: BackupLatest = { state: 'none' };
+const found = (snapshot: BackupSnapshot): BackupLatest => ({ state: 'found', file: 'backup-1772366400000-0001.json', snapshot });
 
 /** What the snapshot goes through: IPC structured clone, then a JSON file in user-data. */
 const viaDisk = (s: BackupSnapshot) => BackupSnapshot.parse(JSON.parse(JSON.stringify(s)));
@@ -44,7 +47,7 @@ describe('local database backup and restore', () => {
     expect(Object.keys(snapshot.tables).sort()).toEqual(['kv', 'meta', 'notes', 'outbox']);
 
     const after = openRecordsDb(`a-${crypto.randomUUID()}`); // IndexedDB gone after the update: a brand-new database
-    const result = await verifyOrRestore(after, snapshot, newId);
+    const result = await verifyOrRestore(after, found(snapshot), newId);
     expect(result.state).toBe('restored');
     expect(result.restoredRows).toBe(5); // meta(1) + outbox(2) + notes(1) + kv(1)
     expect(await after.table('outbox').orderBy('createdAt').toArray()).toEqual(await before.table('outbox').orderBy('createdAt').toArray());
@@ -53,7 +56,7 @@ describe('local database backup and restore', () => {
     expect(await after.table('kv').get('ui')).toEqual({ lastLesson: 'l1' });
     expect(await after.table('blobs').count()).toBe(0);
     // Next start: the restored database is recognised as intact.
-    expect(await verifyOrRestore(after, snapshot, newId)).toEqual({ state: 'intact', restoredRows: 0 });
+    expect(await verifyOrRestore(after, found(snapshot), newId)).toEqual({ state: 'intact', restoredRows: 0, keep: 'backup-1772366400000-0001.json' });
   });
 
   it('leaves an intact database alone, even when the backup is older', async () => {
@@ -61,14 +64,14 @@ describe('local database backup and restore', () => {
     await fill(db);
     const snapshot = viaDisk(await exportSnapshot(db, '0.1.0', now));
     await db.table('outbox').delete('op-1'); // synced and acknowledged after the backup
-    expect(await verifyOrRestore(db, snapshot, newId)).toEqual({ state: 'intact', restoredRows: 0 });
+    expect(await verifyOrRestore(db, found(snapshot), newId)).toEqual({ state: 'intact', restoredRows: 0, keep: 'backup-1772366400000-0001.json' });
     expect(await db.table('outbox').get('op-1')).toBeUndefined();
   });
 
   it('marks a first start without any backup as fresh', async () => {
     const db = openRecordsDb(`f-${crypto.randomUUID()}`);
-    expect((await verifyOrRestore(db, null, newId)).state).toBe('fresh');
-    expect((await verifyOrRestore(db, null, newId)).state).toBe('intact');
+    expect((await verifyOrRestore(db, NONE, newId)).state).toBe('fresh');
+    expect((await verifyOrRestore(db, NONE, newId)).state).toBe('intact');
   });
 
   it('never overwrites rows written since (restore only adds missing keys)', async () => {
@@ -88,13 +91,13 @@ describe('local database backup and restore', () => {
     await db.lessons.put({ id: 'l1', classroomId: 'c1', courseId: 'm', subject: '数学', title: '通分', leadSchoolName: '成都七中', teacherName: '王老师', startsAt: '2026-03-01T00:00:00.000Z', endsAt: '2026-03-01T00:45:00.000Z', mode: 'live' });
     await db.outbox.add({ id: 'op-1', status: 'pending' } as never);
     await db.attendance.put({ lessonId: 'l1', studentId: 's1', status: 'absent' } as never);
-    await verifyOrRestore(db, null, newId);
+    await verifyOrRestore(db, NONE, newId);
     const snapshot = viaDisk(await exportSnapshot(db, '0.1.0', now));
     expect(snapshot.tables.lessons).toHaveLength(1);
     expect(snapshot.tables.outbox).toHaveLength(1);
     const lost = openAppDb(`app2-${crypto.randomUUID()}`);
     opened.push(lost);
-    expect((await verifyOrRestore(lost, snapshot, newId)).state).toBe('restored');
+    expect((await verifyOrRestore(lost, found(snapshot), newId)).state).toBe('restored');
     expect(await lost.lessons.get('l1')).toEqual(await db.lessons.get('l1'));
     expect(await lost.outbox.toArray()).toEqual(await db.outbox.toArray());
     // Compound keys: a row written since the backup is recognised as present and not overwritten.

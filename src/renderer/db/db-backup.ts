@@ -3,7 +3,7 @@
 // the outbox, notes, attendance… of later schema versions are included without changes here. Large content (tables
 // named in LARGE_CONTENT_TABLES, and any binary value) is left out: it can be downloaded again, records cannot.
 import type Dexie from 'dexie';
-import { BACKUP_FORMAT, BackupSnapshot } from '../../shared/update-protocol.ts';
+import { BACKUP_FORMAT, BackupSnapshot, type BackupLatest } from '../../shared/update-protocol.ts';
 
 /** Tables holding re-downloadable content bytes (packs, recordings): never in a backup. */
 export const LARGE_CONTENT_TABLES: ReadonlySet<string> = new Set(['blobs', 'chunks', 'contentBlobs', 'contentChunks', 'fileChunks', 'chunkParts']);
@@ -79,8 +79,13 @@ export async function importSnapshot(db: Dexie, snapshot: BackupSnapshot): Promi
       const present = new Set((await table.toCollection().primaryKeys()).map((k) => JSON.stringify(k)));
       if (hasInboundKey(table)) {
         const keyPath = table.schema.primKey.keyPath as string | string[];
-        const missing = rows.filter((r) => r !== null && typeof r === 'object' && !present.has(JSON.stringify(keyOf(r, keyPath))));
-        await table.bulkPut(missing);
+        const objects = rows.filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object');
+        const missing = table.schema.primKey.auto ? await missingByIdentity(table, objects) : objects.filter((r) => !present.has(JSON.stringify(keyOf(r, keyPath))));
+        // Auto-increment keys (the outbox's seq) are not identities: a row written since may hold the key a backed-up
+        // row had. Such a row is added under a new key, so neither is lost.
+        const taken = (r: Record<string, unknown>) => table.schema.primKey.auto && present.has(JSON.stringify(keyOf(r, keyPath)));
+        await table.bulkPut(missing.filter((r) => !taken(r)));
+        await table.bulkAdd(missing.filter(taken).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== keyPath))));
         restored += missing.length;
       } else {
         const pairs = rows.filter((r): r is { key: never; value: unknown } => r !== null && typeof r === 'object' && 'key' in r && 'value' in r);
@@ -93,28 +98,53 @@ export async function importSnapshot(db: Dexie, snapshot: BackupSnapshot): Promi
   return restored;
 }
 
+/**
+ * Rows of an auto-increment table that are not there yet, told by the table's unique indexes (the outbox's op `id`);
+ * a table without one has no identity but its key, and its rows are compared by key.
+ */
+async function missingByIdentity(table: Dexie.Table, rows: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const unique = table.schema.indexes.filter((i) => i.unique && typeof i.keyPath === 'string');
+  if (unique.length === 0) {
+    const present = new Set((await table.toCollection().primaryKeys()).map((k) => JSON.stringify(k)));
+    return rows.filter((r) => !present.has(JSON.stringify(keyOf(r, table.schema.primKey.keyPath as string))));
+  }
+  const seen = await Promise.all(unique.map(async (i) => new Set((await table.orderBy(i.name).keys()).map((k) => JSON.stringify(k)))));
+  return rows.filter((r) => unique.every((i, n) => !seen[n]?.has(JSON.stringify(keyOf(r, i.keyPath as string)))));
+}
+
 function instanceIdOf(snapshot: BackupSnapshot): string | null {
   const row = (snapshot.tables.meta ?? []).find((r) => (r as { key?: unknown } | null)?.key === INSTANCE_KEY) as { value?: unknown } | undefined;
   return typeof row?.value === 'string' ? row.value : null;
 }
 
-export type IntegrityResult = { state: 'intact' | 'fresh' | 'restored'; restoredRows: number };
+/**
+ * `keep`: the backup file the database matched or was restored from (main never rotates it away). `unverified`: the
+ * backups could not be read, so nothing was decided or written — the caller says so and asks again.
+ */
+export type IntegrityResult =
+  | { state: 'intact' | 'fresh' | 'restored'; restoredRows: number; keep: string | null }
+  | { state: 'unverified'; restoredRows: 0; reason: string };
 
 /**
  * Run at start, before anything writes. Every database gets a random instance id on first start; a backup carries it.
  * A database without the id while a backup exists, or with another id, is one the update lost and recreated: restore.
+ * Only "there is no backup" makes a database without an id fresh — never a backup that could not be read.
  */
-export async function verifyOrRestore(db: Dexie, latest: BackupSnapshot | null, newId: () => string): Promise<IntegrityResult> {
+export async function verifyOrRestore(db: Dexie, latest: BackupLatest, newId: () => string): Promise<IntegrityResult> {
+  if (latest.state === 'unreadable') return { state: 'unverified', restoredRows: 0, reason: latest.reason };
   const meta = db.table<{ key: string; value: unknown }, string>('meta');
   const current = (await meta.get(INSTANCE_KEY))?.value;
-  const backupId = latest ? instanceIdOf(latest) : null;
-  if (typeof current === 'string' && (backupId === null || backupId === current)) return { state: 'intact', restoredRows: 0 };
-  if (!latest || backupId === null) {
-    await meta.put({ key: INSTANCE_KEY, value: typeof current === 'string' ? current : newId() });
-    return { state: 'fresh', restoredRows: 0 };
+  const found = latest.state === 'found' ? latest : null;
+  const backupId = found ? instanceIdOf(found.snapshot) : null;
+  if (typeof current === 'string' && (backupId === null || backupId === current)) {
+    return { state: 'intact', restoredRows: 0, keep: backupId === current && found ? found.file : null };
   }
-  const restoredRows = await importSnapshot(db, latest);
+  if (!found || backupId === null) {
+    await meta.put({ key: INSTANCE_KEY, value: typeof current === 'string' ? current : newId() });
+    return { state: 'fresh', restoredRows: 0, keep: null };
+  }
+  const restoredRows = await importSnapshot(db, found.snapshot);
   // Keep the backup's id so the next start sees an intact database.
   await meta.put({ key: INSTANCE_KEY, value: backupId });
-  return { state: 'restored', restoredRows };
+  return { state: 'restored', restoredRows, keep: found.file };
 }

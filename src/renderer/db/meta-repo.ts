@@ -8,6 +8,13 @@ const metaSchemas = {
   /** The newest hybrid-logical-clock timestamp this device issued or saw, so the clock never runs backwards on reload. */
   hlc: z.string(),
   lastPushAt: z.string(),
+  /** How far the hub's clock is from this PC's (ms, hub minus PC): records are stamped on the hub's clock. */
+  clockOffsetMs: z.number().int(),
+  /** Pulled changes this device could not read and skipped: how many in all, and the latest few (同步详情 shows them). */
+  pullSkipped: z.object({
+    count: z.number().int().min(0),
+    recent: z.array(z.object({ at: z.string(), cursor: z.number().int().min(0), reason: z.string().max(500), change: z.string().max(500) })).max(20),
+  }),
 } as const;
 
 export type MetaKey = keyof typeof metaSchemas;

@@ -31,6 +31,11 @@ export function createBrowserDesktop(storage: Storage, version: string): Desktop
         return Promise.resolve(undefined);
       },
     },
+    hub: {
+      // A browser verifies https itself (its own trust store); it cannot pin a self-signed county certificate.
+      pinCertificate: () => Promise.resolve({ ok: false, reason: 'unsupported', detail: 'the browser build relies on the browser\'s own certificate check' }),
+      certStatus: () => Promise.resolve({ pinned: null, lastRefusal: null }),
+    },
     app: {
       info: (): Promise<AppInfo> =>
         Promise.resolve({ version, shell: 'browser', platform: navigator.platform, versions: { userAgent: navigator.userAgent } }),
@@ -47,6 +52,8 @@ export function createBrowserDesktop(storage: Storage, version: string): Desktop
         return undefined;
       },
     },
+    // A browser cannot listen for multicast DNS: the edge's address is typed on the 管理员 page.
+    edge: { discover: () => Promise.resolve({ edges: [] }) },
     ...createBrowserShell(storage, version),
   };
 }

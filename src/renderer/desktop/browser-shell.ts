@@ -1,6 +1,6 @@
 // The shell half of DesktopApi for a plain browser: updates are Electron's job (reported as unsupported), backups and
 // the log live in localStorage (best effort), full screen uses the Fullscreen API.
-import { BackupSnapshot, type UpdateStatus } from '../../shared/update-protocol.ts';
+import { BackupSnapshot, type BackupLatest, type UpdateStatus } from '../../shared/update-protocol.ts';
 import type { DesktopApi } from '../../shared/ipc.ts';
 
 const BACKUP_KEY = 'ykt.backup';
@@ -17,6 +17,8 @@ export function createBrowserShell(storage: Storage, version: string): Pick<Desk
     lastCheckAt: null,
     source: 'hub',
     error: null,
+    refused: null,
+    verifyingFolder: false,
     windows: { download: null, quiet: { start: '21:00', end: '06:00' } },
   });
   return {
@@ -34,14 +36,26 @@ export function createBrowserShell(storage: Storage, version: string): Pick<Desk
         storage.setItem(BACKUP_KEY, text); // throws QuotaExceededError when too big: the caller reports it
         return Promise.resolve({ file: `localStorage:${BACKUP_KEY}`, bytes: text.length });
       },
-      latest: () => {
+      latest: (): Promise<BackupLatest> => {
+        let text: string | null;
         try {
-          const parsed = BackupSnapshot.safeParse(JSON.parse(storage.getItem(BACKUP_KEY) ?? 'null'));
-          return Promise.resolve(parsed.success ? parsed.data : null);
-        } catch {
-          return Promise.resolve(null);
+          text = storage.getItem(BACKUP_KEY);
+        } catch (error) {
+          // Storage refused (blocked, or a failing disk): not "no backup" — the app must not take itself for new.
+          return Promise.resolve({ state: 'unreadable', reason: `localStorage: ${error instanceof Error ? error.name : String(error)}` });
         }
+        if (text === null) return Promise.resolve({ state: 'none' });
+        let json: unknown = null;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          // damaged: as good as none (one slot, nothing older to fall back to)
+        }
+        const parsed = BackupSnapshot.safeParse(json);
+        return Promise.resolve(parsed.success ? { state: 'found', file: `localStorage:${BACKUP_KEY}`, snapshot: parsed.data } : { state: 'none' });
       },
+      // One slot, overwritten only by backups of a verified database: nothing to pin.
+      keep: () => Promise.resolve(undefined),
     },
     window: {
       setFullScreen: async ({ on }) => {

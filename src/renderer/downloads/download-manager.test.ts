@@ -13,6 +13,7 @@ import { heldPrefixes, saveParts } from '../db/chunk-parts-repo.ts';
 import { putVerifiedChunk, savePackListings, storedFileBlob } from '../db/content-repo.ts';
 import { createHubClient, type HubRequestError } from '../sync/hub-client.ts';
 import { createDownloadManager, type DownloadManager, type DownloadManagerDeps, type DownloadStatus } from './download-manager.ts';
+import { storeHubPackList } from './hub-pack-gate.ts';
 
 const CHUNK = 65_536;
 let server: ContentTestServer;
@@ -40,7 +41,9 @@ const manager = (extra: Extra = {}) => {
   const { hubUrl = server.url, onRefused, ...rest } = extra;
   const reports: DownloadStatus[] = [];
   const hub = createHubClient({ baseUrl: hubUrl, token: 'device-token-0123456789', ...(onRefused ? { onRefused } : {}) });
-  const m = createDownloadManager({ db, hub, now: () => new Date(), concurrency: { initial: 4, max: 4 }, report: (s) => reports.push(s), ...rest });
+  const keys = { get: () => server.packKey, learn: () => Promise.resolve() };
+  const storePackList: DownloadManagerDeps['storePackList'] = (response) => storeHubPackList(db, response, keys);
+  const m = createDownloadManager({ db, hub, now: () => new Date(), concurrency: { initial: 4, max: 4 }, storePackList, report: (s) => reports.push(s), ...rest });
   managers.push(m);
   return { m, reports };
 };

@@ -7,7 +7,8 @@ import { createSHA256 } from 'hash-wasm';
 import type { AppDb } from '../db/app-db.ts';
 import { dropParts } from '../db/chunk-parts-repo.ts';
 import type { ContentFileRow } from '../db/content-rows.ts';
-import { evictionCandidates, evictPacks, resetFile, savePackListings, setFileState } from '../db/content-repo.ts';
+import type { PacksResponse } from '../../shared/content-protocol.ts';
+import { evictionCandidates, evictPacks, resetFile, setFileState } from '../db/content-repo.ts';
 import { HubRequestError, isRefusal, type HubClient } from '../sync/hub-client.ts';
 import { createConcurrencyController, type ControllerOptions } from './concurrency-controller.ts';
 import { backoffMs, inDownloadHours, priorityOrder, type DownloadHours } from './download-policy.ts';
@@ -30,6 +31,8 @@ export type DownloadStatus = {
 export type DownloadManagerDeps = {
   db: AppDb;
   hub: Pick<HubClient, 'packs' | 'blobRange'>;
+  /** Checks the hub's pack list (signatures, hub-pack-gate.ts) and stores what passes; returns a problem to show. */
+  storePackList: (response: PacksResponse) => Promise<string | null>;
   now: () => Date;
   /** Monotonic milliseconds (goodput, stalls, checkpoints). */
   clock?: () => number;
@@ -69,6 +72,7 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
   let stopped = false;
   let refused = false;
   let inFlight: AbortController | null = null;
+  let listProblem: string | null = null;
   let wakeUp: (() => void) | null = null;
   const status: DownloadStatus = {
     phase: 'idle',
@@ -104,7 +108,10 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
   }
 
   async function refreshListing() {
-    await savePackListings(db, await deps.hub.packs());
+    const problem = await deps.storePackList(await deps.hub.packs());
+    // Shown until a later list is taken without it (other errors are not cleared by a good list).
+    if (problem !== null || (listProblem !== null && status.lastError === listProblem)) report({ lastError: problem });
+    listProblem = problem;
   }
 
   async function filesInOrder(): Promise<ContentFileRow[]> {

@@ -1,28 +1,10 @@
 // Pure decisions of the download manager (table-tested): when downloading is allowed, how long to back off, which file
 // first.
 
-/** Minutes after local midnight; a window may wrap midnight (22:00–06:00 is { start: 1320, end: 360 }). */
-export type DownloadHours = { start: number; end: number };
+export { inDownloadHours, parseHours, type DownloadHours } from '../../shared/download-hours.ts';
 
-export function inDownloadHours(now: Date, hours: DownloadHours | null): boolean {
-  if (!hours || hours.start === hours.end) return true;
-  const minute = now.getHours() * 60 + now.getMinutes();
-  return hours.start < hours.end ? minute >= hours.start && minute < hours.end : minute >= hours.start || minute < hours.end;
-}
-
-export function parseHours(text: string): number | null {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
-  if (!m) return null;
-  const h = Number(m[1]);
-  const min = Number(m[2]);
-  return h < 24 && min < 60 ? h * 60 + min : null;
-}
-
-/** Capped exponential backoff with jitter: 1 s, 2 s, 4 s … ≤ 30 s, each ×0.5–1.5 so many PCs do not retry in step. */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(30_000, 1000 * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base * (0.5 + random()));
-}
+/** Download retries use the shared backoff with its defaults (1 s → 30 s). */
+export { backoffMs } from '../../shared/backoff.ts';
 
 export type FileNeed = { sha256: string; lessonStarts: number[] };
 

@@ -20,18 +20,37 @@ async function writeFile(root: DirectoryLike, path: string, data: Blob | string)
   await writable.close();
 }
 
-/** Writes the pack into `target/<pack id>/`. Throws if a file of the pack is not completely cached. */
+export type ExportRefusalCode = 'not_stored' | 'unsigned' | 'not_complete';
+/** Why a pack cannot be exported, by name (shown in zh-CN by the pack header). */
+export class ExportRefused extends Error {
+  readonly code: ExportRefusalCode;
+  constructor(code: ExportRefusalCode, message: string) {
+    super(message);
+    this.name = 'ExportRefused';
+    this.code = code;
+  }
+}
+
+/**
+ * Writes the pack into `target/<pack id>/`. Refuses a pack not completely cached, and one stored before packs were
+ * signed: no other PC would accept it, so it is better not to write it at all.
+ */
 export async function exportPack(db: AppDb, packId: string, target: DirectoryLike): Promise<number> {
   const pack = await db.packs.get(packId);
-  if (!pack) throw new Error(`pack ${packId} is not on this PC`);
+  if (!pack) throw new ExportRefused('not_stored', `pack ${packId} is not on this PC`);
+  if (!pack.signature) throw new ExportRefused('unsigned', `pack ${packId} has no hub signature`);
+  for (const file of pack.manifest.files) {
+    if ((await db.contentFiles.get(file.sha256))?.state !== 'complete') throw new ExportRefused('not_complete', `${file.path} is not completely downloaded yet`);
+  }
   const lessonIds = (await db.lessonPacks.where('packId').equals(packId).toArray()).map((l) => l.lessonId);
   const folder = await target.getDirectoryHandle(packId, { create: true });
   for (const file of pack.manifest.files) {
     const blob = await storedFileBlob(db, file.sha256);
-    if (!blob) throw new Error(`${file.path} is not completely downloaded yet`);
+    if (!blob) throw new ExportRefused('not_complete', `${file.path} is not completely downloaded yet`);
     await writeFile(folder, file.path, blob);
   }
-  const listing: PackListing = { manifest: pack.manifest, lessonIds };
+  // The hub's signature travels with the pack: the PC that imports it checks it against its own hub's key.
+  const listing: PackListing = { manifest: pack.manifest, lessonIds, ...(pack.signature ? { signature: pack.signature } : {}) };
   await writeFile(folder, MANIFEST_FILE, JSON.stringify(listing, null, 2));
   return pack.manifest.files.length;
 }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ADAPT, adaptStep, initialAdaptState, type AdaptState } from './adaptation.ts';
 
-function run(state: AdaptState, seconds: number, fps: number, audioFlowing = true, maxCap = 2, start = 0): AdaptState {
+/** `seconds` one-second samples; the link is lossy (3 % loss, 8 % NACKs, as measured on the emulated village link)
+ *  unless `clean`. */
+function run(state: AdaptState, seconds: number, fps: number, audioFlowing = true, maxCap = 2, start = 0, clean = false): AdaptState {
   let s = state;
-  for (let i = 0; i < seconds; i++) s = adaptStep(s, { fps, audioFlowing, maxCap, now: start + i * 1000 });
+  const loss = clean ? { lossPct: 0, nackPct: 0 } : { lossPct: 3, nackPct: 8 };
+  for (let i = 0; i < seconds; i++) s = adaptStep(s, { fps, ...loss, audioFlowing, maxCap, now: start + i * 1000 });
   return s;
 }
 
@@ -11,6 +14,16 @@ describe('adaptStep', () => {
   const start = initialAdaptState(2);
 
   it('starts on the middle layer', () => expect(start.cap).toBe(1));
+
+  it('climbs within seconds on a clean link, so a good link reaches the window’s layer almost at once', () => {
+    expect(run(start, ADAPT.cleanStepUpAfterS - 1, 25, true, 2, 0, true).cap).toBe(1);
+    expect(run(start, ADAPT.cleanStepUpAfterS, 25, true, 2, 0, true).cap).toBe(2);
+  });
+
+  it('a lossy link earns the next layer only after a long smooth spell', () => {
+    expect(run(start, ADAPT.stepUpAfterS - 1, 25).cap).toBe(1);
+    expect(run(start, ADAPT.stepUpAfterS, 25).cap).toBe(2);
+  });
 
   it.each([
     ['poor frame rate steps one layer down', 1, ADAPT.stepDownAfterS, 4, true, { cap: 0, audioOnly: false }],
@@ -37,7 +50,7 @@ describe('adaptStep', () => {
     const audioOnly = run({ ...start, cap: 0 }, ADAPT.audioOnlyAfterS, 0);
     expect(audioOnly.audioOnly).toBe(true);
     const since = audioOnly.audioOnlySince ?? 0;
-    expect(adaptStep(audioOnly, { fps: 0, audioFlowing: true, maxCap: 2, now: since + 1000 }).audioOnly).toBe(true);
-    expect(adaptStep(audioOnly, { fps: 0, audioFlowing: true, maxCap: 2, now: since + ADAPT.retryVideoAfterMs })).toMatchObject({ audioOnly: false, cap: 0 });
+    expect(adaptStep(audioOnly, { fps: 0, lossPct: 0, nackPct: 0, audioFlowing: true, maxCap: 2, now: since + 1000 }).audioOnly).toBe(true);
+    expect(adaptStep(audioOnly, { fps: 0, lossPct: 0, nackPct: 0, audioFlowing: true, maxCap: 2, now: since + ADAPT.retryVideoAfterMs })).toMatchObject({ audioOnly: false, cap: 0 });
   });
 });

@@ -20,6 +20,14 @@ describe('readStats', () => {
     expect(second.stats).toMatchObject({ fps: 25, videoKbps: 200, audioPackets: 250 });
   });
 
+  it('derives the repair traffic per packet received: NACKs sent and packets still lost', () => {
+    const v = (packetsReceived: number, packetsLost: number, nackCount: number) => report({ id: 'v', type: 'inbound-rtp', kind: 'video', packetsReceived, packetsLost, nackCount });
+    const first = readStats({ video: v(1000, 10, 40), audio: null, transport: null }, null, 0);
+    expect(first.stats).toMatchObject({ nackPct: 0, lossPct: 0 });
+    const second = readStats({ video: v(1200, 16, 56), audio: null, transport: null }, first.sample, 1000);
+    expect(second.stats).toMatchObject({ nackPct: 8, lossPct: 3 });
+  });
+
   it('reads nothing from empty or odd reports instead of failing', () => {
     const odd = report({ id: 'v', type: 'inbound-rtp', kind: 'video', framesDecoded: 'many' });
     expect(readStats({ video: odd, audio: null, transport: null }, null, 0).stats).toMatchObject({ framesDecoded: 0, protocol: null });

@@ -3,7 +3,7 @@
 import type { LiveStats } from '../stores/live-store.ts';
 
 type StatsLike = { forEach(cb: (value: Record<string, unknown>) => void): void };
-export type StatsSample = { at: number; framesDecoded: number; bytesReceived: number };
+export type StatsSample = { at: number; framesDecoded: number; bytesReceived: number; packetsReceived: number; packetsLost: number; nackCount: number };
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
@@ -42,9 +42,19 @@ export function readStats(
   const audio = inbound(reports.audio, 'audio');
   const framesDecoded = num(video?.framesDecoded);
   const bytesReceived = num(video?.bytesReceived);
+  const packetsReceived = num(video?.packetsReceived);
+  const packetsLost = num(video?.packetsLost);
+  const nackCount = num(video?.nackCount);
   const seconds = previous ? (at - previous.at) / 1000 : 0;
   const fps = previous && seconds > 0 ? Math.max(0, (framesDecoded - previous.framesDecoded) / seconds) : 0;
   const videoKbps = previous && seconds > 0 ? Math.max(0, ((bytesReceived - previous.bytesReceived) * 8) / 1000 / seconds) : 0;
+  // Repair traffic of the last interval, per packet received: NACKs the player sent (each asks again for packets the
+  // link dropped) — what a lossy village link costs even when retransmission hides the loss itself — and packets
+  // still missing after that.
+  const received = previous ? packetsReceived - previous.packetsReceived : 0;
+  const pct = (n: number) => (received > 0 ? Math.round((Math.max(0, n) / received) * 1000) / 10 : 0);
+  const nackPct = previous ? pct(nackCount - previous.nackCount) : 0;
+  const lossPct = previous ? pct(packetsLost - previous.packetsLost) : 0;
   return {
     stats: {
       framesDecoded,
@@ -54,8 +64,10 @@ export function readStats(
       videoKbps: Math.round(videoKbps),
       audioPackets: num(audio?.packetsReceived),
       protocol: selectedProtocol(reports.transport),
+      nackPct,
+      lossPct,
     },
-    sample: { at, framesDecoded, bytesReceived },
+    sample: { at, framesDecoded, bytesReceived, packetsReceived, packetsLost, nackCount },
   };
 }
 

@@ -5,7 +5,7 @@ import type { LiveSocket } from './live-socket.ts';
 
 export type ReturnCamera = { stop(): Promise<void> };
 
-export async function startReturnCamera(device: Device, socket: LiveSocket, media: MediaDevices): Promise<ReturnCamera> {
+export async function startReturnCamera(device: Pick<Device, 'createSendTransport'>, socket: LiveSocket, media: MediaDevices): Promise<ReturnCamera> {
   const stream = await media.getUserMedia({ video: { width: 320, height: 180, frameRate: 15 }, audio: false });
   const [track] = stream.getVideoTracks();
   if (!track) throw new Error('no camera track');

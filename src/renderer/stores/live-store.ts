@@ -5,10 +5,10 @@ import { create } from 'zustand';
 export type LivePhase =
   /** First connection to the hub. */
   | 'connecting'
-  /** Joined, the lead classroom is not broadcasting yet. */
+  /** Joined, the lead classroom is not broadcasting (not yet, or it stopped: `hasPlayed` tells which). */
   | 'waiting'
   | 'playing'
-  /** Socket or ICE lost: recovering by itself. */
+  /** The hub cannot be reached (socket or ICE lost): recovering by itself. */
   | 'reconnecting'
   /** The hub said no (not this classroom's lesson, revoked device, live unavailable): retrying would not help. */
   | 'refused'
@@ -23,6 +23,10 @@ export type LiveStats = {
   audioPackets: number;
   /** Transport of the selected ICE candidate pair. */
   protocol: 'udp' | 'tcp' | null;
+  /** NACKs sent per 100 video packets received in the last second: how much the link drops (before retransmission). */
+  nackPct: number;
+  /** Video packets still missing per 100 received in the last second (after retransmission). */
+  lossPct: number;
 };
 
 export type LiveState = {
@@ -44,12 +48,14 @@ export type LiveState = {
   /** Highest layer the client's adaptation allows right now. */
   layerCap: number;
   reconnects: number;
+  /** The lesson played at least once in this session (so `waiting` means the broadcast stopped, not that it has not begun). */
+  hasPlayed: boolean;
   /** When the current outage began (ms epoch), for "how long" and for offering the recording after a long one. */
   outageSince: number | null;
   stats: LiveStats;
 };
 
-export const emptyStats: LiveStats = { framesDecoded: 0, fps: 0, frameWidth: 0, frameHeight: 0, videoKbps: 0, audioPackets: 0, protocol: null };
+export const emptyStats: LiveStats = { framesDecoded: 0, fps: 0, frameWidth: 0, frameHeight: 0, videoKbps: 0, audioPackets: 0, protocol: null, nackPct: 0, lossPct: 0 };
 
 export const initialLiveState: LiveState = {
   lessonId: null,
@@ -64,6 +70,7 @@ export const initialLiveState: LiveState = {
   spatialLayers: 1,
   layerCap: 0,
   reconnects: 0,
+  hasPlayed: false,
   outageSince: null,
   stats: emptyStats,
 };

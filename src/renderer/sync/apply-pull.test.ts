@@ -120,18 +120,29 @@ describe('applyPull', () => {
     expect(await getMeta(db, 'pullCursor')).toBe(4);
   });
 
-  it('applies a page all-or-nothing: a failure mid-page keeps the previous rows and cursor', async () => {
+  it.each([
+    ['a lesson with a time that is not a time', { type: 'lesson.put', lesson: lesson('bad', 'not-a-time', '2025-09-01T00:45:00Z') }],
+    ['a change type this app does not know (a newer hub)', { type: 'pack.put', pack: { id: 'p1' } }],
+    ['a student without a name', { type: 'student.put', student: { id: 's9', classroomId: 'cls-1', number: 9 } }],
+    ['not an object', 'lesson.delete keep'],
+    ['null', null],
+  ])('skips a change that does not parse (%s), applies the rest, moves the cursor and records it', async (_name, bad) => {
     await applyPull(db, page(1, [{ type: 'lesson.put', lesson: lesson('keep', '2025-09-01T00:00:00Z', '2025-09-01T00:45:00Z') }]));
-    const broken = page(2, [
-      { type: 'lesson.delete', id: 'keep' },
-      { type: 'student.put', student: student('s1', 1) },
-      // Unparsable time: the UTC normalisation throws half-way through the page.
-      { type: 'lesson.put', lesson: lesson('bad', 'not-a-time', '2025-09-01T00:45:00Z') },
-    ]);
-    await expect(applyPull(db, broken)).rejects.toThrow();
-    expect((await db.lessons.toArray()).map((l) => l.id)).toEqual(['keep']);
-    expect(await db.students.count()).toBe(0);
-    expect(await getMeta(db, 'pullCursor')).toBe(1);
+    const result = await applyPull(db, { ...page(2, [{ type: 'student.put', student: student('s1', 1) }]), changes: [{ type: 'student.put', student: student('s1', 1) }, bad, { type: 'lesson.delete', id: 'keep' }] }, new Date('2025-09-01T01:00:00Z'));
+    expect(result.applied).toBe(2);
+    expect(result.skipped).toHaveLength(1);
+    expect(await db.lessons.count()).toBe(0);
+    expect((await db.students.toArray()).map((s) => s.id)).toEqual(['s1']);
+    expect(await getMeta(db, 'pullCursor')).toBe(2);
+    expect(await getMeta(db, 'pullSkipped')).toEqual({ count: 1, recent: [{ at: '2025-09-01T01:00:00.000Z', cursor: 2, reason: expect.any(String) as string, change: JSON.stringify(bad).slice(0, 500) }] });
+  });
+
+  it('keeps a running count and only the latest skipped changes', async () => {
+    for (let i = 1; i <= 25; i++) await applyPull(db, { ...page(i, []), changes: [{ type: 'nonsense', n: i }] });
+    const skipped = await getMeta(db, 'pullSkipped');
+    expect(skipped?.count).toBe(25);
+    expect(skipped?.recent.map((r) => r.cursor)).toEqual(Array.from({ length: 20 }, (_, i) => i + 6));
+    expect(await getMeta(db, 'pullCursor')).toBe(25);
   });
 
   it('rolls back the changes when the cursor cannot be stored', async () => {

@@ -119,7 +119,7 @@ describe('hub client against a real HTTP server', () => {
     ['an empty body', 200, ''],
     ['an HTML page (captive portal)', 200, '<html><body>请登录校园网</body></html>'],
     ['JSON of the wrong shape', 200, JSON.stringify({ ...pullOk, cursor: 'not-a-number' })],
-    ['a change that breaks the schema', 200, JSON.stringify({ ...pullOk, changes: [{ type: 'lesson.put', lesson: { id: '../x' } }] })],
+    ['changes that are not a list', 200, JSON.stringify({ ...pullOk, changes: { type: 'lesson.put' } })],
     ['another protocol version', 200, JSON.stringify({ ...pullOk, protocol: 2 })],
     ['JSON null', 200, 'null'],
     ['an error status with an HTML body (proxy)', 502, '<html>Bad Gateway</html>'],
@@ -131,6 +131,13 @@ describe('hub client against a real HTTP server', () => {
     const error = await failure(createHubClient({ baseUrl: hub.url, token: TOKEN }).pull(0));
     expect(error.reason).toBe('invalid_response');
     expect(error.status).toBe(status);
+  });
+
+  it('a pull page with one change that breaks the schema is passed on whole: applyPull skips and reports that change', async () => {
+    const bad = { type: 'lesson.put', lesson: { id: '../x' } };
+    hub.respond(() => json(200, { ...pullOk, changes: [bad] }));
+    const page = await createHubClient({ baseUrl: hub.url, token: TOKEN }).pull(0);
+    expect(page.changes).toEqual([bad]);
   });
 
   it('an enroll answer without a usable device token → invalid_response', async () => {
@@ -200,7 +207,7 @@ describe('hub client: content (pack list, byte ranges) and refusals', () => {
 
   it('packs: the classroom’s pack listings, schema-checked', async () => {
     hub.respond(() => json(200, { protocol: 1, packs: [] }));
-    await expect(createHubClient({ baseUrl: hub.url, token: TOKEN }).packs()).resolves.toEqual([]);
+    await expect(createHubClient({ baseUrl: hub.url, token: TOKEN }).packs()).resolves.toEqual({ protocol: 1, packs: [] });
     hub.respond(() => json(200, { protocol: 1, packs: [{ manifest: { id: '../x' }, lessonIds: [] }] }));
     expect((await failure(createHubClient({ baseUrl: hub.url, token: TOKEN }).packs())).reason).toBe('invalid_response');
   });
@@ -219,6 +226,22 @@ describe('hub client: content (pack list, byte ranges) and refusals', () => {
       expect(hub.requests).toHaveLength(1);
     },
   );
+
+  it('withContentFetch: content travels through the given fetch (the edge route), the refusal stays shared', async () => {
+    const routed: string[] = [];
+    hub.respond(() => json(403, { error: { code: 'device_revoked', message: 'revoked' } }));
+    const refusals: HubRequestError[] = [];
+    const client = createHubClient({ baseUrl: hub.url, token: TOKEN, onRefused: (e) => refusals.push(e) });
+    const viaEdge = client.withContentFetch((input, init) => {
+      routed.push(String(input));
+      return fetch(input, init);
+    });
+    expect((await failure(viaEdge.packs())).reason).toBe('device_revoked');
+    expect(routed).toEqual([`${hub.url}/v1/content/packs`]);
+    expect((await failure(client.pull(0))).reason).toBe('device_revoked'); // seen by the content view, known to all
+    expect(refusals).toHaveLength(1);
+    expect(hub.requests).toHaveLength(1);
+  });
 
   it('other failures are not refusals: the next call goes to the hub again', async () => {
     const refusals: HubRequestError[] = [];

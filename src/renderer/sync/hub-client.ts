@@ -7,11 +7,13 @@ import { ContentPaths, PacksResponse } from '../../shared/content-protocol.ts';
 import {
   EnrollResponse,
   ErrorResponse,
+  HUB_TIME_HEADER,
   HubPaths,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
-  PullResponse,
+  PullPage,
   PushResponse,
+  type OpAck,
   type Op,
   type EnrollRequest,
   type ErrorCode,
@@ -31,6 +33,9 @@ export class HubRequestError extends Error {
   }
 }
 
+/** The hub's clock as one answer told it, with this PC's clock around the request (hub-clock.ts turns it into an offset). */
+export type HubTimeSample = { hubMs: number; sentMs: number; receivedMs: number };
+
 /** Refusals no retry can fix: the device must be enrolled again, or the app or the hub updated. */
 const REFUSALS: ReadonlySet<HubFailureReason> = new Set(['device_revoked', 'unauthorized', 'client_too_old', 'hub_too_old']);
 export const isRefusal = (error: unknown): error is HubRequestError => error instanceof HubRequestError && REFUSALS.has(error.reason);
@@ -42,6 +47,9 @@ export type HubClientDeps = {
   timeoutMs?: number;
   /** Called once, with the first refusal; from then on every call fails with it without touching the network. */
   onRefused?: (error: HubRequestError) => void;
+  /** Told the hub's clock from every answer, error answers included. */
+  onHubTime?: (sample: HubTimeSample) => void;
+  localNow?: () => number;
 };
 
 /**
@@ -60,31 +68,39 @@ export function normaliseHubUrl(input: string): string {
   return url.origin;
 }
 
-export function createHubClient({ baseUrl, token, fetch: fetchImpl = fetch, timeoutMs = 20_000, onRefused }: HubClientDeps) {
-  let refused: HubRequestError | null = null;
+export function createHubClient(deps: HubClientDeps) {
+  return clientWith(deps, { refused: null }, deps.fetch ?? fetch);
+}
+
+/** `shared`: what every view of the one client knows (the refusal); `contentFetch`: how content requests travel. */
+function clientWith(deps: HubClientDeps, shared: { refused: HubRequestError | null }, contentFetch: typeof fetch) {
+  const { baseUrl, token, fetch: fetchImpl = fetch, timeoutMs = 20_000, onRefused, onHubTime, localNow = Date.now } = deps;
 
   /** The hub's named error, recorded once if it is a refusal. */
   function failed(error: HubRequestError): HubRequestError {
-    if (refused === null && isRefusal(error)) {
-      refused = error;
+    if (shared.refused === null && isRefusal(error)) {
+      shared.refused = error;
       onRefused?.(error);
     }
     return error;
   }
 
   /** One request: protocol header, token, network errors and error answers in the one vocabulary. */
-  async function send(path: string, init: RequestInit, signal: AbortSignal): Promise<Response> {
-    if (refused) throw refused;
+  async function send(path: string, init: RequestInit, signal: AbortSignal, via: typeof fetch = fetchImpl): Promise<Response> {
+    if (shared.refused) throw shared.refused;
     const headers = new Headers(init.headers);
     headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
     if (token) headers.set('authorization', `Bearer ${token}`);
     let response: Response;
+    const sentMs = localNow();
     try {
-      response = await fetchImpl(`${baseUrl}${path}`, { ...init, headers, signal });
+      response = await via(`${baseUrl}${path}`, { ...init, headers, signal });
     } catch (error) {
       if (signal.aborted && signal.reason instanceof DOMException && signal.reason.name === 'AbortError') throw signal.reason;
       throw new HubRequestError('network', error instanceof Error ? error.message : String(error));
     }
+    const hubTime = response.headers.get(HUB_TIME_HEADER);
+    if (onHubTime && hubTime !== null && /^\d{1,15}$/.test(hubTime)) onHubTime({ hubMs: Number(hubTime), sentMs, receivedMs: localNow() });
     if (response.ok) return response;
     const body: unknown = await response.json().catch(() => undefined);
     const parsed = ErrorResponse.safeParse(body);
@@ -92,10 +108,10 @@ export function createHubClient({ baseUrl, token, fetch: fetchImpl = fetch, time
     throw failed(new HubRequestError(parsed.data.error.code, parsed.data.error.message, response.status));
   }
 
-  async function request<S extends z.ZodType>(path: string, schema: S, init: RequestInit = {}): Promise<z.output<S>> {
+  async function request<S extends z.ZodType>(path: string, schema: S, init: RequestInit = {}, via?: typeof fetch): Promise<z.output<S>> {
     const headers = new Headers(init.headers);
     if (init.body) headers.set('content-type', 'application/json');
-    const response = await send(path, { ...init, headers }, AbortSignal.timeout(timeoutMs));
+    const response = await send(path, { ...init, headers }, AbortSignal.timeout(timeoutMs), via);
     let body: unknown;
     try {
       body = await response.json();
@@ -109,9 +125,9 @@ export function createHubClient({ baseUrl, token, fetch: fetchImpl = fetch, time
 
   return {
     enroll: (req: EnrollRequest) => request(HubPaths.enroll, EnrollResponse, { method: 'POST', body: JSON.stringify(req) }),
-    pull: (cursor: number) => request(`${HubPaths.pull}?cursor=${cursor}`, PullResponse),
-    /** The classroom's packs (manifests and the lessons they belong to). */
-    packs: async () => (await request(ContentPaths.packs, PacksResponse)).packs,
+    pull: (cursor: number) => request(`${HubPaths.pull}?cursor=${cursor}`, PullPage),
+    /** The classroom's pack list (signed manifests and the lessons they belong to); hub-pack-gate.ts checks it. */
+    packs: () => request(ContentPaths.packs, PacksResponse, {}, contentFetch),
     /**
      * Bytes `range.start`–`range.end` (inclusive) of a stored file, as the body stream of a 206 answer whose
      * Content-Range says exactly that range. The caller verifies the bytes (chunk hashes); `signal` aborts the
@@ -126,6 +142,7 @@ export function createHubClient({ baseUrl, token, fetch: fetchImpl = fetch, time
           cache: 'no-store', // the bytes go to IndexedDB; a second copy in the HTTP cache would only eat the quota
         },
         options.signal,
+        contentFetch,
       );
       const contentRange = /^bytes (\d+)-(\d+)\/\d+$/.exec(response.headers.get('content-range') ?? '');
       if (response.status !== 206 || Number(contentRange?.[1]) !== range.start || Number(contentRange?.[2]) !== range.end || !response.body) {
@@ -141,10 +158,22 @@ export function createHubClient({ baseUrl, token, fetch: fetchImpl = fetch, time
       const headers: Record<string, string> = body === null ? {} : { 'content-encoding': 'gzip' };
       return (await request(HubPaths.push, PushResponse, { method: 'POST', body: body ?? json, headers })).acks;
     },
+    /**
+     * The same client (token, clock, a refusal seen once for all), with content requests (pack list, byte ranges)
+     * travelling through another fetch: the school edge route (edge-route.ts), which falls back to this hub itself.
+     */
+    withContentFetch: (route: typeof fetch): HubClient => clientWith(deps, shared, route),
   };
 }
 
-export type HubClient = ReturnType<typeof createHubClient>;
+export type HubClient = {
+  enroll(req: EnrollRequest): Promise<EnrollResponse>;
+  pull(cursor: number): Promise<PullPage>;
+  packs(): Promise<PacksResponse>;
+  blobRange(sha256: string, range: ByteRange, options: { signal: AbortSignal; pool?: ConnectionPool }): Promise<ReadableStream<Uint8Array>>;
+  push(ops: Op[]): Promise<OpAck[]>;
+  withContentFetch(route: typeof fetch): HubClient;
+};
 
 async function gzip(text: string): Promise<ArrayBuffer | null> {
   if (typeof CompressionStream === 'undefined') return null;

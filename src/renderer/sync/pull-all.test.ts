@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PullResponse } from '../../shared/protocol.ts';
+import type { PullPage } from '../../shared/protocol.ts';
 import { openAppDb, type AppDb } from '../db/app-db.ts';
 import { getMeta, setMeta } from '../db/meta-repo.ts';
 import { HubRequestError } from './hub-client.ts';
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 /** A hub whose cursor counts changes: page n holds one student change and hasMore until `total` is reached. */
 function fakeHub(total: number) {
-  const pull = vi.fn((cursor: number): Promise<PullResponse> => {
+  const pull = vi.fn((cursor: number): Promise<PullPage> => {
     const next = Math.min(cursor + 1, total);
     return Promise.resolve({
       protocol: 1,
@@ -62,5 +62,17 @@ describe('pullAll', () => {
     await expect(pullAll(db, hub, now)).rejects.toMatchObject({ reason: 'network' });
     expect(await getMeta(db, 'pullCursor')).toBe(1);
     expect(await getMeta(db, 'lastSyncAt')).toBeUndefined();
+  });
+
+  it('a page with a change it cannot read goes on to the next pages, and says so in the log', async () => {
+    const hub = fakeHub(3);
+    const good = hub.pull.getMockImplementation();
+    hub.pull.mockImplementationOnce(async (c) => ({ ...(await (good?.(c) ?? Promise.reject(new Error('no hub')))), changes: [{ type: 'pack.put' }] }));
+    const logged: string[] = [];
+    expect(await pullAll(db, hub, now, (level, message) => logged.push(`${level}: ${message}`))).toBe(2);
+    expect(await getMeta(db, 'pullCursor')).toBe(3);
+    expect((await db.students.toArray()).map((s) => s.id)).toEqual(['s2', 's3']);
+    expect(logged).toEqual([expect.stringMatching(/^error: pull: skipped 1 change\(s\)/) as string]);
+    expect(await getMeta(db, 'lastSyncAt')).toBe('2025-09-01T00:00:00.000Z');
   });
 });

@@ -5,9 +5,13 @@ import type { AppInfo } from '../../../shared/ipc.ts';
 import { useApp } from '../../app/app-context.tsx';
 import { desktop } from '../../desktop/desktop.ts';
 import { navigate } from '../../stores/route-store.ts';
+import { formatDateTime } from '../timetable/lesson-time.ts';
 import { useSession } from '../../stores/session-store.ts';
 import { useSyncStatus } from '../../stores/sync-status-store.ts';
+import { CertPinNote } from './cert-pin-note.tsx';
+import { ContentSection } from './content-section.tsx';
 import { DisplaySection } from './display-section.tsx';
+import { EdgeSection } from './edge-section.tsx';
 import { exportDiagnostics } from './export-diagnostics.ts';
 import type { NetworkTestResult } from './network-test.ts';
 import { NetworkSection } from './network-section.tsx';
@@ -24,7 +28,7 @@ export function formatBytes(n: number | null): string | null {
 }
 
 export function AdminPanel() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { db, session } = useApp();
   const identity = useSession((s) => s.identity);
   const sync = useSyncStatus();
@@ -77,8 +81,9 @@ export function AdminPanel() {
             <dt>{t('admin.deviceId')}</dt>
             <dd data-testid="device-id">{identity.deviceId}</dd>
             <dt>{t('admin.enrolledAt')}</dt>
-            <dd>{new Date(identity.enrolledAt).toLocaleString()}</dd>
+            <dd>{formatDateTime(new Date(identity.enrolledAt), i18n.language)}</dd>
           </dl>
+          <CertPinNote />
           <div className="admin-actions">
             <button type="button" className="secondary" onClick={() => session.openEnrollment(true)}>
               {t('admin.reenroll')}
@@ -92,7 +97,7 @@ export function AdminPanel() {
             <dt>{t('admin.syncPhase')}</dt>
             <dd>{t(`status.${sync.phase}`)}</dd>
             <dt>{t('admin.lastSync')}</dt>
-            <dd>{sync.lastSyncAt ? new Date(sync.lastSyncAt).toLocaleString() : t('admin.never')}</dd>
+            <dd>{sync.lastSyncAt ? formatDateTime(new Date(sync.lastSyncAt), i18n.language) : t('admin.never')}</dd>
           </dl>
           <p className="admin-note">{t('admin.records', { lessons: counts?.lessons ?? 0, students: counts?.students ?? 0, pending: counts?.pending ?? 0 })}</p>
           <div className="admin-actions">
@@ -109,11 +114,17 @@ export function AdminPanel() {
         <DisplaySection />
         <section aria-labelledby="admin-versions">
           <h2 id="admin-versions">{t('admin.versions')}</h2>
-          {info && <p className="admin-result">{t('admin.appVersion', { version: info.version, shell: info.shell })}</p>}
-          <dl>
-            {Object.entries(info?.versions ?? {}).map(([k, v]) => [<dt key={`${k}-k`}>{k}</dt>, <dd key={`${k}-v`}>{v}</dd>])}
-          </dl>
+          {info && <p className="admin-result">{t('admin.appVersion', { version: info.version, shell: t(`admin.shell.${info.shell}`) })}</p>}
+          {/* Engine versions and the browser's user agent: for IT on the phone with the county, folded away. */}
+          <details className="admin-details">
+            <summary>{t('admin.techDetails')}</summary>
+            <dl>
+              {Object.entries(info?.versions ?? {}).map(([k, v]) => [<dt key={`${k}-k`}>{k}</dt>, <dd key={`${k}-v`}>{v}</dd>])}
+            </dl>
+          </details>
         </section>
+        <ContentSection />
+        <EdgeSection />
       </div>
     </main>
   );

@@ -28,7 +28,7 @@ describe('diagnostics export', () => {
       createdAt: '2026-03-02T10:00:00.000Z',
       identity,
       appInfo: { version: '0.1.0', shell: 'browser', platform: 'Linux', versions: {} },
-      update: { phase: 'idle', channel: 'latest', currentVersion: '0.1.0', availableVersion: null, waitingFor: null, lastCheckAt: null, source: 'hub', error: null, windows: { download: null, quiet: { start: '21:00', end: '06:00' } } },
+      update: { phase: 'idle', channel: 'latest', currentVersion: '0.1.0', availableVersion: null, waitingFor: null, lastCheckAt: null, source: 'hub', error: null, refused: null, verifyingFolder: false, windows: { download: null, quiet: { start: '21:00', end: '06:00' } } },
       storage: { usage: 1000, quota: 100000, tables: { students: 3 } },
       sync: { phase: 'synced', lastSyncAt: null, lastError: null, pendingOps: 2 },
       network: { rttMs: 300, rttSamples: [300], throughputKbit: 1500, probeBytes: 131072 },

@@ -2,6 +2,7 @@
 import type { AppInfo, DesktopApi, DeviceIdentity } from '../../../shared/ipc.ts';
 import type { UpdateStatus } from '../../../shared/update-protocol.ts';
 import type { AppDb } from '../../db/app-db.ts';
+import { saveBlob } from '../../desktop/save-blob.ts';
 import type { SyncStatus } from '../../stores/sync-status-store.ts';
 import { buildDiagnosticsZip } from './diagnostics.ts';
 import type { NetworkTestResult } from './network-test.ts';
@@ -35,11 +36,6 @@ export async function exportDiagnostics({ db, desktop, identity, appInfo, update
     students,
   });
   const file = `ykt-diagnostics-${identity.deviceId}-${now.toISOString().slice(0, 16).replace(/[-:T]/g, '')}.zip`;
-  const url = URL.createObjectURL(new Blob([zip.slice().buffer], { type: 'application/zip' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlob(file, new Blob([zip.slice().buffer], { type: 'application/zip' }));
   return file;
 }

@@ -1,44 +1,55 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useApp } from '../../app/app-context.tsx';
 import { navigate } from '../../stores/route-store.ts';
-import { checkItPin, hasItPin, PIN_PATTERN, setItPin } from './it-pin.ts';
+import { checkItPin, hasItPin } from './it-pin.ts';
 
+/**
+ * The 管理员 page asks for the IT PIN set when the PC was enrolled. A PC without one (enrolled by an older version) is
+ * not handed to whoever opens the page first: the PIN is set by enrolling again, which needs a code from the hub.
+ */
 export function PinGate({ storage, onUnlock }: { storage: Storage; onUnlock: () => void }) {
   const { t } = useTranslation();
-  const [isNew] = useState(() => !hasItPin(storage));
+  const { session } = useApp();
+  const [hasPin] = useState(() => hasItPin(storage));
   const [pin, setPin] = useState('');
-  const [repeat, setRepeat] = useState('');
   const [error, setError] = useState<string | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(null);
-    if (isNew) {
-      if (!PIN_PATTERN.test(pin)) return setError(t('admin.pinInvalid'));
-      if (pin !== repeat) return setError(t('admin.pinMismatch'));
-      await setItPin(storage, pin);
-      return onUnlock();
-    }
     if (await checkItPin(storage, pin)) return onUnlock();
     setPin('');
     setError(t('admin.pinWrong'));
   }
 
+  if (!hasPin) {
+    return (
+      <main className="enroll">
+        <div className="card enroll-card" role="alert">
+          <h1>{t('admin.pinMissingTitle')}</h1>
+          <p>{t('admin.pinMissing')}</p>
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => navigate({ screen: 'timetable' })}>
+              {t('admin.back')}
+            </button>
+            <button type="button" className="primary" onClick={() => session.openEnrollment(true)}>
+              {t('admin.reenroll')}
+            </button>
+          </div>
+        </div>
+      </main>
+    );
+  }
+
   return (
     <main className="enroll">
       <form className="card enroll-card" onSubmit={(e) => void submit(e)}>
-        <h1>{isNew ? t('admin.pinSetTitle') : t('admin.pinEnterTitle')}</h1>
-        {isNew && <p className="muted">{t('admin.pinSetIntro')}</p>}
+        <h1>{t('admin.pinEnterTitle')}</h1>
         <label>
           {t('admin.pin')}
           <input type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} maxLength={8} required autoFocus />
         </label>
-        {isNew && (
-          <label>
-            {t('admin.pinRepeat')}
-            <input type="password" inputMode="numeric" autoComplete="off" value={repeat} onChange={(e) => setRepeat(e.target.value)} maxLength={8} required />
-          </label>
-        )}
         {error && (
           <p className="error" role="alert">
             {error}
@@ -49,7 +60,7 @@ export function PinGate({ storage, onUnlock }: { storage: Storage; onUnlock: () 
             {t('admin.back')}
           </button>
           <button type="submit" className="primary">
-            {isNew ? t('admin.save') : t('admin.unlock')}
+            {t('admin.unlock')}
           </button>
         </div>
       </form>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UpdateStatus, UpdateWindows } from '../../../shared/update-protocol.ts';
 import { desktop } from '../../desktop/desktop.ts';
+import { TimeOfDaySelect } from './time-of-day-select.tsx';
 
 /** IT sets when updates may download (e.g. nights only) and when a downloaded one may install while the app runs. */
 export function UpdateWindowsForm({ windows, disabled, onStatus }: { windows: UpdateWindows; disabled: boolean; onStatus: (s: UpdateStatus) => void }) {
@@ -20,19 +21,21 @@ export function UpdateWindowsForm({ windows, disabled, onStatus }: { windows: Up
   return (
     <form className="admin-actions" onSubmit={(e) => void save(e)}>
       <fieldset disabled={disabled} className="admin-windows">
-        <label>
+        <label className="check">
           <input type="checkbox" checked={anyTime} onChange={(e) => setAnyTime(e.target.checked)} /> {t('admin.downloadAnyTime')}
         </label>
         {!anyTime && (
-          <label>
-            {t('admin.downloadWindow')} <input type="time" value={download.start} onChange={(e) => setDownload({ ...download, start: e.target.value })} required />–
-            <input type="time" value={download.end} onChange={(e) => setDownload({ ...download, end: e.target.value })} required />
-          </label>
+          <span className="time-range">
+            {t('admin.downloadWindow')}
+            <TimeOfDaySelect label={t('admin.downloadWindowStart')} value={download.start} onChange={(start) => setDownload({ ...download, start })} />–
+            <TimeOfDaySelect label={t('admin.downloadWindowEnd')} value={download.end} onChange={(end) => setDownload({ ...download, end })} />
+          </span>
         )}
-        <label>
-          {t('admin.quietWindow')} <input type="time" value={quiet.start} onChange={(e) => setQuiet({ ...quiet, start: e.target.value })} required />–
-          <input type="time" value={quiet.end} onChange={(e) => setQuiet({ ...quiet, end: e.target.value })} required />
-        </label>
+        <span className="time-range">
+          {t('admin.quietWindow')}
+          <TimeOfDaySelect label={t('admin.quietWindowStart')} value={quiet.start} onChange={(start) => setQuiet({ ...quiet, start })} />–
+          <TimeOfDaySelect label={t('admin.quietWindowEnd')} value={quiet.end} onChange={(end) => setQuiet({ ...quiet, end })} />
+        </span>
         <button type="submit" className="secondary">
           {t('admin.saveWindows')}
         </button>

@@ -5,7 +5,7 @@ import { contentCommands } from '../../app/content-controller.ts';
 import { requeueFile } from '../../db/content-repo.ts';
 import type { ContentFileRow } from '../../db/content-rows.ts';
 import { useDownloads } from '../../stores/downloads-store.ts';
-import { clock, mb } from './format.ts';
+import { clock, fileKind, mb } from './format.ts';
 
 /** One file of a pack: name, a progress bar with MB done/total and time left, and 打开 once it is cached. */
 export function FileRow({ file, row, onOpen, selected }: { file: ContentFile; row: ContentFileRow | undefined; onOpen: () => void; selected: boolean }) {
@@ -19,7 +19,7 @@ export function FileRow({ file, row, onOpen, selected }: { file: ContentFile; ro
     <li className={`file-row${selected ? ' selected' : ''}`} data-testid="content-file" data-state={row?.state ?? 'unknown'}>
       <div className="file-name">
         <strong>{file.path}</strong>
-        <span className="muted">{file.mime}</span>
+        <span className="muted" data-testid="file-kind">{t(`content.fileKind.${fileKind(file.mime)}`)}</span>
       </div>
       <div className="file-progress">
         <progress max={100} value={percent} aria-label={file.path} />
@@ -31,11 +31,11 @@ export function FileRow({ file, row, onOpen, selected }: { file: ContentFile; ro
       </div>
       {row?.state === 'evicted' ? (
         // Deleted to make room earlier: fetch it again on request.
-        <button type="button" className="secondary small" onClick={() => void requeueFile(db, file.sha256).then(() => contentCommands.downloadNow())}>
-          {t('content.downloadNow')}
+        <button type="button" className="secondary" onClick={() => void requeueFile(db, file.sha256).then(() => contentCommands.downloadNow())}>
+          {t('content.downloadAgain')}
         </button>
       ) : (
-        <button type="button" className="primary small" disabled={!complete} onClick={onOpen}>
+        <button type="button" className="primary" disabled={!complete} onClick={onOpen}>
           {t('content.open')}
         </button>
       )}

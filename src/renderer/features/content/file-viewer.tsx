@@ -23,7 +23,7 @@ export function FileViewer({
   if (file.mime === 'application/pdf') return <PdfViewer url={url} />;
   if (file.mime.startsWith('image/')) return <img className="image-viewer" src={url} alt={file.path} data-testid="image" />;
   return (
-    <a href={url} download={file.path.split('/').at(-1)}>
+    <a className="button-like file-viewer-link" href={url} download={file.path.split('/').at(-1)}>
       {file.path}
     </a>
   );

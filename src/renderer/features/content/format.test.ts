@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clock, hoursText, mb } from './format.ts';
+import { clock, fileKind, hoursText, mb } from './format.ts';
 import { crossedPausePoint } from './pause-points.ts';
 
 describe('content formatting', () => {
@@ -14,6 +14,17 @@ describe('content formatting', () => {
     expect(mb(1_640_000)).toBe('1.6');
     expect(hoursText({ start: 1320, end: 360 })).toBe('22:00–06:00');
   });
+});
+
+describe('fileKind: 视频 / 文档 / 图片, never a MIME type on screen', () => {
+  it.each([
+    ['video/mp4', 'video'],
+    ['audio/mpeg', 'audio'],
+    ['image/png', 'image'],
+    ['application/pdf', 'document'],
+    ['application/vnd.openxmlformats-officedocument.presentationml.presentation', 'document'],
+    ['application/octet-stream', 'other'],
+  ])('%s → %s', (mime, kind) => expect(fileKind(mime)).toBe(kind));
 });
 
 describe('crossedPausePoint', () => {

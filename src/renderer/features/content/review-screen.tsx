@@ -1,39 +1,51 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Lesson } from '../../../shared/protocol.ts';
 import { useApp } from '../../app/app-context.tsx';
 import type { AppDb } from '../../db/app-db.ts';
-import { readinessOf } from '../../db/content-repo.ts';
+import { lessonContent } from '../../db/content-repo.ts';
 import { navigate } from '../../stores/route-store.ts';
-import { slotLabel } from '../timetable/lesson-time.ts';
+import { formatDate, slotLabel } from '../timetable/lesson-time.ts';
 import { ModeBadge } from '../timetable/mode-badge.tsx';
+import { useNow } from '../timetable/use-now.ts';
 import { clock } from './format.ts';
-import { ImportPanel } from './import-panel.tsx';
+import { reviewOrder, type ReviewCandidate } from './review-items.ts';
 
-type ReviewItem = { lesson: Lesson; position: number | null };
+type ReviewItem = ReviewCandidate & { position: number | null };
 
-/** Lessons whose content is fully cached, newest first, with where the student last stopped. No network needed. */
+/** Every lesson with a fully cached pack, whether that pack is its recording, and where the student last stopped. */
 async function cachedLessons(db: AppDb): Promise<ReviewItem[]> {
   const lessonIds = [...new Set((await db.lessonPacks.toArray()).map((l) => l.lessonId))];
-  const readiness = await readinessOf(db, lessonIds);
-  const lessons = (await db.lessons.bulkGet(lessonIds.filter((id) => readiness.get(id)?.state === 'ready'))).filter((l): l is Lesson => !!l);
   const positions = await db.playback.toArray();
-  return lessons
-    .sort((a, b) => b.startsAt.localeCompare(a.startsAt))
-    .map((lesson) => {
-      const last = positions.filter((p) => p.key.startsWith(`${lesson.id}:`)).sort((a, b) => b.updatedAt - a.updatedAt)[0];
-      return { lesson, position: last ? last.position : null };
+  const items: ReviewItem[] = [];
+  for (const lesson of await db.lessons.bulkGet(lessonIds)) {
+    if (!lesson) continue;
+    const complete = (await lessonContent(db, lesson.id)).filter(({ files }) => files.every(({ row }) => row?.state === 'complete'));
+    const last = positions.filter((p) => p.key.startsWith(`${lesson.id}:`)).sort((a, b) => b.updatedAt - a.updatedAt)[0];
+    items.push({
+      lesson,
+      cachedRecording: complete.some(({ pack }) => pack.kind === 'recording'),
+      cachedAnything: complete.length > 0,
+      position: last ? last.position : null,
     });
+  }
+  return items;
 }
 
+/**
+ * 复习, made for students: the lessons already taught (newest first) and cached recordings, each with its date, by
+ * subject; no downloads, pins or exports here (those are IT's, on 管理员). Works with no network at all.
+ */
 export function ReviewScreen() {
   const { t, i18n } = useTranslation();
   const { db } = useApp();
-  const items = useLiveQuery(() => cachedLessons(db), [db]);
+  const now = useNow();
+  const all = useLiveQuery(() => cachedLessons(db), [db]);
+  const items = all && reviewOrder(all, now);
   const [subject, setSubject] = useState<string | null>(null);
   const subjects = [...new Set(items?.map((i) => i.lesson.subject))];
   const shown = items?.filter((i) => subject === null || i.lesson.subject === subject);
+  const weekdays = t('weekday', { returnObjects: true }) as string[];
   return (
     <main className="review-screen">
       <div className="lesson-header">
@@ -41,7 +53,6 @@ export function ReviewScreen() {
           ← {t('content.back')}
         </button>
         <h1>{t('content.reviewTitle')}</h1>
-        <ImportPanel />
       </div>
       <nav className="tabs" role="tablist">
         <button type="button" role="tab" aria-selected={subject === null} onClick={() => setSubject(null)}>
@@ -55,21 +66,38 @@ export function ReviewScreen() {
       </nav>
       {shown?.length === 0 && <p className="empty">{t('content.reviewEmpty')}</p>}
       <ol className="today-list" data-testid="review-list">
-        {shown?.map(({ lesson, position }) => (
-          <li key={lesson.id} className="lesson-card" data-testid="review-item" role="button" tabIndex={0} onClick={() => navigate({ screen: 'content', lessonId: lesson.id, back: 'review' })}>
-            <div className="lesson-time">
-              <span className="clock">{slotLabel(lesson, i18n.language)}</span>
-            </div>
-            <div className="lesson-main">
-              <div className="lesson-subject">
-                <strong>{lesson.subject}</strong>
-                <ModeBadge mode={lesson.mode} />
+        {shown?.map(({ lesson, position, cachedRecording }) => {
+          const starts = new Date(lesson.startsAt);
+          const open = () => navigate({ screen: 'content', lessonId: lesson.id, back: 'review', ...(cachedRecording ? { kind: 'recording' as const } : {}) });
+          return (
+            <li
+              key={lesson.id}
+              className={`lesson-card${starts > now ? ' phase-upcoming' : ''}`}
+              data-testid="review-item"
+              data-lesson-id={lesson.id}
+              role="button"
+              tabIndex={0}
+              onClick={open}
+              onKeyDown={(e) => e.key === 'Enter' && open()}
+            >
+              <div className="lesson-time">
+                <span className="review-date" data-testid="review-date">
+                  {formatDate(starts, i18n.language)} {weekdays[starts.getDay()] ?? ''}
+                </span>
+                <span className="clock">{slotLabel(lesson, i18n.language)}</span>
               </div>
-              <div className="lesson-title">{lesson.title}</div>
-            </div>
-            <div className="lesson-readiness">{position !== null && t('content.lastPosition', { time: clock(position) })}</div>
-          </li>
-        ))}
+              <div className="lesson-main">
+                <div className="lesson-subject">
+                  <strong>{lesson.subject}</strong>
+                  <ModeBadge mode={lesson.mode} />
+                </div>
+                <div className="lesson-title">{lesson.title}</div>
+                <div className="muted">{cachedRecording ? t('content.reviewRecording') : t('content.reviewPackOnly')}</div>
+              </div>
+              <div className="lesson-readiness">{position !== null && t('content.lastPosition', { time: clock(position) })}</div>
+            </li>
+          );
+        })}
       </ol>
     </main>
   );

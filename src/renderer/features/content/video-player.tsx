@@ -2,8 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app/app-context.tsx';
 import { getPlayback, savePlayback } from '../../db/content-repo.ts';
+import { startRecordedPlayback } from '../../stores/playback-store.ts';
 import { clock } from './format.ts';
 import { crossedPausePoint } from './pause-points.ts';
+import { trackPlayback } from './track-playback.ts';
 
 export type VideoPlayerProps = {
   url: string;
@@ -22,6 +24,12 @@ export function VideoPlayer({ url, resumeKey, pausePoints = [], onPausePoint }: 
   const video = useRef<HTMLVideoElement>(null);
   const last = useRef({ time: 0, savedAt: 0 });
   const [message, setMessage] = useState<string | null>(null);
+
+  // A recording playing is a lesson: the display stays awake and no update installs (shell services tell main).
+  useEffect(() => {
+    const el = video.current;
+    return el ? trackPlayback(el, startRecordedPlayback) : undefined;
+  }, []);
 
   useEffect(() => {
     const el = video.current;

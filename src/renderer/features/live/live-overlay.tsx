@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { LiveState } from '../../stores/live-store.ts';
 import { navigate } from '../../stores/route-store.ts';
 
-/** After this long without the live stream, offer the lesson's recording instead (the content module plays it). */
-const LONG_OUTAGE_MS = 60_000;
+/** A few seconds into an interruption (hub away, or the broadcast stopped after it played), offer the lesson's
+ *  recording (the lesson page plays it); the live stream keeps trying and takes over again by itself. */
+const OFFER_RECORDING_AFTER_MS = 5_000;
 
 function useOutageMs(since: number | null): number {
   const [now, setNow] = useState(() => Date.now());
@@ -20,7 +21,8 @@ function useOutageMs(since: number | null): number {
 export function LiveOverlay({ state }: { state: LiveState }) {
   const { t } = useTranslation();
   const audioOnly = state.forcedLowBandwidth || state.autoLowBandwidth;
-  const outageMs = useOutageMs(state.phase === 'reconnecting' ? state.outageSince : null);
+  const interrupted = state.phase === 'reconnecting' || state.phase === 'waiting';
+  const outageMs = useOutageMs(interrupted ? state.outageSince : null);
   let text: string | null = null;
   let detail: string | null = null;
   switch (state.phase) {
@@ -32,7 +34,9 @@ export function LiveOverlay({ state }: { state: LiveState }) {
       detail = t('live.reconnectingDetail');
       break;
     case 'waiting':
-      text = t('live.waiting');
+      // The lead classroom is not on air: not the hub's fault, nor the classroom's.
+      text = state.hasPlayed ? t('live.paused') : t('live.waiting');
+      detail = state.hasPlayed ? t('live.pausedDetail') : t('live.waitingDetail');
       break;
     case 'refused':
       text = t('live.refused');
@@ -52,7 +56,7 @@ export function LiveOverlay({ state }: { state: LiveState }) {
     <div className={`live-overlay live-overlay-${state.phase}`} role="status" data-testid="live-status">
       <div className="live-overlay-text">{text}</div>
       {detail && <div className="live-overlay-detail">{detail}</div>}
-      {outageMs >= LONG_OUTAGE_MS && state.lessonId && (
+      {outageMs >= OFFER_RECORDING_AFTER_MS && state.lessonId && (
         <div className="live-overlay-detail">
           {t('live.longOutage')}{' '}
           <button type="button" className="primary" onClick={() => navigate({ screen: 'lesson', lessonId: state.lessonId ?? '' })}>

@@ -6,6 +6,7 @@ import { LiveController } from '../../live/live-controller.ts';
 import { useLive } from '../../stores/live-store.ts';
 import { navigate } from '../../stores/route-store.ts';
 import { LiveControls } from './live-controls.tsx';
+import { LiveDetails } from './live-details.tsx';
 import { LiveOverlay } from './live-overlay.tsx';
 
 /** Full-screen player for one live lesson: lead classroom video, audio, a large status overlay and the class's controls. */
@@ -53,9 +54,12 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
       data-frame-width={state.stats.frameWidth}
       data-audio-packets={state.stats.audioPackets}
       data-protocol={state.stats.protocol ?? ''}
+      data-nack-pct={state.stats.nackPct}
+      data-loss-pct={state.stats.lossPct}
       data-spatial-layer={state.spatialLayer ?? ''}
       data-layer-cap={state.layerCap}
       data-reconnects={state.reconnects}
+      data-has-played={state.hasPlayed}
     >
       <video ref={videoRef} className={audioOnly ? 'live-video hidden' : 'live-video'} autoPlay playsInline muted />
       <audio ref={audioRef} autoPlay />
@@ -64,12 +68,8 @@ export function LiveScreen({ lessonId, identity }: { lessonId: string; identity:
           ← {t('live.leave')}
         </button>
         <strong className="live-title">{state.lessonTitle}</strong>
-        {state.phase === 'playing' && (
-          <span className="live-chip" data-testid="live-quality">
-            {state.stats.frameWidth > 0 && !audioOnly ? `${state.stats.frameWidth}×${state.stats.frameHeight} · ${state.stats.fps} fps` : t('live.audioOnlyShort')}
-            {state.stats.protocol ? ` · ${state.stats.protocol.toUpperCase()}` : ''}
-          </span>
-        )}
+        {state.phase === 'playing' && audioOnly && <span className="live-chip">{t('live.audioOnlyShort')}</span>}
+        <LiveDetails state={state} />
       </header>
       <LiveOverlay state={state} />
       {controller && <LiveControls controller={controller} state={state} />}

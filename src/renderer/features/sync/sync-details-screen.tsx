@@ -1,23 +1,28 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app/app-context.tsx';
-import type { OutboxRow } from '../../db/app-db.ts';
+import { getMeta } from '../../db/meta-repo.ts';
+import { readOutbox } from '../../db/outbox-repo.ts';
 import { navigate } from '../../stores/route-store.ts';
+import { useSession } from '../../stores/session-store.ts';
 import { useSyncStatus } from '../../stores/sync-status-store.ts';
 import { formatClock } from '../timetable/lesson-time.ts';
+import { FailedOpsSection, failureText } from './failed-ops-section.tsx';
+import { groupOutbox } from './outbox-groups.ts';
 
-/** What waits to upload, what the hub refused and why, and the last error, in plain words. */
+/** What waits to upload, what failed and why, what could not be read from the hub, and the last error, in plain words. */
 export function SyncDetailsScreen() {
   const { t, i18n } = useTranslation();
   const { db, session } = useApp();
+  const deviceId = useSession((s) => s.identity?.deviceId ?? '');
   const { phase, lastSyncAt, lastError } = useSyncStatus();
-  const rows = useLiveQuery(() => db.outbox.orderBy('seq').limit(5000).toArray(), [db]);
-  const total = useLiveQuery(() => db.outbox.count(), [db]);
+  const outbox = useLiveQuery(() => readOutbox(db), [db]);
+  const skipped = useLiveQuery(() => getMeta(db, 'pullSkipped'), [db]);
   const lessons = useLiveQuery(() => db.lessons.toArray(), [db]);
-  if (!rows || total === undefined || !lessons) return null;
-  const lessonName = new Map(lessons.map((l) => [l.id, `${l.subject} · ${l.title}`]));
-  const pending = rows.filter((r) => r.status === 'pending').length;
-  const groups = groupOutbox(rows);
+  if (!outbox || !lessons) return null;
+  const names = new Map(lessons.map((l) => [l.id, `${l.subject} · ${l.title}`]));
+  const lessonName = (id: string) => names.get(id) ?? id;
+  const latestSkip = skipped?.recent.at(-1);
   return (
     <main className="lesson-screen sync-details">
       <div className="lesson-header">
@@ -27,7 +32,7 @@ export function SyncDetailsScreen() {
         <div className="lesson-heading">
           <h1>{t('syncDetails.title')}</h1>
           <div className="muted" data-testid="sync-summary">
-            {t('syncDetails.summary', { count: total, time: lastSyncAt ? formatClock(new Date(lastSyncAt), i18n.language) : '—' })}
+            {t('syncDetails.summary', { count: outbox.pending.length, time: lastSyncAt ? formatClock(new Date(lastSyncAt), i18n.language) : '—' })}
           </div>
         </div>
         <button type="button" className="primary" disabled={phase === 'syncing'} onClick={() => void session.syncNow()}>
@@ -39,47 +44,48 @@ export function SyncDetailsScreen() {
           {t('syncDetails.lastError')}: {t(`errors.${lastError.code}`, { detail: lastError.detail })}
         </p>
       )}
-      {total === 0 ? (
-        <p className="empty">{t('syncDetails.nothing')}</p>
-      ) : (
-        <table className="outbox-table">
-          <thead>
-            <tr>
-              <th>{t('syncDetails.what')}</th>
-              <th>{t('syncDetails.lesson')}</th>
-              <th>{t('syncDetails.when')}</th>
-              <th>{t('syncDetails.state')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {groups.map((g) => (
-              <tr key={g.key} data-testid="outbox-row" className={`outbox-${g.first.status}`}>
-                <td>
-                  {t(`syncDetails.op.${g.first.op.type}`)} × {g.count}
-                </td>
-                <td>{lessonName.get(g.first.op.lessonId) ?? g.first.op.lessonId}</td>
-                <td>{formatClock(new Date(g.first.createdAt), i18n.language)}</td>
-                <td>
-                  {g.first.status === 'rejected' ? t('syncDetails.rejected', { reason: g.first.reason ?? '' }) : t('syncDetails.pending', { attempts: g.first.attempts })}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {skipped && latestSkip && (
+        <p className="banner" role="status" data-testid="skipped-pulls">
+          {t('syncDetails.skippedPulls', { count: skipped.count, reason: latestSkip.reason })}
+        </p>
       )}
-      {pending < rows.length && <p className="muted">{t('syncDetails.rejectedHint')}</p>}
+      {outbox.total === 0 && <p className="empty">{t('syncDetails.nothing')}</p>}
+      <FailedOpsSection failed={outbox.failed} broken={outbox.broken} lessonName={lessonName} deviceId={deviceId} />
+      {outbox.pending.length > 0 && (
+        <section>
+          <h2>{t('syncDetails.pendingTitle', { count: outbox.pending.length })}</h2>
+          <table className="outbox-table">
+            <thead>
+              <tr>
+                <th>{t('syncDetails.what')}</th>
+                <th>{t('syncDetails.lesson')}</th>
+                <th>{t('syncDetails.when')}</th>
+                <th>{t('syncDetails.state')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {groupOutbox(outbox.pending).map(({ key, first, count }) => (
+                <tr key={key} data-testid="outbox-row" className={first.lastError ? 'outbox-retrying' : 'outbox-pending'}>
+                  <td>
+                    {t(`syncDetails.op.${first.op.type}`)} × {count}
+                  </td>
+                  <td>{lessonName(first.op.lessonId)}</td>
+                  <td>{formatClock(new Date(first.createdAt), i18n.language)}</td>
+                  <td>
+                    {first.lastError
+                      ? t('syncDetails.retrying', {
+                          attempts: first.attempts,
+                          time: formatClock(new Date(first.retryAt ?? Date.now()), i18n.language),
+                          reason: failureText(t, first.lastError),
+                        })
+                      : t('syncDetails.pending')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
     </main>
   );
-}
-
-/** One line per kind of record, lesson and state: "考勤 × 43" reads better on a board than 43 lines. */
-function groupOutbox(rows: OutboxRow[]) {
-  const groups = new Map<string, { key: string; first: OutboxRow; count: number }>();
-  for (const row of rows) {
-    const key = `${row.op.type}|${row.op.lessonId}|${row.status}|${row.reason ?? ''}`;
-    const group = groups.get(key);
-    if (group) group.count++;
-    else groups.set(key, { key, first: row, count: 1 });
-  }
-  return [...groups.values()];
 }

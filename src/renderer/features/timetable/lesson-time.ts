@@ -37,3 +37,8 @@ export function lessonPhase(lesson: { startsAt: string; endsAt: string }, now: D
 export function slotLabel(lesson: { startsAt: string; endsAt: string }, language: string): string {
   return `${formatClock(new Date(lesson.startsAt), language)}–${formatClock(new Date(lesson.endsAt), language)}`;
 }
+
+/** "2026/11/30 21:05": a date and a 24-hour time, in the app's language (never the OS's AM/PM). */
+export function formatDateTime(d: Date, language: string): string {
+  return d.toLocaleString(language, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+}

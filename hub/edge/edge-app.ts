@@ -1,0 +1,119 @@
+// The school edge's HTTP server: the hub's content API for the school's classrooms (pack list passed through, blobs
+// from the edge's disk), records forwarded to the county hub unchanged, and IT's status. Same error shape, protocol
+// check and CORS as the county hub, so the renderer's one hub client talks to either.
+import cors from '@fastify/cors';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { ContentPaths } from '../../src/shared/content-protocol.ts';
+import type { DownloadHours } from '../../src/shared/download-hours.ts';
+import type { School } from '../../src/shared/protocol.ts';
+import { HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
+import { HubError } from '../http/hub-error.ts';
+import { openBlobCache } from './blob-cache.ts';
+import { createBlobFetcher } from './blob-fetcher.ts';
+import { createDeviceAuthoriser } from './device-authoriser.ts';
+import { createEdgeContent } from './edge-content.ts';
+import { createPrefetcher } from './edge-prefetch.ts';
+import { createUplinkCap } from './uplink-cap.ts';
+import { registerEdgeBlobRoute } from './edge-blob-route.ts';
+import { registerEdgeRecordRoutes } from './edge-records.ts';
+import { createEdgeStats, registerEdgeStatusRoutes } from './edge-status.ts';
+import { createUpstream } from './upstream.ts';
+
+export type EdgeOptions = {
+  edgeName: string;
+  school: School;
+  upstream: string;
+  edgeToken: string;
+  /** The edge's admin secret, for IT's status page. */
+  adminToken: string;
+  cacheDir: string;
+  cacheCapBytes: number;
+  logger?: boolean;
+  fetch?: typeof fetch;
+  /** How often the pinned list (packs of the next days' lessons) is refreshed. */
+  pinRefreshMs?: number;
+  /** When the edge fetches pinned packs ahead, unasked (null: any time; false, the default: never). */
+  prefetchHours?: DownloadHours | null | false;
+  /** Cap on content pulled over the uplink (bytes/s; null: none). */
+  maxUplinkBytesPerSecond?: number | null;
+};
+
+export async function createEdge(options: EdgeOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 4 * 1024 * 1024 });
+  const upstream = createUpstream({
+    base: options.upstream,
+    edgeToken: options.edgeToken,
+    cap: createUplinkCap(options.maxUplinkBytesPerSecond ?? null),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const cache = openBlobCache(options.cacheDir, options.cacheCapBytes);
+  const fetcher = createBlobFetcher(cache, (sha, start, end) => upstream.blobRange(sha, start, end), app.log);
+  const authoriser = createDeviceAuthoriser(upstream);
+  const content = createEdgeContent(upstream);
+  const stats = createEdgeStats();
+
+  // As the county hub (create-hub.ts): any origin, credentialed requests too (the downloader's second connection pool).
+  await app.register(cors, {
+    origin: true,
+    credentials: true,
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'content-encoding', 'range', 'if-none-match', PROTOCOL_HEADER],
+    exposedHeaders: ['content-range', 'content-length', 'etag', 'accept-ranges'],
+    maxAge: 86_400,
+  });
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers[PROTOCOL_HEADER];
+    if (header === undefined || request.method === 'OPTIONS') return;
+    const version = Number(header);
+    if (!Number.isInteger(version)) throw new HubError('bad_request', `${PROTOCOL_HEADER} must be an integer`);
+    if (version < PROTOCOL_VERSION) throw new HubError('client_too_old', `edge speaks protocol ${PROTOCOL_VERSION}, client ${version}`);
+    if (version > PROTOCOL_VERSION) throw new HubError('hub_too_old', `edge speaks protocol ${PROTOCOL_VERSION}, client ${version}`);
+  });
+  app.setErrorHandler((error: FastifyError | HubError, request, reply) => {
+    let hubError: HubError;
+    if (error instanceof HubError) hubError = error;
+    else if (error.statusCode === 413) hubError = new HubError('payload_too_large', error.message);
+    else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) hubError = new HubError('bad_request', error.message);
+    else {
+      request.log.error(error);
+      hubError = new HubError('internal', 'internal error');
+    }
+    if (hubError.code === 'wrong_school') stats.refusals.wrongSchool++;
+    if (hubError.code === 'unauthorized' || hubError.code === 'device_revoked') stats.refusals.unauthorised++;
+    const body: ErrorResponse = { error: { code: hubError.code, message: hubError.message } };
+    return reply.status(hubError.status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorResponse = { error: { code: 'not_found', message: `${request.method} ${request.url}`.slice(0, 300) } };
+    return reply.status(404).send(body);
+  });
+
+  app.get(HubPaths.health, async () => {
+    const health: HealthResponse = { protocol: PROTOCOL_VERSION, hubName: options.edgeName, serverTime: new Date().toISOString() };
+    return health;
+  });
+
+  const deviceToken = (authorization: string | undefined) => /^Bearer ([A-Za-z0-9._~+/=-]{16,300})$/.exec(authorization ?? '')?.[1];
+  const authorise = async (authorization: string | undefined) => {
+    const token = deviceToken(authorization);
+    const device = await authoriser.authorise(token);
+    stats.seen(device.classroomId, device.deviceId);
+    return { device, token: token ?? '' };
+  };
+
+  app.get(ContentPaths.packs, async (request, reply) => {
+    const { device, token } = await authorise(request.headers.authorization);
+    const text = await content.packList(device.classroomId, token);
+    return reply.type('application/json').send(text);
+  });
+  registerEdgeBlobRoute(app, { authorise, content, cache, fetcher, stats });
+  registerEdgeRecordRoutes(app, { authorise, upstream });
+  registerEdgeStatusRoutes(app, { options, cache, upstream, stats });
+
+  const prefetcher = createPrefetcher({ upstream, cache, fetcher, hours: options.prefetchHours === undefined ? false : options.prefetchHours, now: () => new Date(), log: app.log });
+  void prefetcher.refresh();
+  const timer = setInterval(() => void prefetcher.refresh(), options.pinRefreshMs ?? 10 * 60_000);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+  return app;
+}

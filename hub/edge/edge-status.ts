@@ -1,0 +1,85 @@
+// What IT sees on the edge: its classrooms, cache use, uplink bytes fetched vs LAN bytes served (the difference is what
+// the school's uplink was spared), refusals and health. JSON for tools, and the same as a plain page for a browser.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { EdgePaths, type EdgeHealth, type EdgeStatus } from '../../src/shared/edge-protocol.ts';
+import type { School } from '../../src/shared/protocol.ts';
+import { bearerToken } from '../http/auth.ts';
+import { HubError } from '../http/hub-error.ts';
+import { hashToken, matchesTokenHash } from '../org/tokens.ts';
+import type { BlobCache } from './blob-cache.ts';
+import type { Upstream } from './upstream.ts';
+
+export type EdgeStats = ReturnType<typeof createEdgeStats>;
+
+export function createEdgeStats(now: () => Date = () => new Date()) {
+  const classrooms = new Map<string, { devices: Set<string>; lastSeenAt: string }>();
+  return {
+    bytes: { lanServed: 0 },
+    refusals: { wrongSchool: 0, unauthorised: 0 },
+    seen(classroomId: string, deviceId: string) {
+      const entry = classrooms.get(classroomId) ?? { devices: new Set<string>(), lastSeenAt: '' };
+      entry.devices.add(deviceId);
+      entry.lastSeenAt = now().toISOString();
+      classrooms.set(classroomId, entry);
+    },
+    classrooms: () =>
+      [...classrooms].map(([classroomId, e]) => ({ classroomId, devices: e.devices.size, lastSeenAt: e.lastSeenAt })).sort((a, b) => a.classroomId.localeCompare(b.classroomId)),
+  };
+}
+
+type Deps = {
+  options: { edgeName: string; school: School; upstream: string; adminToken: string };
+  cache: BlobCache;
+  upstream: Upstream;
+  stats: EdgeStats;
+};
+
+export function edgeStatus({ options, cache, upstream, stats }: Deps): EdgeStatus {
+  const usage = cache.usage();
+  const problem = upstream.counters.lastError;
+  const health: EdgeHealth = problem ? 'upstream_unreachable' : usage.usedBytes > usage.capBytes ? 'disk_full' : 'ok';
+  const uplinkFetched = upstream.counters.contentBytes;
+  return {
+    edgeName: options.edgeName,
+    school: options.school,
+    upstream: options.upstream,
+    health,
+    ...(problem ? { problem } : {}),
+    classrooms: stats.classrooms(),
+    cache: usage,
+    bytes: { uplinkFetched, lanServed: stats.bytes.lanServed, saved: Math.max(0, stats.bytes.lanServed - uplinkFetched) },
+    refusals: { ...stats.refusals },
+  };
+}
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
+const healthText: Record<EdgeHealth, string> = { ok: '正常', upstream_unreachable: '连不上县中心', disk_full: '缓存已满' };
+
+function statusPage(s: EdgeStatus): string {
+  const rows = s.classrooms.map((c) => `<tr><td>${escape(c.classroomId)}</td><td>${c.devices}</td><td>${escape(c.lastSeenAt)}</td></tr>`).join('');
+  return `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>${escape(s.edgeName)}</title>
+<body style="font:16px sans-serif;margin:24px"><h1>${escape(s.school.name)} · 本校服务器</h1>
+<p>状态：${healthText[s.health]}${s.problem ? `（${escape(s.problem)}）` : ''}；县中心：${escape(s.upstream)}</p>
+<p>缓存：${mb(s.cache.usedBytes)} / ${mb(s.cache.capBytes)}，${s.cache.blobs} 个文件（${s.cache.pinnedBlobs} 个近期课程固定保留）</p>
+<p>经上行下载：${mb(s.bytes.uplinkFetched)}；在校内提供：${mb(s.bytes.lanServed)}；节省上行：${mb(s.bytes.saved)}</p>
+<p>拒绝：其他学校 ${s.refusals.wrongSchool} 次，凭证无效 ${s.refusals.unauthorised} 次</p>
+<table border="1" cellpadding="6"><tr><th>教室</th><th>电脑</th><th>最近访问</th></tr>${rows}</table></body></html>`;
+}
+
+export function registerEdgeStatusRoutes(app: FastifyInstance, deps: Deps) {
+  const adminHash = hashToken(deps.options.adminToken);
+  const requireAdmin = (request: FastifyRequest, allowQueryKey: boolean) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    const token = bearerToken(request) ?? (allowQueryKey && typeof query?.key === 'string' ? query.key : undefined);
+    if (!token || !matchesTokenHash(token, adminHash)) throw new HubError('unauthorized', 'edge admin token required');
+  };
+  app.get(EdgePaths.status, async (request) => {
+    requireAdmin(request, false);
+    return edgeStatus(deps);
+  });
+  app.get(EdgePaths.statusPage, async (request, reply) => {
+    requireAdmin(request, true);
+    return reply.type('text/html; charset=utf-8').send(statusPage(edgeStatus(deps)));
+  });
+}

@@ -1,0 +1,123 @@
+// Starts the hub from its environment: `npm run hub` (hub/main.ts), `npm start` (with demo data), and the test build
+// (hub/testing/test-main.ts, which adds test-only routes). Safe defaults for a county network: no demo data unless
+// HUB_DEMO=1, and an admin token that is given or made once (admin-token.ts), kept only as a hash.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { openDatabase } from './db/open-database.ts';
+import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
+import { ensureDemoContent } from './demo/demo-content.ts';
+import { loadAdminCredential } from './http/admin-token.ts';
+import { readHubTls } from './http/hub-tls.ts';
+import { createHub, type HubExtension } from './http/create-hub.ts';
+import { loadOrCreatePackSigner } from './content/pack-signing.ts';
+import { ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from './live/demo-live.ts';
+import { installGracefulShutdown } from './graceful-shutdown.ts';
+import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
+
+const Env = z.object({
+  HUB_HOST: z.string().default('127.0.0.1'),
+  HUB_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HUB_DATA_DIR: z.string().default(join(import.meta.dirname, 'data')),
+  /** Shown to classrooms when they enroll. */
+  HUB_NAME: z.string().min(1).max(200).optional(),
+  HUB_ADMIN_TOKEN: z.string().min(16).optional(),
+  /** Demo alliance, reusable codes and demo content: opt-in (`npm start` turns it on), never on a county hub. */
+  HUB_DEMO: z.enum(['0', '1']).default('0'),
+  /** Put the demo live lesson on air with the headless broadcaster (ffmpeg; `npm start` turns it on). */
+  HUB_DEMO_BROADCAST: z.enum(['0', '1']).default('0'),
+  /** Add the demo live lesson (timed "now") without putting it on air; implied by HUB_DEMO_BROADCAST=1. */
+  HUB_DEMO_LIVE: z.enum(['0', '1']).default('0'),
+  /** One UDP and one TCP port for every viewer's WebRTC transport (open both in the school-side firewall). */
+  HUB_RTC_PORT: z.coerce.number().int().min(1).max(65535).default(40443),
+  HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
+  /** The address classrooms reach the hub at, given to browsers in ICE candidates (default: each interface's own). */
+  HUB_RTC_ANNOUNCED_IP: z.string().optional(),
+  /** HTTPS (and wss) with this certificate and key (PEM files; `npm run hub:cert` makes a county self-signed pair). */
+  HUB_TLS_CERT: z.string().min(1).optional(),
+  HUB_TLS_KEY: z.string().min(1).optional(),
+});
+
+export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string) => void, extensions: HubExtension[] = []) {
+  const env = Env.parse(environment);
+  if ((env.HUB_TLS_CERT === undefined) !== (env.HUB_TLS_KEY === undefined)) {
+    log('hub: set both HUB_TLS_CERT and HUB_TLS_KEY (or neither, for plain HTTP on loopback)');
+    process.exit(2);
+  }
+  const tls = env.HUB_TLS_CERT && env.HUB_TLS_KEY ? await readHubTls(env.HUB_TLS_CERT, env.HUB_TLS_KEY) : undefined;
+  mkdirSync(env.HUB_DATA_DIR, { recursive: true });
+  const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
+  const admin = loadAdminCredential(env.HUB_DATA_DIR, env.HUB_ADMIN_TOKEN);
+  const { signer: packSigner, created: packKeyCreated } = loadOrCreatePackSigner(env.HUB_DATA_DIR);
+  if (packKeyCreated) log(`hub: new pack-signing key in ${env.HUB_DATA_DIR} (back it up with hub.sqlite)`);
+  if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) log('hub: demo data created');
+  const contentDir = join(env.HUB_DATA_DIR, 'content');
+  if (env.HUB_DEMO === '1') {
+    // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub.
+    await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), packSigner, { warn: log }).then(
+      (made) => made && log('hub: demo content created'),
+      (error: unknown) => log(`hub: demo content skipped: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  // Only on request: a lesson timed "now" changes the demo timetable other tests and screenshots rely on.
+  const demoLive = env.HUB_DEMO === '1' && (env.HUB_DEMO_LIVE === '1' || env.HUB_DEMO_BROADCAST === '1');
+  if (demoLive) ensureDemoLiveLesson(db, new Date());
+
+  // Live lessons need a mediasoup worker binary; without one the hub still serves everything else and says why.
+  let unavailable = liveUnavailableReason();
+  let sfu: LiveSfu | null = null;
+  if (unavailable) log(`hub: live lessons unavailable: ${unavailable}`);
+  else {
+    try {
+      sfu = await createLiveSfu({
+        rtcPort: env.HUB_RTC_PORT,
+        listenIp: env.HUB_RTC_LISTEN_IP,
+        announcedIp: env.HUB_RTC_ANNOUNCED_IP,
+        ingestWatch: { silenceMs: 5_000, checkEveryMs: 1_000, log },
+      });
+      log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced: ${env.HUB_RTC_ANNOUNCED_IP ?? 'each interface’s own address'})`);
+    } catch (error) {
+      // e.g. the RTC port is taken: everything but live keeps working, and clients are told why live is off.
+      unavailable = `SFU failed to start: ${error instanceof Error ? error.message : String(error)}`;
+      log(`hub: live lessons unavailable: ${unavailable}`);
+    }
+  }
+
+  const app = await createHub({
+    db,
+    hubName: env.HUB_NAME ?? (env.HUB_DEMO === '1' ? '四川云教·演示中心' : '四川云教·中心'),
+    adminTokenHash: admin.hash,
+    contentDir,
+    packSigner,
+    live: { sfu, ...(unavailable ? { unavailable } : {}) },
+    updatesDir: join(env.HUB_DATA_DIR, 'updates'),
+    extensions,
+    ...(tls ? { tls } : {}),
+  });
+  const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
+  log(`hub: listening on ${address}`);
+  if (tls) log(`hub: certificate SHA-256 fingerprint (classrooms pin it at enrollment): ${tls.fingerprint256}`);
+  else if (!['127.0.0.1', 'localhost', '::1'].includes(env.HUB_HOST)) {
+    log('hub: WARNING plain HTTP on a network address: device tokens and updates cross the network in clear; set HUB_TLS_CERT/HUB_TLS_KEY (npm run hub:cert)');
+  }
+  if (admin.newToken) {
+    log(`hub: new admin token (shown this once; only its hash is kept in ${env.HUB_DATA_DIR}): ${admin.newToken}`);
+  }
+  let demoBroadcast: DemoBroadcast | null = null;
+  if (sfu && demoLive && env.HUB_DEMO_BROADCAST === '1') {
+    demoBroadcast = await startDemoBroadcast(sfu, log);
+    log('hub: demo live lesson on air (直播：有理数的乘法, classes 七年级(1)(2)班)');
+  }
+  if (env.HUB_DEMO === '1') log(`hub: demo enrollment codes (注册码): ${Object.keys(demoEnrollmentCodes).join(', ')}`);
+
+  installGracefulShutdown({
+    app,
+    log,
+    before: () => demoBroadcast?.stop(),
+    after: () => {
+      sfu?.close();
+      db.close();
+    },
+  });
+}

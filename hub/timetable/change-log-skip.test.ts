@@ -1,0 +1,65 @@
+// A stored change that no longer parses is skipped (and logged), never a failing pull: over real HTTP, the changes
+// around it arrive, the cursor moves past it, and the change log itself is left as it was.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PullResponse } from '../../src/shared/protocol.ts';
+import { startTestHub, type TestHub } from '../testing/test-hub.ts';
+
+let hub: TestHub;
+let token: string;
+let classroomId: string;
+beforeAll(async () => {
+  hub = await startTestHub();
+  const enrolled = await hub.enroll('DEMO-LT-1');
+  token = enrolled.device.token;
+  classroomId = enrolled.classroom.id;
+});
+afterAll(() => hub.close());
+
+async function pullFrom(cursor: number) {
+  const res = await hub.call(`/v1/sync/pull?cursor=${cursor}&limit=2000`, { token });
+  expect(res.status).toBe(200);
+  return PullResponse.parse(res.body);
+}
+async function drain() {
+  let page = await pullFrom(0);
+  while (page.hasMore) page = await pullFrom(page.cursor);
+  return page.cursor;
+}
+const insert = (payload: string) =>
+  Number(hub.db.prepare(`INSERT INTO changes (classroom_id, payload, created_at) VALUES (?, ?, ?)`).run(classroomId, payload, '2026-11-25T02:00:00.000Z').lastInsertRowid);
+const changeRows = () => hub.db.prepare(`SELECT * FROM changes ORDER BY seq`).all();
+
+describe('pull skips a stored change that does not parse', () => {
+  it.each([
+    ['truncated JSON', '{"type":"lesson.delete","id":'],
+    ['not JSON at all', '\u0000\u0001binary'],
+    ['a change type this hub does not know', '{"type":"pack.put","pack":{}}'],
+    ['a known type with a bad field', '{"type":"student.delete","id":"has spaces and / slashes"}'],
+    ['JSON null', 'null'],
+  ])('%s', async (_name, payload) => {
+    const cursor = await drain();
+    const before = insert(JSON.stringify({ type: 'lesson.delete', id: `gone-before-${cursor}` }));
+    const bad = insert(payload);
+    const after = insert(JSON.stringify({ type: 'lesson.delete', id: `gone-after-${cursor}` }));
+    const stored = changeRows();
+
+    const page = await pullFrom(cursor);
+    expect(page.changes).toEqual([
+      { type: 'lesson.delete', id: `gone-before-${cursor}` },
+      { type: 'lesson.delete', id: `gone-after-${cursor}` },
+    ]);
+    expect(page.cursor).toBe(after);
+    expect(bad).toBeGreaterThan(before);
+    // The next pull starts after the bad row: it does not come back, and nothing in the log was changed.
+    expect((await pullFrom(page.cursor)).changes).toEqual([]);
+    expect(changeRows()).toEqual(stored);
+  });
+
+  it('a page made only of bad rows still moves the cursor on', async () => {
+    const cursor = await drain();
+    insert('{');
+    const last = insert('[]');
+    const page = await pullFrom(cursor);
+    expect(page).toMatchObject({ changes: [], cursor: last, hasMore: false });
+  });
+});

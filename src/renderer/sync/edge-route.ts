@@ -1,0 +1,128 @@
+// Which server a request goes to: content (pack list, blobs) to the school's edge when one is set and answering, else
+// the county hub; everything else (enrollment, records, live) always to the county hub. It wraps `fetch`, so the
+// download manager and the hub client stay as they are: they address the county hub, and this rewrites content
+// requests to the edge. An edge that stops answering is dropped at once — its in-flight requests are cancelled and
+// sent to the county hub, so a download never notices — and is tried again by a health probe a few seconds later.
+import { HubPaths } from '../../shared/protocol.ts';
+
+export type EdgeRouteState = {
+  edgeUrl: string | null;
+  using: 'edge' | 'county';
+  /** Why the edge is not used now (`unreachable`, `wrong_school`, `upstream`), null while it is. */
+  problem: 'unreachable' | 'wrong_school' | 'upstream' | null;
+  since: number;
+};
+
+export type EdgeRouteDeps = {
+  countyUrl: string;
+  edgeUrl: string | null;
+  fetch: typeof fetch;
+  now: () => number;
+  /** How long a health probe may take before the edge counts as down. */
+  probeTimeoutMs?: number;
+  /** While the edge is used: how old the last good probe may get before the next request checks again. */
+  recheckMs?: number;
+  /** While the county is used: how often a request triggers a probe of the edge. */
+  retryMs?: number;
+  /** An edge of another school is not retried sooner than this (IT set a wrong address). */
+  refusedRetryMs?: number;
+  onChange?: (state: EdgeRouteState) => void;
+};
+
+const CONTENT_PREFIX = '/v1/content/';
+
+export function createEdgeRoute(deps: EdgeRouteDeps) {
+  const probeTimeoutMs = deps.probeTimeoutMs ?? 2_000;
+  const recheckMs = deps.recheckMs ?? 5_000;
+  const retryMs = deps.retryMs ?? 5_000;
+  const refusedRetryMs = deps.refusedRetryMs ?? 10 * 60_000;
+  const edgeUrl = deps.edgeUrl?.replace(/\/+$/, '') || null;
+  const state: EdgeRouteState = { edgeUrl, using: edgeUrl ? 'edge' : 'county', problem: null, since: deps.now() };
+  let lastGood = deps.now();
+  let retryAt = 0;
+  let probing = false;
+  const inFlight = new Set<AbortController>();
+
+  const set = (using: EdgeRouteState['using'], problem: EdgeRouteState['problem']) => {
+    if (state.using === using && state.problem === problem) return;
+    Object.assign(state, { using, problem, since: deps.now() });
+    deps.onChange?.({ ...state });
+  };
+
+  function markDown(problem: NonNullable<EdgeRouteState['problem']>) {
+    retryAt = deps.now() + (problem === 'wrong_school' ? refusedRetryMs : retryMs);
+    set('county', problem);
+    for (const controller of inFlight) controller.abort(new DOMException('edge down', 'AbortError'));
+  }
+
+  /** One health request, in the background: its answer moves the route, never a caller's request. */
+  function probe() {
+    if (probing || !edgeUrl) return;
+    probing = true;
+    void deps
+      .fetch(`${edgeUrl}${HubPaths.health}`, { signal: AbortSignal.timeout(probeTimeoutMs), cache: 'no-store' })
+      .then(
+        (res) => {
+          if (!res.ok) return markDown('unreachable');
+          lastGood = deps.now();
+          if (state.using === 'county') set('edge', null);
+        },
+        () => markDown('unreachable'),
+      )
+      .finally(() => {
+        probing = false;
+      });
+  }
+
+  function edgeTarget(url: string): string | null {
+    if (!edgeUrl || !url.startsWith(`${deps.countyUrl}${CONTENT_PREFIX}`)) return null;
+    const now = deps.now();
+    if (state.using === 'county') {
+      if (now >= retryAt) {
+        retryAt = now + retryMs;
+        probe();
+      }
+      return null;
+    }
+    if (now - lastGood >= recheckMs) {
+      lastGood = now; // one probe per period, not one per chunk
+      probe();
+    }
+    return `${edgeUrl}${url.slice(deps.countyUrl.length)}`;
+  }
+
+  async function routedFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const target = edgeTarget(url);
+    if (!target) return deps.fetch(input, init);
+    // The caller's signal still cancels; markDown() cancels too, and then the county hub gets the request.
+    const controller = new AbortController();
+    const callerSignal = init.signal;
+    const onCallerAbort = () => controller.abort(callerSignal?.reason);
+    if (callerSignal?.aborted) controller.abort(callerSignal.reason);
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    inFlight.add(controller);
+    try {
+      const response = await deps.fetch(target, { ...init, signal: controller.signal });
+      if (response.status === 502 || response.status === 503 || response.status === 504) {
+        markDown('upstream');
+        return deps.fetch(input, init);
+      }
+      if (response.status === 403 && (await response.clone().text()).includes('"wrong_school"')) {
+        markDown('wrong_school');
+        return deps.fetch(input, init);
+      }
+      lastGood = deps.now();
+      return response;
+    } catch (error) {
+      if (callerSignal?.aborted) throw error;
+      if (state.using === 'edge') markDown('unreachable');
+      return deps.fetch(input, init);
+    } finally {
+      inFlight.delete(controller);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  return { fetch: routedFetch, state: (): EdgeRouteState => ({ ...state }) };
+}
