@@ -233,7 +233,7 @@ describe('hub client: content (pack list, byte ranges) and refusals', () => {
     const refusals: HubRequestError[] = [];
     const client = createHubClient({ baseUrl: hub.url, token: TOKEN, onRefused: (e) => refusals.push(e) });
     const viaEdge = client.withContentFetch((input, init) => {
-      routed.push(String(input));
+      routed.push(input instanceof Request ? input.url : input instanceof URL ? input.href : input);
       return fetch(input, init);
     });
     expect((await failure(viaEdge.packs())).reason).toBe('device_revoked');
