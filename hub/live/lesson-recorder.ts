@@ -110,6 +110,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
     room.on('onAir', () => this.changed(lesson));
     room.once('closed', () => this.changed(lesson));
     room.on('ended', () => void this.end(room.lessonId).catch(() => undefined));
+    room.onBeforeEnd(() => this.enqueue(lesson, () => this.stopSegment(lesson)));
     if (room.onAir) this.changed(lesson);
   }
 

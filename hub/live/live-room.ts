@@ -19,6 +19,9 @@ export function sourceOf(producer: ms.Producer): MediaSource {
   return (producer.appData as { source?: unknown }).source === 'courseware' ? 'courseware' : 'camera';
 }
 
+/** 下课 waits at most this long for its hooks (the recorder closing its files takes well under a second). */
+const END_HOOK_MAX_MS = 5_000;
+
 const videoRtcpFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
 
 export type RoomEvents = { onAir: [boolean]; console: [LiveNotification]; toAll: [LiveNotification]; ended: []; closed: [] };
@@ -166,6 +169,9 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
     // recording then plays from the start, not from "where the live stream stopped").
     if (this.quizPush) this.closeQuiz(this.quizPush.pushId);
     this.toAll({ type: 'lessonEnded' });
+    // While the media still flows (bounded, so a stuck hook cannot keep a lesson on air).
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, END_HOOK_MAX_MS).unref());
+    await Promise.race([Promise.all([...this.beforeEnd].map((hook) => hook().catch(() => undefined))), timeout]);
     for (const producer of [...this.consoleProducers.values()]) producer.close();
     await this.closeIngest();
     this.emit('ended');
@@ -184,6 +190,17 @@ export class LiveRoom extends EventEmitter<RoomEvents> {
     this.quizPush = null;
     this.toAll({ type: 'quizClosed', pushId });
     return true;
+  }
+
+  private readonly beforeEnd = new Set<() => Promise<void>>();
+
+  /**
+   * Work to do at 下课 while the media still flows: the recorder closes its files then (ffmpeg notices its stop signal
+   * only on its next read, which waits for seconds once the RTP has stopped).
+   */
+  onBeforeEnd(hook: () => Promise<void>): () => void {
+    this.beforeEnd.add(hook);
+    return () => this.beforeEnd.delete(hook);
   }
 
   /** A notification for every peer, viewers and consoles. */

@@ -16,55 +16,19 @@ import { Device } from 'mediasoup-client';
 import type { types as msc } from 'mediasoup-client';
 import { backoffMs } from '../../shared/backoff.ts';
 import type { ConsumerInfo, LiveNotification, QuizPush, TransportInfo } from '../../shared/live-protocol.ts';
-import { emptySourceStats, emptyStats, initialLiveState, useLive, type LiveCommand, type LiveState, type LiveStats } from '../stores/live-store.ts';
-import { setLiveActivity, type LiveActivity } from './live-events.ts';
+import { emptySourceStats, emptyStats, initialLiveState, useLive, type LiveCommand, type LiveState } from '../stores/live-store.ts';
+import { setLiveActivity } from './live-events.ts';
+import { browserTimers, type LiveControllerDeps, type LiveDevice, type LiveStore, type LiveTimers } from './live-deps.ts';
 import { LiveMedia } from './live-media.ts';
 import { openLiveSocket, LiveRequestError, type LiveSocket } from './live-socket.ts';
 import { repairIce } from './ice-repair.ts';
-import { layerForWidth } from './live-stats.ts';
 import { startReturnCamera, type ReturnCamera } from './return-camera.ts';
 import { sameCaps } from './router-caps.ts';
-import { effectiveMode, initialSourcesState, sourcesStep, videoPlan, type SourcesState } from './source-adaptation.ts';
+import { LiveVideo } from './live-video.ts';
 
-export type LiveStore = { getState(): LiveState; setState(patch: Partial<LiveState>): void };
+export type { LiveControllerDeps, LiveDevice, LiveStore, LiveTimers } from './live-deps.ts';
 type TimerHandle = ReturnType<typeof setTimeout>;
-export type LiveTimers = {
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-  setInterval(fn: () => void, ms: number): TimerHandle;
-  clearInterval(handle: TimerHandle): void;
-};
-/** The part of mediasoup-client's Device the controller uses (tests pass a fake). */
-export type LiveDevice = Pick<Device, 'loaded' | 'load' | 'rtpCapabilities' | 'createRecvTransport' | 'createSendTransport'>;
 type Caps = Record<string, unknown>;
-
-export type LiveControllerDeps = {
-  hubUrl: string;
-  token: string;
-  lessonId: string;
-  createWebSocket: (url: string) => WebSocket;
-  keepAwake: (on: boolean) => Promise<void>;
-  viewportWidth: () => number;
-  store?: LiveStore;
-  /** The activity bus (live-events.ts): downloads yield while a lesson plays. */
-  onActivity?: (activity: LiveActivity) => void;
-  timers?: LiveTimers;
-  now?: () => number;
-  random?: () => number;
-  createDevice?: () => Promise<LiveDevice>;
-  createStream?: () => MediaStream;
-  /** The hub's router capabilities if already known (router-caps.ts): the join then sets up media in one round trip. */
-  routerCaps?: () => Caps | null;
-  /** 答题器: a pushed question is stored with its quiz (so the quiz runner records answers through the outbox). */
-  onQuizPush?: (push: QuizPush) => Promise<void>;
-  /** The live stream stopped for this classroom at this hub-clock time (ms): where its recording should pick up. */
-  onStopped?: (hubMs: number) => void;
-  /** The lesson's recording pack is on the hub: the download manager can list it now. */
-  onRecordingReady?: () => void;
-  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
-  /** ICE-TCP only: for a school whose firewall drops UDP (ICE finds TCP by itself too; this skips the UDP wait). */
-  forceTcp?: boolean;
-};
 
 /** Errors after which retrying cannot help; the player says why instead of spinning. */
 const FINAL_CODES = new Set(['forbidden', 'unauthorized', 'device_revoked', 'not_found', 'live_unavailable', 'client_too_old']);
@@ -75,15 +39,7 @@ export const RECONNECT = { minMs: 500, maxMs: 1_500 } as const;
 const STATS_EVERY_MS = 1_000;
 /** Until the first picture, figures are read this often: the screen (and a test) sees it within a frame or two. */
 const FIRST_FRAME_POLL_MS = 50;
-/** The inset's share of the player's width (live-screen.css): its video needs no more than a small layer. */
-export const INSET_FRACTION = 0.24;
 
-const browserTimers: LiveTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h),
-  setInterval: (fn, ms) => setInterval(fn, ms),
-  clearInterval: (h) => clearInterval(h),
-};
 
 type Prepared = { transport: TransportInfo; consumers: ConsumerInfo[] };
 
@@ -114,7 +70,7 @@ export class LiveController {
   private retryTimer: TimerHandle | null = null;
   private statsTimer: TimerHandle | null = null;
   private firstFrameTimer: TimerHandle | null = null;
-  private sources: SourcesState = initialSourcesState(0);
+  private readonly video: LiveVideo;
   /** Prepared by the lesson page (connected, consumers held): not playing, not "a lesson on" for the rest of the app. */
   private previewing = false;
   private engaged = false;
@@ -124,6 +80,7 @@ export class LiveController {
     this.timers = deps.timers ?? browserTimers;
     this.now = deps.now ?? (() => Date.now());
     this.random = deps.random ?? Math.random;
+    this.video = new LiveVideo({ state: () => this.state(), set: (patch) => this.set(patch), viewportWidth: deps.viewportWidth, now: this.now, log: (level, message) => this.log(level, message) });
     const createStream = deps.createStream ?? (() => new MediaStream());
     this.videoStream = createStream();
     this.coursewareStream = createStream();
@@ -223,7 +180,7 @@ export class LiveController {
     return this.command('lowBandwidth', async () => {
       this.set({ forcedLowBandwidth: forced });
       // Back from it: the SFU's bandwidth estimate fell with the video, so let it (not an old cap) decide again.
-      if (!forced) this.sources = initialSourcesState(this.cameraMaxCap());
+      if (!forced) this.video.restart();
       await this.applyVideo();
     });
   }
@@ -261,7 +218,7 @@ export class LiveController {
     return this.command('swap', async () => {
       this.set({ main: this.state().main === 'courseware' ? 'camera' : 'courseware' });
       // The camera's size changed: allow the layer that size wants (the adaptation steps down again if it cannot play).
-      this.sources = { ...this.sources, camera: { ...this.sources.camera, cap: this.cameraMaxCap() } };
+      this.video.resized();
       await this.applyVideo();
     });
   }
@@ -460,7 +417,7 @@ export class LiveController {
     if (!current()) return;
     this.watchFirstFrame(media);
     this.set({ sources: media.sources(), spatialLayers: media.spatialLayers('camera') });
-    this.sources = initialSourcesState(this.cameraMaxCap());
+    this.video.restart();
     await this.applyVideo();
     if (current() && media.transport.connectionState === 'connected') this.markPlaying();
   }
@@ -496,28 +453,9 @@ export class LiveController {
     }).finally(() => (this.repairing = false));
   }
 
-  /** The camera's largest useful layer: the whole width when it is the big picture, an inset's when the courseware is. */
-  private cameraMaxCap() {
-    const { sources, main, spatialLayers } = this.state();
-    const inset = sources.courseware && main === 'courseware';
-    return layerForWidth(this.deps.viewportWidth() * (inset ? INSET_FRACTION : 1), spatialLayers);
-  }
-
-  private coursewareMaxCap() {
-    const layers = this.media?.spatialLayers('courseware') ?? 1;
-    return layerForWidth(this.deps.viewportWidth() * (this.state().main === 'camera' ? INSET_FRACTION : 1), layers);
-  }
-
-  /** Tells the SFU what this classroom wants of each video (layer or pause) from the adaptation, size and 低带宽模式. */
+  /** Tells the SFU what this classroom wants of each video (live-video.ts). */
   private async applyVideo() {
-    const media = this.media;
-    if (!media || !this.socket) return;
-    const { forcedLowBandwidth: forced, sources } = this.state();
-    const o = { hasCourseware: sources.courseware, forced };
-    const plan = videoPlan(this.sources, { ...o, cameraMaxCap: this.cameraMaxCap(), coursewareMaxCap: this.coursewareMaxCap() });
-    const mode = effectiveMode(this.sources, o);
-    this.set({ mode, autoLowBandwidth: !forced && mode !== 'full', layerCap: plan.camera.cap });
-    await media.apply(plan).catch((error: unknown) => this.log('warn', `setVideo failed: ${error instanceof Error ? error.message : String(error)}`));
+    if (this.socket) await this.video.apply(this.media);
   }
 
   /** Reads the figures every FIRST_FRAME_POLL_MS until a picture is decoded (then the once-a-second poll goes on alone). */
@@ -528,46 +466,14 @@ export class LiveController {
       this.firstFrameTimer = null;
       const { stats, courseware } = this.state();
       if (this.media !== media || this.stopped || stats.framesDecoded > 0 || courseware.framesDecoded > 0 || ++polls > 200) return;
-      void this.pollStats(false).finally(() => {
+      void this.video.sample(media, false).finally(() => {
         if (this.media === media && !this.firstFrameTimer) this.firstFrameTimer = this.timers.setTimeout(tick, FIRST_FRAME_POLL_MS);
       });
     };
     this.firstFrameTimer = this.timers.setTimeout(tick, FIRST_FRAME_POLL_MS);
   }
 
-  /** `adapt`: only the once-a-second poll steps the adaptation (its counters are seconds). */
-  private async pollStats(adapt = true) {
-    const media = this.media;
-    if (!media || this.stopped) return;
-    try {
-      const figures = await media.figures(this.now());
-      const audioFlowing = figures.camera.audioPackets > this.state().stats.audioPackets;
-      this.set({ stats: figures.camera, courseware: figures.courseware, totalKbps: figures.totalKbps });
-      if (adapt) await this.adapt(figures.camera, audioFlowing);
-    } catch {
-      this.set({ stats: emptyStats, courseware: emptySourceStats });
-    }
-  }
-
-  /** One adaptation step per stats sample; the SFU hears about it only when the plan changes. */
-  private async adapt(camera: LiveStats, audioFlowing: boolean) {
-    const state = this.state();
-    if (state.phase !== 'playing' || state.forcedLowBandwidth) return;
-    const before = this.sources;
-    this.sources = sourcesStep(before, {
-      hasCamera: state.sources.camera,
-      cameraFps: camera.fps,
-      lossPct: camera.lossPct,
-      nackPct: camera.nackPct,
-      audioFlowing,
-      hasCourseware: state.sources.courseware,
-      availableKbps: state.availableKbps,
-      maxCap: this.cameraMaxCap(),
-      now: this.now(),
-    });
-    if (this.sources.mode !== before.mode || this.sources.camera.cap !== before.camera.cap) {
-      if (this.sources.mode !== before.mode) this.log('info', `${before.mode} → ${this.sources.mode} (estimate ${String(state.availableKbps)} kbps, camera ${camera.fps} fps)`);
-      await this.applyVideo();
-    }
+  private async pollStats() {
+    if (this.media && !this.stopped) await this.video.sample(this.media, true);
   }
 }

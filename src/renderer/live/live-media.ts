@@ -4,7 +4,7 @@
 import type { types as msc } from 'mediasoup-client';
 import type { ConsumerInfo, MediaSource, TransportInfo } from '../../shared/live-protocol.ts';
 import { emptySourceStats, type LiveStats, type SourceStats } from '../stores/live-store.ts';
-import type { LiveDevice } from './live-controller.ts';
+import type { LiveDevice } from './live-deps.ts';
 import type { LiveSocket } from './live-socket.ts';
 import { readStats, transportKbps, type StatsSample } from './live-stats.ts';
 import type { VideoPlan } from './source-adaptation.ts';
