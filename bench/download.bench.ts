@@ -1,32 +1,42 @@
-// Download figures over the brief's lossy village link (2 Mbit/s, 300 ms RTT, 3 % loss), side by side in one run:
-// - download.linkUtilisation: our downloader's goodput in Chromium (first to last chunk, Resource Timing) / link rate;
-// - download.goodputRatioVsCurl: that goodput / curl fetching the same file in one stream over the same link;
-// - download.resumeRefetchedChunks: range requests beyond one per chunk after the browser is closed mid-download;
+// Download figures over the brief's lossy village link (2 Mbit/s, 300 ms RTT, 3 % loss), for a stock hub (CUBIC, as
+// Debian/Ubuntu/Windows servers send) and a tuned one (BBR, hub/deploy/tune-network.sh), side by side in one run; the
+// classroom side sends with CUBIC, as Windows does. Keys end in .cubic / .bbr; the keys without a suffix are the stock
+// hub's (CUBIC) figures.
+// - download.linkUtilisation: our downloader's goodput in Chromium (first to last content request, Resource Timing)
+//   over the whole timetable's content / link rate;
+// - download.goodputRatioVsCurl: that goodput / curl fetching 1.5 MB of the same file in one stream over the same link;
+// - download.resumeRefetchedChunks: bytes the link carried for a download whose browser was SIGKILLed mid-way and
+//   reopened, minus the bytes of an uninterrupted one, in chunks (the relay counts each TCP payload byte once);
+//   the plain key is the worse of the two hubs;
 // - idb.writeRatioVsRawBlob: 8 MB as 32 chunk rows through Dexie vs one raw IndexedDB Blob put, same browser;
 // - cache.playToFirstFrameMs: cached recording from IndexedDB → object URL → first decoded frame.
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { openDatabase } from '../hub/db/open-database.ts';
+import type { BrowserContext, Page } from 'playwright-core';
 import { ingestFolder } from '../hub/content/ingest.ts';
 import { loadOrCreatePackSigner } from '../hub/content/pack-signing.ts';
-import { startWeakContent } from '../tests/support/weak-content.ts';
-import { waitFor } from '../tests/support/ports.ts';
+import { openDatabase } from '../hub/db/open-database.ts';
+import type { CongestionControl } from '../tests/net/weak-link.ts';
 import { enrollInPage } from '../tests/support/enroll-page.ts';
+import { waitFor } from '../tests/support/ports.ts';
+import { startWeakContent, type WeakContent } from '../tests/support/weak-content.ts';
+import { cachedPlayToFirstFrameMs, idbChunkWrites } from './download-page-figures.ts';
 
 const RATE_KBIT = 2000;
-const BIG_BYTES = Number(process.env.BENCH_DOWNLOAD_BYTES ?? 3_000_000);
+const BIG_BYTES = Number(process.env.BENCH_DOWNLOAD_BYTES ?? 16_000_000);
+const CURL_BYTES = 1_500_000;
 /** Chunk size of the benchmark file (the demo files keep the default 256 KiB). */
-const CHUNK_BYTES = process.env.BENCH_CHUNK_BYTES ? Number(process.env.BENCH_CHUNK_BYTES) : undefined;
+const CHUNK_BYTES = process.env.BENCH_CHUNK_BYTES ? Number(process.env.BENCH_CHUNK_BYTES) : 256 * 1024;
+const HUBS: CongestionControl[] = (process.env.BENCH_HUB_CC?.split(',') as CongestionControl[] | undefined) ?? ['cubic', 'bbr'];
 
 async function enroll(page: Page, url: string) {
   await page.goto(url);
   await enrollInPage(page, 'DEMO-LT-1');
 }
 
-/** Files complete / total, and total bytes, from the app's IndexedDB. */
+/** Files complete / total, bytes, and chunks stored, from the app's IndexedDB. */
 const progress = (page: Page) =>
   page.evaluate(async () => {
     const db = await new Promise<IDBDatabase>((r) => (indexedDB.open('ykt-classroom').onsuccess = (e) => r((e.target as IDBOpenDBRequest).result)));
@@ -38,128 +48,131 @@ const progress = (page: Page) =>
     return { complete: files.filter((f) => f.state === 'complete').length, total: files.length, bytes: files.reduce((s, f) => s + f.size, 0), chunks, files };
   });
 
-export async function run(): Promise<Record<string, number>> {
-  const env = await startWeakContent({ rateKbit: RATE_KBIT, rttMs: 300, lossPct: 3 }, async (dataDir) => {
-    const folder = join(dataDir, 'bench-src');
-    await mkdir(folder, { recursive: true });
-    await writeFile(join(folder, 'long-lesson.mp4.bin'), randomBytes(BIG_BYTES)); // random: no compression anywhere helps
-    const db = openDatabase(join(dataDir, 'hub.sqlite'));
-    await ingestFolder(db, folder, { contentDir: join(dataDir, 'content'), signer: loadOrCreatePackSigner(dataDir).signer, now: new Date(), packId: 'pack-bench', kind: 'preview', lessonIds: ['les-p5-0-1'], ...(CHUNK_BYTES ? { chunkSize: CHUNK_BYTES } : {}) });
-    db.close();
-  });
+const allComplete = (page: Page, what: string) =>
+  waitFor(async () => {
+    const p = await progress(page);
+    return p.total >= 4 && p.complete === p.total ? true : undefined;
+  }, what, 300_000, 250);
+
+async function startEnv(cc: CongestionControl): Promise<WeakContent> {
+  return startWeakContent(
+    { rateKbit: RATE_KBIT, rttMs: 300, lossPct: 3 },
+    async (dataDir) => {
+      const folder = join(dataDir, 'bench-src');
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, 'long-lesson.mp4.bin'), randomBytes(BIG_BYTES)); // random: no compression anywhere helps
+      const db = openDatabase(join(dataDir, 'hub.sqlite'));
+      await ingestFolder(db, folder, { contentDir: join(dataDir, 'content'), signer: loadOrCreatePackSigner(dataDir).signer, now: new Date(), packId: 'pack-bench', kind: 'preview', lessonIds: ['les-p5-0-1'], chunkSize: CHUNK_BYTES });
+      db.close();
+    },
+    { hub: cc, client: 'cubic' },
+  );
+}
+
+type HubFigures = { utilisation: number; goodputKbit: number; curlKbit: number; refetchedChunks: number; inFlight: number; extra: Record<string, number> };
+
+async function measure(cc: CongestionControl, withPageFigures: boolean): Promise<HubFigures> {
+  const env = await startEnv(cc);
   const profiles: string[] = [];
   const profile = async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ykt-bench-profile-'));
     profiles.push(dir);
-    return env.openProfile(dir);
+    return { dir, context: await env.openProfile(dir) };
   };
+  const firstPage = async (context: BrowserContext) => context.pages()[0] ?? (await context.newPage());
   try {
     const url = `${env.rendererUrl}&test-hooks`;
-    // 1. Our downloader, whole timetable's content, timed from the first chunk request to the last chunk's end.
+    // 1. Our downloader, the whole timetable's content, from the first content request to the end of the last one.
     const a = await profile();
-    const page = a.pages()[0] ?? (await a.newPage());
+    const page = await firstPage(a.context);
+    const wireBefore = await env.link.tcpPayloadBytes();
     await enroll(page, url);
-    await waitFor(async () => {
-      const p = await progress(page);
-      return p.total >= 4 && p.complete === p.total ? true : undefined;
-    }, 'all content downloaded', 180_000, 250);
+    const trace: string[] = [];
+    const tracing = setInterval(() => {
+      void page
+        .evaluate(() => {
+          const c = (window as unknown as { yktTest?: { downloads?: () => { counters: { inFlight: number; bytesReceived: number } } } }).yktTest?.downloads?.().counters;
+          return c ? `${c.inFlight}:${Math.round(c.bytesReceived / 1000)}` : '-';
+        })
+        .then((n) => trace.push(n))
+        .catch(() => undefined);
+    }, 1000);
+    await allComplete(page, `all content downloaded (${cc} hub)`).finally(() => clearInterval(tracing));
+    console.error(`download (${cc} hub): ranges in flight:kB received, once a second: ${trace.join(' ')}`);
+    const cleanWire = (await env.link.tcpPayloadBytes()).toClient - wireBefore.toClient;
     const { bytes, files } = await progress(page);
     const span = await page.evaluate(() => {
       const entries = performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/content/blobs/')) as PerformanceResourceTiming[];
-      return { start: Math.min(...entries.map((e) => e.startTime)), end: Math.max(...entries.map((e) => e.responseEnd)) };
+      return { start: Math.min(...entries.map((e) => e.startTime)), end: Math.max(...entries.map((e) => e.responseEnd)), requests: entries.length };
     });
+    const inFlight = await page.evaluate(() => (window as unknown as { yktTest?: { downloads?: () => { counters: { inFlight: number } } } }).yktTest?.downloads?.().counters.inFlight ?? 0);
     const oursBps = (bytes * 8) / ((span.end - span.start) / 1000);
-    console.error(`download: ${bytes} bytes in ${Math.round(span.end - span.start)} ms`);
+    console.error(`download (${cc} hub): ${bytes} bytes in ${Math.round(span.end - span.start)} ms, ${span.requests} requests, ${inFlight} in flight at the end`);
+    const extra = withPageFigures ? { ...(await idbChunkWrites(page)), 'cache.playToFirstFrameMs': Math.round(await cachedPlayToFirstFrameMs(page)) } : {};
+    await a.context.close();
 
-    // 2. The same big file with curl, one stream, over the same link.
+    // 2. curl: the first 1.5 MB of the same big file in one stream over the same link.
     const enrolled = await env.link.execInClient('curl', ['-sf', '-H', 'content-type: application/json', '-d', '{"code":"DEMO-LT-1","deviceName":"curl"}', `${env.hub.url}/v1/enroll`]);
     const token = (JSON.parse(enrolled.stdout) as { device: { token: string } }).device.token;
     const big = files.find((f) => f.size === BIG_BYTES);
     if (!big) throw new Error('bench file not downloaded');
     const curl = await env.link.execInClient(
       'curl',
-      ['-sf', '-o', '/dev/null', '-w', '%{size_download} %{time_starttransfer} %{time_total}', '-H', `authorization: Bearer ${token}`, `${env.hub.url}/v1/content/blobs/${big.sha256}`],
+      ['-sf', '-o', '/dev/null', '-r', `0-${CURL_BYTES - 1}`, '-w', '%{size_download} %{time_total}', '-H', `authorization: Bearer ${token}`, `${env.hub.url}/v1/content/blobs/${big.sha256}`],
       { timeoutMs: 300_000 },
     );
-    const [size = 0, , total = 1] = curl.stdout.trim().split(' ').map(Number);
+    const [size = 0, total = 1] = curl.stdout.trim().split(' ').map(Number);
     const curlBps = (size * 8) / total;
-    console.error(`download: curl ${size} bytes in ${total} s`);
+    console.error(`download (${cc} hub): curl ${size} bytes in ${total} s`);
 
-    // 3. IndexedDB writes: Dexie chunk rows vs one raw Blob, and cached play to first frame.
-    const idb = await page.evaluate(async () => {
-      type Hooks = { db: { table(n: string): { bulkPut(rows: unknown[]): Promise<unknown>; where(k: string): { equals(v: string): { delete(): Promise<number> } } }; transaction(mode: string, t: string, fn: () => Promise<void>): Promise<void> } };
-      const { db } = (window as unknown as { yktTest: Hooks }).yktTest;
-      // (no named local functions in here: the bundler's __name helper does not exist in the page)
-      const rows = Array.from({ length: 32 }, (_, index) => ({ sha256: 'bench', index, data: new Blob([crypto.getRandomValues(new Uint8Array(65_536)).buffer, new Uint8Array(196_608)]) }));
-      let t = performance.now();
-      for (const row of rows) await db.transaction('rw', 'contentChunks', async () => void (await db.table('contentChunks').bulkPut([row])));
-      const dexieMs = performance.now() - t;
-      await db.table('contentChunks').where('sha256').equals('bench').delete();
-      const raw = await new Promise<IDBDatabase>((r) => {
-        const req = indexedDB.open('bench-raw', 1);
-        req.onupgradeneeded = () => req.result.createObjectStore('blobs');
-        req.onsuccess = () => r(req.result);
-      });
-      const one = new Blob(rows.map((r) => r.data));
-      t = performance.now();
-      await new Promise((r) => {
-        const tx = raw.transaction('blobs', 'readwrite');
-        tx.objectStore('blobs').put(one, 'one');
-        tx.oncomplete = r;
-      });
-      const rawMs = performance.now() - t;
-      raw.close();
-      indexedDB.deleteDatabase('bench-raw');
-      return { dexieMs, rawMs };
-    });
-    const firstFrameMs = await page.evaluate(async () => {
-      const t0 = performance.now();
-      const db = await new Promise<IDBDatabase>((r) => (indexedDB.open('ykt-classroom').onsuccess = (e) => r((e.target as IDBOpenDBRequest).result)));
-      const files = await new Promise<{ sha256: string; mime: string }[]>((r) => (db.transaction('contentFiles').objectStore('contentFiles').getAll().onsuccess = (e) => r((e.target as IDBRequest<{ sha256: string; mime: string }[]>).result)));
-      const video = files.find((f) => f.mime === 'video/mp4');
-      const rows = await new Promise<{ index: number; data: Blob }[]>((r) => (db.transaction('contentChunks').objectStore('contentChunks').index('sha256').getAll(video?.sha256 ?? '').onsuccess = (e) => r((e.target as IDBRequest<{ index: number; data: Blob }[]>).result)));
-      rows.sort((x, y) => x.index - y.index);
-      const el = document.createElement('video');
-      el.muted = true;
-      el.src = URL.createObjectURL(new Blob(rows.map((r) => r.data), { type: 'video/mp4' }));
-      document.body.append(el);
-      const frame = new Promise<void>((r) => el.requestVideoFrameCallback(() => r()));
-      await el.play();
-      await frame;
-      return performance.now() - t0;
-    });
-    await a.close();
-
-    // 4. Resume: a fresh profile, closed once two chunks of the big file are stored, then reopened to completion.
-    const before = (await env.stats()).rangeRequests;
-    let b = await profile();
-    let resumePage = b.pages()[0] ?? (await b.newPage());
+    // 3. Resume: a fresh profile, its browser SIGKILLed once a few chunks are stored, reopened to completion. What the
+    //    link carried beyond an uninterrupted download is what the kill cost.
+    const resumeBefore = await env.link.tcpPayloadBytes();
+    const b = await profile();
+    const resumePage = await firstPage(b.context);
     await enroll(resumePage, url);
-    await waitFor(async () => ((await progress(resumePage)).chunks >= 4 ? true : undefined), 'a few chunks stored', 120_000, 100);
-    await b.close();
-    b = await env.openProfile(profiles.at(-1) ?? '');
-    resumePage = b.pages()[0] ?? (await b.newPage());
-    await resumePage.goto(url);
-    await waitFor(async () => {
-      const p = await progress(resumePage);
-      return p.total >= 4 && p.complete === p.total ? true : undefined;
-    }, 'resumed download complete', 180_000, 250);
-    const chunks = (await progress(resumePage)).chunks;
-    const refetched = (await env.stats()).rangeRequests - before - chunks;
-    await b.close();
-
-    return {
-      'download.linkUtilisation': Number((oursBps / (RATE_KBIT * 1000)).toFixed(3)),
-      'download.goodputKbit': Math.round(oursBps / 1000),
-      'download.curlGoodputKbit': Math.round(curlBps / 1000),
-      'download.goodputRatioVsCurl': Number((oursBps / curlBps).toFixed(2)),
-      'download.resumeRefetchedChunks': refetched,
-      'idb.writeRatioVsRawBlob': Number((idb.dexieMs / idb.rawMs).toFixed(2)),
-      'idb.dexieChunkWritesMs8MB': Math.round(idb.dexieMs),
-      'cache.playToFirstFrameMs': Math.round(firstFrameMs),
-    };
+    await waitFor(async () => ((await progress(resumePage)).chunks >= 6 ? true : undefined), 'a few chunks stored', 180_000, 100);
+    await env.killProfile(b.dir);
+    await b.context.close().catch(() => undefined); // already dead
+    const reopened = await env.openProfile(b.dir);
+    const again = await firstPage(reopened);
+    await again.goto(url);
+    await allComplete(again, `resumed download complete (${cc} hub)`);
+    const resumeWire = (await env.link.tcpPayloadBytes()).toClient - resumeBefore.toClient;
+    await reopened.close();
+    const refetchedChunks = Math.max(0, resumeWire - cleanWire) / CHUNK_BYTES;
+    console.error(`download (${cc} hub): ${cleanWire} bytes on the link uninterrupted, ${resumeWire} killed and resumed`);
+    return { utilisation: oursBps / (RATE_KBIT * 1000), goodputKbit: oursBps / 1000, curlKbit: curlBps / 1000, refetchedChunks, inFlight, extra };
   } finally {
     await env.close();
     for (const dir of profiles) await rm(dir, { recursive: true, force: true });
   }
+}
+
+export async function run(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const byHub = new Map<CongestionControl, HubFigures>();
+  for (const cc of HUBS) {
+    const f = await measure(cc, byHub.size === 0);
+    byHub.set(cc, f);
+    Object.assign(out, f.extra, {
+      [`download.linkUtilisation.${cc}`]: Number(f.utilisation.toFixed(3)),
+      [`download.goodputKbit.${cc}`]: Math.round(f.goodputKbit),
+      [`download.curlGoodputKbit.${cc}`]: Math.round(f.curlKbit),
+      [`download.goodputRatioVsCurl.${cc}`]: Number((f.goodputKbit / f.curlKbit).toFixed(2)),
+      [`download.resumeRefetchedChunks.${cc}`]: Number(f.refetchedChunks.toFixed(2)),
+      [`download.inFlightAtEnd.${cc}`]: f.inFlight,
+    });
+  }
+  const stock = byHub.get('cubic') ?? [...byHub.values()][0];
+  if (stock) {
+    Object.assign(out, {
+      'download.linkUtilisation': Number(stock.utilisation.toFixed(3)),
+      'download.goodputKbit': Math.round(stock.goodputKbit),
+      'download.curlGoodputKbit': Math.round(stock.curlKbit),
+      'download.goodputRatioVsCurl': Number((stock.goodputKbit / stock.curlKbit).toFixed(2)),
+    });
+  }
+  out['download.resumeRefetchedChunks'] = Number(Math.max(...[...byHub.values()].map((f) => f.refetchedChunks)).toFixed(2));
+  return out;
 }

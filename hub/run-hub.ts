@@ -1,7 +1,7 @@
 // Starts the hub from its environment: `npm run hub` (hub/main.ts), `npm start` (with demo data), and the test build
 // (hub/testing/test-main.ts, which adds test-only routes). Safe defaults for a county network: no demo data unless
 // HUB_DEMO=1, and an admin token that is given or made once (admin-token.ts), kept only as a hash.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { openDatabase } from './db/open-database.ts';
@@ -12,6 +12,7 @@ import { readHubTls } from './http/hub-tls.ts';
 import { createHub, type HubExtension } from './http/create-hub.ts';
 import { loadOrCreatePackSigner } from './content/pack-signing.ts';
 import { ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from './live/demo-live.ts';
+import { tcpTuningAdvice } from './diagnostics/tcp-tuning.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
 import type { LessonRecorder } from './live/lesson-recorder.ts';
 import { recordingUnavailableReason, startLessonRecorder } from './live/start-recorder.ts';
@@ -54,6 +55,14 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   }
   const tls = env.HUB_TLS_CERT && env.HUB_TLS_KEY ? await readHubTls(env.HUB_TLS_CERT, env.HUB_TLS_KEY) : undefined;
   mkdirSync(env.HUB_DATA_DIR, { recursive: true });
+  const tuning = tcpTuningAdvice((path) => {
+    try {
+      return readFileSync(`/proc/sys/${path}`, 'utf8');
+    } catch {
+      return null;
+    }
+  });
+  if (tuning) log(tuning);
   const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
   const admin = loadAdminCredential(env.HUB_DATA_DIR, env.HUB_ADMIN_TOKEN);
   const { signer: packSigner, created: packKeyCreated } = loadOrCreatePackSigner(env.HUB_DATA_DIR);

@@ -52,8 +52,10 @@ export async function createEdge(options: EdgeOptions): Promise<FastifyInstance>
   const content = createEdgeContent(upstream);
   const stats = createEdgeStats();
 
+  // As the county hub (create-hub.ts): any origin, credentialed requests too (the downloader's second connection pool).
   await app.register(cors, {
-    origin: '*',
+    origin: true,
+    credentials: true,
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'content-encoding', 'range', 'if-none-match', PROTOCOL_HEADER],
     exposedHeaders: ['content-range', 'content-length', 'etag', 'accept-ranges'],

@@ -191,8 +191,17 @@ describe('admin and CORS', () => {
       headers: { origin: 'http://127.0.0.1:5000', 'access-control-request-method': 'GET', 'access-control-request-headers': `authorization,${PROTOCOL_HEADER}` },
     });
     expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5000');
     expect(res.headers.get('access-control-allow-headers')).toContain(PROTOCOL_HEADER);
+  });
+
+  it('allows credentialed requests from any origin, the file:// renderer (origin "null") included', async () => {
+    for (const origin of ['http://127.0.0.1:5000', 'null']) {
+      const res = await fetch(`${base}/v1/health`, { headers: { origin } });
+      expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(res.headers.get('vary')).toContain('Origin');
+    }
   });
 
   it('answers unknown routes in the error shape', async () => {

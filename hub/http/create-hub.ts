@@ -91,9 +91,12 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   if (unreadable.length > 0) app.log.warn({ packs: unreadable }, 'packs whose stored manifest fails today\'s checks: not listed to classrooms');
 
   // The renderer is served apart from the hub (file:// in Electron, another port in a browser): allow any origin.
-  // Safe because devices authenticate with a bearer token, never cookies.
+  // Safe because devices authenticate with a bearer token, never cookies. Credentialed requests are allowed (the
+  // origin echoed, as the Fetch standard requires for them) only so the downloader can use the browser's second
+  // connection pool: browsers keep credentialed and uncredentialed connections apart, 6 each (hub-client.ts).
   await app.register(cors, {
-    origin: '*',
+    origin: true,
+    credentials: true,
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'content-encoding', 'range', 'if-none-match', PROTOCOL_HEADER],
     // Without these, fetch() in the renderer could not read what makes a chunk verifiable, nor the hub's clock.

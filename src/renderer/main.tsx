@@ -8,6 +8,7 @@ import { createShellServices } from './app/shell-services.ts';
 import { openAppDb } from './db/app-db.ts';
 import { desktop } from './desktop/desktop.ts';
 import { setDataSafety } from './stores/data-safety-store.ts';
+import { useDownloads } from './stores/downloads-store.ts';
 import { recordedPlayback } from './stores/playback-store.ts';
 import { initI18n } from './i18n/i18n.ts';
 import './styles/app.css';
@@ -39,11 +40,11 @@ void shellServices
   .catch((error: unknown) => void desktop().log.write({ level: 'error', message: `database check failed: ${String(error)}`.slice(0, 2000) }))
   .finally(() => {
     void session.init();
-    startContentController({ db, desktop: desktop(), fetch: window.fetch.bind(window), now: () => new Date(), events: window });
+    startContentController({ db, desktop: desktop(), hub: session.hub, fetch: window.fetch.bind(window), now: () => new Date(), events: window });
     shellServices.start();
   });
 // Test hook for the chaos test and benchmarks (?test-hooks): the same commands the screens call, nothing more.
-if (new URLSearchParams(window.location.search).has('test-hooks')) Object.assign(window, { yktTest: { db, session, shellServices } });
+if (new URLSearchParams(window.location.search).has('test-hooks')) Object.assign(window, { yktTest: { db, session, shellServices, downloads: () => useDownloads.getState() } });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

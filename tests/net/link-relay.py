@@ -9,7 +9,9 @@ so a slow link does not buffer forever), then held for rttMs/2 of propagation de
 on entry; `cut` drops everything, including frames already in flight.
 
 Control: one JSON object per line on stdin, e.g. {"rateKbit":1500,"rttMs":300,"lossPct":3}, {"cut":true}; fields
-left out keep their value, 0 means "off". Each command is answered by one JSON line on stdout. "ready" is printed
+left out keep their value, 0 means "off"; {"stats":true} changes nothing. Each command is answered by one JSON line
+on stdout, which also carries the TCP payload bytes delivered each way so far (new sequence space only, so a
+retransmission counts once: what a transfer really cost the link, whatever the sender's congestion control). "ready" is printed
 once both TAPs exist. The relay exits when stdin closes, so it cannot outlive its owner. Stdlib only.
 """
 import ctypes
@@ -76,6 +78,44 @@ class Direction:
         return start + shape["rttMs"] / 2000
 
 
+class TcpCounter:
+    """Unique TCP payload bytes delivered one way: per flow, the sequence ranges delivered so far (merged); a segment
+    counts only for the bytes it adds, so a retransmission of a delivered segment counts nothing and one of a lost
+    segment counts in full."""
+
+    def __init__(self):
+        self.bytes = 0
+        self.flows = {}  # (addresses, ports) -> (base sequence number, sorted disjoint [start, end) offsets from it)
+
+    def count(self, frame):
+        if len(frame) < 54 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
+            return  # not IPv4/TCP
+        ihl = (frame[14] & 0x0F) * 4
+        tcp = 14 + ihl
+        if len(frame) < tcp + 20:
+            return
+        payload = struct.unpack("!H", frame[16:18])[0] - ihl - (frame[tcp + 12] >> 4) * 4
+        if payload <= 0:
+            return
+        key = frame[26:34] + frame[tcp:tcp + 4]
+        seq = struct.unpack("!I", frame[tcp + 4:tcp + 8])[0]
+        base, ranges = self.flows.setdefault(key, (seq, []))
+        start = (seq - base + 0x80000000) % 0x100000000 - 0x80000000  # signed distance: sequence numbers wrap
+        end = start + payload
+        added = payload
+        merged = []
+        for lo, hi in ranges:
+            if hi < start or lo > end:
+                merged.append((lo, hi))
+                continue
+            added -= max(0, min(hi, end) - max(lo, start))
+            start, end = min(lo, start), max(hi, end)
+        merged.append((start, end))
+        merged.sort()
+        self.flows[key] = (base, merged)
+        self.bytes += added
+
+
 def apply(shape, cmd):
     for key in ("rateKbit", "rttMs", "lossPct"):
         if key in cmd:
@@ -87,8 +127,20 @@ def apply(shape, cmd):
         shape["cut"] = bool(cmd["cut"])
 
 
+def realtime_priority():
+    """Run ahead of everything else on the machine: a starved relay reads frames late and in bursts, which would turn
+    into queueing delay and tail drops that the emulated link does not have. It needs little CPU (select-driven), and
+    the kernel's real-time throttling still leaves the rest of the machine its share."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(10))
+        return True
+    except (OSError, AttributeError):
+        return False  # not permitted here: the link is still right on an idle machine
+
+
 def main():
     hub_ns, client_ns, ifname = sys.argv[1:4]
+    realtime = realtime_priority()
     home = os.open("/proc/self/ns/net", os.O_RDONLY)
     hub_fd = open_tap(hub_ns, ifname)
     client_fd = open_tap(client_ns, ifname)
@@ -97,11 +149,14 @@ def main():
 
     shape = {"rateKbit": 0.0, "rttMs": 0.0, "lossPct": 0.0, "cut": False}
     directions = {hub_fd: Direction(client_fd), client_fd: Direction(hub_fd)}
+    delivered = {client_fd: TcpCounter(), hub_fd: TcpCounter()}  # keyed by the side frames are delivered to
     in_flight = []  # heap of (due, seq, out_fd, frame)
     seq = 0
     stdin = sys.stdin.buffer
     pending = b""
     print("ready", flush=True)
+    if not realtime:
+        print("link-relay: no real-time priority; figures on a busy machine will be low", file=sys.stderr, flush=True)
 
     while True:
         now = time.monotonic()
@@ -109,6 +164,7 @@ def main():
             _, _, out_fd, frame = heapq.heappop(in_flight)
             try:
                 os.write(out_fd, frame)
+                delivered[out_fd].count(frame)
             except OSError:
                 pass  # interface down or queue full on the far side: the frame is lost, like on a wire
         timeout = max(0.0, in_flight[0][0] - now) if in_flight else None
@@ -129,7 +185,8 @@ def main():
                             in_flight.clear()
                             for d in directions.values():
                                 d.link_free_at = 0.0
-                        print(json.dumps({"ok": True, **shape}), flush=True)
+                        tcp = {"toClient": delivered[client_fd].bytes, "toHub": delivered[hub_fd].bytes}
+                        print(json.dumps({"ok": True, **shape, "tcpPayloadBytes": tcp}), flush=True)
                     except (ValueError, TypeError) as e:
                         print(json.dumps({"ok": False, "error": str(e)}), flush=True)
                 continue

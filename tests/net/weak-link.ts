@@ -4,13 +4,20 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { NS_PATTERN, listNamespaces, removeOwnerRecord, removeStaleLinks, wrapperPath, writeOwnerRecord } from './cleanup-stale.ts';
 
 export type LinkShape = { rateKbit?: number; rttMs?: number; lossPct?: number };
+/** TCP congestion control a side sends with. It decides every TCP figure on a lossy long link (README.md). */
+export type CongestionControl = 'cubic' | 'bbr' | 'reno';
+/** Who sends with what. Default: a stock hub and a Windows classroom PC, both CUBIC. */
+export type LinkCongestion = { hub: CongestionControl; client: CongestionControl };
+export const STOCK_CONGESTION: LinkCongestion = { hub: 'cubic', client: 'cubic' };
+export type TcpPayloadBytes = { toClient: number; toHub: number };
+type RelayAck = { ok: boolean; error?: string; tcpPayloadBytes?: TcpPayloadBytes };
 export type SpawnOptions = { cwd?: string; env?: NodeJS.ProcessEnv };
 export type ExecResult = { stdout: string; stderr: string; code: number };
 // Function-typed members (not methods) so they can be passed on unbound, e.g. as hub-process's spawnFn.
@@ -19,8 +26,14 @@ export type WeakLink = {
   clientNs: string;
   hubIp: string;
   clientIp: string;
+  /** The congestion control each namespace's new TCP sockets use (pinned at creation, see setCongestion). */
+  congestion: LinkCongestion;
+  /** Re-pins one side's default; sockets opened afterwards use it (open connections keep theirs). */
+  setCongestion: (side: keyof LinkCongestion, cc: CongestionControl) => Promise<void>;
   /** Changes the link at runtime. Fields left out keep their value; 0 switches that impairment off. */
   shape: (s: LinkShape) => Promise<void>;
+  /** TCP payload bytes the link has delivered each way so far, each byte once (retransmissions not counted again). */
+  tcpPayloadBytes: () => Promise<TcpPayloadBytes>;
   /** Outage: drops every frame, including those already in flight, until restore(). */
   cut: () => Promise<void>;
   restore: () => Promise<void>;
@@ -120,6 +133,25 @@ function installExitHandlers(): void {
   }
 }
 
+/**
+ * A child namespace may only select an algorithm listed in the root namespace's
+ * net.ipv4.tcp_allowed_congestion_control (it permits, it changes no default), so add the one needed there first.
+ */
+function allowCongestionControl(cc: CongestionControl): void {
+  const available = readFileSync('/proc/sys/net/ipv4/tcp_available_congestion_control', 'utf8').trim().split(/\s+/);
+  if (!available.includes(cc)) throw new Error(`congestion control ${cc} is not in this kernel (available: ${available.join(' ')})`);
+  const path = '/proc/sys/net/ipv4/tcp_allowed_congestion_control';
+  const allowed = readFileSync(path, 'utf8').trim().split(/\s+/);
+  if (!allowed.includes(cc)) writeFileSync(path, [...allowed, cc].join(' '));
+}
+
+async function pinCongestionControl(ns: string, cc: CongestionControl): Promise<void> {
+  allowCongestionControl(cc);
+  await execFileP('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', `net.ipv4.tcp_congestion_control=${cc}`]);
+  const { stdout } = await execFileP('ip', ['netns', 'exec', ns, 'sysctl', '-n', 'net.ipv4.tcp_congestion_control']);
+  if (stdout.trim() !== cc) throw new Error(`namespace ${ns} sends with ${stdout.trim()}, not ${cc}`);
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -153,12 +185,13 @@ function relayControl(relay: ChildProcess) {
       const line = await withTimeout(ready, RELAY_REPLY_MS, 'link relay start');
       if (line !== 'ready') throw new Error(`link relay: unexpected "${line}"`);
     },
-    send(command: Record<string, unknown>): Promise<void> {
+    send(command: Record<string, unknown>): Promise<RelayAck> {
       const result = queue.then(async () => {
         const reply = nextLine();
         relay.stdin?.write(`${JSON.stringify(command)}\n`);
-        const ack = JSON.parse(await withTimeout(reply, RELAY_REPLY_MS, 'link relay command')) as { ok: boolean; error?: string };
+        const ack = JSON.parse(await withTimeout(reply, RELAY_REPLY_MS, 'link relay command')) as RelayAck;
         if (!ack.ok) throw new Error(`link relay rejected ${JSON.stringify(command)}: ${ack.error}`);
+        return ack;
       });
       queue = result.catch(() => undefined); // one failed command must not wedge the ones after it
       return result;
@@ -180,7 +213,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
   }
 }
 
-export async function createWeakLink(initial: LinkShape = {}): Promise<WeakLink> {
+export async function createWeakLink(initial: LinkShape = {}, congestion: LinkCongestion = STOCK_CONGESTION): Promise<WeakLink> {
   if (!weakLinkSupported()) throw new Error('weak link needs Linux, root, ip, /dev/net/tun and python3');
   removeStaleLinks();
   installExitHandlers();
@@ -234,6 +267,9 @@ export async function createWeakLink(initial: LinkShape = {}): Promise<WeakLink>
       await ip('netns', 'add', ns);
       await ip('-n', ns, 'link', 'set', 'lo', 'up');
     }
+    const pinned = { ...congestion };
+    await pinCongestionControl(hubNs, pinned.hub);
+    await pinCongestionControl(clientNs, pinned.client);
     relay = spawn(PYTHON, [RELAY_SCRIPT, hubNs, clientNs, IFNAME], { stdio: ['pipe', 'pipe', 'pipe'] });
     const control = relayControl(relay);
     await control.ready();
@@ -254,9 +290,19 @@ export async function createWeakLink(initial: LinkShape = {}): Promise<WeakLink>
       clientNs,
       hubIp,
       clientIp,
-      shape: (s) => control.send(s),
-      cut: () => control.send({ cut: true }),
-      restore: () => control.send({ cut: false }),
+      congestion: pinned,
+      async setCongestion(side, cc) {
+        await pinCongestionControl(side === 'hub' ? hubNs : clientNs, cc);
+        pinned[side] = cc;
+      },
+      shape: async (s) => void (await control.send(s)),
+      async tcpPayloadBytes() {
+        const { tcpPayloadBytes } = await control.send({ stats: true });
+        if (!tcpPayloadBytes) throw new Error('link relay: no TCP counters in its answer');
+        return tcpPayloadBytes;
+      },
+      cut: async () => void (await control.send({ cut: true })),
+      restore: async () => void (await control.send({ cut: false })),
       spawnInHub: (cmd, args, opts) => spawnIn(hubNs, cmd, args, opts),
       spawnInClient: (cmd, args, opts) => spawnIn(clientNs, cmd, args, opts),
       execInHub: (cmd, args, opts) => execIn(hubNs, cmd, args, opts),

@@ -5,7 +5,21 @@ import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { createServer } from 'node:http';
 import { packSignedText, type PackListing } from '../../src/shared/content-protocol.ts';
 
-export type ContentTestServer = { url: string; file: Buffer; listing: PackListing; packKey: string; ranges: number[]; close(): Promise<void> };
+export type ContentTestServer = {
+  url: string;
+  file: Buffer;
+  listing: PackListing;
+  packKey: string;
+  /** Start offset of every range request, in arrival order. */
+  ranges: number[];
+  /** Full `bytes=a-b` of every range request. */
+  rangeHeaders: string[];
+  /** Answer a range starting at `start` with only its first `bytes` bytes, then keep the connection open (a stall). */
+  holdAfter(start: number, bytes: number): void;
+  /** Answer every request with this protocol error from now on (e.g. 403 device_revoked). */
+  refuse(status: number, code: string): void;
+  close(): Promise<void>;
+};
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -25,7 +39,14 @@ export async function startContentTestServer(size = 1_000_000, chunkSize = 65_53
   const packKey = publicKey.export({ format: 'jwk' }).x ?? '';
   const listing: PackListing = { manifest, lessonIds, signature: sign(null, Buffer.from(packSignedText(manifest)), privateKey).toString('base64url') };
   const ranges: number[] = [];
+  const rangeHeaders: string[] = [];
+  const holds = new Map<number, number>();
+  let refusal: { status: number; code: string } | null = null;
   const server = createServer((req, res) => {
+    if (refusal) {
+      res.writeHead(refusal.status, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ error: { code: refusal.code, message: `test hub says ${refusal.code}` } }));
+    }
     if (req.url === '/v1/content/packs') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ protocol: 1, packs: [listing] }));
@@ -38,7 +59,13 @@ export async function startContentTestServer(size = 1_000_000, chunkSize = 65_53
     const start = Number(m[1]);
     const end = Math.min(Number(m[2]), size - 1);
     ranges.push(start);
+    rangeHeaders.push(req.headers.range ?? '');
     res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 });
+    const hold = holds.get(start);
+    if (hold !== undefined) {
+      holds.delete(start);
+      return void res.write(file.subarray(start, Math.min(end + 1, start + hold)));
+    }
     res.end(file.subarray(start, end + 1));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -49,6 +76,9 @@ export async function startContentTestServer(size = 1_000_000, chunkSize = 65_53
     listing,
     packKey,
     ranges,
+    rangeHeaders,
+    holdAfter: (start, bytes) => void holds.set(start, bytes),
+    refuse: (status, code) => void (refusal = { status, code }),
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();

@@ -6,6 +6,7 @@ import { openAppDb } from '../../src/renderer/db/app-db.ts';
 import { createDownloadManager } from '../../src/renderer/downloads/download-manager.ts';
 import { storeHubPackList } from '../../src/renderer/downloads/hub-pack-gate.ts';
 import { createEdgeRoute } from '../../src/renderer/sync/edge-route.ts';
+import { createHubClient } from '../../src/renderer/sync/hub-client.ts';
 
 const env = (name: string) => process.env[name] ?? (() => { throw new Error(`${name} not set`); })();
 const countyUrl = env('COUNTY_URL');
@@ -15,9 +16,7 @@ const route = createEdgeRoute({ countyUrl, edgeUrl: process.env.EDGE_URL || null
 const maxBytesPerSecond = process.env.MAX_BPS ? Number(process.env.MAX_BPS) : null;
 const manager = createDownloadManager({
   db,
-  hubUrl: countyUrl,
-  token: env('TOKEN'),
-  fetch: route.fetch,
+  hub: createHubClient({ baseUrl: countyUrl, token: env('TOKEN') }).withContentFetch(route.fetch),
   now: () => new Date(),
   storePackList: (response) => storeHubPackList(db, response, { get: () => packKey, learn: () => Promise.resolve() }),
   refreshEveryMs: 2_000,

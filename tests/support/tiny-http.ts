@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 
 export type TinyRequest = { method: string; url: string; headers: IncomingHttpHeaders; body: string };
 /** `hang` never answers (for timeouts); otherwise status + raw body text. */
-export type TinyReply = { status: number; body: string; contentType?: string } | 'hang';
+export type TinyReply = { status: number; body: string; contentType?: string; headers?: Record<string, string> } | 'hang';
 export type TinyResponder = (request: TinyRequest) => TinyReply;
 
 export type TinyHttp = {
@@ -25,7 +25,7 @@ export async function startTinyHttp(): Promise<TinyHttp> {
       requests.push(request);
       const reply = responder(request);
       if (reply === 'hang') return;
-      res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json' });
+      res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json', ...reply.headers });
       res.end(reply.body);
     });
   });

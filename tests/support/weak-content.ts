@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { ContentStats, TestPaths } from '../../hub/testing/test-routes.ts';
-import { chromiumWrapper, createWeakLink, type LinkShape, type WeakLink } from '../net/weak-link.ts';
+import { chromiumWrapper, createWeakLink, STOCK_CONGESTION, type LinkCongestion, type LinkShape, type WeakLink } from '../net/weak-link.ts';
 import { CHROMIUM_ARGS } from './browser.ts';
 import { repoRoot, startHubProcess, type HubProcess } from './hub-process.ts';
 import { waitFor } from './ports.ts';
@@ -22,12 +22,18 @@ export type WeakContent = {
   dataDir: string;
   rendererUrl: string;
   openProfile(profileDir: string): Promise<BrowserContext>;
+  /** SIGKILLs the Chromium running on this profile (the app killed: no unload, no flush beyond what was committed). */
+  killProfile(profileDir: string): Promise<number>;
   stats(): Promise<ContentStats>;
   close(): Promise<void>;
 };
 
-export async function startWeakContent(shape: LinkShape, beforeHubStart?: (dataDir: string, hub: HubProcess) => Promise<void>): Promise<WeakContent> {
-  const link = await createWeakLink(shape);
+export async function startWeakContent(
+  shape: LinkShape,
+  beforeHubStart?: (dataDir: string, hub: HubProcess) => Promise<void>,
+  congestion: LinkCongestion = STOCK_CONGESTION,
+): Promise<WeakContent> {
+  const link = await createWeakLink(shape, congestion);
   const dataDir = await mkdtemp(join(tmpdir(), 'ykt-weak-content-'));
   let renderer: ChildProcess | null = null;
   try {
@@ -62,6 +68,17 @@ export async function startWeakContent(shape: LinkShape, beforeHubStart?: (dataD
           timezoneId: 'Asia/Shanghai',
           viewport: { width: 1280, height: 800 },
         }),
+      async killProfile(profileDir) {
+        const pids = (await link.execInClient('pgrep', ['-f', '--', `--user-data-dir=${profileDir}`])).stdout.split('\n').filter(Boolean).map(Number);
+        for (const pid of pids) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        return pids.length;
+      },
       async stats() {
         const res = await link.execInHub('curl', ['-sf', '-H', `authorization: Bearer ${ADMIN_TOKEN}`, `${hub.url}${TestPaths.contentStats}`], { timeoutMs: 10_000 });
         return ContentStats.parse(JSON.parse(res.stdout));

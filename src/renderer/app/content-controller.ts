@@ -5,6 +5,7 @@ import type { DesktopApi, DeviceIdentity } from '../../shared/ipc.ts';
 import type { AppDb } from '../db/app-db.ts';
 import { createDownloadManager, type DownloadManager, type LiveEvents } from '../downloads/download-manager.ts';
 import { storeHubPackList, type PackKeyStore } from '../downloads/hub-pack-gate.ts';
+import type { HubClient } from '../sync/hub-client.ts';
 import type { DownloadHours } from '../downloads/download-policy.ts';
 import { useDownloads } from '../stores/downloads-store.ts';
 import { liveActivity, onLiveActivity } from '../live/live-events.ts';
@@ -14,7 +15,17 @@ import { getEdgeUrl, setEdgeUrl } from '../db/edge-settings.ts';
 import { useEdgeRoute } from '../stores/edge-route-store.ts';
 import { createEdgeRoute } from '../sync/edge-route.ts';
 
-export type ContentControllerDeps = { db: AppDb; desktop: DesktopApi; fetch: typeof fetch; now: () => Date; events: EventTarget; hours?: DownloadHours | null };
+export type ContentControllerDeps = {
+  db: AppDb;
+  desktop: DesktopApi;
+  /** The session's hub client for the current identity (one client, one error vocabulary, refusals seen once). */
+  hub: () => HubClient | null;
+  /** The network, for the school edge route's health probes; content requests themselves go through `hub`. */
+  fetch: typeof fetch;
+  now: () => Date;
+  events: EventTarget;
+  hours?: DownloadHours | null;
+};
 
 export const LIVE_EVENT = 'ykt-live';
 
@@ -62,16 +73,15 @@ export function startContentController(deps: ContentControllerDeps): () => void 
     current = identity;
     manager?.stop();
     manager = null;
-    if (!identity) return;
+    const hub = deps.hub();
+    if (!identity || !hub) return;
     // Content through the school edge when one is set (falling back to the county hub by itself); records never.
     const route = createEdgeRoute({ countyUrl: identity.hubUrl, edgeUrl, fetch: deps.fetch, now: () => deps.now().getTime(), onChange: (state) => useEdgeRoute.setState(state) });
     useEdgeRoute.setState(route.state());
     manager = createDownloadManager({
       db: deps.db,
-      fetch: route.fetch,
+      hub: hub.withContentFetch(route.fetch),
       now: deps.now,
-      hubUrl: identity.hubUrl,
-      token: identity.token,
       storePackList: (response) => storeHubPackList(deps.db, response, keys),
       hours: deps.hours ?? null,
       liveEvents: liveBusEvents,

@@ -5,7 +5,7 @@ import type { AppDb } from '../db/app-db.ts';
 import { getMeta, setMeta } from '../db/meta-repo.ts';
 import { useSession } from '../stores/session-store.ts';
 import { setSyncStatus } from '../stores/sync-status-store.ts';
-import { createHubClient, normaliseHubUrl, type HubTimeSample } from '../sync/hub-client.ts';
+import { createHubClient, normaliseHubUrl, type HubClient, type HubTimeSample } from '../sync/hub-client.ts';
 import { createHubClock } from '../sync/hub-clock.ts';
 import { pullAll } from '../sync/pull-all.ts';
 import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
@@ -31,6 +31,7 @@ export type EnrollInput = { hubUrl: string; code: string; deviceName: string; ce
 
 export function createSession({ db, desktop, now, fetch, onlineEvents, runExclusive = (fn) => fn(), pushDebounceMs = 1500 }: SessionDeps) {
   let loop: SyncLoop | null = null;
+  let hub: HubClient | null = null;
   let records: Records | null = null;
   let debounce: ReturnType<typeof setTimeout> | null = null;
   // Learned from every hub answer; records are stamped on it, so a PC with a wrong clock stamps the county's time.
@@ -47,22 +48,26 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     loop?.stop();
     const deviceRecords = createRecords({ db, deviceId: identity.deviceId, now: () => hubClock.now(), onChange });
     records = deviceRecords;
-    const hub = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch, ...clockDeps });
+    // The one client for this identity: sync and content downloads share it, so a refusal seen by either (revoked
+    // device, protocol mismatch) reaches the sync loop once and stops both.
+    const client = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch, ...clockDeps, onRefused: (error) => current.refuse(error) });
+    hub = client;
     const log: SyncLog = (level, message) => void desktop.log.write({ level, message: message.slice(0, 2000) }).catch(() => undefined);
     // Push first: what the teacher entered is the data that matters most; then pull what changed.
     const syncOnce = () =>
       runExclusive(async () => {
-        const pushed = await pushOutbox(db, (ops) => hub.push(ops), { now, log });
+        const pushed = await pushOutbox(db, (ops) => client.push(ops), { now, log });
         // The push's answer just set the clock: ops refused as stamped ahead (made while the PC's clock ran fast) are
         // re-stamped on it and sent again at once.
-        if (pushed.retrying + pushed.failed > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await pushOutbox(db, (ops) => hub.push(ops), { now, log });
-        await pullAll(db, hub, now, log);
+        if (pushed.retrying + pushed.failed > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await pushOutbox(db, (ops) => client.push(ops), { now, log });
+        await pullAll(db, client, now, log);
         await saveClockOffset();
       });
-    loop = createSyncLoop({ syncOnce, report: setSyncStatus, now });
-    loop.start();
+    const current = createSyncLoop({ syncOnce, report: setSyncStatus, now });
+    loop = current;
+    current.start();
     // Live lessons start faster with the hub's codecs known beforehand (router-caps.ts); without them they still start.
-    hub.liveCapabilities().then(
+    client.liveCapabilities().then(
       (caps) => rememberRouterCaps(identity.hubUrl, caps.routerRtpCapabilities),
       (error: unknown) => log('info', `live capabilities not fetched (live lessons take one more round trip): ${error instanceof Error ? error.message : String(error)}`),
     );
@@ -73,9 +78,9 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
       const [identity, lastSyncAt, clockOffsetMs] = await Promise.all([desktop.identity.get(), getMeta(db, 'lastSyncAt'), getMeta(db, 'clockOffsetMs')]);
       hubClock.restore(clockOffsetMs ?? 0);
       setSyncStatus({ lastSyncAt: lastSyncAt ?? null });
+      if (identity) startSync(identity); // before the store says so: the content controller asks for hub() then
       useSession.setState({ ready: true, identity });
       onlineEvents.addEventListener('online', onOnline);
-      if (identity) startSync(identity);
     },
 
     /** Throws HubRequestError (or a URL error) for the screen to show; changes nothing on failure. */
@@ -104,8 +109,8 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
       }
       await desktop.identity.set(identity);
       await saveClockOffset();
-      useSession.setState({ identity, enrolling: false });
       startSync(identity);
+      useSession.setState({ identity, enrolling: false });
       return identity;
     },
 
@@ -114,6 +119,9 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     },
 
     syncNow: () => loop?.syncNow() ?? Promise.resolve(),
+
+    /** The hub client of the enrolled identity (null before enrollment): every hub call goes through it. */
+    hub: (): HubClient | null => hub,
 
     /** Attendance, notes and quiz results of this device (enrolled devices only). */
     records(): Records {

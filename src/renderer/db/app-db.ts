@@ -2,7 +2,7 @@
 // with the hub unreachable; the sync layer is the only writer of hub-owned data (lessons, students).
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { AttendanceStatus, Lesson, NoteAnchor, NoteVersion, Op, Quiz, Student } from '../../shared/protocol.ts';
-import type { ContentChunkRow, ContentFileRow, LessonPackRow, PackRow, PlaybackRow } from './content-rows.ts';
+import type { ChunkPartRow, ContentChunkRow, ContentFileRow, LessonPackRow, PackRow, PlaybackRow } from './content-rows.ts';
 
 export type MetaRow = { key: string; value: unknown };
 
@@ -68,6 +68,7 @@ export type AppDb = Dexie & {
   contentFiles: EntityTable<ContentFileRow, 'sha256'>;
   contentChunks: Table<ContentChunkRow, [string, number]>;
   playback: EntityTable<PlaybackRow, 'key'>;
+  chunkParts: Table<ChunkPartRow, [string, number, number]>;
 };
 
 /** Schema versions, oldest first. Never edit a shipped version: add a new one (each has its own test). */
@@ -100,6 +101,15 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Record<str
       contentFiles: 'sha256, state',
       contentChunks: '[sha256+index], sha256',
       playback: 'key, updatedAt',
+    },
+  },
+  {
+    // Partial chunks (issue 12): the bytes of a chunk received so far, saved while it downloads, so an app killed
+    // mid-download re-fetches at most the last moment's bytes, not every chunk in flight. Appended as parts keyed by
+    // their offset (no rewriting of a growing blob); deleted in the transaction that stores the verified chunk.
+    version: 4,
+    stores: {
+      chunkParts: '[sha256+index+offset], sha256',
     },
   },
 ];

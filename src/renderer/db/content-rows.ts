@@ -1,4 +1,4 @@
-// Row shapes of the offline-content tables (Dexie schema version 3).
+// Row shapes of the offline-content tables (Dexie schema versions 3 and 4).
 import type { PackManifest } from '../../shared/content-protocol.ts';
 
 export type PackRow = {
@@ -34,6 +34,9 @@ export type ContentFileRow = {
 };
 
 export type ContentChunkRow = { sha256: string; index: number; data: Blob };
+
+/** Bytes offset…offset+size of chunk `index`, received but not yet verified (schema version 4). */
+export type ChunkPartRow = { sha256: string; index: number; offset: number; data: Blob };
 
 /** Where a viewer stopped, so playback and review resume there. */
 export type PlaybackRow = { key: string; position: number; duration: number; updatedAt: number };

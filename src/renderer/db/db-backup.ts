@@ -6,7 +6,7 @@ import type Dexie from 'dexie';
 import { BACKUP_FORMAT, BackupSnapshot, type BackupLatest } from '../../shared/update-protocol.ts';
 
 /** Tables holding re-downloadable content bytes (packs, recordings): never in a backup. */
-export const LARGE_CONTENT_TABLES: ReadonlySet<string> = new Set(['blobs', 'chunks', 'contentBlobs', 'contentChunks', 'fileChunks']);
+export const LARGE_CONTENT_TABLES: ReadonlySet<string> = new Set(['blobs', 'chunks', 'contentBlobs', 'contentChunks', 'fileChunks', 'chunkParts']);
 
 const INSTANCE_KEY = 'dbInstanceId';
 

@@ -1,54 +1,46 @@
-// One chunk over HTTP Range, verified before anyone sees it: wrong status, wrong length or a hash that does not match
-// the manifest is an error, and the bytes are dropped.
-import { sha256 } from 'hash-wasm';
-import { ContentPaths } from '../../shared/content-protocol.ts';
-import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/protocol.ts';
+// Streams one byte range of a file from the hub, handing the bytes on as they arrive: progress and goodput are seen
+// every few kilobytes, a partial chunk can be saved while it comes, and a range whose back half was given to another
+// connection stops exactly where that half starts. Nothing here trusts the bytes; chunks are verified by hash once
+// whole (download-run.ts).
+import { HubRequestError, type ConnectionPool, type HubClient } from '../sync/hub-client.ts';
+import type { Span } from './range-plan.ts';
 
-export type ChunkFailure = 'network' | 'http' | 'corrupt' | 'gone';
-
-export class ChunkError extends Error {
-  constructor(
-    readonly failure: ChunkFailure,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ChunkError';
-  }
-}
-
-export type ChunkTarget = { sha256: string; size: number; chunkSize: number; chunks: string[] };
-export type HubAccess = { hubUrl: string; token: string; fetch: typeof fetch };
-
-export const chunkBounds = (file: ChunkTarget, index: number) => {
-  const start = index * file.chunkSize;
-  return { start, end: Math.min(start + file.chunkSize, file.size) - 1 };
+export type RangeStreamOptions = {
+  signal: AbortSignal;
+  pool: ConnectionPool;
+  /** The last byte still wanted; read on every delivery, since an endgame split may lower it meanwhile. */
+  end: () => number;
+  /** Bytes at file offset `offset` arrived. */
+  deliver: (offset: number, bytes: Uint8Array) => void;
+  /** Waits before reading on while the bandwidth cap is used up (reading slower lets TCP slow the sender down). */
+  pace?: (bytes: number, signal: AbortSignal) => Promise<void>;
 };
 
-export async function fetchVerifiedChunk(hub: HubAccess, file: ChunkTarget, index: number, signal: AbortSignal): Promise<Blob> {
-  const { start, end } = chunkBounds(file, index);
-  let response: Response;
+/** Resolves once every wanted byte was delivered; throws HubRequestError (or the abort reason) otherwise. */
+export async function streamRange(hub: Pick<HubClient, 'blobRange'>, span: Span, options: RangeStreamOptions): Promise<void> {
+  const body = await hub.blobRange(span.file.sha256, { start: span.start, end: span.end }, { signal: options.signal, pool: options.pool });
+  const reader = body.getReader();
+  let next = span.start;
+  let whole = false;
   try {
-    response = await hub.fetch(`${hub.hubUrl}${ContentPaths.blob(file.sha256)}`, {
-      headers: { range: `bytes=${start}-${end}`, authorization: `Bearer ${hub.token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) },
-      signal,
-      cache: 'no-store', // the Blob goes to IndexedDB; a second copy in the HTTP cache would only eat the quota
-    });
-  } catch (error) {
-    if (signal.aborted) throw error;
-    throw new ChunkError('network', error instanceof Error ? error.message : String(error));
+    while (next <= options.end()) {
+      let read: ReadableStreamReadResult<Uint8Array>;
+      try {
+        read = await reader.read();
+      } catch (error) {
+        if (options.signal.aborted) throw options.signal.reason;
+        throw new HubRequestError('network', `range cut after ${next - span.start} bytes: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (read.done) throw new HubRequestError('network', `range ended after ${next - span.start} of ${span.end - span.start + 1} bytes`);
+      const wanted = read.value.subarray(0, Math.max(0, options.end() - next + 1));
+      if (wanted.length > 0) options.deliver(next, wanted);
+      next += wanted.length;
+      if (options.pace && wanted.length > 0) await options.pace(wanted.length, options.signal);
+    }
+    // Every byte asked for is here: see the body end, so the connection goes back to the pool for the next range.
+    whole = next > span.end && (await reader.read().catch(() => ({ done: false }))).done;
+  } finally {
+    // Stopped early (split, pause, error): cancelling drops the rest of the answer (and its connection).
+    if (!whole) await reader.cancel().catch(() => undefined);
   }
-  if (response.status === 404 || response.status === 401 || response.status === 403) throw new ChunkError('gone', `HTTP ${response.status}`);
-  const whole = response.status === 200 && start === 0 && end === file.size - 1;
-  if (response.status !== 206 && !whole) throw new ChunkError('http', `HTTP ${response.status} for a range request`);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await response.arrayBuffer());
-  } catch (error) {
-    if (signal.aborted) throw error;
-    throw new ChunkError('network', `body cut: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (bytes.length !== end - start + 1) throw new ChunkError('corrupt', `chunk ${index}: ${bytes.length} bytes, expected ${end - start + 1}`);
-  const digest = await sha256(bytes);
-  if (digest !== file.chunks[index]) throw new ChunkError('corrupt', `chunk ${index}: SHA-256 mismatch`);
-  return new Blob([bytes as Uint8Array<ArrayBuffer>]);
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startContentTestServer, type ContentTestServer } from '../../../tests/support/content-test-server.ts';
 import { testSigner } from '../../../tests/support/pack-kit.ts';
 import { openAppDb, type AppDb } from '../db/app-db.ts';
+import { createHubClient } from '../sync/hub-client.ts';
 import { createDownloadManager, type DownloadManager, type DownloadStatus } from './download-manager.ts';
 import { storeHubPackList } from './hub-pack-gate.ts';
 
@@ -36,9 +37,7 @@ describe('download manager with signed pack lists', () => {
     const statuses: DownloadStatus[] = [];
     manager = createDownloadManager({
       db,
-      hubUrl: server.url,
-      token: 'device-token-0123456789',
-      fetch,
+      hub: createHubClient({ baseUrl: server.url, token: 'device-token-0123456789' }),
       now: () => new Date(),
       refreshEveryMs: 50,
       storePackList: (response) => storeHubPackList(db, response, { get: () => key, learn: () => Promise.resolve() }),

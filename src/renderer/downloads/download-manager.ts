@@ -1,15 +1,18 @@
-// The download manager: fetches what the timetable needs, next lessons first, as verified chunks with several Range
-// requests in flight (one TCP stream cannot fill a long lossy link). Only verified chunks are stored, so after a network
-// loss, a crash or a power cut it resumes from exactly what is good. It retries with backoff, keeps to a bandwidth cap
-// and to download hours (unless told "download now"), and stands aside while a live lesson plays.
+// The download manager: fetches what the timetable needs, next lessons first, as verified chunks over as many byte
+// ranges in flight as pay on this link (download-run.ts, concurrency-controller.ts). Only verified chunks count, and
+// the received part of every chunk in flight is saved as it comes, so after a network loss, a crash or a power cut it
+// resumes from the very byte it had. It retries with backoff, keeps to a bandwidth cap and to download hours (unless
+// told "download now"), and stands aside while a live lesson plays. Every hub call goes through the one hub client.
 import { createSHA256 } from 'hash-wasm';
-import { ContentPaths, PacksResponse } from '../../shared/content-protocol.ts';
-import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import type { AppDb } from '../db/app-db.ts';
+import { dropParts } from '../db/chunk-parts-repo.ts';
 import type { ContentFileRow } from '../db/content-rows.ts';
-import { evictionCandidates, evictPacks, putVerifiedChunk, resetFile, setFileState, storedChunkIndexes } from '../db/content-repo.ts';
-import { ChunkError, fetchVerifiedChunk, type HubAccess } from './chunk-fetch.ts';
+import type { PacksResponse } from '../../shared/content-protocol.ts';
+import { evictionCandidates, evictPacks, resetFile, setFileState } from '../db/content-repo.ts';
+import { HubRequestError, isRefusal, type HubClient } from '../sync/hub-client.ts';
+import { createConcurrencyController, type ControllerOptions } from './concurrency-controller.ts';
 import { backoffMs, inDownloadHours, priorityOrder, type DownloadHours } from './download-policy.ts';
+import { runDownloads } from './download-run.ts';
 import { planEviction } from './eviction-policy.ts';
 import { abortableSleep, createTokenBucket } from './token-bucket.ts';
 
@@ -20,16 +23,21 @@ export type FileProgress = { sha256: string; doneBytes: number; totalBytes: numb
 export type DownloadStatus = {
   phase: 'idle' | 'downloading' | 'waiting-hours' | 'paused-live' | 'offline' | 'stopped';
   current: FileProgress | null;
-  counters: { chunksFetched: number; corruptChunks: number; retries: number };
+  /** `inFlight`: the ranges in flight the controller settled on (diagnostics). */
+  counters: { chunksFetched: number; corruptChunks: number; retries: number; bytesReceived: number; inFlight: number };
   lastError: string | null;
 };
 
-export type DownloadManagerDeps = HubAccess & {
+export type DownloadManagerDeps = {
   db: AppDb;
+  hub: Pick<HubClient, 'packs' | 'blobRange'>;
   /** Checks the hub's pack list (signatures, hub-pack-gate.ts) and stores what passes; returns a problem to show. */
   storePackList: (response: PacksResponse) => Promise<string | null>;
   now: () => Date;
-  concurrency?: number;
+  /** Monotonic milliseconds (goodput, stalls, checkpoints). */
+  clock?: () => number;
+  /** Bounds and pace of the in-flight search (tests pin it, e.g. { max: 2 }). */
+  concurrency?: Partial<ControllerOptions>;
   maxBytesPerSecond?: number | null;
   hours?: DownloadHours | null;
   liveEvents?: LiveEvents;
@@ -46,30 +54,44 @@ export function quotaAware(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** One line for the status: the hub client's named reason first. */
+const describe = (error: unknown) =>
+  error instanceof HubRequestError ? `${error.reason}: ${error.message}` : error instanceof Error ? error.message : String(error);
+
 export function createDownloadManager(deps: DownloadManagerDeps) {
   const { db, now } = deps;
-  const concurrency = deps.concurrency ?? 6;
-  const bucket = createTokenBucket(deps.maxBytesPerSecond ?? null);
+  const clock = deps.clock ?? (() => performance.now());
+  const bucket = createTokenBucket(deps.maxBytesPerSecond ?? null, clock);
+  // One controller for the manager's life: what it learnt about the link carries over to the next round.
+  const controller = createConcurrencyController(deps.concurrency);
+  let capped = deps.maxBytesPerSecond != null;
   let hours = deps.hours ?? null;
   let override = false;
   let live = false;
   let running = false;
   let stopped = false;
+  let refused = false;
   let inFlight: AbortController | null = null;
   let listProblem: string | null = null;
   let wakeUp: (() => void) | null = null;
-  const status: DownloadStatus = { phase: 'idle', current: null, counters: { chunksFetched: 0, corruptChunks: 0, retries: 0 }, lastError: null };
+  const status: DownloadStatus = {
+    phase: 'idle',
+    current: null,
+    counters: { chunksFetched: 0, corruptChunks: 0, retries: 0, bytesReceived: 0, inFlight: controller.limit() },
+    lastError: null,
+  };
   const report = (patch: Partial<DownloadStatus>) => {
     Object.assign(status, patch);
+    status.counters.inFlight = controller.limit();
     deps.report?.({ ...status, counters: { ...status.counters } });
   };
 
-  const allowed = () => !stopped && !live && (override || inDownloadHours(now(), hours));
+  const allowed = () => !stopped && !refused && !live && (override || inDownloadHours(now(), hours));
   const interrupt = () => inFlight?.abort(new DOMException('paused', 'AbortError'));
   const wake = () => wakeUp?.();
   const unsubscribeLive = deps.liveEvents?.subscribe((isLive) => {
     live = isLive;
-    if (isLive) interrupt(); // give the live lesson the whole link at once, losing at most the chunks in flight
+    if (isLive) interrupt(); // give the live lesson the whole link at once; what arrived so far is kept
     wake();
   });
 
@@ -86,12 +108,7 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
   }
 
   async function refreshListing() {
-    const response = await deps.fetch(`${deps.hubUrl}${ContentPaths.packs}`, {
-      headers: { authorization: `Bearer ${deps.token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) },
-      signal: AbortSignal.timeout(30_000),
-    });
-    if (!response.ok) throw new Error(`pack list: HTTP ${response.status}`);
-    const problem = await deps.storePackList(PacksResponse.parse(await response.json()));
+    const problem = await deps.storePackList(await deps.hub.packs());
     // Shown until a later list is taken without it (other errors are not cleared by a good list).
     if (problem !== null || (listProblem !== null && status.lastError === listProblem)) report({ lastError: problem });
     listProblem = problem;
@@ -133,86 +150,39 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
     }
     // Every chunk matched its hash but the whole does not: the manifest itself is inconsistent. Start over, loudly.
     await resetFile(db, file.sha256, 'failed');
+    await dropParts(db, file.sha256);
     report({ lastError: `whole-file SHA-256 mismatch for ${file.sha256.slice(0, 12)}` });
     return false;
   }
 
-  type FileRun = { file: ContentFileRow; missing: number[]; next: number; left: number; doneBytes: number; failure: string | null };
-
-  /**
-   * One pool of workers over the chunks of all queued files, in priority order: the link stays full across file
-   * boundaries (a file's last chunks overlap the next file's first), which matters on a 300 ms link.
-   */
   async function downloadFiles(files: ContentFileRow[]): Promise<{ done: number; paused: boolean; diskFull: boolean }> {
-    const controller = new AbortController();
-    inFlight = controller;
-    const runs: FileRun[] = [];
-    for (const file of files) {
-      const have = await storedChunkIndexes(db, file.sha256);
-      const missing = file.chunks.map((_, i) => i).filter((i) => !have.has(i));
-      const doneBytes = file.chunks.reduce((sum, _, i) => sum + (have.has(i) ? Math.min(file.chunkSize, file.size - i * file.chunkSize) : 0), 0);
-      runs.push({ file, missing, next: 0, left: missing.length, doneBytes, failure: null });
-    }
-    const started = performance.now();
-    let sessionBytes = 0;
-    let fatal: string | null = null;
-    let done = 0;
-    const finishing: Promise<void>[] = [];
-    const finish = (run: FileRun) => finishing.push(finishFile(run.file).then((ok) => void (ok && done++)));
-    const progress = (run: FileRun) => {
-      const elapsed = (performance.now() - started) / 1000;
-      const rate = elapsed > 0.5 ? sessionBytes / elapsed : 0;
-      const left = run.file.size - run.doneBytes;
-      report({ phase: 'downloading', current: { sha256: run.file.sha256, doneBytes: run.doneBytes, totalBytes: run.file.size, bytesPerSecond: rate, secondsLeft: rate > 0 ? left / rate : null } });
-    };
-    runs.filter((r) => r.missing.length === 0).forEach(finish); // stored completely before a crash, never verified
-    const nextTask = () => {
-      for (const run of runs) if (run.failure === null && run.next < run.missing.length) return { run, index: run.missing[run.next++] as number };
-      return null;
-    };
-    const worker = async () => {
-      for (let task = nextTask(); task && !controller.signal.aborted && fatal === null; task = nextTask()) {
-        const { run, index } = task;
-        const { file } = run;
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await bucket.take(Math.min(file.chunkSize, file.size - index * file.chunkSize), controller.signal);
-            const data = await fetchVerifiedChunk(deps, file, index, controller.signal);
-            await putVerifiedChunk(db, file.sha256, index, data);
-            status.counters.chunksFetched++;
-            run.doneBytes += data.size;
-            sessionBytes += data.size;
-            progress(run);
-            if (--run.left === 0) finish(run);
-            break;
-          } catch (error) {
-            if (controller.signal.aborted) return;
-            if (quotaAware(error) === 'quota_exceeded') {
-              fatal = 'quota_exceeded'; // a full disk will not clear by retrying; what is stored stays stored
-              return;
-            }
-            const chunkError = error instanceof ChunkError ? error : null;
-            if (chunkError?.failure === 'corrupt') status.counters.corruptChunks++;
-            if (chunkError?.failure === 'gone' || attempt >= (deps.maxAttempts ?? 8)) {
-              run.failure = error instanceof Error ? error.message : String(error);
-              break; // this file waits for the next round; the others go on
-            }
-            status.counters.retries++;
-            report({ lastError: error instanceof Error ? error.message : String(error) });
-            await abortableSleep(backoffMs(attempt), controller.signal).catch(() => undefined);
-          }
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    await Promise.all(finishing);
+    const controllerSignal = new AbortController();
+    inFlight = controllerSignal;
+    const result = await runDownloads(files, {
+      db,
+      hub: deps.hub,
+      controller,
+      clock,
+      counters: status.counters,
+      signal: controllerSignal.signal,
+      pace: (bytes, signal) => bucket.take(bytes, signal),
+      throttled: () => capped,
+      sleep: abortableSleep,
+      backoffMs,
+      maxAttempts: deps.maxAttempts ?? 8,
+      finishFile,
+      progress: (file, doneBytes, rate) => {
+        const left = file.size - doneBytes;
+        report({ phase: 'downloading', current: { sha256: file.sha256, doneBytes, totalBytes: file.size, bytesPerSecond: rate, secondsLeft: rate > 0 ? left / rate : null } });
+      },
+      onError: (error) => report({ lastError: describe(error) }),
+    });
     inFlight = null;
-    for (const run of runs) {
-      const failure = fatal ?? run.failure;
-      if (failure !== null && run.left > 0) await setFileState(db, run.file.sha256, 'failed', failure);
-    }
-    if (fatal !== null || runs.some((r) => r.failure !== null)) report({ lastError: fatal ?? runs.find((r) => r.failure !== null)?.failure ?? null });
-    return { done, paused: controller.signal.aborted, diskFull: fatal === 'quota_exceeded' };
+    for (const [sha256, failure] of result.failures) await setFileState(db, sha256, 'failed', failure);
+    if (isRefusal(result.fatal)) refused = true; // the hub client has told the session; nothing to retry
+    const fatal = result.fatal === null ? null : quotaAware(result.fatal) === 'quota_exceeded' ? 'quota_exceeded' : describe(result.fatal);
+    if (fatal !== null || result.failures.size > 0) report({ lastError: fatal ?? [...result.failures.values()][0] ?? null });
+    return { done: result.done, paused: controllerSignal.signal.aborted && result.fatal === null, diskFull: fatal === 'quota_exceeded' };
   }
 
   /**
@@ -230,6 +200,7 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
   async function loop() {
     let failures = 0;
     while (!stopped) {
+      if (refused) break;
       if (!allowed()) {
         report({ phase: stopped ? 'stopped' : live ? 'paused-live' : 'waiting-hours', current: null });
         await idle(60_000);
@@ -240,15 +211,17 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
         failures = 0;
       } catch (error) {
         failures++;
-        report({ phase: 'offline', lastError: error instanceof Error ? error.message : String(error) });
+        if (isRefusal(error)) refused = true;
+        report({ phase: 'offline', lastError: describe(error) });
       }
       let queue: ContentFileRow[] = [];
       let progressed = false;
       try {
         queue = await filesInOrder();
         if (queue.length > 0 && allowed()) {
+          const before = status.counters.bytesReceived;
           const result = await downloadFiles(queue);
-          progressed = result.done > 0;
+          progressed = result.done > 0 || status.counters.bytesReceived > before;
           if (result.diskFull) progressed = (await makeRoom(queue)) || progressed;
         }
       } catch (error) {
@@ -266,6 +239,7 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
         await idle(backoffMs(++failures));
       }
     }
+    // Refused by the hub (revoked device, protocol mismatch): the session shows why; a new identity makes a new manager.
     report({ phase: 'stopped', current: null });
   }
 
@@ -285,7 +259,10 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
       hours = next;
       wake();
     },
-    setMaxBytesPerSecond: (rate: number | null) => bucket.setRate(rate),
+    setMaxBytesPerSecond(rate: number | null) {
+      capped = rate !== null;
+      bucket.setRate(rate);
+    },
     refresh: wake,
     status: () => ({ ...status, counters: { ...status.counters } }),
     stop() {

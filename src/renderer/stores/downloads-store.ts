@@ -6,6 +6,6 @@ import type { DownloadStatus } from '../downloads/download-manager.ts';
 export const useDownloads = create<DownloadStatus>(() => ({
   phase: 'idle',
   current: null,
-  counters: { chunksFetched: 0, corruptChunks: 0, retries: 0 },
+  counters: { chunksFetched: 0, corruptChunks: 0, retries: 0, bytesReceived: 0, inFlight: 0 },
   lastError: null,
 }));

@@ -172,6 +172,88 @@ describe('hub client against a real HTTP server', () => {
   });
 });
 
+describe('hub client: content (pack list, byte ranges) and refusals', () => {
+  const sha = 'ab'.repeat(32);
+  const read = async (stream: ReadableStream<Uint8Array>) => new Uint8Array(await new Response(stream).arrayBuffer());
+
+  it('blobRange: asks for exactly the range, with the token and protocol header, and streams the 206 body', async () => {
+    hub.respond(() => ({ status: 206, body: 'hello', contentType: 'application/octet-stream', headers: { 'content-range': 'bytes 10-14/100' } }));
+    const body = await createHubClient({ baseUrl: hub.url, token: TOKEN }).blobRange(sha, { start: 10, end: 14 }, { signal: new AbortController().signal, pool: 1 });
+    expect(new TextDecoder().decode(await read(body))).toBe('hello');
+    const [request] = hub.requests;
+    expect(request?.url).toBe(`/v1/content/blobs/${sha}`);
+    expect(request?.headers.range).toBe('bytes=10-14');
+    expect(request?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(request?.headers[PROTOCOL_HEADER]).toBe('1');
+  });
+
+  it.each([
+    ['a 200 with the whole file', 200, 'bytes 10-14/100'],
+    ['another range than asked', 206, 'bytes 0-4/100'],
+    ['no Content-Range', 206, ''],
+  ])('blobRange: %s → invalid_response (the bytes are not used)', async (_label, status, contentRange) => {
+    const headers: Record<string, string> = contentRange ? { 'content-range': contentRange } : {};
+    hub.respond(() => ({ status, body: 'hello', contentType: 'application/octet-stream', headers }));
+    const error = await failure(createHubClient({ baseUrl: hub.url, token: TOKEN }).blobRange(sha, { start: 10, end: 14 }, { signal: new AbortController().signal }));
+    expect(error.reason).toBe('invalid_response');
+  });
+
+  it('blobRange: the hub’s named error (not_found) in the one vocabulary', async () => {
+    hub.respond(() => json(404, { error: { code: 'not_found', message: 'no such content for this classroom' } }));
+    const error = await failure(createHubClient({ baseUrl: hub.url, token: TOKEN }).blobRange(sha, { start: 0, end: 1 }, { signal: new AbortController().signal }));
+    expect(error.reason).toBe('not_found');
+    expect(error.status).toBe(404);
+  });
+
+  it('packs: the classroom’s pack listings, schema-checked', async () => {
+    hub.respond(() => json(200, { protocol: 1, packs: [] }));
+    await expect(createHubClient({ baseUrl: hub.url, token: TOKEN }).packs()).resolves.toEqual({ protocol: 1, packs: [] });
+    hub.respond(() => json(200, { protocol: 1, packs: [{ manifest: { id: '../x' }, lessonIds: [] }] }));
+    expect((await failure(createHubClient({ baseUrl: hub.url, token: TOKEN }).packs())).reason).toBe('invalid_response');
+  });
+
+  it.each(['device_revoked', 'unauthorized', 'client_too_old', 'hub_too_old'] as const)(
+    'a refusal (%s) is reported once, and every later call fails with it without touching the network',
+    async (code) => {
+      hub.respond(() => json(code === 'unauthorized' ? 401 : 403, { error: { code, message: `hub says ${code}` } }));
+      const refusals: HubRequestError[] = [];
+      const client = createHubClient({ baseUrl: hub.url, token: TOKEN, onRefused: (e) => refusals.push(e) });
+      expect((await failure(client.pull(0))).reason).toBe(code);
+      hub.respond(() => json(200, pullOk));
+      expect((await failure(client.blobRange(sha, { start: 0, end: 1 }, { signal: new AbortController().signal }))).reason).toBe(code);
+      expect((await failure(client.packs())).reason).toBe(code);
+      expect(refusals.map((e) => e.reason)).toEqual([code]);
+      expect(hub.requests).toHaveLength(1);
+    },
+  );
+
+  it('withContentFetch: content travels through the given fetch (the edge route), the refusal stays shared', async () => {
+    const routed: string[] = [];
+    hub.respond(() => json(403, { error: { code: 'device_revoked', message: 'revoked' } }));
+    const refusals: HubRequestError[] = [];
+    const client = createHubClient({ baseUrl: hub.url, token: TOKEN, onRefused: (e) => refusals.push(e) });
+    const viaEdge = client.withContentFetch((input, init) => {
+      routed.push(input instanceof Request ? input.url : input instanceof URL ? input.href : input);
+      return fetch(input, init);
+    });
+    expect((await failure(viaEdge.packs())).reason).toBe('device_revoked');
+    expect(routed).toEqual([`${hub.url}/v1/content/packs`]);
+    expect((await failure(client.pull(0))).reason).toBe('device_revoked'); // seen by the content view, known to all
+    expect(refusals).toHaveLength(1);
+    expect(hub.requests).toHaveLength(1);
+  });
+
+  it('other failures are not refusals: the next call goes to the hub again', async () => {
+    const refusals: HubRequestError[] = [];
+    hub.respond(() => json(404, { error: { code: 'not_found', message: 'gone' } }));
+    const client = createHubClient({ baseUrl: hub.url, token: TOKEN, onRefused: (e) => refusals.push(e) });
+    await failure(client.pull(0));
+    hub.respond(() => json(200, pullOk));
+    await expect(client.pull(0)).resolves.toEqual(pullOk);
+    expect(refusals).toEqual([]);
+  });
+});
+
 describe('normaliseHubUrl', () => {
   it.each([
     ['192.168.1.10:8787', 'http://192.168.1.10:8787'],

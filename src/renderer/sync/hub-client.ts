@@ -1,6 +1,9 @@
-// Typed HTTP client for the hub. Every response is parsed with the shared protocol schemas: a hub that answers with
-// something else is reported as `invalid_response`, never trusted.
+// Typed HTTP client for the hub: the one way the renderer talks to it (sync, pack lists, content byte ranges). Every
+// response is parsed with the shared protocol schemas: a hub that answers with something else is reported as
+// `invalid_response`, never trusted. Every failure is a HubRequestError with a named reason, and a refusal no retry
+// can fix (revoked device, protocol mismatch) is reported once and then answered locally.
 import type { z } from 'zod';
+import { ContentPaths, PacksResponse } from '../../shared/content-protocol.ts';
 import {
   EnrollResponse,
   ErrorResponse,
@@ -10,6 +13,7 @@ import {
   PROTOCOL_VERSION,
   PullPage,
   PushResponse,
+  type OpAck,
   type Op,
   type EnrollRequest,
   type ErrorCode,
@@ -33,15 +37,30 @@ export class HubRequestError extends Error {
 /** The hub's clock as one answer told it, with this PC's clock around the request (hub-clock.ts turns it into an offset). */
 export type HubTimeSample = { hubMs: number; sentMs: number; receivedMs: number };
 
+/** Refusals no retry can fix: the device must be enrolled again, or the app or the hub updated. */
+const REFUSALS: ReadonlySet<HubFailureReason> = new Set(['device_revoked', 'unauthorized', 'client_too_old', 'hub_too_old']);
+export const isRefusal = (error: unknown): error is HubRequestError => error instanceof HubRequestError && REFUSALS.has(error.reason);
+
 export type HubClientDeps = {
   baseUrl: string;
   token?: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Called once, with the first refusal; from then on every call fails with it without touching the network. */
+  onRefused?: (error: HubRequestError) => void;
   /** Told the hub's clock from every answer, error answers included. */
   onHubTime?: (sample: HubTimeSample) => void;
   localNow?: () => number;
 };
+
+/**
+ * Which of the browser's two connection pools a content request uses. Browsers keep credentialed and uncredentialed
+ * connections to an origin apart (Fetch standard, "connection pool" keyed by credentials) and cap each at 6, so two
+ * pools let 12 byte ranges run on 12 TCP connections: what a stock (CUBIC) hub needs to fill a lossy 300 ms link.
+ * The hub authenticates with a bearer token, never cookies, so a credentialed request carries nothing more.
+ */
+export type ConnectionPool = 0 | 1;
+export type ByteRange = { start: number; end: number };
 
 export function normaliseHubUrl(input: string): string {
   const trimmed = input.trim().replace(/\/+$/, '');
@@ -50,31 +69,55 @@ export function normaliseHubUrl(input: string): string {
   return url.origin;
 }
 
-export function createHubClient({ baseUrl, token, fetch: fetchImpl = fetch, timeoutMs = 20_000, onHubTime, localNow = Date.now }: HubClientDeps) {
-  async function request<S extends z.ZodType>(path: string, schema: S, init: RequestInit = {}): Promise<z.output<S>> {
+export function createHubClient(deps: HubClientDeps) {
+  return clientWith(deps, { refused: null }, deps.fetch ?? fetch);
+}
+
+/** `shared`: what every view of the one client knows (the refusal); `contentFetch`: how content requests travel. */
+function clientWith(deps: HubClientDeps, shared: { refused: HubRequestError | null }, contentFetch: typeof fetch) {
+  const { baseUrl, token, fetch: fetchImpl = fetch, timeoutMs = 20_000, onRefused, onHubTime, localNow = Date.now } = deps;
+
+  /** The hub's named error, recorded once if it is a refusal. */
+  function failed(error: HubRequestError): HubRequestError {
+    if (shared.refused === null && isRefusal(error)) {
+      shared.refused = error;
+      onRefused?.(error);
+    }
+    return error;
+  }
+
+  /** One request: protocol header, token, network errors and error answers in the one vocabulary. */
+  async function send(path: string, init: RequestInit, signal: AbortSignal, via: typeof fetch = fetchImpl): Promise<Response> {
+    if (shared.refused) throw shared.refused;
     const headers = new Headers(init.headers);
     headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
     if (token) headers.set('authorization', `Bearer ${token}`);
-    if (init.body) headers.set('content-type', 'application/json');
     let response: Response;
     const sentMs = localNow();
     try {
-      response = await fetchImpl(`${baseUrl}${path}`, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+      response = await via(`${baseUrl}${path}`, { ...init, headers, signal });
     } catch (error) {
+      if (signal.aborted && signal.reason instanceof DOMException && signal.reason.name === 'AbortError') throw signal.reason;
       throw new HubRequestError('network', error instanceof Error ? error.message : String(error));
     }
     const hubTime = response.headers.get(HUB_TIME_HEADER);
     if (onHubTime && hubTime !== null && /^\d{1,15}$/.test(hubTime)) onHubTime({ hubMs: Number(hubTime), sentMs, receivedMs: localNow() });
+    if (response.ok) return response;
+    const body: unknown = await response.json().catch(() => undefined);
+    const parsed = ErrorResponse.safeParse(body);
+    if (!parsed.success) throw new HubRequestError('invalid_response', `HTTP ${response.status}`, response.status);
+    throw failed(new HubRequestError(parsed.data.error.code, parsed.data.error.message, response.status));
+  }
+
+  async function request<S extends z.ZodType>(path: string, schema: S, init: RequestInit = {}, via?: typeof fetch): Promise<z.output<S>> {
+    const headers = new Headers(init.headers);
+    if (init.body) headers.set('content-type', 'application/json');
+    const response = await send(path, { ...init, headers }, AbortSignal.timeout(timeoutMs), via);
     let body: unknown;
     try {
       body = await response.json();
     } catch {
       throw new HubRequestError('invalid_response', `HTTP ${response.status}: body is not JSON`, response.status);
-    }
-    if (!response.ok) {
-      const parsed = ErrorResponse.safeParse(body);
-      if (!parsed.success) throw new HubRequestError('invalid_response', `HTTP ${response.status}`, response.status);
-      throw new HubRequestError(parsed.data.error.code, parsed.data.error.message, response.status);
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new HubRequestError('invalid_response', parsed.error.message, response.status);
@@ -86,6 +129,31 @@ export function createHubClient({ baseUrl, token, fetch: fetchImpl = fetch, time
     pull: (cursor: number) => request(`${HubPaths.pull}?cursor=${cursor}`, PullPage),
     /** The hub's router capabilities, for loading the live player's Device before a lesson starts. */
     liveCapabilities: () => request(livePaths.capabilities, CapabilitiesResponse),
+    /** The classroom's pack list (signed manifests and the lessons they belong to); hub-pack-gate.ts checks it. */
+    packs: () => request(ContentPaths.packs, PacksResponse, {}, contentFetch),
+    /**
+     * Bytes `range.start`–`range.end` (inclusive) of a stored file, as the body stream of a 206 answer whose
+     * Content-Range says exactly that range. The caller verifies the bytes (chunk hashes); `signal` aborts the
+     * request and the stream, and is the only timeout (the caller watches for stalls: a range may take minutes).
+     */
+    async blobRange(sha256: string, range: ByteRange, options: { signal: AbortSignal; pool?: ConnectionPool }): Promise<ReadableStream<Uint8Array>> {
+      const response = await send(
+        ContentPaths.blob(sha256),
+        {
+          headers: { range: `bytes=${range.start}-${range.end}` },
+          credentials: options.pool === 1 ? 'include' : 'omit',
+          cache: 'no-store', // the bytes go to IndexedDB; a second copy in the HTTP cache would only eat the quota
+        },
+        options.signal,
+        contentFetch,
+      );
+      const contentRange = /^bytes (\d+)-(\d+)\/\d+$/.exec(response.headers.get('content-range') ?? '');
+      if (response.status !== 206 || Number(contentRange?.[1]) !== range.start || Number(contentRange?.[2]) !== range.end || !response.body) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new HubRequestError('invalid_response', `HTTP ${response.status} ${response.headers.get('content-range') ?? ''} for bytes ${range.start}-${range.end}`, response.status);
+      }
+      return response.body;
+    },
     /** Ops go gzip-compressed (about 10× smaller: the village link is the bottleneck, not the CPU). */
     async push(ops: Op[]) {
       const json = JSON.stringify({ ops });
@@ -93,10 +161,22 @@ export function createHubClient({ baseUrl, token, fetch: fetchImpl = fetch, time
       const headers: Record<string, string> = body === null ? {} : { 'content-encoding': 'gzip' };
       return (await request(HubPaths.push, PushResponse, { method: 'POST', body: body ?? json, headers })).acks;
     },
+    /**
+     * The same client (token, clock, a refusal seen once for all), with content requests (pack list, byte ranges)
+     * travelling through another fetch: the school edge route (edge-route.ts), which falls back to this hub itself.
+     */
+    withContentFetch: (route: typeof fetch): HubClient => clientWith(deps, shared, route),
   };
 }
 
-export type HubClient = ReturnType<typeof createHubClient>;
+export type HubClient = {
+  enroll(req: EnrollRequest): Promise<EnrollResponse>;
+  pull(cursor: number): Promise<PullPage>;
+  packs(): Promise<PacksResponse>;
+  blobRange(sha256: string, range: ByteRange, options: { signal: AbortSignal; pool?: ConnectionPool }): Promise<ReadableStream<Uint8Array>>;
+  push(ops: Op[]): Promise<OpAck[]>;
+  withContentFetch(route: typeof fetch): HubClient;
+};
 
 async function gzip(text: string): Promise<ArrayBuffer | null> {
   if (typeof CompressionStream === 'undefined') return null;

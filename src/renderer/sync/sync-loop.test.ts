@@ -133,8 +133,6 @@ describe('sync loop', () => {
   it.each([
     ['network', 'offline'],
     ['internal', 'error'],
-    ['hub_too_old', 'error'],
-    ['client_too_old', 'error'],
     ['invalid_response', 'error'],
   ] as const)('reports a %s failure as phase %s with the named reason, and keeps retrying', async (reason, phase) => {
     const { loop, syncOnce, lastReport, delays } = setup();
@@ -143,6 +141,29 @@ describe('sync loop', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(lastReport()).toEqual({ phase, lastError: { code: reason, detail: `detail of ${reason}` } });
     expect(delays).toEqual([2_000]);
+    loop.stop();
+  });
+
+  it.each(['hub_too_old', 'client_too_old'] as const)('a protocol mismatch (%s) is reported as phase error and not retried: only an update helps', async (reason) => {
+    const { loop, syncOnce, lastReport, delays } = setup();
+    syncOnce.mockRejectedValue(new HubRequestError(reason, `detail of ${reason}`, 426));
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(lastReport()).toEqual({ phase: 'error', lastError: { code: reason, detail: `detail of ${reason}` } });
+    expect(delays).toEqual([]);
+    loop.stop();
+  });
+
+  it('a refusal seen by another hub call (a content download) is reported the same way, and stops the retries', async () => {
+    const { loop, syncOnce, lastReport, delays } = setup();
+    syncOnce.mockRejectedValueOnce(new HubRequestError('network', 'down'));
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delays).toEqual([2_000]);
+    loop.refuse(new HubRequestError('device_revoked', 'revoked by IT', 403));
+    expect(lastReport()).toEqual({ phase: 'revoked', lastError: { code: 'device_revoked', detail: 'revoked by IT' } });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(syncOnce).toHaveBeenCalledTimes(1); // the pending retry was dropped
     loop.stop();
   });
 

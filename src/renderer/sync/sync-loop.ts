@@ -1,7 +1,7 @@
 // Keeps the local DB in step with the hub without user action: syncs at start, on a heartbeat, when the browser says
 // it is back online, and retries with capped exponential backoff (with jitter) while the hub is unreachable.
 import type { SyncStatus } from '../stores/sync-status-store.ts';
-import { HubRequestError } from './hub-client.ts';
+import { HubRequestError, isRefusal } from './hub-client.ts';
 
 export type SyncLoopDeps = {
   syncOnce: () => Promise<void>;
@@ -15,7 +15,13 @@ export type SyncLoopDeps = {
   clearTimer?: (handle: unknown) => void;
 };
 
-export type SyncLoop = { start(): void; stop(): void; syncNow(): Promise<void> };
+export type SyncLoop = {
+  start(): void;
+  stop(): void;
+  syncNow(): Promise<void>;
+  /** The hub refused this device or app for good (seen by any hub call, sync or content): say so, stop retrying. */
+  refuse(error: HubRequestError): void;
+};
 
 export function createSyncLoop(deps: SyncLoopDeps): SyncLoop {
   const {
@@ -54,14 +60,7 @@ export function createSyncLoop(deps: SyncLoopDeps): SyncLoop {
       schedule(heartbeatMs);
     } catch (error) {
       failures++;
-      if (error instanceof HubRequestError && (error.reason === 'device_revoked' || error.reason === 'unauthorized')) {
-        // Retrying cannot help: IT must re-enroll. Cached data stays readable. Drop any pending heartbeat too (this
-        // attempt may have been a manual syncNow while one was scheduled).
-        if (timer !== null) clearTimer(timer);
-        timer = null;
-        report({ phase: 'revoked', lastError: { code: error.reason, detail: error.message } });
-        return;
-      }
+      if (isRefusal(error)) return refuse(error);
       const lastError =
         error instanceof HubRequestError
           ? { code: error.reason, detail: error.message }
@@ -69,6 +68,15 @@ export function createSyncLoop(deps: SyncLoopDeps): SyncLoop {
       report({ phase: lastError.code === 'network' ? 'offline' : 'error', lastError });
       schedule(backoffMs());
     }
+  }
+
+  function refuse(error: HubRequestError) {
+    // Retrying cannot help: IT must re-enroll (revoked), or the app or the hub must be updated. Cached data stays
+    // readable. Drop any pending heartbeat too (this attempt may have been a manual syncNow while one was scheduled).
+    if (timer !== null) clearTimer(timer);
+    timer = null;
+    const revoked = error.reason === 'device_revoked' || error.reason === 'unauthorized';
+    report({ phase: revoked ? 'revoked' : 'error', lastError: { code: error.reason, detail: error.message } });
   }
 
   /** One sync at a time: a second caller waits for the running one. */
@@ -90,5 +98,6 @@ export function createSyncLoop(deps: SyncLoopDeps): SyncLoop {
       timer = null;
     },
     syncNow: run,
+    refuse,
   };
 }
