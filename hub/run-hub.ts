@@ -143,9 +143,11 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   installGracefulShutdown({
     app,
     log,
-    // The recorder too: ffmpeg finishes its files while the SFU still runs (the pack is made at the next start).
+    // The recorder first, while the media still flows (ffmpeg closes its files at once then; the pack is made at the
+    // next start), then the demo broadcast.
     before: async () => {
-      await Promise.all([demoBroadcast?.stop(), recorder?.close()]);
+      await recorder?.close();
+      await demoBroadcast?.stop();
     },
     after: () => {
       sfu?.close();

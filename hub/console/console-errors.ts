@@ -2,7 +2,10 @@
 // console credential required". The code stays in the element's data for IT.
 import type { LiveErrorCode } from '../../src/shared/live-protocol.ts';
 
-const messages: Partial<Record<LiveErrorCode, string>> = {
+/** The hub's codes, and the console socket's own: `closed` (the connection dropped), `network` (never connected). */
+const messages: Partial<Record<LiveErrorCode | 'closed' | 'network', string>> = {
+  closed: '与中心的连接已断开，请刷新页面后重新连接。',
+  network: '无法连接中心，请检查网络后刷新页面。',
   unauthorized: '控制台口令不正确，请向中心管理员确认口令。',
   rate_limited: '口令错误次数过多，请稍后再试。',
   forbidden: '无权主持这节直播。',

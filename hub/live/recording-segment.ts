@@ -30,7 +30,13 @@ export const DEFAULT_RECORDING_FORMAT: RecordingFormat = {
  */
 export function h264Args(format: VideoFormat): string[] {
   const gop = String(format.fps * 2);
-  return ['-c:v', 'libx264', '-preset', 'superfast', '-crf', '26', '-profile:v', 'main', '-pix_fmt', 'yuv420p', '-g', gop, '-keyint_min', gop, '-sc_threshold', '0'];
+  // A ceiling on top of the quality target: the pack crosses village links (a busy camera picture at 960×540 × 25 would
+  // otherwise take ~2 Mbit/s). About 900 kbit/s for the camera, 720 for 1080p slides at 5 fps.
+  const maxKbps = Math.round(Math.min(1500, Math.max(200, (format.width * format.height * format.fps) / 14_400)));
+  return [
+    '-c:v', 'libx264', '-preset', 'superfast', '-crf', '26', '-maxrate', `${maxKbps}k`, '-bufsize', `${maxKbps * 2}k`,
+    '-profile:v', 'main', '-pix_fmt', 'yuv420p', '-g', gop, '-keyint_min', gop, '-sc_threshold', '0',
+  ];
 }
 export const AAC_ARGS = ['-c:a', 'aac', '-b:a', '64k', '-ac', '1', '-ar', '48000'];
 export const FILLER_COLOR = '0x1d2733';

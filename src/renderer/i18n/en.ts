@@ -86,7 +86,6 @@ export const en: Messages = {
     questionHint: 'Type a question for the lead teacher',
     send: 'Send',
     sent: 'Sent',
-    sendFailed: 'Not sent, try again',
     slidesMode: 'Low-bandwidth mode: sound and slides',
     slidesAuto: 'The link is slow: the teacher’s picture is off for now and returns when it improves.',
     slidesForced: 'Switched by hand. Tap "Video back" to see the teacher again.',

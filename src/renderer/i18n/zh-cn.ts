@@ -85,7 +85,6 @@ export const zhCN = {
     questionHint: '输入要问主讲老师的问题',
     send: '发送',
     sent: '已发送',
-    sendFailed: '发送失败，请重试',
     slidesMode: '低带宽模式：保留声音和课件',
     slidesAuto: '网络较慢，暂不显示老师画面；网络好转后会自动恢复。',
     slidesForced: '已手动切换。点“恢复视频”可重新显示老师画面。',

@@ -418,7 +418,6 @@ describe('LiveController: two sources, thin link, 答题器, named failures (fak
     await until('slides mode', () => store.getState().mode === 'slides');
     await until('camera paused', () => lastSetVideo('cam1')?.paused === true);
     expect(lastSetVideo('cw1')).toMatchObject({ maxSpatialLayer: 0, paused: false });
-    expect(store.getState()).toMatchObject({ autoLowBandwidth: true });
     expect(logged.some((l) => l.includes('full → slides'))).toBe(true);
     // The link recovers: after the pause the camera is tried again on its lowest layer.
     hub.notify({ type: 'bandwidth', availableKbps: 900 });

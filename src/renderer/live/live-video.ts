@@ -50,7 +50,7 @@ export class LiveVideo {
     const o = { hasCourseware: sources.courseware, forced };
     const plan = videoPlan(this.sources, { ...o, cameraMaxCap: this.cameraMaxCap(), coursewareMaxCap: this.coursewareMaxCap(media) });
     const mode = effectiveMode(this.sources, o);
-    this.deps.set({ mode, autoLowBandwidth: !forced && mode !== 'full', layerCap: plan.camera.cap });
+    this.deps.set({ mode, layerCap: plan.camera.cap });
     await media.apply(plan).catch((error: unknown) => this.deps.log('warn', `setVideo failed: ${error instanceof Error ? error.message : String(error)}`));
   }
 

@@ -47,8 +47,6 @@ export type LiveState = {
   error: { code: string; message: string } | null;
   /** The teacher switched to audio only. */
   forcedLowBandwidth: boolean;
-  /** The controller dropped video because it would not play on this link. */
-  autoLowBandwidth: boolean;
   handRaised: boolean;
   /** The classroom's camera goes to the lead console. */
   cameraOn: boolean;
@@ -95,7 +93,6 @@ export const initialLiveState: LiveState = {
   phase: 'stopped',
   error: null,
   forcedLowBandwidth: false,
-  autoLowBandwidth: false,
   handRaised: false,
   cameraOn: false,
   spatialLayer: null,
