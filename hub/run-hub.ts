@@ -12,9 +12,11 @@ import { readHubTls } from './http/hub-tls.ts';
 import { createHub, type HubExtension } from './http/create-hub.ts';
 import { loadOrCreatePackSigner } from './content/pack-signing.ts';
 import { ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from './live/demo-live.ts';
-import { installGracefulShutdown } from './graceful-shutdown.ts';
 import { tcpTuningAdvice } from './diagnostics/tcp-tuning.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
+import type { LessonRecorder } from './live/lesson-recorder.ts';
+import { recordingUnavailableReason, startLessonRecorder } from './live/start-recorder.ts';
+import { installGracefulShutdown } from './graceful-shutdown.ts';
 
 const Env = z.object({
   HUB_HOST: z.string().default('127.0.0.1'),
@@ -34,6 +36,12 @@ const Env = z.object({
   HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
   /** The address classrooms reach the hub at, given to browsers in ICE candidates (default: each interface's own). */
   HUB_RTC_ANNOUNCED_IP: z.string().optional(),
+  /** Record every live lesson into its recording pack (needs ffmpeg with libx264). */
+  HUB_RECORD: z.enum(['0', '1']).default('1'),
+  /** Nothing on air this long (without 下课) = the lesson is over and its recording is made. */
+  HUB_RECORD_END_GRACE_S: z.coerce.number().min(1).max(3600).default(60),
+  /** The demo broadcast also sends slides as a second source (courseware). */
+  HUB_DEMO_COURSEWARE: z.enum(['0', '1']).default('0'),
   /** HTTPS (and wss) with this certificate and key (PEM files; `npm run hub:cert` makes a county self-signed pair). */
   HUB_TLS_CERT: z.string().min(1).optional(),
   HUB_TLS_KEY: z.string().min(1).optional(),
@@ -85,11 +93,23 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
         announcedIp: env.HUB_RTC_ANNOUNCED_IP,
         ingestWatch: { silenceMs: 5_000, checkEveryMs: 1_000, log },
       });
-      log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced: ${env.HUB_RTC_ANNOUNCED_IP ?? 'each interface’s own address'})`);
+      const announced = env.HUB_RTC_ANNOUNCED_IP ?? 'each interface’s own address';
+      log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced: ${announced})`);
     } catch (error) {
       // e.g. the RTC port is taken: everything but live keeps working, and clients are told why live is off.
       unavailable = `SFU failed to start: ${error instanceof Error ? error.message : String(error)}`;
       log(`hub: live lessons unavailable: ${unavailable}`);
+    }
+  }
+
+  // Every live lesson is recorded into its recording pack; a hub without ffmpeg still runs live lessons and says why not.
+  let recorder: LessonRecorder | null = null;
+  if (sfu && env.HUB_RECORD === '1') {
+    const reason = recordingUnavailableReason();
+    if (reason) log(`hub: live lessons are not recorded: ${reason}`);
+    else {
+      recorder = await startLessonRecorder(sfu, { db, dataDir: env.HUB_DATA_DIR, contentDir, packSigner, endGraceMs: env.HUB_RECORD_END_GRACE_S * 1000, log: (line) => log(`hub: ${line}`) });
+      log('hub: every live lesson is recorded');
     }
   }
 
@@ -99,7 +119,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
     adminTokenHash: admin.hash,
     contentDir,
     packSigner,
-    live: { sfu, ...(unavailable ? { unavailable } : {}) },
+    live: { sfu, recorder, ...(unavailable ? { unavailable } : {}) },
     updatesDir: join(env.HUB_DATA_DIR, 'updates'),
     extensions,
     ...(tls ? { tls } : {}),
@@ -115,7 +135,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   }
   let demoBroadcast: DemoBroadcast | null = null;
   if (sfu && demoLive && env.HUB_DEMO_BROADCAST === '1') {
-    demoBroadcast = await startDemoBroadcast(sfu, log);
+    demoBroadcast = await startDemoBroadcast(sfu, { courseware: env.HUB_DEMO_COURSEWARE === '1', log });
     log('hub: demo live lesson on air (直播：有理数的乘法, classes 七年级(1)(2)班)');
   }
   if (env.HUB_DEMO === '1') log(`hub: demo enrollment codes (注册码): ${Object.keys(demoEnrollmentCodes).join(', ')}`);
@@ -123,7 +143,10 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   installGracefulShutdown({
     app,
     log,
-    before: () => demoBroadcast?.stop(),
+    // The recorder too: ffmpeg finishes its files while the SFU still runs (the pack is made at the next start).
+    before: async () => {
+      await Promise.all([demoBroadcast?.stop(), recorder?.close()]);
+    },
     after: () => {
       sfu?.close();
       db.close();

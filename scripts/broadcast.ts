@@ -1,8 +1,11 @@
-// `npm run broadcast -- --lesson <id> [--hub http://127.0.0.1:8787] [--token <admin token>] [--file video.mp4]`:
-// the headless broadcaster. Asks the hub for RTP ports (admin credential, HUB_ADMIN_TOKEN by default) and runs ffmpeg
-// into them until stopped, then takes the lesson off air. It keeps the lesson on air by itself: it polls the hub's
-// ingest status every second as a lease, and when the hub no longer has its broadcast (the hub restarted, or took it
-// off air after its media stopped) it opens a new one; when ffmpeg dies it starts it again.
+// `npm run broadcast -- --lesson <id> [--hub http://127.0.0.1:8787] [--token <admin token>] [--file video.mp4]
+//   [--courseware] [--slides <folder of images>]`: the headless broadcaster. Asks the hub for RTP ports (admin
+// credential, HUB_ADMIN_TOKEN by default) and runs ffmpeg into them — with --courseware (or --slides) a second source of
+// slides at 2 fps next to the picture — until stopped, then takes the lesson off air (with --end-on-stop: 下课, and the
+// hub makes its recording at once). It keeps
+// the lesson on air by itself: it polls the hub's ingest status every second as a lease, and when the hub no longer has
+// its broadcast (the hub restarted, or took it off air after its media stopped) it opens a new one; when ffmpeg dies it
+// starts it again.
 import { parseArgs } from 'node:util';
 import { IngestResponse, IngestStatus, livePaths } from '../src/shared/live-protocol.ts';
 import { defaultIngestRequest, startFfmpegBroadcast, type FfmpegBroadcast } from '../hub/live/ffmpeg-broadcaster.ts';
@@ -13,6 +16,10 @@ const { values } = parseArgs({
     hub: { type: 'string', default: process.env.HUB_URL ?? 'http://127.0.0.1:8787' },
     token: { type: 'string', default: process.env.HUB_ADMIN_TOKEN ?? '' },
     file: { type: 'string' },
+    courseware: { type: 'boolean', default: false },
+    slides: { type: 'string' },
+    /** Stopping (Ctrl-C, SIGTERM) is 下课: the hub makes the recording at once instead of after its grace period. */
+    'end-on-stop': { type: 'boolean', default: false },
   },
 });
 if (!values.lesson || !values.token) {
@@ -21,8 +28,9 @@ if (!values.lesson || !values.token) {
 }
 const LEASE_EVERY_MS = 1_000;
 const ingestUrl = `${values.hub.replace(/\/$/, '')}${livePaths.ingest(values.lesson)}`;
+const endUrl = `${values.hub.replace(/\/$/, '')}${livePaths.end(values.lesson)}`;
 const auth = { authorization: `Bearer ${values.token}` };
-const request = defaultIngestRequest();
+const request = defaultIngestRequest({ courseware: values.courseware || Boolean(values.slides) });
 
 let current: { ingestId: string; ffmpeg: FfmpegBroadcast } | null = null;
 let stopping = false;
@@ -42,7 +50,7 @@ async function goOnAir(): Promise<void> {
   const previous = current;
   current = null;
   await previous?.ffmpeg.stop();
-  const ffmpeg = await startFfmpegBroadcast({ request, target, ...(values.file ? { file: values.file } : {}) });
+  const ffmpeg = await startFfmpegBroadcast({ request, target, ...(values.file ? { file: values.file } : {}), ...(values.slides ? { slides: values.slides } : {}) });
   current = { ingestId: target.ingestId, ffmpeg };
   console.log(`broadcast: lesson ${values.lesson ?? ''} on air (video → ${target.video.ip}:${target.video.rtpPort}, audio → ${target.audio.ip}:${target.audio.rtpPort})`);
   void ffmpeg.exited.then((code) => {
@@ -72,7 +80,9 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   await current?.ffmpeg.stop();
-  await fetch(ingestUrl, { method: 'DELETE', headers: auth, signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+  // Off air; with --end-on-stop 下课 (the hub makes the recording now; otherwise once it stays off air for a while).
+  const ended = values['end-on-stop'] ? await fetch(endUrl, { method: 'POST', headers: auth, signal: AbortSignal.timeout(3_000) }).catch(() => null) : null;
+  if (!ended?.ok) await fetch(ingestUrl, { method: 'DELETE', headers: auth, signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));

@@ -1,55 +1,43 @@
-// The lead console, a browser page served by the hub (GET /v1/live/console): the lead teacher's camera + microphone
-// (or screen share) go out as the lesson's broadcast with 3-layer simulcast, and raised hands and questions from the
-// receiving classrooms come back. Plain DOM, bundled by the hub with esbuild at first request.
+// The lead console, a browser page served by the hub (GET /v1/live/console): the lead teacher's camera + microphone and,
+// at the same time, the courseware (a shared screen or window) go out as the lesson's broadcast; 答题器 questions go to
+// every classroom; raised hands, questions and classrooms' cameras come back; 下课 ends the lesson and the hub makes its
+// recording. Plain DOM, bundled by the hub with esbuild at first request. Every failed command says which and why.
 import { Device } from 'mediasoup-client';
 import type { types as msc } from 'mediasoup-client';
-import { LIVE_PROTOCOL_VERSION, LIVE_WS_PATH, LiveServerMessage, parseLiveResponseData, type LiveMethod, type LiveNotification, type LiveRequestData, type LiveResponseData } from '../../src/shared/live-protocol.ts';
+import type { LiveNotification } from '../../src/shared/live-protocol.ts';
+import { createConsoleMedia } from './console-media.ts';
+import { setUpConsoleQuiz, type ConsoleQuiz } from './console-quiz.ts';
 import { ConsoleError } from './console-errors.ts';
+import { connectConsoleSocket, type ConsoleRequest } from './console-socket.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (text: string) => ($('status').textContent = text);
-
-type Pending = { resolve: (d: unknown) => void; reject: (e: Error) => void };
-
-function connectSocket(onNotification: (n: LiveNotification) => void): Promise<<M extends LiveMethod>(m: M, d: LiveRequestData<M>) => Promise<LiveResponseData<M>>> {
-  const url = new URL(LIVE_WS_PATH, location.href);
-  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const ws = new WebSocket(url);
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
-  ws.addEventListener('message', (event: MessageEvent<string>) => {
-    const parsed = LiveServerMessage.safeParse(JSON.parse(event.data));
-    if (!parsed.success) return;
-    const m = parsed.data;
-    if (m.kind === 'notification') return onNotification(m.notification);
-    const p = m.id === null ? undefined : pending.get(m.id);
-    if (!p || m.id === null) return;
-    pending.delete(m.id);
-    if (m.ok) p.resolve(m.data);
-    else p.reject(new ConsoleError(m.error.code));
-  });
-  ws.addEventListener('close', () => status('连接已断开，请刷新页面'));
-  return new Promise((resolve, reject) => {
-    ws.addEventListener('error', () => reject(new Error('无法连接中心')));
-    ws.addEventListener('open', () =>
-      resolve(<M extends LiveMethod>(method: M, data: LiveRequestData<M>) => {
-        const id = nextId++;
-        ws.send(JSON.stringify({ v: LIVE_PROTOCOL_VERSION, id, method, data }));
-        return new Promise<LiveResponseData<M>>((res, rej) => pending.set(id, { resolve: (d) => res(parseLiveResponseData(method, d)), reject: rej }));
-      }),
-    );
-  });
-}
+const say = (text: string) => ($('notice').textContent = text);
+/** The refusal's Chinese sentence (console-errors.ts), or the browser's error name (a camera that would not open). */
+const reason = (error: unknown) => (error instanceof DOMException ? error.name : error instanceof Error ? error.message : String(error));
 
 type ReturnVideoNotice = Extract<LiveNotification, { type: 'returnVideo' }>;
-/** Return cameras announced before the receive side was ready wait here; afterwards they are shown at once. */
-const returnQueue: ReturnVideoNotice[] = [];
+/** Notifications that need the receive side or the quiz panel wait here until those are ready. */
+const early: LiveNotification[] = [];
 let showReturnVideo: ((n: ReturnVideoNotice) => Promise<void>) | null = null;
+let quiz: ConsoleQuiz | null = null;
+
+const RECORDING_TEXT = { recording: '录制中', finalizing: '正在生成录播…', ready: '录播已生成，各接收教室将自动下载', failed: '录播生成失败' } as const;
 
 function showNotification(n: LiveNotification) {
   if (n.type === 'returnVideo') {
-    if (showReturnVideo) void showReturnVideo(n);
-    else returnQueue.push(n);
+    if (showReturnVideo) void showReturnVideo(n).catch((e: unknown) => say(`接收教室画面无法显示：${reason(e)}`));
+    else early.push(n);
+  } else if (n.type === 'quizResults' || n.type === 'quizPush' || n.type === 'quizClosed') {
+    if (!quiz) early.push(n);
+    else if (n.type === 'quizResults') quiz.showResults(n.results);
+    else quiz.showPush(n.type === 'quizPush' ? n.push : null);
+  } else if (n.type === 'recording') {
+    $('recording').textContent = `${RECORDING_TEXT[n.state]}${n.error ? `：${n.error}` : ''}`;
+    $('recording').dataset.state = n.state;
+  } else if (n.type === 'lessonEnded') {
+    status('已下课');
+    document.body.dataset.onAir = 'false';
   } else if (n.type === 'hand') {
     const id = `hand-${n.hand.peerId}`;
     let li = document.getElementById(id);
@@ -67,16 +55,7 @@ function showNotification(n: LiveNotification) {
   }
 }
 
-async function start(lessonId: string, token: string) {
-  status('正在连接…');
-  const request = await connectSocket(showNotification);
-  const joined = await request('join', { lessonId, token, role: 'console' });
-  $('lesson-title').textContent = joined.lessonTitle;
-  const device = await Device.factory();
-  await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
-  status('已连接：点“开始直播”');
-
-  // Receiving classrooms' cameras, one tile each.
+async function receiveClassroomCameras(device: Device, request: ConsoleRequest) {
   const recvInfo = await request('createRecvTransport', { forceTcp: false });
   const recv = device.createRecvTransport({
     id: recvInfo.id,
@@ -103,51 +82,69 @@ async function start(lessonId: string, token: string) {
     tile.append(video, caption);
     $('returns').append(tile);
   };
-  for (const n of returnQueue.splice(0)) await showReturnVideo(n);
-  let videoProducer: msc.Producer | null = null;
+}
 
-  $<HTMLButtonElement>('start').disabled = false;
-  $('start').onclick = async () => {
-    $<HTMLButtonElement>('start').disabled = true;
-    const media = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 25 }, audio: true });
-    $<HTMLVideoElement>('preview').srcObject = media;
-    const info = await request('createSendTransport', {});
-    const transport = device.createSendTransport({
-      id: info.id,
-      iceParameters: info.iceParameters as msc.IceParameters,
-      iceCandidates: info.iceCandidates as msc.IceCandidate[],
-      dtlsParameters: info.dtlsParameters as msc.DtlsParameters,
-    });
-    transport.on('connect', ({ dtlsParameters }, ok, fail) => void request('connectTransport', { transportId: transport.id, dtlsParameters }).then(() => ok(), fail));
-    transport.on('produce', ({ kind, rtpParameters }, ok, fail) =>
-      void request('produce', { transportId: transport.id, kind, rtpParameters: { ...rtpParameters } }).then(({ producerId }) => ok({ id: producerId }), fail),
-    );
-    const [video] = media.getVideoTracks();
-    const [audio] = media.getAudioTracks();
-    if (video) {
-      // Three simulcast layers: the SFU gives each classroom the one its link carries.
-      videoProducer = await transport.produce({
-        track: video,
-        encodings: [
-          { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-          { scaleResolutionDownBy: 2, maxBitrate: 400_000 },
-          { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
-        ],
-      });
+async function start(lessonId: string, token: string) {
+  status('正在连接…');
+  const request = await connectConsoleSocket(showNotification, () => status('连接已断开，请刷新页面'));
+  const joined = await request('join', { lessonId, token, role: 'console' });
+  $('lesson-title').textContent = joined.lessonTitle;
+  const device = await Device.factory();
+  await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
+  await receiveClassroomCameras(device, request);
+  quiz = setUpConsoleQuiz(request, say);
+  if (joined.quizPush) quiz.showPush(joined.quizPush);
+  for (const n of early.splice(0)) showNotification(n);
+  status('已连接：点“开始直播”');
+  const media = await createConsoleMedia(device, request);
+
+  const button = (id: string) => $<HTMLButtonElement>(id);
+  button('start').disabled = false;
+  button('start').onclick = async () => {
+    button('start').disabled = true;
+    try {
+      $<HTMLVideoElement>('preview').srcObject = await media.startCamera();
+    } catch (error) {
+      button('start').disabled = false;
+      say(`摄像头或麦克风无法打开：${reason(error)}`);
+      return;
     }
-    if (audio) await transport.produce({ track: audio, codecOptions: { opusDtx: true } });
     status('直播中');
     document.body.dataset.onAir = 'true';
-    $<HTMLButtonElement>('screen').disabled = false;
+    button('courseware').disabled = false;
+    button('end').disabled = false;
   };
 
-  $('screen').onclick = async () => {
-    const screen = await navigator.mediaDevices.getDisplayMedia({ video: true });
-    const [track] = screen.getVideoTracks();
-    if (track && videoProducer) {
-      await videoProducer.replaceTrack({ track });
-      $<HTMLVideoElement>('preview').srcObject = screen;
-      status('直播中 · 共享屏幕');
+  const stopped = () => {
+    $<HTMLVideoElement>('courseware-preview').srcObject = null;
+    button('courseware').textContent = '共享课件（屏幕或窗口）';
+    button('courseware').dataset.sharing = 'false';
+    status('直播中');
+  };
+  button('courseware').onclick = async () => {
+    try {
+      if (button('courseware').dataset.sharing === 'true') {
+        await media.stopCourseware();
+        return stopped();
+      }
+      const screen = await media.startCourseware(() => void media.stopCourseware().then(stopped, (e: unknown) => say(`停止共享课件失败：${reason(e)}`)));
+      if (!screen) return say('未选择要共享的屏幕或窗口');
+      $<HTMLVideoElement>('courseware-preview').srcObject = screen;
+      button('courseware').textContent = '停止共享课件';
+      button('courseware').dataset.sharing = 'true';
+      status('直播中 · 摄像头 + 课件');
+    } catch (error) {
+      say(`课件共享失败：${reason(error)}`);
+    }
+  };
+
+  button('end').onclick = async () => {
+    try {
+      await request('endLesson', {});
+      button('courseware').disabled = true;
+      button('end').disabled = true;
+    } catch (error) {
+      say(`下课失败：${reason(error)}`);
     }
   };
 }

@@ -14,6 +14,8 @@ import { ephemeralPackSigner, type PackSigner } from '../content/pack-signing.ts
 import { registerNetProbeRoutes } from '../diagnostics/net-probe-routes.ts';
 import { attachLiveSocket, registerLiveAdminRoutes, registerLivePublicRoutes } from '../live/live-routes.ts';
 import type { LiveSfu } from '../live/live-sfu.ts';
+import type { LessonRecorder } from '../live/lesson-recorder.ts';
+import { createHubEvents } from '../sync/quiz-events.ts';
 import { registerPushRoute, registerReportPage, registerReportRoutes } from '../sync/sync-routes.ts';
 import { registerUpdateRoutes } from '../updates/update-routes.ts';
 import { createRouteTable, type HubRoute, type RouteTable } from './access-groups.ts';
@@ -40,7 +42,7 @@ export type CreateHubOptions = Pick<HubContext, 'db' | 'hubName' | 'contentDir'>
   bodyLimitBytes?: number;
   limits?: Partial<HubLimits>;
   /** The SFU for live lessons, or why there is none (shown to clients that try to join). */
-  live?: { sfu: LiveSfu | null; unavailable?: string };
+  live?: { sfu: LiveSfu | null; unavailable?: string; recorder?: LessonRecorder | null };
   /** Folder of the electron-updater feed (`<data>/updates`); without it /updates/* answers 404. */
   updatesDir?: string;
   extensions?: HubExtension[];
@@ -63,6 +65,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     now,
     attempts: createHubAttempts({ ...defaultHubLimits, ...options.limits }, now),
     packSigner: options.packSigner ?? ephemeralPackSigner(),
+    events: createHubEvents(),
     ...(options.contentDir !== undefined ? { contentDir: options.contentDir } : {}),
   };
   const common = {
@@ -128,7 +131,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `${request.method} ${request.url}`.slice(0, 300)));
 
-  const live = { sfu: options.live?.sfu ?? null, unavailable: options.live?.unavailable ?? 'no SFU configured' };
+  const live = { sfu: options.live?.sfu ?? null, unavailable: options.live?.unavailable ?? 'no SFU configured', recorder: options.live?.recorder ?? null };
   attachLiveSocket(app, ctx, live);
   const table = createRouteTable(
     app,

@@ -1,6 +1,7 @@
 import type { PackSigner } from '../content/pack-signing.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import type { HubAttempts } from './hub-limits.ts';
+import type { HubEvents } from '../sync/quiz-events.ts';
 
 /** What every route needs, passed in so tests can give a temp database and a fixed clock. */
 export type HubContext = {
@@ -15,4 +16,6 @@ export type HubContext = {
   packSigner: PackSigner;
   /** Failed-attempt counters (enrollment, device tokens, console logins), per address and per code. */
   attempts: HubAttempts;
+  /** In-process announcements between modules (sync → live: quiz answers arrived). */
+  events?: HubEvents;
 };

@@ -30,17 +30,26 @@ export function ensureDemoLiveLesson(db: HubDatabase, now: Date) {
 
 export type DemoBroadcast = { stop(): Promise<void> };
 
+export type DemoBroadcastOptions = {
+  /** Slides as a second source next to the test pattern (the demo of a lead teacher's PPT). */
+  courseware?: boolean;
+  lessonId?: string;
+  log?: (line: string) => void;
+  restartAfterMs?: number;
+};
+
 /**
  * The demo lesson's broadcast, kept on air: if ffmpeg dies the lesson goes off air (viewers see 主讲教室尚未开始) and
  * the broadcast is started again after a pause, as a lead school's operator would.
  */
-export async function startDemoBroadcast(sfu: LiveSfu, log: (line: string) => void = () => undefined, restartAfterMs = 2_000): Promise<DemoBroadcast> {
-  const room = await sfu.room(DEMO_LIVE_LESSON_ID);
+export async function startDemoBroadcast(sfu: LiveSfu, options: DemoBroadcastOptions = {}): Promise<DemoBroadcast> {
+  const { log = () => undefined, restartAfterMs = 2_000 } = options;
+  const room = await sfu.room(options.lessonId ?? DEMO_LIVE_LESSON_ID);
   let current: FfmpegBroadcast | null = null;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const start = async () => {
-    const request = defaultIngestRequest();
+    const request = defaultIngestRequest({ courseware: options.courseware ?? false });
     const target = await room.openIngest(request);
     const broadcast = await startFfmpegBroadcast({ request, target });
     current = broadcast;

@@ -3,11 +3,17 @@
 import { randomUUID } from 'node:crypto';
 import type { types as ms } from 'mediasoup';
 import type { ConsumerInfo, LiveMethod, LiveNotification, LiveRequestData, LiveResponseData, LiveRole } from '../../src/shared/live-protocol.ts';
+import type { HubDatabase } from '../db/open-database.ts';
 import { HubError } from '../http/hub-error.ts';
-import type { LiveRoom } from './live-room.ts';
+import { pushableQuestions, questionResults, questionToPush } from './live-quiz.ts';
+import { sourceOf, type LiveRoom } from './live-room.ts';
 
 export type PeerIdentity = { peerId: string; role: LiveRole; classroomName: string };
+/** What a console's lesson commands need besides the room: the hub database and clock. */
+export type PeerServices = { db: HubDatabase; now: () => Date };
 const RETURN_VIDEO_MAX_BPS = 300_000;
+/** mediasoup's default is 1; a higher priority gets bitrate first when the estimate cannot carry every layer. */
+const COURSEWARE_PRIORITY = 3;
 type Handler<M extends LiveMethod> = (data: LiveRequestData<M>) => Promise<LiveResponseData<M>>;
 
 export class LivePeer {
@@ -15,6 +21,9 @@ export class LivePeer {
   private readonly sendTransports = new Map<string, ms.WebRtcTransport>();
   private readonly producers = new Map<string, ms.Producer>();
   private readonly consumers = new Map<string, ms.Consumer>();
+  /** Videos the viewer paused with setVideo (低带宽模式, camera dropped): setVideo may resume only these. A consumer
+   *  still waiting for its first `resume` (a classroom preparing the lesson before 进入直播) stays paused. */
+  private readonly pausedByViewer = new Set<string>();
   private readonly onAir = (onAir: boolean) => this.send({ type: 'onAir', onAir });
   private readonly toConsole = (n: LiveNotification) => this.send(n);
   private closed = false;
@@ -24,13 +33,18 @@ export class LivePeer {
     private readonly room: LiveRoom,
     private readonly webRtcServer: ms.WebRtcServer,
     private readonly send: (n: LiveNotification) => void,
+    private readonly services: PeerServices,
   ) {
     room.on('onAir', this.onAir);
+    room.on('toAll', this.toConsole);
     if (identity.role === 'console') {
       room.on('console', this.toConsole);
       // Cameras that started before this console joined; the console queues them until its receive side is ready.
       queueMicrotask(() => {
         for (const [peerId, v] of room.returnVideos) send({ type: 'returnVideo', peerId, classroomName: v.classroomName, producerId: v.producer.id });
+        // A console that (re)joins during a question sees its results so far.
+        const push = room.quizPush;
+        if (push) send({ type: 'quizResults', results: questionResults(services.db, room.lessonId, push.quizId, push.question.id) });
       });
     }
   }
@@ -39,6 +53,25 @@ export class LivePeer {
     const transport = this.transports.get(id) ?? this.sendTransports.get(id);
     if (!transport) throw new HubError('not_found', `transport ${id}`);
     return transport;
+  }
+
+  /** A resumed video asks its source for a key frame at once: the picture appears without waiting for the next one. */
+  private async resumeWithKeyFrame(consumer: ms.Consumer) {
+    await consumer.resume();
+    if (consumer.kind === 'video') await consumer.requestKeyFrame();
+  }
+
+  /** join with media: the receive transport, and consumers for what is on air, in the join's one round trip. */
+  async prepareMedia(media: { rtpCapabilities: LiveRequestData<'consume'>['rtpCapabilities']; forceTcp?: boolean | undefined }) {
+    const transport = await this.handlers.createRecvTransport({ forceTcp: media.forceTcp ?? false });
+    if (!this.room.onAir) return { transport, consumers: [] };
+    // Capabilities from an older hub configuration: no consumers now; the client loads the join's and consumes after.
+    const consumers = await this.handlers.consume({ transportId: transport.id, rtpCapabilities: media.rtpCapabilities }).catch(() => ({ consumers: [] }));
+    return { transport, consumers: consumers.consumers };
+  }
+
+  private requireConsole(what: string) {
+    if (this.identity.role !== 'console') throw new HubError('forbidden', `only the lead console may ${what}`);
   }
 
   private consumer(id: string): ms.Consumer {
@@ -65,6 +98,16 @@ export class LivePeer {
         this.transports.delete(transport.id);
         for (const [id, c] of this.consumers) if (c.closed) this.consumers.delete(id);
       });
+      // The SFU's bandwidth estimate towards this classroom, at most once a second: the client weighs it with what it
+      // decodes to decide whether the camera can stay on (only audio and courseware on a thin link).
+      let lastBwe = 0;
+      await transport.enableTraceEvent(['bwe']);
+      transport.on('trace', (trace) => {
+        const available = (trace.info as { availableBitrate?: unknown }).availableBitrate;
+        if (trace.type !== 'bwe' || typeof available !== 'number' || Date.now() - lastBwe < 1000) return;
+        lastBwe = Date.now();
+        this.send({ type: 'bandwidth', availableKbps: Math.round(available / 1000) });
+      });
       return {
         id: transport.id,
         iceParameters: { ...transport.iceParameters },
@@ -86,6 +129,7 @@ export class LivePeer {
       const out: ConsumerInfo[] = [];
       for (const c of this.consumers.values()) c.close(); // a re-consume replaces the previous set
       this.consumers.clear();
+      this.pausedByViewer.clear();
       for (const producer of this.room.producers()) {
         if (audioOnly && producer.kind === 'video') continue;
         if (!this.room.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
@@ -93,6 +137,8 @@ export class LivePeer {
         }
         const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
         this.consumers.set(consumer.id, consumer);
+        // When bits are short the SFU serves the slides before the teacher's face: they carry the lesson.
+        if (sourceOf(producer) === 'courseware') await consumer.setPriority(COURSEWARE_PRIORITY);
         consumer.on('layerschange', (layers) => this.send({ type: 'layers', consumerId: consumer.id, spatialLayer: layers?.spatialLayer ?? null }));
         consumer.on('producerclose', () => {
           this.consumers.delete(consumer.id);
@@ -105,20 +151,23 @@ export class LivePeer {
           kind: consumer.kind,
           rtpParameters: { ...consumer.rtpParameters },
           spatialLayers: Math.max(1, producer.rtpParameters.encodings?.length ?? 1),
+          source: sourceOf(producer),
         });
       }
       return { consumers: out };
     },
     resume: async ({ consumerIds }) => {
-      for (const id of consumerIds) await this.consumer(id).resume();
+      for (const id of consumerIds) await this.resumeWithKeyFrame(this.consumer(id));
       return {};
     },
     setVideo: async ({ consumerId, maxSpatialLayer, paused }) => {
       const consumer = this.consumer(consumerId);
       if (consumer.kind !== 'video') throw new HubError('bad_request', 'setVideo needs a video consumer');
       if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer: maxSpatialLayer });
-      if (paused) await consumer.pause();
-      else await consumer.resume();
+      if (paused) {
+        await consumer.pause();
+        this.pausedByViewer.add(consumer.id);
+      } else if (this.pausedByViewer.delete(consumer.id)) await this.resumeWithKeyFrame(consumer);
       return {};
     },
     createSendTransport: async () => {
@@ -136,11 +185,13 @@ export class LivePeer {
         dtlsParameters: { ...transport.dtlsParameters },
       };
     },
-    produce: async ({ transportId, kind, rtpParameters }) => {
+    produce: async ({ transportId, kind, rtpParameters, source }) => {
       const transport = this.sendTransports.get(transportId);
       if (!transport) throw new HubError('not_found', `transport ${transportId}`);
       if (this.identity.role === 'viewer' && kind !== 'video') throw new HubError('forbidden', 'a classroom sends only its camera');
-      const producer = await transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters });
+      if (this.identity.role === 'viewer' && source === 'courseware') throw new HubError('forbidden', 'a classroom sends only its camera');
+      const appData = { source: kind === 'audio' ? 'microphone' : (source ?? 'camera') };
+      const producer = await transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters, appData });
       this.producers.set(producer.id, producer);
       producer.observer.once('close', () => this.producers.delete(producer.id));
       if (this.identity.role === 'console') this.room.addConsoleProducer(producer);
@@ -177,12 +228,36 @@ export class LivePeer {
       });
       return { questionId: id };
     },
+    listQuestions: async () => {
+      this.requireConsole('list questions');
+      return { questions: pushableQuestions(this.services.db, this.room.lessonId) };
+    },
+    pushQuestion: async (request) => {
+      this.requireConsole('push questions');
+      const { db, now } = this.services;
+      const { quiz, question } = questionToPush(db, this.room.lessonId, request, now());
+      const push = { pushId: randomUUID(), lessonId: this.room.lessonId, quizId: quiz.id, quizTitle: quiz.title, question, at: now().toISOString() };
+      this.room.pushQuiz(push);
+      this.room.toConsoles({ type: 'quizResults', results: questionResults(db, this.room.lessonId, quiz.id, question.id) });
+      return { push };
+    },
+    closeQuestion: async ({ pushId }) => {
+      this.requireConsole('close questions');
+      if (!this.room.closeQuiz(pushId)) throw new HubError('not_found', `question push ${pushId} is not on the screens`);
+      return {};
+    },
+    endLesson: async () => {
+      this.requireConsole('end the lesson');
+      await this.room.endLesson();
+      return {};
+    },
   };
 
   close() {
     if (this.closed) return;
     this.closed = true;
     this.room.off('onAir', this.onAir);
+    this.room.off('toAll', this.toConsole);
     this.room.off('console', this.toConsole);
     for (const t of [...this.transports.values(), ...this.sendTransports.values()]) t.close();
     this.transports.clear();

@@ -1,38 +1,53 @@
-// Live lessons on the hub: the signalling socket, the console page and status (public group), and the broadcaster's
-// ingest API (admin group, under /v1/admin/). Without an SFU all of them answer that live is unavailable, and why.
+// Live lessons on the hub: the signalling socket, the console page, status and codecs (public group), and the
+// broadcaster's ingest API, 下课 and the recording's state (admin group, under /v1/admin/). Without an SFU all of them
+// answer that live is unavailable, and why.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { IngestRequest, type IngestResponse, type IngestStatus } from '../../src/shared/live-protocol.ts';
+import { IngestRequest, livePaths, type CapabilitiesResponse, type IngestResponse, type IngestStatus } from '../../src/shared/live-protocol.ts';
 import { Id } from '../../src/shared/protocol.ts';
 import { HubError } from '../http/hub-error.ts';
 import type { HubContext } from '../http/hub-context.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
 import { registerConsoleRoutes } from './console-routes.ts';
+import type { LessonRecorder } from './lesson-recorder.ts';
+import { relayQuizResults } from './live-quiz.ts';
 import { attachLiveSignalling } from './live-signalling.ts';
 import type { LiveSfu } from './live-sfu.ts';
+import { registerRecordingRoutes } from './recording-routes.ts';
 
 const LessonParams = z.object({ id: Id });
 
-export type LiveOptions = { sfu: LiveSfu | null; unavailable: string };
+export type LiveOptions = { sfu: LiveSfu | null; unavailable: string; recorder?: LessonRecorder | null };
+
+const requireSfu = ({ sfu, unavailable }: LiveOptions) => {
+  if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);
+  return sfu;
+};
 
 /** The WebSocket lives on the HTTP server itself; each join frame carries and is checked for its own credential. */
 export function attachLiveSocket(app: FastifyInstance, ctx: HubContext, { sfu, unavailable }: LiveOptions) {
   const signalling = attachLiveSignalling(app.server, ctx, sfu, unavailable);
+  // 答题器: answers arriving by sync push reach the lesson's consoles.
+  const stopRelay = relayQuizResults(ctx.events, ctx.db, sfu);
   // preClose, not onClose: the HTTP server's close waits for every socket, upgraded ones included, so open WebSockets
   // must be closed first or a graceful stop never finishes while a classroom is connected.
-  app.addHook('preClose', async () => signalling.close());
+  app.addHook('preClose', async () => {
+    stopRelay();
+    await signalling.close();
+  });
 }
 
-export function registerLivePublicRoutes(app: FastifyInstance, { sfu, unavailable }: LiveOptions) {
+export function registerLivePublicRoutes(app: FastifyInstance, live: LiveOptions) {
   registerConsoleRoutes(app);
-  app.get('/v1/live/status', async () => ({ available: Boolean(sfu), reason: sfu ? null : unavailable }));
+  app.get('/v1/live/status', async () => ({ available: Boolean(live.sfu), reason: live.sfu ? null : live.unavailable }));
+  // The same for every lesson on this hub and secret to no one: classrooms fetch it before a lesson to join faster.
+  app.get(livePaths.capabilities, async () => {
+    const body: CapabilitiesResponse = { routerRtpCapabilities: { ...requireSfu(live).routerRtpCapabilities } };
+    return body;
+  });
 }
 
-export function registerLiveAdminRoutes(admin: FastifyInstance, ctx: HubContext, { sfu, unavailable }: LiveOptions) {
-  const requireSfu = () => {
-    if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);
-    return sfu;
-  };
+export function registerLiveAdminRoutes(admin: FastifyInstance, ctx: HubContext, live: LiveOptions) {
   const liveLesson = (id: string) => {
     const row = ctx.db.prepare(`SELECT mode FROM lessons WHERE id = ?`).get(id) as { mode: string } | undefined;
     if (!row) throw new HubError('not_found', `lesson ${id}`);
@@ -43,7 +58,7 @@ export function registerLiveAdminRoutes(admin: FastifyInstance, ctx: HubContext,
     const { id } = parseOrBadRequest(LessonParams, request.params);
     const body = parseOrBadRequest(IngestRequest, request.body);
     liveLesson(id);
-    const room = await requireSfu().room(id);
+    const room = await requireSfu(live).room(id);
     const target: IngestResponse = await room.openIngest(body);
     return reply.status(201).send(target);
   });
@@ -53,12 +68,14 @@ export function registerLiveAdminRoutes(admin: FastifyInstance, ctx: HubContext,
   admin.get('/v1/admin/live/:id/ingest', async (request): Promise<IngestStatus> => {
     const { id } = parseOrBadRequest(LessonParams, request.params);
     liveLesson(id);
-    return requireSfu().existingRoom(id)?.ingestStatus() ?? { onAir: false, ingestId: null };
+    return requireSfu(live).existingRoom(id)?.ingestStatus() ?? { onAir: false, ingestId: null };
   });
 
   admin.delete('/v1/admin/live/:id/ingest', async (request) => {
     const { id } = parseOrBadRequest(LessonParams, request.params);
-    const room = requireSfu().existingRoom(id);
+    const room = requireSfu(live).existingRoom(id);
     return { stopped: room ? await room.closeIngest() : false };
   });
+
+  registerRecordingRoutes(admin, live.sfu, live.recorder ?? null, live.unavailable);
 }

@@ -23,6 +23,10 @@ export type LiveSfuOptions = {
 export type LiveSfu = {
   room(lessonId: string): Promise<LiveRoom>;
   existingRoom(lessonId: string): LiveRoom | undefined;
+  /** Calls `listener` for every room, those already made and each one made later (the lesson recorder watches them). */
+  onRoom(listener: (room: LiveRoom) => void): void;
+  /** Every room's router has these (same codecs, same order): served before a classroom joins, to save a round trip. */
+  routerRtpCapabilities: ms.RtpCapabilities;
   webRtcServer: ms.WebRtcServer;
   close(): void;
 };
@@ -69,8 +73,13 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
   const webRtcServer = await worker.createWebRtcServer({
     listenInfos: rtcListenInfos({ port: options.rtcPort, listenIp: options.listenIp, announcedIp: options.announcedIp, interfaces: networkInterfaces() }),
   });
+  // A router made only to read the capabilities every room's router will have.
+  const capsRouter = await worker.createRouter({ mediaCodecs });
+  const routerRtpCapabilities = capsRouter.rtpCapabilities;
+  capsRouter.close();
   const rooms = new Map<string, Promise<LiveRoom>>();
   const ready = new Map<string, LiveRoom>();
+  const roomListeners: ((room: LiveRoom) => void)[] = [];
   worker.on('died', (error) => {
     // The hub cannot serve live lessons without its worker; exiting lets the supervisor restart everything cleanly.
     process.stderr.write(`hub: mediasoup worker died: ${String(error)}\n`);
@@ -79,12 +88,14 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
 
   return {
     webRtcServer,
+    routerRtpCapabilities,
     room(lessonId) {
       let room = rooms.get(lessonId);
       if (!room) {
         room = worker.createRouter({ mediaCodecs }).then((router) => {
           const created = new LiveRoom(lessonId, router, options.ingestIp ?? '127.0.0.1', options.ingestWatch);
           ready.set(lessonId, created);
+          for (const listener of roomListeners) listener(created);
           return created;
         });
         rooms.set(lessonId, room);
@@ -94,6 +105,10 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
     },
     existingRoom(lessonId) {
       return ready.get(lessonId);
+    },
+    onRoom(listener) {
+      roomListeners.push(listener);
+      for (const room of ready.values()) listener(room);
     },
     close() {
       worker.close();

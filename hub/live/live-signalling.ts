@@ -4,6 +4,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import type { z } from 'zod';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   LIVE_MAX_FRAME_BYTES,
@@ -119,13 +120,21 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
     if (method === 'join') {
       if (peer) throw new HubError('bad_request', 'already joined');
       if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);
-      const join = data as { lessonId: string; token: string; role: 'viewer' | 'console' };
+      const join = data as z.output<(typeof liveRequests)['join']['request']>;
       const grant = authoriseJoin(ctx, join, address);
       const room = await sfu.room(join.lessonId);
       if (ws.readyState !== ws.OPEN) return {};
       const peerId = randomUUID();
-      peer = new LivePeer({ peerId, role: grant.role, classroomName: grant.classroomName }, room, sfu.webRtcServer, notify);
-      return { peerId, routerRtpCapabilities: { ...room.router.rtpCapabilities }, onAir: room.onAir, lessonTitle: grant.lessonTitle };
+      peer = new LivePeer({ peerId, role: grant.role, classroomName: grant.classroomName }, room, sfu.webRtcServer, notify, { db: ctx.db, now: ctx.now });
+      return {
+        peerId,
+        routerRtpCapabilities: { ...room.router.rtpCapabilities },
+        onAir: room.onAir,
+        lessonTitle: grant.lessonTitle,
+        quizPush: room.quizPush,
+        serverTime: ctx.now().getTime(),
+        ...(join.media && grant.role === 'viewer' ? { media: await peer.prepareMedia(join.media) } : {}),
+      };
     }
     if (!peer) throw new HubError('bad_request', 'send join first');
     const handler = peer.handlers[method] as (d: unknown) => Promise<unknown>;

@@ -3,6 +3,10 @@ import { Quiz } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import { appendChange } from '../timetable/change-log.ts';
 import { lessonAudience } from '../timetable/timetable-repo.ts';
+import { derivedId } from '../live/derived-id.ts';
+
+/** The quiz a live lesson's 答题器 questions are kept in (typed on the console, or taken from another lesson). */
+export const liveQuizId = (lessonId: string) => derivedId('live', lessonId);
 
 export function putQuiz(db: HubDatabase, quiz: Quiz, now: Date) {
   const valid = Quiz.parse(quiz);

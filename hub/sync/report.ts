@@ -2,6 +2,7 @@
 // (latest answer per student and question; class tallies added in), plus who needs help (分层辅导).
 import { attendanceLineZh, summariseAttendance, type AttendanceSummary } from '../../src/shared/attendance-summary.ts';
 import type { HubDatabase } from '../db/open-database.ts';
+import { liveQuizRows, type LiveQuizRow } from './live-quiz-report.ts';
 
 export type ReportRow = {
   lessonId: string;
@@ -15,6 +16,8 @@ export type ReportRow = {
   /** 出勤 = present + late (see src/shared/attendance-summary.ts); `taken: false` is 未考勤. */
   attendance: AttendanceSummary & { recorded: number };
   quiz: { answered: number; correct: number; needHelp: string[] } | null;
+  /** 答题器: the questions the lead teacher pushed during the live lesson, with this classroom's answers. */
+  liveQuiz: LiveQuizRow[];
 };
 
 export function buildReport(db: HubDatabase, limit = 200): ReportRow[] {
@@ -78,6 +81,7 @@ export function buildReport(db: HubDatabase, limit = 200): ReportRow[] {
         answered === 0
           ? null
           : { answered, correct, needHelp: [...byStudent.values()].filter((s) => s.right / s.all < 0.6).map((s) => s.name) },
+      liveQuiz: liveQuizRows(db, l.id, l.classroom_id),
     };
   });
 }
@@ -97,13 +101,14 @@ export function renderReportHtml(rows: ReportRow[], hubName: string): string {
 <td>${escape(chinaTime(r.startsAt))}</td><td>${escape(r.subject)} · ${escape(r.title)}</td>
 <td>${escape(r.school)} ${escape(r.classroom)}</td>
 <td class="attendance${r.attendance.taken ? '' : ' not-taken'}">${attendanceLineZh(r.attendance)}</td>
-<td class="quiz">${quiz}</td><td class="help">${r.quiz ? escape(r.quiz.needHelp.join('、')) || '—' : '—'}</td></tr>`;
+<td class="quiz">${quiz}</td><td class="live-quiz">${r.liveQuiz.map((q, i) => `${i + 1}. ${escape(q.prompt)}：${q.correct}/${q.answered}`).join('<br>') || '—'}</td>
+<td class="help">${r.quiz ? escape(r.quiz.needHelp.join('、')) || '—' : '—'}</td></tr>`;
     })
     .join('\n');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>接收课堂报告 · ${escape(hubName)}</title>
 <style>body{font-family:"Noto Sans CJK SC",sans-serif;margin:24px;color:#1b1f24}table{border-collapse:collapse;width:100%}
 td.not-taken{color:#b26a00;font-weight:600}td,th{border-bottom:1px solid #dde2e8;padding:10px;text-align:left;vertical-align:top}th{background:#f3f5f8}</style></head>
 <body><h1>接收课堂报告</h1><p>${escape(hubName)} · 考勤与随堂测（各接收班级）。出勤＝到课人数（含迟到）；未考勤＝这节课还没有考勤记录。</p>
-<table><thead><tr><th>时间（北京时间）</th><th>课程</th><th>班级</th><th>考勤</th><th>随堂测正确率</th><th>需要辅导</th></tr></thead>
-<tbody>${body || '<tr><td colspan="6">暂无数据</td></tr>'}</tbody></table></body></html>`;
+<table><thead><tr><th>时间（北京时间）</th><th>课程</th><th>班级</th><th>考勤</th><th>随堂测正确率</th><th>课堂答题器（答对/作答）</th><th>需要辅导</th></tr></thead>
+<tbody>${body || '<tr><td colspan="7">暂无数据</td></tr>'}</tbody></table></body></html>`;
 }

@@ -8,6 +8,7 @@ import type { HubContext } from '../http/hub-context.ts';
 import { inflateGzipBody } from '../http/inflate-body.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
 import { applyPush } from './apply-ops.ts';
+import { announceQuizAnswers } from './quiz-events.ts';
 import { buildReport, renderReportHtml } from './report.ts';
 
 export function registerPushRoute(device: FastifyInstance, ctx: HubContext) {
@@ -20,6 +21,7 @@ export function registerPushRoute(device: FastifyInstance, ctx: HubContext) {
     // Compact on request: the answer to 2000 applied ops is a few bytes instead of ~110 KB on the classroom's downlink.
     const base = { protocol: PROTOCOL_VERSION, maxOps: PUSH_HUB_MAX_OPS } as const;
     const response: PushResponse = body.acks === 'compact' ? { ...base, ...compactAcks(body.ops, acks) } : { ...base, acks };
+    announceQuizAnswers(ctx.events, device.classroom_id, body.ops, acks);
     return response;
   });
 }

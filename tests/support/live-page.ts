@@ -1,10 +1,13 @@
 // Helpers for live-lesson tests and benchmarks: drive the real renderer into the live player and read what it
 // decoded (the player mirrors getStats() of its consumers into data-* attributes), and talk raw signalling from Node.
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { LIVE_PROTOCOL_VERSION, LIVE_WS_PATH, LiveServerMessage, type LiveMethod } from '../../src/shared/live-protocol.ts';
 import { waitFor } from './ports.ts';
 import { enrollInPage } from './enroll-page.ts';
+import { repoRoot } from './hub-process.ts';
 
 export const DEMO_LIVE_LESSON = { id: 'les-live-demo', title: '直播：有理数的乘法' } as const;
 /** A classroom board (教学一体机) at the common 1366×768. */
@@ -47,6 +50,17 @@ export type PlayerReading = {
   reconnects: number;
   nackPct: number;
   lossPct: number;
+  /** full / slides (audio + courseware) / audio. */
+  mode: string;
+  /** Which video fills the screen: courseware or camera. */
+  main: string;
+  /** On air: 'camera', 'courseware', both (space separated). */
+  sources: string;
+  coursewareFrames: number;
+  coursewareFps: number;
+  coursewareWidth: number;
+  /** Everything received (audio, videos, RTCP), kbit/s. */
+  totalKbps: number;
 };
 
 export async function readPlayer(page: Page): Promise<PlayerReading> {
@@ -63,13 +77,24 @@ export async function readPlayer(page: Page): Promise<PlayerReading> {
     reconnects: Number(await attr('reconnects')),
     nackPct: Number(await attr('nack-pct')),
     lossPct: Number(await attr('loss-pct')),
+    mode: await attr('mode'),
+    main: await attr('main'),
+    sources: await attr('sources'),
+    coursewareFrames: Number(await attr('courseware-frames')),
+    coursewareFps: Number(await attr('courseware-fps')),
+    coursewareWidth: Number(await attr('courseware-width')),
+    totalKbps: Number(await attr('total-kbps')),
   };
 }
 
-/** Enrolls the page with a demo code, opens the live lesson from today's timetable and taps 进入直播. */
-export async function enrollAndEnterLive(page: Page, code: string, syncTimeoutMs = 30_000): Promise<number> {
+/**
+ * Enrolls the page with a demo code, opens the live lesson from today's timetable and taps 进入直播 — at once, or
+ * after `dwellMs` on the lesson's page (as a teacher reads it; the app prepares the connection meanwhile).
+ */
+export async function enrollAndEnterLive(page: Page, code: string, syncTimeoutMs = 30_000, dwellMs = 0): Promise<number> {
   await enrollInPage(page, code);
   await page.getByText(DEMO_LIVE_LESSON.title).first().click({ timeout: syncTimeoutMs });
+  if (dwellMs > 0) await new Promise((r) => setTimeout(r, dwellMs));
   const clickedAt = Date.now();
   await page.getByRole('button', { name: /进入直播/ }).click();
   return clickedAt;
@@ -120,8 +145,8 @@ export async function enrollDevice(hubUrl: string, code: string): Promise<string
 }
 
 /** Enrolls, taps 进入直播 and returns milliseconds from the tap to the first decoded frame. */
-export async function joinToFirstFrameMs(page: Page, code: string, timeoutMs = 60_000): Promise<number> {
-  const clickedAt = await enrollAndEnterLive(page, code, timeoutMs);
+export async function joinToFirstFrameMs(page: Page, code: string, timeoutMs = 60_000, dwellMs = 0): Promise<number> {
+  const clickedAt = await enrollAndEnterLive(page, code, timeoutMs, dwellMs);
   await waitFor(async () => ((await readPlayer(page)).framesDecoded > 0 ? true : undefined), 'first decoded frame', timeoutMs, 20);
   return Date.now() - clickedAt;
 }
@@ -150,3 +175,58 @@ export async function waitDecodingResumed(page: Page, frozen: number, timeoutMs:
   );
   return Date.now() - from;
 }
+
+/**
+ * The lead console's signalling from a process (console-probe.ts) started with `spawnFn` — in the hub's namespace on
+ * a weak-link rig, so the console sits next to the hub as a lead classroom would. Resolves once it has joined.
+ */
+export async function consoleProbe(spawnFn: (cmd: string, args: string[], opts: { cwd: string }) => ChildProcess, hubUrl: string, lessonId: string, token: string) {
+  const child = spawnFn(process.execPath, ['--import', 'tsx', 'tests/support/console-probe.ts', hubUrl, lessonId, token], { cwd: repoRoot });
+  const messages: LiveServerMessage[] = [];
+  let errors = '';
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    const parsed = LiveServerMessage.safeParse(JSON.parse(line));
+    if (parsed.success) messages.push(parsed.data);
+  });
+  child.stderr?.on('data', (d: Buffer) => (errors += d.toString()));
+  const next = (pred: (m: LiveServerMessage) => boolean, timeoutMs = 20_000) =>
+    waitFor(() => Promise.resolve(messages.find(pred)), `a console message${errors ? ` (${errors.trim()})` : ''}`, timeoutMs, 50);
+  await next((m) => m.kind === 'response' && m.id === 0 && m.ok);
+  let nextId = 1;
+  return {
+    messages,
+    next,
+    /** Sends without waiting (the caller times what follows); the response arrives in `messages`. */
+    send(method: LiveMethod, data: unknown): number {
+      const id = nextId++;
+      child.stdin?.write(`${JSON.stringify({ id, method, data })}\n`);
+      return id;
+    },
+    async call(method: LiveMethod, data: unknown) {
+      const id = this.send(method, data);
+      return next((m) => m.kind === 'response' && m.id === id);
+    },
+    close() {
+      child.kill('SIGTERM');
+    },
+  };
+}
+
+/** Average of the player's own figures over `seconds`: slides fps, audio packets/s, everything received in kbit/s. */
+export async function thinLinkFigures(page: Page, seconds: number) {
+  const first = await readPlayer(page);
+  const kbps: number[] = [];
+  for (let i = 0; i < seconds; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    kbps.push((await readPlayer(page)).totalKbps);
+  }
+  const last = await readPlayer(page);
+  return {
+    slidesFps: (last.coursewareFrames - first.coursewareFrames) / seconds,
+    cameraFps: (last.framesDecoded - first.framesDecoded) / seconds,
+    audioPacketsPerS: (last.audioPackets - first.audioPackets) / seconds,
+    kbps: kbps.reduce((a, b) => a + b, 0) / kbps.length,
+    mode: last.mode,
+  };
+}
+

@@ -14,9 +14,23 @@ const HUB_PORT = 8787;
 const RTC_PORT = 40443;
 const RENDERER_PORT = 5173;
 
-export type LiveWeakRig = { link: WeakLink; hub: HubProcess; browser: Browser; newPage(): Promise<Page>; close(): Promise<void> };
+export type LiveWeakRig = {
+  link: WeakLink;
+  hub: HubProcess;
+  browser: Browser;
+  /** A classroom page (1280×800 unless a board's size is given). */
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  close(): Promise<void>;
+};
 
-export async function startLiveWeakRig(shape: LinkShape): Promise<LiveWeakRig> {
+export type LiveRigOptions = {
+  /** The demo broadcast sends slides too (camera + courseware). */
+  courseware?: boolean;
+  /** More hub environment (e.g. HUB_RECORD=0 where a test does not need the recording's CPU). */
+  hubEnv?: NodeJS.ProcessEnv;
+};
+
+export async function startLiveWeakRig(shape: LinkShape, options: LiveRigOptions = {}): Promise<LiveWeakRig> {
   const link = await createWeakLink(shape);
   const dataDir = await mkdtemp(join(tmpdir(), 'ykt-live-weak-'));
   let hub: HubProcess | undefined;
@@ -35,7 +49,14 @@ export async function startLiveWeakRig(shape: LinkShape): Promise<LiveWeakRig> {
       adminToken: 'live-weak-admin-token-0123456789',
       spawnFn: link.spawnInHub,
       isUp: async (url) => (await link.execInHub('curl', ['-sf', `${url}/v1/health`], { timeoutMs: 5000 })).code === 0,
-      extraEnv: { HUB_RTC_PORT: String(RTC_PORT), HUB_RTC_LISTEN_IP: link.hubIp, HUB_RTC_ANNOUNCED_IP: link.hubIp, HUB_DEMO_BROADCAST: '1' },
+      extraEnv: {
+        HUB_RTC_PORT: String(RTC_PORT),
+        HUB_RTC_LISTEN_IP: link.hubIp,
+        HUB_RTC_ANNOUNCED_IP: link.hubIp,
+        HUB_DEMO_BROADCAST: '1',
+        HUB_DEMO_COURSEWARE: options.courseware ? '1' : '0',
+        ...options.hubEnv,
+      },
     });
     const renderer: ChildProcess = link.spawnInClient(process.execPath, ['--import', 'tsx', 'scripts/serve-renderer.ts', String(RENDERER_PORT)], { cwd: repoRoot });
     let served = '';
@@ -48,8 +69,9 @@ export async function startLiveWeakRig(shape: LinkShape): Promise<LiveWeakRig> {
       link,
       hub,
       browser: b,
-      async newPage() {
-        const page = await (await classroomContext(b)).newPage();
+      async newPage(viewport) {
+        const context = viewport ? await b.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport }) : await classroomContext(b);
+        const page = await context.newPage();
         await page.goto(`http://127.0.0.1:${RENDERER_PORT}/?hub=${encodeURIComponent(hubUrl)}`);
         return page;
       },

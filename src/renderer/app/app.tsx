@@ -41,7 +41,15 @@ function Screen({ route, identity }: { route: Route; identity: DeviceIdentity })
     case 'sync':
       return <SyncDetailsScreen />;
     case 'content':
-      return <ContentScreen key={route.lessonId} lessonId={route.lessonId} back={route.back ?? 'lesson'} {...(route.kind ? { kind: route.kind } : {})} />;
+      return (
+        <ContentScreen
+          key={route.lessonId}
+          lessonId={route.lessonId}
+          back={route.back ?? 'lesson'}
+          {...(route.kind ? { kind: route.kind } : {})}
+          {...(route.startAt !== undefined ? { startAt: route.startAt } : {})}
+        />
+      );
     case 'review':
       return <ReviewScreen />;
   }

@@ -12,6 +12,7 @@ import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
 import { pushOutbox, type SyncLog } from '../sync/push-outbox.ts';
 import { createRecords, type Records } from '../db/records-repo.ts';
 import { pinHubCertificate } from './hub-pin.ts';
+import { rememberRouterCaps } from '../live/router-caps.ts';
 
 export type SessionDeps = {
   db: AppDb;
@@ -66,6 +67,11 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     const current = createSyncLoop({ syncOnce, report: setSyncStatus, now });
     loop = current;
     current.start();
+    // Live lessons start faster with the hub's codecs known beforehand (router-caps.ts); without them they still start.
+    client.liveCapabilities().then(
+      (caps) => rememberRouterCaps(identity.hubUrl, caps.routerRtpCapabilities),
+      (error: unknown) => log('info', `live capabilities not fetched (live lessons take one more round trip): ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 
   return {

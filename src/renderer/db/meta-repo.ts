@@ -10,6 +10,8 @@ const metaSchemas = {
   lastPushAt: z.string(),
   /** How far the hub's clock is from this PC's (ms, hub minus PC): records are stamped on the hub's clock. */
   clockOffsetMs: z.number().int(),
+  /** Per live lesson, when its live stream last stopped for this classroom (hub clock, ms): 改看录播 starts there. */
+  liveStoppedAt: z.record(z.string().max(64), z.number()),
   /** Pulled changes this device could not read and skipped: how many in all, and the latest few (同步详情 shows them). */
   pullSkipped: z.object({
     count: z.number().int().min(0),

@@ -1,7 +1,7 @@
-// The one owner of a live lesson's mediasoup-client objects (Device, receive transport, consumers) and its signalling
-// socket, outside React (STYLE rule 6). React reads plain state from the store and calls the commands below.
-// Everything that moves time or state is a parameter (store, activity bus, timers, clock, randomness, the Device and
-// WebSocket factories), so the recovery paths run in unit tests with a fake clock (live-controller.test.ts).
+// The one owner of a live lesson's mediasoup-client objects (Device, receive transport, consumers: live-media.ts) and
+// its signalling socket, outside React (STYLE rule 6). React reads plain state from the store and calls the commands
+// below. Everything that moves time or state is a parameter (store, activity bus, timers, clock, randomness, the Device
+// and WebSocket factories, the log), so recovery and adaptation run in unit tests with a fake clock.
 //
 // Recovery is automatic and the screen says which side is missing:
 // - socket lost (hub stopped, killed or unreachable) → phase `reconnecting` (与中心的连接中断), retry every ~1.5 s
@@ -9,47 +9,26 @@
 // - joined but the lead classroom is not on air → phase `waiting` (主讲教室尚未开始); media starts on the hub's
 //   `onAir` notification, whenever it comes;
 // - ICE disconnected/failed → restartIce, then a new transport, then a new socket (ice-repair.ts).
+// Joining is one round trip when the hub's codecs are known (router-caps.ts): the Device loads while the socket opens
+// and the join answer brings the transport and every consumer. What the classroom receives on a thin link is decided
+// by source-adaptation.ts (the camera goes first; audio and the courseware stay).
 import { Device } from 'mediasoup-client';
 import type { types as msc } from 'mediasoup-client';
 import { backoffMs } from '../../shared/backoff.ts';
-import type { LiveNotification } from '../../shared/live-protocol.ts';
-import { emptyStats, initialLiveState, useLive, type LiveState, type LiveStats } from '../stores/live-store.ts';
-import { setLiveActivity, type LiveActivity } from './live-events.ts';
+import type { ConsumerInfo, LiveNotification, QuizPush, TransportInfo } from '../../shared/live-protocol.ts';
+import { emptySourceStats, emptyStats, initialLiveState, useLive, type LiveCommand, type LiveState } from '../stores/live-store.ts';
+import { setLiveActivity } from './live-events.ts';
+import { browserTimers, type LiveControllerDeps, type LiveDevice, type LiveStore, type LiveTimers } from './live-deps.ts';
+import { LiveMedia } from './live-media.ts';
 import { openLiveSocket, LiveRequestError, type LiveSocket } from './live-socket.ts';
-import { adaptStep, initialAdaptState, type AdaptState } from './adaptation.ts';
 import { repairIce } from './ice-repair.ts';
-import { layerForWidth, readStats, type StatsSample } from './live-stats.ts';
 import { startReturnCamera, type ReturnCamera } from './return-camera.ts';
+import { sameCaps } from './router-caps.ts';
+import { LiveVideo } from './live-video.ts';
 
-export type LiveStore = { getState(): LiveState; setState(patch: Partial<LiveState>): void };
+export type { LiveControllerDeps, LiveDevice, LiveStore, LiveTimers } from './live-deps.ts';
 type TimerHandle = ReturnType<typeof setTimeout>;
-export type LiveTimers = {
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-  setInterval(fn: () => void, ms: number): TimerHandle;
-  clearInterval(handle: TimerHandle): void;
-};
-/** The part of mediasoup-client's Device the controller uses (tests pass a fake). */
-export type LiveDevice = Pick<Device, 'loaded' | 'load' | 'rtpCapabilities' | 'createRecvTransport' | 'createSendTransport'>;
-
-export type LiveControllerDeps = {
-  hubUrl: string;
-  token: string;
-  lessonId: string;
-  createWebSocket: (url: string) => WebSocket;
-  keepAwake: (on: boolean) => Promise<void>;
-  viewportWidth: () => number;
-  store?: LiveStore;
-  /** The activity bus (live-events.ts): downloads yield while a lesson plays. */
-  onActivity?: (activity: LiveActivity) => void;
-  timers?: LiveTimers;
-  now?: () => number;
-  random?: () => number;
-  createDevice?: () => Promise<LiveDevice>;
-  createStream?: () => MediaStream;
-  /** ICE-TCP only: for a school whose firewall drops UDP (ICE finds TCP by itself too; this skips the UDP wait). */
-  forceTcp?: boolean;
-};
+type Caps = Record<string, unknown>;
 
 /** Errors after which retrying cannot help; the player says why instead of spinning. */
 const FINAL_CODES = new Set(['forbidden', 'unauthorized', 'device_revoked', 'not_found', 'live_unavailable', 'client_too_old']);
@@ -58,17 +37,16 @@ const FINAL_CODES = new Set(['forbidden', 'unauthorized', 'device_revoked', 'not
  *  (issue 11: playing again ≤ 5 s after it). */
 export const RECONNECT = { minMs: 500, maxMs: 1_500 } as const;
 const STATS_EVERY_MS = 1_000;
+/** Until the first picture, figures are read this often: the screen (and a test) sees it within a frame or two. */
+const FIRST_FRAME_POLL_MS = 50;
 
-const browserTimers: LiveTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h),
-  setInterval: (fn, ms) => setInterval(fn, ms),
-  clearInterval: (h) => clearInterval(h),
-};
+
+type Prepared = { transport: TransportInfo; consumers: ConsumerInfo[] };
 
 export class LiveController {
   /** The screen attaches these once; tracks are swapped inside them on every (re)consume. */
   readonly videoStream: MediaStream;
+  readonly coursewareStream: MediaStream;
   readonly audioStream: MediaStream;
 
   private readonly store: LiveStore;
@@ -76,9 +54,9 @@ export class LiveController {
   private readonly now: () => number;
   private readonly random: () => number;
   private device: LiveDevice | null = null;
+  private deviceCaps: Caps | null = null;
   private socket: LiveSocket | null = null;
-  private transport: msc.Transport | null = null;
-  private consumers: msc.Consumer[] = [];
+  private media: LiveMedia | null = null;
   private camera: ReturnCamera | null = null;
   private stopped = false;
   /** Bumped on every reconnect: work started for an older connection stops when it sees a newer one. */
@@ -91,16 +69,21 @@ export class LiveController {
   private repairing = false;
   private retryTimer: TimerHandle | null = null;
   private statsTimer: TimerHandle | null = null;
-  private sample: StatsSample | null = null;
-  private adaptation: AdaptState = initialAdaptState(0);
+  private firstFrameTimer: TimerHandle | null = null;
+  private readonly video: LiveVideo;
+  /** Prepared by the lesson page (connected, consumers held): not playing, not "a lesson on" for the rest of the app. */
+  private previewing = false;
+  private engaged = false;
 
   constructor(private readonly deps: LiveControllerDeps) {
     this.store = deps.store ?? useLive;
     this.timers = deps.timers ?? browserTimers;
     this.now = deps.now ?? (() => Date.now());
     this.random = deps.random ?? Math.random;
+    this.video = new LiveVideo({ state: () => this.state(), set: (patch) => this.set(patch), viewportWidth: deps.viewportWidth, now: this.now, log: (level, message) => this.log(level, message) });
     const createStream = deps.createStream ?? (() => new MediaStream());
     this.videoStream = createStream();
+    this.coursewareStream = createStream();
     this.audioStream = createStream();
   }
 
@@ -112,20 +95,49 @@ export class LiveController {
     if (!this.stopped) this.store.setState(patch);
   }
 
+  private log(level: 'info' | 'warn' | 'error', message: string) {
+    this.deps.log?.(level, `live ${this.deps.lessonId}: ${message}`);
+  }
+
   private activity(active: boolean) {
     (this.deps.onActivity ?? setLiveActivity)({ active, lessonId: active ? this.deps.lessonId : null });
   }
 
-  start() {
+  /**
+   * `preview`: the lesson's page is open and the teacher is about to tap 进入直播 — join, transport, ICE and DTLS are
+   * done now, the consumers held on the hub (nothing flows); play() then only asks for them (one round trip).
+   */
+  start(options: { preview?: boolean } = {}) {
+    this.previewing = options.preview ?? false;
     this.store.setState({ ...initialLiveState, lessonId: this.deps.lessonId, phase: 'connecting' });
-    this.activity(true);
-    void this.deps.keepAwake(true).catch(() => undefined);
+    if (!this.previewing) this.engage();
     this.statsTimer = this.timers.setInterval(() => void this.pollStats(), STATS_EVERY_MS);
     void this.connect();
   }
 
+  /** The lesson is on for the rest of the app: downloads stand aside, the display stays awake. */
+  private engage() {
+    this.engaged = true;
+    this.activity(true);
+    void this.deps.keepAwake(true).catch(() => undefined);
+  }
+
+  /** 进入直播 on a controller the lesson page prepared (start({ preview: true })). */
+  async play() {
+    if (!this.previewing || this.stopped) return;
+    this.previewing = false;
+    this.engage();
+    await this.media?.play().catch((error: unknown) => {
+      this.log('warn', `resume failed, reconnecting: ${error instanceof Error ? error.message : String(error)}`);
+      this.socket?.close();
+    });
+    await this.applyVideo();
+  }
+
   async stop() {
     if (this.stopped) return;
+    // The class left mid-lesson: the recording picks up here.
+    if (this.state().phase === 'playing' && !this.previewing) this.noteStopped();
     this.store.setState({ phase: 'stopped' });
     this.stopped = true;
     this.generation++;
@@ -137,48 +149,97 @@ export class LiveController {
     this.camera = null;
     this.socket?.close();
     this.socket = null;
+    if (!this.engaged) return;
     this.activity(false);
     await this.deps.keepAwake(false).catch(() => undefined);
   }
 
-  /** The teacher's 低带宽模式: audio only until switched off; switched off, the picture climbs back by itself. */
-  async setLowBandwidth(forced: boolean) {
-    this.set({ forcedLowBandwidth: forced });
-    // Back from audio only: start again from the middle layer and climb as on joining (a clean link is back at the full
-    // picture within seconds), instead of keeping whatever cap the adaptation had before.
-    if (!forced) this.adaptation = initialAdaptState(this.maxLayer());
-    await this.applyVideo();
+  // ---- commands: each failure is logged and shown with the command's name and the reason --------------------------
+
+  private async command(name: LiveCommand, run: () => Promise<void>): Promise<boolean> {
+    try {
+      await run();
+      if (this.state().commandError?.command === name) this.set({ commandError: null });
+      return true;
+    } catch (error) {
+      const code = error instanceof LiveRequestError ? error.code : error instanceof DOMException ? error.name : 'failed';
+      const message = error instanceof Error ? error.message : String(error);
+      this.log('warn', `${name} failed: ${code}: ${message}`);
+      this.set({ commandError: { command: name, code, message } });
+      return false;
+    }
   }
 
-  async raiseHand(raised: boolean) {
-    await this.socket?.request('raiseHand', { raised });
-    this.set({ handRaised: raised });
+  private requireSocket(): LiveSocket {
+    if (!this.socket) throw new LiveRequestError('closed', 'not connected to the hub');
+    return this.socket;
+  }
+
+  /** The teacher's 低带宽模式: audio + courseware (audio only without courseware); switched off, the picture climbs back. */
+  setLowBandwidth(forced: boolean) {
+    return this.command('lowBandwidth', async () => {
+      this.set({ forcedLowBandwidth: forced });
+      // Back from it: the SFU's bandwidth estimate fell with the video, so let it (not an old cap) decide again.
+      if (!forced) this.video.restart();
+      await this.applyVideo();
+    });
+  }
+
+  raiseHand(raised: boolean) {
+    return this.command('raiseHand', async () => {
+      await this.requireSocket().request('raiseHand', { raised });
+      this.set({ handRaised: raised });
+    });
   }
 
   /** The classroom's camera to the lead console (optional, ≤ 300 kbps). */
-  async setCamera(on: boolean) {
-    if (!on) {
-      const camera = this.camera;
-      this.camera = null;
-      this.set({ cameraOn: false });
-      await camera?.stop();
-      return;
-    }
-    if (this.camera || !this.device || !this.socket) return;
-    this.camera = await startReturnCamera(this.device, this.socket, navigator.mediaDevices);
-    this.set({ cameraOn: true });
+  setCamera(on: boolean) {
+    return this.command('camera', async () => {
+      if (!on) {
+        const camera = this.camera;
+        this.camera = null;
+        this.set({ cameraOn: false });
+        await camera?.stop();
+        return;
+      }
+      if (this.camera) return;
+      if (!this.device) throw new LiveRequestError('closed', 'not connected to the hub');
+      this.camera = await startReturnCamera(this.device, this.requireSocket(), navigator.mediaDevices);
+      this.set({ cameraOn: true });
+    });
   }
 
-  async ask(text: string) {
-    if (!this.socket) throw new LiveRequestError('closed', 'not connected');
-    await this.socket.request('question', { text });
+  ask(text: string) {
+    return this.command('question', async () => void (await this.requireSocket().request('question', { text })));
+  }
+
+  /** One tap: the courseware and the teacher trade places (big picture and inset); the SFU is asked for fitting layers. */
+  swap() {
+    return this.command('swap', async () => {
+      this.set({ main: this.state().main === 'courseware' ? 'camera' : 'courseware' });
+      // The camera's size changed: allow the layer that size wants (the adaptation steps down again if it cannot play).
+      this.video.resized();
+      await this.applyVideo();
+    });
   }
 
   // ---- connection --------------------------------------------------------------------------------------------------
 
+  private async loadDevice(caps: Caps): Promise<LiveDevice> {
+    const device = await (this.deps.createDevice ?? (() => Device.factory()))();
+    // A Device loaded beforehand (live-warmup.ts) with these same cached capabilities is ready as it is.
+    if (!device.loaded) await device.load({ routerRtpCapabilities: caps });
+    this.device = device;
+    this.deviceCaps = caps;
+    return device;
+  }
+
   private async connect() {
     const generation = ++this.generation;
     try {
+      // With the hub's codecs known, the Device loads while the socket opens and the join brings the media.
+      const cached = this.device ? null : (this.deps.routerCaps?.() ?? null);
+      const early = cached ? this.loadDevice(cached).catch(() => null) : null;
       const socket = await openLiveSocket({
         hubUrl: this.deps.hubUrl,
         createWebSocket: this.deps.createWebSocket,
@@ -187,18 +248,25 @@ export class LiveController {
       });
       if (generation !== this.generation) return socket.close();
       this.socket = socket;
-      const joined = await socket.request('join', { lessonId: this.deps.lessonId, token: this.deps.token, role: 'viewer' });
+      const device = early ? await early : this.device;
+      const media = device ? { rtpCapabilities: device.rtpCapabilities as unknown as Caps, forceTcp: this.deps.forceTcp ?? false } : undefined;
+      const asked = this.now();
+      const joined = await socket.request('join', { lessonId: this.deps.lessonId, token: this.deps.token, role: 'viewer', ...(media ? { media } : {}) });
       if (generation !== this.generation) return;
-      this.set({ lessonTitle: joined.lessonTitle });
-      if (!this.device) {
-        const device = await (this.deps.createDevice ?? (() => Device.factory()))();
-        await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
-        this.device = device;
+      this.set({
+        lessonTitle: joined.lessonTitle,
+        ...(joined.serverTime !== undefined ? { serverOffsetMs: joined.serverTime - Math.round((asked + this.now()) / 2) } : {}),
+      });
+      let prepared: Prepared | undefined = joined.media;
+      if (!this.device || !sameCaps(this.deviceCaps, joined.routerRtpCapabilities)) {
+        prepared = undefined; // media made for other capabilities: take the usual way on the transport the join made
+        await this.loadDevice(joined.routerRtpCapabilities);
       }
       this.failures = 0;
+      if (joined.quizPush) this.showQuiz(joined.quizPush);
       // An onAir notification may have come while the device loaded; the join answer is the state at join time and
       // the queue applies changes in order, so the last word wins either way.
-      this.queueMedia(joined.onAir, generation);
+      this.queueMedia(joined.onAir, generation, prepared ?? (joined.media ? { transport: joined.media.transport, consumers: [] } : undefined));
     } catch (error) {
       if (generation !== this.generation) return;
       if (error instanceof LiveRequestError && FINAL_CODES.has(error.code)) {
@@ -206,6 +274,7 @@ export class LiveController {
         this.socket?.close();
         return;
       }
+      this.log('info', `join failed, retrying: ${error instanceof Error ? error.message : String(error)}`);
       if (this.socket) this.socket.close(); // → onSocketLost → retry
       else this.onSocketLost(generation);
     }
@@ -227,10 +296,19 @@ export class LiveController {
     }, delay);
   }
 
+  /** The hub-clock moment the live stream stopped for this classroom (told once per interruption). */
+  private noteStopped() {
+    const at = this.now() + this.state().serverOffsetMs;
+    this.set({ stoppedAt: at });
+    this.deps.onStopped?.(at);
+  }
+
   /** An interruption: the hub is away (`reconnecting`) or the lead classroom went off air (`waiting`). */
   private markOutage(phase: 'reconnecting' | 'waiting') {
     const state = this.state();
     const interrupted = phase === 'reconnecting' || state.hasPlayed;
+    // Off air after 下课 is the end of the lesson, not a gap this class missed.
+    if (state.phase === 'playing' && !this.previewing && !(phase === 'waiting' && state.lessonEnded)) this.noteStopped();
     this.set({
       phase,
       outageSince: interrupted ? (state.outageSince ?? this.now()) : null,
@@ -241,24 +319,53 @@ export class LiveController {
 
   private onNotification(n: LiveNotification, generation: number) {
     if (generation !== this.generation) return;
-    if (n.type === 'onAir') this.queueMedia(n.onAir, generation);
-    else if (n.type === 'layers') this.set({ spatialLayer: n.spatialLayer });
+    switch (n.type) {
+      case 'onAir':
+        if (n.onAir) this.set({ lessonEnded: false });
+        return this.queueMedia(n.onAir, generation);
+      case 'layers':
+        return this.set({ spatialLayer: n.spatialLayer });
+      case 'bandwidth':
+        return this.set({ availableKbps: n.availableKbps });
+      case 'quizPush':
+        return this.showQuiz(n.push);
+      case 'quizClosed':
+        if (this.state().quizPush?.pushId === n.pushId) this.set({ quizPush: null });
+        return;
+      case 'lessonEnded':
+        return this.set({ lessonEnded: true, quizPush: null });
+      case 'recording':
+        if (n.state === 'ready') this.deps.onRecordingReady?.();
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** 答题器: on screen at once; stored with its quiz so the runner can record answers (a failed store is said, not lost). */
+  private showQuiz(push: QuizPush) {
+    this.set({ quizPush: push });
+    void this.deps.onQuizPush?.(push).catch((error: unknown) => {
+      this.log('error', `question ${push.question.id} of quiz ${push.quizId} not stored: ${error instanceof Error ? error.message : String(error)}`);
+      this.set({ commandError: { command: 'question', code: 'storage', message: error instanceof Error ? error.message : String(error) } });
+    });
   }
 
   /** Brings media in line with the broadcast being on air or not, after whatever media work is already queued. */
-  private queueMedia(onAir: boolean, generation: number) {
+  private queueMedia(onAir: boolean, generation: number, prepared?: Prepared) {
     const epoch = ++this.mediaEpoch;
     this.mediaQueue = this.mediaQueue
       .then(async () => {
         if (generation !== this.generation || epoch !== this.mediaEpoch || this.stopped) return;
-        if (onAir) await this.startMedia(generation, epoch);
+        if (onAir) await this.startMedia(generation, epoch, prepared);
         else {
           this.closeMedia();
           this.markOutage('waiting');
         }
       })
-      .catch(() => {
+      .catch((error: unknown) => {
         // A media start that failed half-way (the hub restarted under it, a producer vanished): start over cleanly.
+        this.log('warn', `media start failed, reconnecting: ${error instanceof Error ? error.message : String(error)}`);
         if (generation === this.generation) this.socket?.close();
       });
   }
@@ -266,51 +373,53 @@ export class LiveController {
   // ---- media -------------------------------------------------------------------------------------------------------
 
   private closeMedia() {
-    for (const c of this.consumers) c.close();
-    this.consumers = [];
-    this.transport?.close();
-    this.transport = null;
-    for (const t of [...this.videoStream.getTracks(), ...this.audioStream.getTracks()]) {
-      this.videoStream.removeTrack(t);
-      this.audioStream.removeTrack(t);
-    }
-    this.sample = null;
-    this.set({ stats: emptyStats, spatialLayer: null }); // nothing is received any more: show no stale figures
+    if (this.firstFrameTimer) this.timers.clearTimeout(this.firstFrameTimer);
+    this.firstFrameTimer = null;
+    this.media?.close();
+    this.media = null;
+    // Nothing is received any more: show no stale figures.
+    this.set({ stats: emptyStats, courseware: emptySourceStats, totalKbps: 0, spatialLayer: null, sources: { camera: false, courseware: false } });
   }
 
-  private async startMedia(generation: number, epoch: number) {
+  private async startMedia(generation: number, epoch: number, prepared?: Prepared) {
     const socket = this.socket;
     const device = this.device;
     if (!socket || !device) return;
     const current = () => generation === this.generation && epoch === this.mediaEpoch && !this.stopped;
-    this.closeMedia();
-    const info = await socket.request('createRecvTransport', { forceTcp: this.deps.forceTcp ?? false });
-    if (!current()) return;
-    const transport = device.createRecvTransport({
-      id: info.id,
-      iceParameters: info.iceParameters as msc.IceParameters,
-      iceCandidates: info.iceCandidates as msc.IceCandidate[],
-      dtlsParameters: info.dtlsParameters as msc.DtlsParameters,
-    });
-    this.transport = transport;
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      socket.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
-    });
-    transport.on('connectionstatechange', (state) => this.onIceState(state, transport, generation));
-    const { consumers } = await socket.request('consume', { transportId: transport.id, rtpCapabilities: device.rtpCapabilities, audioOnly: false });
-    for (const info of consumers) {
-      const consumer = await transport.consume({ id: info.id, producerId: info.producerId, kind: info.kind, rtpParameters: info.rtpParameters as msc.RtpParameters });
-      if (!current()) return consumer.close();
-      this.consumers.push(consumer);
-      (info.kind === 'video' ? this.videoStream : this.audioStream).addTrack(consumer.track);
-      if (info.kind === 'video') {
-        this.set({ spatialLayers: info.spatialLayers });
-        this.adaptation = initialAdaptState(this.maxLayer());
-      }
+    let media = this.media;
+    let consumers = prepared?.consumers ?? [];
+    if (media && media.transport.connectionState === 'connected' && !prepared) {
+      // Same connection, different broadcast (courseware added or stopped): new consumers on the transport we have.
+      consumers = (await socket.request('consume', { transportId: media.transport.id, rtpCapabilities: device.rtpCapabilities, audioOnly: false })).consumers;
+      if (!current()) return;
+      await media.replace(consumers, current);
+    } else {
+      this.closeMedia();
+      const info = prepared?.transport ?? (await socket.request('createRecvTransport', { forceTcp: this.deps.forceTcp ?? false }));
+      if (!current()) return;
+      media = LiveMedia.open(
+        device,
+        socket,
+        info,
+        { camera: this.videoStream, courseware: this.coursewareStream, audio: this.audioStream },
+        (state, transport) => this.onIceState(state, transport, generation),
+        (error) => {
+          this.log('warn', `connectTransport failed, reconnecting: ${error instanceof Error ? error.message : String(error)}`);
+          if (generation === this.generation) this.socket?.close();
+        },
+      );
+      this.media = media;
+      if (this.previewing) media.hold();
+      if (consumers.length === 0) consumers = (await socket.request('consume', { transportId: media.transport.id, rtpCapabilities: device.rtpCapabilities, audioOnly: false })).consumers;
+      if (!current()) return;
+      await media.consume(consumers, current);
     }
-    if (consumers.length > 0) await socket.request('resume', { consumerIds: consumers.map((c) => c.id) });
+    if (!current()) return;
+    this.watchFirstFrame(media);
+    this.set({ sources: media.sources(), spatialLayers: media.spatialLayers('camera') });
+    this.video.restart();
     await this.applyVideo();
-    if (current() && transport.connectionState === 'connected') this.markPlaying();
+    if (current() && media.transport.connectionState === 'connected') this.markPlaying();
   }
 
   private markPlaying() {
@@ -318,7 +427,7 @@ export class LiveController {
   }
 
   private onIceState(state: msc.ConnectionState, transport: msc.Transport, generation: number) {
-    if (generation !== this.generation || transport !== this.transport) return;
+    if (generation !== this.generation || transport !== this.media?.transport) return;
     if (state === 'connected') return this.markPlaying();
     if (state === 'disconnected' || state === 'failed') {
       if (this.state().phase !== 'reconnecting') this.markOutage('reconnecting');
@@ -333,8 +442,9 @@ export class LiveController {
     await repairIce({
       transport,
       socket: this.socket,
-      current: () => generation === this.generation && transport === this.transport && !this.stopped,
+      current: () => generation === this.generation && transport === this.media?.transport && !this.stopped,
       recreateTransport: () => {
+        this.closeMedia(); // a new transport, not new consumers on the broken one
         this.queueMedia(true, generation);
         return this.mediaQueue;
       },
@@ -343,48 +453,27 @@ export class LiveController {
     }).finally(() => (this.repairing = false));
   }
 
-  private maxLayer() {
-    return layerForWidth(this.deps.viewportWidth(), this.state().spatialLayers);
+  /** Tells the SFU what this classroom wants of each video (live-video.ts). */
+  private async applyVideo() {
+    if (this.socket) await this.video.apply(this.media);
   }
 
-  /** Tells the SFU the highest layer this viewer wants (adaptation and window size), or pauses video (audio only). */
-  private async applyVideo() {
-    const video = this.consumers.find((c) => c.kind === 'video');
-    if (!video || !this.socket) return;
-    const { forcedLowBandwidth } = this.state();
-    this.set({ autoLowBandwidth: this.adaptation.audioOnly, layerCap: this.adaptation.cap });
-    await this.socket
-      .request('setVideo', {
-        consumerId: video.id,
-        maxSpatialLayer: Math.min(this.adaptation.cap, this.maxLayer()),
-        paused: forcedLowBandwidth || this.adaptation.audioOnly,
-      })
-      .catch(() => undefined);
+  /** Reads the figures every FIRST_FRAME_POLL_MS until a picture is decoded (then the once-a-second poll goes on alone). */
+  private watchFirstFrame(media: LiveMedia) {
+    if (this.firstFrameTimer) this.timers.clearTimeout(this.firstFrameTimer);
+    let polls = 0;
+    const tick = () => {
+      this.firstFrameTimer = null;
+      const { stats, courseware } = this.state();
+      if (this.media !== media || this.stopped || stats.framesDecoded > 0 || courseware.framesDecoded > 0 || ++polls > 200) return;
+      void this.video.sample(media, false).finally(() => {
+        if (this.media === media && !this.firstFrameTimer) this.firstFrameTimer = this.timers.setTimeout(tick, FIRST_FRAME_POLL_MS);
+      });
+    };
+    this.firstFrameTimer = this.timers.setTimeout(tick, FIRST_FRAME_POLL_MS);
   }
 
   private async pollStats() {
-    const video = this.consumers.find((c) => c.kind === 'video');
-    const audio = this.consumers.find((c) => c.kind === 'audio');
-    if (!this.transport || this.stopped) return;
-    try {
-      const [v, a, t] = await Promise.all([video?.getStats() ?? null, audio?.getStats() ?? null, this.transport.getStats()]);
-      const { stats, sample } = readStats({ video: v, audio: a, transport: t }, this.sample, this.now());
-      const audioFlowing = stats.audioPackets > this.state().stats.audioPackets;
-      this.sample = sample;
-      this.set({ stats });
-      await this.adapt(stats, audioFlowing);
-    } catch {
-      this.set({ stats: emptyStats });
-    }
-  }
-
-  /** One adaptation step per stats sample; the SFU hears about it only when the decision changes. */
-  private async adapt(stats: LiveStats, audioFlowing: boolean) {
-    const state = this.state();
-    if (state.phase !== 'playing' || state.forcedLowBandwidth) return;
-    const before = this.adaptation;
-    const { fps, lossPct, nackPct } = stats;
-    this.adaptation = adaptStep(before, { fps, lossPct, nackPct, audioFlowing, maxCap: this.maxLayer(), now: this.now() });
-    if (this.adaptation.cap !== before.cap || this.adaptation.audioOnly !== before.audioOnly) await this.applyVideo();
+    if (this.media && !this.stopped) await this.video.sample(this.media, true);
   }
 }

@@ -78,3 +78,14 @@ export function layerForWidth(width: number, layers: number): number {
   if (width < 800) return Math.min(top, 1);
   return top;
 }
+
+/** Everything received on the transport (audio, every video, RTCP), kbit/s since the previous sample. */
+export function transportKbps(report: StatsLike | null, previous: { at: number; bytes: number } | null, at: number): { kbps: number; sample: { at: number; bytes: number } } {
+  let bytes = 0;
+  report?.forEach((s) => {
+    if (s.type === 'transport') bytes = Math.max(bytes, num(s.bytesReceived));
+  });
+  const seconds = previous ? (at - previous.at) / 1000 : 0;
+  const kbps = previous && seconds > 0 ? Math.max(0, ((bytes - previous.bytes) * 8) / 1000 / seconds) : 0;
+  return { kbps: Math.round(kbps), sample: { at, bytes } };
+}

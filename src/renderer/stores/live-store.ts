@@ -1,6 +1,7 @@
 // What the live player shows, as plain data. Written only by the LiveController (src/renderer/live/); the screen reads
 // it and calls the controller's commands. Media tracks are not state: the controller hands the screen its MediaStreams.
 import { create } from 'zustand';
+import type { QuizPush } from '../../shared/live-protocol.ts';
 
 export type LivePhase =
   /** First connection to the hub. */
@@ -13,6 +14,15 @@ export type LivePhase =
   /** The hub said no (not this classroom's lesson, revoked device, live unavailable): retrying would not help. */
   | 'refused'
   | 'stopped';
+
+/** What the classroom receives: everything; audio + courseware (the camera dropped on a thin link); audio only. */
+export type LiveMode = 'full' | 'slides' | 'audio';
+
+/** Commands the class gives from the player; a failed one is shown with its own name and the reason. */
+export type LiveCommand = 'raiseHand' | 'question' | 'camera' | 'lowBandwidth' | 'swap';
+
+/** The courseware's video, decoded (the camera's is in `stats`). */
+export type SourceStats = { framesDecoded: number; fps: number; frameWidth: number; frameHeight: number };
 
 export type LiveStats = {
   framesDecoded: number;
@@ -52,9 +62,31 @@ export type LiveState = {
   hasPlayed: boolean;
   /** When the current outage began (ms epoch), for "how long" and for offering the recording after a long one. */
   outageSince: number | null;
+  /** The camera's video (the teacher) and the audio. */
   stats: LiveStats;
+  /** Which videos are on air: the teacher's camera, the courseware (slides, board, document camera). */
+  sources: { camera: boolean; courseware: boolean };
+  /** Which video fills the screen (the other is the inset); one tap swaps them. */
+  main: 'courseware' | 'camera';
+  mode: LiveMode;
+  courseware: SourceStats;
+  /** Everything this classroom receives (audio, videos, RTCP), kbit/s. */
+  totalKbps: number;
+  /** The SFU's bandwidth estimate towards this classroom, kbit/s (null before its first report). */
+  availableKbps: number | null;
+  /** 答题器: the question the lead teacher put on every classroom's screen. */
+  quizPush: QuizPush | null;
+  /** The last command that failed, and why (a LiveErrorCode, `timeout`, `closed`, or a device error name). */
+  commandError: { command: LiveCommand; code: string; message: string } | null;
+  /** The hub's clock minus this PC's, from the join answer (a PC with a flat CMOS battery is hours off). */
+  serverOffsetMs: number;
+  /** When the live stream last stopped for this classroom, by the hub's clock: where its recording picks up. */
+  stoppedAt: number | null;
+  /** The lead teacher ended the lesson (下课): its recording follows. */
+  lessonEnded: boolean;
 };
 
+export const emptySourceStats: SourceStats = { framesDecoded: 0, fps: 0, frameWidth: 0, frameHeight: 0 };
 export const emptyStats: LiveStats = { framesDecoded: 0, fps: 0, frameWidth: 0, frameHeight: 0, videoKbps: 0, audioPackets: 0, protocol: null, nackPct: 0, lossPct: 0 };
 
 export const initialLiveState: LiveState = {
@@ -73,6 +105,17 @@ export const initialLiveState: LiveState = {
   hasPlayed: false,
   outageSince: null,
   stats: emptyStats,
+  sources: { camera: false, courseware: false },
+  main: 'courseware',
+  mode: 'full',
+  courseware: emptySourceStats,
+  totalKbps: 0,
+  availableKbps: null,
+  quizPush: null,
+  commandError: null,
+  serverOffsetMs: 0,
+  stoppedAt: null,
+  lessonEnded: false,
 };
 
 export const useLive = create<LiveState>(() => initialLiveState);

@@ -13,7 +13,7 @@ export type Route =
   /** What waits to upload and why (tap the sync badge). */
   | { screen: 'sync' }
   /** A lesson's recording and 预习包 (download progress, player, PDF/image viewer). */
-  | { screen: 'content'; lessonId: string; kind?: 'recording' | 'preview'; back?: 'lesson' | 'review' }
+  | { screen: 'content'; lessonId: string; kind?: 'recording' | 'preview'; back?: 'lesson' | 'review'; startAt?: number }
   /** Students' review (复习): cached lessons by subject and date. */
   | { screen: 'review' };
 

@@ -21,6 +21,7 @@ import {
   type EnrollRequest,
   type ErrorCode,
 } from '../../shared/protocol.ts';
+import { CapabilitiesResponse, livePaths } from '../../shared/live-protocol.ts';
 
 /** Why a hub request failed: the hub's named error code, or that it could not be reached or understood. */
 export type HubFailureReason = ErrorCode | 'network' | 'invalid_response';
@@ -137,6 +138,8 @@ function clientWith(deps: HubClientDeps, shared: SharedState, contentFetch: type
   return {
     enroll: (req: EnrollRequest) => request(HubPaths.enroll, EnrollResponse, { method: 'POST', body: JSON.stringify(req) }),
     pull: (cursor: number) => request(`${HubPaths.pull}?cursor=${cursor}`, PullPage),
+    /** The hub's router capabilities, for loading the live player's Device before a lesson starts. */
+    liveCapabilities: () => request(livePaths.capabilities, CapabilitiesResponse),
     /** The classroom's pack list (signed manifests and the lessons they belong to); hub-pack-gate.ts checks it. */
     packs: () => request(ContentPaths.packs, PacksResponse, {}, contentFetch),
     /**

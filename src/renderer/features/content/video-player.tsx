@@ -14,10 +14,15 @@ export type VideoPlayerProps = {
   /** Seconds at which playback pauses by itself (二次备课 notes feed these). */
   pausePoints?: readonly number[];
   onPausePoint?: (seconds: number) => void;
+  /** Start here (seconds) instead of the remembered position: `force` (改看录播 from the live player) or only when
+   *  nothing is remembered yet (where this classroom's live stream stopped). */
+  startAt?: { seconds: number; force: boolean };
+  /** The <video> element, for a player that keeps another video in step with it (recording-player.tsx). */
+  onVideo?: (el: HTMLVideoElement | null) => void;
 };
 
 /** Plays a cached file (object URL of the IndexedDB Blob): seeking, full screen, resume position, pause points. */
-export function VideoPlayer({ url, resumeKey, pausePoints = [], onPausePoint }: VideoPlayerProps) {
+export function VideoPlayer({ url, resumeKey, pausePoints = [], onPausePoint, startAt, onVideo }: VideoPlayerProps) {
   const { t } = useTranslation();
   const { db } = useApp();
   const box = useRef<HTMLDivElement>(null);
@@ -40,9 +45,13 @@ export function VideoPlayer({ url, resumeKey, pausePoints = [], onPausePoint }: 
     };
     const onMeta = () => {
       void getPlayback(db, resumeKey).then((row) => {
-        if (row && row.position > 1 && row.position < el.duration - 2) {
-          el.currentTime = row.position;
-          setMessage(t('content.resumeFrom', { time: clock(row.position) }));
+        const remembered = row && row.position > 1 && row.position < el.duration - 2 ? row.position : null;
+        if (startAt && startAt.seconds > 0 && (startAt.force || remembered === null)) {
+          el.currentTime = Math.min(startAt.seconds, Math.max(0, el.duration - 1));
+          setMessage(t('content.fromLiveStop', { time: clock(startAt.seconds) }));
+        } else if (remembered !== null) {
+          el.currentTime = remembered;
+          setMessage(t('content.resumeFrom', { time: clock(remembered) }));
         }
       });
     };
@@ -70,7 +79,12 @@ export function VideoPlayer({ url, resumeKey, pausePoints = [], onPausePoint }: 
       el.removeEventListener('pause', save);
       el.removeEventListener('seeked', save);
     };
-  }, [db, resumeKey, pausePoints, onPausePoint, t]);
+  }, [db, resumeKey, pausePoints, onPausePoint, t, startAt]);
+
+  useEffect(() => {
+    onVideo?.(video.current);
+    return () => onVideo?.(null);
+  }, [onVideo]);
 
   return (
     <div className="video-player" ref={box}>

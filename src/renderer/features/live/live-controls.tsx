@@ -2,25 +2,25 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LiveController } from '../../live/live-controller.ts';
 import type { LiveState } from '../../stores/live-store.ts';
+import { commandFailureText } from './command-failure.ts';
 
-/** The class talks back: 举手, a typed question, and the teacher's own switch to audio only. */
+/** The class talks back: 举手, a typed question, its own camera, the teacher's 低带宽模式, and swapping the pictures. */
 export function LiveControls({ controller, state }: { controller: LiveController; state: LiveState }) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
-  const [sent, setSent] = useState<'ok' | 'failed' | null>(null);
+  const [sent, setSent] = useState(false);
   const canTalk = state.phase === 'playing' || state.phase === 'waiting';
 
   const ask = (event: FormEvent) => {
     event.preventDefault();
     const question = text.trim();
     if (!question) return;
-    controller.ask(question).then(
-      () => {
-        setText('');
-        setSent('ok');
-      },
-      () => setSent('failed'),
-    );
+    setSent(false);
+    void controller.ask(question).then((ok) => {
+      if (!ok) return; // the controller shows which command failed and why
+      setText('');
+      setSent(true);
+    });
   };
 
   return (
@@ -30,7 +30,7 @@ export function LiveControls({ controller, state }: { controller: LiveController
         className={state.handRaised ? 'primary' : ''}
         aria-pressed={state.handRaised}
         disabled={!canTalk}
-        onClick={() => void controller.raiseHand(!state.handRaised).catch(() => undefined)}
+        onClick={() => void controller.raiseHand(!state.handRaised)}
       >
         {state.handRaised ? t('live.handRaised') : t('live.raiseHand')}
       </button>
@@ -39,19 +39,33 @@ export function LiveControls({ controller, state }: { controller: LiveController
         <button type="submit" disabled={!canTalk || text.trim() === ''}>
           {t('live.send')}
         </button>
-        {sent && <span className="live-sent" role="status">{sent === 'ok' ? t('live.sent') : t('live.sendFailed')}</span>}
+        {sent && !state.commandError && (
+          <span className="live-sent" role="status">
+            {t('live.sent')}
+          </span>
+        )}
       </form>
       <button
         type="button"
         aria-pressed={state.cameraOn}
         disabled={!canTalk}
-        onClick={() => void controller.setCamera(!state.cameraOn).catch(() => setSent('failed'))}
+        onClick={() => void controller.setCamera(!state.cameraOn)}
       >
         {state.cameraOn ? t('live.cameraOff') : t('live.cameraOn')}
       </button>
       <button type="button" aria-pressed={state.forcedLowBandwidth} onClick={() => void controller.setLowBandwidth(!state.forcedLowBandwidth)}>
         {state.forcedLowBandwidth ? t('live.videoBack') : t('live.forceLow')}
       </button>
+      {state.sources.courseware && state.sources.camera && state.mode === 'full' && (
+        <button type="button" onClick={() => void controller.swap()}>
+          {t('live.swap')}
+        </button>
+      )}
+      {state.commandError && (
+        <p className="live-failed" role="alert" data-testid="live-command-error" data-command={state.commandError.command}>
+          {commandFailureText(t, state.commandError)}
+        </p>
+      )}
     </footer>
   );
 }

@@ -14,7 +14,11 @@ export function LiveDetails({ state }: { state: LiveState }) {
       <summary>{t('live.details')}</summary>
       <div className="live-details-body" aria-label={t('live.detailsTitle')}>
         <div>{picture}</div>
+        {state.sources.courseware && (
+          <div>{t('live.detailsCourseware', { width: state.courseware.frameWidth, height: state.courseware.frameHeight, fps: state.courseware.fps })}</div>
+        )}
         <div>{t('live.detailsLink', { protocol: stats.protocol ? stats.protocol.toUpperCase() : '—', kbps: stats.videoKbps, reconnects: state.reconnects })}</div>
+        <div>{t('live.detailsTotal', { total: state.totalKbps, available: state.availableKbps ?? '—' })}</div>
       </div>
     </details>
   );

@@ -20,7 +20,6 @@ function useOutageMs(since: number | null): number {
 /** The big zh-CN status line over the picture: what is happening, in words a teacher reads from the back of the room. */
 export function LiveOverlay({ state }: { state: LiveState }) {
   const { t } = useTranslation();
-  const audioOnly = state.forcedLowBandwidth || state.autoLowBandwidth;
   const interrupted = state.phase === 'reconnecting' || state.phase === 'waiting';
   const outageMs = useOutageMs(interrupted ? state.outageSince : null);
   let text: string | null = null;
@@ -35,6 +34,11 @@ export function LiveOverlay({ state }: { state: LiveState }) {
       break;
     case 'waiting':
       // The lead classroom is not on air: not the hub's fault, nor the classroom's.
+      if (state.lessonEnded) {
+        text = t('live.ended');
+        detail = t('live.endedDetail');
+        break;
+      }
       text = state.hasPlayed ? t('live.paused') : t('live.waiting');
       detail = state.hasPlayed ? t('live.pausedDetail') : t('live.waitingDetail');
       break;
@@ -43,7 +47,15 @@ export function LiveOverlay({ state }: { state: LiveState }) {
       detail = state.error ? t(`live.reasons.${reasonKey(state.error.code)}`) : null;
       break;
     case 'playing':
-      if (audioOnly) {
+      if (state.mode === 'slides') {
+        // The slides stay visible: a line at the bottom (a slide's title is at the top), not a box over them.
+        return (
+          <div className="live-banner" role="status" data-testid="live-status">
+            <strong>{t('live.slidesMode')}</strong> {state.forcedLowBandwidth ? t('live.slidesForced') : t('live.slidesAuto')}
+          </div>
+        );
+      }
+      if (state.mode === 'audio') {
         text = t('live.lowBandwidth');
         detail = state.forcedLowBandwidth ? t('live.lowBandwidthForced') : t('live.lowBandwidthAuto');
       }
@@ -56,10 +68,14 @@ export function LiveOverlay({ state }: { state: LiveState }) {
     <div className={`live-overlay live-overlay-${state.phase}`} role="status" data-testid="live-status">
       <div className="live-overlay-text">{text}</div>
       {detail && <div className="live-overlay-detail">{detail}</div>}
-      {outageMs >= OFFER_RECORDING_AFTER_MS && state.lessonId && (
+      {(outageMs >= OFFER_RECORDING_AFTER_MS || state.lessonEnded) && state.lessonId && (
         <div className="live-overlay-detail">
           {t('live.longOutage')}{' '}
-          <button type="button" className="primary" onClick={() => navigate({ screen: 'lesson', lessonId: state.lessonId ?? '' })}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => navigate({ screen: 'content', lessonId: state.lessonId ?? '', kind: 'recording', back: 'lesson', ...(state.stoppedAt !== null ? { startAt: state.stoppedAt } : {}) })}
+          >
             {t('live.openRecording')}
           </button>
         </div>

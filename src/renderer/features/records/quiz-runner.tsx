@@ -14,10 +14,11 @@ export const choiceLetter = (i: number) => String.fromCharCode(65 + i);
  * the teacher taps 公布答案 for that question, and every question starts with no answer picked, so a tap on a student
  * never records the previous question's letter.
  */
-export function QuizRunner({ quiz, classroomId }: { quiz: Quiz; classroomId: string }) {
+export function QuizRunner({ quiz, classroomId, questionId }: { quiz: Quiz; classroomId: string; questionId?: string }) {
   const { t } = useTranslation();
   const { db, session } = useApp();
-  const [questionIndex, setQuestionIndex] = useState(0);
+  // questionId: run only that question (答题器: the one the lead teacher pushed to every classroom).
+  const [questionIndex, setQuestionIndex] = useState(() => Math.max(0, quiz.questions.findIndex((q) => q.id === questionId)));
   const [choice, setChoice] = useState<number | null>(null);
   const [revealed, setRevealed] = useState<ReadonlySet<string>>(new Set());
   const roster = useLiveQuery(() => rosterOf(db, classroomId), [db, classroomId]);
@@ -38,13 +39,15 @@ export function QuizRunner({ quiz, classroomId }: { quiz: Quiz; classroomId: str
   return (
     <section className="quiz" data-testid="quiz">
       <h2>{quiz.title}</h2>
-      <div className="tabs">
-        {quiz.questions.map((q, i) => (
-          <button key={q.id} type="button" role="tab" aria-selected={i === questionIndex} onClick={() => goTo(i)}>
-            {t('records.question', { n: i + 1 })}
-          </button>
-        ))}
-      </div>
+      {questionId === undefined && (
+        <div className="tabs">
+          {quiz.questions.map((q, i) => (
+            <button key={q.id} type="button" role="tab" aria-selected={i === questionIndex} onClick={() => goTo(i)}>
+              {t('records.question', { n: i + 1 })}
+            </button>
+          ))}
+        </div>
+      )}
       <p className="quiz-prompt">{question.prompt}</p>
       <div className="choice-row" role="radiogroup" aria-label={t('records.pickChoice')}>
         {question.choices.map((c, i) => (

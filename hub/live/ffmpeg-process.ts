@@ -1,0 +1,43 @@
+// One way to run a long-lived ffmpeg (the broadcaster, the lesson recorder): it must not outlive the hub (a hub killed
+// with SIGKILL in an outage test would leave it sending or recording forever), so a shell watchdog stops it when the
+// owner process is gone and forwards SIGTERM, on which ffmpeg finishes its output files (trailer, index) and exits.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+const WATCHDOG = `"$@" & pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid; exit 0' TERM INT
+while kill -0 $pid 2>/dev/null; do
+  kill -0 $OWNER_PID 2>/dev/null || { kill $pid; exit 0; }
+  sleep 1 & wait $!
+done
+wait $pid`;
+
+export type FfmpegProcess = {
+  /** Resolves with ffmpeg's exit code once it (and the watchdog) have exited; -1 if it could not start. */
+  exited: Promise<number | null>;
+  /** The last 4000 characters ffmpeg wrote to stderr (its errors, with -loglevel error). */
+  output(): string;
+  /** SIGTERM: ffmpeg closes its outputs properly. Resolves when it has exited. */
+  stop(): Promise<number | null>;
+};
+
+export function spawnFfmpeg(args: string[], options: { ffmpegPath?: string; cwd?: string } = {}): FfmpegProcess {
+  const child: ChildProcess = spawn('sh', ['-c', WATCHDOG, 'sh', options.ffmpegPath ?? 'ffmpeg', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, OWNER_PID: String(process.pid) },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(-1));
+  });
+  return {
+    exited,
+    output: () => log,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// The report's 答题器 column: each question the lead teacher pushed during a live lesson (the lesson's live quiz,
+// hub/live/live-quiz.ts) with one classroom's answers — latest per student, class tallies added.
+import { Quiz } from '../../src/shared/protocol.ts';
+import type { HubDatabase } from '../db/open-database.ts';
+import { liveQuizId } from './quiz-repo.ts';
+
+export type LiveQuizRow = { questionId: string; prompt: string; answered: number; correct: number };
+
+export function liveQuizRows(db: HubDatabase, lessonId: string, classroomId: string): LiveQuizRow[] {
+  const row = db.prepare(`SELECT id, body FROM quizzes WHERE id = ? AND lesson_id = ?`).get(liveQuizId(lessonId), lessonId) as { id: string; body: string } | undefined;
+  if (!row) return [];
+  const quiz = Quiz.parse(JSON.parse(row.body));
+  const answers = db
+    .prepare(
+      `SELECT q.question_id, sum(q.correct) AS correct, sum(q.total) AS answered FROM quiz_answers q
+        WHERE q.lesson_id = ? AND q.quiz_id = ? AND q.classroom_id = ?
+          AND q.hlc = (SELECT max(hlc) FROM quiz_answers r
+                        WHERE r.lesson_id = q.lesson_id AND r.quiz_id = q.quiz_id AND r.question_id = q.question_id
+                          AND r.classroom_id = q.classroom_id AND r.student_id IS q.student_id)
+        GROUP BY q.question_id`,
+    )
+    .all(lessonId, quiz.id, classroomId) as { question_id: string; correct: number; answered: number }[];
+  return quiz.questions.map((q) => {
+    const a = answers.find((x) => x.question_id === q.id);
+    return { questionId: q.id, prompt: q.prompt, answered: a?.answered ?? 0, correct: a?.correct ?? 0 };
+  });
+}

@@ -1,0 +1,28 @@
+// The LiveController as the app runs it: the desktop bridge (keep-awake, log), this hub's codecs if known, 答题器
+// questions and the stop time stored in the classroom's database, the pack list refreshed when the recording is ready.
+import { Device } from 'mediasoup-client';
+import type { DeviceIdentity } from '../../../shared/ipc.ts';
+import { contentCommands } from '../../app/content-controller.ts';
+import type { AppDb } from '../../db/app-db.ts';
+import { noteLiveStopped, storePushedQuestion } from '../../db/live-repo.ts';
+import { desktop } from '../../desktop/desktop.ts';
+import { LiveController } from '../../live/live-controller.ts';
+import { cachedRouterCaps } from '../../live/router-caps.ts';
+
+export function createLiveController({ identity, lessonId, db }: { identity: DeviceIdentity; lessonId: string; db: AppDb }): LiveController {
+  const log = (level: 'info' | 'warn' | 'error', message: string) => void desktop().log.write({ level, message: message.slice(0, 2000) }).catch(() => undefined);
+  return new LiveController({
+    hubUrl: identity.hubUrl,
+    token: identity.token,
+    lessonId,
+    createWebSocket: (url) => new WebSocket(url),
+    createDevice: () => Device.factory(),
+    keepAwake: async (on) => void (await desktop().power.keepAwake({ on, reason: 'live lesson' })),
+    viewportWidth: () => window.innerWidth,
+    routerCaps: () => cachedRouterCaps(identity.hubUrl),
+    onQuizPush: (push) => storePushedQuestion(db, push),
+    onRecordingReady: () => void contentCommands.refresh(),
+    onStopped: (at) => void noteLiveStopped(db, lessonId, at).catch((e: unknown) => log('warn', `live stop time not saved: ${String(e)}`)),
+    log,
+  });
+}
