@@ -146,13 +146,14 @@ async function weakLink(): Promise<Record<string, number>> {
     const join = await joinToFirstFrameMs(page, 'DEMO-ZJ-1');
     await new Promise((r) => setTimeout(r, 20_000)); // let bandwidth estimate and adaptation settle
     const fps = await decodedFps(page, 10_000);
+    const width = (await readPlayer(page)).frameWidth; // the layer adaptation settled on (the top one is 640 px)
     await rig.link.cut();
     await new Promise((r) => setTimeout(r, 10_000));
     const frozen = (await readPlayer(page)).framesDecoded;
     await rig.link.restore();
     const recovery = await waitDecodingResumed(page, frozen, 120_000);
     await framesAdvance(page, 5, 30_000);
-    return { 'live.joinToFirstFrameMsWeakLink': join, 'live.weakLinkDecodedFps': Math.round(fps * 10) / 10, 'live.recoveryAfterOutageMs': recovery };
+    return { 'live.joinToFirstFrameMsWeakLink': join, 'live.weakLinkDecodedFps': Math.round(fps * 10) / 10, 'live.weakLinkFrameWidth': width, 'live.recoveryAfterOutageMs': recovery };
   } finally {
     await rig.close();
   }

@@ -40,6 +40,21 @@ describe('push', () => {
     expect(statusOf(STUDENT_1)).toBe('absent');
   });
 
+  it('compact acks on request: acknowledged ops as seq ranges (a duplicate too), a rejected op by id, a few bytes back', async () => {
+    const { device } = await hub.enroll('DEMO-ZJ-1');
+    const ops = Array.from({ length: 300 }, (_, i) => ({ ...attendance(`stu-zj-7-1-0${(i % 5) + 1}`, 'present', 100 + i), seq: 1000 + i }));
+    await push(device.token, [ops[10]]); // applied before: comes back as a duplicate, acknowledged all the same
+    const refused = { ...attendance(STUDENT_2, 'absent', 1), seq: 2000 }; // another class's student
+    const res = await hub.call('/v1/sync/push', { method: 'POST', token: device.token, json: { ops: [...ops, refused], acks: 'compact' } });
+    const body = PushResponse.parse(res.body);
+    expect(body.acknowledged).toEqual([[1000, 1299]]);
+    expect(body.maxOps).toBe(5000);
+    expect(body.acks).toEqual([{ id: refused.id, status: 'rejected', reason: expect.stringContaining('roster') as string }]);
+    expect(JSON.stringify(body).length).toBeLessThan(300);
+    // Without the request, one ack per op, as before.
+    expect((await push(device.token, ops.slice(0, 3))).map((a) => a.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+  });
+
   it('attendance: the later HLC wins whatever order the ops arrive in', async () => {
     const a = (await hub.enroll('DEMO-ZJ-1')).device;
     const b = (await hub.enroll('DEMO-ZJ-1')).device;

@@ -1,7 +1,8 @@
 // Device push (ops → acks, device group) and the lead school's report (admin group; the HTML page also takes the admin
 // token as `?key=` so a teacher can open it from a link).
 import type { FastifyInstance } from 'fastify';
-import { HubPaths, PROTOCOL_VERSION, PushRequest, type PushResponse } from '../../src/shared/protocol.ts';
+import { HubPaths, PROTOCOL_VERSION, PUSH_HUB_MAX_OPS, PushRequest, type PushResponse } from '../../src/shared/protocol.ts';
+import { compactAcks } from '../../src/shared/push-acks.ts';
 import { deviceOf } from '../http/auth.ts';
 import type { HubContext } from '../http/hub-context.ts';
 import { inflateGzipBody } from '../http/inflate-body.ts';
@@ -17,7 +18,9 @@ export function registerPushRoute(device: FastifyInstance, ctx: HubContext) {
     const acks = applyPush(ctx.db, device, body.ops, ctx.now(), (op, error) =>
       request.log.error({ err: error, deviceId: device.id, opId: op.id, opType: op.type }, 'op rejected: unexpected failure'),
     );
-    const response: PushResponse = { protocol: PROTOCOL_VERSION, acks };
+    // Compact on request: the answer to 2000 applied ops is a few bytes instead of ~110 KB on the classroom's downlink.
+    const base = { protocol: PROTOCOL_VERSION, maxOps: PUSH_HUB_MAX_OPS } as const;
+    const response: PushResponse = body.acks === 'compact' ? { ...base, ...compactAcks(body.ops, acks) } : { ...base, acks };
     announceQuizAnswers(ctx.events, device.classroom_id, body.ops, acks);
     return response;
   });

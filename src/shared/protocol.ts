@@ -228,9 +228,16 @@ export const Op = z.discriminatedUnion('type', [
 export type Op = z.infer<typeof Op>;
 
 /** Ops are validated one by one on the hub, so one malformed op is rejected with a reason without blocking the rest. */
+/** Ops per push every hub takes (a client sends no more until a hub says it takes more: PushResponse.maxOps). */
 export const PUSH_MAX_OPS = 2000;
-export const PushRequest = z.object({ ops: z.array(z.unknown()).min(1).max(PUSH_MAX_OPS) });
-export type PushRequest = { ops: Op[] };
+/**
+ * Ops per push this hub takes, and the most a client will send to any hub. Fewer, larger requests drain a long outbox
+ * closer to the link's rate on a 300 ms link (each request pays a round trip and TCP's start-up).
+ */
+export const PUSH_HUB_MAX_OPS = 5000;
+/** `acks: 'compact'`: acknowledged ops come back as seq ranges (push-acks.ts); without it, one ack per op. */
+export const PushRequest = z.object({ ops: z.array(z.unknown()).min(1).max(PUSH_HUB_MAX_OPS), acks: z.enum(['each', 'compact']).optional() });
+export type PushRequest = { ops: Op[]; acks?: 'each' | 'compact' };
 
 export const OpAck = z.discriminatedUnion('status', [
   z.object({ id: z.string().max(64), status: z.literal('applied') }),
@@ -239,7 +246,15 @@ export const OpAck = z.discriminatedUnion('status', [
 ]);
 export type OpAck = z.infer<typeof OpAck>;
 
-export const PushResponse = z.object({ protocol: z.literal(PROTOCOL_VERSION), acks: z.array(OpAck) });
+const SeqRange = z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([from, to]) => from <= to, 'seq range: from after to');
+export const PushResponse = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  acks: z.array(OpAck).max(PUSH_HUB_MAX_OPS),
+  /** With `acks: 'compact'`: the acknowledged (applied or duplicate) ops' seqs as inclusive ranges; `acks` holds the rest. */
+  acknowledged: z.array(SeqRange).max(PUSH_HUB_MAX_OPS).optional(),
+  /** Ops per push this hub takes (older hubs: PUSH_MAX_OPS). */
+  maxOps: z.number().int().min(1).optional(),
+});
 export type PushResponse = z.infer<typeof PushResponse>;
 
 // ---- paths ----------------------------------------------------------------------------------------------------------

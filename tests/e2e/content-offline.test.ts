@@ -68,15 +68,16 @@ describe('offline content in Chromium against the real hub', () => {
     await page.getByTestId('review-item').filter({ hasText: '录播' }).first().click();
     const video = page.getByTestId('video');
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    // Frames are waited for as they are decoded (requestVideoFrameCallback), never for a while.
     const played = await video.evaluate(async (v: HTMLVideoElement) => {
       v.muted = true;
       await v.play();
-      await new Promise((r) => setTimeout(r, 1500));
+      while (v.getVideoPlaybackQuality().totalVideoFrames <= 5) await new Promise((r) => v.requestVideoFrameCallback(() => r(null)));
       const before = v.getVideoPlaybackQuality().totalVideoFrames;
       v.currentTime = 15;
       await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
       const frame = await new Promise<number>((r) => v.requestVideoFrameCallback((_now, meta) => r(meta.mediaTime)));
-      await new Promise((r) => setTimeout(r, 1000));
+      while (v.currentTime <= 15 || v.getVideoPlaybackQuality().totalVideoFrames <= before) await new Promise((r) => v.requestVideoFrameCallback(() => r(null)));
       return { before, after: v.getVideoPlaybackQuality().totalVideoFrames, time: v.currentTime, frame, duration: v.duration };
     });
     expect(played.before).toBeGreaterThan(5);
@@ -92,14 +93,16 @@ describe('offline content in Chromium against the real hub', () => {
       type Hooks = { session: { records(): { saveNote(n: { lessonId: string; anchor: { kind: 'time'; seconds: number }; text: string; pause: boolean }): Promise<unknown> } } };
       await (window as unknown as { yktTest: Hooks }).yktTest.session.records().saveNote({ lessonId: id ?? '', anchor: { kind: 'time', seconds: 20 }, text: '在这里暂停，用本地例子讲通分', pause: true });
     }, lessonId);
-    await page.waitForTimeout(500); // the live query hands the new pause point to the player
-    const stopped = await video.evaluate(async (v: HTMLVideoElement) => {
+    // The live query hands the new pause point to the player: wait until the player has it.
+    await expect.poll(() => video.getAttribute('data-pause-points'), { timeout: 10_000 }).toContain('20');
+    await video.evaluate(async (v: HTMLVideoElement) => {
       v.currentTime = 19;
       await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
       await v.play();
-      await new Promise((r) => setTimeout(r, 2500));
-      return { paused: v.paused, time: v.currentTime };
     });
+    // Until the player pauses by itself (or the recording ends: then the assertions below fail and say so).
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.paused), { timeout: 15_000 }).toBe(true);
+    const stopped = await video.evaluate((v: HTMLVideoElement) => ({ paused: v.paused, time: v.currentTime }));
     expect(stopped.paused).toBe(true);
     expect(stopped.time).toBeGreaterThanOrEqual(20);
     expect(stopped.time).toBeLessThan(21);

@@ -1,6 +1,7 @@
 // A live lesson on an emulated village link (1.5 Mbit/s, 300 ms RTT, 3 % loss): the SFU in the hub namespace, the
 // renderer in Chromium in the client namespace. Still decoding (on a lower simulcast layer), back by itself after a
-// 10 s cut, and playing over ICE-TCP when the school's firewall drops UDP.
+// 10 s cut, and playing over ICE-TCP when the school's firewall drops UDP. Every wait is on a condition; frame rate,
+// width after adaptation and recovery time are figures of bench/live.bench.ts.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,8 @@ import { startLiveWeakRig, type LiveWeakRig } from '../support/live-weak-rig.ts'
 import { waitFor } from '../support/ports.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
+/** Keeps the link cut until `ms` after `cutAt`: the length of the outage is what the scenario is about. */
+const outageLasts = (cutAt: number, ms: number) => new Promise((r) => setTimeout(r, Math.max(0, cutAt + ms - Date.now())));
 const WEAK = { rateKbit: 1500, rttMs: 300, lossPct: 3 };
 const skip = !weakLinkSupported() ? 'needs root and network namespaces' : liveUnavailableReason();
 
@@ -30,17 +33,20 @@ describe.skipIf(skip !== null)(`live lesson over a weak link${skip ? ` (skipped:
     const clickedAt = await enrollAndEnterLive(page, 'DEMO-ZJ-1', 60_000);
     await waitFor(async () => ((await readPlayer(page)).framesDecoded > 0 ? true : undefined), 'first decoded frame', 60_000, 100);
     console.log(`live weak link: 进入直播 → first decoded frame ${Date.now() - clickedAt} ms`);
-    // Past the point where adaptation would have climbed (20 s of smooth play) and stepped back down, watch 10 s.
-    await new Promise((r) => setTimeout(r, 25_000));
+    // Conditions, not a stopwatch: it goes on decoding (video and audio) and the SFU serves a layer below the top
+    // 640×360 one for this link. Frame rate and width after adaptation settles are figures of bench/live.bench.ts.
     const before = await readPlayer(page);
-    await new Promise((r) => setTimeout(r, 10_000));
-    const after = await readPlayer(page);
-    const fps = (after.framesDecoded - before.framesDecoded) / 10;
-    console.log(`live weak link: ${fps} decoded fps, ${after.frameWidth} px wide, layer ${after.spatialLayer}, ${after.protocol}`);
+    const after = await waitFor(
+      async () => {
+        const r = await readPlayer(page);
+        return r.framesDecoded >= before.framesDecoded + 50 && r.frameWidth > 0 && r.frameWidth < 640 && r.audioPackets > before.audioPackets ? r : undefined;
+      },
+      '50 more frames on a lower layer, with audio',
+      90_000,
+      200,
+    );
+    console.log(`live weak link: ${after.framesDecoded} frames, ${after.frameWidth} px wide, layer ${after.spatialLayer}, ${after.protocol}`);
     expect(after.phase).toBe('playing');
-    expect(fps).toBeGreaterThan(5);
-    expect(after.frameWidth).toBeLessThan(640); // not the top 640×360 layer: the SFU chose a lower one for this link
-    expect(after.audioPackets).toBeGreaterThan(before.audioPackets);
     await page.screenshot({ path: join(ARTIFACTS, 'live-weak-link.png') });
   }, 180_000);
 
@@ -50,7 +56,7 @@ describe.skipIf(skip !== null)(`live lesson over a weak link${skip ? ` (skipped:
     const cutAt = Date.now();
     await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 9_000 }).toContain('与中心的连接中断');
     await page.screenshot({ path: join(ARTIFACTS, 'live-reconnecting.png') });
-    await new Promise((r) => setTimeout(r, cutAt + 10_000 - Date.now()));
+    await outageLasts(cutAt, 10_000); // the scenario: a 10 s outage (nothing is asserted on time)
     const frozen = (await readPlayer(page)).framesDecoded;
     await rig.link.restore();
     const resumedMs = await waitDecodingResumed(page, frozen, 90_000);

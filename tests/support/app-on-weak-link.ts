@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumWrapper, createWeakLink, weakLinkSupported, type LinkShape, type WeakLink } from '../net/weak-link.ts';
+import { chromiumWrapper, createWeakLink, STOCK_CONGESTION, weakLinkSupported, type LinkCongestion, type LinkShape, type WeakLink } from '../net/weak-link.ts';
 import { classroomContext, launchChromium } from './browser.ts';
 import { repoRoot, startHubProcess, type HubProcess } from './hub-process.ts';
 import { waitFor } from './ports.ts';
@@ -28,9 +28,9 @@ export type AppOnWeakLink = {
   close: () => Promise<void>;
 };
 
-export async function startAppOnWeakLink(shape: LinkShape, code = 'DEMO-ZJ-1'): Promise<AppOnWeakLink> {
+export async function startAppOnWeakLink(shape: LinkShape, code = 'DEMO-ZJ-1', congestion: LinkCongestion = STOCK_CONGESTION): Promise<AppOnWeakLink> {
   if (!weakLinkSupported()) throw new Error('needs the weak-link harness (Linux, root, /dev/net/tun, python3)');
-  const link = await createWeakLink(shape);
+  const link = await createWeakLink(shape, congestion);
   const dataDir = await mkdtemp(join(tmpdir(), 'ykt-weak-app-'));
   let renderer: ChildProcess | null = null;
   let hub: HubProcess | null = null;

@@ -40,3 +40,25 @@ export function storedChunkCountInPage(page: Page, sha256: string): Promise<numb
     return count;
   }, sha256);
 }
+
+/** True once the app knows of content files and every one is stored complete (the download manager is done). */
+export function allContentCompleteInPage(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('ykt-classroom');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error ?? new Error('indexedDB.open failed'));
+    });
+    if (!db.objectStoreNames.contains('contentFiles')) {
+      db.close();
+      return false;
+    }
+    const files = await new Promise<{ state: string }[]>((resolve, reject) => {
+      const req = db.transaction('contentFiles').objectStore('contentFiles').getAll();
+      req.onsuccess = () => resolve(req.result as { state: string }[]);
+      req.onerror = () => reject(req.error ?? new Error('getAll failed'));
+    });
+    db.close();
+    return files.length > 0 && files.every((f) => f.state === 'complete');
+  });
+}

@@ -56,10 +56,11 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     // Push first: what the teacher entered is the data that matters most; then pull what changed.
     const syncOnce = () =>
       runExclusive(async () => {
-        const pushed = await pushOutbox(db, (ops) => client.push(ops), { now, log });
+        const pushOptions = { now, log, maxOps: client.pushMaxOps };
+        const pushed = await pushOutbox(db, (ops) => client.push(ops), pushOptions);
         // The push's answer just set the clock: ops refused as stamped ahead (made while the PC's clock ran fast) are
         // re-stamped on it and sent again at once.
-        if (pushed.retrying + pushed.failed > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await pushOutbox(db, (ops) => client.push(ops), { now, log });
+        if (pushed.retrying + pushed.failed > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await pushOutbox(db, (ops) => client.push(ops), pushOptions);
         await pullAll(db, client, now, log);
         await saveClockOffset();
       });

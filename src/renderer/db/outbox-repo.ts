@@ -10,16 +10,24 @@ const READ_CHUNK = 500;
 
 /**
  * The next pending ops that are due (their backoff, if any, has passed), oldest first, within the batch limits; and the
- * pending rows met on the way that do not parse.
+ * pending rows met on the way that do not parse. `skip`: ops already on their way to the hub (a batch in flight).
  */
-export async function duePending(db: AppDb, { maxOps, maxBytes }: BatchLimits, nowMs: number): Promise<{ rows: OutboxEntry[]; broken: BrokenOutboxRow[] }> {
-  const keys = (await db.outbox.where('status').equals('pending').primaryKeys()) as number[];
+export async function duePending(
+  db: AppDb,
+  { maxOps, maxBytes }: BatchLimits,
+  nowMs: number,
+  skip: ReadonlySet<number> = new Set(),
+): Promise<{ rows: OutboxEntry[]; broken: BrokenOutboxRow[] }> {
+  const keys = ((await db.outbox.where('status').equals('pending').primaryKeys()) as number[]).filter((k) => !skip.has(k));
   const rows: OutboxEntry[] = [];
   const broken: BrokenOutboxRow[] = [];
   let bytes = 0;
   for (let i = 0; i < keys.length; i += READ_CHUNK) {
-    const chunk = keys.slice(i, i + READ_CHUNK);
-    const read = readOutboxRows(chunk, await db.outbox.bulkGet(chunk));
+    const keysAsked = keys.slice(i, i + READ_CHUNK);
+    const raws = await db.outbox.bulkGet(keysAsked);
+    // A row gone since its key was read (acknowledged by a batch answered meanwhile) is not a broken row: skip it.
+    const chunk = keysAsked.filter((_, k) => raws[k] !== undefined);
+    const read = readOutboxRows(chunk, raws.filter((raw) => raw !== undefined));
     broken.push(...read.broken);
     for (const row of read.rows) {
       if (row.status !== 'pending' || (row.retryAt ?? 0) > nowMs) continue;

@@ -23,8 +23,8 @@ export type ControllerOptions = {
   holdWindows: number;
 };
 
-/** 12: two connection pools of 6 (hub-client.ts); more ranges than connections would only wait in the browser. */
-export const defaultControllerOptions: ControllerOptions = { min: 1, max: 12, initial: 8, settleMs: 1000, windowMs: 3000, gain: 0.04, holdWindows: 3 };
+/** 10: the connections content may hold (hub-client.ts CONTENT_POOL_SLOTS); more would only wait in the browser. */
+export const defaultControllerOptions: ControllerOptions = { min: 1, max: 10, initial: 8, settleMs: 1000, windowMs: 3000, gain: 0.04, holdWindows: 3 };
 
 export type ControllerDecision = { limit: number; rate: number; move: 'up' | 'down' | 'back' | 'hold' };
 

@@ -7,7 +7,7 @@ import type { AppDb } from '../db/app-db.ts';
 import { dropParts, heldPrefixes, saveParts, storeAssembledChunk, type NewPart } from '../db/chunk-parts-repo.ts';
 import type { ContentFileRow } from '../db/content-rows.ts';
 import { storedChunkIndexes } from '../db/content-repo.ts';
-import { HubRequestError, isRefusal, type ConnectionPool, type HubClient } from '../sync/hub-client.ts';
+import { CONTENT_POOL_SLOTS, HubRequestError, isRefusal, type ConnectionPool, type HubClient } from '../sync/hub-client.ts';
 import { addBytes, createAssembly, isComplete, unsavedPrefix, type Assembly } from './chunk-assembly.ts';
 import { streamRange } from './chunk-fetch.ts';
 import type { ConcurrencyController } from './concurrency-controller.ts';
@@ -216,8 +216,12 @@ export async function runDownloads(files: ContentFileRow[], deps: RunDeps): Prom
   const running = new Set<Promise<void>>();
   const pump = () => {
     while (!signal.aborted && lanes.size < controller.limit() && (!plan.isEmpty() || splittable())) {
-      const pools = [...lanes].filter((l) => l.pool === 1).length;
-      const lane: Lane = { pool: pools < lanes.size - pools ? 1 : 0, active: null };
+      // The pool with more free slots (pool 0 keeps room for sync: CONTENT_POOL_SLOTS).
+      const used = (pool: ConnectionPool) => [...lanes].filter((l) => l.pool === pool).length;
+      const free0 = CONTENT_POOL_SLOTS[0] - used(0);
+      const free1 = CONTENT_POOL_SLOTS[1] - used(1);
+      if (free0 <= 0 && free1 <= 0) break;
+      const lane: Lane = { pool: free1 >= free0 ? 1 : 0, active: null };
       lanes.add(lane);
       const run = runLane(lane).finally(() => {
         lanes.delete(lane);

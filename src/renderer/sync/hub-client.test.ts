@@ -243,6 +243,26 @@ describe('hub client: content (pack list, byte ranges) and refusals', () => {
     expect(hub.requests).toHaveLength(1);
   });
 
+  it('push: asks for compact acks, expands them to one ack per op, and learns how many ops the hub takes', async () => {
+    const ops = [1, 2, 3].map((seq) => ({ id: `op-${seq}`, seq, hlc: 'h', type: 'attendance.set' as const, lessonId: 'l1', studentId: 's1', status: 'present' as const }));
+    const client = createHubClient({ baseUrl: hub.url, token: TOKEN });
+    expect(client.pushMaxOps()).toBe(2000); // what every hub takes, until this one says more
+    hub.respond(() => json(200, { protocol: 1, acks: [{ id: 'op-2', status: 'rejected', reason: 'not on roster' }], acknowledged: [[1, 1], [3, 3]], maxOps: 5000 }));
+    const acks = await client.push(ops);
+    expect(acks.toSorted((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'op-1', status: 'applied' },
+      { id: 'op-2', status: 'rejected', reason: 'not on roster' },
+      { id: 'op-3', status: 'applied' },
+    ]);
+    expect(client.pushMaxOps()).toBe(5000);
+    hub.respond(() => json(200, { protocol: 1, acks: [], acknowledged: [[1, 3]], maxOps: 1_000_000 }));
+    await client.push(ops);
+    expect(client.pushMaxOps()).toBe(5000); // never more than this app knows any hub to take
+    hub.respond(() => json(200, { protocol: 1, acks: ops.map((o) => ({ id: o.id, status: 'duplicate' })) })); // an older hub
+    expect((await client.push(ops)).map((a) => a.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect(client.pushMaxOps()).toBe(2000);
+  });
+
   it('other failures are not refusals: the next call goes to the hub again', async () => {
     const refusals: HubRequestError[] = [];
     hub.respond(() => json(404, { error: { code: 'not_found', message: 'gone' } }));

@@ -4,6 +4,7 @@
 // can fix (revoked device, protocol mismatch) is reported once and then answered locally.
 import type { z } from 'zod';
 import { ContentPaths, PacksResponse } from '../../shared/content-protocol.ts';
+import { expandAcks } from '../../shared/push-acks.ts';
 import {
   EnrollResponse,
   ErrorResponse,
@@ -11,6 +12,8 @@ import {
   HubPaths,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
+  PUSH_HUB_MAX_OPS,
+  PUSH_MAX_OPS,
   PullPage,
   PushResponse,
   type OpAck,
@@ -56,10 +59,16 @@ export type HubClientDeps = {
 /**
  * Which of the browser's two connection pools a content request uses. Browsers keep credentialed and uncredentialed
  * connections to an origin apart (Fetch standard, "connection pool" keyed by credentials) and cap each at 6, so two
- * pools let 12 byte ranges run on 12 TCP connections: what a stock (CUBIC) hub needs to fill a lossy 300 ms link.
- * The hub authenticates with a bearer token, never cookies, so a credentialed request carries nothing more.
+ * pools let about a dozen byte ranges run on their own TCP connections: what a stock (CUBIC) hub needs to fill a lossy
+ * 300 ms link. The hub authenticates with a bearer token, never cookies, so a credentialed request carries nothing more.
  */
 export type ConnectionPool = 0 | 1;
+/**
+ * Connections content ranges may hold in each pool. Every other hub request (sync push, pull, pack list) goes
+ * uncredentialed (pool 0), so two of its six stay free for them: records pushed after a day offline must not queue
+ * in the browser behind ranges that take many seconds each (two, so pushed batches can be pipelined).
+ */
+export const CONTENT_POOL_SLOTS: Readonly<Record<ConnectionPool, number>> = { 0: 4, 1: 6 };
 export type ByteRange = { start: number; end: number };
 
 export function normaliseHubUrl(input: string): string {
@@ -70,11 +79,13 @@ export function normaliseHubUrl(input: string): string {
 }
 
 export function createHubClient(deps: HubClientDeps) {
-  return clientWith(deps, { refused: null }, deps.fetch ?? fetch);
+  return clientWith(deps, { refused: null, pushMaxOps: PUSH_MAX_OPS }, deps.fetch ?? fetch);
 }
 
+type SharedState = { refused: HubRequestError | null; pushMaxOps: number };
+
 /** `shared`: what every view of the one client knows (the refusal); `contentFetch`: how content requests travel. */
-function clientWith(deps: HubClientDeps, shared: { refused: HubRequestError | null }, contentFetch: typeof fetch) {
+function clientWith(deps: HubClientDeps, shared: SharedState, contentFetch: typeof fetch) {
   const { baseUrl, token, fetch: fetchImpl = fetch, timeoutMs = 20_000, onRefused, onHubTime, localNow = Date.now } = deps;
 
   /** The hub's named error, recorded once if it is a refusal. */
@@ -109,10 +120,10 @@ function clientWith(deps: HubClientDeps, shared: { refused: HubRequestError | nu
     throw failed(new HubRequestError(parsed.data.error.code, parsed.data.error.message, response.status));
   }
 
-  async function request<S extends z.ZodType>(path: string, schema: S, init: RequestInit = {}, via?: typeof fetch): Promise<z.output<S>> {
+  async function request<S extends z.ZodType>(path: string, schema: S, init: RequestInit = {}, via?: typeof fetch, waitMs = timeoutMs): Promise<z.output<S>> {
     const headers = new Headers(init.headers);
     if (init.body) headers.set('content-type', 'application/json');
-    const response = await send(path, { ...init, headers }, AbortSignal.timeout(timeoutMs), via);
+    const response = await send(path, { ...init, headers }, AbortSignal.timeout(waitMs), via);
     let body: unknown;
     try {
       body = await response.json();
@@ -154,20 +165,33 @@ function clientWith(deps: HubClientDeps, shared: { refused: HubRequestError | nu
       }
       return response.body;
     },
-    /** Ops go gzip-compressed (about 10× smaller: the village link is the bottleneck, not the CPU). */
-    async push(ops: Op[]) {
-      const json = JSON.stringify({ ops });
+    /**
+     * Ops go gzip-compressed (about 10× smaller: the village link is the bottleneck, not the CPU), and ask for compact
+     * acks (push-acks.ts); either answer comes back as one ack per acknowledged or refused op.
+     */
+    async push(ops: Op[]): Promise<OpAck[]> {
+      const json = JSON.stringify({ ops, acks: 'compact' });
       const body = await gzip(json);
       const headers: Record<string, string> = body === null ? {} : { 'content-encoding': 'gzip' };
-      return (await request(HubPaths.push, PushResponse, { method: 'POST', body: body ?? json, headers })).acks;
+      // Batches may be on their way side by side: give each the time its bytes need at 32 kbit/s, not less.
+      const waitMs = Math.max(timeoutMs, ((body?.byteLength ?? json.length) * 8) / PUSH_MIN_KBIT);
+      const response = await request(HubPaths.push, PushResponse, { method: 'POST', body: body ?? json, headers }, undefined, waitMs);
+      // Never more than this app knows any hub to take, never less than every hub takes.
+      shared.pushMaxOps = Math.max(PUSH_MAX_OPS, Math.min(PUSH_HUB_MAX_OPS, response.maxOps ?? PUSH_MAX_OPS));
+      return response.acknowledged ? expandAcks(ops, response.acknowledged, response.acks) : response.acks;
     },
     /**
      * The same client (token, clock, a refusal seen once for all), with content requests (pack list, byte ranges)
      * travelling through another fetch: the school edge route (edge-route.ts), which falls back to this hub itself.
      */
     withContentFetch: (route: typeof fetch): HubClient => clientWith(deps, shared, route),
+    /** Ops per push the hub said it takes (PUSH_MAX_OPS until it has answered a push). */
+    pushMaxOps: () => shared.pushMaxOps,
   };
 }
+
+/** Slowest upload a push is still given time for (bits per millisecond = kbit/s). */
+const PUSH_MIN_KBIT = 32;
 
 export type HubClient = {
   enroll(req: EnrollRequest): Promise<EnrollResponse>;
@@ -176,6 +200,7 @@ export type HubClient = {
   blobRange(sha256: string, range: ByteRange, options: { signal: AbortSignal; pool?: ConnectionPool }): Promise<ReadableStream<Uint8Array>>;
   push(ops: Op[]): Promise<OpAck[]>;
   withContentFetch(route: typeof fetch): HubClient;
+  pushMaxOps(): number;
 };
 
 async function gzip(text: string): Promise<ArrayBuffer | null> {

@@ -62,7 +62,7 @@ describe('push: acknowledged ops leave, nothing else does', () => {
     const { db, records, options } = setup();
     for (let i = 0; i < 25; i++) await records.setAttendance('l1', `s${i}`, 'late');
     const { push, sent } = hub();
-    await pushOutbox(db, push, { ...options, limits: { maxOps: 10, maxBytes: 1_000_000, maxBatches: 10 } });
+    await pushOutbox(db, push, { ...options, limits: { maxOps: 10, maxBytes: 1_000_000, maxBatches: 10, inFlight: 2 } });
     expect(sent.map((b) => b.length)).toEqual([10, 10, 5]);
     expect(sent.flat().map((o) => o.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(await db.outbox.count()).toBe(0);
@@ -192,5 +192,56 @@ describe('导出', () => {
       ops: [{ id: refused, attempts: 1, lastError: { code: 'rejected' }, op: { type: 'attendance.set', studentId: 's1', status: 'absent' } }],
     });
     expect(await rowsBySeq(db)).toEqual(before); // exporting changes nothing
+  });
+});
+
+describe('push: batches pipelined', () => {
+  /** A hub whose answers the test releases one by one, so what is in flight can be seen. */
+  function heldHub() {
+    const sent: Op[][] = [];
+    const waiting: ((fail?: Error) => void)[] = [];
+    const push = (ops: Op[]) => {
+      sent.push(ops);
+      return new Promise<OpAck[]>((resolve, reject) => waiting.push((fail) => (fail ? reject(fail) : resolve(ops.map((op) => ({ id: op.id, status: 'applied' }))))));
+    };
+    return { push, sent, waiting };
+  }
+  const until = async (probe: () => boolean) => {
+    while (!probe()) await new Promise((r) => setTimeout(r, 5));
+  };
+  const limits = { maxOps: 10, maxBytes: 1_000_000, maxBatches: 10, inFlight: 2 };
+
+  it('keeps two batches in flight, never the same op twice, and drains everything', async () => {
+    const { db, records, options } = setup();
+    for (let i = 0; i < 35; i++) await records.setAttendance('l1', `s${i}`, 'present');
+    const hub = heldHub();
+    const done = pushOutbox(db, hub.push, { ...options, limits });
+    await until(() => hub.sent.length === 2);
+    expect(hub.waiting).toHaveLength(2); // the second went up before the first was answered
+    hub.waiting.shift()?.();
+    await until(() => hub.sent.length === 3);
+    expect(hub.sent.length).toBe(3); // never a third in flight
+    while (hub.waiting.length > 0 || hub.sent.length < 4) {
+      await until(() => hub.waiting.length > 0);
+      hub.waiting.shift()?.();
+    }
+    expect(await done).toEqual({ sent: 35, retrying: 0, failed: 0 });
+    const seqs = hub.sent.flat().map((o) => o.seq);
+    expect(seqs.toSorted((a, b) => a - b)).toEqual(Array.from({ length: 35 }, (_, i) => i + 1));
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('a batch whose request fails leaves its ops as they were; the batch answered beside it still settles', async () => {
+    const { db, records, options } = setup();
+    for (let i = 0; i < 20; i++) await records.setAttendance('l1', `s${i}`, 'present');
+    const hub = heldHub();
+    const done = pushOutbox(db, hub.push, { ...options, limits });
+    await until(() => hub.waiting.length === 2);
+    hub.waiting.shift()?.(new Error('network'));
+    hub.waiting.shift()?.();
+    await expect(done).rejects.toThrow('network');
+    const left = await db.outbox.toArray();
+    expect(left.map((r) => r.seq)).toEqual(hub.sent[0]?.map((o) => o.seq));
+    expect(left.every((r) => r.status === 'pending' && r.attempts === 0)).toBe(true);
   });
 });

@@ -88,7 +88,7 @@ export function VideoPlayer({ url, resumeKey, pausePoints = [], onPausePoint, st
 
   return (
     <div className="video-player" ref={box}>
-      <video ref={video} src={url} controls playsInline preload="auto" data-testid="video" />
+      <video ref={video} src={url} controls playsInline preload="auto" data-testid="video" data-pause-points={pausePoints.join(' ')} />
       <div className="player-bar">
         {message && <span className="muted" role="status">{message}</span>}
         <button type="button" className="secondary small" onClick={() => void box.current?.requestFullscreen()}>
