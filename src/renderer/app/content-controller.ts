@@ -13,7 +13,7 @@ import { useSession } from '../stores/session-store.ts';
 import { getDownloadHours, setDownloadHours, type StoredHours } from '../db/content-settings.ts';
 import { getEdgeUrl, setEdgeUrl } from '../db/edge-settings.ts';
 import { useEdgeRoute } from '../stores/edge-route-store.ts';
-import { createEdgeRoute } from '../sync/edge-route.ts';
+import { createEdgeRoute, type EdgeRoute } from '../sync/edge-route.ts';
 
 export type ContentControllerDeps = {
   db: AppDb;
@@ -49,6 +49,10 @@ const liveBusEvents: LiveEvents = {
 
 let manager: DownloadManager | null = null;
 let restart: (() => void) | null = null;
+let route: EdgeRoute | null = null;
+
+/** The school edge route of the enrolled device (null before enrollment): live asks it where to join. */
+export const currentEdgeRoute = (): EdgeRoute | null => route;
 
 /** The enrolled hub's pack-signing key, kept with the identity; learnt once by a PC enrolled before packs were signed. */
 function identityKeyStore(desktop: DesktopApi): PackKeyStore {
@@ -73,14 +77,17 @@ export function startContentController(deps: ContentControllerDeps): () => void 
     current = identity;
     manager?.stop();
     manager = null;
+    route?.close();
+    route = null;
     const hub = deps.hub();
     if (!identity || !hub) return;
-    // Content through the school edge when one is set (falling back to the county hub by itself); records never.
-    const route = createEdgeRoute({ countyUrl: identity.hubUrl, edgeUrl, fetch: deps.fetch, now: () => deps.now().getTime(), onChange: (state) => useEdgeRoute.setState(state) });
-    useEdgeRoute.setState(route.state());
+    // Content and live through the school edge when one is set (falling back to the county hub by itself); records never.
+    const next = createEdgeRoute({ countyUrl: identity.hubUrl, edgeUrl, fetch: deps.fetch, now: () => deps.now().getTime(), onChange: (state) => useEdgeRoute.setState(state) });
+    route = next;
+    useEdgeRoute.setState(next.state());
     manager = createDownloadManager({
       db: deps.db,
-      hub: hub.withContentFetch(route.fetch),
+      hub: hub.withContentFetch(next.fetch),
       now: deps.now,
       storePackList: (response) => storeHubPackList(deps.db, response, keys),
       hours: deps.hours ?? null,
@@ -108,6 +115,8 @@ export function startContentController(deps: ContentControllerDeps): () => void 
     unsubscribe();
     manager?.stop();
     manager = null;
+    route?.close();
+    route = null;
   };
 }
 

@@ -1,8 +1,32 @@
 // The edge route with a scripted fetch and a fake clock: content goes to the edge while it answers; an edge that
 // refuses connections, answers 502 or names another school sends the same request to the county hub at once; a
-// request in flight when the edge is found dead is cancelled and sent to the county; a probe brings the edge back.
+// request in flight when the edge is found dead is cancelled and sent to the county; a probe brings the edge back —
+// on the route's own timer (fake here), with no request needed; live asks it where to join and reports a dead edge.
 import { describe, expect, it } from 'vitest';
-import { createEdgeRoute, type EdgeRouteState } from './edge-route.ts';
+import { createEdgeRoute, type EdgeRouteState, type RouteTimers } from './edge-route.ts';
+
+/** Intervals on the rig's fake clock: `advance` fires each one as often as its period fits. */
+function fakeIntervals(now: () => number) {
+  type Entry = { fn: () => void; ms: number; next: number };
+  const entries = new Map<number, Entry>();
+  let ids = 0;
+  const timers: RouteTimers = {
+    setInterval: (fn, ms) => {
+      entries.set(++ids, { fn, ms, next: now() + ms });
+      return ids as unknown as ReturnType<typeof setInterval>;
+    },
+    clearInterval: (handle) => void entries.delete(handle as unknown as number),
+  };
+  const fireUntil = (t: number) => {
+    for (;;) {
+      const due = [...entries.values()].filter((e) => e.next <= t).sort((a, b) => a.next - b.next)[0];
+      if (!due) return;
+      due.next += due.ms;
+      due.fn();
+    }
+  };
+  return { timers, fireUntil, count: () => entries.size };
+}
 
 const COUNTY = 'http://county:8787';
 const EDGE = 'http://edge.lan:8788';
@@ -27,14 +51,25 @@ function rig(options: { edge?: 'up' | 'down' | 'upstream' | 'wrong_school' | 'ha
     if (edge === 'hang') throw new TypeError('timeout');
     return new Response('edge', { status: 200 });
   }) as typeof fetch;
-  const route = createEdgeRoute({ countyUrl: COUNTY, edgeUrl: EDGE, fetch: fetchImpl, now: () => clock, onChange: (s) => changes.push(s) });
+  const intervals = fakeIntervals(() => clock);
+  const route = createEdgeRoute({ countyUrl: COUNTY, edgeUrl: EDGE, fetch: fetchImpl, now: () => clock, onChange: (s) => changes.push(s), timers: intervals.timers });
   const settle = () => new Promise((r) => setTimeout(r, 0));
+  /** Moves the clock in 1 s steps, firing the route's timer and letting each probe's answer land. */
+  const pass = async (ms: number) => {
+    for (let t = 0; t < ms; t += 1_000) {
+      clock += 1_000;
+      intervals.fireUntil(clock);
+      await settle();
+    }
+  };
   return {
     route,
     calls,
     changes,
     setEdge: (next: typeof edge) => (edge = next),
     advance: (ms: number) => (clock += ms),
+    pass,
+    intervals,
     settle,
     body: async (url = BLOB) => (await route.fetch(url)).text(),
   };
@@ -121,5 +156,50 @@ describe('edge route', () => {
     controller.abort(new DOMException('paused', 'AbortError'));
     await expect(pending).rejects.toThrow(/paused/);
     expect(r.calls.filter((c) => c.startsWith(COUNTY))).toEqual([]);
+  });
+
+  it('returns to the edge by its own probe, without any request, within one retry period', async () => {
+    const r = rig({ edge: 'down' });
+    await r.body();
+    r.setEdge('up');
+    r.calls.length = 0;
+    await r.pass(4_000);
+    expect(r.route.state().using).toBe('county'); // not due yet: one probe per retry period
+    await r.pass(1_000);
+    expect(r.calls).toEqual([`${EDGE}/v1/health`]);
+    expect(r.route.state()).toMatchObject({ using: 'edge', problem: null });
+  });
+
+  it('finds an idle edge dead by its own probe and keeps probing every period while it stays down', async () => {
+    const r = rig();
+    r.setEdge('down');
+    await r.pass(5_000);
+    expect(r.route.state()).toMatchObject({ using: 'county', problem: 'unreachable' });
+    r.calls.length = 0;
+    await r.pass(15_000);
+    expect(r.calls).toEqual([`${EDGE}/v1/health`, `${EDGE}/v1/health`, `${EDGE}/v1/health`]);
+    expect(r.route.state().using).toBe('county');
+  });
+
+  it('tells live where to join and drops the edge when live could not reach it', async () => {
+    const r = rig();
+    expect(r.route.liveUrl()).toBe(EDGE);
+    r.route.liveFailed(COUNTY); // the county failing says nothing about the edge
+    expect(r.route.liveUrl()).toBe(EDGE);
+    r.route.liveFailed(`${EDGE}/`);
+    expect(r.route.state()).toMatchObject({ using: 'county', problem: 'unreachable' });
+    expect(r.route.liveUrl()).toBe(COUNTY);
+    await r.pass(5_000); // the edge answers its probe again: live goes back there too
+    expect(r.route.liveUrl()).toBe(EDGE);
+  });
+
+  it('stops its timer when closed; a route without an edge runs none', () => {
+    const r = rig();
+    expect(r.intervals.count()).toBe(1);
+    r.route.close();
+    expect(r.intervals.count()).toBe(0);
+    const intervals = fakeIntervals(() => 0);
+    createEdgeRoute({ countyUrl: COUNTY, edgeUrl: null, fetch, now: () => 0, timers: intervals.timers });
+    expect(intervals.count()).toBe(0);
   });
 });

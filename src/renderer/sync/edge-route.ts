@@ -3,6 +3,9 @@
 // download manager and the hub client stay as they are: they address the county hub, and this rewrites content
 // requests to the edge. An edge that stops answering is dropped at once — its in-flight requests are cancelled and
 // sent to the county hub, so a download never notices — and is tried again by a health probe a few seconds later.
+// The route probes on its own timer (injected), not only when a request comes: a classroom that only watches a live
+// lesson makes no content requests, and its return to the edge must not wait for one. Live asks `liveUrl()` for the
+// server to join and reports a socket that could not reach the edge (`liveFailed`), so it rejoins at the county.
 import { HubPaths } from '../../shared/protocol.ts';
 
 export type EdgeRouteState = {
@@ -27,7 +30,15 @@ export type EdgeRouteDeps = {
   /** An edge of another school is not retried sooner than this (IT set a wrong address). */
   refusedRetryMs?: number;
   onChange?: (state: EdgeRouteState) => void;
+  /** The route's own probe timer (default: the global ones); tests pass a fake. */
+  timers?: RouteTimers;
+  /** How often the timer looks whether a probe is due (a probe itself is sent only per recheck/retry period). */
+  tickMs?: number;
 };
+
+type TimerHandle = ReturnType<typeof setInterval>;
+export type RouteTimers = { setInterval(fn: () => void, ms: number): TimerHandle; clearInterval(handle: TimerHandle): void };
+const globalTimers: RouteTimers = { setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h) };
 
 const CONTENT_PREFIX = '/v1/content/';
 
@@ -74,22 +85,29 @@ export function createEdgeRoute(deps: EdgeRouteDeps) {
       });
   }
 
-  function edgeTarget(url: string): string | null {
-    if (!edgeUrl || !url.startsWith(`${deps.countyUrl}${CONTENT_PREFIX}`)) return null;
+  /** Probes the edge if one is due: while dropped every retry period, while used once the last good answer is old. */
+  function probeIfDue() {
+    if (!edgeUrl) return;
     const now = deps.now();
     if (state.using === 'county') {
       if (now >= retryAt) {
         retryAt = now + retryMs;
         probe();
       }
-      return null;
-    }
-    if (now - lastGood >= recheckMs) {
+    } else if (now - lastGood >= recheckMs) {
       lastGood = now; // one probe per period, not one per chunk
       probe();
     }
-    return `${edgeUrl}${url.slice(deps.countyUrl.length)}`;
   }
+
+  function edgeTarget(url: string): string | null {
+    if (!edgeUrl || !url.startsWith(`${deps.countyUrl}${CONTENT_PREFIX}`)) return null;
+    probeIfDue();
+    return state.using === 'edge' ? `${edgeUrl}${url.slice(deps.countyUrl.length)}` : null;
+  }
+
+  const timers = deps.timers ?? globalTimers;
+  const ticker = edgeUrl ? timers.setInterval(probeIfDue, deps.tickMs ?? 1_000) : null;
 
   async function routedFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -124,5 +142,19 @@ export function createEdgeRoute(deps: EdgeRouteDeps) {
     }
   }
 
-  return { fetch: routedFetch, state: (): EdgeRouteState => ({ ...state }) };
+  return {
+    fetch: routedFetch,
+    state: (): EdgeRouteState => ({ ...state }),
+    /** Where a live lesson should be joined now: the edge while it is used, else the county hub. */
+    liveUrl: (): string => (state.using === 'edge' && edgeUrl ? edgeUrl : deps.countyUrl),
+    /** Live could not reach the edge (socket refused or lost): drop it now, like a failed content request. */
+    liveFailed(url: string) {
+      if (edgeUrl && url.replace(/\/+$/, '') === edgeUrl && state.using === 'edge') markDown('unreachable');
+    },
+    /** Stops the route's probe timer (the route is replaced when the identity or the edge address changes). */
+    close() {
+      if (ticker !== null) timers.clearInterval(ticker);
+    },
+  };
 }
+export type EdgeRoute = ReturnType<typeof createEdgeRoute>;
