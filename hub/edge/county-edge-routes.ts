@@ -75,7 +75,7 @@ export function edgeGuard(ctx: HubContext): onRequestAsyncHookHandler {
   };
 }
 
-function edgeOf(request: FastifyRequest): EdgeRow {
+export function edgeOf(request: FastifyRequest): EdgeRow {
   const edge = edges.get(request);
   if (!edge) throw new Error('edgeOf() outside the edge access group'); // a wiring bug, logged as internal
   return edge;

@@ -8,6 +8,11 @@ import type { DownloadHours } from '../../src/shared/download-hours.ts';
 import type { School } from '../../src/shared/protocol.ts';
 import { HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
 import { HubError } from '../http/hub-error.ts';
+import { livePaths, type CapabilitiesResponse } from '../../src/shared/live-protocol.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { LiveSfu } from '../live/live-sfu.ts';
+import { createEdgeLive } from './edge-live.ts';
+import { attachEdgeLiveSignalling } from './edge-live-socket.ts';
 import { openBlobCache } from './blob-cache.ts';
 import { createBlobFetcher } from './blob-fetcher.ts';
 import { createDeviceAuthoriser } from './device-authoriser.ts';
@@ -36,6 +41,9 @@ export type EdgeOptions = {
   prefetchHours?: DownloadHours | null | false;
   /** Cap on content pulled over the uplink (bytes/s; null: none). */
   maxUplinkBytesPerSecond?: number | null;
+  /** The edge's own SFU: live lessons for the school's classrooms, fed once from the county (none: they go there). */
+  sfu?: LiveSfu | null;
+  log?: (line: string) => void;
 };
 
 export async function createEdge(options: EdgeOptions): Promise<FastifyInstance> {
@@ -110,10 +118,42 @@ export async function createEdge(options: EdgeOptions): Promise<FastifyInstance>
   registerEdgeRecordRoutes(app, { authorise, upstream });
   registerEdgeStatusRoutes(app, { options, cache, upstream, stats });
 
+  if (options.sfu) registerEdgeLive(app, options, options.sfu, { upstream, authoriser, stats });
+
   const prefetcher = createPrefetcher({ upstream, cache, fetcher, hours: options.prefetchHours === undefined ? false : options.prefetchHours, now: () => new Date(), log: app.log });
   void prefetcher.refresh();
   const timer = setInterval(() => void prefetcher.refresh(), options.pinRefreshMs ?? 10 * 60_000);
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
   return app;
+}
+
+/** Live on the edge: /v1/live/ws for the school's classrooms and the router's codecs (as the county serves them). */
+function registerEdgeLive(
+  app: FastifyInstance,
+  options: EdgeOptions,
+  sfu: LiveSfu,
+  parts: { upstream: ReturnType<typeof createUpstream>; authoriser: ReturnType<typeof createDeviceAuthoriser>; stats: ReturnType<typeof createEdgeStats> },
+) {
+  const log = options.log ?? ((line: string) => app.log.info(line));
+  const live = createEdgeLive({ sfu, upstream: parts.upstream, upstreamBase: options.upstream, log });
+  const db = openDatabase(':memory:');
+  const signalling = attachEdgeLiveSignalling(app.server, {
+    live,
+    authoriser: parts.authoriser,
+    upstream: options.upstream,
+    db,
+    now: () => new Date(),
+    onSeen: (classroomId, deviceId) => parts.stats.seen(classroomId, deviceId),
+  });
+  app.get(livePaths.capabilities, async () => {
+    const body: CapabilitiesResponse = { routerRtpCapabilities: { ...sfu.routerRtpCapabilities } };
+    return body;
+  });
+  // preClose: the HTTP server's close waits for upgraded sockets too (see hub/live/live-routes.ts).
+  app.addHook('preClose', async () => {
+    await signalling.close();
+    live.close();
+    db.close();
+  });
 }

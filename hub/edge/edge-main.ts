@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parseHours, type DownloadHours } from '../../src/shared/download-hours.ts';
+import { createLiveSfu, liveUnavailableReason, type LiveSfu } from '../live/live-sfu.ts';
 import { createEdge } from './edge-app.ts';
 import { advertiseEdge } from './edge-advertise.ts';
 import { enrollEdgeUpstream, readEdgeIdentity } from './edge-identity.ts';
@@ -25,6 +26,10 @@ const Env = z.object({
   HUB_EDGE_HOURS: z.string().default('22:00-06:00'),
   /** Cap on what the edge pulls over the school's uplink, in kbit/s (none by default). */
   HUB_EDGE_MAX_KBIT: z.coerce.number().positive().optional(),
+  /** Live lessons for the school's classrooms: one UDP and one TCP port for their WebRTC transports, as on the hub. */
+  HUB_RTC_PORT: z.coerce.number().int().min(1).max(65535).default(40443),
+  HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
+  HUB_RTC_ANNOUNCED_IP: z.string().optional(),
 });
 
 /** `22:00-06:00` → a window; `any` → any time (null); `off` → never (false). */
@@ -56,6 +61,17 @@ export async function startEdge(environment: NodeJS.ProcessEnv) {
     console.log(`edge: enrolled as ${identity.edgeId} for ${identity.school.name}`);
   }
   const adminToken = env.HUB_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+  // Live lessons through the edge need a mediasoup worker, like the hub; without one classrooms watch from the county.
+  let sfu: LiveSfu | null = null;
+  const unavailable = liveUnavailableReason();
+  if (unavailable) console.log(`edge: live lessons go straight to the county hub: ${unavailable}`);
+  else {
+    try {
+      sfu = await createLiveSfu({ rtcPort: env.HUB_RTC_PORT, listenIp: env.HUB_RTC_LISTEN_IP, announcedIp: env.HUB_RTC_ANNOUNCED_IP });
+    } catch (error) {
+      console.log(`edge: live lessons go straight to the county hub: SFU failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   const app = await createEdge({
     edgeName: identity.edgeName,
     school: identity.school,
@@ -66,6 +82,8 @@ export async function startEdge(environment: NodeJS.ProcessEnv) {
     cacheCapBytes: Math.round(env.HUB_EDGE_CACHE_GB * 1024 ** 3),
     prefetchHours,
     maxUplinkBytesPerSecond: env.HUB_EDGE_MAX_KBIT ? (env.HUB_EDGE_MAX_KBIT * 1000) / 8 : null,
+    sfu,
+    log: (line) => console.log(line),
   });
   const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
   // Announced on the LAN unless it listens on loopback only (then no classroom could reach it anyway).
@@ -77,7 +95,10 @@ export async function startEdge(environment: NodeJS.ProcessEnv) {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       stopAdvertising();
-      void app.close().finally(() => process.exit(0));
+      void app.close().finally(() => {
+        sfu?.close();
+        process.exit(0);
+      });
     });
   }
 }

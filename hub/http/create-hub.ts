@@ -14,6 +14,8 @@ import { ephemeralPackSigner, type PackSigner } from '../content/pack-signing.ts
 import { registerNetProbeRoutes } from '../diagnostics/net-probe-routes.ts';
 import { attachLiveSocket, registerLiveAdminRoutes, registerLivePublicRoutes } from '../live/live-routes.ts';
 import type { LiveSfu } from '../live/live-sfu.ts';
+import { createEdgeFeeds } from '../live/edge-feed.ts';
+import { registerEdgeFeedAdminRoutes, registerEdgeFeedRoutes } from '../live/edge-feed-routes.ts';
 import type { LessonRecorder } from '../live/lesson-recorder.ts';
 import { createHubEvents } from '../sync/quiz-events.ts';
 import { registerPushRoute, registerReportPage, registerReportRoutes } from '../sync/sync-routes.ts';
@@ -42,7 +44,14 @@ export type CreateHubOptions = Pick<HubContext, 'db' | 'hubName' | 'contentDir'>
   bodyLimitBytes?: number;
   limits?: Partial<HubLimits>;
   /** The SFU for live lessons, or why there is none (shown to clients that try to join). */
-  live?: { sfu: LiveSfu | null; unavailable?: string; recorder?: LessonRecorder | null };
+  live?: {
+    sfu: LiveSfu | null;
+    unavailable?: string;
+    recorder?: LessonRecorder | null;
+    /** Where school edges' live feeds listen (UDP, one port per feed) and the address told to edges (default: every
+     *  interface, and the edge sends to the address it reaches the hub at). */
+    edgeFeed?: { listenIp?: string; announcedIp?: string };
+  };
   /** Folder of the electron-updater feed (`<data>/updates`); without it /updates/* answers 404. */
   updatesDir?: string;
   extensions?: HubExtension[];
@@ -133,6 +142,9 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
 
   const live = { sfu: options.live?.sfu ?? null, unavailable: options.live?.unavailable ?? 'no SFU configured', recorder: options.live?.recorder ?? null };
   attachLiveSocket(app, ctx, live);
+  // Live through school edges: one feed per school and lesson (hub/live/edge-feed.ts).
+  const feeds = live.sfu ? createEdgeFeeds({ listenIp: options.live?.edgeFeed?.listenIp ?? '0.0.0.0', announcedIp: options.live?.edgeFeed?.announcedIp }) : null;
+  app.addHook('onClose', async () => feeds?.stop());
   const table = createRouteTable(
     app,
     { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }) },
@@ -142,6 +154,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     let uplink: ReturnType<typeof registerEdgeRoutes> | undefined;
     await routes.group('edge', (edge) => {
       uplink = registerEdgeRoutes(edge, ctx);
+      registerEdgeFeedRoutes(edge, ctx, { ...live, feeds });
     });
     if (!uplink) throw new Error('edge routes not registered');
     return uplink;
@@ -167,6 +180,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   await table.group('admin', (admin) => {
     registerAdminRoutes(admin, ctx);
     registerEdgeAdminRoutes(admin, ctx, edgeUplink);
+    registerEdgeFeedAdminRoutes(admin, feeds);
     registerReportRoutes(admin, ctx);
     registerLiveAdminRoutes(admin, ctx, live);
   });

@@ -8,6 +8,15 @@ import { HubError } from '../http/hub-error.ts';
 import { pushableQuestions, questionResults, questionToPush } from './live-quiz.ts';
 import { sourceOf, type LiveRoom } from './live-room.ts';
 
+/**
+ * Layers a viewer may ask for: the producer's encodings, or — on a school edge, whose producer carries the one layer
+ * the county sends — the county's count (appData), since the edge asks the county for the layer its viewers want.
+ */
+function spatialLayersOf(producer: ms.Producer): number {
+  const told = (producer.appData as { spatialLayers?: unknown }).spatialLayers;
+  return Math.max(1, typeof told === 'number' ? told : (producer.rtpParameters.encodings?.length ?? 1));
+}
+
 export type PeerIdentity = { peerId: string; role: LiveRole; classroomName: string };
 /** What a console's lesson commands need besides the room: the hub database and clock. */
 export type PeerServices = { db: HubDatabase; now: () => Date };
@@ -150,7 +159,7 @@ export class LivePeer {
           producerId: producer.id,
           kind: consumer.kind,
           rtpParameters: { ...consumer.rtpParameters },
-          spatialLayers: Math.max(1, producer.rtpParameters.encodings?.length ?? 1),
+          spatialLayers: spatialLayersOf(producer),
           source: sourceOf(producer),
         });
       }

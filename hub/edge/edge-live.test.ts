@@ -1,0 +1,162 @@
+// Live through the school edge, on real servers and real mediasoup workers (the county's and the edge's) with the
+// headless broadcaster: classrooms of 昭觉 join on the edge's /v1/live/ws and get the lesson's sources from the edge's
+// router, fed over one comedia PlainTransport from the county (RTP arrives at the edge); a second classroom adds no
+// consumer at the county (one per school); a classroom's wish for a layer becomes the edge's request to the county;
+// a raised hand reaches the lead console as that classroom's; a classroom of another school is refused by name and
+// nothing changes at the county.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EdgeLivePaths, EdgeLiveStats } from '../../src/shared/edge-live-protocol.ts';
+import { EdgeCodeResponse, EdgePaths } from '../../src/shared/edge-protocol.ts';
+import { CapabilitiesResponse, livePaths, type ConsumerInfo, type LiveServerMessage } from '../../src/shared/live-protocol.ts';
+import { enrollDevice, rawLiveSocket } from '../../tests/support/live-page.ts';
+import { waitFor } from '../../tests/support/ports.ts';
+import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { seedDemo } from '../demo/seed-demo.ts';
+import { createHub } from '../http/create-hub.ts';
+import { DEMO_LIVE_LESSON_ID, ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from '../live/demo-live.ts';
+import { createLiveSfu, liveUnavailableReason, type LiveSfu } from '../live/live-sfu.ts';
+import { createEdge } from './edge-app.ts';
+import { enrollEdgeUpstream } from './edge-identity.ts';
+
+const ADMIN = 'admin-secret-for-edge-live-0123456789';
+const workerReason = liveUnavailableReason();
+
+type Ok<T> = LiveServerMessage & { kind: 'response'; ok: true; data: T };
+const ok = <T>(m: LiveServerMessage): T => {
+  expect(m).toMatchObject({ kind: 'response', ok: true });
+  return (m as Ok<T>).data;
+};
+
+describe.skipIf(workerReason !== null)(`live through the school edge${workerReason ? ` (skipped: ${workerReason})` : ''}`, () => {
+  let dir: string;
+  let db: HubDatabase;
+  let countySfu: LiveSfu;
+  let edgeSfu: LiveSfu;
+  let county: FastifyInstance;
+  let edge: FastifyInstance;
+  let countyBase: string;
+  let edgeBase: string;
+  let broadcast: DemoBroadcast;
+  let caps: CapabilitiesResponse['routerRtpCapabilities'];
+
+  const stats = async () => EdgeLiveStats.parse(await (await fetch(`${countyBase}${EdgeLivePaths.stats}`, { headers: { authorization: `Bearer ${ADMIN}` } })).json());
+  const joinEdge = async (token: string) => {
+    const socket = await rawLiveSocket(edgeBase);
+    const answer = await socket.call('join', { lessonId: DEMO_LIVE_LESSON_ID, token, role: 'viewer', media: { rtpCapabilities: caps } });
+    return { socket, answer };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'edge-live-'));
+    db = openDatabase(join(dir, 'hub.sqlite'));
+    seedDemo(db, new Date());
+    ensureDemoLiveLesson(db, new Date());
+    countySfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
+    county = await createHub({ db, hubName: '县中心', adminToken: ADMIN, live: { sfu: countySfu, edgeFeed: { listenIp: '127.0.0.1' } } });
+    countyBase = await county.listen({ host: '127.0.0.1', port: 0 });
+    broadcast = await startDemoBroadcast(countySfu, { courseware: true });
+    const codeRes = await fetch(`${countyBase}${EdgePaths.codes}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+      body: JSON.stringify({ schoolId: 'sch-zj' }),
+    });
+    const { code } = EdgeCodeResponse.parse(await codeRes.json());
+    mkdirSync(join(dir, 'edge'));
+    const identity = await enrollEdgeUpstream({ dataDir: join(dir, 'edge'), upstream: countyBase, code, edgeName: '昭觉本校服务器' });
+    edgeSfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
+    edge = await createEdge({
+      edgeName: identity.edgeName,
+      school: identity.school,
+      upstream: countyBase,
+      edgeToken: identity.token,
+      adminToken: 'edge-admin-secret-0123456789',
+      cacheDir: join(dir, 'edge', 'cache'),
+      cacheCapBytes: 1e9,
+      sfu: edgeSfu,
+      log: () => undefined,
+    });
+    edgeBase = await edge.listen({ host: '127.0.0.1', port: 0 });
+    caps = CapabilitiesResponse.parse(await (await fetch(`${edgeBase}${livePaths.capabilities}`)).json()).routerRtpCapabilities;
+  });
+  afterAll(async () => {
+    await edge?.close();
+    edgeSfu?.close();
+    await broadcast?.stop();
+    await county?.close();
+    countySfu?.close();
+    db?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('feeds the edge once from the county: RTP arrives at the edge, two classrooms cost one consumer per source there', async () => {
+    const [zj1, zj2] = [await enrollDevice(countyBase, 'DEMO-ZJ-1'), await enrollDevice(countyBase, 'DEMO-ZJ-2')];
+    const a = await joinEdge(zj1);
+    const joined = ok<{ onAir: boolean; lessonTitle: string; media: { consumers: ConsumerInfo[] } }>(a.answer);
+    expect(joined.onAir).toBe(true);
+    expect(joined.lessonTitle).toBe('直播：有理数的乘法');
+    expect(joined.media.consumers.map((c) => [c.source, c.spatialLayers])).toEqual([['camera', 3], ['courseware', 2], ['microphone', 1]]);
+
+    // The edge's producers receive the county's RTP (the county learnt the edge's address from its keepalive).
+    const room = edgeSfu.existingRoom(DEMO_LIVE_LESSON_ID);
+    await waitFor(
+      async () => {
+        const bytes = await Promise.all((room?.producers() ?? []).map(async (p) => (await p.getStats()).reduce((s, x) => s + x.byteCount, 0)));
+        return bytes.length === 3 && bytes.every((b) => b > 0) ? bytes : undefined;
+      },
+      'RTP of every source at the edge',
+      20_000,
+    );
+    const one = await stats();
+    expect(one.feeds).toEqual([expect.objectContaining({ lessonId: DEMO_LIVE_LESSON_ID, consumers: 3 })]);
+    expect(one.rtpBytesSent).toBeGreaterThan(0);
+
+    const b = await joinEdge(zj2);
+    ok(b.answer);
+    const two = await stats();
+    expect(two.feeds).toHaveLength(1);
+    expect(two.feeds[0]?.consumers).toBe(3);
+    a.socket.ws.close();
+    b.socket.ws.close();
+  });
+
+  it('asks the county for the highest layer any classroom here wants', async () => {
+    const [zj1, zj2] = [await enrollDevice(countyBase, 'DEMO-ZJ-1'), await enrollDevice(countyBase, 'DEMO-ZJ-2')];
+    const a = await joinEdge(zj1);
+    const b = await joinEdge(zj2);
+    const cameraOf = (answer: LiveServerMessage) => ok<{ media: { consumers: ConsumerInfo[] } }>(answer).media.consumers.find((c) => c.source === 'camera');
+    const [camA, camB] = [cameraOf(a.answer), cameraOf(b.answer)];
+    const countyCamera = async () => (await stats()).feeds[0]?.layers.find((l) => l.source === 'camera')?.spatialLayer;
+    ok(await a.socket.call('setVideo', { consumerId: camA?.id, maxSpatialLayer: 0, paused: false }));
+    ok(await b.socket.call('setVideo', { consumerId: camB?.id, maxSpatialLayer: 2, paused: false }));
+    await waitFor(async () => ((await countyCamera()) === 2 ? true : undefined), 'the county sends layer 2', 10_000);
+    ok(await b.socket.call('setVideo', { consumerId: camB?.id, maxSpatialLayer: 2, paused: true }));
+    await waitFor(async () => ((await countyCamera()) === 0 ? true : undefined), 'the county sends layer 0 again', 10_000);
+    a.socket.ws.close();
+    b.socket.ws.close();
+  });
+
+  it('sends a raised hand up as the classroom’s own', async () => {
+    const lead = await rawLiveSocket(countyBase);
+    ok(await lead.call('join', { lessonId: DEMO_LIVE_LESSON_ID, token: ADMIN, role: 'console' }));
+    const a = await joinEdge(await enrollDevice(countyBase, 'DEMO-ZJ-1'));
+    ok(await a.socket.call('raiseHand', { raised: true }));
+    const hand = await lead.next((m) => m.kind === 'notification' && m.notification.type === 'hand');
+    expect(hand).toMatchObject({ notification: { hand: { raised: true, classroomName: expect.stringContaining('昭觉') as unknown } } });
+    a.socket.ws.close();
+    lead.ws.close();
+  });
+
+  it('refuses a classroom of another school by name, and changes nothing at the county', async () => {
+    const before = await stats();
+    const lt = await joinEdge(await enrollDevice(countyBase, 'DEMO-LT-1'));
+    expect(lt.answer).toMatchObject({ kind: 'response', ok: false, error: { code: 'wrong_school' } });
+    expect((await stats()).feeds.map((f) => f.consumers)).toEqual(before.feeds.map((f) => f.consumers));
+    // Not joined: nothing else is served on that socket.
+    expect(await lt.socket.call('resume', { consumerIds: ['c1'] })).toMatchObject({ ok: false, error: { code: 'not_joined' } });
+    lt.socket.ws.close();
+  });
+});

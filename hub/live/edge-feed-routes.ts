@@ -1,0 +1,62 @@
+// County routes for live through school edges (edge group: the edge's token, checked by edgeGuard): open/refresh and
+// close a lesson's feed, set its layers; and the admin's count of what the feeds sent. An edge may receive only a live
+// lesson that one of its own school's classrooms watches.
+import type { FastifyInstance } from 'fastify';
+import type { types as ms } from 'mediasoup';
+import { z } from 'zod';
+import { EdgeFeedRequest, EdgeLayersRequest, EdgeLivePaths } from '../../src/shared/edge-live-protocol.ts';
+import { Id } from '../../src/shared/protocol.ts';
+import { edgeOf } from '../edge/county-edge-routes.ts';
+import type { HubContext } from '../http/hub-context.ts';
+import { HubError } from '../http/hub-error.ts';
+import { parseOrBadRequest } from '../http/validate.ts';
+import type { EdgeFeeds } from './edge-feed.ts';
+import type { LiveSfu } from './live-sfu.ts';
+
+const LessonParams = z.object({ id: Id });
+
+/** Same answer for "no such lesson" and "not this school's": an edge learns nothing about other schools' lessons. */
+function requireSchoolLiveLesson(ctx: HubContext, lessonId: string, schoolId: string) {
+  const row = ctx.db
+    .prepare(
+      `SELECT l.mode FROM lessons l JOIN lesson_audience a ON a.lesson_id = l.id JOIN classrooms c ON c.id = a.classroom_id
+        WHERE l.id = ? AND c.school_id = ? LIMIT 1`,
+    )
+    .get(lessonId, schoolId) as { mode: string } | undefined;
+  if (!row) throw new HubError('forbidden', `lesson ${lessonId} is not on this school's timetable`);
+  if (row.mode !== 'live') throw new HubError('bad_request', `lesson ${lessonId} is not a live lesson`);
+}
+
+export function registerEdgeFeedRoutes(edge: FastifyInstance, ctx: HubContext, live: { sfu: LiveSfu | null; unavailable: string; feeds: EdgeFeeds | null }) {
+  const require = () => {
+    if (!live.sfu || !live.feeds) throw new HubError('not_found', `live lessons are unavailable on this hub: ${live.unavailable}`);
+    return { sfu: live.sfu, feeds: live.feeds };
+  };
+
+  edge.post(EdgeLivePaths.feed(':id'), async (request) => {
+    const row = edgeOf(request);
+    const { id } = parseOrBadRequest(LessonParams, request.params);
+    const body = parseOrBadRequest(EdgeFeedRequest, request.body);
+    requireSchoolLiveLesson(ctx, id, row.school_id);
+    const { sfu, feeds } = require();
+    return feeds.feed(row.id, await sfu.room(id), body.rtpCapabilities as ms.RtpCapabilities);
+  });
+
+  edge.post(EdgeLivePaths.layers(':id'), async (request) => {
+    const row = edgeOf(request);
+    const { id } = parseOrBadRequest(LessonParams, request.params);
+    const body = parseOrBadRequest(EdgeLayersRequest, request.body);
+    await require().feeds.setLayers(row.id, id, body.layers);
+    return {};
+  });
+
+  edge.delete(EdgeLivePaths.feed(':id'), async (request) => {
+    const row = edgeOf(request);
+    const { id } = parseOrBadRequest(LessonParams, request.params);
+    return { closed: require().feeds.close(row.id, id) };
+  });
+}
+
+export function registerEdgeFeedAdminRoutes(admin: FastifyInstance, feeds: EdgeFeeds | null) {
+  admin.get(EdgeLivePaths.stats, async () => (feeds ? feeds.stats() : { feeds: [], rtpBytesSent: 0 }));
+}
