@@ -74,6 +74,9 @@ export class LiveController {
   /** Prepared by the lesson page (connected, consumers held): not playing, not "a lesson on" for the rest of the app. */
   private previewing = false;
   private engaged = false;
+  /** The server joined last (the school edge or the county hub), and the subscription to where to join. */
+  private serverUrl = '';
+  private unwatchServer: (() => void) | null = null;
 
   constructor(private readonly deps: LiveControllerDeps) {
     this.store = deps.store ?? useLive;
@@ -112,7 +115,16 @@ export class LiveController {
     this.store.setState({ ...initialLiveState, lessonId: this.deps.lessonId, phase: 'connecting' });
     if (!this.previewing) this.engage();
     this.statsTimer = this.timers.setInterval(() => void this.pollStats(), STATS_EVERY_MS);
+    this.unwatchServer = this.deps.watchServer?.(() => this.followServer()) ?? null;
     void this.connect();
+  }
+
+  /** Where to join changed (the school edge came back, or was dropped): rejoin there, as after a lost socket. */
+  private followServer() {
+    const target = this.deps.serverUrl?.() ?? this.deps.hubUrl;
+    if (this.stopped || !this.socket || target === this.serverUrl) return;
+    this.log('info', `moving from ${this.serverUrl} to ${target}`);
+    this.socket.close();
   }
 
   /** The lesson is on for the rest of the app: downloads stand aside, the display stays awake. */
@@ -136,6 +148,7 @@ export class LiveController {
 
   async stop() {
     if (this.stopped) return;
+    this.unwatchServer?.();
     // The class left mid-lesson: the recording picks up here.
     if (this.state().phase === 'playing' && !this.previewing) this.noteStopped();
     this.store.setState({ phase: 'stopped' });
@@ -236,12 +249,13 @@ export class LiveController {
 
   private async connect() {
     const generation = ++this.generation;
+    const server = (this.serverUrl = this.deps.serverUrl?.() ?? this.deps.hubUrl);
     try {
       // With the hub's codecs known, the Device loads while the socket opens and the join brings the media.
       const cached = this.device ? null : (this.deps.routerCaps?.() ?? null);
       const early = cached ? this.loadDevice(cached).catch(() => null) : null;
       const socket = await openLiveSocket({
-        hubUrl: this.deps.hubUrl,
+        hubUrl: server,
         createWebSocket: this.deps.createWebSocket,
         onNotification: (n) => this.onNotification(n, generation),
         onClosed: () => this.onSocketLost(generation),
@@ -268,8 +282,11 @@ export class LiveController {
       // the queue applies changes in order, so the last word wins either way.
       this.queueMedia(joined.onAir, generation, prepared ?? (joined.media ? { transport: joined.media.transport, consumers: [] } : undefined));
     } catch (error) {
+      const final = error instanceof LiveRequestError && FINAL_CODES.has(error.code);
+      // Told even when the socket's close already scheduled the retry: the route then picks the county for it.
+      if (!final && !this.stopped) this.deps.onServerFailed?.(server, error instanceof LiveRequestError ? error.code : 'closed');
       if (generation !== this.generation) return;
-      if (error instanceof LiveRequestError && FINAL_CODES.has(error.code)) {
+      if (final && error instanceof LiveRequestError) {
         this.set({ phase: 'refused', error: { code: error.code, message: error.message } });
         this.socket?.close();
         return;

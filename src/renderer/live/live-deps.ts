@@ -18,6 +18,12 @@ export type LiveDevice = Pick<Device, 'loaded' | 'load' | 'rtpCapabilities' | 'c
 
 export type LiveControllerDeps = {
   hubUrl: string;
+  /** Where to join now: the school edge while it answers, else the county hub (sync/edge-route.ts); default hubUrl. */
+  serverUrl?: () => string;
+  /** Joining at `url` failed, and not by a final refusal (code: the hub's, or `closed`/`timeout`): the route may drop it. */
+  onServerFailed?: (url: string, code: string) => void;
+  /** Subscribes to "where to join may have changed" (the edge is back); returns the unsubscribe. */
+  watchServer?: (listener: () => void) => () => void;
   token: string;
   lessonId: string;
   createWebSocket: (url: string) => WebSocket;

@@ -147,9 +147,10 @@ export function createEdgeRoute(deps: EdgeRouteDeps) {
     state: (): EdgeRouteState => ({ ...state }),
     /** Where a live lesson should be joined now: the edge while it is used, else the county hub. */
     liveUrl: (): string => (state.using === 'edge' && edgeUrl ? edgeUrl : deps.countyUrl),
-    /** Live could not reach the edge (socket refused or lost): drop it now, like a failed content request. */
-    liveFailed(url: string) {
-      if (edgeUrl && url.replace(/\/+$/, '') === edgeUrl && state.using === 'edge') markDown('unreachable');
+    /** Live could not join at the edge (unreachable, its county link down, another school's): drop it now, like a
+     *  failed content request. A failure at the county hub says nothing about the edge. */
+    liveFailed(url: string, problem: NonNullable<EdgeRouteState['problem']> = 'unreachable') {
+      if (edgeUrl && url.replace(/\/+$/, '') === edgeUrl && state.using === 'edge') markDown(problem);
     },
     /** Stops the route's probe timer (the route is replaced when the identity or the edge address changes). */
     close() {
