@@ -3,6 +3,7 @@
 // (so the unchanged LiveRoom/LivePeer serve the school's classrooms from it). The feed is a lease: refreshed every few
 // seconds (and on the county's onAir news) it follows what is on air; the layers asked of the county follow the highest
 // layer any classroom here wants.
+import { randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { types as ms } from 'mediasoup';
@@ -29,6 +30,8 @@ export class EdgeLessonFeed {
   private sentLayers = new Map<string, number>();
   private refreshing: Promise<void> | null = null;
   private closed = false;
+  /** Tells the county this is a new feed (after an edge restart its transport must not keep the old address). */
+  private readonly instance = randomUUID();
 
   constructor(
     readonly room: LiveRoom,
@@ -48,7 +51,7 @@ export class EdgeLessonFeed {
     const answer = await this.upstream.json(EdgeFeedResponse, EdgeLivePaths.feed(this.room.lessonId), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ rtpCapabilities: this.room.router.rtpCapabilities }),
+      body: JSON.stringify({ rtpCapabilities: this.room.router.rtpCapabilities, instance: this.instance }),
     });
     if (this.closed) return;
     if (this.pipe?.feedId !== answer.feedId) await this.connect(answer);

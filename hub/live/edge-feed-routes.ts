@@ -39,7 +39,7 @@ export function registerEdgeFeedRoutes(edge: FastifyInstance, ctx: HubContext, l
     const body = parseOrBadRequest(EdgeFeedRequest, request.body);
     requireSchoolLiveLesson(ctx, id, row.school_id);
     const { sfu, feeds } = require();
-    return feeds.feed(row.id, await sfu.room(id), body.rtpCapabilities as ms.RtpCapabilities);
+    return feeds.feed(row.id, await sfu.room(id), body.rtpCapabilities as ms.RtpCapabilities, body.instance);
   });
 
   edge.post(EdgeLivePaths.layers(':id'), async (request) => {

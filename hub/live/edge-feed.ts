@@ -20,6 +20,7 @@ export type EdgeFeedOptions = {
 
 type Feed = {
   id: string;
+  instance: string;
   edgeId: string;
   room: LiveRoom;
   transport: ms.PlainTransport;
@@ -49,13 +50,13 @@ export function createEdgeFeeds(options: EdgeFeedOptions) {
   }, 5_000);
   sweeper.unref();
 
-  async function open(edgeId: string, room: LiveRoom): Promise<Feed> {
+  async function open(edgeId: string, room: LiveRoom, instance: string): Promise<Feed> {
     const transport = await room.router.createPlainTransport({
       listenInfo: { protocol: 'udp', ip: options.listenIp, ...(options.announcedIp ? { announcedAddress: options.announcedIp } : {}) },
       rtcpMux: true,
       comedia: true,
     });
-    const feed: Feed = { id: randomUUID(), edgeId, room, transport, consumers: new Map(), refreshedAt: now(), bytesSent: 0 };
+    const feed: Feed = { id: randomUUID(), instance, edgeId, room, transport, consumers: new Map(), refreshedAt: now(), bytesSent: 0 };
     // The room closing (hub stopping) closes the router and with it the transport.
     transport.observer.once('close', () => {
       const k = key(edgeId, room.lessonId);
@@ -100,15 +101,15 @@ export function createEdgeFeeds(options: EdgeFeedOptions) {
 
   return {
     /** Opens the edge's feed of this lesson, or refreshes it (lease) and brings its consumers up to date. */
-    async feed(edgeId: string, room: LiveRoom, caps: ms.RtpCapabilities): Promise<EdgeFeedResponse> {
+    async feed(edgeId: string, room: LiveRoom, caps: ms.RtpCapabilities, instance: string): Promise<EdgeFeedResponse> {
       const k = key(edgeId, room.lessonId);
       let feed = feeds.get(k);
-      if (feed && (feed.room !== room || feed.transport.closed)) {
+      if (feed && (feed.room !== room || feed.transport.closed || feed.instance !== instance)) {
         close(k);
         feed = undefined;
       }
       if (!feed) {
-        feed = await open(edgeId, room);
+        feed = await open(edgeId, room, instance);
         feeds.set(k, feed);
       }
       feed.refreshedAt = now();
@@ -142,7 +143,7 @@ export function createEdgeFeeds(options: EdgeFeedOptions) {
           const layers = [...feed.consumers.values()]
             .filter(({ consumer }) => consumer.kind === 'video')
             .map(({ consumer, producer }) => ({ source: sourceOf(producer), spatialLayer: consumer.type === 'simulcast' ? (consumer.preferredLayers?.spatialLayer ?? null) : null }));
-          return { edgeId: feed.edgeId, lessonId: feed.room.lessonId, consumers: feed.consumers.size, layers, rtpBytesSent: feed.bytesSent };
+          return { feedId: feed.id, edgeId: feed.edgeId, lessonId: feed.room.lessonId, consumers: feed.consumers.size, layers, rtpBytesSent: feed.bytesSent };
         }),
       );
       return { feeds: list, rtpBytesSent: closedBytes + list.reduce((sum, f) => sum + f.rtpBytesSent, 0) };

@@ -21,7 +21,12 @@ export const EdgeLivePaths = {
   stats: '/v1/admin/edge-live-stats',
 } as const;
 
-export const EdgeFeedRequest = z.object({ rtpCapabilities: RtpCapabilities });
+export const EdgeFeedRequest = z.object({
+  rtpCapabilities: RtpCapabilities,
+  /** The edge's own feed object (new after an edge restart): a new one gets a new transport, since the county's has
+   *  latched onto the old one's address. */
+  instance: MsId,
+});
 export type EdgeFeedRequest = z.infer<typeof EdgeFeedRequest>;
 
 /** One producer of the lesson as the edge should re-produce it: the county consumer's own RTP parameters. */
@@ -54,6 +59,7 @@ export type EdgeLayersRequest = z.infer<typeof EdgeLayersRequest>;
 export const EdgeLiveStats = z.object({
   feeds: z.array(
     z.object({
+      feedId: MsId,
       edgeId: Id,
       lessonId: Id,
       consumers: z.number().int(),
