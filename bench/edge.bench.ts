@@ -3,7 +3,9 @@
 //   two classrooms each downloaded the pack, divided by the pack's size (1.0 = it crossed the uplink once);
 // - edge.lanGoodputMBps: a third classroom downloading the same pack from the warm edge cache (first chunk to last),
 //   through the real renderer download manager (hashing every chunk into fake-indexeddb under Node), MB/s.
-// Live through the edge is not built yet, so edge.liveUplinkRatio2Classrooms and edge.failoverMs are not reported.
+// - edge.liveUplinkRatio2Classrooms, edge.failoverMs: live through the edge (edge-live-figures.ts).
+import { liveUnavailableReason } from '../hub/live/live-sfu.ts';
+import { edgeLiveFigures } from './edge-live-figures.ts';
 import { startEdgeWeakRig, type Classroom } from '../tests/support/edge-weak-rig.ts';
 import { waitFor } from '../tests/support/ports.ts';
 import { weakLinkSupported } from '../tests/net/weak-link.ts';
@@ -12,7 +14,13 @@ const PACK_BYTES = Number(process.env.BENCH_EDGE_PACK_BYTES ?? 6_000_000);
 const complete = (c: Classroom, what: string) => waitFor(() => Promise.resolve((c.last()?.complete ?? 0) >= 1 ? c.last() : undefined), what, 180_000, 100);
 
 export async function run(): Promise<Record<string, number | null>> {
-  if (!weakLinkSupported()) return { 'edge.packUplinkRatio2Classrooms': null, 'edge.lanGoodputMBps': null };
+  const noLive = { 'edge.liveUplinkRatio2Classrooms': null, 'edge.failoverMs': null };
+  if (!weakLinkSupported()) return { 'edge.packUplinkRatio2Classrooms': null, 'edge.lanGoodputMBps': null, ...noLive };
+  const content = await contentFigures();
+  return { ...content, ...(liveUnavailableReason() === null ? await edgeLiveFigures() : noLive) };
+}
+
+async function contentFigures(): Promise<Record<string, number | null>> {
   const rig = await startEdgeWeakRig({ rateKbit: 4000, rttMs: 300, lossPct: 1 }, PACK_BYTES);
   try {
     const before = await rig.countyBytes();

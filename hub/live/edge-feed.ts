@@ -139,11 +139,12 @@ export function createEdgeFeeds(options: EdgeFeedOptions) {
       const list = await Promise.all(
         [...feeds.values()].map(async (feed) => {
           const stats = await feed.transport.getStats().catch(() => []);
+          const source = await Promise.all(feed.room.producers().map((p) => p.getStats().catch(() => [])));
           feed.bytesSent = Math.max(feed.bytesSent, stats.reduce((sum, s) => sum + s.bytesSent, 0));
           const layers = [...feed.consumers.values()]
             .filter(({ consumer }) => consumer.kind === 'video')
             .map(({ consumer, producer }) => ({ source: sourceOf(producer), spatialLayer: consumer.type === 'simulcast' ? (consumer.preferredLayers?.spatialLayer ?? null) : null }));
-          return { feedId: feed.id, edgeId: feed.edgeId, lessonId: feed.room.lessonId, consumers: feed.consumers.size, layers, rtpBytesSent: feed.bytesSent };
+          return { feedId: feed.id, edgeId: feed.edgeId, lessonId: feed.room.lessonId, consumers: feed.consumers.size, layers, rtpBytesSent: feed.bytesSent, sourceBytes: source.flat().reduce((sum, x) => sum + x.byteCount, 0) };
         }),
       );
       return { feeds: list, rtpBytesSent: closedBytes + list.reduce((sum, f) => sum + f.rtpBytesSent, 0) };

@@ -66,6 +66,8 @@ export const EdgeLiveStats = z.object({
       /** The layer the edge asked for per video (null: the producer has one layer). */
       layers: z.array(z.object({ source: MediaSource, spatialLayer: z.number().int().nullable() })),
       rtpBytesSent: z.number().int(),
+      /** What the lesson's producers received from the broadcaster (every layer): the clock to read rtpBytesSent by. */
+      sourceBytes: z.number().int(),
     }),
   ),
   rtpBytesSent: z.number().int(),

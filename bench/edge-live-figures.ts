@@ -1,0 +1,69 @@
+// Live through the school edge on the weak-link harness (tests/support/edge-live-rig.ts: 4 Mbit/s, 300 ms, 1 % uplink;
+// edge and two Chromium classrooms on the LAN):
+// - edge.liveUplinkRatio2Classrooms: RTP bytes the county sent to the school per byte the broadcaster sent (over ~10 s of
+//   its output) with both classrooms watching, divided by the same with classroom 1 alone (1.0 = the second costs nothing);
+// - edge.failoverMs: the edge SIGKILLed → both classrooms decoding new frames again (from the county hub), the slower one.
+import type { Page } from 'playwright-core';
+import { startEdgeLiveRig, type EdgeLiveRig } from '../tests/support/edge-live-rig.ts';
+import { framesAdvance, readPlayer } from '../tests/support/live-page.ts';
+import { waitFor } from '../tests/support/ports.ts';
+
+const playing = (page: Page) => waitFor(async () => ((await readPlayer(page)).framesDecoded > 0 ? true : undefined), 'playing', 90_000, 100);
+
+/** About 10 s of the demo broadcast, all layers. */
+const WINDOW_SOURCE_BYTES = 2_500_000;
+
+/** County → school RTP bytes per byte the broadcaster sent, over a window of its output. */
+async function bytesOver(rig: EdgeLiveRig) {
+  // The window is the broadcaster's own output (every layer, read at the county), not a stopwatch nor a classroom's
+  // decoded frames: two Chromium classrooms on two busy cores decode slower, which would stretch a frame-count window.
+  const at = async () => {
+    const feed = (await rig.feeds()).feeds[0];
+    return { sent: feed?.rtpBytesSent ?? 0, source: feed?.sourceBytes ?? 0, layers: JSON.stringify(feed?.layers ?? []) };
+  };
+  const before = await at();
+  const after = await waitFor(async () => {
+    const now = await at();
+    return now.source - before.source >= WINDOW_SOURCE_BYTES ? now : undefined;
+  }, 'the broadcaster sent the window', 120_000, 250);
+  return { perSource: (after.sent - before.sent) / (after.source - before.source), layers: `${before.layers} → ${after.layers}` };
+}
+
+/** Milliseconds until the page decodes a frame past `frozen` in the playing phase. */
+async function playsAgainAfter(page: Page, frozen: number, since: number) {
+  await waitFor(
+    async () => {
+      const r = await readPlayer(page);
+      return r.phase === 'playing' && r.framesDecoded > frozen + 2 ? true : undefined;
+    },
+    'playing again',
+    60_000,
+    50,
+  );
+  return Date.now() - since;
+}
+
+export async function edgeLiveFigures(): Promise<Record<string, number | null>> {
+  const rig = await startEdgeLiveRig({ rateKbit: 4000, rttMs: 300, lossPct: 1 });
+  try {
+    const a = await rig.classroom('DEMO-ZJ-1');
+    await playing(a);
+    await framesAdvance(a, 250, 60_000);
+    const one = await bytesOver(rig);
+    const b = await rig.classroom('DEMO-ZJ-2');
+    await playing(b);
+    await framesAdvance(b, 250, 60_000);
+    const two = await bytesOver(rig);
+
+    const frozen = [(await readPlayer(a)).framesDecoded, (await readPlayer(b)).framesDecoded] as const;
+    const killedAt = Date.now();
+    await rig.killEdge();
+    const failover = await Promise.all([playsAgainAfter(a, frozen[0], killedAt), playsAgainAfter(b, frozen[1], killedAt)]);
+    return {
+      'edge.liveUplinkRatio2Classrooms': one.perSource > 0 ? Math.round((two.perSource / one.perSource) * 1000) / 1000 : null,
+      'edge.failoverMs': Math.max(...failover),
+    };
+  } finally {
+    await rig.close();
+  }
+}
