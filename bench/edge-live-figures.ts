@@ -10,6 +10,11 @@ import { waitFor } from '../tests/support/ports.ts';
 
 const playing = (page: Page) => waitFor(async () => ((await readPlayer(page)).framesDecoded > 0 ? true : undefined), 'playing', 90_000, 100);
 
+/**
+ * Both boards show the camera below 800 px, so both want its middle layer (live-stats.ts layerForWidth): the windows
+ * then compare the same layer, and the ratio says what a second classroom costs, not what a bigger screen costs.
+ */
+const BOARD = { width: 760, height: 600 };
 /** About 10 s of the demo broadcast, all layers. */
 const WINDOW_SOURCE_BYTES = 2_500_000;
 
@@ -46,11 +51,11 @@ async function playsAgainAfter(page: Page, frozen: number, since: number) {
 export async function edgeLiveFigures(): Promise<Record<string, number | null>> {
   const rig = await startEdgeLiveRig({ rateKbit: 4000, rttMs: 300, lossPct: 1 });
   try {
-    const a = await rig.classroom('DEMO-ZJ-1');
+    const a = await rig.classroom('DEMO-ZJ-1', BOARD);
     await playing(a);
     await framesAdvance(a, 250, 60_000);
     const one = await bytesOver(rig);
-    const b = await rig.classroom('DEMO-ZJ-2');
+    const b = await rig.classroom('DEMO-ZJ-2', BOARD);
     await playing(b);
     await framesAdvance(b, 250, 60_000);
     const two = await bytesOver(rig);

@@ -97,7 +97,7 @@ export async function createEdge(options: EdgeOptions): Promise<FastifyInstance>
   });
 
   app.get(HubPaths.health, async () => {
-    const health: HealthResponse = { protocol: PROTOCOL_VERSION, hubName: options.edgeName, serverTime: new Date().toISOString() };
+    const health: HealthResponse = { protocol: PROTOCOL_VERSION, hubName: options.edgeName, serverTime: new Date().toISOString(), live: Boolean(options.sfu) };
     return health;
   });
 
@@ -145,6 +145,10 @@ function registerEdgeLive(
     db,
     now: () => new Date(),
     onSeen: (classroomId, deviceId) => parts.stats.seen(classroomId, deviceId),
+    onRefused: (code) => {
+      if (code === 'wrong_school') parts.stats.refusals.wrongSchool++;
+      if (code === 'unauthorized' || code === 'device_revoked') parts.stats.refusals.unauthorised++;
+    },
   });
   app.get(livePaths.capabilities, async () => {
     const body: CapabilitiesResponse = { routerRtpCapabilities: { ...sfu.routerRtpCapabilities } };

@@ -44,6 +44,8 @@ export type EdgeLiveSocketDeps = {
   db: HubDatabase;
   now: () => Date;
   onSeen?: (classroomId: string, deviceId: string) => void;
+  /** A join refused by name (the status page counts `wrong_school` and `unauthorized` as for content). */
+  onRefused?: (code: string) => void;
 };
 
 export function attachEdgeLiveSignalling(server: Server, deps: EdgeLiveSocketDeps) {
@@ -160,7 +162,10 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
       const result = await dispatch(method, data.data);
       send({ v: LIVE_PROTOCOL_VERSION, kind: 'response', id, ok: true, data: liveRequests[method].response.parse(result) });
     } catch (error) {
-      if (error instanceof HubError) fail(id, error.code, error.message);
+      if (error instanceof HubError) {
+        fail(id, error.code, error.message);
+        if (method === 'join') deps.onRefused?.(error.code);
+      }
       else fail(id, 'bad_request', error instanceof Error ? error.message : String(error));
       // A failed join leaves nothing behind: the classroom may try again (here, or at the county hub).
       if (method === 'join' && !peer) cleanup();

@@ -154,7 +154,9 @@ describe.skipIf(workerReason !== null)(`live through the school edge${workerReas
     const before = await stats();
     const lt = await joinEdge(await enrollDevice(countyBase, 'DEMO-LT-1'));
     expect(lt.answer).toMatchObject({ kind: 'response', ok: false, error: { code: 'wrong_school' } });
-    expect((await stats()).feeds.map((f) => f.consumers)).toEqual(before.feeds.map((f) => f.consumers));
+    expect((await stats()).feeds.map((f) => [f.feedId, f.consumers])).toEqual(before.feeds.map((f) => [f.feedId, f.consumers]));
+    const status = (await (await fetch(`${edgeBase}${EdgePaths.status}`, { headers: { authorization: 'Bearer edge-admin-secret-0123456789' } })).json()) as { refusals: { wrongSchool: number } };
+    expect(status.refusals.wrongSchool).toBe(1);
     // Not joined: nothing else is served on that socket.
     expect(await lt.socket.call('resume', { consumerIds: ['c1'] })).toMatchObject({ ok: false, error: { code: 'not_joined' } });
     lt.socket.ws.close();

@@ -270,5 +270,7 @@ export const HealthResponse = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
   hubName: z.string(),
   serverTime: IsoDateTime,
+  /** A school edge says whether it serves live lessons (it has an SFU); classrooms join at the county hub if not. */
+  live: z.boolean().optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;

@@ -93,8 +93,9 @@ export async function startEdgeLiveRig(shape: LinkShape) {
         await exited;
       },
       /** A classroom PC: enrolled, the school edge set on 管理员, in the live lesson. */
-      async classroom(code: string): Promise<Page> {
-        const page = await (await classroomContext(b)).newPage();
+      async classroom(code: string, viewport?: { width: number; height: number }): Promise<Page> {
+        const context = viewport ? await b.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport }) : await classroomContext(b);
+        const page = await context.newPage();
         await page.goto(`http://127.0.0.1:${RENDERER_PORT}/?hub=${encodeURIComponent(county)}`);
         await enrollInPage(page, code);
         await page.getByRole('button', { name: '管理员' }).click();

@@ -2,4 +2,4 @@
 import { create } from 'zustand';
 import type { EdgeRouteState } from '../sync/edge-route.ts';
 
-export const useEdgeRoute = create<EdgeRouteState>(() => ({ edgeUrl: null, using: 'county', problem: null, since: 0 }));
+export const useEdgeRoute = create<EdgeRouteState>(() => ({ edgeUrl: null, using: 'county', problem: null, since: 0, edgeLive: true }));

@@ -35,6 +35,7 @@ const BLOB = `${COUNTY}/v1/content/blobs/${'a'.repeat(64)}`;
 function rig(options: { edge?: 'up' | 'down' | 'upstream' | 'wrong_school' | 'hang' } = {}) {
   let clock = 0;
   let edge = options.edge ?? 'up';
+  let edgeLive = true;
   const calls: string[] = [];
   const changes: EdgeRouteState[] = [];
   const fetchImpl = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
@@ -43,6 +44,7 @@ function rig(options: { edge?: 'up' | 'down' | 'upstream' | 'wrong_school' | 'ha
     if (!url.startsWith(EDGE)) return new Response('county', { status: 200 });
     if (edge === 'down') throw new TypeError('fetch failed: ECONNREFUSED');
     if ((edge === 'upstream' || edge === 'wrong_school') && url.endsWith('/v1/health')) return new Response('{}', { status: 200 });
+    if (edge === 'up' && url.endsWith('/v1/health')) return new Response(JSON.stringify({ live: edgeLive }), { status: 200 });
     if (edge === 'upstream') return new Response('{"error":{"code":"upstream_unavailable","message":"x"}}', { status: 502 });
     if (edge === 'wrong_school') return new Response('{"error":{"code":"wrong_school","message":"x"}}', { status: 403 });
     if (edge === 'hang' && !url.endsWith('/v1/health')) {
@@ -67,6 +69,7 @@ function rig(options: { edge?: 'up' | 'down' | 'upstream' | 'wrong_school' | 'ha
     calls,
     changes,
     setEdge: (next: typeof edge) => (edge = next),
+    setEdgeLive: (live: boolean) => (edgeLive = live),
     advance: (ms: number) => (clock += ms),
     pass,
     intervals,
@@ -201,5 +204,18 @@ describe('edge route', () => {
     const intervals = fakeIntervals(() => 0);
     createEdgeRoute({ countyUrl: COUNTY, edgeUrl: null, fetch, now: () => 0, timers: intervals.timers });
     expect(intervals.count()).toBe(0);
+  });
+
+  it('leaves live to the county hub when the edge says it has no SFU, and content on the edge', async () => {
+    const r = rig();
+    r.setEdgeLive(false);
+    await r.pass(1_000); // the first tick probes an edge in use at once
+    expect(r.route.liveUrl()).toBe(COUNTY);
+    expect(r.route.state()).toMatchObject({ using: 'edge', edgeLive: false });
+    expect(r.changes.at(-1)).toMatchObject({ using: 'edge', edgeLive: false }); // live hears it (watchServer)
+    expect(await r.body()).toBe('edge');
+    r.setEdgeLive(true);
+    await r.pass(5_000);
+    expect(r.route.liveUrl()).toBe(EDGE);
   });
 });

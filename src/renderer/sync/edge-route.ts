@@ -14,6 +14,8 @@ export type EdgeRouteState = {
   /** Why the edge is not used now (`unreachable`, `wrong_school`, `upstream`), null while it is. */
   problem: 'unreachable' | 'wrong_school' | 'upstream' | null;
   since: number;
+  /** The edge serves live lessons (its health says so; an edge without an SFU leaves live to the county hub). */
+  edgeLive: boolean;
 };
 
 export type EdgeRouteDeps = {
@@ -48,8 +50,10 @@ export function createEdgeRoute(deps: EdgeRouteDeps) {
   const retryMs = deps.retryMs ?? 5_000;
   const refusedRetryMs = deps.refusedRetryMs ?? 10 * 60_000;
   const edgeUrl = deps.edgeUrl?.replace(/\/+$/, '') || null;
-  const state: EdgeRouteState = { edgeUrl, using: edgeUrl ? 'edge' : 'county', problem: null, since: deps.now() };
+  const state: EdgeRouteState = { edgeUrl, using: edgeUrl ? 'edge' : 'county', problem: null, since: deps.now(), edgeLive: true };
   let lastGood = deps.now();
+  /** The first tick probes an edge in use at once: live learns early whether the edge serves it. */
+  let probedOnce = false;
   let retryAt = 0;
   let probing = false;
   const inFlight = new Set<AbortController>();
@@ -73,9 +77,15 @@ export function createEdgeRoute(deps: EdgeRouteDeps) {
     void deps
       .fetch(`${edgeUrl}${HubPaths.health}`, { signal: AbortSignal.timeout(probeTimeoutMs), cache: 'no-store' })
       .then(
-        (res) => {
+        async (res) => {
           if (!res.ok) return markDown('unreachable');
           lastGood = deps.now();
+          const body = (await res.json().catch(() => null)) as { live?: unknown } | null;
+          const edgeLive = body?.live !== false; // an older edge or a county-style answer: assume it does
+          if (edgeLive !== state.edgeLive) {
+            state.edgeLive = edgeLive;
+            if (state.using === 'edge') deps.onChange?.({ ...state });
+          }
           if (state.using === 'county') set('edge', null);
         },
         () => markDown('unreachable'),
@@ -107,7 +117,14 @@ export function createEdgeRoute(deps: EdgeRouteDeps) {
   }
 
   const timers = deps.timers ?? globalTimers;
-  const ticker = edgeUrl ? timers.setInterval(probeIfDue, deps.tickMs ?? 1_000) : null;
+  const tick = () => {
+    if (!probedOnce && state.using === 'edge') {
+      probedOnce = true;
+      lastGood = deps.now();
+      probe();
+    } else probeIfDue();
+  };
+  const ticker = edgeUrl ? timers.setInterval(tick, deps.tickMs ?? 1_000) : null;
 
   async function routedFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -146,7 +163,7 @@ export function createEdgeRoute(deps: EdgeRouteDeps) {
     fetch: routedFetch,
     state: (): EdgeRouteState => ({ ...state }),
     /** Where a live lesson should be joined now: the edge while it is used, else the county hub. */
-    liveUrl: (): string => (state.using === 'edge' && edgeUrl ? edgeUrl : deps.countyUrl),
+    liveUrl: (): string => (state.using === 'edge' && state.edgeLive && edgeUrl ? edgeUrl : deps.countyUrl),
     /** Live could not join at the edge (unreachable, its county link down, another school's): drop it now, like a
      *  failed content request. A failure at the county hub says nothing about the edge. */
     liveFailed(url: string, problem: NonNullable<EdgeRouteState['problem']> = 'unreachable') {

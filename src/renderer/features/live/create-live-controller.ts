@@ -22,7 +22,7 @@ export function createLiveController({ identity, lessonId, db }: { identity: Dev
     onServerFailed: (url, code) => currentEdgeRoute()?.liveFailed(url, edgeProblem(code)),
     watchServer: (listener) =>
       useEdgeRoute.subscribe((now, before) => {
-        if (now.using !== before.using) listener();
+        if (now.using !== before.using || now.edgeLive !== before.edgeLive) listener();
       }),
     token: identity.token,
     lessonId,
