@@ -30,6 +30,9 @@ import type { DeviceAuthoriser } from './device-authoriser.ts';
 import type { EdgeLive } from './edge-live.ts';
 
 const MAX_BAD_FRAMES = 20;
+/** As the county's (live-signalling.ts): a classroom that vanished is found by ping, and its county socket closed. */
+const PING_EVERY_MS = 10_000;
+const MAX_MISSED_PINGS = 3;
 /** Notifications of the county that concern the classroom itself (the media ones come from the edge's own router). */
 const FROM_COUNTY = new Set<LiveNotification['type']>(['quizPush', 'quizClosed', 'lessonEnded', 'recording']);
 /** Methods the county answers for the classroom: what it says goes to the lead classroom. */
@@ -55,11 +58,31 @@ export function attachEdgeLiveSignalling(server: Server, deps: EdgeLiveSocketDep
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => serveEdgeSocket(ws, deps));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      wss.emit('connection', ws, request);
+      serveEdgeSocket(ws, deps);
+    });
   };
   server.on('upgrade', onUpgrade);
+  const missed = new WeakMap<WebSocket, number>();
+  wss.on('connection', (ws: WebSocket) => {
+    missed.set(ws, 0);
+    ws.on('pong', () => missed.set(ws, 0));
+  });
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      const n = (missed.get(ws) ?? 0) + 1;
+      if (n > MAX_MISSED_PINGS) ws.terminate();
+      else {
+        missed.set(ws, n);
+        ws.ping();
+      }
+    }
+  }, PING_EVERY_MS);
+  pinger.unref();
   return {
     async close() {
+      clearInterval(pinger);
       server.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.close(1001, 'edge stopping');
       await new Promise((r) => setTimeout(r, 200));
