@@ -34,12 +34,13 @@ async function bytesOver(rig: EdgeLiveRig) {
   return { perSource: (after.sent - before.sent) / (after.source - before.source), layers: `${before.layers} → ${after.layers}` };
 }
 
-/** Milliseconds until the page decodes a frame past `frozen` in the playing phase. */
+/** Milliseconds until the page plays again: phase playing and a decoded-frame count other than the frozen one. */
 async function playsAgainAfter(page: Page, frozen: number, since: number) {
   await waitFor(
     async () => {
       const r = await readPlayer(page);
-      return r.phase === 'playing' && r.framesDecoded > frozen + 2 ? true : undefined;
+      // A new stream from the county counts its frames from 0: any count other than the frozen one is new video.
+      return r.phase === 'playing' && r.framesDecoded > 0 && r.framesDecoded !== frozen ? true : undefined;
     },
     'playing again',
     60_000,

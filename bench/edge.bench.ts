@@ -17,7 +17,13 @@ export async function run(): Promise<Record<string, number | null>> {
   const noLive = { 'edge.liveUplinkRatio2Classrooms': null, 'edge.failoverMs': null };
   if (!weakLinkSupported()) return { 'edge.packUplinkRatio2Classrooms': null, 'edge.lanGoodputMBps': null, ...noLive };
   const content = await contentFigures();
-  return { ...content, ...(liveUnavailableReason() === null ? await edgeLiveFigures() : noLive) };
+  if (liveUnavailableReason() !== null) return { ...content, ...noLive };
+  // A failed live run keeps the content figures (and says why live has none).
+  const live = await edgeLiveFigures().catch((error: unknown) => {
+    console.error('bench edge (live):', error);
+    return noLive;
+  });
+  return { ...content, ...live };
 }
 
 async function contentFigures(): Promise<Record<string, number | null>> {

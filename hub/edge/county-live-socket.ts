@@ -12,6 +12,7 @@ import {
   type LiveRequestData,
   type LiveResponseData,
 } from '../../src/shared/live-protocol.ts';
+import { ErrorCode } from '../../src/shared/protocol.ts';
 import { HubError } from '../http/hub-error.ts';
 
 export type CountyLiveSocket = {
@@ -63,9 +64,8 @@ export function openCountyLiveSocket(options: {
     if (message.ok) waiting.resolve(message.data);
     else {
       // The county's own refusals are the classroom's (passed on by name); its live-only codes mean the county is no help.
-      const code = message.error.code;
-      const known = code !== 'not_joined' && code !== 'not_on_air' && code !== 'live_unavailable' && code !== 'malformed';
-      waiting.reject(known ? new HubError(code, message.error.message) : unavailable(`${code}: ${message.error.message}`));
+      const hubCode = ErrorCode.safeParse(message.error.code);
+      waiting.reject(hubCode.success ? new HubError(hubCode.data, message.error.message) : unavailable(`${message.error.code}: ${message.error.message}`));
     }
   });
   const socket: CountyLiveSocket = {

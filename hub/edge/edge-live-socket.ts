@@ -3,7 +3,7 @@
 // classrooms: `wrong_school` otherwise) and then the county itself, with the classroom's own token on a socket the
 // edge keeps for it (the county checks the lesson is on its timetable and knows it is watching). Hands and questions
 // go up that socket as the classroom's own; the county's quiz pushes, 下课 and recording news come down it. Return
-// cameras are not carried by the edge yet: refused by name, the classroom's camera stays off.
+// cameras are not carried by the edge yet: refused by name (`edge_no_return_video`), the classroom's camera stays off.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -30,6 +30,15 @@ import type { DeviceAuthoriser } from './device-authoriser.ts';
 import type { EdgeLive } from './edge-live.ts';
 
 const MAX_BAD_FRAMES = 20;
+/** A refusal with a live-only code (HubError carries the hub's codes). */
+class EdgeRefusal extends Error {
+  constructor(
+    readonly code: LiveErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 /** As the county's (live-signalling.ts): a classroom that vanished is found by ping, and its county socket closed. */
 const PING_EVERY_MS = 10_000;
 const MAX_MISSED_PINGS = 3;
@@ -154,7 +163,7 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
     }
     if (!peer || !county) throw new HubError('bad_request', 'send join first');
     if (UPWARD.has(method)) return county.request(method as 'raiseHand', data as { raised: boolean });
-    if (NOT_THROUGH_EDGE.has(method)) throw new HubError('forbidden', 'return cameras do not go through the school edge yet');
+    if (NOT_THROUGH_EDGE.has(method)) throw new EdgeRefusal('edge_no_return_video', 'return cameras do not go through the school edge yet');
     const result = await (peer.handlers[method] as (d: unknown) => Promise<unknown>)(data);
     if (method === 'consume') noteConsumers((result as { consumers: { id: string; source?: MediaSource }[] }).consumers);
     if (method === 'setVideo') {
@@ -185,7 +194,8 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
       const result = await dispatch(method, data.data);
       send({ v: LIVE_PROTOCOL_VERSION, kind: 'response', id, ok: true, data: liveRequests[method].response.parse(result) });
     } catch (error) {
-      if (error instanceof HubError) {
+      if (error instanceof EdgeRefusal) fail(id, error.code, error.message);
+      else if (error instanceof HubError) {
         fail(id, error.code, error.message);
         if (method === 'join') deps.onRefused?.(error.code);
       }

@@ -144,6 +144,7 @@ describe.skipIf(workerReason !== null)(`live through the school edge${workerReas
     ok(await lead.call('join', { lessonId: DEMO_LIVE_LESSON_ID, token: ADMIN, role: 'console' }));
     const a = await joinEdge(await enrollDevice(countyBase, 'DEMO-ZJ-1'));
     ok(await a.socket.call('raiseHand', { raised: true }));
+    expect(await a.socket.call('createSendTransport', {})).toMatchObject({ ok: false, error: { code: 'edge_no_return_video' } });
     const hand = await lead.next((m) => m.kind === 'notification' && m.notification.type === 'hand');
     expect(hand).toMatchObject({ notification: { hand: { raised: true, classroomName: expect.stringContaining('昭觉') as unknown } } });
     a.socket.ws.close();

@@ -187,7 +187,8 @@ export const LiveRequest = z.object({
 });
 export type LiveRequest = z.infer<typeof LiveRequest>;
 
-export const LiveErrorCode = z.enum([...ErrorCode.options, 'not_joined', 'not_on_air', 'live_unavailable', 'malformed']);
+/** `edge_no_return_video`: a school edge does not carry a classroom's own camera to the lead classroom (not built). */
+export const LiveErrorCode = z.enum([...ErrorCode.options, 'not_joined', 'not_on_air', 'live_unavailable', 'malformed', 'edge_no_return_video']);
 export type LiveErrorCode = z.infer<typeof LiveErrorCode>;
 
 export const RaisedHand = z.object({ peerId: MsId, classroomName: z.string().max(200), raised: z.boolean(), at: z.string().max(40) });

@@ -113,6 +113,7 @@ export const en: Messages = {
       NotFoundError: 'No camera found.',
       NotReadableError: 'The camera is in use by another program.',
       storage: 'This PC could not store the question (disk full?).',
+      edge_no_return_video: 'The class camera cannot be sent while watching through the school server.',
       other: 'Something went wrong ({{code}}).',
     },
     detailsCourseware: 'Slides: {{width}}×{{height}}, {{fps}} fps',

@@ -112,6 +112,7 @@ export const zhCN = {
       NotFoundError: '找不到摄像头。',
       NotReadableError: '摄像头正被其他程序使用。',
       storage: '本机无法保存题目（存储空间不足？）。',
+      edge_no_return_video: '通过本校服务器观看时暂不能回传本班画面。',
       other: '出错了（{{code}}）。',
     },
     detailsCourseware: '课件：{{width}}×{{height}}，{{fps}} 帧/秒',
