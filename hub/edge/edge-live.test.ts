@@ -3,7 +3,7 @@
 // router, fed over one comedia PlainTransport from the county (RTP arrives at the edge); a second classroom adds no
 // consumer at the county (one per school); a classroom's wish for a layer becomes the edge's request to the county;
 // a raised hand reaches the lead console as that classroom's; a classroom of another school is refused by name and
-// nothing changes at the county.
+// nothing changes at the county; the county refuses an edge the feed of another school's lesson.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,7 @@ describe.skipIf(workerReason !== null)(`live through the school edge${workerReas
   let edgeBase: string;
   let broadcast: DemoBroadcast;
   let caps: CapabilitiesResponse['routerRtpCapabilities'];
+  let edgeToken: string;
 
   const stats = async () => EdgeLiveStats.parse(await (await fetch(`${countyBase}${EdgeLivePaths.stats}`, { headers: { authorization: `Bearer ${ADMIN}` } })).json());
   const joinEdge = async (token: string) => {
@@ -67,6 +68,7 @@ describe.skipIf(workerReason !== null)(`live through the school edge${workerReas
     const { code } = EdgeCodeResponse.parse(await codeRes.json());
     mkdirSync(join(dir, 'edge'));
     const identity = await enrollEdgeUpstream({ dataDir: join(dir, 'edge'), upstream: countyBase, code, edgeName: '昭觉本校服务器' });
+    edgeToken = identity.token;
     edgeSfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
     edge = await createEdge({
       edgeName: identity.edgeName,
@@ -161,5 +163,25 @@ describe.skipIf(workerReason !== null)(`live through the school edge${workerReas
     // Not joined: nothing else is served on that socket.
     expect(await lt.socket.call('resume', { consumerIds: ['c1'] })).toMatchObject({ ok: false, error: { code: 'not_joined' } });
     lt.socket.ws.close();
+  });
+
+  it('refuses the feed of another school’s lesson (or a malformed request) by name, and opens nothing', async () => {
+    const before = await stats();
+    const other = db
+      .prepare(`SELECT a.lesson_id AS id FROM lesson_audience a JOIN classrooms c ON c.id = a.classroom_id WHERE c.school_id = 'sch-lt' LIMIT 1`)
+      .get() as { id: string };
+    const ask = (lessonId: string, body: unknown) =>
+      fetch(`${countyBase}${EdgeLivePaths.feed(lessonId)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${edgeToken}` },
+        body: JSON.stringify(body),
+      });
+    const foreign = await ask(other.id, { rtpCapabilities: caps, instance: 'x1' });
+    expect([foreign.status, ((await foreign.json()) as { error: { code: string } }).error.code]).toEqual([403, 'forbidden']);
+    const malformed = await ask(DEMO_LIVE_LESSON_ID, { rtpCapabilities: caps });
+    expect([malformed.status, ((await malformed.json()) as { error: { code: string } }).error.code]).toEqual([400, 'bad_request']);
+    const noToken = await fetch(`${countyBase}${EdgeLivePaths.feed(DEMO_LIVE_LESSON_ID)}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(noToken.status).toBe(401);
+    expect((await stats()).feeds.map((f) => f.feedId)).toEqual(before.feeds.map((f) => f.feedId));
   });
 });
