@@ -6,6 +6,7 @@
 // closed and the classrooms rejoin by themselves.
 import type { types as ms } from 'mediasoup';
 import type { LiveRole } from '../../src/shared/live-protocol.ts';
+import { HubError } from '../http/hub-error.ts';
 import type { LiveRegistry } from './live-registry.ts';
 import { mediaCodecs, type LiveRoom } from './live-room.ts';
 import { placeViewer } from './sfu-placement.ts';
@@ -122,12 +123,13 @@ export class LessonRouters {
   async place(role: LiveRole): Promise<PeerPlace> {
     const slot = await this.serial(async () => {
       const origin = this.slots[0];
-      if (this.closed || !origin || origin.role !== 'origin') throw new Error(`live ${this.room.lessonId}: its SFU worker is being replaced`);
+      // Not a refusal: the classroom retries, and by then the lesson is on a live worker (LiveSfu.place retries first).
+      if (this.closed || !origin || origin.role !== 'origin') throw new HubError('internal', `live ${this.room.lessonId}: its SFU worker is being replaced`);
       if (role === 'console') return origin;
       const loads = this.slots.map((s) => ({ workerIndex: s.worker.index, viewers: s.viewers }));
       const decision = placeViewer(loads, this.deps.pool.loads(), this.deps.viewersPerRouter);
       const chosen = decision.kind === 'existing' ? this.slots[decision.router] : await this.addFanout(this.deps.pool.worker(decision.workerIndex));
-      if (!chosen) throw new Error(`live ${this.room.lessonId}: no router to place a classroom on`);
+      if (!chosen) throw new HubError('internal', `live ${this.room.lessonId}: no router to place a classroom on`);
       chosen.viewers++;
       return chosen;
     });
@@ -172,6 +174,10 @@ export class LessonRouters {
   /** Classrooms per router, origin first (tests, the bench and the registry's figures). */
   viewers(): { workerIndex: number; viewers: number; role: Slot['role'] }[] {
     return this.slots.map((s) => ({ workerIndex: s.worker.index, viewers: s.viewers, role: s.role }));
+  }
+
+  get isClosed() {
+    return this.closed;
   }
 
   close() {

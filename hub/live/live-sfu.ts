@@ -154,8 +154,15 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
     registry,
     room,
     async place(lessonId, role) {
-      const routers = await (lessons.get(lessonId) ?? make(lessonId));
-      return { room: routers.room, place: await routers.place(role) };
+      // A classroom that arrives while its lesson's worker is being replaced waits for the new room, not an error.
+      for (let attempt = 1; ; attempt++) {
+        const routers = await (lessons.get(lessonId) ?? make(lessonId));
+        try {
+          return { room: routers.room, place: await routers.place(role) };
+        } catch (error) {
+          if (!routers.isClosed || attempt >= 3) throw error;
+        }
+      }
     },
     existingRoom(lessonId) {
       return ready.get(lessonId)?.room;

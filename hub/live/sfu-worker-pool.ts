@@ -59,14 +59,15 @@ export class SfuWorkerPool extends EventEmitter<PoolEvents> {
   private async start(index: number): Promise<SfuWorker> {
     const worker = await mediasoup.createWorker({ logLevel: this.options.logLevel ?? 'warn', workerBin: this.options.workerBin, appData: { index } });
     let webRtcServer: ms.WebRtcServer;
+    let port: number;
     try {
       webRtcServer = await worker.createWebRtcServer({ listenInfos: this.options.listenInfos(this.portOf(index)) });
+      // The port it really got (the OS picks one when asked for 0): what its viewers' ICE candidates carry.
+      port = (await webRtcServer.dump()).udpSockets[0]?.port ?? this.portOf(index);
     } catch (error) {
       worker.close();
       throw error;
     }
-    // The port it really got (the OS picks one when asked for 0): what its viewers' ICE candidates carry.
-    const port = (await webRtcServer.dump()).udpSockets[0]?.port ?? this.portOf(index);
     const slot: SfuWorker = { index, worker, webRtcServer, port, consumers: 0, routers: 0, alive: true };
     worker.observer.on('newrouter', (router) => {
       slot.routers++;
