@@ -104,7 +104,8 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
       });
       const announced = env.HUB_RTC_ANNOUNCED_IP ?? 'each interface’s own address';
       const ports = env.HUB_SFU_WORKERS === 1 ? String(env.HUB_RTC_PORT) : `${env.HUB_RTC_PORT}-${env.HUB_RTC_PORT + env.HUB_SFU_WORKERS - 1}`;
-      log(`hub: live SFU: ${env.HUB_SFU_WORKERS} worker(s) on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${ports} (announced: ${announced})`);
+      const pids = sfu.pool.workers().map((w) => w.worker.pid).join(', ');
+      log(`hub: live SFU: ${env.HUB_SFU_WORKERS} worker(s) (pids ${pids}) on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${ports} (announced: ${announced})`);
     } catch (error) {
       // e.g. the RTC port is taken: everything but live keeps working, and clients are told why live is off.
       unavailable = `SFU failed to start: ${error instanceof Error ? error.message : String(error)}`;
