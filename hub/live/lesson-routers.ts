@@ -7,7 +7,7 @@
 import type { types as ms } from 'mediasoup';
 import type { LiveRole } from '../../src/shared/live-protocol.ts';
 import { HubError } from '../http/hub-error.ts';
-import type { LiveRegistry } from './live-registry.ts';
+import type { LiveRegistry, RouterPlacement } from './live-registry.ts';
 import { mediaCodecs, type LiveRoom } from './live-room.ts';
 import { placeViewer } from './sfu-placement.ts';
 import type { SfuWorker, SfuWorkerPool } from './sfu-worker-pool.ts';
@@ -35,6 +35,7 @@ type Slot = {
   piped: Map<string, ms.Producer>;
   synced: Promise<void>;
   lost: Set<() => void>;
+  placement: RouterPlacement;
 };
 
 export type LessonRoutersDeps = {
@@ -66,8 +67,8 @@ export class LessonRouters {
   }
 
   private track(router: ms.Router, worker: SfuWorker, role: Slot['role']): Slot {
-    const slot: Slot = { router, worker, role, viewers: 0, piped: new Map(), synced: Promise.resolve(), lost: new Set() };
     const placement = { lessonId: this.room.lessonId, nodeId: this.deps.nodeId, workerIndex: worker.index, workerPid: worker.worker.pid, routerId: router.id, role, viewers: 0 };
+    const slot: Slot = { router, worker, role, viewers: 0, piped: new Map(), synced: Promise.resolve(), lost: new Set(), placement };
     this.report(this.deps.registry.put(placement));
     router.observer.once('close', () => {
       for (const listener of [...slot.lost]) listener();
@@ -78,6 +79,10 @@ export class LessonRouters {
       if (role === 'origin' && !this.closed) this.onOriginLost();
     });
     return slot;
+  }
+
+  private count(slot: Slot) {
+    if (!slot.router.closed) this.report(this.deps.registry.put({ ...slot.placement, viewers: slot.viewers }));
   }
 
   private report(write: Promise<void>) {
@@ -131,6 +136,7 @@ export class LessonRouters {
       const chosen = decision.kind === 'existing' ? this.slots[decision.router] : await this.addFanout(this.deps.pool.worker(decision.workerIndex));
       if (!chosen) throw new HubError('internal', `live ${this.room.lessonId}: no router to place a classroom on`);
       chosen.viewers++;
+      this.count(chosen);
       return chosen;
     });
     await slot.synced;
@@ -164,6 +170,7 @@ export class LessonRouters {
         if (role === 'console') return;
         void this.serial(() => {
           slot.viewers--;
+          this.count(slot);
           // An empty fan-out router costs its pipes: close it; the next overflow opens one again.
           if (slot.role === 'fanout' && slot.viewers === 0) slot.router.close();
         });

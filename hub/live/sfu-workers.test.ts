@@ -117,8 +117,8 @@ describe.skipIf(workerReason !== null)(`SFU on two workers${workerReason ? ` (sk
     expect(seen(b.joined)).toEqual(seen(a.joined));
     expect(seen(b.joined).map((c) => c[1])).toEqual(['camera', 'courseware', 'microphone']);
     expect(await sfu.registry.lesson(LESSON)).toMatchObject([
-      { role: 'origin', workerIndex: origin?.workerIndex, routerId: sfu.existingRoom(LESSON)?.router.id },
-      { role: 'fanout', workerIndex: fanout?.workerIndex },
+      { role: 'origin', workerIndex: origin?.workerIndex, routerId: sfu.existingRoom(LESSON)?.router.id, viewers: 1 },
+      { role: 'fanout', workerIndex: fanout?.workerIndex, viewers: 1 },
     ]);
     a.socket.ws.close();
     b.socket.ws.close();
