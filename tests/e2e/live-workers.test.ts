@@ -1,8 +1,9 @@
 // The SFU on two workers with real classrooms: the real hub (HUB_SFU_WORKERS=2, one classroom per worker so the second
-// one fans out) with its demo broadcast, and the real renderer in Debian's Chromium, twice. The second classroom sits
+// one fans out), `npm run broadcast` (ffmpeg) as a separate process, and the real renderer in Debian's Chromium, twice. The second classroom sits
 // on worker 1 and decodes the lesson produced on worker 0 (piped). Then worker 0 — the lesson's origin — is killed
-// with SIGKILL: the hub stays up, replaces the worker, makes the lesson again, and both classrooms play again by
-// themselves (their LiveController rejoins after the hub closes their sockets). Waits on conditions only.
+// with SIGKILL: the hub stays up, replaces the worker, makes the lesson again, the broadcaster's lease opens a new
+// ingest, and both classrooms play again by themselves (their LiveController rejoins after the hub closes their
+// sockets). Waits on conditions only.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveUnavailableReason } from '../../hub/live/live-sfu.ts';
 import { serveRenderer } from '../../scripts/serve-renderer.ts';
+import { broadcasterProcess, type BroadcasterProcess } from '../support/broadcaster-process.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startHubProcess, type HubProcess } from '../support/hub-process.ts';
-import { BOARD, LIVE_CHROMIUM_ARGS, enrollAndEnterLive, framesAdvance, readPlayer, waitPlayingAgain } from '../support/live-page.ts';
+import { BOARD, DEMO_LIVE_LESSON, LIVE_CHROMIUM_ARGS, enrollAndEnterLive, framesAdvance, readPlayer, waitPlayingAgain } from '../support/live-page.ts';
 import { freePort, waitFor } from '../support/ports.ts';
 
 const ADMIN = 'live-workers-admin-token-0123456789';
@@ -21,6 +23,7 @@ const noWorker = liveUnavailableReason();
 
 describe.skipIf(noWorker !== null)(`live lesson on two SFU workers${noWorker ? ` (skipped: ${noWorker})` : ''}`, () => {
   let hub: HubProcess;
+  let broadcaster: BroadcasterProcess;
   let renderer: { url: string; close(): Promise<void> };
   let browser: Browser;
   let dataDir: string;
@@ -35,12 +38,15 @@ describe.skipIf(noWorker !== null)(`live lesson on two SFU workers${noWorker ? `
       extraEnv: {
         HUB_RTC_PORT: String(await freePort()),
         HUB_RTC_LISTEN_IP: '127.0.0.1',
-        HUB_DEMO_BROADCAST: '1',
+        HUB_DEMO_BROADCAST: '0',
+        HUB_DEMO_LIVE: '1',
         HUB_RECORD: '0',
         HUB_SFU_WORKERS: '2',
         HUB_SFU_VIEWERS_PER_WORKER: '1',
       },
     });
+    broadcaster = broadcasterProcess({ hubUrl: hub.url, lessonId: DEMO_LIVE_LESSON.id, adminToken: ADMIN });
+    await broadcaster.start();
     renderer = await serveRenderer(await freePort());
     browser = await launchChromium(undefined, LIVE_CHROMIUM_ARGS);
     for (const code of ['DEMO-ZJ-1', 'DEMO-ZJ-2']) {
@@ -55,6 +61,7 @@ describe.skipIf(noWorker !== null)(`live lesson on two SFU workers${noWorker ? `
   afterAll(async () => {
     await browser?.close();
     await renderer?.close();
+    await broadcaster?.stop();
     await hub?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
@@ -73,6 +80,6 @@ describe.skipIf(noWorker !== null)(`live lesson on two SFU workers${noWorker ? `
     await waitFor(() => Promise.resolve(/SFU worker 0 replaced/.test(hub.output()) ? true : undefined), 'worker 0 replaced', 30_000);
     await Promise.all(pages.map((page, i) => waitPlayingAgain(page, frozen[i] ?? 0, 60_000)));
     expect(hub.exited()).toBeNull();
-    expect(hub.output()).toMatch(/demo broadcast moved/);
+    expect(broadcaster.output()).toMatch(/on air[\s\S]*on air/); // went on air again into the new room
   });
 });
