@@ -30,6 +30,8 @@ export type SfuScaleFigures = {
   cpuPerViewerPct: number | null;
   cpuPct: number | null;
   packetsPerViewerPerS: number | null;
+  /** Worker CPU per packet sent to a classroom: comparable across runs even when a starved ffmpeg sends less. */
+  cpuUsPerPacket: number | null;
   workerMemoryMb: number;
   loadAvg1m: number;
 };
@@ -76,7 +78,7 @@ export async function measureSfuScale(options: SfuScaleOptions = {}): Promise<Sf
   const broadcast = await startDemoBroadcast(sfu, { lessonId, log });
   const viewers: Viewer[] = [];
   const sink = await sinkPort();
-  let best: SfuScaleFigures = { viewers: 0, cpuPerViewerPct: null, cpuPct: null, packetsPerViewerPerS: null, workerMemoryMb: 0, loadAvg1m: loadavg()[0] ?? 0 };
+  let best: SfuScaleFigures = { viewers: 0, cpuPerViewerPct: null, cpuPct: null, packetsPerViewerPerS: null, cpuUsPerPacket: null, workerMemoryMb: 0, loadAvg1m: loadavg()[0] ?? 0 };
   try {
     const room = await sfu.room(lessonId);
     const deadline = Date.now() + 30_000;
@@ -121,7 +123,8 @@ export async function measureSfuScale(options: SfuScaleOptions = {}): Promise<Sf
       const fed = source > 0 && perViewer >= 0.9 * source;
       log(`sfu scale: ${step} viewers on ${JSON.stringify(sfu.lessonViewers(lessonId)?.map((r) => r.viewers))}: ${perViewer.toFixed(1)} of ${source.toFixed(1)} pkt/s each (${fed ? 'fed' : 'NOT fed'}), workers ${cpuPct.toFixed(0)} % CPU, ${memoryMb} MB, load ${loadavg()[0]?.toFixed(2)}`);
       if (!fed) break;
-      best = { viewers: step, cpuPerViewerPct: cpuPct / step, cpuPct, packetsPerViewerPerS: perViewer, workerMemoryMb: memoryMb, loadAvg1m: loadavg()[0] ?? 0 };
+      const cpuUsPerPacket = sent1 > sent0 ? ((cpu1.cpu - cpu0.cpu) * 1000) / (sent1 - sent0) : null;
+      best = { viewers: step, cpuPerViewerPct: cpuPct / step, cpuPct, packetsPerViewerPerS: perViewer, cpuUsPerPacket, workerMemoryMb: memoryMb, loadAvg1m: loadavg()[0] ?? 0 };
       if (memoryMb > maxWorkerMemoryMb) break;
     }
     return best;
