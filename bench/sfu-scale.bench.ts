@@ -1,6 +1,6 @@
 // One live lesson on two SFU workers (the origin where the ffmpeg broadcast arrives, and its pipeToRouter copy):
 // - scale.viewersPerLesson2Workers: simulated classrooms (bench/sfu-viewers.ts) the two workers keep fed, tried at
-//   50, 200, 500, 750 and 1 000 within ~90 s and 1.5 GB of worker memory;
+//   50, 200, 500, 750 and 1 000 within ~75 s of joining and measuring and 1.5 GB of worker memory;
 // - scale.sfuCpuPerViewerPct: the workers' CPU (getResourceUsage: ru_utime + ru_stime over 5 s) per classroom at that
 //   count, in % of one core; it follows the packets the broadcast sends (a starved ffmpeg sends fewer), so
 //   scale.sfuCpuUsPerPacket (worker CPU per packet sent) is the comparable one; scale.sfuLoadAvg1m says how busy the

@@ -71,7 +71,7 @@ const packetsIn = async (producers: ms.Producer[]) => {
 };
 
 export async function measureSfuScale(options: SfuScaleOptions = {}): Promise<SfuScaleFigures> {
-  const { steps = [50, 200, 500, 750, 1000], windowS = 5, budgetMs = 90_000, maxWorkerMemoryMb = 1500, log = () => undefined } = options;
+  const { steps = [50, 200, 500, 750, 1000], windowS = 5, budgetMs = 75_000, maxWorkerMemoryMb = 1500, log = () => undefined } = options;
   const started = Date.now();
   const lessonId = 'les-bench-scale';
   const sfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1', workers: 2, viewersPerRouter: 1, logLevel: 'error', log });
