@@ -44,7 +44,7 @@ export type SfuScaleFigures = {
 async function sinkPort(): Promise<{ port: number; close(): void }> {
   const script = 'import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.setsockopt(socket.SOL_SOCKET,socket.SO_RCVBUF,4096)\ns.bind(("127.0.0.1",0))\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()';
   const child = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  // No python3: any port is a sink, a closed one costs the kernel an ICMP answer per packet (said in the log).
+  // Without python3 the bench stops and says so (a closed port instead would cost the kernel an ICMP per packet).
   const spawnFailed = once(child, 'error').then(([error]) => `no python3 (${String(error)})`);
   const said = await Promise.race([once(child.stdout, 'data').then(([data]) => (data as Buffer).toString()), spawnFailed]);
   if (said.startsWith('no python3')) throw new Error(`the UDP sink needs python3: ${said}`);
