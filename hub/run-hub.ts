@@ -2,9 +2,10 @@
 // (hub/testing/test-main.ts, which adds test-only routes). Safe defaults for a county network: no demo data unless
 // HUB_DEMO=1, and an admin token that is given or made once (admin-token.ts), kept only as a hash.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { openDatabase } from './db/open-database.ts';
+import { openHubDatabase } from './db/open-database.ts';
 import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
 import { ensureDemoContent } from './demo/demo-content.ts';
 import { loadAdminCredential } from './http/admin-token.ts';
@@ -22,6 +23,8 @@ const Env = z.object({
   HUB_HOST: z.string().default('127.0.0.1'),
   HUB_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HUB_DATA_DIR: z.string().default(join(import.meta.dirname, 'data')),
+  /** PostgreSQL (postgres://user@host/db) instead of HUB_DATA_DIR/hub.sqlite: several hub nodes share one database. */
+  HUB_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
   /** Shown to classrooms when they enroll. */
   HUB_NAME: z.string().min(1).max(200).optional(),
   HUB_ADMIN_TOKEN: z.string().min(16).optional(),
@@ -31,8 +34,12 @@ const Env = z.object({
   HUB_DEMO_BROADCAST: z.enum(['0', '1']).default('0'),
   /** Add the demo live lesson (timed "now") without putting it on air; implied by HUB_DEMO_BROADCAST=1. */
   HUB_DEMO_LIVE: z.enum(['0', '1']).default('0'),
-  /** One UDP and one TCP port for every viewer's WebRTC transport (open both in the school-side firewall). */
+  /** UDP and TCP port of SFU worker 0's viewers; worker i uses HUB_RTC_PORT + i (open the range in the firewall). */
   HUB_RTC_PORT: z.coerce.number().int().min(1).max(65535).default(40443),
+  /** mediasoup workers, one per core by default (each is a single-threaded process). */
+  HUB_SFU_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+  /** Classrooms on one router of a lesson before it fans out to another worker (mediasoup: ~500 consumers a core). */
+  HUB_SFU_VIEWERS_PER_WORKER: z.coerce.number().int().min(1).max(100_000).default(400),
   HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
   /** The address classrooms reach the hub at, given to browsers in ICE candidates (default: each interface's own). */
   HUB_RTC_ANNOUNCED_IP: z.string().optional(),
@@ -63,11 +70,16 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
     }
   });
   if (tuning) log(tuning);
-  const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
+  const db = await openHubDatabase({
+    databaseUrl: env.HUB_DATABASE_URL,
+    sqliteFile: join(env.HUB_DATA_DIR, 'hub.sqlite'),
+    onError: (error) => log(`hub: database connection lost (the pool reconnects): ${error.message}`),
+  });
+  if (env.HUB_DATABASE_URL) log('hub: store is PostgreSQL (HUB_DATABASE_URL)');
   const admin = loadAdminCredential(env.HUB_DATA_DIR, env.HUB_ADMIN_TOKEN);
   const { signer: packSigner, created: packKeyCreated } = loadOrCreatePackSigner(env.HUB_DATA_DIR);
   if (packKeyCreated) log(`hub: new pack-signing key in ${env.HUB_DATA_DIR} (back it up with hub.sqlite)`);
-  if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) log('hub: demo data created');
+  if (env.HUB_DEMO === '1' && (await seedDemo(db, new Date()))) log('hub: demo data created');
   const contentDir = join(env.HUB_DATA_DIR, 'content');
   if (env.HUB_DEMO === '1') {
     // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub.
@@ -79,7 +91,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
 
   // Only on request: a lesson timed "now" changes the demo timetable other tests and screenshots rely on.
   const demoLive = env.HUB_DEMO === '1' && (env.HUB_DEMO_LIVE === '1' || env.HUB_DEMO_BROADCAST === '1');
-  if (demoLive) ensureDemoLiveLesson(db, new Date());
+  if (demoLive) await ensureDemoLiveLesson(db, new Date());
 
   // Live lessons need a mediasoup worker binary; without one the hub still serves everything else and says why.
   let unavailable = liveUnavailableReason();
@@ -87,14 +99,20 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   if (unavailable) log(`hub: live lessons unavailable: ${unavailable}`);
   else {
     try {
+      if (env.HUB_RTC_PORT + env.HUB_SFU_WORKERS - 1 > 65535) throw new Error(`HUB_RTC_PORT + HUB_SFU_WORKERS - 1 is past 65535`);
       sfu = await createLiveSfu({
         rtcPort: env.HUB_RTC_PORT,
+        workers: env.HUB_SFU_WORKERS,
+        viewersPerRouter: env.HUB_SFU_VIEWERS_PER_WORKER,
+        log,
         listenIp: env.HUB_RTC_LISTEN_IP,
         announcedIp: env.HUB_RTC_ANNOUNCED_IP,
         ingestWatch: { silenceMs: 5_000, checkEveryMs: 1_000, log },
       });
       const announced = env.HUB_RTC_ANNOUNCED_IP ?? 'each interface’s own address';
-      log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced: ${announced})`);
+      const ports = env.HUB_SFU_WORKERS === 1 ? String(env.HUB_RTC_PORT) : `${env.HUB_RTC_PORT}-${env.HUB_RTC_PORT + env.HUB_SFU_WORKERS - 1}`;
+      const pids = sfu.pool.workers().map((w) => w.worker.pid).join(', ');
+      log(`hub: live SFU: ${env.HUB_SFU_WORKERS} worker(s) (pids ${pids}) on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${ports} (announced: ${announced})`);
     } catch (error) {
       // e.g. the RTC port is taken: everything but live keeps working, and clients are told why live is off.
       unavailable = `SFU failed to start: ${error instanceof Error ? error.message : String(error)}`;
@@ -149,9 +167,9 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
       await recorder?.close();
       await demoBroadcast?.stop();
     },
-    after: () => {
+    after: async () => {
       sfu?.close();
-      db.close();
+      await db.close();
     },
   });
 }

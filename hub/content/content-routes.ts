@@ -18,7 +18,7 @@ const BlobParams = z.object({ sha256: Sha256Hex });
 export function registerContentRoutes(device: FastifyInstance, ctx: HubContext) {
   device.get(ContentPaths.packs, async (request) => {
     const skipped = (packId: string) => request.log.warn({ packId }, 'pack left out of the list: stored manifest fails today\'s checks or is unsigned');
-    const packs = packsForClassroom(ctx.db, deviceOf(request).classroom_id, skipped);
+    const packs = await packsForClassroom(ctx.db, deviceOf(request).classroom_id, skipped);
     const response: PacksResponse = { protocol: PROTOCOL_VERSION, packs, signingKey: ctx.packSigner.publicKey };
     return response;
   });
@@ -26,7 +26,7 @@ export function registerContentRoutes(device: FastifyInstance, ctx: HubContext) 
   device.get(ContentPaths.blob(':sha256'), async (request, reply) => {
     const { sha256 } = parseOrBadRequest(BlobParams, request.params);
     // Not-yours and not-there look the same, so a device cannot probe other classrooms' content.
-    const blob = ctx.contentDir ? blobForClassroom(ctx.db, sha256, deviceOf(request).classroom_id) : undefined;
+    const blob = ctx.contentDir ? await blobForClassroom(ctx.db, sha256, deviceOf(request).classroom_id) : undefined;
     if (!blob || !ctx.contentDir) throw new HubError('not_found', 'no such content for this classroom');
     // private: the answer depends on the device's token; immutable: the bytes behind a hash never change.
     reply.header('cache-control', 'private, max-age=31536000, immutable');
