@@ -158,6 +158,6 @@ function registerEdgeLive(
   app.addHook('preClose', async () => {
     await signalling.close();
     live.close();
-    db.close();
+    await db.close();
   });
 }

@@ -141,14 +141,20 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
     });
     const answer = await county.request('join', { lessonId: request.lessonId, token: request.token, role: 'viewer' });
     lesson = await deps.live.enter(request.lessonId);
-    if (ws.readyState !== ws.OPEN) return {};
-    peer = new LivePeer({ peerId: answer.peerId, role: 'viewer', classroomName: device.classroomId }, lesson.room, deps.live.sfu.webRtcServer, notify, { db: deps.db, now: deps.now });
+    // The classroom's router on the edge (its SFU spreads classrooms over its workers like the county's).
+    const { room, place } = await deps.live.sfu.place(request.lessonId, 'viewer');
+    if (ws.readyState !== ws.OPEN) {
+      place.release();
+      return {};
+    }
+    peer = new LivePeer({ peerId: answer.peerId, role: 'viewer', classroomName: device.classroomId }, room, place, notify, { db: deps.db, now: deps.now });
+    place.onLost(() => ws.close(1012, 'SFU worker restarted'));
     const media = request.media ? await peer.prepareMedia(request.media) : undefined;
     noteConsumers(media?.consumers);
     return {
       peerId: answer.peerId,
-      routerRtpCapabilities: { ...lesson.room.router.rtpCapabilities },
-      onAir: lesson.room.onAir,
+      routerRtpCapabilities: { ...place.router.rtpCapabilities },
+      onAir: room.onAir,
       lessonTitle: answer.lessonTitle,
       quizPush: answer.quizPush ?? null,
       ...(answer.serverTime !== undefined ? { serverTime: answer.serverTime } : {}),

@@ -54,8 +54,8 @@ describe.skipIf(workerReason !== null)(`live through the school edge${workerReas
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'edge-live-'));
     db = openDatabase(join(dir, 'hub.sqlite'));
-    seedDemo(db, new Date());
-    ensureDemoLiveLesson(db, new Date());
+    await seedDemo(db, new Date());
+    await ensureDemoLiveLesson(db, new Date());
     countySfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
     county = await createHub({ db, hubName: '县中心', adminToken: ADMIN, live: { sfu: countySfu, edgeFeed: { listenIp: '127.0.0.1' } } });
     countyBase = await county.listen({ host: '127.0.0.1', port: 0 });
@@ -90,7 +90,7 @@ describe.skipIf(workerReason !== null)(`live through the school edge${workerReas
     await broadcast?.stop();
     await county?.close();
     countySfu?.close();
-    db?.close();
+    await db?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -167,9 +167,9 @@ describe.skipIf(workerReason !== null)(`live through the school edge${workerReas
 
   it('refuses the feed of another school’s lesson (or a malformed request) by name, and opens nothing', async () => {
     const before = await stats();
-    const other = db
-      .prepare(`SELECT a.lesson_id AS id FROM lesson_audience a JOIN classrooms c ON c.id = a.classroom_id WHERE c.school_id = 'sch-lt' LIMIT 1`)
-      .get() as { id: string };
+    const other = (await db.get<{ id: string }>(
+      `SELECT a.lesson_id AS id FROM lesson_audience a JOIN classrooms c ON c.id = a.classroom_id WHERE c.school_id = 'sch-lt' LIMIT 1`,
+    )) ?? expect.fail('a lesson of 理塘');
     const ask = (lessonId: string, body: unknown) =>
       fetch(`${countyBase}${EdgeLivePaths.feed(lessonId)}`, {
         method: 'POST',

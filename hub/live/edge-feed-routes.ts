@@ -16,13 +16,12 @@ import type { LiveSfu } from './live-sfu.ts';
 const LessonParams = z.object({ id: Id });
 
 /** Same answer for "no such lesson" and "not this school's": an edge learns nothing about other schools' lessons. */
-function requireSchoolLiveLesson(ctx: HubContext, lessonId: string, schoolId: string) {
-  const row = ctx.db
-    .prepare(
-      `SELECT l.mode FROM lessons l JOIN lesson_audience a ON a.lesson_id = l.id JOIN classrooms c ON c.id = a.classroom_id
-        WHERE l.id = ? AND c.school_id = ? LIMIT 1`,
-    )
-    .get(lessonId, schoolId) as { mode: string } | undefined;
+async function requireSchoolLiveLesson(ctx: HubContext, lessonId: string, schoolId: string) {
+  const row = await ctx.db.get<{ mode: string }>(
+    `SELECT l.mode FROM lessons l JOIN lesson_audience a ON a.lesson_id = l.id JOIN classrooms c ON c.id = a.classroom_id
+      WHERE l.id = ? AND c.school_id = ? LIMIT 1`,
+    [lessonId, schoolId],
+  );
   if (!row) throw new HubError('forbidden', `lesson ${lessonId} is not on this school's timetable`);
   if (row.mode !== 'live') throw new HubError('bad_request', `lesson ${lessonId} is not a live lesson`);
 }
@@ -37,7 +36,7 @@ export function registerEdgeFeedRoutes(edge: FastifyInstance, ctx: HubContext, l
     const row = edgeOf(request);
     const { id } = parseOrBadRequest(LessonParams, request.params);
     const body = parseOrBadRequest(EdgeFeedRequest, request.body);
-    requireSchoolLiveLesson(ctx, id, row.school_id);
+    await requireSchoolLiveLesson(ctx, id, row.school_id);
     const { sfu, feeds } = require();
     return feeds.feed(row.id, await sfu.room(id), body.rtpCapabilities as ms.RtpCapabilities, body.instance);
   });
