@@ -30,6 +30,8 @@ const Env = z.object({
   HUB_RTC_PORT: z.coerce.number().int().min(1).max(65535).default(40443),
   HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
   HUB_RTC_ANNOUNCED_IP: z.string().optional(),
+  /** SFU workers (ports HUB_RTC_PORT and up): one carries a school's few classrooms; more for a big school. */
+  HUB_SFU_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 /** `22:00-06:00` → a window; `any` → any time (null); `off` → never (false). */
@@ -67,7 +69,7 @@ export async function startEdge(environment: NodeJS.ProcessEnv) {
   if (unavailable) console.log(`edge: live lessons go straight to the county hub: ${unavailable}`);
   else {
     try {
-      sfu = await createLiveSfu({ rtcPort: env.HUB_RTC_PORT, listenIp: env.HUB_RTC_LISTEN_IP, announcedIp: env.HUB_RTC_ANNOUNCED_IP });
+      sfu = await createLiveSfu({ rtcPort: env.HUB_RTC_PORT, listenIp: env.HUB_RTC_LISTEN_IP, announcedIp: env.HUB_RTC_ANNOUNCED_IP, workers: env.HUB_SFU_WORKERS });
     } catch (error) {
       console.log(`edge: live lessons go straight to the county hub: SFU failed to start: ${error instanceof Error ? error.message : String(error)}`);
     }
