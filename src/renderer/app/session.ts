@@ -24,12 +24,14 @@ export type SessionDeps = {
   runExclusive?: (fn: () => Promise<void>) => Promise<void>;
   /** Wait after a change before pushing, so a burst of taps goes in one request. */
   pushDebounceMs?: number;
+  /** The hub serves live lessons: open its signalling socket now, so a lesson's join need not (live-preconnect.ts). */
+  prepareLive?: (hubUrl: string) => void;
 };
 
 /** certFingerprint: the https hub's SHA-256 fingerprint from the enrollment slip (ignored for http). */
 export type EnrollInput = { hubUrl: string; code: string; deviceName: string; certFingerprint?: string };
 
-export function createSession({ db, desktop, now, fetch, onlineEvents, runExclusive = (fn) => fn(), pushDebounceMs = 1500 }: SessionDeps) {
+export function createSession({ db, desktop, now, fetch, onlineEvents, runExclusive = (fn) => fn(), pushDebounceMs = 1500, prepareLive = () => undefined }: SessionDeps) {
   let loop: SyncLoop | null = null;
   let hub: HubClient | null = null;
   let records: Records | null = null;
@@ -69,7 +71,10 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     current.start();
     // Live lessons start faster with the hub's codecs known beforehand (router-caps.ts); without them they still start.
     client.liveCapabilities().then(
-      (caps) => rememberRouterCaps(identity.hubUrl, caps.routerRtpCapabilities),
+      (caps) => {
+        rememberRouterCaps(identity.hubUrl, caps.routerRtpCapabilities);
+        prepareLive(identity.hubUrl);
+      },
       (error: unknown) => log('info', `live capabilities not fetched (live lessons take one more round trip): ${error instanceof Error ? error.message : String(error)}`),
     );
   }
