@@ -53,6 +53,7 @@ function installJoinTrace() {
       this.addEventListener('iceconnectionstatechange', () => note(`ice ${this.iceConnectionState}`));
       this.addEventListener('connectionstatechange', () => note(`pc ${this.connectionState}`));
       this.addEventListener('track', (e: RTCTrackEvent) => note(`track ${e.track.kind}`));
+      type Stat = Record<string, string | number | undefined>;
       const seen = new Set<string>();
       const once = (key: string, what: string) => {
         if (seen.has(key)) return;
@@ -62,9 +63,9 @@ function installJoinTrace() {
       const poll = setInterval(() => {
         if (this.connectionState === 'closed') return clearInterval(poll);
         void this.getStats().then((report) => {
-          const byId = new Map<string, Record<string, unknown>>();
-          report.forEach((s: Record<string, unknown>) => byId.set(String(s.id), s));
-          report.forEach((s: Record<string, unknown>) => {
+          const byId = new Map<string, Stat>();
+          report.forEach((s: Stat) => byId.set(String(s.id), s));
+          report.forEach((s: Stat) => {
             if (s.type === 'transport') {
               if (s.dtlsState) once(`dtls ${String(s.dtlsState)}`, `dtls ${String(s.dtlsState)} (role ${String(s.dtlsRole ?? '?')})`);
               const pair = byId.get(String(s.selectedCandidatePairId));
