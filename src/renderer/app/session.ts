@@ -48,6 +48,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
 
   function startSync(identity: DeviceIdentity) {
     loop?.stop();
+    let liveServed = false;
     const deviceRecords = createRecords({ db, deviceId: identity.deviceId, now: () => hubClock.now(), onChange });
     records = deviceRecords;
     // The one client for this identity: sync and content downloads share it, so a refusal seen by either (revoked
@@ -65,6 +66,8 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         if (pushed.retrying + pushed.failed > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await pushOutbox(db, (ops) => client.push(ops), pushOptions);
         await pullAll(db, client, now, log);
         await saveClockOffset();
+        // The hub answered: a socket it closed meanwhile (hub restarted, or taken by a lesson) is opened again.
+        if (liveServed) prepareLive(identity.hubUrl);
       });
     const current = createSyncLoop({ syncOnce, report: setSyncStatus, now });
     loop = current;
@@ -73,6 +76,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     client.liveCapabilities().then(
       (caps) => {
         rememberRouterCaps(identity.hubUrl, caps.routerRtpCapabilities);
+        liveServed = true;
         prepareLive(identity.hubUrl);
       },
       (error: unknown) => log('info', `live capabilities not fetched (live lessons take one more round trip): ${error instanceof Error ? error.message : String(error)}`),
