@@ -63,12 +63,12 @@ export async function issueCode(url: string, adminToken: string, classroomId: st
   return body.code;
 }
 
-/** Every page of the classroom's changes since `cursor`, applied to a fresh timetable (puts replace, deletes remove). */
-export async function pullTimetable(url: string, token: string, onPage: (ms: number) => void = () => {}): Promise<Timetable> {
+/** Every page of the classroom's changes since `from`, applied to a fresh timetable (puts replace, deletes remove). */
+export async function pullTimetable(url: string, token: string, onPage: (ms: number) => void = () => {}, from = 0): Promise<Timetable> {
   const lessons = new Map<string, Lesson>();
   const students = new Map<string, Student>();
   const quizzes = new Map<string, Quiz>();
-  let cursor = 0;
+  let cursor = from;
   let pages = 0;
   for (;;) {
     const started = performance.now();
