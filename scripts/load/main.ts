@@ -74,11 +74,11 @@ try {
   // Kill node 2 once 40 % of the day's pushes are through; start it again 5 s later (what a service manager does).
   const pushesPlanned = classrooms.reduce((n, c) => n + c.periods.filter((p) => p.length > 0).length, 0);
   let pushesDone = 0;
-  let killing: Promise<void> | null = null;
+  const killing: { done: Promise<void> | null } = { done: null };
   const target = cluster;
   ctx.onPush = () => {
-    if (++pushesDone < pushesPlanned * 0.4 || killing) return;
-    killing = (async () => {
+    if (++pushesDone < pushesPlanned * 0.4 || killing.done) return;
+    killing.done = (async () => {
       recovery.killed();
       await target.kill(1);
       log(`node 2 killed (SIGKILL) after ${pushesDone}/${pushesPlanned} pushes`);
@@ -93,7 +93,7 @@ try {
     log(`period ${p + 1} pushed (${ledger.applied()} ops applied so far)`);
   }
   const pushSeconds = (performance.now() - pushStart) / 1000;
-  await killing;
+  await killing.done;
   await eveningPull(ctx, classrooms);
   log('evening pull done; checking what the hub stored');
 
