@@ -1,7 +1,7 @@
 // The example configs shipped for a province hub (hub/deploy/) are accepted by Debian's HAProxy and nginx, and say
 // what the harness's generated configs say on the points that make them correct (tests/support/proxy-configs.ts).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,7 @@ describe('hub/deploy examples', () => {
 
   it('nginx-blob-cache.conf is valid inside an http block and caches like the harness', () => {
     const cache = join(dir, 'nginx');
+    mkdirSync(cache);
     const conf = `pid ${cache}/nginx.pid;\nerror_log ${cache}/error.log;\nevents {}\nhttp {\nclient_body_temp_path ${cache}/body;\nproxy_temp_path ${cache}/proxy;\n${example('nginx-blob-cache.conf').replace('/var/cache/nginx/hub-blobs', `${cache}/cache`)}\n}\n`;
     const file = join(dir, 'nginx.conf');
     writeFileSync(file, conf);
