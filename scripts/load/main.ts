@@ -17,13 +17,15 @@ const Env = z.object({
   LOAD_STUDENTS: z.coerce.number().int().min(1).max(80).default(40),
   LOAD_PERIODS: z.coerce.number().int().min(1).max(6).default(6),
   /** Classrooms in flight at once (each one request at a time, as one classroom PC syncs one batch at a time). */
-  LOAD_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  LOAD_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
   LOAD_TIME_LIMIT_S: z.coerce.number().int().min(30).max(7200).default(1200),
   /** postgres (the province set-up) or sqlite (both nodes on one file: one machine only, for comparison). */
   LOAD_DB: z.enum(['postgres', 'sqlite']).default('postgres'),
 });
 
 const env = Env.parse(process.env);
+// SQLite takes one writer across processes (two nodes writing at once get SQLITE_BUSY): one classroom at a time there.
+const concurrency = env.LOAD_CONCURRENCY ?? (env.LOAD_DB === 'sqlite' ? 1 : 64);
 const log = (line: string) => process.stderr.write(`load: ${line}\n`);
 const startedAt = Date.now();
 const deadline = startedAt + env.LOAD_TIME_LIMIT_S * 1000;
@@ -64,7 +66,7 @@ try {
 
   const ledger = createAckLedger();
   const recovery = createRecoveryClock();
-  const ctx: DayContext = { url: cluster.url, adminToken: cluster.adminToken, concurrency: env.LOAD_CONCURRENCY, pullMs: [], pushMs: [], ledger, recovery, deadline };
+  const ctx: DayContext = { url: cluster.url, adminToken: cluster.adminToken, concurrency, pullMs: [], pushMs: [], ledger, recovery, deadline };
   const classrooms = await enrollAll(ctx, seeded.classroomIds);
   log(`enrolled ${classrooms.length} classrooms`);
   await morningPull(ctx, classrooms, Date.now());
@@ -97,7 +99,7 @@ try {
   await eveningPull(ctx, classrooms);
   log('evening pull done; checking what the hub stored');
 
-  const check = await verifyDay(cluster.url, cluster.adminToken, classrooms, ledger, env.LOAD_CONCURRENCY);
+  const check = await verifyDay(cluster.url, cluster.adminToken, classrooms, ledger, concurrency);
   const kill = recovery.result();
   log(`sent ${check.sent}, stored ${check.stored}, lost ${check.lost}, duplicated ${check.duplicated}, unacknowledged ${check.unacknowledged}, rejected ${check.rejected.length}`);
   log(`kill: ${kill.failedRequests} requests failed, ${kill.clientsAffected} classrooms affected, ${kill.stillFailing} still failing`);
