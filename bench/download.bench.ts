@@ -63,7 +63,7 @@ async function startEnv(cc: CongestionControl): Promise<WeakContent> {
       await writeFile(join(folder, 'long-lesson.mp4.bin'), randomBytes(BIG_BYTES)); // random: no compression anywhere helps
       const db = openDatabase(join(dataDir, 'hub.sqlite'));
       await ingestFolder(db, folder, { contentDir: join(dataDir, 'content'), signer: loadOrCreatePackSigner(dataDir).signer, now: new Date(), packId: 'pack-bench', kind: 'preview', lessonIds: ['les-p5-0-1'], chunkSize: CHUNK_BYTES });
-      db.close();
+      await db.close();
     },
     { hub: cc, client: 'cubic' },
   );

@@ -17,11 +17,11 @@ export async function hubApplyOpsPerSec(count = 10_000): Promise<number> {
   const db = openDatabase(join(dir, 'hub.sqlite'));
   try {
     const now = new Date();
-    seedDemo(db, now);
-    const enrolled = enrollDevice(db, { code: 'DEMO-ZJ-1', deviceName: 'bench', now });
-    const device = db.prepare(`SELECT id, classroom_id, name, revoked_at FROM devices WHERE id = ?`).get(enrolled.device.id) as DeviceRow;
-    const lessons = (db.prepare(`SELECT lesson_id FROM lesson_audience WHERE classroom_id = ?`).all(device.classroom_id) as { lesson_id: string }[]).map((r) => r.lesson_id);
-    const students = (db.prepare(`SELECT id FROM students WHERE classroom_id = ?`).all(device.classroom_id) as { id: string }[]).map((r) => r.id);
+    await seedDemo(db, now);
+    const enrolled = await enrollDevice(db, { code: 'DEMO-ZJ-1', deviceName: 'bench', now });
+    const device = (await db.get<DeviceRow>(`SELECT id, classroom_id, name, revoked_at FROM devices WHERE id = ?`, [enrolled.device.id])) as DeviceRow;
+    const lessons = (await db.all<{ lesson_id: string }>(`SELECT lesson_id FROM lesson_audience WHERE classroom_id = ?`, [device.classroom_id])).map((r) => r.lesson_id);
+    const students = (await db.all<{ id: string }>(`SELECT id FROM students WHERE classroom_id = ?`, [device.classroom_id])).map((r) => r.id);
     const statuses = ['present', 'absent', 'late', 'leave'] as const;
     const ops: Op[] = Array.from({ length: count }, (_, i) => ({
       id: randomUUID(),
@@ -34,12 +34,12 @@ export async function hubApplyOpsPerSec(count = 10_000): Promise<number> {
     }));
     const started = performance.now();
     let applied = 0;
-    for (let i = 0; i < ops.length; i += PUSH_MAX_OPS) applied += applyPush(db, device, ops.slice(i, i + PUSH_MAX_OPS), now).filter((a) => a.status === 'applied').length;
+    for (let i = 0; i < ops.length; i += PUSH_MAX_OPS) applied += (await applyPush(db, device, ops.slice(i, i + PUSH_MAX_OPS), now)).filter((a) => a.status === 'applied').length;
     const seconds = (performance.now() - started) / 1000;
     if (applied !== count) throw new Error(`hub applied ${applied} of ${count} bench ops`);
     return count / seconds;
   } finally {
-    db.close();
+    await db.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

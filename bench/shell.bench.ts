@@ -37,7 +37,7 @@ export async function run(): Promise<Record<string, number>> {
     const body = await res.arrayBuffer();
     const multiRangeMs = performance.now() - t1;
     await app.close();
-    db.close();
+    await db.close();
 
     const local = new Dexie(`bench-${crypto.randomUUID()}`);
     local.version(1).stores({ meta: 'key', outbox: '++seq, &id', notes: 'noteId' });

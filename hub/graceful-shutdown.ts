@@ -8,7 +8,7 @@ export type ShutdownOptions = {
   /** Run before the server closes (e.g. take the demo broadcast off air). */
   before?: () => Promise<void> | void;
   /** Run after it closed (SFU worker, database). */
-  after?: () => void;
+  after?: () => void | Promise<void>;
   log: (line: string) => void;
   /** In-flight requests (a long content download) are cut after this. */
   graceMs?: number;
@@ -39,7 +39,11 @@ export function installGracefulShutdown(options: ShutdownOptions) {
       log(`hub: error while closing: ${error instanceof Error ? error.message : String(error)}`);
     }
     clearTimeout(cut);
-    options.after?.();
+    try {
+      await options.after?.();
+    } catch (error) {
+      log(`hub: error while closing: ${error instanceof Error ? error.message : String(error)}`);
+    }
     exit(0);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));

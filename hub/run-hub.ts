@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { openDatabase } from './db/open-database.ts';
+import { openHubDatabase } from './db/open-database.ts';
 import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
 import { ensureDemoContent } from './demo/demo-content.ts';
 import { loadAdminCredential } from './http/admin-token.ts';
@@ -22,6 +22,8 @@ const Env = z.object({
   HUB_HOST: z.string().default('127.0.0.1'),
   HUB_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HUB_DATA_DIR: z.string().default(join(import.meta.dirname, 'data')),
+  /** PostgreSQL (postgres://user@host/db) instead of HUB_DATA_DIR/hub.sqlite: several hub nodes share one database. */
+  HUB_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
   /** Shown to classrooms when they enroll. */
   HUB_NAME: z.string().min(1).max(200).optional(),
   HUB_ADMIN_TOKEN: z.string().min(16).optional(),
@@ -68,11 +70,16 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
     }
   });
   if (tuning) log(tuning);
-  const db = openDatabase(join(env.HUB_DATA_DIR, 'hub.sqlite'));
+  const db = await openHubDatabase({
+    databaseUrl: env.HUB_DATABASE_URL,
+    sqliteFile: join(env.HUB_DATA_DIR, 'hub.sqlite'),
+    onError: (error) => log(`hub: database connection lost (the pool reconnects): ${error.message}`),
+  });
+  if (env.HUB_DATABASE_URL) log('hub: store is PostgreSQL (HUB_DATABASE_URL)');
   const admin = loadAdminCredential(env.HUB_DATA_DIR, env.HUB_ADMIN_TOKEN);
   const { signer: packSigner, created: packKeyCreated } = loadOrCreatePackSigner(env.HUB_DATA_DIR);
   if (packKeyCreated) log(`hub: new pack-signing key in ${env.HUB_DATA_DIR} (back it up with hub.sqlite)`);
-  if (env.HUB_DEMO === '1' && seedDemo(db, new Date())) log('hub: demo data created');
+  if (env.HUB_DEMO === '1' && (await seedDemo(db, new Date()))) log('hub: demo data created');
   const contentDir = join(env.HUB_DATA_DIR, 'content');
   if (env.HUB_DEMO === '1') {
     // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub.
@@ -84,7 +91,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
 
   // Only on request: a lesson timed "now" changes the demo timetable other tests and screenshots rely on.
   const demoLive = env.HUB_DEMO === '1' && (env.HUB_DEMO_LIVE === '1' || env.HUB_DEMO_BROADCAST === '1');
-  if (demoLive) ensureDemoLiveLesson(db, new Date());
+  if (demoLive) await ensureDemoLiveLesson(db, new Date());
 
   // Live lessons need a mediasoup worker binary; without one the hub still serves everything else and says why.
   let unavailable = liveUnavailableReason();
@@ -155,9 +162,9 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
       await recorder?.close();
       await demoBroadcast?.stop();
     },
-    after: () => {
+    after: async () => {
       sfu?.close();
-      db.close();
+      await db.close();
     },
   });
 }

@@ -39,5 +39,5 @@ try {
   console.error(`ingest failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
-  db.close();
+  await db.close();
 }

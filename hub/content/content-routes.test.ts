@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentPaths, PacksResponse, type PackManifest } from '../../src/shared/content-protocol.ts';
 import { ContentStats, registerTestRoutes, TestPaths } from '../testing/test-routes.ts';
 import { EnrollResponse, ErrorResponse } from '../../src/shared/protocol.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
 import { BLOB_ACCESS_PATH } from './content-routes.ts';
@@ -19,7 +20,7 @@ import { ephemeralPackSigner } from './pack-signing.ts';
 const ADMIN = 'admin-secret-for-tests-0123456789';
 const now = new Date('2026-11-25T02:00:00Z');
 let dir: string;
-let db: HubDatabase;
+let db: SqliteDb;
 let app: FastifyInstance;
 let base: string;
 let pack: PackManifest;
@@ -30,7 +31,7 @@ let ltToken: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hub-content-'));
   db = openDatabase(join(dir, 'hub.sqlite'));
-  seedDemo(db, now);
+  await seedDemo(db, now);
   const folder = join(dir, 'src', '分数预习');
   mkdirSync(join(folder, '练习'), { recursive: true });
   writeFileSync(join(folder, 'lesson.bin'), video);
@@ -48,7 +49,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.close();
-  db.close();
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

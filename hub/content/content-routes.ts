@@ -25,7 +25,7 @@ export const BLOB_ACCESS_PATH = '/v1/content/blob-access/:sha256';
 export function registerContentRoutes(device: FastifyInstance, ctx: HubContext) {
   device.get(ContentPaths.packs, async (request) => {
     const skipped = (packId: string) => request.log.warn({ packId }, 'pack left out of the list: stored manifest fails today\'s checks or is unsigned');
-    const packs = packsForClassroom(ctx.db, deviceOf(request).classroom_id, skipped);
+    const packs = await packsForClassroom(ctx.db, deviceOf(request).classroom_id, skipped);
     const response: PacksResponse = { protocol: PROTOCOL_VERSION, packs, signingKey: ctx.packSigner.publicKey };
     return response;
   });
@@ -33,7 +33,7 @@ export function registerContentRoutes(device: FastifyInstance, ctx: HubContext) 
   device.get(ContentPaths.blob(':sha256'), async (request, reply) => {
     const { sha256 } = parseOrBadRequest(BlobParams, request.params);
     // Not-yours and not-there look the same, so a device cannot probe other classrooms' content.
-    const blob = readableBlob(ctx, sha256, deviceOf(request).classroom_id);
+    const blob = await readableBlob(ctx, sha256, deviceOf(request).classroom_id);
     if (!blob || !ctx.contentDir) throw new HubError('not_found', 'no such content for this classroom');
     // private: the answer depends on the device's token; immutable: the bytes behind a hash never change.
     reply.header('cache-control', 'private, max-age=31536000, immutable');
@@ -42,11 +42,11 @@ export function registerContentRoutes(device: FastifyInstance, ctx: HubContext) 
 
   device.get(BLOB_ACCESS_PATH, async (request, reply) => {
     const { sha256 } = parseOrBadRequest(BlobParams, request.params);
-    if (!readableBlob(ctx, sha256, deviceOf(request).classroom_id)) throw new HubError('forbidden', 'no such content for this classroom');
+    if (!(await readableBlob(ctx, sha256, deviceOf(request).classroom_id))) throw new HubError('forbidden', 'no such content for this classroom');
     return reply.status(204).send();
   });
 }
 
-function readableBlob(ctx: HubContext, sha256: string, classroomId: string) {
+async function readableBlob(ctx: HubContext, sha256: string, classroomId: string) {
   return ctx.contentDir ? blobForClassroom(ctx.db, sha256, classroomId) : undefined;
 }

@@ -28,7 +28,7 @@ describe('ingest transcodes what classroom PCs cannot play', () => {
     const contentDir = join(dir, 'content');
     const lines: string[] = [];
     const manifest = await ingestFolder(db, folder, { contentDir, signer: ephemeralPackSigner(), now: new Date(), log: (l) => lines.push(l) });
-    db.close();
+    await db.close();
 
     const [file] = manifest.files;
     expect(file).toMatchObject({ path: storedName, mime: 'video/mp4' });

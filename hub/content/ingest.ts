@@ -52,8 +52,8 @@ export type IngestOptions = {
 
 /** A new version of a pack is dated strictly after the stored one, even if the clock went back: classrooms take a
  * replacement only when it is newer. */
-function versionTime(db: HubDatabase, packId: string, now: Date): string {
-  const previous = Date.parse(packCreatedAt(db, packId) ?? '');
+async function versionTime(db: HubDatabase, packId: string, now: Date): Promise<string> {
+  const previous = Date.parse((await packCreatedAt(db, packId)) ?? '');
   return new Date(Number.isNaN(previous) || previous < now.getTime() ? now.getTime() : previous + 1).toISOString();
 }
 
@@ -107,11 +107,11 @@ export async function ingestFolder(db: HubDatabase, folder: string, options: Ing
       id,
       kind,
       title: options.title ?? (folder.split(sep).filter(Boolean).at(-1) || 'pack'),
-      createdAt: versionTime(db, id, options.now),
+      createdAt: await versionTime(db, id, options.now),
       files,
     });
-    savePack(db, manifest, options.now, options.signer);
-    if (options.lessonIds?.length) attachPack(db, manifest.id, options.lessonIds);
+    await savePack(db, manifest, options.now, options.signer);
+    if (options.lessonIds?.length) await attachPack(db, manifest.id, options.lessonIds);
     return manifest;
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -32,7 +32,7 @@ async function hubWithPack(signer: PackSigner) {
   const dir = tempDir();
   const db = openDatabase(join(dir, 'hub.sqlite'));
   cleanups.push(() => void db.close());
-  seedDemo(db, now);
+  await seedDemo(db, now);
   const folder = join(dir, 'src');
   mkdirSync(folder);
   writeFileSync(join(folder, '讲义.txt'), '分数的加法');
@@ -92,9 +92,9 @@ describe('signed packs from the hub', () => {
   it('signs at start a pack stored before signing, and one signed by a key no longer in use', async () => {
     const oldKey = ephemeralPackSigner();
     const { db } = await hubWithPack(oldKey);
-    db.prepare(`INSERT INTO packs (id, kind, title, manifest, created_at) SELECT 'pack-legacy', kind, title, replace(manifest, '"pack-s"', '"pack-legacy"'), created_at FROM packs`).run();
-    db.prepare(`INSERT INTO lesson_packs VALUES ('les-j7-0-0', 'pack-legacy')`).run();
-    expect(db.prepare(`SELECT signature FROM packs WHERE id = 'pack-legacy'`).get()).toEqual({ signature: null });
+    db.raw.prepare(`INSERT INTO packs (id, kind, title, manifest, created_at) SELECT 'pack-legacy', kind, title, replace(manifest, '"pack-s"', '"pack-legacy"'), created_at FROM packs`).run();
+    db.raw.prepare(`INSERT INTO lesson_packs VALUES ('les-j7-0-0', 'pack-legacy')`).run();
+    expect(db.raw.prepare(`SELECT signature FROM packs WHERE id = 'pack-legacy'`).get()).toEqual({ signature: null });
     const newKey = ephemeralPackSigner();
     const { enrolled, list } = await serve(db, newKey);
     const packs = (await list()).packs;
@@ -105,12 +105,12 @@ describe('signed packs from the hub', () => {
   it('leaves out a stored manifest that fails today’s name rules or is damaged, and lists (and starts with) the others', async () => {
     const signer = ephemeralPackSigner();
     const { db } = await hubWithPack(signer);
-    db.prepare(`INSERT INTO packs (id, kind, title, manifest, created_at) SELECT 'pack-old-name', kind, title, replace(replace(manifest, '"pack-s"', '"pack-old-name"'), '讲义.txt', 'NUL.txt'), created_at FROM packs`).run();
-    db.prepare(`INSERT INTO packs (id, kind, title, manifest, created_at) VALUES ('pack-damaged', 'preview', 'x', '{"manifest": ', 'now')`).run();
-    db.prepare(`INSERT INTO lesson_packs VALUES ('les-j7-0-0', 'pack-old-name'), ('les-j7-0-0', 'pack-damaged')`).run();
+    db.raw.prepare(`INSERT INTO packs (id, kind, title, manifest, created_at) SELECT 'pack-old-name', kind, title, replace(replace(manifest, '"pack-s"', '"pack-old-name"'), '讲义.txt', 'NUL.txt'), created_at FROM packs`).run();
+    db.raw.prepare(`INSERT INTO packs (id, kind, title, manifest, created_at) VALUES ('pack-damaged', 'preview', 'x', '{"manifest": ', 'now')`).run();
+    db.raw.prepare(`INSERT INTO lesson_packs VALUES ('les-j7-0-0', 'pack-old-name'), ('les-j7-0-0', 'pack-damaged')`).run();
     const { list } = await serve(db, signer);
     expect((await list()).packs.map((p) => p.manifest.id)).toEqual(['pack-s']);
-    expect(db.prepare(`SELECT id, signature FROM packs WHERE id IN ('pack-old-name', 'pack-damaged') ORDER BY id`).all()).toEqual([
+    expect(db.raw.prepare(`SELECT id, signature FROM packs WHERE id IN ('pack-old-name', 'pack-damaged') ORDER BY id`).all()).toEqual([
       { id: 'pack-damaged', signature: null },
       { id: 'pack-old-name', signature: null },
     ]);
@@ -136,7 +136,7 @@ describe('signed packs from the hub', () => {
     mkdirSync(join(dir, 'src'));
     writeFileSync(join(dir, 'src', name), 'x');
     await expect(ingestFolder(db, join(dir, 'src'), { contentDir: join(dir, 'content'), signer: ephemeralPackSigner(), now })).rejects.toThrow(message);
-    expect(db.prepare(`SELECT count(*) AS n FROM packs`).get()).toEqual({ n: 0 });
+    expect(db.raw.prepare(`SELECT count(*) AS n FROM packs`).get()).toEqual({ n: 0 });
   });
 
   it('refuses to ingest two names that are one on Windows (NFC/NFD)', async () => {
@@ -147,6 +147,6 @@ describe('signed packs from the hub', () => {
     writeFileSync(join(dir, 'src', 'caf\u00E9.txt'), 'a');
     writeFileSync(join(dir, 'src', 'cafe\u0301.txt'), 'b');
     await expect(ingestFolder(db, join(dir, 'src'), { contentDir: join(dir, 'content'), signer: ephemeralPackSigner(), now })).rejects.toThrow(/one name on Windows/);
-    expect(db.prepare(`SELECT count(*) AS n FROM packs`).get()).toEqual({ n: 0 });
+    expect(db.raw.prepare(`SELECT count(*) AS n FROM packs`).get()).toEqual({ n: 0 });
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { latestSchemaVersion, migrate, migrations, schemaVersion } from './migrations.ts';
-import { openDatabase } from './open-database.ts';
+import { openSqliteFile } from './open-database.ts';
 
 const dirs: string[] = [];
 function tempFile() {
@@ -101,7 +101,7 @@ describe('hub migrations', () => {
 
   it('openDatabase brings a new file to the latest version and a reopen applies nothing', () => {
     const file = tempFile();
-    const db = openDatabase(file);
+    const db = openSqliteFile(file);
     expect(schemaVersion(db)).toBe(latestSchemaVersion);
     db.close();
     const again = new Database(file);
@@ -115,7 +115,7 @@ describe('hub migrations', () => {
     migrate(old, 1);
     seedOrg(old);
     old.close();
-    const db = openDatabase(file);
+    const db = openSqliteFile(file);
     expect(schemaVersion(db)).toBe(latestSchemaVersion);
     expect(db.prepare(`SELECT name FROM classrooms`).all()).toEqual([{ name: '七年级(1)班' }]);
   });

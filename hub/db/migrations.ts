@@ -1,16 +1,17 @@
-// Hub schema, one forward-only migration per entry. Applied in order inside a transaction each, tracked with SQLite's
-// user_version, so a hub killed mid-upgrade restarts from the last complete migration. Never edit a shipped migration:
-// add a new one (each has its own test in migrations.test.ts).
+// Hub schema, one forward-only migration per entry, for both stores: the SQL both engines read alike, and a `postgres`
+// text only where PostgreSQL needs other words (an identity column for AUTOINCREMENT). On SQLite they are tracked with
+// user_version; on PostgreSQL in schema_migrations (pg-migrate.ts). Applied in order inside a transaction each, so a hub
+// killed mid-upgrade restarts from the last complete migration. Never edit a shipped migration: add a new one (each has
+// its own test in migrations.test.ts; pg-migrate.test.ts checks both stores end with the same tables and columns).
 import type { Database } from 'better-sqlite3';
 
-export type Migration = { version: number; name: string; up(db: Database): void };
+export type Migration = { version: number; name: string; sql: string; postgres?: string };
 
 export const migrations: readonly Migration[] = [
   {
     version: 1,
     name: 'organisation: alliances, schools, classrooms, students',
-    up: (db) =>
-      db.exec(`
+    sql: `
         CREATE TABLE alliances (id TEXT PRIMARY KEY, name TEXT NOT NULL);
         CREATE TABLE schools (
           id TEXT PRIMARY KEY,
@@ -30,13 +31,12 @@ export const migrations: readonly Migration[] = [
           name TEXT NOT NULL,
           number INTEGER NOT NULL,
           UNIQUE (classroom_id, number)
-        );`),
+        );`,
   },
   {
     version: 2,
     name: 'devices and enrollment codes',
-    up: (db) =>
-      db.exec(`
+    sql: `
         CREATE TABLE devices (
           id TEXT PRIMARY KEY,
           classroom_id TEXT NOT NULL REFERENCES classrooms(id),
@@ -53,13 +53,12 @@ export const migrations: readonly Migration[] = [
           max_uses INTEGER,            -- NULL: reusable (demo and classroom-wide codes)
           uses INTEGER NOT NULL DEFAULT 0,
           created_at TEXT NOT NULL
-        );`),
+        );`,
   },
   {
     version: 3,
     name: 'courses, lessons and their receiving classrooms',
-    up: (db) =>
-      db.exec(`
+    sql: `
         CREATE TABLE courses (
           id TEXT PRIMARY KEY,
           lead_school_id TEXT NOT NULL REFERENCES schools(id),
@@ -80,26 +79,34 @@ export const migrations: readonly Migration[] = [
           classroom_id TEXT NOT NULL REFERENCES classrooms(id),
           PRIMARY KEY (lesson_id, classroom_id)
         );
-        CREATE INDEX lesson_audience_classroom ON lesson_audience (classroom_id);`),
+        CREATE INDEX lesson_audience_classroom ON lesson_audience (classroom_id);`,
   },
   {
     version: 4,
     name: 'change log that devices pull by cursor',
-    up: (db) =>
-      db.exec(`
+    sql: `
         CREATE TABLE changes (
           seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, so a cursor stays valid forever
           classroom_id TEXT NOT NULL REFERENCES classrooms(id),
           payload TEXT NOT NULL,                  -- one protocol Change, JSON
           created_at TEXT NOT NULL
         );
-        CREATE INDEX changes_classroom_seq ON changes (classroom_id, seq);`),
+        CREATE INDEX changes_classroom_seq ON changes (classroom_id, seq);`,
+    // An identity is never reused either. Commit order within a classroom follows seq because appendChange takes that
+    // classroom's advisory lock before drawing a number (change-log.ts).
+    postgres: `
+        CREATE TABLE changes (
+          seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          classroom_id TEXT NOT NULL REFERENCES classrooms(id),
+          payload TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+        CREATE INDEX changes_classroom_seq ON changes (classroom_id, seq);`,
   },
   {
     version: 5,
     name: 'classroom records: applied ops, attendance, note versions, quizzes and answers',
-    up: (db) =>
-      db.exec(`
+    sql: `
         -- Every applied op, by its client-generated id: a replayed op is found here and acknowledged, not applied again.
         CREATE TABLE applied_ops (
           op_id TEXT PRIMARY KEY,
@@ -150,13 +157,12 @@ export const migrations: readonly Migration[] = [
           classroom_id TEXT NOT NULL,
           device_id TEXT NOT NULL
         );
-        CREATE INDEX quiz_answers_lesson ON quiz_answers (lesson_id, quiz_id, question_id);`),
+        CREATE INDEX quiz_answers_lesson ON quiz_answers (lesson_id, quiz_id, question_id);`,
   },
   {
     version: 6,
     name: 'content: stored blobs, packs (manifest per pack), packs attached to lessons',
-    up: (db) =>
-      db.exec(`
+    sql: `
         CREATE TABLE content_blobs (
           sha256 TEXT PRIMARY KEY,   -- the file's name in the content-addressed store
           size INTEGER NOT NULL,
@@ -180,19 +186,18 @@ export const migrations: readonly Migration[] = [
           pack_id TEXT NOT NULL REFERENCES packs(id) ON DELETE CASCADE,
           PRIMARY KEY (lesson_id, pack_id)
         );
-        CREATE INDEX lesson_packs_pack ON lesson_packs (pack_id);`),
+        CREATE INDEX lesson_packs_pack ON lesson_packs (pack_id);`,
   },
   {
     version: 7,
     name: 'content: the hub\'s signature of each pack manifest',
     // NULL for packs stored before signing: the hub signs them at its next start (its key lives in a file, not here).
-    up: (db) => db.exec(`ALTER TABLE packs ADD COLUMN signature TEXT;`),
+    sql: `ALTER TABLE packs ADD COLUMN signature TEXT;`,
   },
   {
     version: 8,
     name: 'school edges and the codes that enroll them',
-    up: (db) =>
-      db.exec(`
+    sql: `
         -- A school edge: the hub started with --edge in one school, caching content for that school's classrooms only.
         CREATE TABLE edges (
           id TEXT PRIMARY KEY,
@@ -210,7 +215,7 @@ export const migrations: readonly Migration[] = [
           expires_at TEXT NOT NULL,
           used_at TEXT,                      -- one use: an edge code enrolls one edge
           created_at TEXT NOT NULL
-        );`),
+        );`,
   },
 ];
 
@@ -226,7 +231,7 @@ export function migrate(db: Database, target = latestSchemaVersion): number[] {
   for (const migration of migrations) {
     if (migration.version <= schemaVersion(db) || migration.version > target) continue;
     db.transaction(() => {
-      migration.up(db);
+      db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
     })();
     applied.push(migration.version);

@@ -58,10 +58,10 @@ export async function ensureDemoContent(
   signer: PackSigner,
   { font = findCjkFont(), warn = () => undefined }: { font?: CjkFont | null; warn?: (message: string) => void } = {},
 ): Promise<boolean> {
-  const lessons = db.prepare(`SELECT l.id, l.mode, c.subject FROM lessons l JOIN courses c ON c.id = l.course_id ORDER BY l.starts_at`).all() as { id: string; mode: string; subject: string }[];
+  const lessons = await db.all<{ id: string; mode: string; subject: string }>(`SELECT l.id, l.mode, c.subject FROM lessons l JOIN courses c ON c.id = l.course_id ORDER BY l.starts_at`);
   const subjects = [...new Set(lessons.map((l) => l.subject))].filter((s) => demoHandouts[s]);
   const wanted = [DEMO_RECORDING_PACK, ...subjects.map(demoPreviewPackId)];
-  const have = new Set((db.prepare(`SELECT id FROM packs`).all() as { id: string }[]).map((r) => r.id));
+  const have = new Set((await db.all<{ id: string }>(`SELECT id FROM packs`)).map((r) => r.id));
   if (wanted.every((id) => have.has(id))) return false;
   // Without a CJK font the handouts cannot carry their text; the recording and the diagram are still made.
   if (!font) warn('hub: demo handouts skipped: no Noto Sans CJK font (apt-get install fonts-noto-cjk, or set HUB_DEMO_FONT)');
@@ -72,7 +72,7 @@ export async function ensureDemoContent(
     await makeRecording(join(sources, 'recording'));
     await ingestFolder(db, join(sources, 'recording'), { contentDir, signer, now, packId: DEMO_RECORDING_PACK, kind: 'recording', title: '课堂录像（演示）' });
   }
-  attachPack(db, DEMO_RECORDING_PACK, lessons.filter((l) => l.mode === 'recorded').map((l) => l.id));
+  await attachPack(db, DEMO_RECORDING_PACK, lessons.filter((l) => l.mode === 'recorded').map((l) => l.id));
   for (const subject of subjects) {
     const packId = demoPreviewPackId(subject);
     const folder = join(sources, `preview-${subjectSlugs[subject] ?? 'other'}`);
@@ -80,8 +80,8 @@ export async function ensureDemoContent(
       if (!(await makePreview(folder, subject, font))) continue;
       await ingestFolder(db, folder, { contentDir, signer, now, packId, kind: 'preview', title: `${subject}预习包` });
     }
-    attachPack(db, packId, lessons.filter((l) => l.subject === subject).map((l) => l.id));
+    await attachPack(db, packId, lessons.filter((l) => l.subject === subject).map((l) => l.id));
   }
-  db.prepare(`DELETE FROM lesson_packs WHERE pack_id = ?`).run(OLD_PREVIEW_PACK);
+  await db.run(`DELETE FROM lesson_packs WHERE pack_id = ?`, [OLD_PREVIEW_PACK]);
   return true;
 }

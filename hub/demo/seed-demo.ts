@@ -63,22 +63,25 @@ function chinaIso(base: { y: number; m: number; d: number }, dayOffset: number, 
   return `${date}T${hhmm}:00+08:00`;
 }
 
-export function isHubEmpty(db: HubDatabase): boolean {
-  return (db.prepare(`SELECT count(*) AS n FROM alliances`).get() as { n: number }).n === 0;
+export async function isHubEmpty(db: HubDatabase): Promise<boolean> {
+  return (await db.get<{ n: number }>(`SELECT count(*) AS n FROM alliances`))?.n === 0;
 }
 
-export function seedDemo(db: HubDatabase, now: Date) {
-  if (!isHubEmpty(db)) return false;
-  db.transaction(() => {
-    db.prepare(`INSERT INTO alliances VALUES ('all-sc', '四川云教·成都七中网校联盟')`).run();
-    const school = db.prepare(`INSERT INTO schools (id, alliance_id, name, kind) VALUES (?, 'all-sc', ?, ?)`);
-    school.run('sch-cd7', '成都七中（引领学校）', 'lead');
-    school.run('sch-zj', '凉山州昭觉县民族中学', 'receiving');
-    school.run('sch-lt', '甘孜州理塘县第一完全小学', 'receiving');
-    const classroom = db.prepare(`INSERT INTO classrooms (id, school_id, name, grade) VALUES (?, ?, ?, ?)`);
-    classroom.run('cls-zj-7-1', 'sch-zj', '七年级(1)班', '七年级');
-    classroom.run('cls-zj-7-2', 'sch-zj', '七年级(2)班', '七年级');
-    classroom.run('cls-lt-5-1', 'sch-lt', '五年级(1)班', '五年级');
+export async function seedDemo(db: HubDatabase, now: Date): Promise<boolean> {
+  if (!(await isHubEmpty(db))) return false;
+  await db.transaction(async (tx) => {
+    // Several hub nodes may start at once on one PostgreSQL database: the first seeds, the others find it done.
+    if (tx.dialect === 'postgres') await tx.exec(`LOCK TABLE alliances IN EXCLUSIVE MODE`);
+    if (!(await isHubEmpty(tx))) return;
+    await tx.run(`INSERT INTO alliances VALUES ('all-sc', '四川云教·成都七中网校联盟')`);
+    const school = `INSERT INTO schools (id, alliance_id, name, kind) VALUES (?, 'all-sc', ?, ?)`;
+    await tx.run(school, ['sch-cd7', '成都七中（引领学校）', 'lead']);
+    await tx.run(school, ['sch-zj', '凉山州昭觉县民族中学', 'receiving']);
+    await tx.run(school, ['sch-lt', '甘孜州理塘县第一完全小学', 'receiving']);
+    const classroom = `INSERT INTO classrooms (id, school_id, name, grade) VALUES (?, ?, ?, ?)`;
+    await tx.run(classroom, ['cls-zj-7-1', 'sch-zj', '七年级(1)班', '七年级']);
+    await tx.run(classroom, ['cls-zj-7-2', 'sch-zj', '七年级(2)班', '七年级']);
+    await tx.run(classroom, ['cls-lt-5-1', 'sch-lt', '五年级(1)班', '五年级']);
 
     const rosters: [string, number, number, number][] = [
       ['cls-zj-7-1', 42, 71, 0.5],
@@ -86,25 +89,25 @@ export function seedDemo(db: HubDatabase, now: Date) {
       ['cls-lt-5-1', 38, 51, 0],
     ];
     for (const [classroomId, size, seed, yiShare] of rosters) {
-      rosterNames(size, seed, yiShare).forEach((name, i) =>
-        putStudent(db, { id: `stu-${classroomId.slice(4)}-${String(i + 1).padStart(2, '0')}`, classroomId, name, number: i + 1 }, now),
-      );
+      for (const [i, name] of rosterNames(size, seed, yiShare).entries()) {
+        await putStudent(tx, { id: `stu-${classroomId.slice(4)}-${String(i + 1).padStart(2, '0')}`, classroomId, name, number: i + 1 }, now);
+      }
     }
 
-    const course = db.prepare(`INSERT INTO courses (id, lead_school_id, subject, teacher_name) VALUES (?, 'sch-cd7', ?, ?)`);
-    for (const c of [...juniorCourses, ...primaryCourses]) course.run(c.id, c.subject, c.teacher);
+    const course = `INSERT INTO courses (id, lead_school_id, subject, teacher_name) VALUES (?, 'sch-cd7', ?, ?)`;
+    for (const c of [...juniorCourses, ...primaryCourses]) await tx.run(course, [c.id, c.subject, c.teacher]);
 
     const monday = chinaMonday(now);
-    const schedule = (courses: CourseSeed[], classroomIds: string[], tag: string, liveEvery: number) => {
+    const schedule = async (courses: CourseSeed[], classroomIds: string[], tag: string, liveEvery: number) => {
       let n = 0;
       for (let day = 0; day < 12; day++) {
         if (day % 7 >= 5) continue; // weekends off
-        periods.forEach(([start, end], p) => {
-          if ((day + p) % 3 === 2) return; // not every period is a remote lesson
+        for (const [p, [start, end]] of periods.entries()) {
+          if ((day + p) % 3 === 2) continue; // not every period is a remote lesson
           const c = courses[(day + p) % courses.length] as CourseSeed;
           const title = c.titles[(day * 2 + p) % c.titles.length] ?? c.subject;
-          putLesson(
-            db,
+          await putLesson(
+            tx,
             {
               id: `les-${tag}-${day}-${p}`,
               courseId: c.id,
@@ -119,19 +122,19 @@ export function seedDemo(db: HubDatabase, now: Date) {
           const bank = quizBank[c.subject];
           if (bank) {
             const lessonId = `les-${tag}-${day}-${p}`;
-            putQuiz(db, { id: `quiz-${tag}-${day}-${p}`, lessonId, title: `${c.subject}随堂测`, questions: bank.map((q, i) => ({ id: `q${i + 1}`, ...q })) }, now);
+            await putQuiz(tx, { id: `quiz-${tag}-${day}-${p}`, lessonId, title: `${c.subject}随堂测`, questions: bank.map((q, i) => ({ id: `q${i + 1}`, ...q })) }, now);
           }
-        });
+        }
       }
     };
     // Junior high shares live lessons between both 昭觉 classes; the primary school mostly uses recordings.
-    schedule(juniorCourses, ['cls-zj-7-1', 'cls-zj-7-2'], 'j7', 2);
-    schedule(primaryCourses, ['cls-lt-5-1'], 'p5', 4);
+    await schedule(juniorCourses, ['cls-zj-7-1', 'cls-zj-7-2'], 'j7', 2);
+    await schedule(primaryCourses, ['cls-lt-5-1'], 'p5', 4);
 
     const farFuture = new Date(now.getTime() + 10 * 365 * 86_400_000);
     for (const [code, classroomId] of Object.entries(demoEnrollmentCodes)) {
-      createEnrollmentCode(db, { code, classroomId, expiresAt: farFuture, maxUses: null, now });
+      await createEnrollmentCode(tx, { code, classroomId, expiresAt: farFuture, maxUses: null, now });
     }
-  })();
+  });
   return true;
 }

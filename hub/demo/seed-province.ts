@@ -1,8 +1,8 @@
-// A province's worth of data for `npm run load` (bench/load/): one lead school (成都七中) and the receiving schools of
-// the seeds (1 149), their classrooms (1 200 by default: some schools have two) with full rosters, and today's six
-// periods, each lead-school lesson in front of up to `audience` classrooms at once, as the 成都七中 network does. Two
-// subjects have a 随堂测. Written through the same repository functions as the demo, so the change log is what
-// classrooms pull.
+// A province's worth of data for `npm run load` (scripts/load/): one lead school (成都七中) and the receiving schools of
+// the seeds (1 149), their classrooms (1 200 by default: some schools have two) with full rosters, and today's periods,
+// each lead-school lesson in front of up to `audience` classrooms at once, as the 成都七中 network does. Two subjects
+// have a 随堂测. Written through the same repository functions as the demo, so the change log is what classrooms pull;
+// one transaction per classroom and per lesson (not one for everything: PostgreSQL would carry 48 000 savepoints).
 import type { HubDatabase } from '../db/open-database.ts';
 import { putQuiz } from '../sync/quiz-repo.ts';
 import { putLesson, putStudent } from '../timetable/timetable-repo.ts';
@@ -21,48 +21,45 @@ const subjects = [
 ] as const;
 const periods = ['08:00', '09:00', '10:05', '11:00', '14:30', '15:25'] as const;
 
-export function seedProvince(db: HubDatabase, now: Date, options: ProvinceOptions = {}): Province {
+export async function seedProvince(db: HubDatabase, now: Date, options: ProvinceOptions = {}): Promise<Province> {
   const classroomCount = options.classrooms ?? 1200;
   const schoolCount = Math.min(options.schools ?? 1149, classroomCount);
   const students = options.students ?? 40;
   const periodCount = Math.min(options.periods ?? 6, periods.length);
   const audience = options.audience ?? 200;
-  const classroomIds: string[] = [];
+  const classroomIds = Array.from({ length: classroomCount }, (_, c) => `cls-prov-${c}`);
   const lessonIds: string[] = [];
-  db.transaction(() => {
-    db.prepare(`INSERT INTO alliances VALUES ('all-prov', '四川云教·全省联盟') ON CONFLICT DO NOTHING`).run();
-    const school = db.prepare(`INSERT INTO schools (id, alliance_id, name, kind) VALUES (?, 'all-prov', ?, ?)`);
-    school.run('sch-prov-lead', '成都七中（引领学校·全省）', 'lead');
-    const classroom = db.prepare(`INSERT INTO classrooms (id, school_id, name, grade) VALUES (?, ?, ?, '七年级')`);
-    for (let s = 0; s < schoolCount; s++) school.run(`sch-prov-${s}`, `接收学校 ${s + 1} 号`, 'receiving');
-    // The first schools get a second class until there are enough classrooms.
-    for (let c = 0; c < classroomCount; c++) {
-      const id = `cls-prov-${c}`;
-      classroom.run(id, `sch-prov-${c % schoolCount}`, `七年级(${Math.floor(c / schoolCount) + 1})班`);
-      classroomIds.push(id);
-      rosterNames(students, 1000 + c, c % 3 === 0 ? 0.6 : 0).forEach((name, i) =>
-        putStudent(db, { id: `stu-prov-${c}-${i + 1}`, classroomId: id, name, number: i + 1 }, now),
-      );
-    }
-    const course = db.prepare(`INSERT INTO courses (id, lead_school_id, subject, teacher_name) VALUES (?, 'sch-prov-lead', ?, ?)`);
-    for (const c of subjects) course.run(c.id, c.subject, c.teacher);
-
-    const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-    for (let g = 0; g * audience < classroomCount; g++) {
-      const group = classroomIds.slice(g * audience, (g + 1) * audience);
-      for (let p = 0; p < periodCount; p++) {
-        const c = subjects[(g + p) % subjects.length] ?? subjects[0];
-        const start = periods[p] ?? '08:00';
-        const startsAt = `${today}T${start}:00+08:00`;
-        const id = `les-prov-${g}-${p}`;
-        putLesson(db, { id, courseId: c.id, title: c.title, startsAt, endsAt: new Date(Date.parse(startsAt) + 45 * 60_000).toISOString(), mode: 'live', classroomIds: group }, now);
-        lessonIds.push(id);
-        if (c.quiz) {
-          const questions = c.quiz.map((prompt, i) => ({ id: `q${i + 1}`, prompt, choices: ['A', 'B', 'C', 'D'], answer: i % 4 }));
-          putQuiz(db, { id: `quiz-prov-${g}-${p}`, lessonId: id, title: `${c.subject}随堂测`, questions }, now);
-        }
+  await db.transaction(async (tx) => {
+    await tx.run(`INSERT INTO alliances VALUES ('all-prov', '四川云教·全省联盟') ON CONFLICT DO NOTHING`);
+    const school = `INSERT INTO schools (id, alliance_id, name, kind) VALUES (?, 'all-prov', ?, ?)`;
+    await tx.run(school, ['sch-prov-lead', '成都七中（引领学校·全省）', 'lead']);
+    for (let s = 0; s < schoolCount; s++) await tx.run(school, [`sch-prov-${s}`, `接收学校 ${s + 1} 号`, 'receiving']);
+    const course = `INSERT INTO courses (id, lead_school_id, subject, teacher_name) VALUES (?, 'sch-prov-lead', ?, ?)`;
+    for (const c of subjects) await tx.run(course, [c.id, c.subject, c.teacher]);
+  });
+  // The first schools get a second class until there are enough classrooms.
+  for (const [c, id] of classroomIds.entries()) {
+    await db.transaction(async (tx) => {
+      await tx.run(`INSERT INTO classrooms (id, school_id, name, grade) VALUES (?, ?, ?, '七年级')`, [id, `sch-prov-${c % schoolCount}`, `七年级(${Math.floor(c / schoolCount) + 1})班`]);
+      for (const [i, name] of rosterNames(students, 1000 + c, c % 3 === 0 ? 0.6 : 0).entries()) {
+        await putStudent(tx, { id: `stu-prov-${c}-${i + 1}`, classroomId: id, name, number: i + 1 }, now);
+      }
+    });
+  }
+  const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  for (let g = 0; g * audience < classroomCount; g++) {
+    const group = classroomIds.slice(g * audience, (g + 1) * audience);
+    for (let p = 0; p < periodCount; p++) {
+      const c = subjects[(g + p) % subjects.length] ?? subjects[0];
+      const startsAt = `${today}T${periods[p] ?? '08:00'}:00+08:00`;
+      const id = `les-prov-${g}-${p}`;
+      await putLesson(db, { id, courseId: c.id, title: c.title, startsAt, endsAt: new Date(Date.parse(startsAt) + 45 * 60_000).toISOString(), mode: 'live', classroomIds: group }, now);
+      lessonIds.push(id);
+      if (c.quiz) {
+        const questions = c.quiz.map((prompt, i) => ({ id: `q${i + 1}`, prompt, choices: ['A', 'B', 'C', 'D'], answer: i % 4 }));
+        await putQuiz(db, { id: `quiz-prov-${g}-${p}`, lessonId: id, title: `${c.subject}随堂测`, questions }, now);
       }
     }
-  })();
+  }
   return { classroomIds, lessonIds };
 }

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnrollResponse } from '../../src/shared/protocol.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
 
 let dir: string;
-let db: HubDatabase;
+let db: SqliteDb;
 let app: FastifyInstance;
 let base: string;
 let token: string;
@@ -18,7 +19,7 @@ let token: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hub-probe-'));
   db = openDatabase(join(dir, 'hub.sqlite'));
-  seedDemo(db, new Date());
+  await seedDemo(db, new Date());
   app = await createHub({ db, hubName: '测试中心', adminToken: 'admin-secret-for-tests-0123456789' });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   const res = await fetch(`${base}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'DEMO-ZJ-1', deviceName: 'probe' }) });
@@ -26,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.close();
-  db.close();
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

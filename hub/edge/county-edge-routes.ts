@@ -39,7 +39,7 @@ export function registerEdgeAdminRoutes(admin: FastifyInstance, ctx: HubContext,
     const body = parseOrBadRequest(EdgeCodeRequest, request.body ?? {});
     const now = ctx.now();
     const expiresAt = new Date(now.getTime() + body.ttlMinutes * 60_000);
-    const response: EdgeCodeResponse = { code: createEdgeCode(ctx.db, body.schoolId, expiresAt, now), expiresAt: expiresAt.toISOString() };
+    const response: EdgeCodeResponse = { code: await createEdgeCode(ctx.db, body.schoolId, expiresAt, now), expiresAt: expiresAt.toISOString() };
     return reply.status(201).send(response);
   });
 }
@@ -48,7 +48,7 @@ export function registerEdgeAdminRoutes(admin: FastifyInstance, ctx: HubContext,
 export function registerEdgeEnrollRoute(open: FastifyInstance, ctx: HubContext) {
   open.post(EdgePaths.enroll, async (request, reply) => {
     const body = parseOrBadRequest(EdgeEnrollRequest, request.body);
-    const response: EdgeEnrollResponse = enrollEdge(ctx.db, { code: body.code.trim().toUpperCase(), edgeName: body.edgeName, now: ctx.now() });
+    const response: EdgeEnrollResponse = await enrollEdge(ctx.db, { code: body.code.trim().toUpperCase(), edgeName: body.edgeName, now: ctx.now() });
     request.log.info({ edgeId: response.edgeId, schoolId: response.school.id }, 'school edge enrolled');
     return reply.status(201).send(response);
   });
@@ -65,7 +65,7 @@ export function edgeGuard(ctx: HubContext): onRequestAsyncHookHandler {
     const limiter = ctx.attempts.deviceAuthPerAddress;
     refuseIfLimited([[limiter, request.ip]], 'edge authentications');
     const token = bearerToken(request);
-    const edge = token ? findEdgeByToken(ctx.db, token, ctx.now()) : undefined;
+    const edge = token ? await findEdgeByToken(ctx.db, token, ctx.now()) : undefined;
     if (!edge) {
       limiter.recordFailure(request.ip);
       throw new HubError('unauthorized', token ? 'unknown edge token' : 'edge token required');
@@ -94,13 +94,13 @@ export function registerEdgeRoutes(app: FastifyInstance, ctx: HubContext): EdgeU
     const limiter = ctx.attempts.deviceAuthPerAddress;
     const key = `edge:${edge.id}`;
     if (limiter.retryAfterMs(key) > 0) return refuse('rate_limited', 'too many unknown device tokens through this edge; try again later');
-    const device = findDeviceByTokenHash(ctx.db, hashToken(deviceToken));
+    const device = await findDeviceByTokenHash(ctx.db, hashToken(deviceToken));
     if (!device) {
       limiter.recordFailure(key);
       return refuse('unauthorized', 'unknown device token');
     }
     if (device.revoked_at) return refuse('device_revoked', 'this device was revoked by the hub administrator');
-    const row = ctx.db.prepare(`SELECT school_id FROM classrooms WHERE id = ?`).get(device.classroom_id) as { school_id: string } | undefined;
+    const row = await ctx.db.get<{ school_id: string }>(`SELECT school_id FROM classrooms WHERE id = ?`, [device.classroom_id]);
     if (row?.school_id !== edge.school_id) return refuse('wrong_school', 'this classroom belongs to another school than the edge');
     const response: EdgeAuthoriseResponse = { allowed: true, device: { deviceId: device.id, classroomId: device.classroom_id, schoolId: row.school_id } };
     return response;
@@ -110,14 +110,14 @@ export function registerEdgeRoutes(app: FastifyInstance, ctx: HubContext): EdgeU
     const edge = edgeOf(request);
     const now = ctx.now();
     const until = new Date(now.getTime() + PIN_DAYS * 86_400_000);
-    const response: EdgePinnedResponse = { files: pinnedFilesForSchool(ctx.db, edge.school_id, now, until) };
+    const response: EdgePinnedResponse = { files: await pinnedFilesForSchool(ctx.db, edge.school_id, now, until) };
     return response;
   });
 
   app.get(EdgePaths.blob(':sha256'), async (request, reply) => {
     const edge = edgeOf(request);
     const { sha256 } = parseOrBadRequest(BlobParams, request.params);
-    const blob = ctx.contentDir ? blobForSchool(ctx.db, sha256, edge.school_id) : undefined;
+    const blob = ctx.contentDir ? await blobForSchool(ctx.db, sha256, edge.school_id) : undefined;
     if (!blob || !ctx.contentDir) throw new HubError('not_found', 'no such content for this school');
     stats.blobRequests++;
     reply.header('cache-control', 'private, max-age=31536000, immutable');

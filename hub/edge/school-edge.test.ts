@@ -55,7 +55,7 @@ async function download(base: string, token: string) {
 
 describe('enrolling a school edge', () => {
   it('needs the admin for a code, names an unknown school, and a code enrolls one edge only', async () => {
-    const edges = () => county.db.prepare(`SELECT count(*) AS n FROM edges`).get();
+    const edges = () => county.db.raw.prepare(`SELECT count(*) AS n FROM edges`).get();
     expect((await county.post(EdgePaths.codes, { schoolId: 'sch-zj' })).status).toBe(401);
     const unknown = await county.post(EdgePaths.codes, { schoolId: 'sch-nowhere' }, RIG_ADMIN);
     expect(ErrorResponse.parse(unknown.body).error.code).toBe('not_found');
@@ -145,7 +145,7 @@ describe('an edge the county no longer accepts', () => {
   it('tells classrooms it cannot help (502 upstream_unavailable, never their own refusal) and says why on its status', async () => {
     const revoked = await startEdgeFor(county);
     try {
-      county.db.prepare(`UPDATE edges SET revoked_at = ? WHERE id = ?`).run(new Date().toISOString(), revoked.identity.edgeId);
+      county.db.raw.prepare(`UPDATE edges SET revoked_at = ? WHERE id = ?`).run(new Date().toISOString(), revoked.identity.edgeId);
       const res = await get(revoked.base, ContentPaths.packs, tokens.zj2);
       expect(res.status).toBe(502);
       expect(ErrorResponse.parse(await res.json()).error.code).toBe('upstream_unavailable');
@@ -180,7 +180,7 @@ describe('records through the edge', () => {
     };
     expect(await push()).toBe('applied');
     expect(await push()).toBe('duplicate');
-    expect(county.db.prepare(`SELECT status FROM attendance WHERE lesson_id = 'les-j7-0-0' AND student_id = 'stu-zj-7-1-03'`).get()).toEqual({ status: 'late' });
+    expect(county.db.raw.prepare(`SELECT status FROM attendance WHERE lesson_id = 'les-j7-0-0' AND student_id = 'stu-zj-7-1-03'`).get()).toEqual({ status: 'late' });
   });
 });
 

@@ -10,7 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, type RawResponse } from '../../tests/support/raw-http.ts';
 import { ErrorResponse, type EnrollResponse } from '../../src/shared/protocol.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createEdgeCode, enrollEdge } from '../edge/county-edge-repo.ts';
 import { registerTestRoutes } from '../testing/test-routes.ts';
@@ -20,7 +21,7 @@ import { createHub } from './create-hub.ts';
 const ADMIN = 'admin-secret-for-tests-0123456789';
 const NO_LIMIT = { maxFailures: 1e9, windowMs: 1 }; // this sweep is about authorisation; limits have their own tests
 let dir: string;
-let db: HubDatabase;
+let db: SqliteDb;
 let app: FastifyInstance;
 let port: number;
 let deviceToken: string;
@@ -30,7 +31,7 @@ const routes: HubRoute[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hub-access-'));
   db = openDatabase(join(dir, 'hub.sqlite'));
-  seedDemo(db, new Date('2026-11-25T02:00:00Z'));
+  await seedDemo(db, new Date('2026-11-25T02:00:00Z'));
   app = await createHub({
     db,
     hubName: '测试中心',
@@ -43,11 +44,11 @@ beforeAll(async () => {
   const enrolled = await fetch(`http://127.0.0.1:${port}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'DEMO-ZJ-1', deviceName: 'pc' }) });
   deviceToken = ((await enrolled.json()) as EnrollResponse).device.token;
   const now = new Date();
-  edgeToken = enrollEdge(db, { code: createEdgeCode(db, 'sch-zj', new Date(now.getTime() + 60_000), now), edgeName: 'edge', now }).token;
+  edgeToken = (await enrollEdge(db, { code: await createEdgeCode(db, 'sch-zj', new Date(now.getTime() + 60_000), now), edgeName: 'edge', now })).token;
 });
 afterAll(async () => {
   await app.close();
-  db.close();
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -98,7 +99,7 @@ function expectNotServed(res: RawResponse, what: string) {
 }
 
 const snapshot = () =>
-  ['enrollment_codes', 'devices', 'lessons', 'lesson_audience', 'changes', 'edges', 'edge_codes'].map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all());
+  ['enrollment_codes', 'devices', 'lessons', 'lesson_audience', 'changes', 'edges', 'edge_codes'].map((table) => db.raw.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all());
 
 describe('route table', () => {
   it('puts every route in an access group, and the admin API in the admin groups', () => {

@@ -9,6 +9,7 @@ import { deleteLesson, putLesson } from '../timetable/timetable-repo.ts';
 import { HubError } from './hub-error.ts';
 import type { HubContext } from './hub-context.ts';
 import { parseOrBadRequest } from './validate.ts';
+import { isForeignKeyViolation } from '../db/sql-db.ts';
 
 const CodeRequest = z.object({
   classroomId: Id,
@@ -21,28 +22,28 @@ const LessonBody = z
   .refine((l) => Date.parse(l.endsAt) > Date.parse(l.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: HubContext) {
-  app.get('/v1/admin/classrooms', async () => ({ classrooms: listClassrooms(ctx.db) }));
+  app.get('/v1/admin/classrooms', async () => ({ classrooms: await listClassrooms(ctx.db) }));
 
   app.post('/v1/admin/enrollment-codes', async (request, reply) => {
     const body = parseOrBadRequest(CodeRequest, request.body ?? {});
-    if (!ctx.db.prepare(`SELECT 1 FROM classrooms WHERE id = ?`).get(body.classroomId)) throw new HubError('not_found', 'classroom');
+    if (!(await ctx.db.get(`SELECT 1 FROM classrooms WHERE id = ?`, [body.classroomId]))) throw new HubError('not_found', 'classroom');
     const now = ctx.now();
     const expiresAt = new Date(now.getTime() + body.ttlMinutes * 60_000);
     const code = newEnrollmentCode();
-    createEnrollmentCode(ctx.db, { code, classroomId: body.classroomId, expiresAt, maxUses: body.maxUses, now });
+    await createEnrollmentCode(ctx.db, { code, classroomId: body.classroomId, expiresAt, maxUses: body.maxUses, now });
     return reply.status(201).send({ code, expiresAt: expiresAt.toISOString(), maxUses: body.maxUses });
   });
 
   app.post('/v1/admin/devices/:id/revoke', async (request) => {
     const { id } = parseOrBadRequest(IdParams, request.params);
-    if (!revokeDevice(ctx.db, id, ctx.now())) throw new HubError('not_found', 'device');
+    if (!(await revokeDevice(ctx.db, id, ctx.now()))) throw new HubError('not_found', 'device');
     return { revoked: id };
   });
 
   app.put('/v1/admin/lessons/:id', async (request) => {
     const { id } = parseOrBadRequest(IdParams, request.params);
     const body = parseOrBadRequest(LessonBody, request.body);
-    putLesson(ctx.db, { id, ...body }, ctx.now());
+    await putLesson(ctx.db, { id, ...body }, ctx.now());
     return { lesson: id };
   });
 
@@ -50,10 +51,10 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: HubContext) {
     const { id } = parseOrBadRequest(IdParams, request.params);
     let deleted: boolean;
     try {
-      deleted = deleteLesson(ctx.db, id, ctx.now());
+      deleted = await deleteLesson(ctx.db, id, ctx.now());
     } catch (error) {
       // Classroom records point at the lesson: deleting it would lose the teachers' attendance, notes and answers.
-      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      if (isForeignKeyViolation(error)) {
         throw new HubError('bad_request', `lesson ${id} has classroom records (attendance, notes, quizzes or packs) and cannot be deleted`);
       }
       throw error;

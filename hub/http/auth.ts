@@ -17,16 +17,16 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 /** A device's bearer token → its row. Failures count against the caller's address; a revoked device is not a guess. */
-export function authenticateDevice(ctx: HubContext, token: string | undefined, address: string): DeviceRow {
+export async function authenticateDevice(ctx: HubContext, token: string | undefined, address: string): Promise<DeviceRow> {
   const limiter = ctx.attempts.deviceAuthPerAddress;
   refuseIfLimited([[limiter, address]], 'device authentications');
-  const device = token ? findDeviceByTokenHash(ctx.db, hashToken(token)) : undefined;
+  const device = token ? await findDeviceByTokenHash(ctx.db, hashToken(token)) : undefined;
   if (!device) {
     limiter.recordFailure(address);
     throw new HubError('unauthorized', token ? 'unknown device token' : 'device token required');
   }
   if (device.revoked_at) throw new HubError('device_revoked', 'this device was revoked by the hub administrator');
-  touchDevice(ctx.db, device.id, ctx.now());
+  await touchDevice(ctx.db, device.id, ctx.now());
   return device;
 }
 
@@ -55,7 +55,7 @@ export function deviceOf(request: FastifyRequest): DeviceRow {
 
 export function deviceGuard(ctx: HubContext): onRequestAsyncHookHandler {
   return async (request) => {
-    devices.set(request, authenticateDevice(ctx, bearerToken(request), request.ip));
+    devices.set(request, await authenticateDevice(ctx, bearerToken(request), request.ip));
   };
 }
 

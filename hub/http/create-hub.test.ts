@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnrollResponse, ErrorResponse, PROTOCOL_HEADER, PullResponse, type Change } from '../../src/shared/protocol.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from './create-hub.ts';
 
 const ADMIN = 'admin-secret-for-tests-0123456789';
 let dir: string;
-let db: HubDatabase;
+let db: SqliteDb;
 let app: FastifyInstance;
 let base: string;
 let clock = new Date('2026-11-25T02:00:00Z');
@@ -19,13 +20,13 @@ let clock = new Date('2026-11-25T02:00:00Z');
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hub-api-'));
   db = openDatabase(join(dir, 'hub.sqlite'));
-  seedDemo(db, clock);
+  await seedDemo(db, clock);
   app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, now: () => clock });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
   await app.close();
-  db.close();
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -67,7 +68,7 @@ describe('enrollment', () => {
     expect(a.school).toMatchObject({ name: '凉山州昭觉县民族中学', kind: 'receiving' });
     expect(a.hubName).toBe('测试中心');
     expect(a.device.token).not.toBe(b.device.token);
-    expect(db.prepare(`SELECT token_hash FROM devices WHERE id = ?`).get(a.device.id)).not.toMatchObject({ token_hash: a.device.token });
+    expect(db.raw.prepare(`SELECT token_hash FROM devices WHERE id = ?`).get(a.device.id)).not.toMatchObject({ token_hash: a.device.token });
   });
 
   it.each([
@@ -171,7 +172,7 @@ describe('pull', () => {
 
 describe('admin and CORS', () => {
   it('refuses to delete a lesson that has classroom records, by name, and keeps it', async () => {
-    const lessons = () => db.prepare(`SELECT count(*) AS n FROM lessons`).get();
+    const lessons = () => db.raw.prepare(`SELECT count(*) AS n FROM lessons`).get();
     const before = lessons();
     const res = await admin('/v1/admin/lessons/les-j7-0-0', { method: 'DELETE' }); // the demo quiz belongs to it
     expect([res.status, errorCode(res.body)]).toEqual([400, 'bad_request']);

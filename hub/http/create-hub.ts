@@ -92,7 +92,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     : Fastify({ ...common, http: server });
   refuseOtherUpgrades(app.server, [LIVE_WS_PATH]);
   // Packs stored before signing (or signed by a key no longer in use) are signed now: the hub serves only signed packs.
-  const { signed, unreadable } = signUnsignedPacks(ctx.db, ctx.packSigner);
+  const { signed, unreadable } = await signUnsignedPacks(ctx.db, ctx.packSigner);
   if (signed.length > 0) app.log.info({ packs: signed }, 'signed packs stored before signing or under another key');
   if (unreadable.length > 0) app.log.warn({ packs: unreadable }, 'packs whose stored manifest fails today\'s checks: not listed to classrooms');
 

@@ -21,9 +21,9 @@ export function registerEnrollRoute(app: FastifyInstance, ctx: HubContext) {
     handler: async (request, reply) => {
       const body = parseOrBadRequest(EnrollRequest, request.body);
       refuseIfLimited([[enrollPerCode, body.code]], 'enrollment attempts with this code');
-      let enrolled: ReturnType<typeof enrollDevice>;
+      let enrolled: Awaited<ReturnType<typeof enrollDevice>>;
       try {
-        enrolled = enrollDevice(ctx.db, { ...body, now: ctx.now() });
+        enrolled = await enrollDevice(ctx.db, { ...body, now: ctx.now() });
       } catch (error) {
         if (error instanceof HubError && error.code.startsWith('enrollment_code_')) {
           enrollPerAddress.recordFailure(request.ip);
@@ -41,7 +41,7 @@ export function registerPullRoute(device: FastifyInstance, ctx: HubContext) {
   device.get(HubPaths.pull, async (request) => {
     const query = parseOrBadRequest(PullQuery, request.query);
     const device = deviceOf(request);
-    const page = changesSince(ctx.db, device.classroom_id, query.cursor, query.limit, (seq, reason) =>
+    const page = await changesSince(ctx.db, device.classroom_id, query.cursor, query.limit, (seq, reason) =>
       request.log.warn({ classroomId: device.classroom_id, seq, reason }, 'stored change skipped: does not parse'),
     );
     const response: PullResponse = { protocol: PROTOCOL_VERSION, serverTime: ctx.now().toISOString(), ...page };

@@ -64,15 +64,15 @@ describe('request decompression', () => {
       ['a gzip bomb', { 'content-encoding': 'gzip' }, gzipSync(Buffer.concat([Buffer.from('{"ops":["'), Buffer.alloc(64 * 1024 * 1024, 0x30), Buffer.from('"]}')])), 413, 'payload_too_large'],
       ['gzip on enrollment (no decompression there)', { 'content-encoding': 'gzip' }, gzipSync('{"code":"DEMO-ZJ-1","deviceName":"x"}'), 400, 'bad_request'],
     ];
-    const applied = () => hub.db.prepare(`SELECT count(*) AS n FROM applied_ops`).get();
-    const before = applied();
+    const applied = () => hub.db.get(`SELECT count(*) AS n FROM applied_ops`);
+    const before = await applied();
     for (const [name, headers, body, status, code] of cases) {
       const path = name.includes('enrollment') ? '/v1/enroll' : '/v1/sync/push';
       const res = await request('POST', path, { ...auth, ...headers }, body);
       expect([res.status, codeOf(res)], name).toEqual([status, code]);
       await expectAlive();
     }
-    expect(applied()).toEqual(before);
+    expect(await applied()).toEqual(before);
   });
 });
 

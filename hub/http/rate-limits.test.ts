@@ -38,17 +38,17 @@ async function send(from: string, method: string, path: string, { token, json }:
   return { status: res.status, retryAfter: res.headers['retry-after'], code: ErrorResponse.safeParse(parsed).data?.error.code, body: parsed };
 }
 const enroll = (from: string, code: string) => send(from, 'POST', '/v1/enroll', { json: { code, deviceName: '教室电脑' } });
-const deviceCount = () => (hub.db.prepare(`SELECT count(*) AS n FROM devices`).get() as { n: number }).n;
+const deviceCount = async () => (await hub.db.get<{ n: number }>(`SELECT count(*) AS n FROM devices`))?.n;
 
 describe('enrollment attempts', () => {
   it('per address: after 3 wrong codes even the right one is refused with Retry-After, until the window passes', async () => {
     for (const code of ['AAAA-1111', 'BBBB-2222', 'CCCC-3333']) expect((await enroll('127.0.0.2', code)).code).toBe('enrollment_code_invalid');
-    const devices = deviceCount();
+    const devices = await deviceCount();
     const limited = await enroll('127.0.0.2', 'DEMO-ZJ-1');
     expect(limited).toMatchObject({ status: 429, code: 'rate_limited' });
     expect(Number(limited.retryAfter)).toBeGreaterThan(500);
     expect(Number(limited.retryAfter)).toBeLessThanOrEqual(600);
-    expect(deviceCount()).toBe(devices); // nothing changed
+    expect(await deviceCount()).toBe(devices); // nothing changed
     expect((await enroll('127.0.0.3', 'DEMO-ZJ-1')).status).toBe(201); // another address is not affected
     pass(LIMIT.windowMs);
     expect((await enroll('127.0.0.2', 'DEMO-ZJ-1')).status).toBe(201);
@@ -100,7 +100,7 @@ describe.skipIf(workerReason !== null)(`live console login${workerReason ? ` (sk
   beforeAll(async () => {
     sfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
     live = await startTestHub(now, { limits: { consoleLoginPerAddress: LIMIT, consoleLoginPerLesson: { maxFailures: 5, windowMs: LIMIT.windowMs } }, live: { sfu } });
-    ensureDemoLiveLesson(live.db, now);
+    await ensureDemoLiveLesson(live.db, now);
   });
   afterAll(async () => {
     await live?.close();

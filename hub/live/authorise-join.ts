@@ -11,22 +11,22 @@ import { isLessonForClassroom } from '../timetable/timetable-repo.ts';
 
 export type JoinGrant = { role: LiveRole; classroomName: string; lessonTitle: string };
 
-export function authoriseJoin(ctx: HubContext, request: { lessonId: string; token: string; role: LiveRole }, address: string): JoinGrant {
+export async function authoriseJoin(ctx: HubContext, request: { lessonId: string; token: string; role: LiveRole }, address: string): Promise<JoinGrant> {
   const { db } = ctx;
-  const lesson = db.prepare(`SELECT title, mode FROM lessons WHERE id = ?`).get(request.lessonId) as { title: string; mode: string } | undefined;
+  const lesson = await db.get<{ title: string; mode: string }>(`SELECT title, mode FROM lessons WHERE id = ?`, [request.lessonId]);
   if (request.role === 'console') {
     authenticateAdmin(ctx, request.token, address, request.lessonId);
     if (!lesson) throw new HubError('not_found', `lesson ${request.lessonId}`);
     if (lesson.mode !== 'live') throw new HubError('bad_request', `lesson ${request.lessonId} is not a live lesson`);
     return { role: 'console', classroomName: '主讲教室', lessonTitle: lesson.title };
   }
-  const device = authenticateDevice(ctx, request.token, address);
+  const device = await authenticateDevice(ctx, request.token, address);
   // Same answer for "no such lesson" and "not yours": a device learns nothing about other classrooms' lessons.
-  if (!lesson || !isLessonForClassroom(db, request.lessonId, device.classroom_id)) {
+  if (!lesson || !(await isLessonForClassroom(db, request.lessonId, device.classroom_id))) {
     throw new HubError('forbidden', `lesson ${request.lessonId} is not on this classroom's timetable`);
   }
   if (lesson.mode !== 'live') throw new HubError('bad_request', `lesson ${request.lessonId} is not a live lesson`);
-  const place = getClassroom(db, device.classroom_id);
+  const place = await getClassroom(db, device.classroom_id);
   const classroomName = place ? `${place.school.name} ${place.classroom.name}` : device.classroom_id;
   return { role: 'viewer', classroomName, lessonTitle: lesson.title };
 }

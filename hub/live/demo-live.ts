@@ -8,11 +8,11 @@ import type { LiveSfu } from './live-sfu.ts';
 export const DEMO_LIVE_LESSON_ID = 'les-live-demo';
 export const DEMO_LIVE_TITLE = '直播：有理数的乘法';
 
-export function ensureDemoLiveLesson(db: HubDatabase, now: Date) {
-  if (!db.prepare(`SELECT 1 FROM courses WHERE id = 'crs-math-7'`).get()) return false; // not the demo alliance
+export async function ensureDemoLiveLesson(db: HubDatabase, now: Date) {
+  if (!(await db.get(`SELECT 1 FROM courses WHERE id = 'crs-math-7'`))) return false; // not the demo alliance
   const startsAt = new Date(now.getTime() - 10 * 60_000);
   const endsAt = new Date(now.getTime() + 3 * 3_600_000);
-  putLesson(
+  await putLesson(
     db,
     {
       id: DEMO_LIVE_LESSON_ID,

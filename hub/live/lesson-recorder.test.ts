@@ -14,7 +14,8 @@ import { RecordingIndex } from '../../src/shared/recording-index.ts';
 import { blobPath } from '../content/content-store.ts';
 import { ephemeralPackSigner } from '../content/pack-signing.ts';
 import { packsForClassroom } from '../content/content-repo.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { DEMO_LIVE_LESSON_ID, ensureDemoLiveLesson, startDemoBroadcast } from './demo-live.ts';
 import { LessonRecorder, type LessonRecorderOptions } from './lesson-recorder.ts';
@@ -34,7 +35,7 @@ const sizeOf = async (file: string) => (await stat(file).catch(() => null))?.siz
 
 describe.skipIf(workerReason !== null)(`lesson recorder on a real SFU and ffmpeg${workerReason ? ` (skipped: ${workerReason})` : ''}`, () => {
   let dir: string;
-  let db: HubDatabase;
+  let db: SqliteDb;
   let sfu: LiveSfu;
   const log: string[] = [];
   const packSigner = ephemeralPackSigner();
@@ -42,13 +43,13 @@ describe.skipIf(workerReason !== null)(`lesson recorder on a real SFU and ffmpeg
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hub-rec-'));
     db = openDatabase(join(dir, 'hub.sqlite'));
-    seedDemo(db, new Date());
-    ensureDemoLiveLesson(db, new Date());
+    await seedDemo(db, new Date());
+    await ensureDemoLiveLesson(db, new Date());
     sfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
   });
-  afterAll(() => {
+  afterAll(async () => {
     sfu?.close();
-    db?.close();
+    await db?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -99,7 +100,7 @@ describe.skipIf(workerReason !== null)(`lesson recorder on a real SFU and ffmpeg
     expect(manifest.title).toBe('直播：有理数的乘法（录播）');
     expect(manifest.files.map((f) => f.path)).toEqual(['camera.mp4', 'courseware.mp4', 'recording.json']);
     for (const classroom of ['cls-zj-7-1', 'cls-zj-7-2']) {
-      expect(packsForClassroom(db, classroom).map((p) => p.manifest.id)).toContain(manifest.id);
+      expect((await packsForClassroom(db, classroom)).map((p) => p.manifest.id)).toContain(manifest.id);
     }
     const stored = (path: string) => {
       const file = manifest.files.find((f) => f.path === path);

@@ -259,7 +259,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
           if (!lesson.segment) this.armGrace(lesson);
           return;
         }
-        const row = this.options.db.prepare(`SELECT ends_at FROM lessons WHERE id = ?`).get(name) as { ends_at: string } | undefined;
+        const row = await this.options.db.get<{ ends_at: string }>(`SELECT ends_at FROM lessons WHERE id = ?`, [name]);
         const endedLongAgo = !row || Date.parse(row.ends_at) + (this.options.pruneAfterMs ?? 6 * 3_600_000) < this.now().getTime();
         if (session.packId && !session.pruned && endedLongAgo) {
           for (const s of session.segments) await rm(join(lesson.dir, s.dir), { recursive: true, force: true });

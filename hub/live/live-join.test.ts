@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapabilitiesResponse, livePaths, type ConsumerInfo } from '../../src/shared/live-protocol.ts';
 import { EnrollResponse } from '../../src/shared/protocol.ts';
 import { rawLiveSocket } from '../../tests/support/live-page.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
 import { DEMO_LIVE_LESSON_ID, ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from './demo-live.ts';
@@ -22,7 +23,7 @@ const workerReason = liveUnavailableReason();
 
 describe.skipIf(workerReason !== null)(`joining a live lesson in one round trip${workerReason ? ` (skipped: ${workerReason})` : ''}`, () => {
   let dir: string;
-  let db: HubDatabase;
+  let db: SqliteDb;
   let sfu: LiveSfu;
   let app: FastifyInstance;
   let base: string;
@@ -31,8 +32,8 @@ describe.skipIf(workerReason !== null)(`joining a live lesson in one round trip$
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hub-join-'));
     db = openDatabase(join(dir, 'hub.sqlite'));
-    seedDemo(db, new Date());
-    ensureDemoLiveLesson(db, new Date());
+    await seedDemo(db, new Date());
+    await ensureDemoLiveLesson(db, new Date());
     sfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
     app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, live: { sfu } });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -42,7 +43,7 @@ describe.skipIf(workerReason !== null)(`joining a live lesson in one round trip$
     await broadcast?.stop();
     await app?.close();
     sfu?.close();
-    db?.close();
+    await db?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

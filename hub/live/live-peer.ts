@@ -44,7 +44,12 @@ export class LivePeer {
         for (const [peerId, v] of room.returnVideos) send({ type: 'returnVideo', peerId, classroomName: v.classroomName, producerId: v.producer.id });
         // A console that (re)joins during a question sees its results so far.
         const push = room.quizPush;
-        if (push) send({ type: 'quizResults', results: questionResults(services.db, room.lessonId, push.quizId, push.question.id) });
+        if (!push) return;
+        // A console that does not get them now gets them with the next answer; the reason goes to the hub's log.
+        questionResults(services.db, room.lessonId, push.quizId, push.question.id).then(
+          (results) => send({ type: 'quizResults', results }),
+          (error: unknown) => process.emitWarning(`live: quiz results for a rejoining console failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
       });
     }
   }
@@ -230,15 +235,15 @@ export class LivePeer {
     },
     listQuestions: async () => {
       this.requireConsole('list questions');
-      return { questions: pushableQuestions(this.services.db, this.room.lessonId) };
+      return { questions: await pushableQuestions(this.services.db, this.room.lessonId) };
     },
     pushQuestion: async (request) => {
       this.requireConsole('push questions');
       const { db, now } = this.services;
-      const { quiz, question } = questionToPush(db, this.room.lessonId, request, now());
+      const { quiz, question } = await questionToPush(db, this.room.lessonId, request, now());
       const push = { pushId: randomUUID(), lessonId: this.room.lessonId, quizId: quiz.id, quizTitle: quiz.title, question, at: now().toISOString() };
       this.room.pushQuiz(push);
-      this.room.toConsoles({ type: 'quizResults', results: questionResults(db, this.room.lessonId, quiz.id, question.id) });
+      this.room.toConsoles({ type: 'quizResults', results: await questionResults(db, this.room.lessonId, quiz.id, question.id) });
       return { push };
     },
     closeQuestion: async ({ pushId }) => {

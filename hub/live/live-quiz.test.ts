@@ -11,7 +11,8 @@ import { encodeHlc } from '../../src/shared/hlc.ts';
 import { QuestionResults, QuizPush, type LiveServerMessage } from '../../src/shared/live-protocol.ts';
 import { EnrollResponse, PullResponse, PushResponse, type Op } from '../../src/shared/protocol.ts';
 import { rawLiveSocket } from '../../tests/support/live-page.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
 import { buildReport } from '../sync/report.ts';
@@ -36,7 +37,7 @@ const answer = (questionId: string, studentId: string, choice: number, quizId = 
 
 describe.skipIf(workerReason !== null)(`答题器 on the real hub${workerReason ? ` (skipped: ${workerReason})` : ''}`, () => {
   let dir: string;
-  let db: HubDatabase;
+  let db: SqliteDb;
   let sfu: LiveSfu;
   let app: FastifyInstance;
   let base: string;
@@ -44,8 +45,8 @@ describe.skipIf(workerReason !== null)(`答题器 on the real hub${workerReason 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hub-quiz-'));
     db = openDatabase(join(dir, 'hub.sqlite'));
-    seedDemo(db, new Date());
-    ensureDemoLiveLesson(db, new Date());
+    await seedDemo(db, new Date());
+    await ensureDemoLiveLesson(db, new Date());
     sfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
     app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, live: { sfu } });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -53,7 +54,7 @@ describe.skipIf(workerReason !== null)(`答题器 on the real hub${workerReason 
   afterAll(async () => {
     await app?.close();
     sfu?.close();
-    db?.close();
+    await db?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -125,7 +126,7 @@ describe.skipIf(workerReason !== null)(`答题器 on the real hub${workerReason 
     await lead.call('closeQuestion', { pushId: (second as { data: { push: { pushId: string } } }).data.push.pushId });
     await class2.next(note('quizClosed'));
 
-    const row = buildReport(db).find((r) => r.lessonId === DEMO_LIVE_LESSON_ID && r.classroomId === 'cls-zj-7-1');
+    const row = (await buildReport(db)).find((r) => r.lessonId === DEMO_LIVE_LESSON_ID && r.classroomId === 'cls-zj-7-1');
     expect(row?.liveQuiz).toEqual([
       { questionId: 'lq1', prompt: '3 × (-4) = ?', answered: 2, correct: 1 },
       { questionId: 'lq2', prompt: '方程 2x + 3 = 11 的解是', answered: 0, correct: 0 },
@@ -139,7 +140,7 @@ describe.skipIf(workerReason !== null)(`答题器 on the real hub${workerReason 
     const token = await enroll('DEMO-ZJ-1');
     const { socket: viewer } = await joinLesson(token, 'viewer');
     const { socket: lead } = await joinLesson(ADMIN, 'console');
-    const quizBefore = db.prepare(`SELECT body FROM quizzes WHERE id = ?`).get(LIVE_QUIZ);
+    const quizBefore = db.raw.prepare(`SELECT body FROM quizzes WHERE id = ?`).get(LIVE_QUIZ);
     const refused = async (socket: typeof viewer, method: 'pushQuestion' | 'closeQuestion' | 'endLesson', data: unknown) => {
       const res = await socket.call(method, data);
       return res.kind === 'response' && !res.ok ? res.error.code : 'accepted';
@@ -150,7 +151,7 @@ describe.skipIf(workerReason !== null)(`答题器 on the real hub${workerReason 
     expect(await refused(lead, 'pushQuestion', { typed: { prompt: '', choices: ['a'], answer: 0 } })).toBe('malformed');
     expect(await refused(lead, 'pushQuestion', { quizId: 'quiz-p5-0-0', questionId: 'q1' })).toBe('not_found'); // another course
     expect(await refused(lead, 'closeQuestion', { pushId: 'nope' })).toBe('not_found');
-    expect(db.prepare(`SELECT body FROM quizzes WHERE id = ?`).get(LIVE_QUIZ)).toEqual(quizBefore);
+    expect(db.raw.prepare(`SELECT body FROM quizzes WHERE id = ?`).get(LIVE_QUIZ)).toEqual(quizBefore);
     expect(viewer.messages.some(note('quizPush'))).toBe(false);
     viewer.ws.close();
     lead.ws.close();

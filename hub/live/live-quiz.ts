@@ -13,13 +13,13 @@ import type { LiveSfu } from './live-sfu.ts';
 export const LIVE_QUIZ_TITLE = '课堂答题器';
 const MAX_QUESTIONS = 50;
 
-const quizzesOf = (db: HubDatabase, sql: string, ...params: string[]) =>
-  (db.prepare(sql).all(...params) as { body: string }[]).map((r) => Quiz.parse(JSON.parse(r.body)));
+const quizzesOf = async (db: HubDatabase, sql: string, ...params: string[]) =>
+  (await db.all<{ body: string }>(sql, params)).map((r) => Quiz.parse(JSON.parse(r.body)));
 
 /** The lesson's own quizzes first, then the other lessons' of the same course; each question once. */
-export function pushableQuestions(db: HubDatabase, lessonId: string): PushableQuestion[] {
-  const own = quizzesOf(db, `SELECT body FROM quizzes WHERE lesson_id = ? ORDER BY id`, lessonId);
-  const course = quizzesOf(
+export async function pushableQuestions(db: HubDatabase, lessonId: string): Promise<PushableQuestion[]> {
+  const own = await quizzesOf(db, `SELECT body FROM quizzes WHERE lesson_id = ? ORDER BY id`, lessonId);
+  const course = await quizzesOf(
     db,
     `SELECT q.body FROM quizzes q JOIN lessons l ON l.id = q.lesson_id
       WHERE l.course_id = (SELECT course_id FROM lessons WHERE id = ?) AND q.lesson_id <> ? ORDER BY l.starts_at DESC, q.id`,
@@ -40,28 +40,27 @@ export function pushableQuestions(db: HubDatabase, lessonId: string): PushableQu
 }
 
 /** Adds a question to the lesson's live quiz (or finds the same one there), delivered to the classrooms by sync. */
-function intoLiveQuiz(db: HubDatabase, lessonId: string, q: { prompt: string; choices: string[]; answer: number }, now: Date) {
+async function intoLiveQuiz(db: HubDatabase, lessonId: string, q: { prompt: string; choices: string[]; answer: number }, now: Date) {
   const id = liveQuizId(lessonId);
-  const row = db.prepare(`SELECT body FROM quizzes WHERE id = ?`).get(id) as { body: string } | undefined;
+  const row = await db.get<{ body: string }>(`SELECT body FROM quizzes WHERE id = ?`, [id]);
   const quiz: Quiz = row ? Quiz.parse(JSON.parse(row.body)) : { id, lessonId, title: LIVE_QUIZ_TITLE, questions: [] };
   const same = quiz.questions.find((x) => x.prompt === q.prompt && x.answer === q.answer && JSON.stringify(x.choices) === JSON.stringify(q.choices));
   if (same) return { quiz, question: same };
   if (quiz.questions.length >= MAX_QUESTIONS) throw new HubError('bad_request', `this lesson's live quiz already has ${MAX_QUESTIONS} questions`);
   const question = { id: `lq${quiz.questions.length + 1}`, prompt: q.prompt, choices: q.choices, answer: q.answer };
   const updated: Quiz = { ...quiz, questions: [...quiz.questions, question] };
-  putQuiz(db, updated, now);
+  await putQuiz(db, updated, now);
   return { quiz: updated, question };
 }
 
 /** The quiz and question a push shows: the lesson's own as they are, anything else through the live quiz. */
-export function questionToPush(db: HubDatabase, lessonId: string, request: LiveRequestData<'pushQuestion'>, now: Date) {
+export async function questionToPush(db: HubDatabase, lessonId: string, request: LiveRequestData<'pushQuestion'>, now: Date) {
   if ('typed' in request) return intoLiveQuiz(db, lessonId, request.typed, now);
-  const row = db
-    .prepare(
-      `SELECT q.body FROM quizzes q JOIN lessons l ON l.id = q.lesson_id
-        WHERE q.id = ? AND l.course_id = (SELECT course_id FROM lessons WHERE id = ?)`,
-    )
-    .get(request.quizId, lessonId) as { body: string } | undefined;
+  const row = await db.get<{ body: string }>(
+    `SELECT q.body FROM quizzes q JOIN lessons l ON l.id = q.lesson_id
+      WHERE q.id = ? AND l.course_id = (SELECT course_id FROM lessons WHERE id = ?)`,
+    [request.quizId, lessonId],
+  );
   const quiz = row ? Quiz.parse(JSON.parse(row.body)) : null;
   const question = quiz?.questions.find((q) => q.id === request.questionId);
   if (!quiz || !question) throw new HubError('not_found', `question ${request.questionId} of quiz ${request.quizId} is not in this course`);
@@ -69,21 +68,21 @@ export function questionToPush(db: HubDatabase, lessonId: string, request: LiveR
 }
 
 /** Latest answer per student (a corrected answer replaces the first) and the latest class tally, per audience classroom. */
-export function questionResults(db: HubDatabase, lessonId: string, quizId: string, questionId: string): QuestionResults {
-  const quizRow = db.prepare(`SELECT body FROM quizzes WHERE id = ?`).get(quizId) as { body: string } | undefined;
+export async function questionResults(db: HubDatabase, lessonId: string, quizId: string, questionId: string): Promise<QuestionResults> {
+  const quizRow = await db.get<{ body: string }>(`SELECT body FROM quizzes WHERE id = ?`, [quizId]);
   const choiceCount = quizRow ? (Quiz.parse(JSON.parse(quizRow.body)).questions.find((q) => q.id === questionId)?.choices.length ?? 0) : 0;
-  const audience = db
-    .prepare(`SELECT a.classroom_id AS id, c.name FROM lesson_audience a JOIN classrooms c ON c.id = a.classroom_id WHERE a.lesson_id = ? ORDER BY c.name`)
-    .all(lessonId) as { id: string; name: string }[];
-  const latest = db
-    .prepare(
-      `SELECT q.classroom_id, q.student_id, q.choice, q.correct, q.total FROM quiz_answers q
-        WHERE q.lesson_id = ? AND q.quiz_id = ? AND q.question_id = ?
-          AND q.hlc = (SELECT max(hlc) FROM quiz_answers r
-                        WHERE r.lesson_id = q.lesson_id AND r.quiz_id = q.quiz_id AND r.question_id = q.question_id
-                          AND r.classroom_id = q.classroom_id AND r.student_id IS q.student_id)`,
-    )
-    .all(lessonId, quizId, questionId) as { classroom_id: string; student_id: string | null; choice: number | null; correct: number; total: number }[];
+  const audience = await db.all<{ id: string; name: string }>(
+    `SELECT a.classroom_id AS id, c.name FROM lesson_audience a JOIN classrooms c ON c.id = a.classroom_id WHERE a.lesson_id = ? ORDER BY c.name`,
+    [lessonId],
+  );
+  const latest = await db.all<{ classroom_id: string; student_id: string | null; choice: number | null; correct: number; total: number }>(
+    `SELECT q.classroom_id, q.student_id, q.choice, q.correct, q.total FROM quiz_answers q
+      WHERE q.lesson_id = ? AND q.quiz_id = ? AND q.question_id = ?
+        AND q.hlc = (SELECT max(hlc) FROM quiz_answers r
+                      WHERE r.lesson_id = q.lesson_id AND r.quiz_id = q.quiz_id AND r.question_id = q.question_id
+                        AND r.classroom_id = q.classroom_id AND r.student_id IS NOT DISTINCT FROM q.student_id)`,
+    [lessonId, quizId, questionId],
+  );
   const empty = () => ({ answered: 0, correct: 0, choices: Array.from({ length: choiceCount }, () => 0) });
   const total = empty();
   const classrooms = audience.map((c) => {
@@ -102,11 +101,16 @@ export function questionResults(db: HubDatabase, lessonId: string, quizId: strin
 }
 
 /** Answers that arrive through sync push reach the lesson's consoles as fresh results. */
-export function relayQuizResults(events: HubEvents | undefined, db: HubDatabase, sfu: LiveSfu | null) {
+export function relayQuizResults(events: HubEvents | undefined, db: HubDatabase, sfu: LiveSfu | null, onError: (error: unknown) => void = () => undefined) {
   if (!events || !sfu) return () => undefined;
   const onAnswered = ({ lessonId, quizId, questionId }: { lessonId: string; quizId: string; questionId: string }) => {
     const room = sfu.existingRoom(lessonId);
-    if (room) room.toConsoles({ type: 'quizResults', results: questionResults(db, lessonId, quizId, questionId) });
+    if (!room) return;
+    // A failed recount (the database unreachable for a moment) is logged; the next answer recounts again.
+    questionResults(db, lessonId, quizId, questionId).then(
+      (results) => room.toConsoles({ type: 'quizResults', results }),
+      (error: unknown) => onError(error),
+    );
   };
   events.on('quizAnswered', onAnswered);
   return () => events.off('quizAnswered', onAnswered);

@@ -28,7 +28,7 @@ const requireSfu = ({ sfu, unavailable }: LiveOptions) => {
 export function attachLiveSocket(app: FastifyInstance, ctx: HubContext, { sfu, unavailable }: LiveOptions) {
   const signalling = attachLiveSignalling(app.server, ctx, sfu, unavailable);
   // 答题器: answers arriving by sync push reach the lesson's consoles.
-  const stopRelay = relayQuizResults(ctx.events, ctx.db, sfu);
+  const stopRelay = relayQuizResults(ctx.events, ctx.db, sfu, (error) => app.log.error({ err: error }, 'quiz results not recounted'));
   // preClose, not onClose: the HTTP server's close waits for every socket, upgraded ones included, so open WebSockets
   // must be closed first or a graceful stop never finishes while a classroom is connected.
   app.addHook('preClose', async () => {
@@ -48,8 +48,8 @@ export function registerLivePublicRoutes(app: FastifyInstance, live: LiveOptions
 }
 
 export function registerLiveAdminRoutes(admin: FastifyInstance, ctx: HubContext, live: LiveOptions) {
-  const liveLesson = (id: string) => {
-    const row = ctx.db.prepare(`SELECT mode FROM lessons WHERE id = ?`).get(id) as { mode: string } | undefined;
+  const liveLesson = async (id: string) => {
+    const row = await ctx.db.get<{ mode: string }>(`SELECT mode FROM lessons WHERE id = ?`, [id]);
     if (!row) throw new HubError('not_found', `lesson ${id}`);
     if (row.mode !== 'live') throw new HubError('bad_request', `lesson ${id} is not a live lesson`);
   };
@@ -57,7 +57,7 @@ export function registerLiveAdminRoutes(admin: FastifyInstance, ctx: HubContext,
   admin.post('/v1/admin/live/:id/ingest', async (request, reply) => {
     const { id } = parseOrBadRequest(LessonParams, request.params);
     const body = parseOrBadRequest(IngestRequest, request.body);
-    liveLesson(id);
+    await liveLesson(id);
     const room = await requireSfu(live).room(id);
     const target: IngestResponse = await room.openIngest(body);
     return reply.status(201).send(target);
@@ -67,7 +67,7 @@ export function registerLiveAdminRoutes(admin: FastifyInstance, ctx: HubContext,
   // or the broadcast was taken off air after its RTP stopped).
   admin.get('/v1/admin/live/:id/ingest', async (request): Promise<IngestStatus> => {
     const { id } = parseOrBadRequest(LessonParams, request.params);
-    liveLesson(id);
+    await liveLesson(id);
     return requireSfu(live).existingRoom(id)?.ingestStatus() ?? { onAir: false, ingestId: null };
   });
 

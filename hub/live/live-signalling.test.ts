@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LIVE_PROTOCOL_VERSION, LIVE_WS_PATH, LiveServerMessage, type LiveMethod } from '../../src/shared/live-protocol.ts';
 import { EnrollResponse } from '../../src/shared/protocol.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
 import { DEMO_LIVE_LESSON_ID, ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from './demo-live.ts';
@@ -19,7 +20,7 @@ const workerReason = liveUnavailableReason();
 
 describe.skipIf(workerReason !== null)(`live signalling with a real SFU${workerReason ? ` (skipped: ${workerReason})` : ''}`, () => {
   let dir: string;
-  let db: HubDatabase;
+  let db: SqliteDb;
   let app: FastifyInstance;
   let sfu: LiveSfu;
   let base: string;
@@ -28,8 +29,8 @@ describe.skipIf(workerReason !== null)(`live signalling with a real SFU${workerR
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hub-live-'));
     db = openDatabase(join(dir, 'hub.sqlite'));
-    seedDemo(db, new Date());
-    ensureDemoLiveLesson(db, new Date());
+    await seedDemo(db, new Date());
+    await ensureDemoLiveLesson(db, new Date());
     sfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
     app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, live: { sfu } });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -39,7 +40,7 @@ describe.skipIf(workerReason !== null)(`live signalling with a real SFU${workerR
     await broadcast?.stop();
     await app?.close();
     sfu?.close();
-    db?.close();
+    await db?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -121,7 +121,7 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
       if (peer) throw new HubError('bad_request', 'already joined');
       if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);
       const join = data as z.output<(typeof liveRequests)['join']['request']>;
-      const grant = authoriseJoin(ctx, join, address);
+      const grant = await authoriseJoin(ctx, join, address);
       const room = await sfu.room(join.lessonId);
       if (ws.readyState !== ws.OPEN) return {};
       const peerId = randomUUID();

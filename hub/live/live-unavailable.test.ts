@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LIVE_WS_PATH, LiveServerMessage } from '../../src/shared/live-protocol.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
 import { DEMO_LIVE_LESSON_ID, ensureDemoLiveLesson } from './demo-live.ts';
@@ -14,21 +15,21 @@ import { DEMO_LIVE_LESSON_ID, ensureDemoLiveLesson } from './demo-live.ts';
 const ADMIN = 'admin-secret-for-live-tests-0123456789';
 const REASON = 'no mediasoup worker (test)';
 let dir: string;
-let db: HubDatabase;
+let db: SqliteDb;
 let app: FastifyInstance;
 let base: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hub-nolive-'));
   db = openDatabase(join(dir, 'hub.sqlite'));
-  seedDemo(db, new Date());
-  ensureDemoLiveLesson(db, new Date());
+  await seedDemo(db, new Date());
+  await ensureDemoLiveLesson(db, new Date());
   app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, live: { sfu: null, unavailable: REASON } });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
   await app.close();
-  db.close();
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

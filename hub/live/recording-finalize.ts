@@ -112,7 +112,7 @@ export async function finalizeRecording(options: FinalizeOptions): Promise<PackM
       }),
     });
     await writeFile(join(out, RECORDING_INDEX_FILE), JSON.stringify(index, null, 1));
-    const lesson = options.db.prepare(`SELECT title FROM lessons WHERE id = ?`).get(session.lessonId) as { title: string } | undefined;
+    const lesson = await options.db.get<{ title: string }>(`SELECT title FROM lessons WHERE id = ?`, [session.lessonId]);
     const manifest = await ingestFolder(options.db, out, {
       contentDir: options.contentDir,
       signer: options.packSigner,

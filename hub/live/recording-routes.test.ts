@@ -12,7 +12,8 @@ import { livePaths, RecordingStatus } from '../../src/shared/live-protocol.ts';
 import { EnrollResponse } from '../../src/shared/protocol.ts';
 import { rawLiveSocket } from '../../tests/support/live-page.ts';
 import { waitFor } from '../../tests/support/ports.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
 import { ephemeralPackSigner } from '../content/pack-signing.ts';
@@ -26,7 +27,7 @@ const workerReason = liveUnavailableReason();
 
 describe.skipIf(workerReason !== null)(`下课 and the recording over HTTP${workerReason ? ` (skipped: ${workerReason})` : ''}`, () => {
   let dir: string;
-  let db: HubDatabase;
+  let db: SqliteDb;
   let sfu: LiveSfu;
   let recorder: LessonRecorder;
   let app: FastifyInstance;
@@ -36,8 +37,8 @@ describe.skipIf(workerReason !== null)(`下课 and the recording over HTTP${work
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hub-rec-routes-'));
     db = openDatabase(join(dir, 'hub.sqlite'));
-    seedDemo(db, new Date());
-    ensureDemoLiveLesson(db, new Date());
+    await seedDemo(db, new Date());
+    await ensureDemoLiveLesson(db, new Date());
     sfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
     const format = { camera: { width: 320, height: 180, fps: 25 }, courseware: { width: 640, height: 360, fps: 5 } };
     // One key for the hub and its recorder: classrooms accept only packs signed by the hub they enrolled with.
@@ -52,7 +53,7 @@ describe.skipIf(workerReason !== null)(`下课 and the recording over HTTP${work
     await recorder?.close();
     await app?.close();
     sfu?.close();
-    db?.close();
+    await db?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

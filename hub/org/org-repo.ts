@@ -5,53 +5,50 @@ import type { Classroom, School } from '../../src/shared/protocol.ts';
 type SchoolRow = { id: string; alliance_id: string; name: string; kind: 'lead' | 'receiving' };
 type ClassroomRow = { id: string; school_id: string; name: string; grade: string };
 
-export function getClassroom(db: HubDatabase, id: string): { classroom: Classroom; school: School } | undefined {
-  const row = db.prepare(`SELECT * FROM classrooms WHERE id = ?`).get(id) as ClassroomRow | undefined;
+export async function getClassroom(db: HubDatabase, id: string): Promise<{ classroom: Classroom; school: School } | undefined> {
+  const row = await db.get<ClassroomRow>(`SELECT * FROM classrooms WHERE id = ?`, [id]);
   if (!row) return undefined;
-  const school = db.prepare(`SELECT * FROM schools WHERE id = ?`).get(row.school_id) as SchoolRow;
+  const school = await db.get<SchoolRow>(`SELECT * FROM schools WHERE id = ?`, [row.school_id]);
+  if (!school) return undefined;
   return {
     classroom: { id: row.id, schoolId: row.school_id, name: row.name, grade: row.grade },
     school: { id: school.id, allianceId: school.alliance_id, name: school.name, kind: school.kind },
   };
 }
 
-export function listClassrooms(db: HubDatabase) {
-  return db
-    .prepare(
-      `SELECT c.id, c.name, c.grade, s.id AS schoolId, s.name AS schoolName,
-              (SELECT count(*) FROM devices d WHERE d.classroom_id = c.id AND d.revoked_at IS NULL) AS activeDevices
-         FROM classrooms c JOIN schools s ON s.id = c.school_id
-        WHERE s.kind = 'receiving' ORDER BY s.name, c.name`,
-    )
-    .all() as { id: string; name: string; grade: string; schoolId: string; schoolName: string; activeDevices: number }[];
+export async function listClassrooms(db: HubDatabase) {
+  return db.all<{ id: string; name: string; grade: string; schoolId: string; schoolName: string; activeDevices: number }>(
+    `SELECT c.id, c.name, c.grade, s.id AS "schoolId", s.name AS "schoolName",
+            (SELECT count(*) FROM devices d WHERE d.classroom_id = c.id AND d.revoked_at IS NULL) AS "activeDevices"
+       FROM classrooms c JOIN schools s ON s.id = c.school_id
+      WHERE s.kind = 'receiving' ORDER BY s.name, c.name`,
+  );
 }
 
 export type DeviceRow = { id: string; classroom_id: string; name: string; revoked_at: string | null };
 
-export function findDeviceByTokenHash(db: HubDatabase, tokenHash: string): DeviceRow | undefined {
-  return db.prepare(`SELECT id, classroom_id, name, revoked_at FROM devices WHERE token_hash = ?`).get(tokenHash) as
-    | DeviceRow
-    | undefined;
+export async function findDeviceByTokenHash(db: HubDatabase, tokenHash: string): Promise<DeviceRow | undefined> {
+  return db.get<DeviceRow>(`SELECT id, classroom_id, name, revoked_at FROM devices WHERE token_hash = ?`, [tokenHash]);
 }
 
-export function revokeDevice(db: HubDatabase, deviceId: string, now: Date): boolean {
-  const result = db.prepare(`UPDATE devices SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`).run(now.toISOString(), deviceId);
+export async function revokeDevice(db: HubDatabase, deviceId: string, now: Date): Promise<boolean> {
+  const result = await db.run(`UPDATE devices SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`, [now.toISOString(), deviceId]);
   return result.changes > 0;
 }
 
-export function touchDevice(db: HubDatabase, deviceId: string, now: Date) {
-  db.prepare(`UPDATE devices SET last_seen_at = ? WHERE id = ?`).run(now.toISOString(), deviceId);
+export async function touchDevice(db: HubDatabase, deviceId: string, now: Date) {
+  await db.run(`UPDATE devices SET last_seen_at = ? WHERE id = ?`, [now.toISOString(), deviceId]);
 }
 
-export function createEnrollmentCode(
+export async function createEnrollmentCode(
   db: HubDatabase,
   code: { code: string; classroomId: string; expiresAt: Date; maxUses: number | null; now: Date },
 ) {
-  db.prepare(`INSERT INTO enrollment_codes (code, classroom_id, expires_at, max_uses, created_at) VALUES (?, ?, ?, ?, ?)`).run(
+  await db.run(`INSERT INTO enrollment_codes (code, classroom_id, expires_at, max_uses, created_at) VALUES (?, ?, ?, ?, ?)`, [
     code.code,
     code.classroomId,
     code.expiresAt.toISOString(),
     code.maxUses,
     code.now.toISOString(),
-  );
+  ]);
 }

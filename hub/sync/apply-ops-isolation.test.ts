@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { PushResponse, type Op } from '../../src/shared/protocol.ts';
 import { startTestHub, type TestHub } from '../testing/test-hub.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
+
+// SQLite's own triggers and RAISE stand in for failures here: this file runs on the SQLite store only.
+const raw = () => (hub.db as SqliteDb).raw;
 
 let hub: TestHub;
 let token: string;
@@ -29,7 +33,7 @@ const TABLES = ['applied_ops', 'attendance', 'note_versions', 'quiz_answers', 'q
 type Dump = Record<(typeof TABLES)[number], string[]>;
 /** Every row of the tables a push may touch, as JSON lines (rowid order), to compare before and after. */
 function dump(): Dump {
-  return Object.fromEntries(TABLES.map((t) => [t, hub.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all().map((r) => JSON.stringify(r))])) as Dump;
+  return Object.fromEntries(TABLES.map((t) => [t, raw().prepare(`SELECT * FROM ${t} ORDER BY rowid`).all().map((r: unknown) => JSON.stringify(r))])) as Dump;
 }
 function added(before: Dump, after: Dump) {
   return Object.fromEntries(TABLES.map((t) => [t, after[t].filter((r) => !before[t].includes(r)).length]));
@@ -55,9 +59,9 @@ const cases: Case[] = [
   {
     name: 'a stored quiz whose body is no longer JSON',
     sabotage: () => {
-      const { body } = hub.db.prepare(`SELECT body FROM quizzes WHERE id = ?`).get(QUIZ) as { body: string };
-      hub.db.prepare(`UPDATE quizzes SET body = '{"questions":' WHERE id = ?`).run(QUIZ);
-      return () => hub.db.prepare(`UPDATE quizzes SET body = ? WHERE id = ?`).run(body, QUIZ);
+      const { body } = raw().prepare(`SELECT body FROM quizzes WHERE id = ?`).get(QUIZ) as { body: string };
+      raw().prepare(`UPDATE quizzes SET body = '{"questions":' WHERE id = ?`).run(QUIZ);
+      return () => raw().prepare(`UPDATE quizzes SET body = ? WHERE id = ?`).run(body, QUIZ);
     },
     bad: () => answer('stu-zj-7-1-10'),
     reason: /^internal error: SyntaxError/,
@@ -65,9 +69,9 @@ const cases: Case[] = [
   {
     name: 'a stored quiz of the wrong shape',
     sabotage: () => {
-      const { body } = hub.db.prepare(`SELECT body FROM quizzes WHERE id = ?`).get(QUIZ) as { body: string };
-      hub.db.prepare(`UPDATE quizzes SET body = '{"questions":"none"}' WHERE id = ?`).run(QUIZ);
-      return () => hub.db.prepare(`UPDATE quizzes SET body = ? WHERE id = ?`).run(body, QUIZ);
+      const { body } = raw().prepare(`SELECT body FROM quizzes WHERE id = ?`).get(QUIZ) as { body: string };
+      raw().prepare(`UPDATE quizzes SET body = '{"questions":"none"}' WHERE id = ?`).run(QUIZ);
+      return () => raw().prepare(`UPDATE quizzes SET body = ? WHERE id = ?`).run(body, QUIZ);
     },
     bad: () => answer('stu-zj-7-1-11'),
     reason: /^internal error: ZodError/,
@@ -75,8 +79,8 @@ const cases: Case[] = [
   {
     name: 'a constraint that refuses the attendance row',
     sabotage: () => {
-      hub.db.exec(`CREATE TRIGGER iso_refuse BEFORE INSERT ON attendance WHEN NEW.student_id = 'stu-zj-7-1-12' BEGIN SELECT RAISE(ABORT, 'refused by a constraint'); END`);
-      return () => hub.db.exec(`DROP TRIGGER iso_refuse`);
+      raw().exec(`CREATE TRIGGER iso_refuse BEFORE INSERT ON attendance WHEN NEW.student_id = 'stu-zj-7-1-12' BEGIN SELECT RAISE(ABORT, 'refused by a constraint'); END`);
+      return () => raw().exec(`DROP TRIGGER iso_refuse`);
     },
     bad: () => attendance('stu-zj-7-1-12'),
     reason: /^internal error: SqliteError: refused by a constraint/,
@@ -84,8 +88,8 @@ const cases: Case[] = [
   {
     name: 'the change-log write failing after the note version was inserted (the savepoint undoes both)',
     sabotage: () => {
-      hub.db.exec(`CREATE TRIGGER iso_refuse BEFORE INSERT ON changes WHEN NEW.payload LIKE '%破坏%' BEGIN SELECT RAISE(ABORT, 'change log refused'); END`);
-      return () => hub.db.exec(`DROP TRIGGER iso_refuse`);
+      raw().exec(`CREATE TRIGGER iso_refuse BEFORE INSERT ON changes WHEN NEW.payload LIKE '%破坏%' BEGIN SELECT RAISE(ABORT, 'change log refused'); END`);
+      return () => raw().exec(`DROP TRIGGER iso_refuse`);
     },
     bad: () => note('这条笔记会破坏写入'),
     reason: /^internal error: SqliteError: change log refused/,
@@ -117,7 +121,7 @@ describe('push: an op that fails unexpectedly is rejected alone', () => {
     // Nothing stored before was changed or lost; the only new rows are the two good ops (attendance + applied id).
     expect(removed(before, after)).toEqual([]);
     expect(added(before, after)).toEqual({ applied_ops: 2, attendance: 2, note_versions: 0, quiz_answers: 0, quizzes: 0, changes: 0 });
-    expect(hub.db.prepare(`SELECT 1 FROM applied_ops WHERE op_id = ?`).get(middle.id)).toBeUndefined();
+    expect(raw().prepare(`SELECT 1 FROM applied_ops WHERE op_id = ?`).get(middle.id)).toBeUndefined();
 
     // Once the cause is repaired, the device's retry of the same op applies.
     const retry = PushResponse.parse((await push([middle])).body).acks;
@@ -125,14 +129,14 @@ describe('push: an op that fails unexpectedly is rejected alone', () => {
   });
 
   it('a failure that makes SQLite drop the transaction fails the whole batch and stores none of it', async () => {
-    hub.db.exec(`CREATE TRIGGER iso_rollback BEFORE INSERT ON attendance WHEN NEW.student_id = 'stu-zj-7-1-13' BEGIN SELECT RAISE(ROLLBACK, 'storage gave up'); END`);
+    raw().exec(`CREATE TRIGGER iso_rollback BEFORE INSERT ON attendance WHEN NEW.student_id = 'stu-zj-7-1-13' BEGIN SELECT RAISE(ROLLBACK, 'storage gave up'); END`);
     const before = dump();
     const ops = [attendance('stu-zj-7-1-30'), attendance('stu-zj-7-1-13'), attendance('stu-zj-7-1-31')];
     let res;
     try {
       res = await push(ops);
     } finally {
-      hub.db.exec(`DROP TRIGGER iso_rollback`);
+      raw().exec(`DROP TRIGGER iso_rollback`);
     }
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });

@@ -19,14 +19,14 @@ function lcg(seed: number) {
 }
 
 describe('applyPush under replay and reordering', () => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])('seed %i: state equals exactly-once application', (seed) => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('seed %i: state equals exactly-once application', async (seed) => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-prop-'));
     const db = openDatabase(join(dir, 'hub.sqlite'));
     try {
       const now = new Date('2026-11-25T02:00:00Z');
-      seedDemo(db, now);
-      const { device: enrolled } = enrollDevice(db, { code: 'DEMO-ZJ-1', deviceName: 'pc', now });
-      const device = findDeviceByTokenHash(db, hashToken(enrolled.token));
+      await seedDemo(db, now);
+      const { device: enrolled } = await enrollDevice(db, { code: 'DEMO-ZJ-1', deviceName: 'pc', now });
+      const device = await findDeviceByTokenHash(db, hashToken(enrolled.token));
       if (!device) throw new Error('device missing');
       const random = lcg(seed);
       const pick = <T,>(xs: T[]) => xs[Math.floor(random() * xs.length)] as T;
@@ -41,21 +41,21 @@ describe('applyPush under replay and reordering', () => {
       const deliveries = [...ops, ...ops.filter(() => random() < 0.4), ...ops.filter(() => random() < 0.2)].sort(() => random() - 0.5);
       for (let i = 0; i < deliveries.length; ) {
         const size = 1 + Math.floor(random() * 40);
-        applyPush(db, device, deliveries.slice(i, i + size), now);
+        await applyPush(db, device, deliveries.slice(i, i + size), now);
         i += size;
       }
 
-      expect(db.prepare(`SELECT count(*) AS n FROM applied_ops`).get()).toEqual({ n: ops.length });
-      expect(db.prepare(`SELECT count(*) AS n FROM quiz_answers`).get()).toEqual({ n: ops.filter((o) => o.type === 'quiz.answer').length });
+      expect(db.raw.prepare(`SELECT count(*) AS n FROM applied_ops`).get()).toEqual({ n: ops.length });
+      expect(db.raw.prepare(`SELECT count(*) AS n FROM quiz_answers`).get()).toEqual({ n: ops.filter((o) => o.type === 'quiz.answer').length });
       for (const studentId of students) {
         const newest = ops
           .filter((o): o is Extract<Op, { type: 'attendance.set' }> => o.type === 'attendance.set' && o.studentId === studentId)
           .sort((a, b) => (a.hlc < b.hlc ? 1 : -1))[0];
-        const row = db.prepare(`SELECT status FROM attendance WHERE lesson_id = 'les-j7-0-0' AND student_id = ?`).get(studentId) as { status: string } | undefined;
+        const row = db.raw.prepare(`SELECT status FROM attendance WHERE lesson_id = 'les-j7-0-0' AND student_id = ?`).get(studentId) as { status: string } | undefined;
         expect(row?.status).toBe(newest?.status);
       }
     } finally {
-      db.close();
+      await db.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

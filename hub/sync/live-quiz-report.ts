@@ -6,20 +6,19 @@ import { liveQuizId } from './quiz-repo.ts';
 
 export type LiveQuizRow = { questionId: string; prompt: string; answered: number; correct: number };
 
-export function liveQuizRows(db: HubDatabase, lessonId: string, classroomId: string): LiveQuizRow[] {
-  const row = db.prepare(`SELECT id, body FROM quizzes WHERE id = ? AND lesson_id = ?`).get(liveQuizId(lessonId), lessonId) as { id: string; body: string } | undefined;
+export async function liveQuizRows(db: HubDatabase, lessonId: string, classroomId: string): Promise<LiveQuizRow[]> {
+  const row = await db.get<{ id: string; body: string }>(`SELECT id, body FROM quizzes WHERE id = ? AND lesson_id = ?`, [liveQuizId(lessonId), lessonId]);
   if (!row) return [];
   const quiz = Quiz.parse(JSON.parse(row.body));
-  const answers = db
-    .prepare(
-      `SELECT q.question_id, sum(q.correct) AS correct, sum(q.total) AS answered FROM quiz_answers q
-        WHERE q.lesson_id = ? AND q.quiz_id = ? AND q.classroom_id = ?
-          AND q.hlc = (SELECT max(hlc) FROM quiz_answers r
-                        WHERE r.lesson_id = q.lesson_id AND r.quiz_id = q.quiz_id AND r.question_id = q.question_id
-                          AND r.classroom_id = q.classroom_id AND r.student_id IS q.student_id)
-        GROUP BY q.question_id`,
-    )
-    .all(lessonId, quiz.id, classroomId) as { question_id: string; correct: number; answered: number }[];
+  const answers = await db.all<{ question_id: string; correct: number; answered: number }>(
+    `SELECT q.question_id, sum(q.correct) AS correct, sum(q.total) AS answered FROM quiz_answers q
+      WHERE q.lesson_id = ? AND q.quiz_id = ? AND q.classroom_id = ?
+        AND q.hlc = (SELECT max(hlc) FROM quiz_answers r
+                      WHERE r.lesson_id = q.lesson_id AND r.quiz_id = q.quiz_id AND r.question_id = q.question_id
+                        AND r.classroom_id = q.classroom_id AND r.student_id IS NOT DISTINCT FROM q.student_id)
+      GROUP BY q.question_id`,
+    [lessonId, quiz.id, classroomId],
+  );
   return quiz.questions.map((q) => {
     const a = answers.find((x) => x.question_id === q.id);
     return { questionId: q.id, prompt: q.prompt, answered: a?.answered ?? 0, correct: a?.correct ?? 0 };

@@ -8,14 +8,14 @@ import { derivedId } from '../live/derived-id.ts';
 /** The quiz a live lesson's 答题器 questions are kept in (typed on the console, or taken from another lesson). */
 export const liveQuizId = (lessonId: string) => derivedId('live', lessonId);
 
-export function putQuiz(db: HubDatabase, quiz: Quiz, now: Date) {
+export async function putQuiz(db: HubDatabase, quiz: Quiz, now: Date) {
   const valid = Quiz.parse(quiz);
-  db.transaction(() => {
-    db.prepare(`INSERT INTO quizzes (id, lesson_id, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET lesson_id = excluded.lesson_id, body = excluded.body`).run(
+  await db.transaction(async (tx) => {
+    await tx.run(`INSERT INTO quizzes (id, lesson_id, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET lesson_id = excluded.lesson_id, body = excluded.body`, [
       valid.id,
       valid.lessonId,
       JSON.stringify(valid),
-    );
-    for (const classroomId of lessonAudience(db, valid.lessonId)) appendChange(db, classroomId, { type: 'quiz.put', quiz: valid }, now);
-  })();
+    ]);
+    for (const classroomId of await lessonAudience(tx, valid.lessonId)) await appendChange(tx, classroomId, { type: 'quiz.put', quiz: valid }, now);
+  });
 }

@@ -20,44 +20,41 @@ export type ReportRow = {
   liveQuiz: LiveQuizRow[];
 };
 
-export function buildReport(db: HubDatabase, limit = 200): ReportRow[] {
-  const lessons = db
-    .prepare(
-      `SELECT DISTINCT l.id, l.starts_at, l.title, c.subject, a.classroom_id, cl.name AS classroom, s.name AS school
-         FROM lesson_audience a
-         JOIN lessons l ON l.id = a.lesson_id JOIN courses c ON c.id = l.course_id
-         JOIN classrooms cl ON cl.id = a.classroom_id JOIN schools s ON s.id = cl.school_id
-        WHERE EXISTS (SELECT 1 FROM attendance t JOIN students st ON st.id = t.student_id WHERE t.lesson_id = l.id AND st.classroom_id = a.classroom_id)
-           OR EXISTS (SELECT 1 FROM quiz_answers q WHERE q.lesson_id = l.id AND q.classroom_id = a.classroom_id)
-        ORDER BY l.starts_at DESC, cl.name LIMIT ?`,
-    )
-    .all(limit) as { id: string; starts_at: string; title: string; subject: string; classroom_id: string; classroom: string; school: string }[];
+export async function buildReport(db: HubDatabase, limit = 200): Promise<ReportRow[]> {
+  const lessons = await db.all<{ id: string; starts_at: string; title: string; subject: string; classroom_id: string; classroom: string; school: string }>(
+    `SELECT DISTINCT l.id, l.starts_at, l.title, c.subject, a.classroom_id, cl.name AS classroom, s.name AS school
+       FROM lesson_audience a
+       JOIN lessons l ON l.id = a.lesson_id JOIN courses c ON c.id = l.course_id
+       JOIN classrooms cl ON cl.id = a.classroom_id JOIN schools s ON s.id = cl.school_id
+      WHERE EXISTS (SELECT 1 FROM attendance t JOIN students st ON st.id = t.student_id WHERE t.lesson_id = l.id AND st.classroom_id = a.classroom_id)
+         OR EXISTS (SELECT 1 FROM quiz_answers q WHERE q.lesson_id = l.id AND q.classroom_id = a.classroom_id)
+      ORDER BY l.starts_at DESC, cl.name LIMIT ?`,
+    [limit],
+  );
 
-  return lessons.map((l) => {
-    const roster = (db.prepare(`SELECT count(*) AS n FROM students WHERE classroom_id = ?`).get(l.classroom_id) as { n: number }).n;
-    const counts = db
-      .prepare(
-        `SELECT t.status, count(*) AS n FROM attendance t JOIN students st ON st.id = t.student_id
-          WHERE t.lesson_id = ? AND st.classroom_id = ? GROUP BY t.status`,
-      )
-      .all(l.id, l.classroom_id) as { status: string; n: number }[];
+  const rows: ReportRow[] = [];
+  for (const l of lessons) {
+    const roster = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM students WHERE classroom_id = ?`, [l.classroom_id]))?.n ?? 0;
+    const counts = await db.all<{ status: string; n: number }>(
+      `SELECT t.status, count(*) AS n FROM attendance t JOIN students st ON st.id = t.student_id
+        WHERE t.lesson_id = ? AND st.classroom_id = ? GROUP BY t.status`,
+      [l.id, l.classroom_id],
+    );
     const count = (status: string) => counts.find((c) => c.status === status)?.n ?? 0;
     const recorded = counts.reduce((n, c) => n + c.n, 0);
-    const latest = db
-      .prepare(
-        `SELECT q.student_id, st.name, q.correct FROM quiz_answers q JOIN students st ON st.id = q.student_id
-          WHERE q.lesson_id = ? AND q.classroom_id = ? AND q.student_id IS NOT NULL
-            AND q.hlc = (SELECT max(hlc) FROM quiz_answers r WHERE r.lesson_id = q.lesson_id AND r.quiz_id = q.quiz_id
-                           AND r.question_id = q.question_id AND r.student_id = q.student_id)`,
-      )
-      .all(l.id, l.classroom_id) as { student_id: string; name: string; correct: number }[];
-    const tallies = db
-      .prepare(
-        `SELECT q.correct, q.total FROM quiz_answers q WHERE q.lesson_id = ? AND q.classroom_id = ? AND q.student_id IS NULL
-            AND q.hlc = (SELECT max(hlc) FROM quiz_answers r WHERE r.lesson_id = q.lesson_id AND r.quiz_id = q.quiz_id
-                           AND r.question_id = q.question_id AND r.student_id IS NULL AND r.classroom_id = q.classroom_id)`,
-      )
-      .all(l.id, l.classroom_id) as { correct: number; total: number }[];
+    const latest = await db.all<{ student_id: string; name: string; correct: number }>(
+      `SELECT q.student_id, st.name, q.correct FROM quiz_answers q JOIN students st ON st.id = q.student_id
+        WHERE q.lesson_id = ? AND q.classroom_id = ? AND q.student_id IS NOT NULL
+          AND q.hlc = (SELECT max(hlc) FROM quiz_answers r WHERE r.lesson_id = q.lesson_id AND r.quiz_id = q.quiz_id
+                         AND r.question_id = q.question_id AND r.student_id = q.student_id)`,
+      [l.id, l.classroom_id],
+    );
+    const tallies = await db.all<{ correct: number; total: number }>(
+      `SELECT q.correct, q.total FROM quiz_answers q WHERE q.lesson_id = ? AND q.classroom_id = ? AND q.student_id IS NULL
+          AND q.hlc = (SELECT max(hlc) FROM quiz_answers r WHERE r.lesson_id = q.lesson_id AND r.quiz_id = q.quiz_id
+                         AND r.question_id = q.question_id AND r.student_id IS NULL AND r.classroom_id = q.classroom_id)`,
+      [l.id, l.classroom_id],
+    );
     const byStudent = new Map<string, { name: string; right: number; all: number }>();
     for (const a of latest) {
       const s = byStudent.get(a.student_id) ?? { name: a.name, right: 0, all: 0 };
@@ -67,7 +64,7 @@ export function buildReport(db: HubDatabase, limit = 200): ReportRow[] {
     }
     const answered = latest.length + tallies.reduce((n, t) => n + t.total, 0);
     const correct = latest.reduce((n, a) => n + a.correct, 0) + tallies.reduce((n, t) => n + t.correct, 0);
-    return {
+    rows.push({
       lessonId: l.id,
       startsAt: l.starts_at,
       subject: l.subject,
@@ -81,9 +78,10 @@ export function buildReport(db: HubDatabase, limit = 200): ReportRow[] {
         answered === 0
           ? null
           : { answered, correct, needHelp: [...byStudent.values()].filter((s) => s.right / s.all < 0.6).map((s) => s.name) },
-      liveQuiz: liveQuizRows(db, l.id, l.classroom_id),
-    };
-  });
+      liveQuiz: await liveQuizRows(db, l.id, l.classroom_id),
+    });
+  }
+  return rows;
 }
 
 /** "2026-11-30 19:10": the lesson's start in China time (UTC+8, no daylight saving), 24-hour, whatever offset it was stored with. */

@@ -27,8 +27,8 @@ async function push(token: string, ops: unknown[]) {
 const attendance = (studentId: string, status: 'present' | 'absent' | 'late' | 'leave', wallMs: number): Op => ({
   id: opId(), seq: n, hlc: hlc(wallMs), type: 'attendance.set', lessonId: LESSON, studentId, status,
 });
-const statusOf = (studentId: string) =>
-  (hub.db.prepare(`SELECT status FROM attendance WHERE lesson_id = ? AND student_id = ?`).get(LESSON, studentId) as { status: string } | undefined)?.status;
+const statusOf = async (studentId: string) =>
+  (await hub.db.get<{ status: string }>(`SELECT status FROM attendance WHERE lesson_id = ? AND student_id = ?`, [LESSON, studentId]))?.status;
 
 describe('push', () => {
   it('applies an op once: a replayed batch is acknowledged as duplicate and changes nothing', async () => {
@@ -36,8 +36,8 @@ describe('push', () => {
     const ops = [attendance(STUDENT_1, 'absent', 1_000), attendance('stu-zj-7-1-02', 'late', 1_000)];
     expect((await push(device.token, ops)).map((a) => a.status)).toEqual(['applied', 'applied']);
     expect((await push(device.token, ops)).map((a) => a.status)).toEqual(['duplicate', 'duplicate']);
-    expect(hub.db.prepare(`SELECT count(*) AS n FROM applied_ops WHERE device_id = ?`).get(device.id)).toEqual({ n: 2 });
-    expect(statusOf(STUDENT_1)).toBe('absent');
+    expect(await hub.db.get(`SELECT count(*) AS n FROM applied_ops WHERE device_id = ?`, [device.id])).toEqual({ n: 2 });
+    expect(await statusOf(STUDENT_1)).toBe('absent');
   });
 
   it('compact acks on request: acknowledged ops as seq ranges (a duplicate too), a rejected op by id, a few bytes back', async () => {
@@ -60,7 +60,7 @@ describe('push', () => {
     const b = (await hub.enroll('DEMO-ZJ-1')).device;
     await push(b.token, [attendance('stu-zj-7-1-03', 'leave', 5_000)]);
     await push(a.token, [attendance('stu-zj-7-1-03', 'absent', 4_000)]); // older edit arrives later
-    expect(statusOf('stu-zj-7-1-03')).toBe('leave');
+    expect(await statusOf('stu-zj-7-1-03')).toBe('leave');
   });
 
   it('rejects a malformed op with a reason and still applies the rest of the batch', async () => {
@@ -80,7 +80,7 @@ describe('push', () => {
     ]);
     expect(otherLesson).toMatchObject({ status: 'rejected', reason: expect.stringContaining('timetable') as string });
     expect(otherStudent).toMatchObject({ status: 'rejected', reason: expect.stringContaining('roster') as string });
-    expect(statusOf(STUDENT_2)).toBeUndefined();
+    expect(await statusOf(STUDENT_2)).toBeUndefined();
   });
 
   it('keeps both versions of a note edited on two devices from the same base, and shares them with the classroom', async () => {
@@ -94,7 +94,7 @@ describe('push', () => {
     await push(a.token, [note('12:30 暂停，讲通分', 10_000, null)]);
     await push(a.token, [note('12:30 暂停，用本地例子讲通分', 11_000, hlc(10_000))]);
     await push(b.token, [note('12:30 暂停，先复习分数', 12_000, hlc(10_000))]);
-    const versions = hub.db.prepare(`SELECT text FROM note_versions WHERE note_id = 'note-1' ORDER BY hlc`).all();
+    const versions = await hub.db.all(`SELECT text FROM note_versions WHERE note_id = 'note-1' ORDER BY hlc`);
     expect(versions).toHaveLength(3);
     const seen = PullResponse.parse((await hub.call(`/v1/sync/pull?cursor=${before}`, { token: b.token })).body).changes;
     expect(seen.filter((c) => c.type === 'note.version')).toHaveLength(3);

@@ -15,7 +15,7 @@ export function registerPushRoute(device: FastifyInstance, ctx: HubContext) {
   device.post(HubPaths.push, { preParsing: inflateGzipBody }, async (request) => {
     const body = parseOrBadRequest(PushRequest, request.body);
     const device = deviceOf(request);
-    const acks = applyPush(ctx.db, device, body.ops, ctx.now(), (op, error) =>
+    const acks = await applyPush(ctx.db, device, body.ops, ctx.now(), (op, error) =>
       request.log.error({ err: error, deviceId: device.id, opId: op.id, opType: op.type }, 'op rejected: unexpected failure'),
     );
     // Compact on request: the answer to 2000 applied ops is a few bytes instead of ~110 KB on the classroom's downlink.
@@ -27,9 +27,9 @@ export function registerPushRoute(device: FastifyInstance, ctx: HubContext) {
 }
 
 export function registerReportRoutes(admin: FastifyInstance, ctx: HubContext) {
-  admin.get('/v1/admin/report', async () => ({ rows: buildReport(ctx.db) }));
+  admin.get('/v1/admin/report', async () => ({ rows: await buildReport(ctx.db) }));
 }
 
 export function registerReportPage(adminPage: FastifyInstance, ctx: HubContext) {
-  adminPage.get('/report', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderReportHtml(buildReport(ctx.db), ctx.hubName)));
+  adminPage.get('/report', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderReportHtml(await buildReport(ctx.db), ctx.hubName)));
 }

@@ -12,7 +12,7 @@ import { EdgeCodeResponse, EdgePaths } from '../../src/shared/edge-protocol.ts';
 import { EnrollResponse } from '../../src/shared/protocol.ts';
 import { ingestFolder } from '../content/ingest.ts';
 import { ephemeralPackSigner } from '../content/pack-signing.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createEdge } from '../edge/edge-app.ts';
 import { enrollEdgeUpstream } from '../edge/edge-identity.ts';
@@ -27,8 +27,8 @@ export type EdgeRigOptions = { packBytes?: number; cacheCapBytes?: number; now?:
 export async function startCounty(options: { packBytes?: number; now?: Date; host?: string } = {}) {
   const now = options.now ?? new Date('2026-11-25T02:00:00Z');
   const dir = mkdtempSync(join(tmpdir(), 'edge-rig-'));
-  const db: HubDatabase = openDatabase(join(dir, 'hub.sqlite'));
-  seedDemo(db, now);
+  const db = openDatabase(join(dir, 'hub.sqlite'));
+  await seedDemo(db, now);
   const folder = join(dir, 'src', '预习');
   mkdirSync(folder, { recursive: true });
   const video = randomBytes(options.packBytes ?? 1_500_000);
@@ -73,7 +73,7 @@ export async function startCounty(options: { packBytes?: number; now?: Date; hos
     },
     async close() {
       await app.close();
-      db.close();
+      await db.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,22 +1,22 @@
-// A real hub for tests: temp SQLite file with demo data, listening on a random loopback port, with a settable clock and
+// A real hub for tests: temp SQLite file (or a fresh PostgreSQL database in the pg project, test-store.ts) with demo data, listening on a random loopback port, with a settable clock and
 // the test-only routes (test-routes.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { EnrollResponse } from '../../src/shared/protocol.ts';
-import { openDatabase } from '../db/open-database.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub, type CreateHubOptions } from '../http/create-hub.ts';
 import { registerTestRoutes } from './test-routes.ts';
+import { openTestStore } from './test-store.ts';
 
 export const TEST_ADMIN_TOKEN = 'admin-secret-for-tests-0123456789';
 
 export async function startTestHub(start = new Date('2026-11-25T02:00:00Z'), options: Pick<CreateHubOptions, 'limits' | 'live' | 'tls'> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hub-test-'));
-  const db = openDatabase(join(dir, 'hub.sqlite'));
+  const db = await openTestStore(dir);
   let clock = start;
-  seedDemo(db, clock);
+  await seedDemo(db, clock);
   const app = await createHub({ db, hubName: '测试中心', adminToken: TEST_ADMIN_TOKEN, now: () => clock, updatesDir: join(dir, 'updates'), extensions: [registerTestRoutes], ...options });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
 
@@ -52,7 +52,7 @@ export async function startTestHub(start = new Date('2026-11-25T02:00:00Z'), opt
     },
     async close() {
       await app.close();
-      db.close();
+      await db.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -25,9 +25,11 @@ async function drain() {
   while (page.hasMore) page = await pullFrom(page.cursor);
   return page.cursor;
 }
-const insert = (payload: string) =>
-  Number(hub.db.prepare(`INSERT INTO changes (classroom_id, payload, created_at) VALUES (?, ?, ?)`).run(classroomId, payload, '2026-11-25T02:00:00.000Z').lastInsertRowid);
-const changeRows = () => hub.db.prepare(`SELECT * FROM changes ORDER BY seq`).all();
+const insert = async (payload: string) => {
+  const row = await hub.db.get<{ seq: number }>(`INSERT INTO changes (classroom_id, payload, created_at) VALUES (?, ?, ?) RETURNING seq`, [classroomId, payload, '2026-11-25T02:00:00.000Z']);
+  return row?.seq ?? 0;
+};
+const changeRows = () => hub.db.all(`SELECT * FROM changes ORDER BY seq`);
 
 describe('pull skips a stored change that does not parse', () => {
   it.each([
@@ -38,10 +40,10 @@ describe('pull skips a stored change that does not parse', () => {
     ['JSON null', 'null'],
   ])('%s', async (_name, payload) => {
     const cursor = await drain();
-    const before = insert(JSON.stringify({ type: 'lesson.delete', id: `gone-before-${cursor}` }));
-    const bad = insert(payload);
-    const after = insert(JSON.stringify({ type: 'lesson.delete', id: `gone-after-${cursor}` }));
-    const stored = changeRows();
+    const before = await insert(JSON.stringify({ type: 'lesson.delete', id: `gone-before-${cursor}` }));
+    const bad = await insert(payload);
+    const after = await insert(JSON.stringify({ type: 'lesson.delete', id: `gone-after-${cursor}` }));
+    const stored = await changeRows();
 
     const page = await pullFrom(cursor);
     expect(page.changes).toEqual([
@@ -52,13 +54,13 @@ describe('pull skips a stored change that does not parse', () => {
     expect(bad).toBeGreaterThan(before);
     // The next pull starts after the bad row: it does not come back, and nothing in the log was changed.
     expect((await pullFrom(page.cursor)).changes).toEqual([]);
-    expect(changeRows()).toEqual(stored);
+    expect(await changeRows()).toEqual(stored);
   });
 
   it('a page made only of bad rows still moves the cursor on', async () => {
     const cursor = await drain();
-    insert('{');
-    const last = insert('[]');
+    await insert('{');
+    const last = await insert('[]');
     const page = await pullFrom(cursor);
     expect(page).toMatchObject({ changes: [], cursor: last, hasMore: false });
   });

@@ -3,21 +3,28 @@
 import { Change } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 
-export function appendChange(db: HubDatabase, classroomId: string, change: Change, now: Date) {
-  db.prepare(`INSERT INTO changes (classroom_id, payload, created_at) VALUES (?, ?, ?)`).run(
-    classroomId,
-    JSON.stringify(Change.parse(change)),
-    now.toISOString(),
-  );
+// On PostgreSQL two transactions can draw seq 10 and 11 and commit 11 first: a device pulling in between would move
+// its cursor past 10 and never see it. Taking the classroom's lock before drawing a number (held to commit) makes
+// commit order follow seq within a classroom, which is all a cursor needs. (SQLite has one writer at a time anyway.)
+const classroomLock = `SELECT pg_advisory_xact_lock(hashtextextended(?, 7))`;
+
+export async function appendChange(db: HubDatabase, classroomId: string, change: Change, now: Date) {
+  const payload = JSON.stringify(Change.parse(change));
+  await db.transaction(async (tx) => {
+    if (tx.dialect === 'postgres') await tx.get(classroomLock, [classroomId]);
+    await tx.run(`INSERT INTO changes (classroom_id, payload, created_at) VALUES (?, ?, ?)`, [classroomId, payload, now.toISOString()]);
+  });
 }
 
 /** Told about a stored change that no longer parses (damaged, or written by another hub version): it is skipped. */
 export type OnSkippedChange = (seq: number, reason: string) => void;
 
-export function changesSince(db: HubDatabase, classroomId: string, cursor: number, limit: number, onSkipped: OnSkippedChange = () => {}) {
-  const rows = db
-    .prepare(`SELECT seq, payload FROM changes WHERE classroom_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
-    .all(classroomId, cursor, limit + 1) as { seq: number; payload: string }[];
+export async function changesSince(db: HubDatabase, classroomId: string, cursor: number, limit: number, onSkipped: OnSkippedChange = () => {}) {
+  const rows = await db.all<{ seq: number; payload: string }>(`SELECT seq, payload FROM changes WHERE classroom_id = ? AND seq > ? ORDER BY seq LIMIT ?`, [
+    classroomId,
+    cursor,
+    limit + 1,
+  ]);
   const page = rows.slice(0, limit);
   // One row that does not parse must not stop the classroom's pulls for ever: skip it (the cursor moves past it) and
   // say so in the hub's log, where it can be repaired and re-published.

@@ -26,14 +26,13 @@ type LessonJoinRow = {
   lead_school_name: string;
 };
 
-function lessonRow(db: HubDatabase, id: string) {
-  return db
-    .prepare(
-      `SELECT l.*, c.subject, c.teacher_name, s.name AS lead_school_name
-         FROM lessons l JOIN courses c ON c.id = l.course_id JOIN schools s ON s.id = c.lead_school_id
-        WHERE l.id = ?`,
-    )
-    .get(id) as LessonJoinRow | undefined;
+async function lessonRow(db: HubDatabase, id: string) {
+  return db.get<LessonJoinRow>(
+    `SELECT l.*, c.subject, c.teacher_name, s.name AS lead_school_name
+       FROM lessons l JOIN courses c ON c.id = l.course_id JOIN schools s ON s.id = c.lead_school_id
+      WHERE l.id = ?`,
+    [id],
+  );
 }
 
 const toWire = (row: LessonJoinRow, classroomId: string): Lesson => ({
@@ -49,58 +48,59 @@ const toWire = (row: LessonJoinRow, classroomId: string): Lesson => ({
   mode: row.mode,
 });
 
-export function lessonAudience(db: HubDatabase, lessonId: string): string[] {
-  return (db.prepare(`SELECT classroom_id FROM lesson_audience WHERE lesson_id = ?`).all(lessonId) as { classroom_id: string }[]).map(
-    (r) => r.classroom_id,
-  );
+export async function lessonAudience(db: HubDatabase, lessonId: string): Promise<string[]> {
+  const rows = await db.all<{ classroom_id: string }>(`SELECT classroom_id FROM lesson_audience WHERE lesson_id = ?`, [lessonId]);
+  return rows.map((r) => r.classroom_id);
 }
 
 /** Creates or replaces a lesson and its audience; classrooms dropped from the audience receive a delete. */
-export function putLesson(db: HubDatabase, input: LessonInput, now: Date) {
-  db.transaction(() => {
-    if (!db.prepare(`SELECT 1 FROM courses WHERE id = ?`).get(input.courseId)) throw new HubError('not_found', `course ${input.courseId}`);
+export async function putLesson(db: HubDatabase, input: LessonInput, now: Date) {
+  await db.transaction(async (tx) => {
+    if (!(await tx.get(`SELECT 1 FROM courses WHERE id = ?`, [input.courseId]))) throw new HubError('not_found', `course ${input.courseId}`);
     for (const c of input.classroomIds) {
-      if (!db.prepare(`SELECT 1 FROM classrooms WHERE id = ?`).get(c)) throw new HubError('not_found', `classroom ${c}`);
+      if (!(await tx.get(`SELECT 1 FROM classrooms WHERE id = ?`, [c]))) throw new HubError('not_found', `classroom ${c}`);
     }
-    const before = lessonAudience(db, input.id);
-    db.prepare(
-      `INSERT INTO lessons (id, course_id, title, starts_at, ends_at, mode) VALUES (@id, @courseId, @title, @startsAt, @endsAt, @mode)
-       ON CONFLICT (id) DO UPDATE SET course_id = @courseId, title = @title, starts_at = @startsAt, ends_at = @endsAt, mode = @mode`,
-    ).run(input);
-    db.prepare(`DELETE FROM lesson_audience WHERE lesson_id = ?`).run(input.id);
-    const addAudience = db.prepare(`INSERT INTO lesson_audience (lesson_id, classroom_id) VALUES (?, ?)`);
-    const row = lessonRow(db, input.id);
+    const before = await lessonAudience(tx, input.id);
+    await tx.run(
+      `INSERT INTO lessons (id, course_id, title, starts_at, ends_at, mode) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET course_id = excluded.course_id, title = excluded.title, starts_at = excluded.starts_at,
+         ends_at = excluded.ends_at, mode = excluded.mode`,
+      [input.id, input.courseId, input.title, input.startsAt, input.endsAt, input.mode],
+    );
+    await tx.run(`DELETE FROM lesson_audience WHERE lesson_id = ?`, [input.id]);
+    const row = await lessonRow(tx, input.id);
     if (!row) throw new HubError('internal', 'lesson vanished while writing it');
     for (const classroomId of new Set(input.classroomIds)) {
-      addAudience.run(input.id, classroomId);
-      appendChange(db, classroomId, { type: 'lesson.put', lesson: toWire(row, classroomId) }, now);
+      await tx.run(`INSERT INTO lesson_audience (lesson_id, classroom_id) VALUES (?, ?)`, [input.id, classroomId]);
+      await appendChange(tx, classroomId, { type: 'lesson.put', lesson: toWire(row, classroomId) }, now);
     }
     for (const gone of before.filter((c) => !input.classroomIds.includes(c))) {
-      appendChange(db, gone, { type: 'lesson.delete', id: input.id }, now);
+      await appendChange(tx, gone, { type: 'lesson.delete', id: input.id }, now);
     }
-  })();
+  });
 }
 
-export function deleteLesson(db: HubDatabase, lessonId: string, now: Date): boolean {
-  return db.transaction(() => {
-    const audience = lessonAudience(db, lessonId);
-    const deleted = db.prepare(`DELETE FROM lessons WHERE id = ?`).run(lessonId).changes > 0;
-    for (const classroomId of audience) appendChange(db, classroomId, { type: 'lesson.delete', id: lessonId }, now);
+export async function deleteLesson(db: HubDatabase, lessonId: string, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const audience = await lessonAudience(tx, lessonId);
+    const deleted = (await tx.run(`DELETE FROM lessons WHERE id = ?`, [lessonId])).changes > 0;
+    for (const classroomId of audience) await appendChange(tx, classroomId, { type: 'lesson.delete', id: lessonId }, now);
     return deleted;
-  })();
+  });
 }
 
-export function putStudent(db: HubDatabase, student: Student, now: Date) {
-  db.transaction(() => {
-    db.prepare(
-      `INSERT INTO students (id, classroom_id, name, number) VALUES (@id, @classroomId, @name, @number)
-       ON CONFLICT (id) DO UPDATE SET classroom_id = @classroomId, name = @name, number = @number`,
-    ).run(student);
-    appendChange(db, student.classroomId, { type: 'student.put', student }, now);
-  })();
+export async function putStudent(db: HubDatabase, student: Student, now: Date) {
+  await db.transaction(async (tx) => {
+    await tx.run(
+      `INSERT INTO students (id, classroom_id, name, number) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET classroom_id = excluded.classroom_id, name = excluded.name, number = excluded.number`,
+      [student.id, student.classroomId, student.name, student.number],
+    );
+    await appendChange(tx, student.classroomId, { type: 'student.put', student }, now);
+  });
 }
 
 /** Whether `lessonId` is on `classroomId`'s timetable: the rule for every device write and live join. */
-export function isLessonForClassroom(db: HubDatabase, lessonId: string, classroomId: string): boolean {
-  return db.prepare(`SELECT 1 FROM lesson_audience WHERE lesson_id = ? AND classroom_id = ?`).get(lessonId, classroomId) !== undefined;
+export async function isLessonForClassroom(db: HubDatabase, lessonId: string, classroomId: string): Promise<boolean> {
+  return (await db.get(`SELECT 1 FROM lesson_audience WHERE lesson_id = ? AND classroom_id = ?`, [lessonId, classroomId])) !== undefined;
 }

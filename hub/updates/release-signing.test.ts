@@ -12,14 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReleaseSignature, releaseSigningContext } from '../../src/shared/release-signature.ts';
 import { repoRoot } from '../../tests/support/hub-process.ts';
 import { testPublisher, writeReleaseFixture } from '../../tests/support/release-fixture.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
 import { createHub } from '../http/create-hub.ts';
 import { enclosingCheckout, trustPublicKey, writeNewPublisherKey } from './publisher-keygen.ts';
 import { publishRelease } from './publish-release.ts';
 import { loadPublisherKey } from './release-signing.ts';
 
 let dir: string;
-let db: HubDatabase;
+let db: SqliteDb;
 let app: FastifyInstance;
 let base: string;
 
@@ -32,7 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   app.server.closeAllConnections();
   await app.close();
-  db.close();
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -14,13 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReleaseManifest } from '../../src/shared/update-protocol.ts';
 import { repoRoot } from '../../tests/support/hub-process.ts';
 import { sha512Base64, testPublisher, writeReleaseFixture, type ReleaseFixture } from '../../tests/support/release-fixture.ts';
-import { openDatabase, type HubDatabase } from '../db/open-database.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { SqliteDb } from '../db/sqlite-db.ts';
 import { createHub } from '../http/create-hub.ts';
 import { publishRelease } from './publish-release.ts';
 
 const run = promisify(execFile);
 let dir: string;
-let db: HubDatabase;
+let db: SqliteDb;
 let app: FastifyInstance;
 let base: string;
 let release: ReleaseFixture;
@@ -45,7 +46,7 @@ afterAll(async () => {
   // Keep-alive sockets from the Node executor and fetch must not hold the shutdown.
   app.server.closeAllConnections();
   await app.close();
-  db.close();
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 }, 30_000);
 

@@ -51,7 +51,7 @@ function classroomPc(skew: { ms: number }) {
   return { db, session };
 }
 
-const hubStatus = () => (hub.db.prepare(`SELECT status FROM attendance WHERE lesson_id = ? AND student_id = ?`).get(LESSON, STUDENT) as { status: string } | undefined)?.status;
+const hubStatus = async () => (await hub.db.get<{ status: string }>(`SELECT status FROM attendance WHERE lesson_id = ? AND student_id = ?`, [LESSON, STUDENT]))?.status;
 
 async function enroll(pc: ReturnType<typeof classroomPc>, deviceName: string) {
   await pc.session.init();
@@ -83,13 +83,13 @@ describe('a classroom PC with a wrong clock', () => {
     await enroll(behind, '慢的电脑');
 
     await mark(ahead, 'absent');
-    expect(hubStatus()).toBe('absent');
+    expect(await hubStatus()).toBe('absent');
     await mark(behind, 'present'); // later in real time: wins although its clock says a year earlier
-    expect(hubStatus()).toBe('present');
+    expect(await hubStatus()).toBe('present');
     await mark(ahead, 'late'); // and the fast PC's next mark is not stuck a year in the future either
-    expect(hubStatus()).toBe('late');
+    expect(await hubStatus()).toBe('late');
     await mark(behind, 'leave');
-    expect(hubStatus()).toBe('leave');
+    expect(await hubStatus()).toBe('leave');
   });
 
   it('whose clock jumps a year ahead after enrolling: the hub refuses its marks as ahead, it re-stamps and they apply', async () => {
@@ -105,26 +105,26 @@ describe('a classroom PC with a wrong clock', () => {
     const [queued] = await pc.db.outbox.toArray();
     expect(decodeHlc(queued?.op.hlc ?? '')?.wallMs).toBeGreaterThan(realMs + YEAR - 1000); // stamped a year ahead
     await syncAll(pc);
-    expect(hubStatus()).toBe('absent');
-    const applied = hub.db.prepare(`SELECT a.hlc, o.op_id FROM attendance a JOIN applied_ops o ON o.device_id = a.device_id WHERE a.lesson_id = ? AND a.student_id = ?`).get(LESSON, STUDENT) as { hlc: string; op_id: string };
+    expect(await hubStatus()).toBe('absent');
+    const applied = (await hub.db.get<{ hlc: string; op_id: string }>(`SELECT a.hlc, o.op_id FROM attendance a JOIN applied_ops o ON o.device_id = a.device_id WHERE a.lesson_id = ? AND a.student_id = ?`, [LESSON, STUDENT])) ?? { hlc: '', op_id: '' };
     expect(applied.op_id).toBe(queued?.id); // the same op, re-stamped:
     expect(Math.abs((decodeHlc(applied.hlc)?.wallMs ?? 0) - realMs)).toBeLessThan(MAX_HLC_AHEAD_MS);
     await mark(other, 'present');
-    expect(hubStatus()).toBe('present');
+    expect(await hubStatus()).toBe('present');
   });
 });
 
 describe('the hub', () => {
   it('refuses an op stamped more than the bound ahead of its clock, by name, and changes nothing', async () => {
     const { device } = await hub.enroll('DEMO-ZJ-1');
-    const before = hubStatus();
+    const before = await hubStatus();
     const op = (aheadMs: number, id: string) => ({ id, seq: 1, hlc: encodeHlc({ wallMs: realMs + aheadMs, counter: 0, node: 'dev_x' }), type: 'attendance.set', lessonId: LESSON, studentId: STUDENT, status: 'absent' });
     const res = await hub.call('/v1/sync/push', { method: 'POST', token: device.token, json: { ops: [op(YEAR, `ahead-${realMs}`), op(MAX_HLC_AHEAD_MS + 1000, `ahead2-${realMs}`)] } });
     const acks = PushResponse.parse(res.body).acks;
     expect(acks.map((a) => a.status)).toEqual(['rejected', 'rejected']);
     for (const ack of acks) expect(ack.status === 'rejected' && ack.reason.startsWith(`${HLC_AHEAD}:`)).toBe(true);
-    expect(hubStatus()).toBe(before);
-    expect(hub.db.prepare(`SELECT count(*) AS n FROM applied_ops WHERE device_id = ?`).get(device.id)).toEqual({ n: 0 });
+    expect(await hubStatus()).toBe(before);
+    expect(await hub.db.get(`SELECT count(*) AS n FROM applied_ops WHERE device_id = ?`, [device.id])).toEqual({ n: 0 });
   });
 
   it('tells every answer its clock, errors included', async () => {

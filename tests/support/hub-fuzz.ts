@@ -46,7 +46,7 @@ export async function hubRouteTable(): Promise<HubRoute[]> {
   const app = await createHub({ db, hubName: 'routes', adminToken: ADMIN, extensions: [registerTestRoutes], onRoute: (r) => routes.push(r) });
   await app.ready();
   await app.close();
-  db.close();
+  await db.close();
   await rm(dir, { recursive: true, force: true });
   return routes;
 }

@@ -50,6 +50,23 @@ async function runAsOwner(command: string, args: string[], asRoot: boolean): Pro
 
 let databaseCounter = 0;
 
+/** Creates an empty database on the cluster behind `adminUrl` (its `postgres` database) and returns the new one's URL. */
+export async function createDatabase(adminUrl: string, name?: string): Promise<string> {
+  databaseCounter += 1;
+  const dbName = name ?? `t_${process.pid}_${databaseCounter}_${Math.random().toString(36).slice(2, 8)}`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(dbName)) throw new Error(`database name must be a plain identifier: ${dbName}`);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${dbName}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  return url.toString();
+}
+
 export async function startPostgresServer(options: PostgresServerOptions = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)');
@@ -81,19 +98,7 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
   return {
     url,
     port,
-    async createDatabase(name) {
-      databaseCounter += 1;
-      const dbName = name ?? `t_${process.pid}_${databaseCounter}_${Math.random().toString(36).slice(2, 8)}`;
-      if (!/^[a-z_][a-z0-9_]*$/.test(dbName)) throw new Error(`database name must be a plain identifier: ${dbName}`);
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${dbName}`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://postgres@127.0.0.1:${port}/${dbName}`;
-    },
+    createDatabase: (name) => createDatabase(url, name),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -24,7 +24,7 @@ export async function startUpdateHub() {
     async close() {
       app.server.closeAllConnections();
       await app.close();
-      db.close();
+      await db.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

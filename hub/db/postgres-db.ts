@@ -1,0 +1,132 @@
+// SqlDb over a pg connection pool (node-postgres: the most used PostgreSQL driver for Node, pure JS, with pools,
+// transactions on a checked-out client and typed errors carrying SQLSTATE codes). Several hub nodes share one
+// database through it. Statements are written with `?`; they are numbered ($1, $2, ...) here, once per statement text.
+import pg from 'pg';
+import { TransactionAborted, type SqlDb, type SqlParams } from './sql-db.ts';
+
+export type PostgresDb = SqlDb & { readonly pool: pg.Pool };
+
+const numbered = new Map<string, string>();
+
+/** `?` → `$n`, outside quoted strings, identifiers and comments. Exported for its table test. */
+export function numberPlaceholders(sql: string): string {
+  const cached = numbered.get(sql);
+  if (cached !== undefined) return cached;
+  let out = '';
+  let n = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql.charAt(i);
+    if (quote) {
+      if (quote === '\n' ? ch === '\n' : ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else if (ch === '-' && sql.charAt(i + 1) === '-') {
+      quote = '\n';
+      out += ch;
+    } else if (ch === '?') {
+      out += `$${++n}`;
+    } else {
+      out += ch;
+    }
+  }
+  numbered.set(sql, out);
+  return out;
+}
+
+// COUNT(*) and BIGINT ids arrive as int8, SUM as numeric: as numbers, like SQLite gives them (ids stay far below 2^53).
+const toNumber = (text: string) => Number(text);
+const builtIn = (oid: number, format: 'text' | 'binary'): ((value: string) => unknown) => pg.types.getTypeParser(oid, format) as (value: string) => unknown;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 || oid === 1700 ? toNumber : builtIn(oid, format ?? 'text'))) as typeof pg.types.getTypeParser,
+};
+
+/** SQLSTATEs after which the whole transaction may simply run again: serialization_failure, deadlock_detected. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+function handle(on: Queryable): Omit<SqlDb, 'transaction' | 'close'> {
+  const query = (sql: string, params: SqlParams = []) => on.query({ text: numberPlaceholders(sql), values: [...params] });
+  return {
+    dialect: 'postgres',
+    all: async <T>(sql: string, params?: SqlParams) => (await query(sql, params)).rows as T[],
+    get: async <T>(sql: string, params?: SqlParams) => (await query(sql, params)).rows[0] as T | undefined,
+    run: async (sql, params) => ({ changes: (await query(sql, params)).rowCount ?? 0 }),
+    exec: async (sql) => void (await on.query(sql)),
+  };
+}
+
+function inTransaction(client: pg.PoolClient, depth: number): SqlDb {
+  return {
+    ...handle(client),
+    async transaction(fn) {
+      const savepoint = `sp${depth}`;
+      await client.query(`SAVEPOINT ${savepoint}`);
+      try {
+        const result = await fn(inTransaction(client, depth + 1));
+        await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+        return result;
+      } catch (error) {
+        if (error instanceof TransactionAborted) throw error;
+        try {
+          await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+          await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+        } catch {
+          throw new TransactionAborted(error);
+        }
+        // A deadlock or serialization failure dooms the whole transaction's snapshot: retry it from the top.
+        if (isRetryable(error)) throw new TransactionAborted(error);
+        throw error;
+      }
+    },
+    close: () => Promise.reject(new Error('close the database, not a transaction')),
+  };
+}
+
+function isRetryable(error: unknown): boolean {
+  const code = error instanceof TransactionAborted ? (error.cause as { code?: unknown } | null)?.code : (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+export type PostgresDbOptions = {
+  /** Connections per hub node; a node serves many devices with few connections because each holds one only briefly. */
+  max?: number;
+  /** An idle connection that fails (the server restarted) is reported here instead of stopping the process. */
+  onError?: (error: Error) => void;
+};
+
+export function postgresDb(url: string, options: PostgresDbOptions = {}): PostgresDb {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+  pool.on('error', (error) => (options.onError ?? (() => {}))(error));
+  return {
+    ...handle(pool),
+    pool,
+    async transaction(fn) {
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        let broken = false;
+        try {
+          await client.query('BEGIN');
+          const result = await fn(inTransaction(client, 1));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          try {
+            await client.query('ROLLBACK');
+          } catch {
+            broken = true; // the connection is gone: do not hand it to the next transaction
+          }
+          if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
+          throw error instanceof TransactionAborted ? (error.cause instanceof Error ? error.cause : error) : error;
+        } finally {
+          client.release(broken);
+        }
+      }
+    },
+    close: () => pool.end(),
+  };
+}

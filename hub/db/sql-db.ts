@@ -1,0 +1,47 @@
+// The hub's one store interface: SQLite (better-sqlite3, the embedded default) and PostgreSQL (pg, several hub nodes)
+// both implement it, so every repository is written once. SQL is written with `?` placeholders in the dialect both
+// engines share (ON CONFLICT ... DO NOTHING / DO UPDATE, RETURNING, excluded.*); the PostgreSQL adapter numbers the
+// placeholders once per statement text. Where the engines truly differ, `dialect` says which one runs (few places).
+
+export type SqlValue = string | number | bigint | null | Buffer;
+export type SqlParams = readonly SqlValue[];
+export type SqlDialect = 'sqlite' | 'postgres';
+
+export type SqlDb = {
+  readonly dialect: SqlDialect;
+  all<T>(sql: string, params?: SqlParams): Promise<T[]>;
+  get<T>(sql: string, params?: SqlParams): Promise<T | undefined>;
+  /** A write; `changes` is the number of rows it touched. */
+  run(sql: string, params?: SqlParams): Promise<{ changes: number }>;
+  /** Several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs `fn` in a transaction on one connection (`tx`), committed when it resolves and rolled back when it throws.
+   * Nested calls are savepoints: a failing inner step rolls back alone and the outer transaction goes on.
+   * Use only `tx` inside `fn` (the outer handle waits for the transaction to end, so using it there deadlocks).
+   */
+  transaction<T>(fn: (tx: SqlDb) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+/**
+ * Thrown by a nested transaction whose rollback to its savepoint failed: the engine already ended the whole transaction
+ * (disk full, lost connection), so nothing of it holds and the caller must not go on as if only the inner step failed.
+ */
+export class TransactionAborted extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`transaction aborted: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'TransactionAborted';
+  }
+}
+
+/** An ISO 8601 text column (any offset) as a comparable instant: the one date function the hub needs from SQL. */
+export function sqlInstant(db: Pick<SqlDb, 'dialect'>, expression: string): string {
+  return db.dialect === 'postgres' ? `(${expression})::timestamptz` : `julianday(${expression})`;
+}
+
+/** A write refused by a foreign key (a row that points at a missing one), in either engine's words. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+}
