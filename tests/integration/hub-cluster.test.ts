@@ -1,5 +1,5 @@
-// Two hub nodes behind HAProxy, sharing one database and one data directory, with nginx caching blobs
-// (tests/support/hub-cluster.ts): a classroom's pushes through either node are applied exactly once, a killed node
+// Two hub nodes behind HAProxy, sharing one PostgreSQL database and one data directory, with nginx caching blobs
+// (tests/support/hub-cluster.ts, tests/support/postgres-server.ts): a classroom's pushes through either node are applied exactly once, a killed node
 // loses nothing, and a blob is served from the cache only to a device the hub allows.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { ErrorResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, type Op } from '../..
 import { ContentStats, TestPaths } from '../../hub/testing/test-routes.ts';
 import { adminGet, enrollClassroom, pullTimetable, pushOps, schoolDayOps } from '../support/classroom-sim.ts';
 import { startHubCluster, type HubCluster } from '../support/hub-cluster.ts';
+import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';
 import { proxyUnavailable } from '../support/proxy-process.ts';
 
 const ReportRows = z.object({
@@ -23,6 +24,7 @@ const ReportRows = z.object({
 });
 const DeviceOps = z.object({ opIds: z.array(z.string()), quizAnswerRows: z.number(), quizAnswerOps: z.number(), noteVersionRows: z.number() });
 
+let postgres: PostgresServer;
 let cluster: HubCluster;
 
 beforeAll(async () => {
@@ -30,9 +32,15 @@ beforeAll(async () => {
     const missing = proxyUnavailable(kind);
     if (missing) throw new Error(missing);
   }
-  cluster = await startHubCluster({ nodes: 2 });
+  postgres = await startPostgresServer();
+  cluster = await startHubCluster({ nodes: 2, databaseUrl: await postgres.createDatabase() });
+  // Each node says which store it runs on: both on PostgreSQL, none on a SQLite file of its own.
+  for (const i of [0, 1]) expect(cluster.nodeOutput(i)).toContain('hub: store is PostgreSQL');
 }, 180_000);
-afterAll(async () => cluster?.stop(), 60_000);
+afterAll(async () => {
+  await cluster?.stop();
+  await postgres?.stop();
+}, 60_000);
 
 const statuses = (acks: { status: string }[]) => [...new Set(acks.map((a) => a.status))];
 
