@@ -1,11 +1,33 @@
 import { defineConfig } from 'vitest/config';
 
 // One runner for everything, split into projects so each runs with fitting timeouts:
-// unit (pure modules, hub API on real SQLite + HTTP), net (the weak-link harness), e2e (real Chromium + real hub).
+// unit (pure modules, hub API on real SQLite + HTTP), pg (the hub API suite again on a real PostgreSQL, plus the
+// multi-node store tests), net (the weak-link harness), e2e (real Chromium + real hub).
+const hubApiSuite = [
+  'hub/sync/sync-routes.test.ts',
+  'hub/http/access-groups.test.ts',
+  'hub/http/create-hub.test.ts',
+  'hub/http/rate-limits.test.ts',
+  'hub/http/hostile-requests.test.ts',
+  'hub/content/content-routes.test.ts',
+  'hub/timetable/change-log-skip.test.ts',
+  'tests/integration/clock-skew.test.ts',
+];
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'hub/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/packaging/**/*.test.ts', 'tests/integration/**/*.test.ts'], environment: 'node', testTimeout: 20_000 } },
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'hub/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/packaging/**/*.test.ts', 'tests/integration/**/*.test.ts'], exclude: ['**/*.pg.test.ts', '**/node_modules/**'], environment: 'node', testTimeout: 20_000 } },
+      {
+        test: {
+          name: 'pg',
+          include: [...hubApiSuite, 'hub/**/*.pg.test.ts'],
+          env: { HUB_TEST_DB: 'postgres' },
+          globalSetup: ['tests/support/postgres-global-setup.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
       { test: { name: 'net', include: ['tests/net/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
       { test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], environment: 'node', testTimeout: 240_000, hookTimeout: 240_000, fileParallelism: false } },
     ],

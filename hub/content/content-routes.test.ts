@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentPaths, PacksResponse, type PackManifest } from '../../src/shared/content-protocol.ts';
 import { ContentStats, registerTestRoutes, TestPaths } from '../testing/test-routes.ts';
 import { EnrollResponse, ErrorResponse } from '../../src/shared/protocol.ts';
-import { openDatabase } from '../db/open-database.ts';
-import type { SqliteDb } from '../db/sqlite-db.ts';
+import type { SqlDb } from '../db/sql-db.ts';
+import { openTestStore } from '../testing/test-store.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
 import { BLOB_ACCESS_PATH } from './content-routes.ts';
@@ -20,7 +20,7 @@ import { ephemeralPackSigner } from './pack-signing.ts';
 const ADMIN = 'admin-secret-for-tests-0123456789';
 const now = new Date('2026-11-25T02:00:00Z');
 let dir: string;
-let db: SqliteDb;
+let db: SqlDb;
 let app: FastifyInstance;
 let base: string;
 let pack: PackManifest;
@@ -30,7 +30,7 @@ let ltToken: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hub-content-'));
-  db = openDatabase(join(dir, 'hub.sqlite'));
+  db = await openTestStore(dir);
   await seedDemo(db, now);
   const folder = join(dir, 'src', '分数预习');
   mkdirSync(join(folder, '练习'), { recursive: true });

@@ -217,6 +217,28 @@ export const migrations: readonly Migration[] = [
           created_at TEXT NOT NULL
         );`,
   },
+  {
+    version: 9,
+    name: 'failed-attempt counters shared by several hub nodes',
+    // Used on PostgreSQL (store-attempt-limiter.ts); a single SQLite hub keeps its counters in memory, but the schema
+    // stays the same on both stores.
+    sql: `
+        CREATE TABLE attempt_failures (
+          scope TEXT NOT NULL,               -- which limit: enrollPerAddress, deviceAuthPerAddress, ...
+          key TEXT NOT NULL,                 -- an address, a code, a lesson
+          window_start INTEGER NOT NULL,     -- ms since the epoch of the window's first failure
+          failures INTEGER NOT NULL,
+          PRIMARY KEY (scope, key)
+        );`,
+    postgres: `
+        CREATE TABLE attempt_failures (
+          scope TEXT NOT NULL,
+          key TEXT NOT NULL,
+          window_start BIGINT NOT NULL,
+          failures INTEGER NOT NULL,
+          PRIMARY KEY (scope, key)
+        );`,
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -12,9 +12,10 @@ export async function pgSchemaVersion(db: SqlDb): Promise<number> {
 }
 
 export async function migratePostgres(db: SqlDb, target = latestSchemaVersion): Promise<number[]> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   return db.transaction(async (tx) => {
+    // The lock first: even CREATE TABLE IF NOT EXISTS races when two nodes run it at once.
     await tx.get(`SELECT pg_advisory_xact_lock(?)`, [MIGRATION_LOCK]);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
     const current = await pgSchemaVersion(tx);
     const applied: number[] = [];
     for (const migration of migrations) {

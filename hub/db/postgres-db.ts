@@ -45,7 +45,9 @@ const types = {
 
 /** SQLSTATEs after which the whole transaction may simply run again: serialization_failure, deadlock_detected. */
 const RETRYABLE = new Set(['40001', '40P01']);
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
+/** Jittered pause before a retry, so two transactions that deadlocked do not meet again in step. */
+const retryPause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -109,6 +111,7 @@ export function postgresDb(url: string, options: PostgresDbOptions = {}): Postgr
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
         let broken = false;
+        let released = false;
         try {
           await client.query('BEGIN');
           const result = await fn(inTransaction(client, 1));
@@ -120,10 +123,15 @@ export function postgresDb(url: string, options: PostgresDbOptions = {}): Postgr
           } catch {
             broken = true; // the connection is gone: do not hand it to the next transaction
           }
-          if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
+          if (attempt < MAX_ATTEMPTS && isRetryable(error)) {
+            client.release(broken);
+            released = true;
+            await retryPause(attempt);
+            continue;
+          }
           throw error instanceof TransactionAborted ? (error.cause instanceof Error ? error.cause : error) : error;
         } finally {
-          client.release(broken);
+          if (!released) client.release(broken);
         }
       }
     },

@@ -63,11 +63,11 @@ const edges = new WeakMap<FastifyRequest, EdgeRow>();
 export function edgeGuard(ctx: HubContext): onRequestAsyncHookHandler {
   return async (request) => {
     const limiter = ctx.attempts.deviceAuthPerAddress;
-    refuseIfLimited([[limiter, request.ip]], 'edge authentications');
+    await refuseIfLimited([[limiter, request.ip]], 'edge authentications');
     const token = bearerToken(request);
     const edge = token ? await findEdgeByToken(ctx.db, token, ctx.now()) : undefined;
     if (!edge) {
-      limiter.recordFailure(request.ip);
+      await limiter.recordFailure(request.ip);
       throw new HubError('unauthorized', token ? 'unknown edge token' : 'edge token required');
     }
     if (edge.revoked_at) throw new HubError('device_revoked', 'this edge was revoked by the hub administrator');
@@ -93,10 +93,10 @@ export function registerEdgeRoutes(app: FastifyInstance, ctx: HubContext): EdgeU
     // guesser behind an edge gets no more tries than one in front of the county hub.
     const limiter = ctx.attempts.deviceAuthPerAddress;
     const key = `edge:${edge.id}`;
-    if (limiter.retryAfterMs(key) > 0) return refuse('rate_limited', 'too many unknown device tokens through this edge; try again later');
+    if ((await limiter.retryAfterMs(key)) > 0) return refuse('rate_limited', 'too many unknown device tokens through this edge; try again later');
     const device = await findDeviceByTokenHash(ctx.db, hashToken(deviceToken));
     if (!device) {
-      limiter.recordFailure(key);
+      await limiter.recordFailure(key);
       return refuse('unauthorized', 'unknown device token');
     }
     if (device.revoked_at) return refuse('device_revoked', 'this device was revoked by the hub administrator');

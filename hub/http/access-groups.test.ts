@@ -10,8 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, type RawResponse } from '../../tests/support/raw-http.ts';
 import { ErrorResponse, type EnrollResponse } from '../../src/shared/protocol.ts';
-import { openDatabase } from '../db/open-database.ts';
-import type { SqliteDb } from '../db/sqlite-db.ts';
+import type { SqlDb } from '../db/sql-db.ts';
+import { openTestStore } from '../testing/test-store.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createEdgeCode, enrollEdge } from '../edge/county-edge-repo.ts';
 import { registerTestRoutes } from '../testing/test-routes.ts';
@@ -21,7 +21,7 @@ import { createHub } from './create-hub.ts';
 const ADMIN = 'admin-secret-for-tests-0123456789';
 const NO_LIMIT = { maxFailures: 1e9, windowMs: 1 }; // this sweep is about authorisation; limits have their own tests
 let dir: string;
-let db: SqliteDb;
+let db: SqlDb;
 let app: FastifyInstance;
 let port: number;
 let deviceToken: string;
@@ -30,7 +30,7 @@ const routes: HubRoute[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hub-access-'));
-  db = openDatabase(join(dir, 'hub.sqlite'));
+  db = await openTestStore(dir);
   await seedDemo(db, new Date('2026-11-25T02:00:00Z'));
   app = await createHub({
     db,
@@ -99,7 +99,7 @@ function expectNotServed(res: RawResponse, what: string) {
 }
 
 const snapshot = () =>
-  ['enrollment_codes', 'devices', 'lessons', 'lesson_audience', 'changes', 'edges', 'edge_codes'].map((table) => db.raw.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all());
+  Promise.all(['enrollment_codes', 'devices', 'lessons', 'lesson_audience', 'changes', 'edges', 'edge_codes'].map((table) => db.all(`SELECT * FROM ${table} ORDER BY 1, 2`)));
 
 describe('route table', () => {
   it('puts every route in an access group, and the admin API in the admin groups', () => {
@@ -127,7 +127,7 @@ describe.each(['admin', 'admin-page', 'device', 'edge'] as const)('%s routes wit
   it('refuses every spelling, every method, and changes nothing', async () => {
     const mine = routes.filter((r) => r.access === access && r.method !== 'HEAD');
     expect(mine.length).toBeGreaterThan(0);
-    const before = snapshot();
+    const before = await snapshot();
     let reachedGuard = 0;
     for (const route of mine) {
       const path = concrete(route.url);
@@ -148,7 +148,7 @@ describe.each(['admin', 'admin-page', 'device', 'edge'] as const)('%s routes wit
       }
     }
     expect(reachedGuard).toBeGreaterThan(mine.length * 5);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it('answers the same routes with the credential (so the sweep above would see a bypass)', async () => {

@@ -4,7 +4,7 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { findDeviceByTokenHash, touchDevice, type DeviceRow } from '../org/org-repo.ts';
 import { hashToken, matchesTokenHash } from '../org/tokens.ts';
-import type { AttemptLimiter } from './attempt-limiter.ts';
+import type { AttemptCounter } from './store-attempt-limiter.ts';
 import type { HubContext } from './hub-context.ts';
 import { HubError } from './hub-error.ts';
 import { refuseIfLimited } from './hub-limits.ts';
@@ -19,10 +19,10 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 /** A device's bearer token → its row. Failures count against the caller's address; a revoked device is not a guess. */
 export async function authenticateDevice(ctx: HubContext, token: string | undefined, address: string): Promise<DeviceRow> {
   const limiter = ctx.attempts.deviceAuthPerAddress;
-  refuseIfLimited([[limiter, address]], 'device authentications');
+  await refuseIfLimited([[limiter, address]], 'device authentications');
   const device = token ? await findDeviceByTokenHash(ctx.db, hashToken(token)) : undefined;
   if (!device) {
-    limiter.recordFailure(address);
+    await limiter.recordFailure(address);
     throw new HubError('unauthorized', token ? 'unknown device token' : 'device token required');
   }
   if (device.revoked_at) throw new HubError('device_revoked', 'this device was revoked by the hub administrator');
@@ -34,13 +34,13 @@ export async function authenticateDevice(ctx: HubContext, token: string | undefi
  * The admin credential: the HTTP admin API, and the live lead console's login (which also names its lesson, so
  * failures count per lesson too). Failures count against the caller's address.
  */
-export function authenticateAdmin(ctx: HubContext, token: string | undefined, address: string, consoleLessonId?: string): void {
-  const checks: [AttemptLimiter, string][] = [[ctx.attempts.consoleLoginPerAddress, address]];
+export async function authenticateAdmin(ctx: HubContext, token: string | undefined, address: string, consoleLessonId?: string): Promise<void> {
+  const checks: [AttemptCounter, string][] = [[ctx.attempts.consoleLoginPerAddress, address]];
   if (consoleLessonId !== undefined) checks.push([ctx.attempts.consoleLoginPerLesson, consoleLessonId]);
   const what = consoleLessonId === undefined ? 'admin' : 'console';
-  refuseIfLimited(checks, `${what} logins`);
+  await refuseIfLimited(checks, `${what} logins`);
   if (token && matchesTokenHash(token, ctx.adminTokenHash)) return;
-  for (const [limiter, key] of checks) limiter.recordFailure(key);
+  for (const [limiter, key] of checks) await limiter.recordFailure(key);
   throw new HubError('unauthorized', `${what} credential required`);
 }
 
@@ -67,6 +67,6 @@ export function adminGuard(ctx: HubContext, { queryKey = false } = {}): onReques
   return async (request) => {
     const query = request.query as Record<string, unknown> | undefined;
     const key = queryKey && typeof query?.key === 'string' && TOKEN.test(query.key) ? query.key : undefined;
-    authenticateAdmin(ctx, bearerToken(request) ?? key, request.ip);
+    await authenticateAdmin(ctx, bearerToken(request) ?? key, request.ip);
   };
 }

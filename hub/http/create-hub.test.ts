@@ -5,21 +5,21 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnrollResponse, ErrorResponse, PROTOCOL_HEADER, PullResponse, type Change } from '../../src/shared/protocol.ts';
-import { openDatabase } from '../db/open-database.ts';
-import type { SqliteDb } from '../db/sqlite-db.ts';
+import type { SqlDb } from '../db/sql-db.ts';
+import { openTestStore } from '../testing/test-store.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from './create-hub.ts';
 
 const ADMIN = 'admin-secret-for-tests-0123456789';
 let dir: string;
-let db: SqliteDb;
+let db: SqlDb;
 let app: FastifyInstance;
 let base: string;
 let clock = new Date('2026-11-25T02:00:00Z');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hub-api-'));
-  db = openDatabase(join(dir, 'hub.sqlite'));
+  db = await openTestStore(dir);
   await seedDemo(db, clock);
   app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, now: () => clock });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -68,7 +68,7 @@ describe('enrollment', () => {
     expect(a.school).toMatchObject({ name: '凉山州昭觉县民族中学', kind: 'receiving' });
     expect(a.hubName).toBe('测试中心');
     expect(a.device.token).not.toBe(b.device.token);
-    expect(db.raw.prepare(`SELECT token_hash FROM devices WHERE id = ?`).get(a.device.id)).not.toMatchObject({ token_hash: a.device.token });
+    expect(await db.get(`SELECT token_hash FROM devices WHERE id = ?`, [a.device.id])).not.toMatchObject({ token_hash: a.device.token });
   });
 
   it.each([
@@ -172,11 +172,11 @@ describe('pull', () => {
 
 describe('admin and CORS', () => {
   it('refuses to delete a lesson that has classroom records, by name, and keeps it', async () => {
-    const lessons = () => db.raw.prepare(`SELECT count(*) AS n FROM lessons`).get();
-    const before = lessons();
+    const lessons = () => db.get(`SELECT count(*) AS n FROM lessons`);
+    const before = await lessons();
     const res = await admin('/v1/admin/lessons/les-j7-0-0', { method: 'DELETE' }); // the demo quiz belongs to it
     expect([res.status, errorCode(res.body)]).toEqual([400, 'bad_request']);
-    expect(lessons()).toEqual(before);
+    expect(await lessons()).toEqual(before);
   });
 
   it('requires the admin token', async () => {

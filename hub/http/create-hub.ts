@@ -68,7 +68,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     hubName: options.hubName,
     adminTokenHash,
     now,
-    attempts: createHubAttempts({ ...defaultHubLimits, ...options.limits }, now),
+    attempts: createHubAttempts({ ...defaultHubLimits, ...options.limits }, now, options.db),
     packSigner: options.packSigner ?? ephemeralPackSigner(),
     events: createHubEvents(),
     ...(options.contentDir !== undefined ? { contentDir: options.contentDir } : {}),

@@ -20,14 +20,14 @@ export function registerEnrollRoute(app: FastifyInstance, ctx: HubContext) {
     onRequest: async (request) => refuseIfLimited([[enrollPerAddress, request.ip]], 'enrollment attempts'),
     handler: async (request, reply) => {
       const body = parseOrBadRequest(EnrollRequest, request.body);
-      refuseIfLimited([[enrollPerCode, body.code]], 'enrollment attempts with this code');
+      await refuseIfLimited([[enrollPerCode, body.code]], 'enrollment attempts with this code');
       let enrolled: Awaited<ReturnType<typeof enrollDevice>>;
       try {
         enrolled = await enrollDevice(ctx.db, { ...body, now: ctx.now() });
       } catch (error) {
         if (error instanceof HubError && error.code.startsWith('enrollment_code_')) {
-          enrollPerAddress.recordFailure(request.ip);
-          enrollPerCode.recordFailure(body.code);
+          await enrollPerAddress.recordFailure(request.ip);
+          await enrollPerCode.recordFailure(body.code);
         }
         throw error;
       }

@@ -1,7 +1,9 @@
 // The hub's limits on failed attempts, in one place so README and tests can name them. Enrollment codes are the weak
 // secret (8 characters from 32, typed on a touch board); device tokens (256 bits) and the admin credential cannot be
 // guessed, so their limits only keep a noisy or hostile machine from costing the hub work and filling its log.
-import { createAttemptLimiter, type AttemptLimit, type AttemptLimiter } from './attempt-limiter.ts';
+import type { SqlDb } from '../db/sql-db.ts';
+import { createAttemptLimiter, type AttemptLimit } from './attempt-limiter.ts';
+import { inMemory, storeAttemptLimiter, type AttemptCounter } from './store-attempt-limiter.ts';
 import { HubError } from './hub-error.ts';
 
 const MINUTE = 60_000;
@@ -28,22 +30,28 @@ export const defaultHubLimits: HubLimits = {
   consoleLoginPerLesson: { maxFailures: 20, windowMs: 15 * MINUTE },
 };
 
-export type HubAttempts = { [K in keyof HubLimits]: AttemptLimiter };
+export type HubAttempts = { [K in keyof HubLimits]: AttemptCounter };
 
-export function createHubAttempts(limits: HubLimits, now: () => Date): HubAttempts {
+/**
+ * On PostgreSQL (several hub nodes share it) the counters live in the store, so a limit reached through one node holds
+ * on the others; on SQLite (one hub process) they stay in memory, where they cost nothing.
+ */
+export function createHubAttempts(limits: HubLimits, now: () => Date, db?: SqlDb): HubAttempts {
   const ms = () => now().getTime();
+  const make = (name: keyof HubLimits) =>
+    db?.dialect === 'postgres' ? storeAttemptLimiter(db, name, limits[name], ms) : inMemory(createAttemptLimiter(limits[name], ms));
   return {
-    enrollPerAddress: createAttemptLimiter(limits.enrollPerAddress, ms),
-    enrollPerCode: createAttemptLimiter(limits.enrollPerCode, ms),
-    deviceAuthPerAddress: createAttemptLimiter(limits.deviceAuthPerAddress, ms),
-    consoleLoginPerAddress: createAttemptLimiter(limits.consoleLoginPerAddress, ms),
-    consoleLoginPerLesson: createAttemptLimiter(limits.consoleLoginPerLesson, ms),
+    enrollPerAddress: make('enrollPerAddress'),
+    enrollPerCode: make('enrollPerCode'),
+    deviceAuthPerAddress: make('deviceAuthPerAddress'),
+    consoleLoginPerAddress: make('consoleLoginPerAddress'),
+    consoleLoginPerLesson: make('consoleLoginPerLesson'),
   };
 }
 
 /** Throws `rate_limited` (429, Retry-After) when any of the keys has failed too often. */
-export function refuseIfLimited(checks: [AttemptLimiter, string][], what: string): void {
-  const waitMs = Math.max(0, ...checks.map(([limiter, key]) => limiter.retryAfterMs(key)));
+export async function refuseIfLimited(checks: [AttemptCounter, string][], what: string): Promise<void> {
+  const waitMs = Math.max(0, ...(await Promise.all(checks.map(([limiter, key]) => limiter.retryAfterMs(key)))));
   if (waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
     throw new HubError('rate_limited', `too many failed ${what}; try again in ${seconds} s`, seconds);

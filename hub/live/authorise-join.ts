@@ -15,7 +15,7 @@ export async function authoriseJoin(ctx: HubContext, request: { lessonId: string
   const { db } = ctx;
   const lesson = await db.get<{ title: string; mode: string }>(`SELECT title, mode FROM lessons WHERE id = ?`, [request.lessonId]);
   if (request.role === 'console') {
-    authenticateAdmin(ctx, request.token, address, request.lessonId);
+    await authenticateAdmin(ctx, request.token, address, request.lessonId);
     if (!lesson) throw new HubError('not_found', `lesson ${request.lessonId}`);
     if (lesson.mode !== 'live') throw new HubError('bad_request', `lesson ${request.lessonId} is not a live lesson`);
     return { role: 'console', classroomName: '主讲教室', lessonTitle: lesson.title };

@@ -8,7 +8,7 @@ import { Op, Quiz, type OpAck } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import { TransactionAborted } from '../db/sql-db.ts';
 import type { DeviceRow } from '../org/org-repo.ts';
-import { appendChange } from '../timetable/change-log.ts';
+import { appendChange, lockClassroomLog } from '../timetable/change-log.ts';
 import { isLessonForClassroom } from '../timetable/timetable-repo.ts';
 
 class Rejection extends Error {}
@@ -20,6 +20,10 @@ const MAX_REASON = 500; // OpAck.reason's wire limit
 
 export async function applyPush(db: HubDatabase, device: DeviceRow, rawOps: unknown[], now: Date, onUnexpected: OnUnexpected = () => {}): Promise<OpAck[]> {
   return db.transaction(async (tx) => {
+    // Pushes of one classroom take turns across hub nodes, before any row is locked: two nodes applying the same
+    // device's batch (a retry through the other node) would otherwise lock attendance rows and the classroom's
+    // change log in opposite orders and deadlock. Classrooms never share rows, so they still apply in parallel.
+    await lockClassroomLog(tx, device.classroom_id);
     const acks: OpAck[] = [];
     for (const raw of rawOps) {
       const parsed = Op.safeParse(raw);

@@ -6,12 +6,15 @@ import type { HubDatabase } from '../db/open-database.ts';
 // On PostgreSQL two transactions can draw seq 10 and 11 and commit 11 first: a device pulling in between would move
 // its cursor past 10 and never see it. Taking the classroom's lock before drawing a number (held to commit) makes
 // commit order follow seq within a classroom, which is all a cursor needs. (SQLite has one writer at a time anyway.)
-const classroomLock = `SELECT pg_advisory_xact_lock(hashtextextended(?, 7))`;
+/** Takes the classroom's change-log lock until the transaction ends (PostgreSQL; re-entrant; a no-op on SQLite). */
+export async function lockClassroomLog(tx: HubDatabase, classroomId: string) {
+  if (tx.dialect === 'postgres') await tx.get(`SELECT pg_advisory_xact_lock(hashtextextended(?, 7))`, [classroomId]);
+}
 
 export async function appendChange(db: HubDatabase, classroomId: string, change: Change, now: Date) {
   const payload = JSON.stringify(Change.parse(change));
   await db.transaction(async (tx) => {
-    if (tx.dialect === 'postgres') await tx.get(classroomLock, [classroomId]);
+    await lockClassroomLog(tx, classroomId);
     await tx.run(`INSERT INTO changes (classroom_id, payload, created_at) VALUES (?, ?, ?)`, [classroomId, payload, now.toISOString()]);
   });
 }

@@ -47,6 +47,9 @@ describe('同步详情: a record that cannot be uploaded is listed under 失败,
     await expect.poll(() => outboxCount(page), { timeout: 20_000 }).toBe(1); // the good record left: acknowledged
     expect(await page.getByTestId('failed-row').allTextContents()).toEqual([expect.stringContaining('无法读取的记录') as string]);
     expect(await page.getByTestId('outbox-row').count()).toBe(0);
+    // The top bar tells the two apart: nothing waits to upload, one record needs IT.
+    await expect.poll(() => page.getByTestId('sync-failed').textContent()).toBe('需处理 1');
+    expect(await page.getByTestId('sync-waiting').count()).toBe(0);
     const report = await fetch(`${hub.url}/report?key=${hub.adminToken}`).then((r) => r.text());
     expect(report).toContain('缺勤 1');
     await page.screenshot({ path: join(ARTIFACTS, 'outbox-failed.png') });

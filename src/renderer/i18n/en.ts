@@ -33,6 +33,7 @@ export const en: Messages = {
     revoked: 'Device revoked',
     retry: 'Sync now',
     waiting: '{{count}} to upload',
+    failedOps: '{{count}} need attention',
   },
   timetable: {
     today: "Today's lessons",

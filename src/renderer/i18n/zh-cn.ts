@@ -32,6 +32,7 @@ export const zhCN = {
     revoked: '本设备已被停用',
     retry: '立即同步',
     waiting: '待上传 {{count}}',
+    failedOps: '需处理 {{count}}',
   },
   timetable: {
     today: '今日课表',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../tests/support/ports.ts';
 import { startTinyHttp, type TinyHttp } from '../../../tests/support/tiny-http.ts';
 import { HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type EnrollResponse, type PullResponse } from '../../shared/protocol.ts';
-import { createHubClient, HubRequestError, normaliseHubUrl } from './hub-client.ts';
+import { createHubClient, HubRequestError, normaliseHubUrl, parseRetryAfter } from './hub-client.ts';
 
 const TOKEN = 'device-token-'.padEnd(48, 'z');
 
@@ -293,5 +293,20 @@ describe('normaliseHubUrl', () => {
 
   it.each([[''], ['   '], ['http://exa mple.cn'], ['hub.local:99999'], ['javascript:alert(1)']])('throws on %j', (input) => {
     expect(() => normaliseHubUrl(input)).toThrow();
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it.each([
+    ['30', 30_000],
+    [' 5 ', 5_000],
+    ['0', 0],
+    ['999999', 3_600_000],
+    ['Wed, 21 Oct 2015 07:28:00 GMT', null],
+    ['-1', null],
+    ['1e9', null],
+    [null, null],
+  ])('%s → %s', (header, ms) => {
+    expect(parseRetryAfter(header)).toBe(ms);
   });
 });

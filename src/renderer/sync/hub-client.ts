@@ -31,6 +31,8 @@ export class HubRequestError extends Error {
     readonly reason: HubFailureReason,
     message: string,
     readonly status = 0,
+    /** The hub's Retry-After (429, 503), in ms: a retry sooner would only be refused again. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = 'HubRequestError';
@@ -39,6 +41,12 @@ export class HubRequestError extends Error {
 
 /** The hub's clock as one answer told it, with this PC's clock around the request (hub-clock.ts turns it into an offset). */
 export type HubTimeSample = { hubMs: number; sentMs: number; receivedMs: number };
+
+/** Retry-After in seconds (the hub never sends an HTTP date), capped at an hour so a hostile answer cannot park sync. */
+export function parseRetryAfter(header: string | null): number | null {
+  if (header === null || !/^\d{1,6}$/.test(header.trim())) return null;
+  return Math.min(Number(header.trim()), 3600) * 1000;
+}
 
 /** Refusals no retry can fix: the device must be enrolled again, or the app or the hub updated. */
 const REFUSALS: ReadonlySet<HubFailureReason> = new Set(['device_revoked', 'unauthorized', 'client_too_old', 'hub_too_old']);
@@ -116,8 +124,9 @@ function clientWith(deps: HubClientDeps, shared: SharedState, contentFetch: type
     if (response.ok) return response;
     const body: unknown = await response.json().catch(() => undefined);
     const parsed = ErrorResponse.safeParse(body);
-    if (!parsed.success) throw new HubRequestError('invalid_response', `HTTP ${response.status}`, response.status);
-    throw failed(new HubRequestError(parsed.data.error.code, parsed.data.error.message, response.status));
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    if (!parsed.success) throw new HubRequestError('invalid_response', `HTTP ${response.status}`, response.status, retryAfterMs);
+    throw failed(new HubRequestError(parsed.data.error.code, parsed.data.error.message, response.status, retryAfterMs));
   }
 
   async function request<S extends z.ZodType>(path: string, schema: S, init: RequestInit = {}, via?: typeof fetch, waitMs = timeoutMs): Promise<z.output<S>> {

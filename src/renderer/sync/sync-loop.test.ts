@@ -302,4 +302,17 @@ describe('sync loop', () => {
     loop.stop();
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('waits as long as the hub asked (Retry-After) when that is longer than its own backoff', async () => {
+    const { loop, syncOnce, delays } = setup();
+    syncOnce.mockRejectedValueOnce(new HubRequestError('rate_limited', 'too many', 429, 45_000));
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(delays).toEqual([45_000]);
+    await vi.advanceTimersByTimeAsync(44_999);
+    expect(syncOnce).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(syncOnce).toHaveBeenCalledTimes(2);
+    loop.stop();
+  });
 });

@@ -66,7 +66,9 @@ export function createSyncLoop(deps: SyncLoopDeps): SyncLoop {
           ? { code: error.reason, detail: error.message }
           : { code: 'internal' as const, detail: error instanceof Error ? error.message : String(error) };
       report({ phase: lastError.code === 'network' ? 'offline' : 'error', lastError });
-      schedule(backoffMs());
+      // A hub that said when to come back (rate_limited, overloaded) is not asked sooner.
+      const hubSays = error instanceof HubRequestError ? (error.retryAfterMs ?? 0) : 0;
+      schedule(Math.max(backoffMs(), hubSays));
     }
   }
 

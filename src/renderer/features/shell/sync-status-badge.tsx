@@ -9,7 +9,10 @@ import { formatClock } from '../timetable/lesson-time.ts';
 export function SyncStatusBadge() {
   const { t, i18n } = useTranslation();
   const { session, db } = useApp();
-  const waiting = useLiveQuery(() => db.outbox.count(), [db]) ?? 0;
+  // Failed ops (refused several times, kept for IT on 同步详情) are not "waiting to upload": counted apart, so the
+  // teacher is not told records are on their way that need IT.
+  const waiting = useLiveQuery(() => db.outbox.where('status').equals('pending').count(), [db]) ?? 0;
+  const failed = useLiveQuery(() => db.outbox.where('status').anyOf('failed', 'rejected').count(), [db]) ?? 0;
   const { phase, lastSyncAt, lastError } = useSyncStatus();
   const time = lastSyncAt ? formatClock(new Date(lastSyncAt), i18n.language) : null;
   const label = (() => {
@@ -47,6 +50,11 @@ export function SyncStatusBadge() {
       {waiting > 0 && (
         <span className="waiting" data-testid="sync-waiting">
           {t('status.waiting', { count: waiting })}
+        </span>
+      )}
+      {failed > 0 && (
+        <span className="failed" data-testid="sync-failed">
+          {t('status.failedOps', { count: failed })}
         </span>
       )}
     </button>
