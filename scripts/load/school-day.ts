@@ -13,6 +13,8 @@ export type DayContext = {
   concurrency: number;
   pullMs: number[];
   pushMs: number[];
+  /** Requests that failed and were sent again (timeouts under load, a dead node). */
+  retries: number;
   ledger: AckLedger;
   recovery: ReturnType<typeof createRecoveryClock>;
   /** Called after each completed push (the run kills a node part-way through). */
@@ -42,6 +44,7 @@ async function retrying<T>(ctx: DayContext, client: string, what: string, reques
     } catch (error) {
       const retryable = error instanceof HubCallError && (error.status === 0 || error.status >= 500 || error.code === 'rate_limited');
       ctx.recovery.failed(client);
+      ctx.retries++;
       if (!retryable || Date.now() > ctx.deadline) throw new Error(`${what} for ${client} failed: ${error instanceof Error ? error.message : String(error)}`);
       const wait = Math.min(2_000, 100 * 2 ** attempt) * (0.5 + Math.random());
       await new Promise((r) => setTimeout(r, wait));
