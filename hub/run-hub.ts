@@ -2,6 +2,7 @@
 // (hub/testing/test-main.ts, which adds test-only routes). Safe defaults for a county network: no demo data unless
 // HUB_DEMO=1, and an admin token that is given or made once (admin-token.ts), kept only as a hash.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { openHubDatabase } from './db/open-database.ts';
@@ -33,8 +34,12 @@ const Env = z.object({
   HUB_DEMO_BROADCAST: z.enum(['0', '1']).default('0'),
   /** Add the demo live lesson (timed "now") without putting it on air; implied by HUB_DEMO_BROADCAST=1. */
   HUB_DEMO_LIVE: z.enum(['0', '1']).default('0'),
-  /** One UDP and one TCP port for every viewer's WebRTC transport (open both in the school-side firewall). */
+  /** UDP and TCP port of SFU worker 0's viewers; worker i uses HUB_RTC_PORT + i (open the range in the firewall). */
   HUB_RTC_PORT: z.coerce.number().int().min(1).max(65535).default(40443),
+  /** mediasoup workers, one per core by default (each is a single-threaded process). */
+  HUB_SFU_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+  /** Classrooms on one router of a lesson before it fans out to another worker (mediasoup: ~500 consumers a core). */
+  HUB_SFU_VIEWERS_PER_WORKER: z.coerce.number().int().min(1).max(100_000).default(400),
   HUB_RTC_LISTEN_IP: z.string().default('0.0.0.0'),
   /** The address classrooms reach the hub at, given to browsers in ICE candidates (default: each interface's own). */
   HUB_RTC_ANNOUNCED_IP: z.string().optional(),
@@ -99,14 +104,20 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   if (unavailable) log(`hub: live lessons unavailable: ${unavailable}`);
   else {
     try {
+      if (env.HUB_RTC_PORT + env.HUB_SFU_WORKERS - 1 > 65535) throw new Error(`HUB_RTC_PORT + HUB_SFU_WORKERS - 1 is past 65535`);
       sfu = await createLiveSfu({
         rtcPort: env.HUB_RTC_PORT,
+        workers: env.HUB_SFU_WORKERS,
+        viewersPerRouter: env.HUB_SFU_VIEWERS_PER_WORKER,
+        log,
         listenIp: env.HUB_RTC_LISTEN_IP,
         announcedIp: env.HUB_RTC_ANNOUNCED_IP,
         ingestWatch: { silenceMs: 5_000, checkEveryMs: 1_000, log },
       });
       const announced = env.HUB_RTC_ANNOUNCED_IP ?? 'each interface’s own address';
-      log(`hub: live SFU on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${env.HUB_RTC_PORT} (announced: ${announced})`);
+      const ports = env.HUB_SFU_WORKERS === 1 ? String(env.HUB_RTC_PORT) : `${env.HUB_RTC_PORT}-${env.HUB_RTC_PORT + env.HUB_SFU_WORKERS - 1}`;
+      const pids = sfu.pool.workers().map((w) => w.worker.pid).join(', ');
+      log(`hub: live SFU: ${env.HUB_SFU_WORKERS} worker(s) (pids ${pids}) on udp+tcp ${env.HUB_RTC_LISTEN_IP}:${ports} (announced: ${announced})`);
     } catch (error) {
       // e.g. the RTC port is taken: everything but live keeps working, and clients are told why live is off.
       unavailable = `SFU failed to start: ${error instanceof Error ? error.message : String(error)}`;

@@ -40,11 +40,13 @@ export type DemoBroadcastOptions = {
 
 /**
  * The demo lesson's broadcast, kept on air: if ffmpeg dies the lesson goes off air (viewers see 主讲教室尚未开始) and
- * the broadcast is started again after a pause, as a lead school's operator would.
+ * the broadcast is started again after a pause, as a lead school's operator would; if the lesson is made again (its SFU
+ * worker died) the broadcast moves to the new room at once, as `npm run broadcast`'s lease does.
  */
 export async function startDemoBroadcast(sfu: LiveSfu, options: DemoBroadcastOptions = {}): Promise<DemoBroadcast> {
   const { log = () => undefined, restartAfterMs = 2_000 } = options;
-  const room = await sfu.room(options.lessonId ?? DEMO_LIVE_LESSON_ID);
+  const lessonId = options.lessonId ?? DEMO_LIVE_LESSON_ID;
+  let room = await sfu.room(lessonId);
   let current: FfmpegBroadcast | null = null;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -62,6 +64,18 @@ export async function startDemoBroadcast(sfu: LiveSfu, options: DemoBroadcastOpt
       timer = setTimeout(() => void start().catch((e: unknown) => log(`hub: demo broadcast failed to start: ${String(e)}`)), restartAfterMs);
     });
   };
+  sfu.onRoom((made) => {
+    if (made.lessonId !== lessonId || made === room || stopped) return;
+    room = made;
+    const old = current;
+    current = null;
+    if (timer) clearTimeout(timer);
+    void (async () => {
+      await old?.stop();
+      await start();
+      log('hub: demo broadcast moved to the lesson’s new SFU worker');
+    })().catch((e: unknown) => log(`hub: demo broadcast failed to start: ${String(e)}`));
+  });
   await start();
   return {
     async stop() {

@@ -6,6 +6,7 @@ import type { ConsumerInfo, LiveMethod, LiveNotification, LiveRequestData, LiveR
 import type { HubDatabase } from '../db/open-database.ts';
 import { HubError } from '../http/hub-error.ts';
 import { pushableQuestions, questionResults, questionToPush } from './live-quiz.ts';
+import type { PeerPlace } from './lesson-routers.ts';
 import { sourceOf, type LiveRoom } from './live-room.ts';
 
 export type PeerIdentity = { peerId: string; role: LiveRole; classroomName: string };
@@ -31,7 +32,8 @@ export class LivePeer {
   constructor(
     readonly identity: PeerIdentity,
     private readonly room: LiveRoom,
-    private readonly webRtcServer: ms.WebRtcServer,
+    /** Its router and WebRtcServer: the room's own, or a fan-out copy on another worker (lesson-routers.ts). */
+    private readonly place: PeerPlace,
     private readonly send: (n: LiveNotification) => void,
     private readonly services: PeerServices,
   ) {
@@ -90,8 +92,8 @@ export class LivePeer {
       // A viewer receives on one transport; asking again (transport recreate after ICE failure) replaces it.
       for (const old of this.transports.values()) old.close();
       this.transports.clear();
-      const transport = await this.room.router.createWebRtcTransport({
-        webRtcServer: this.webRtcServer,
+      const transport = await this.place.router.createWebRtcTransport({
+        webRtcServer: this.place.webRtcServer,
         enableUdp: !forceTcp,
         enableTcp: true,
         preferUdp: true,
@@ -135,9 +137,9 @@ export class LivePeer {
       for (const c of this.consumers.values()) c.close(); // a re-consume replaces the previous set
       this.consumers.clear();
       this.pausedByViewer.clear();
-      for (const producer of this.room.producers()) {
+      for (const producer of await this.place.producers()) {
         if (audioOnly && producer.kind === 'video') continue;
-        if (!this.room.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
+        if (!this.place.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
           throw new HubError('bad_request', `this client cannot decode ${producer.kind} (${producer.rtpParameters.codecs[0]?.mimeType ?? '?'})`);
         }
         const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
@@ -178,7 +180,7 @@ export class LivePeer {
     createSendTransport: async () => {
       for (const old of this.sendTransports.values()) old.close();
       this.sendTransports.clear();
-      const transport = await this.room.router.createWebRtcTransport({ webRtcServer: this.webRtcServer, enableUdp: true, enableTcp: true, preferUdp: true });
+      const transport = await this.place.router.createWebRtcTransport({ webRtcServer: this.place.webRtcServer, enableUdp: true, enableTcp: true, preferUdp: true });
       // A classroom's return camera shares the village link with the lesson: the SFU tells its sender to stay ≤ 300 kbps.
       if (this.identity.role === 'viewer') await transport.setMaxIncomingBitrate(RETURN_VIDEO_MAX_BPS);
       this.sendTransports.set(transport.id, transport);
@@ -200,7 +202,7 @@ export class LivePeer {
       this.producers.set(producer.id, producer);
       producer.observer.once('close', () => this.producers.delete(producer.id));
       if (this.identity.role === 'console') this.room.addConsoleProducer(producer);
-      else this.room.addReturnVideo(this.identity.peerId, this.identity.classroomName, producer);
+      else this.room.addReturnVideo(this.identity.peerId, this.identity.classroomName, await this.place.toRoom(producer));
       return { producerId: producer.id };
     },
     closeProducer: async ({ producerId }) => {
@@ -268,5 +270,6 @@ export class LivePeer {
     this.transports.clear();
     this.sendTransports.clear();
     this.consumers.clear();
+    this.place.release();
   }
 }

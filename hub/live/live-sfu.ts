@@ -1,14 +1,25 @@
-// The hub's SFU: one mediasoup worker, one WebRtcServer (every viewer transport shares its UDP and TCP port, so a school
-// firewall needs one rule and a UDP-blocking one still gets ICE-TCP), and a LiveRoom per live lesson, made on demand.
-import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
-import * as mediasoup from 'mediasoup';
+// The hub's SFU: a pool of mediasoup workers, one per core, each with one WebRtcServer (every viewer transport on that
+// worker shares its UDP and TCP port, so a school firewall needs one rule per worker and a UDP-blocking one still gets
+// ICE-TCP), and a LiveRoom per live lesson, made on demand on the least loaded worker. A lesson whose audience
+// outgrows one worker fans out to others (lesson-routers.ts); a worker that dies is replaced and its lessons made again.
+import { once } from 'node:events';
+import { hostname, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import type { types as ms } from 'mediasoup';
+import type { LiveRole } from '../../src/shared/live-protocol.ts';
+import { LessonRouters, type PeerPlace } from './lesson-routers.ts';
+import { createMemoryLiveRegistry, type LiveRegistry } from './live-registry.ts';
 import { LiveRoom, mediaCodecs, type IngestWatch } from './live-room.ts';
+import { leastLoadedWorker } from './sfu-placement.ts';
+import { SfuWorkerPool } from './sfu-worker-pool.ts';
 import { findWorkerBin } from './worker-bin.ts';
 
 export type LiveSfuOptions = {
-  /** UDP and TCP port of the WebRtcServer (HUB_RTC_PORT). */
+  /** UDP and TCP port of worker 0's WebRtcServer (HUB_RTC_PORT); worker i listens on rtcPort + i. 0: any (tests). */
   rtcPort: number;
+  /** mediasoup workers, one per core (HUB_SFU_WORKERS); default 1. */
+  workers?: number;
+  /** Classrooms per router before a lesson fans out to another worker (HUB_SFU_VIEWERS_PER_WORKER); default 400. */
+  viewersPerRouter?: number;
   /** Address the SFU listens on for viewers (HUB_RTC_LISTEN_IP), default all interfaces. */
   listenIp?: string;
   /** Address given to browsers in ICE candidates (HUB_RTC_ANNOUNCED_IP); default: each interface's own address. */
@@ -18,16 +29,25 @@ export type LiveSfuOptions = {
   logLevel?: ms.WorkerLogLevel;
   /** How a silent broadcast is noticed (default: 5 s without RTP, checked every second). */
   ingestWatch?: IngestWatch;
+  /** Which node hosts what (default: this process's memory); `nodeId` names this node in it (default: the host name). */
+  registry?: LiveRegistry;
+  nodeId?: string;
+  log?: (line: string) => void;
 };
 
 export type LiveSfu = {
   room(lessonId: string): Promise<LiveRoom>;
   existingRoom(lessonId: string): LiveRoom | undefined;
+  /** Where a peer of the lesson sits: consoles on the origin router, classrooms spread over the lesson's routers. */
+  place(lessonId: string, role: LiveRole): Promise<{ room: LiveRoom; place: PeerPlace }>;
   /** Calls `listener` for every room, those already made and each one made later (the lesson recorder watches them). */
   onRoom(listener: (room: LiveRoom) => void): void;
   /** Every room's router has these (same codecs, same order): served before a classroom joins, to save a round trip. */
   routerRtpCapabilities: ms.RtpCapabilities;
-  webRtcServer: ms.WebRtcServer;
+  pool: SfuWorkerPool;
+  registry: LiveRegistry;
+  /** Classrooms per router of a lesson, origin first (undefined: no such lesson on this node). */
+  lessonViewers(lessonId: string): ReturnType<LessonRouters['viewers']> | undefined;
   close(): void;
 };
 
@@ -69,49 +89,94 @@ export function rtcListenInfos(o: {
 export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
   const found = findWorkerBin();
   if (found.path === null) throw new Error(found.reason);
-  const worker = await mediasoup.createWorker({ logLevel: options.logLevel ?? 'warn', workerBin: found.path });
-  const webRtcServer = await worker.createWebRtcServer({
-    listenInfos: rtcListenInfos({ port: options.rtcPort, listenIp: options.listenIp, announcedIp: options.announcedIp, interfaces: networkInterfaces() }),
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const pool = await SfuWorkerPool.create({
+    count: options.workers ?? 1,
+    basePort: options.rtcPort,
+    listenInfos: (port) => rtcListenInfos({ port, listenIp: options.listenIp, announcedIp: options.announcedIp, interfaces: networkInterfaces() }),
+    workerBin: found.path,
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    log,
   });
   // A router made only to read the capabilities every room's router will have.
-  const capsRouter = await worker.createRouter({ mediaCodecs });
+  const capsRouter = await pool.worker(0).worker.createRouter({ mediaCodecs });
   const routerRtpCapabilities = capsRouter.rtpCapabilities;
   capsRouter.close();
-  const rooms = new Map<string, Promise<LiveRoom>>();
-  const ready = new Map<string, LiveRoom>();
+  const registry = options.registry ?? createMemoryLiveRegistry();
+  const deps = { pool, viewersPerRouter: options.viewersPerRouter ?? 400, registry, nodeId: options.nodeId ?? hostname(), log };
+  const lessons = new Map<string, Promise<LessonRouters>>();
+  const ready = new Map<string, LessonRouters>();
   const roomListeners: ((room: LiveRoom) => void)[] = [];
-  worker.on('died', (error) => {
-    // The hub cannot serve live lessons without its worker; exiting lets the supervisor restart everything cleanly.
-    process.stderr.write(`hub: mediasoup worker died: ${String(error)}\n`);
-    process.exit(1);
-  });
+  let closed = false;
+
+  const make = (lessonId: string, carried?: LiveRoom): Promise<LessonRouters> => {
+    const made = (async () => {
+      let index = leastLoadedWorker(pool.loads());
+      // The only worker died: the lesson waits (a second or so) for its replacement rather than fail every join.
+      while (index === null) {
+        if (closed) throw new Error('the SFU is closed');
+        await once(pool, 'replaced');
+        index = leastLoadedWorker(pool.loads());
+      }
+      const worker = pool.worker(index);
+      const router = await worker.worker.createRouter({ mediaCodecs });
+      const room = new LiveRoom(lessonId, router, options.ingestIp ?? '127.0.0.1', options.ingestWatch);
+      // 答题器: the question on the screens survives the worker (classrooms that rejoin show it again).
+      if (carried) room.quizPush = carried.quizPush;
+      const routers: LessonRouters = new LessonRouters(room, worker, deps, () => originLost(lessonId, routers));
+      ready.set(lessonId, routers);
+      for (const listener of roomListeners) listener(room);
+      return routers;
+    })();
+    lessons.set(lessonId, made);
+    made.catch(() => {
+      if (lessons.get(lessonId) === made) lessons.delete(lessonId);
+    });
+    return made;
+  };
+
+  // The origin's worker died: everyone on the lesson rejoins into a new room on a live worker, and the broadcaster,
+  // whose lease no longer matches (`GET …/ingest`), opens a new ingest there.
+  const originLost = (lessonId: string, routers: LessonRouters) => {
+    if (closed || ready.get(lessonId) !== routers) return;
+    ready.delete(lessonId);
+    lessons.delete(lessonId);
+    routers.close();
+    log(`hub: live ${lessonId}: its SFU worker died; the lesson is made again on another worker and its classrooms rejoin`);
+    make(lessonId, routers.room).catch((error: unknown) => log(`hub: live ${lessonId}: could not be made again: ${String(error)}`));
+  };
+
+  const room = (lessonId: string) => (lessons.get(lessonId) ?? make(lessonId)).then((r) => r.room);
 
   return {
-    webRtcServer,
     routerRtpCapabilities,
-    room(lessonId) {
-      let room = rooms.get(lessonId);
-      if (!room) {
-        room = worker.createRouter({ mediaCodecs }).then((router) => {
-          const created = new LiveRoom(lessonId, router, options.ingestIp ?? '127.0.0.1', options.ingestWatch);
-          ready.set(lessonId, created);
-          for (const listener of roomListeners) listener(created);
-          return created;
-        });
-        rooms.set(lessonId, room);
-        room.catch(() => rooms.delete(lessonId));
+    pool,
+    registry,
+    room,
+    async place(lessonId, role) {
+      // A classroom that arrives while its lesson's worker is being replaced waits for the new room, not an error.
+      for (let attempt = 1; ; attempt++) {
+        const routers = await (lessons.get(lessonId) ?? make(lessonId));
+        try {
+          return { room: routers.room, place: await routers.place(role) };
+        } catch (error) {
+          if (!routers.isClosed || attempt >= 3) throw error;
+        }
       }
-      return room;
     },
     existingRoom(lessonId) {
-      return ready.get(lessonId);
+      return ready.get(lessonId)?.room;
+    },
+    lessonViewers(lessonId) {
+      return ready.get(lessonId)?.viewers();
     },
     onRoom(listener) {
       roomListeners.push(listener);
-      for (const room of ready.values()) listener(room);
+      for (const routers of ready.values()) listener(routers.room);
     },
     close() {
-      worker.close();
+      closed = true;
+      pool.close();
     },
   };
 }

@@ -122,13 +122,18 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
       if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);
       const join = data as z.output<(typeof liveRequests)['join']['request']>;
       const grant = await authoriseJoin(ctx, join, address);
-      const room = await sfu.room(join.lessonId);
-      if (ws.readyState !== ws.OPEN) return {};
+      const { room, place } = await sfu.place(join.lessonId, grant.role);
+      if (ws.readyState !== ws.OPEN) {
+        place.release();
+        return {};
+      }
       const peerId = randomUUID();
-      peer = new LivePeer({ peerId, role: grant.role, classroomName: grant.classroomName }, room, sfu.webRtcServer, notify, { db: ctx.db, now: ctx.now });
+      peer = new LivePeer({ peerId, role: grant.role, classroomName: grant.classroomName }, room, place, notify, { db: ctx.db, now: ctx.now });
+      // Its router went with its worker: the classroom reconnects (as after any lost socket) and is placed anew.
+      place.onLost(() => ws.close(1012, 'SFU worker restarted'));
       return {
         peerId,
-        routerRtpCapabilities: { ...room.router.rtpCapabilities },
+        routerRtpCapabilities: { ...place.router.rtpCapabilities },
         onAir: room.onAir,
         lessonTitle: grant.lessonTitle,
         quizPush: room.quizPush,

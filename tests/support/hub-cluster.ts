@@ -69,7 +69,10 @@ export async function startHubCluster(options: HubClusterOptions = {}): Promise<
           extraEnv: {
             // the balancer and the cache are on loopback: their X-Forwarded-For names the classroom
             HUB_TRUST_PROXY: HOST,
+            // one SFU worker per node (worker i would take HUB_RTC_PORT + i, a port nobody checked was free); the
+            // cluster is about records and content, live across nodes has its own tests
             HUB_RTC_PORT: String(await freePort(HOST)),
+            HUB_SFU_WORKERS: '1',
             HUB_RECORD: '0',
             HUB_NAME: `四川云教·省中心（节点 ${i + 1}）`,
             ...(options.databaseUrl ? { HUB_DATABASE_URL: options.databaseUrl } : {}),

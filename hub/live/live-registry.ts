@@ -1,0 +1,45 @@
+// Which hub node and which SFU worker hosts what of a live lesson: its origin router (where the broadcast arrives) and
+// its fan-out routers (fed by pipeToRouter, or, across nodes, by a PipeTransport). One node keeps it in memory; several
+// nodes share one in PostgreSQL or Redis behind the same type (rows keyed by routerId, a lesson's rows read together;
+// a node's rows dropped when it is declared dead), so a node asked for a lesson it does not host can find the origin.
+// Every method is async for that reason, even in memory.
+
+export type RouterPlacement = {
+  lessonId: string;
+  nodeId: string;
+  workerIndex: number;
+  /** The worker's process id on its node: a row whose worker has been replaced is stale. */
+  workerPid: number;
+  routerId: string;
+  role: 'origin' | 'fanout';
+  /** Classrooms placed on this router (updated as they join and leave; a shared store may batch it). */
+  viewers: number;
+};
+
+export type LiveRegistry = {
+  put(placement: RouterPlacement): Promise<void>;
+  remove(routerId: string): Promise<void>;
+  /** The lesson's routers on every node, origin first. */
+  lesson(lessonId: string): Promise<RouterPlacement[]>;
+  /** What one node hosts (what another node must rebuild or forget when that node dies). */
+  node(nodeId: string): Promise<RouterPlacement[]>;
+};
+
+export function createMemoryLiveRegistry(): LiveRegistry {
+  const rows = new Map<string, RouterPlacement>();
+  const originFirst = (a: RouterPlacement, b: RouterPlacement) => (a.role === b.role ? 0 : a.role === 'origin' ? -1 : 1);
+  return {
+    async put(placement) {
+      rows.set(placement.routerId, { ...placement });
+    },
+    async remove(routerId) {
+      rows.delete(routerId);
+    },
+    async lesson(lessonId) {
+      return [...rows.values()].filter((r) => r.lessonId === lessonId).sort(originFirst).map((r) => ({ ...r }));
+    },
+    async node(nodeId) {
+      return [...rows.values()].filter((r) => r.nodeId === nodeId).map((r) => ({ ...r }));
+    },
+  };
+}
