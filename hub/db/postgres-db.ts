@@ -103,7 +103,8 @@ export type PostgresDbOptions = {
 
 export function postgresDb(url: string, options: PostgresDbOptions = {}): PostgresDb {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
-  pool.on('error', (error) => (options.onError ?? (() => {}))(error));
+  // Never silent: without a handler the reason still reaches stderr as a process warning.
+  pool.on('error', (error) => (options.onError ?? ((e: Error) => process.emitWarning(`hub database: idle connection failed: ${e.message}`)))(error));
   return {
     ...handle(pool),
     pool,

@@ -44,8 +44,8 @@ describe.skipIf(workerReason !== null)(`SFU on two workers${workerReason ? ` (sk
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hub-sfu-workers-'));
     db = openDatabase(join(dir, 'hub.sqlite'));
-    seedDemo(db, new Date());
-    ensureDemoLiveLesson(db, new Date());
+    await seedDemo(db, new Date());
+    await ensureDemoLiveLesson(db, new Date());
     sfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1', workers: 2, viewersPerRouter: 1, log: (l) => log.push(l) });
     app = await createHub({ db, hubName: '测试中心', adminToken: ADMIN, live: { sfu } });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -55,7 +55,7 @@ describe.skipIf(workerReason !== null)(`SFU on two workers${workerReason ? ` (sk
     await broadcast?.stop();
     await app?.close();
     sfu?.close();
-    db?.close();
+    await db?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
