@@ -52,6 +52,11 @@ const Env = z.object({
   /** HTTPS (and wss) with this certificate and key (PEM files; `npm run hub:cert` makes a county self-signed pair). */
   HUB_TLS_CERT: z.string().min(1).optional(),
   HUB_TLS_KEY: z.string().min(1).optional(),
+  /** Comma-separated addresses/CIDRs of the load balancer and cache in front (several nodes): their X-Forwarded-For counts. */
+  HUB_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((list) => (list ?? '').split(',').map((a) => a.trim()).filter((a) => a.length > 0)),
 });
 
 export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string) => void, extensions: HubExtension[] = []) {
@@ -140,6 +145,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
     live: { sfu, recorder, ...(unavailable ? { unavailable } : {}) },
     updatesDir: join(env.HUB_DATA_DIR, 'updates'),
     extensions,
+    trustProxy: env.HUB_TRUST_PROXY,
     ...(tls ? { tls } : {}),
   });
   const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });

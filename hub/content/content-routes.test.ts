@@ -13,6 +13,7 @@ import type { SqlDb } from '../db/sql-db.ts';
 import { openTestStore } from '../testing/test-store.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { createHub } from '../http/create-hub.ts';
+import { BLOB_ACCESS_PATH } from './content-routes.ts';
 import { ingestFolder } from './ingest.ts';
 import { ephemeralPackSigner } from './pack-signing.ts';
 
@@ -127,6 +128,26 @@ describe('file serving', () => {
   it('refuses an unknown hash with 404 and a malformed one with 400', async () => {
     expect((await get(ContentPaths.blob('0'.repeat(64)), zjToken)).status).toBe(404);
     expect((await get(ContentPaths.blob('..%2F..%2Fhub.sqlite'), zjToken)).status).toBe(400);
+  });
+
+  it('answers an HTTP cache’s access check (nginx auth_request): 204 for the classroom, named 403/401 otherwise, no bytes', async () => {
+    const access = (hash: string, token: string | undefined) => get(BLOB_ACCESS_PATH.replace(':sha256', hash), token);
+    const before = ContentStats.parse(await (await get(TestPaths.contentStats, ADMIN)).json());
+    const yes = await access(videoFile().sha256, zjToken);
+    expect(yes.status).toBe(204);
+    expect((await yes.arrayBuffer()).byteLength).toBe(0);
+    for (const [hash, token, status, code] of [
+      [videoFile().sha256, ltToken, 403, 'forbidden'], // another classroom's device
+      ['0'.repeat(64), zjToken, 403, 'forbidden'], // not there: the same answer as not yours
+      [videoFile().sha256, undefined, 401, 'unauthorized'],
+      ['not-a-hash', zjToken, 400, 'bad_request'],
+    ] as const) {
+      const res = await access(hash, token);
+      expect(res.status).toBe(status);
+      expect(ErrorResponse.parse(await res.json()).error.code).toBe(code);
+    }
+    // An access check serves no content: the blob counters did not move.
+    expect(ContentStats.parse(await (await get(TestPaths.contentStats, ADMIN)).json())).toEqual(before);
   });
 
   it('lets a browser on another origin send Range and read Content-Range (CORS)', async () => {

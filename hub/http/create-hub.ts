@@ -57,6 +57,11 @@ export type CreateHubOptions = Pick<HubContext, 'db' | 'hubName' | 'contentDir'>
   extensions?: HubExtension[];
   /** Called for every route with its access group (the fuzz test's route list). */
   onRoute?: (route: HubRoute) => void;
+  /**
+   * Addresses (or CIDRs) of the load balancer / cache in front of the hub, whose X-Forwarded-For is believed: the
+   * per-address attempt limits must count classrooms, not the one proxy every request comes through.
+   */
+  trustProxy?: string[];
   /** Serve HTTPS (and wss for live signalling, on the same server) with this certificate; plain HTTP without it. */
   tls?: { cert: string; key: string };
 };
@@ -85,6 +90,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
       void sendError(reply, error.statusCode ?? 400, 'bad_request', error.message);
     },
     clientErrorHandler: answerClientError,
+    ...(options.trustProxy && options.trustProxy.length > 0 ? { trustProxy: options.trustProxy } : {}),
   };
   // Node would answer a request without Host with a bare 400 of its own; the hub needs no Host, so it answers as usual.
   const server = { requireHostHeader: false };

@@ -117,6 +117,22 @@ describe.skipIf(workerReason !== null)(`live signalling with a real SFU${workerR
     attacker.ws.close();
   });
 
+  it('compresses frames for a client that offers it, and closes a socket whose compressed frame inflates past the limit', async () => {
+    const viewer = await openSocket();
+    expect(viewer.ws.extensions).toContain('permessage-deflate');
+    expect(await viewer.call('join', { lessonId: DEMO_LIVE_LESSON_ID, token: await deviceToken('DEMO-ZJ-2') })).toMatchObject({ ok: true });
+    const bomber = await openSocket();
+    await bomber.call('join', { lessonId: DEMO_LIVE_LESSON_ID, token: await deviceToken('DEMO-ZJ-1') });
+    // ~100 bytes on the wire, 200 KB once inflated: refused by size (1009), whatever it says.
+    const closed = new Promise<number>((resolve) => bomber.ws.once('close', (code) => resolve(code)));
+    bomber.sendRaw(JSON.stringify({ v: LIVE_PROTOCOL_VERSION, id: 9, method: 'question', data: { text: ' '.repeat(200_000) } }));
+    expect(await closed).toBe(1009);
+    expect(bomber.messages.some((m) => m.kind === 'response' && m.id === 9)).toBe(false);
+    // The hub and the other viewer go on.
+    expect(await viewer.call('createRecvTransport', {})).toMatchObject({ ok: true });
+    viewer.ws.close();
+  });
+
   it('receives all three simulcast layers and the audio from the ffmpeg broadcaster', async () => {
     const room = await sfu.room(DEMO_LIVE_LESSON_ID);
     let layers = 0;

@@ -30,9 +30,14 @@ const PING_EVERY_MS = 10_000;
 const MAX_MISSED_PINGS = 3;
 /** How long a graceful stop waits for clients to answer the close frame. */
 const CLOSE_WAIT_MS = 500;
+/** A small window keeps each socket's zlib memory low (a few KB), which JSON this size hardly misses. */
+const DEFLATE = { threshold: 512, serverMaxWindowBits: 11, zlibDeflateOptions: { memLevel: 6, level: 6 } } as const;
 
 export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveSfu | null, unavailable: string) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: LIVE_MAX_FRAME_BYTES });
+  // Compressed frames: a join's answer (codecs, transport, every consumer: ~7 KB of JSON) fits in two TCP segments
+  // instead of five or six, and on a lossy village link each lost segment of a fresh connection costs a retransmission
+  // timeout (~1 s), not a round trip. Small frames go as they are; maxPayload bounds the inflated size too.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIVE_MAX_FRAME_BYTES, perMessageDeflate: DEFLATE });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (upgradePath(request) !== LIVE_WS_PATH) return; // refused and closed by http/upgrade-guard.ts
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));

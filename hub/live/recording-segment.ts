@@ -137,6 +137,34 @@ export function segmentFfmpegArgs(legs: Pick<Leg, 'source'>[], format: Recording
   ];
 }
 
+/**
+ * An RTCP BYE to each stream's RTCP port, as its sender would say it is done. An RTP input has no end of its own: ffmpeg
+ * reading one that went silent (the sources vanished: broadcast stopped, console gone) waits 10 s for packets before it
+ * gives up, and a single SIGTERM does not interrupt that wait. A BYE on every stream is the end of the SDP input
+ * (ffmpeg counts them), so it finishes its files at once, whether the sources are still sending or long gone.
+ */
+export async function sayBye(legs: Pick<Leg, 'consumer' | 'port'>[]): Promise<void> {
+  const socket = createSocket('udp4');
+  try {
+    for (const leg of legs) {
+      const ssrc = leg.consumer.rtpParameters.encodings?.[0]?.ssrc ?? 0;
+      // A compound packet, as RTCP must be (and ffmpeg drops packets under 12 bytes): an empty receiver report, then BYE.
+      const bye = Buffer.alloc(16);
+      bye.writeUInt8(0x80, 0); // version 2, no report blocks
+      bye.writeUInt8(201, 1); // RR
+      bye.writeUInt16BE(1, 2); // length in 32-bit words, minus one
+      bye.writeUInt32BE(ssrc >>> 0, 4);
+      bye.writeUInt8(0x81, 8); // version 2, one SSRC
+      bye.writeUInt8(203, 9); // BYE
+      bye.writeUInt16BE(1, 10);
+      bye.writeUInt32BE(ssrc >>> 0, 12);
+      await new Promise<void>((resolve) => socket.send(bye, leg.port + 1, '127.0.0.1', () => resolve()));
+    }
+  } finally {
+    socket.close();
+  }
+}
+
 /** One-second clusters written out at once: a hub that dies mid-lesson loses at most a second of recording. */
 const MKV_ARGS = ['-f', 'matroska', '-cluster_time_limit', '1000', '-flush_packets', '1'];
 
@@ -182,6 +210,7 @@ export async function startSegment(options: StartSegmentOptions): Promise<Record
       sources: { camera: legs.some((l) => l.source === 'camera'), courseware: legs.some((l) => l.source === 'courseware'), audio: legs.some((l) => l.source === 'audio') },
       exited: running.exited,
       async stop() {
+        await sayBye(legs);
         const code = await running.stop();
         const endedAt = options.now();
         closeLegs();

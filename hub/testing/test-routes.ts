@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { ContentPaths } from '../../src/shared/content-protocol.ts';
 import { HubPaths } from '../../src/shared/protocol.ts';
 import type { HubExtension } from '../http/create-hub.ts';
+import { HubError } from '../http/hub-error.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
+import { seedProvince } from '../demo/seed-province.ts';
 
 /** How many content requests the hub answered, and how (a resume test compares what was re-fetched). */
 export const ContentStats = z.object({ requests: z.number().int(), rangeRequests: z.number().int(), bytesSent: z.number().int() });
@@ -17,7 +19,17 @@ export const TestPaths = {
   contentStats: '/v1/admin/content/stats',
   /** Counts for one device's applied ops and their effects: what the chaos test compares with what it sent. */
   deviceOps: (deviceId: string) => `/v1/admin/devices/${encodeURIComponent(deviceId)}/ops`,
+  /** A province's schools, classrooms, rosters and today's lessons (`npm run load`); refused once any exist. */
+  seedProvince: '/v1/admin/test/seed-province',
 } as const;
+
+export const SeedProvinceRequest = z.object({
+  classrooms: z.number().int().min(1).max(5000),
+  students: z.number().int().min(1).max(80),
+  periods: z.number().int().min(1).max(6),
+  audience: z.number().int().min(1).max(500),
+});
+export const SeedProvinceResponse = z.object({ classroomIds: z.array(z.string()), lessonIds: z.array(z.string()) });
 
 export const registerTestRoutes: HubExtension = async ({ app, table, ctx }) => {
   const push = { pushRequests: 0, pushBytes: 0, pushOps: 0 };
@@ -46,6 +58,11 @@ export const registerTestRoutes: HubExtension = async ({ app, table, ctx }) => {
   await table.group('admin', (admin) => {
     admin.get(TestPaths.pushStats, async () => push);
     admin.get(TestPaths.contentStats, async () => content);
+    admin.post(TestPaths.seedProvince, async (request) => {
+      const body = parseOrBadRequest(SeedProvinceRequest, request.body);
+      if (await ctx.db.get(`SELECT 1 FROM schools WHERE id = 'sch-prov-lead'`)) throw new HubError('bad_request', 'the province is seeded already');
+      return SeedProvinceResponse.parse(await seedProvince(ctx.db, ctx.now(), body));
+    });
     admin.get('/v1/admin/devices/:id/ops', async (request) => {
       const { id } = parseOrBadRequest(z.object({ id: z.string().max(64) }), request.params);
       const ids = (await ctx.db.all<{ op_id: string }>(`SELECT op_id FROM applied_ops WHERE device_id = ? ORDER BY seq`, [id])).map((r) => r.op_id);

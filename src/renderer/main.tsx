@@ -11,6 +11,7 @@ import { setDataSafety } from './stores/data-safety-store.ts';
 import { useDownloads } from './stores/downloads-store.ts';
 import { recordedPlayback } from './stores/playback-store.ts';
 import { initI18n } from './i18n/i18n.ts';
+import { livePreconnect } from './live/live-preconnect.ts';
 import './styles/app.css';
 
 initI18n(window.localStorage);
@@ -24,6 +25,7 @@ const session = createSession({
   runExclusive: async (fn) => {
     await navigator.locks.request('ykt-sync', fn);
   },
+  prepareLive: (hubUrl) => livePreconnect.prepare(hubUrl),
 });
 const shellServices = createShellServices({
   db,

@@ -24,12 +24,14 @@ export type SessionDeps = {
   runExclusive?: (fn: () => Promise<void>) => Promise<void>;
   /** Wait after a change before pushing, so a burst of taps goes in one request. */
   pushDebounceMs?: number;
+  /** The hub serves live lessons: open its signalling socket now, so a lesson's join need not (live-preconnect.ts). */
+  prepareLive?: (hubUrl: string) => void;
 };
 
 /** certFingerprint: the https hub's SHA-256 fingerprint from the enrollment slip (ignored for http). */
 export type EnrollInput = { hubUrl: string; code: string; deviceName: string; certFingerprint?: string };
 
-export function createSession({ db, desktop, now, fetch, onlineEvents, runExclusive = (fn) => fn(), pushDebounceMs = 1500 }: SessionDeps) {
+export function createSession({ db, desktop, now, fetch, onlineEvents, runExclusive = (fn) => fn(), pushDebounceMs = 1500, prepareLive = () => undefined }: SessionDeps) {
   let loop: SyncLoop | null = null;
   let hub: HubClient | null = null;
   let records: Records | null = null;
@@ -46,6 +48,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
 
   function startSync(identity: DeviceIdentity) {
     loop?.stop();
+    let liveServed = false;
     const deviceRecords = createRecords({ db, deviceId: identity.deviceId, now: () => hubClock.now(), onChange });
     records = deviceRecords;
     // The one client for this identity: sync and content downloads share it, so a refusal seen by either (revoked
@@ -63,13 +66,19 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         if (pushed.retrying + pushed.failed > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await pushOutbox(db, (ops) => client.push(ops), pushOptions);
         await pullAll(db, client, now, log);
         await saveClockOffset();
+        // The hub answered: a socket it closed meanwhile (hub restarted, or taken by a lesson) is opened again.
+        if (liveServed) prepareLive(identity.hubUrl);
       });
     const current = createSyncLoop({ syncOnce, report: setSyncStatus, now });
     loop = current;
     current.start();
     // Live lessons start faster with the hub's codecs known beforehand (router-caps.ts); without them they still start.
     client.liveCapabilities().then(
-      (caps) => rememberRouterCaps(identity.hubUrl, caps.routerRtpCapabilities),
+      (caps) => {
+        rememberRouterCaps(identity.hubUrl, caps.routerRtpCapabilities);
+        liveServed = true;
+        prepareLive(identity.hubUrl);
+      },
       (error: unknown) => log('info', `live capabilities not fetched (live lessons take one more round trip): ${error instanceof Error ? error.message : String(error)}`),
     );
   }

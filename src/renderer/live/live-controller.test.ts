@@ -162,9 +162,10 @@ function scriptedHub() {
   return hub;
 }
 
-/** Real socket traffic happens on the real event loop: wait (a bounded number of turns) for a condition. */
+/** Real socket traffic happens on the real event loop: wait (a bounded number of turns) for a condition. The bound is
+ *  generous (~20 s): with the hub's SFU and ffmpeg tests beside it on a loaded machine, 5 s was not always enough. */
 async function until(what: string, condition: () => boolean) {
-  for (let i = 0; i < 1000; i++) {
+  for (let i = 0; i < 4000; i++) {
     if (condition()) return;
     await new Promise((r) => setTimeout(r, 5));
   }

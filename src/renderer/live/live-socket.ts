@@ -109,6 +109,15 @@ export function openLiveSocket(options: LiveSocketOptions): Promise<LiveSocket> 
   };
 
   return new Promise((resolve, reject) => {
+    // A socket opened beforehand (live-preconnect.ts) is ready now; one that closed meanwhile is no use.
+    if (ws.readyState === ws.OPEN) {
+      ws.addEventListener('close', finish);
+      return resolve(socket);
+    }
+    if (ws.readyState !== ws.CONNECTING) {
+      reject(new LiveRequestError('closed', 'signalling socket closed'));
+      return finish();
+    }
     const timer = setTimeout(() => {
       ws.close();
       reject(new LiveRequestError('timeout', 'signalling socket did not open'));

@@ -1,5 +1,6 @@
-// The LiveController as the app runs it: the desktop bridge (keep-awake, log), this hub's codecs if known, 答题器
-// questions and the stop time stored in the classroom's database, the pack list refreshed when the recording is ready.
+// The LiveController as the app runs it: the desktop bridge (keep-awake, log), this hub's codecs and signalling socket
+// if known and open, 答题器 questions and the stop time stored in the classroom's database, the pack list refreshed
+// when the recording is ready.
 import { Device } from 'mediasoup-client';
 import type { DeviceIdentity } from '../../../shared/ipc.ts';
 import { contentCommands, currentEdgeRoute } from '../../app/content-controller.ts';
@@ -7,6 +8,7 @@ import type { AppDb } from '../../db/app-db.ts';
 import { noteLiveStopped, storePushedQuestion } from '../../db/live-repo.ts';
 import { desktop } from '../../desktop/desktop.ts';
 import { LiveController } from '../../live/live-controller.ts';
+import { livePreconnect } from '../../live/live-preconnect.ts';
 import { cachedRouterCaps } from '../../live/router-caps.ts';
 import { useEdgeRoute } from '../../stores/edge-route-store.ts';
 
@@ -26,7 +28,8 @@ export function createLiveController({ identity, lessonId, db }: { identity: Dev
       }),
     token: identity.token,
     lessonId,
-    createWebSocket: (url) => new WebSocket(url),
+    // The socket the session opened when it learned the hub serves live lessons, if still open: no handshake to wait for.
+    createWebSocket: (url) => livePreconnect.take(url) ?? new WebSocket(url),
     createDevice: () => Device.factory(),
     keepAwake: async (on) => void (await desktop().power.keepAwake({ on, reason: 'live lesson' })),
     viewportWidth: () => window.innerWidth,
