@@ -72,6 +72,20 @@ describe('push', () => {
     expect(acks[3]).toMatchObject({ reason: 'malformed hlc' });
   });
 
+  it('rejects text with a NUL character by name on every store (PostgreSQL cannot hold one), storing nothing of it', async () => {
+    const { device } = await hub.enroll('DEMO-ZJ-1');
+    const good = attendance('stu-zj-7-1-06', 'late', 9_500);
+    const nul: Op = {
+      id: opId(), seq: n, hlc: hlc(9_600), type: 'note.put', noteId: 'note-nul', lessonId: LESSON, baseHlc: null, merges: [],
+      anchor: { kind: 'section', section: '导入' }, text: 'a\u0000b', pause: false, deleted: false,
+    };
+    const acks = await push(device.token, [nul, good]);
+    expect(acks.map((a) => a.status)).toEqual(['rejected', 'applied']);
+    expect(acks[0]).toMatchObject({ id: nul.id, reason: expect.stringContaining('malformed') as string });
+    expect(await hub.db.all(`SELECT note_id FROM note_versions WHERE note_id = 'note-nul'`)).toEqual([]);
+    expect(await statusOf('stu-zj-7-1-06')).toBe('late');
+  });
+
   it('refuses ops for another school’s lesson or another class’s student', async () => {
     const { device } = await hub.enroll('DEMO-ZJ-1');
     const [otherLesson, otherStudent] = await push(device.token, [

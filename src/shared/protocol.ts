@@ -110,8 +110,14 @@ export type EnrollResponse = z.infer<typeof EnrollResponse>;
 // ---- records: 二次备课 notes and quizzes -------------------------------------------------------------------------------
 
 /** Where a 二次备课 note is anchored in the lead plan: a section of the plan, a page of the pack, or a time in the video. */
+/**
+ * Free text a device sends and the hub stores. No NUL: PostgreSQL's text type cannot hold it (an op carrying one
+ * would fail as an internal error on a PostgreSQL hub but be stored on SQLite), and no teacher types one.
+ */
+export const Text = (max: number, min = 0) => z.string().min(min).max(max).refine((s) => !s.includes('\u0000'), 'text: NUL character not allowed');
+
 export const NoteAnchor = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('section'), section: z.string().min(1).max(100) }),
+  z.object({ kind: z.literal('section'), section: Text(100, 1) }),
   z.object({ kind: z.literal('page'), page: z.number().int().min(1).max(10_000) }),
   z.object({ kind: z.literal('time'), seconds: z.number().min(0).max(24 * 3600) }),
 ]);
@@ -185,7 +191,7 @@ const OpBase = {
   /** Per-device sequence number, for ordering and gap detection. */
   seq: z.number().int().min(0),
   /** Hybrid logical clock timestamp (see hlc.ts). */
-  hlc: z.string().min(1).max(64),
+  hlc: Text(64, 1),
 };
 
 export const Op = z.discriminatedUnion('type', [
@@ -197,10 +203,10 @@ export const Op = z.discriminatedUnion('type', [
     type: z.literal('note.put'),
     noteId: Id,
     lessonId: Id,
-    baseHlc: z.string().max(64).nullable(),
-    merges: z.array(z.string().max(64)).max(20),
+    baseHlc: Text(64).nullable(),
+    merges: z.array(Text(64)).max(20),
     anchor: NoteAnchor,
-    text: z.string().max(5000),
+    text: Text(5000),
     pause: z.boolean(),
     deleted: z.boolean(),
   }),
