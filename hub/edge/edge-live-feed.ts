@@ -10,6 +10,7 @@ import type { types as ms } from 'mediasoup';
 import { EdgeFeedResponse, EdgeLivePaths, type EdgeFeedTrack } from '../../src/shared/edge-live-protocol.ts';
 import type { MediaSource } from '../../src/shared/live-protocol.ts';
 import type { LiveRoom } from '../live/live-room.ts';
+import { EdgeReturnCameras } from './edge-live-return.ts';
 import type { Upstream } from './upstream.ts';
 
 /** Opus payload type and SSRC of the keepalive: any packet from the edge's port tells the county where to send. */
@@ -32,13 +33,17 @@ export class EdgeLessonFeed {
   private closed = false;
   /** Tells the county this is a new feed (after an edge restart its transport must not keep the old address). */
   private readonly instance = randomUUID();
+  /** Classrooms' cameras going up the same transport. */
+  readonly returns: EdgeReturnCameras;
 
   constructor(
     readonly room: LiveRoom,
     private readonly upstream: Upstream,
     private readonly countyHost: string,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.returns = new EdgeReturnCameras(room, upstream, log);
+  }
 
   /** Asks the county for the feed (opens it, or renews the lease) and follows its answer; one refresh at a time. */
   refresh(): Promise<void> {
@@ -108,6 +113,7 @@ export class EdgeLessonFeed {
     const timer = setInterval(ping, KEEPALIVE_EVERY_MS);
     timer.unref();
     this.pipe = { transport, direct, keepalive, timer, feedId: answer.feedId };
+    this.returns.setTransport(transport);
     this.log(`edge: live ${this.room.lessonId}: feed ${answer.feedId} from ${ip}:${answer.port}`);
   }
 
@@ -121,6 +127,7 @@ export class EdgeLessonFeed {
 
   forget(peerId: string) {
     this.wishes.delete(peerId);
+    this.returns.forget(peerId);
   }
 
   /** What the county should send per video: the highest layer any classroom here wants (paused ones want none). */
@@ -162,6 +169,7 @@ export class EdgeLessonFeed {
     const pipe = this.pipe;
     if (!pipe) return;
     this.pipe = null;
+    this.returns.setTransport(null);
     clearInterval(pipe.timer);
     pipe.transport.close(); // closes its producers: the room goes off air and classrooms hear it
     pipe.direct.close();
@@ -174,6 +182,7 @@ export class EdgeLessonFeed {
     if (this.closed) return;
     this.closed = true;
     this.closePipe();
+    this.returns.close();
     await this.upstream.send(EdgeLivePaths.feed(this.room.lessonId), { method: 'DELETE' }).catch(() => undefined);
   }
 }

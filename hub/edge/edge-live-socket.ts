@@ -2,8 +2,8 @@
 // media from the edge's router, fed once from the county. Joining: the device authoriser (only this school's
 // classrooms: `wrong_school` otherwise) and then the county itself, with the classroom's own token on a socket the
 // edge keeps for it (the county checks the lesson is on its timetable and knows it is watching). Hands and questions
-// go up that socket as the classroom's own; the county's quiz pushes, 下课 and recording news come down it. Return
-// cameras are not carried by the edge yet: refused by name (`edge_no_return_video`), the classroom's camera stays off.
+// go up that socket as the classroom's own; the county's quiz pushes, 下课 and recording news come down it. A return
+// camera is produced here as on the county and goes up the lesson's feed (edge-live-return.ts).
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -46,7 +46,6 @@ const MAX_MISSED_PINGS = 3;
 const FROM_COUNTY = new Set<LiveNotification['type']>(['quizPush', 'quizClosed', 'lessonEnded', 'recording']);
 /** Methods the county answers for the classroom: what it says goes to the lead classroom. */
 const UPWARD = new Set<LiveMethod>(['raiseHand', 'question']);
-const NOT_THROUGH_EDGE = new Set<LiveMethod>(['createSendTransport', 'produce', 'closeProducer']);
 
 export type EdgeLiveSocketDeps = {
   live: EdgeLive;
@@ -148,6 +147,7 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
       return {};
     }
     peer = new LivePeer({ peerId: answer.peerId, role: 'viewer', classroomName: device.classroomId }, room, place, notify, { db: deps.db, now: deps.now });
+    lesson.feed.returns.attach(answer.peerId, request.token);
     place.onLost(() => ws.close(1012, 'SFU worker restarted'));
     const media = request.media ? await peer.prepareMedia(request.media) : undefined;
     noteConsumers(media?.consumers);
@@ -169,7 +169,6 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
     }
     if (!peer || !county) throw new HubError('bad_request', 'send join first');
     if (UPWARD.has(method)) return county.request(method as 'raiseHand', data as { raised: boolean });
-    if (NOT_THROUGH_EDGE.has(method)) throw new EdgeRefusal('edge_no_return_video', 'return cameras do not go through the school edge yet');
     const result = await (peer.handlers[method] as (d: unknown) => Promise<unknown>)(data);
     if (method === 'consume') noteConsumers((result as { consumers: { id: string; source?: MediaSource }[] }).consumers);
     if (method === 'setVideo') {
