@@ -27,18 +27,9 @@ import { upgradePath } from '../http/upgrade-guard.ts';
 import { LivePeer } from '../live/live-peer.ts';
 import { openCountyLiveSocket, type CountyLiveSocket } from './county-live-socket.ts';
 import type { DeviceAuthoriser } from './device-authoriser.ts';
-import type { EdgeLive } from './edge-live.ts';
+import { EdgeLiveRefusal, type EdgeLive } from './edge-live.ts';
 
 const MAX_BAD_FRAMES = 20;
-/** A refusal with a live-only code (HubError carries the hub's codes). */
-class EdgeRefusal extends Error {
-  constructor(
-    readonly code: LiveErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 /** As the county's (live-signalling.ts): a classroom that vanished is found by ping, and its county socket closed. */
 const PING_EVERY_MS = 10_000;
 const MAX_MISSED_PINGS = 3;
@@ -127,6 +118,8 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
     if (request.role !== 'viewer') throw new HubError('forbidden', 'a school edge serves its classrooms; the lead console joins the county hub');
     const device = await deps.authoriser.authorise(request.token);
     deps.onSeen?.(device.classroomId, device.deviceId);
+    const quiet = deps.live.silent();
+    if (quiet) throw new EdgeLiveRefusal('edge_feed_silent', `no RTP from the county hub reaches this edge (lesson ${quiet.lessonId}): join the county hub`);
     county = await openCountyLiveSocket({
       upstream: deps.upstream,
       onNotification: (n) => {
@@ -139,7 +132,9 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
       },
     });
     const answer = await county.request('join', { lessonId: request.lessonId, token: request.token, role: 'viewer' });
-    lesson = await deps.live.enter(request.lessonId);
+    // A silent feed (its RTP never arrives) closes the socket: the classroom rejoins, is refused here by name
+    // (edge_feed_silent) and joins the county hub.
+    lesson = await deps.live.enter(request.lessonId, device.classroomId, () => ws.close(4000, 'edge_feed_silent'));
     // The classroom's router on the edge (its SFU spreads classrooms over its workers like the county's).
     const { room, place } = await deps.live.sfu.place(request.lessonId, 'viewer');
     if (ws.readyState !== ws.OPEN) {
@@ -199,7 +194,7 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
       const result = await dispatch(method, data.data);
       send({ v: LIVE_PROTOCOL_VERSION, kind: 'response', id, ok: true, data: liveRequests[method].response.parse(result) });
     } catch (error) {
-      if (error instanceof EdgeRefusal) fail(id, error.code, error.message);
+      if (error instanceof EdgeLiveRefusal) fail(id, error.code, error.message);
       else if (error instanceof HubError) {
         fail(id, error.code, error.message);
         if (method === 'join') deps.onRefused?.(error.code);

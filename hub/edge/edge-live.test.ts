@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgeLivePaths, EdgeLiveStats } from '../../src/shared/edge-live-protocol.ts';
-import { EdgeCodeResponse, EdgePaths } from '../../src/shared/edge-protocol.ts';
+import { EdgeCodeResponse, EdgePaths, EdgeStatus } from '../../src/shared/edge-protocol.ts';
 import { CapabilitiesResponse, livePaths, type ConsumerInfo, type LiveServerMessage } from '../../src/shared/live-protocol.ts';
 import { enrollDevice, rawLiveSocket } from '../../tests/support/live-page.ts';
 import { waitFor } from '../../tests/support/ports.ts';
@@ -131,6 +131,16 @@ describe.skipIf(workerReason !== null)(`live through the school edge${workerReas
     const one = await stats();
     expect(one.feeds).toEqual([expect.objectContaining({ lessonId: DEMO_LIVE_LESSON_ID, consumers: 3 })]);
     expect(one.rtpBytesSent).toBeGreaterThan(0);
+
+    // What IT sees on the edge: the lesson's feed, its bytes, the classroom watching, the layers asked.
+    const status = EdgeStatus.parse(await (await fetch(`${edgeBase}${EdgePaths.status}`, { headers: { authorization: 'Bearer edge-admin-secret-0123456789' } })).json());
+    expect(status.live?.feeds).toEqual([
+      expect.objectContaining({ lessonId: DEMO_LIVE_LESSON_ID, classrooms: ['cls-zj-7-1'], watchers: 1, returns: 0, layers: [{ source: 'camera', spatialLayer: 1 }, { source: 'courseware', spatialLayer: 1 }] }),
+    ]);
+    expect(status.live?.feeds[0]?.bytesReceived).toBeGreaterThan(0);
+    expect(status.live?.silent).toBeNull();
+    const page = await (await fetch(`${edgeBase}${EdgePaths.statusPage}?key=edge-admin-secret-0123456789`)).text();
+    expect(page).toContain('摄像头 第 2 层');
 
     const b = await joinEdge(zj2);
     ok(b.answer);
