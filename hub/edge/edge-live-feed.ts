@@ -85,6 +85,7 @@ export class EdgeLessonFeed {
       this.room.addConsoleProducer(producer);
     }
     this.sentLayers = new Map([...this.sentLayers].filter(([id]) => wanted.has(id)));
+    void this.returns.sync(); // a camera the county could not take before is offered again
     await this.sendLayers();
   }
 

@@ -16,7 +16,7 @@ export class EdgeReturnCameras {
   /** Each classroom's device token, by its county peer id: the county attributes a camera by it. */
   private readonly tokens = new Map<string, string>();
   private readonly ups = new Map<string, Up>();
-  /** Producers the county refused (logged once; not asked again each refresh). */
+  /** Producers the county refused as not the classroom's to send (logged once; not asked again each refresh). */
   private readonly refused = new Set<string>();
   private transport: ms.PlainTransport | null = null;
   private queue: Promise<void> = Promise.resolve();
@@ -74,21 +74,33 @@ export class EdgeReturnCameras {
       // On a transport that went the county's producer went with its own transport: nothing to say.
       if (sameTransport) await this.closeAtCounty(peerId);
     }
+    const live = new Set([...this.room.returnVideos.values()].map((v) => v.producer.id));
+    for (const id of this.refused) if (!live.has(id)) this.refused.delete(id);
     if (!transport) return;
     for (const [peerId, entry] of this.room.returnVideos) {
       const token = this.tokens.get(peerId);
       if (this.ups.has(peerId) || !token || this.refused.has(entry.producer.id) || entry.producer.closed) continue;
       const consumer = await transport.consume({ producerId: entry.producer.id, rtpCapabilities: this.room.router.rtpCapabilities });
       this.ups.set(peerId, { consumer, producerId: entry.producer.id, transportId: transport.id });
-      const res = await this.upstream.send(EdgeLivePaths.returnVideo(this.room.lessonId, peerId), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token, rtpParameters: consumer.rtpParameters }),
-      });
-      if (!res.ok) {
+      const undo = () => {
         this.ups.delete(peerId);
         consumer.close();
-        this.refused.add(entry.producer.id);
+      };
+      // Unreachable or refused: undone; tried again on the feed's next refresh unless the classroom may not send.
+      const res = await this.upstream
+        .send(EdgeLivePaths.returnVideo(this.room.lessonId, peerId), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token, rtpParameters: consumer.rtpParameters }),
+        })
+        .catch((error: unknown) => {
+          undo();
+          throw error;
+        });
+      if (!res.ok) {
+        undo();
+        // Who may send is settled (token, school): not asked again. Anything else (the feed just renewed) is retried.
+        if (res.status === 401 || res.status === 403) this.refused.add(entry.producer.id);
         throw await this.upstream.refusal(res);
       }
       const { producerId } = EdgeReturnResponse.parse(await res.json());
