@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lesson, Student } from '../../shared/protocol.ts';
 import { applyPull } from '../sync/apply-pull.ts';
 import { openAppDb, type AppDb } from './app-db.ts';
-import { lessonsBetween, rosterOf } from './timetable-repo.ts';
+import { lessonsBetween, lessonsOverlapping, rosterOf } from './timetable-repo.ts';
 
 let db: AppDb;
 
@@ -21,6 +21,19 @@ function lesson(id: string, startsAt: string, classroomId = 'cls-1'): Lesson {
 }
 
 const student = (id: string, number: number, classroomId = 'cls-1'): Student => ({ id, classroomId, name: id, number });
+
+describe('lessonsOverlapping', () => {
+  it('includes a lesson that started before the day and is still on, not one that ended before it', async () => {
+    await db.lessons.bulkPut([
+      { ...lesson('across-midnight', '2025-08-31T23:50:00.000Z'), endsAt: '2025-09-01T02:50:00.000Z' },
+      lesson('ended-before', '2025-08-31T22:00:00.000Z'),
+      lesson('mid', '2025-09-01T02:00:00.000Z'),
+      lesson('next-day', '2025-09-02T00:00:00.000Z'),
+    ]);
+    const found = await lessonsOverlapping(db, new Date('2025-09-01T00:00:00.000Z'), new Date('2025-09-02T00:00:00.000Z'));
+    expect(found.map((l) => l.id)).toEqual(['across-midnight', 'mid']);
+  });
+});
 
 describe('lessonsBetween', () => {
   it('returns lessons starting in [from, to), ordered by start time', async () => {

@@ -2,7 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app/app-context.tsx';
 import { navigate } from '../../stores/route-store.ts';
-import { lessonsBetween } from '../../db/timetable-repo.ts';
+import { lessonsOverlapping } from '../../db/timetable-repo.ts';
 import { addDays, lessonPhase, slotLabel, startOfDay } from './lesson-time.ts';
 import { ModeBadge } from './mode-badge.tsx';
 import { ReadinessBadge } from '../content/readiness-badge.tsx';
@@ -11,7 +11,7 @@ export function TodayList({ now }: { now: Date }) {
   const { t, i18n } = useTranslation();
   const { db } = useApp();
   const day = startOfDay(now).getTime();
-  const lessons = useLiveQuery(() => lessonsBetween(db, new Date(day), addDays(new Date(day), 1)), [db, day]);
+  const lessons = useLiveQuery(() => lessonsOverlapping(db, new Date(day), addDays(new Date(day), 1)), [db, day]);
   if (!lessons) return null;
   if (lessons.length === 0) return <p className="empty">{t('timetable.empty')}</p>;
   const nextId = lessons.find((l) => lessonPhase(l, now) === 'upcoming')?.id;
