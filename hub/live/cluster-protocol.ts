@@ -2,6 +2,7 @@
 // whose origin is on another node asks that node for a pipe. Node to node only, in the `cluster` access group (the
 // shared HUB_CLUSTER_SECRET); both sides parse what they receive. rtpParameters are mediasoup's own, passed through.
 import { z } from 'zod';
+import { QuizPush } from '../../src/shared/live-protocol.ts';
 import { Id } from '../../src/shared/protocol.ts';
 
 export const clusterPipesPath = (lessonId: string) => `/v1/cluster/live/${encodeURIComponent(lessonId)}/pipes`;
@@ -36,9 +37,13 @@ export const PipedProducer = z.object({
 });
 export type PipedProducer = z.infer<typeof PipedProducer>;
 
-export const PipeOpenResponse = PipeAddress.extend({ pipeId: z.uuid(), producers: z.array(PipedProducer).max(16) });
-export type PipeOpenResponse = z.infer<typeof PipeOpenResponse>;
-
-/** What is on air now (each poll is also the pipe's lease: a pipe not polled for a while is closed at the origin). */
-export const PipeSyncResponse = z.object({ producers: z.array(PipedProducer).max(16) });
+/**
+ * The lesson at the origin now: what is on air, the question on the screens (答题器) and how many times 下课 was said
+ * since the pipe opened, so the copy's classrooms hear what the origin's hear (each poll is also the pipe's lease: a
+ * pipe not polled for a while is closed at the origin).
+ */
+export const PipeSyncResponse = z.object({ producers: z.array(PipedProducer).max(16), quizPush: QuizPush.nullable(), ends: z.number().int().min(0) });
 export type PipeSyncResponse = z.infer<typeof PipeSyncResponse>;
+
+export const PipeOpenResponse = PipeAddress.extend({ pipeId: z.uuid(), ...PipeSyncResponse.shape });
+export type PipeOpenResponse = z.infer<typeof PipeOpenResponse>;

@@ -3,12 +3,13 @@
 // the origin its address; the origin connects, consumes every producer on air and answers with its own address and
 // the consumers' rtpParameters; this node connects and produces each with the same id on its router — mediasoup's
 // `pipeToRouter` across two processes. It then polls the origin every second: producers added later are produced,
-// those gone are closed (the room's `onAir` tells its viewers). The origin answering `not_found` (its router died, the
+// those gone are closed (the room's `onAir` tells its viewers); the question on the screens (答题器) and 下课 are
+// passed on to its classrooms. The origin answering `not_found` (its router died, the
 // lesson was made again) or not answering at all ends the copy: its classrooms' sockets close and they rejoin.
 import type { types as ms } from 'mediasoup';
 import { ErrorResponse } from '../../src/shared/protocol.ts';
 import { HubError } from '../http/hub-error.ts';
-import { clusterPipePath, clusterPipesPath, PipeOpenResponse, PipeSyncResponse, type PipedProducer, type PipeOpenRequest } from './cluster-protocol.ts';
+import { clusterPipePath, clusterPipesPath, PipeOpenResponse, PipeSyncResponse, type PipeOpenRequest } from './cluster-protocol.ts';
 import type { LiveRoom } from './live-room.ts';
 
 export type ClusterCallOptions = {
@@ -64,7 +65,14 @@ export async function mirrorLesson(o: ClusterCallOptions, origin: OriginNode, ro
   let timer: ReturnType<typeof setInterval> | null = null;
   let ended = false;
 
-  const apply = async (producers: PipedProducer[]) => {
+  let ends = 0;
+  const apply = async ({ producers, quizPush, ends: saidEnds }: PipeSyncResponse) => {
+    // In the origin's order: the question closed, 下课, then off air (a classroom that hears 下课 before "off air"
+    // knows the lesson is over, not interrupted).
+    if (room.quizPush && room.quizPush.pushId !== quizPush?.pushId) room.closeQuiz(room.quizPush.pushId);
+    if (quizPush && room.quizPush?.pushId !== quizPush.pushId) room.pushQuiz(quizPush);
+    if (saidEnds > ends) room.toAll({ type: 'lessonEnded' });
+    ends = saidEnds;
     const onAir = new Set(producers.map((p) => p.id));
     for (const [id, producer] of produced) if (!onAir.has(id)) producer.close();
     for (const p of producers) {
@@ -96,7 +104,8 @@ export async function mirrorLesson(o: ClusterCallOptions, origin: OriginNode, ro
     };
     answer = await call(o, `${origin.url}${clusterPipesPath(room.lessonId)}`, 'POST', (b) => PipeOpenResponse.parse(b), request);
     await transport.connect({ ip: answer.ip, port: answer.port, ...(answer.srtpParameters ? { srtpParameters: answer.srtpParameters } : {}) });
-    await apply(answer.producers);
+    ends = answer.ends; // a 下课 said before this copy existed is not this copy's news
+    await apply(answer);
   } catch (error) {
     transport.close();
     throw new HubError('upstream_unavailable', `live ${room.lessonId}: its origin on node ${origin.nodeId} gave no pipe: ${error instanceof Error ? error.message : String(error)}`);
@@ -110,7 +119,7 @@ export async function mirrorLesson(o: ClusterCallOptions, origin: OriginNode, ro
     call(o, syncUrl, 'POST', (b) => PipeSyncResponse.parse(b))
       .then(async (sync) => {
         failed = 0;
-        if (!ended) await apply(sync.producers);
+        if (!ended) await apply(sync);
       })
       .catch((error: unknown) => {
         if (error instanceof ClusterCallFailed && error.gone) return end(`the origin has no such pipe any more (${error.message})`, true);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { types as ms } from 'mediasoup';
 import { HubError } from '../http/hub-error.ts';
 import type { PipedProducer, PipeOpenRequest, PipeOpenResponse, PipeSyncResponse } from './cluster-protocol.ts';
+import type { LiveNotification } from '../../src/shared/live-protocol.ts';
 import type { LiveRoom } from './live-room.ts';
 
 export type PipeOriginsOptions = {
@@ -23,7 +24,7 @@ export type PipeOriginsOptions = {
   log: (line: string) => void;
 };
 
-type Pipe = { id: string; lessonId: string; nodeId: string; room: LiveRoom; transport: ms.PipeTransport; consumers: Map<string, ms.Consumer>; refreshedAt: number };
+type Pipe = { id: string; lessonId: string; nodeId: string; room: LiveRoom; transport: ms.PipeTransport; consumers: Map<string, ms.Consumer>; refreshedAt: number; ends: number };
 
 export type PipeOrigins = {
   open(lessonId: string, request: PipeOpenRequest): Promise<PipeOpenResponse>;
@@ -53,6 +54,8 @@ export function createPipeOrigins(options: PipeOriginsOptions): PipeOrigins {
     if (!pipe || pipe.lessonId !== lessonId) throw new HubError('not_found', `pipe ${pipeId} of lesson ${lessonId} (the lesson was made again, or the pipe expired)`);
     return pipe;
   };
+
+  const state = async (pipe: Pipe): Promise<PipeSyncResponse> => ({ producers: await consumeAll(pipe), quizPush: pipe.room.quizPush, ends: pipe.ends });
 
   /** Consumes what is on air and not yet on the pipe; answers every producer on air that has its pipe consumer. */
   const consumeAll = async (pipe: Pipe): Promise<PipedProducer[]> => {
@@ -86,21 +89,29 @@ export function createPipeOrigins(options: PipeOriginsOptions): PipeOrigins {
         listenInfo: { protocol: 'udp', ip: options.listenIp, ...(options.announcedIp ? { announcedAddress: options.announcedIp } : {}) },
         enableSrtp: options.enableSrtp ?? false,
       });
-      const pipe: Pipe = { id: randomUUID(), lessonId, nodeId: request.nodeId, room, transport, consumers: new Map(), refreshedAt: now() };
+      const pipe: Pipe = { id: randomUUID(), lessonId, nodeId: request.nodeId, room, transport, consumers: new Map(), refreshedAt: now(), ends: 0 };
       pipes.set(pipe.id, pipe);
+      // 下课 is said to every peer before the media stops: counted then, so the copy says it before it goes off air too.
+      const onNotice = (n: LiveNotification) => {
+        if (n.type === 'lessonEnded') pipe.ends++;
+      };
+      room.on('toAll', onNotice);
       // The origin router closing (its worker died, the lesson was made again) closes the transport: the asker's next
       // poll hears `not_found` and its classrooms rejoin.
-      transport.observer.once('close', () => pipes.delete(pipe.id));
+      transport.observer.once('close', () => {
+        pipes.delete(pipe.id);
+        room.off('toAll', onNotice);
+      });
       try {
         await transport.connect({ ip: request.ip, port: request.port, ...(request.srtpParameters ? { srtpParameters: request.srtpParameters } : {}) });
-        const producers = await consumeAll(pipe);
-        options.log(`hub: live ${lessonId}: piped to node ${request.nodeId} (${producers.length} producers)`);
+        const current = await state(pipe);
+        options.log(`hub: live ${lessonId}: piped to node ${request.nodeId} (${current.producers.length} producers)`);
         return {
           pipeId: pipe.id,
           ip: transport.tuple.localAddress ?? options.listenIp,
           port: transport.tuple.localPort,
           ...(transport.srtpParameters ? { srtpParameters: transport.srtpParameters } : {}),
-          producers,
+          ...current,
         };
       } catch (error) {
         transport.close();
@@ -110,7 +121,7 @@ export function createPipeOrigins(options: PipeOriginsOptions): PipeOrigins {
     async sync(lessonId, pipeId) {
       const pipe = pipeOf(lessonId, pipeId);
       pipe.refreshedAt = now();
-      return { producers: await consumeAll(pipe) };
+      return state(pipe);
     },
     close(lessonId, pipeId) {
       const pipe = pipes.get(pipeId);

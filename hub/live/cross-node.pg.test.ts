@@ -2,7 +2,8 @@
 // the live registry: a lesson broadcast on node A (ffmpeg: camera + slides + audio) is watched by a classroom whose
 // join reached node B. B finds the origin on A in the registry, asks A over the cluster route for a pipe, and its
 // classroom gets every source with A's producer ids; ffmpeg decodes what B's router receives. The cluster route
-// refuses a call without the shared secret by name and opens nothing; a killed origin worker moves B's classrooms.
+// refuses a call without the shared secret by name and opens nothing; a killed origin worker moves B's classrooms;
+// 答题器 and 下课 said on A reach B's classrooms.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -155,5 +156,23 @@ describe.skipIf(workerReason !== null)(`live across two hub nodes${workerReason 
     const again = await joinAs(b, 'DEMO-ZJ-1');
     expect(again.joined.media.consumers.map((c) => c.producerId)).toEqual(a.sfu.existingRoom(LESSON)?.producers().map((p) => p.id));
     again.socket.ws.close();
+  }, 60_000);
+  it('the question on node A’s screens (答题器) and 下课 reach the classrooms watching on node B', async () => {
+    await onAir();
+    const viewer = await joinAs(b, 'DEMO-ZJ-2');
+    const origin = a.sfu.existingRoom(LESSON);
+    const push = { pushId: 'push-cross-1', lessonId: LESSON, quizId: 'quiz-cross', quizTitle: '随堂练习', question: { id: 'q1', prompt: '(-2)×3 = ?', choices: ['-6', '6'], answer: 0 }, at: new Date().toISOString() };
+    origin?.pushQuiz(push);
+    const pushed = await viewer.socket.next((m) => m.kind === 'notification' && m.notification.type === 'quizPush');
+    expect(pushed.kind === 'notification' && pushed.notification.type === 'quizPush' ? pushed.notification.push.pushId : null).toBe('push-cross-1');
+    await origin?.endLesson();
+    await viewer.socket.next((m) => m.kind === 'notification' && m.notification.type === 'onAir' && !m.notification.onAir);
+    // In the origin's order: the question closed, 下课, then off air.
+    const said = viewer.socket.messages.flatMap((m) => (m.kind !== 'notification' ? [] : m.notification.type === 'onAir' ? [`onAir:${m.notification.onAir}`] : [m.notification.type]));
+    const at = (what: string) => said.indexOf(what);
+    expect(at('quizClosed')).toBeGreaterThanOrEqual(0);
+    expect(at('quizClosed')).toBeLessThan(at('lessonEnded'));
+    expect(at('lessonEnded')).toBeLessThan(at('onAir:false'));
+    viewer.socket.ws.close();
   }, 60_000);
 });
