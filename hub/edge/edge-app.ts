@@ -11,7 +11,7 @@ import { HubError } from '../http/hub-error.ts';
 import { livePaths, type CapabilitiesResponse } from '../../src/shared/live-protocol.ts';
 import { openDatabase } from '../db/open-database.ts';
 import type { LiveSfu } from '../live/live-sfu.ts';
-import { createEdgeLive } from './edge-live.ts';
+import { createEdgeLive, type EdgeLiveOptions } from './edge-live.ts';
 import { attachEdgeLiveSignalling } from './edge-live-socket.ts';
 import { openBlobCache } from './blob-cache.ts';
 import { createBlobFetcher } from './blob-fetcher.ts';
@@ -43,6 +43,8 @@ export type EdgeOptions = {
   maxUplinkBytesPerSecond?: number | null;
   /** The edge's own SFU: live lessons for the school's classrooms, fed once from the county (none: they go there). */
   sfu?: LiveSfu | null;
+  /** When a feed counts as silent (no RTP this long after going on air) and how long classrooms then stay away. */
+  liveSilence?: Pick<EdgeLiveOptions, 'feedSilentMs' | 'silentRetryMs'>;
   log?: (line: string) => void;
 };
 
@@ -97,7 +99,7 @@ export async function createEdge(options: EdgeOptions): Promise<FastifyInstance>
   });
 
   app.get(HubPaths.health, async () => {
-    const health: HealthResponse = { protocol: PROTOCOL_VERSION, hubName: options.edgeName, serverTime: new Date().toISOString(), live: Boolean(options.sfu) };
+    const health: HealthResponse = { protocol: PROTOCOL_VERSION, hubName: options.edgeName, serverTime: new Date().toISOString(), live: Boolean(options.sfu) && !edgeLive?.silent() };
     return health;
   });
 
@@ -116,9 +118,9 @@ export async function createEdge(options: EdgeOptions): Promise<FastifyInstance>
   });
   registerEdgeBlobRoute(app, { authorise, content, cache, fetcher, stats });
   registerEdgeRecordRoutes(app, { authorise, upstream });
-  registerEdgeStatusRoutes(app, { options, cache, upstream, stats });
-
-  if (options.sfu) registerEdgeLive(app, options, options.sfu, { upstream, authoriser, stats });
+  // Live (when the edge has an SFU) is shown on the status page; a silent feed makes the health say no live here.
+  const edgeLive = options.sfu ? registerEdgeLive(app, options, options.sfu, { upstream, authoriser, stats }) : null;
+  registerEdgeStatusRoutes(app, { options, cache, upstream, stats, live: edgeLive });
 
   const prefetcher = createPrefetcher({ upstream, cache, fetcher, hours: options.prefetchHours === undefined ? false : options.prefetchHours, now: () => new Date(), log: app.log });
   void prefetcher.refresh();
@@ -136,7 +138,7 @@ function registerEdgeLive(
   parts: { upstream: ReturnType<typeof createUpstream>; authoriser: ReturnType<typeof createDeviceAuthoriser>; stats: ReturnType<typeof createEdgeStats> },
 ) {
   const log = options.log ?? ((line: string) => app.log.info(line));
-  const live = createEdgeLive({ sfu, upstream: parts.upstream, upstreamBase: options.upstream, log });
+  const live = createEdgeLive({ sfu, upstream: parts.upstream, upstreamBase: options.upstream, log, ...options.liveSilence });
   const db = openDatabase(':memory:');
   const signalling = attachEdgeLiveSignalling(app.server, {
     live,
@@ -160,4 +162,5 @@ function registerEdgeLive(
     live.close();
     await db.close();
   });
+  return live;
 }

@@ -10,6 +10,8 @@ import type { types as ms } from 'mediasoup';
 import { EdgeFeedResponse, EdgeLivePaths, type EdgeFeedTrack } from '../../src/shared/edge-live-protocol.ts';
 import type { MediaSource } from '../../src/shared/live-protocol.ts';
 import type { LiveRoom } from '../live/live-room.ts';
+import { watchFeedArrives, type FeedWatchTimers } from './edge-feed-watch.ts';
+import { EdgeReturnCameras } from './edge-live-return.ts';
 import type { Upstream } from './upstream.ts';
 
 /** Opus payload type and SSRC of the keepalive: any packet from the edge's port tells the county where to send. */
@@ -19,7 +21,10 @@ const KEEPALIVE_EVERY_MS = 2_000;
 /** Layer asked for a video no classroom has said anything about yet: the middle one, as a classroom starts. */
 const DEFAULT_LAYER = 1;
 
-type Pipe = { transport: ms.PlainTransport; direct: ms.DirectTransport; keepalive: ms.Producer; timer: NodeJS.Timeout; feedId: string };
+type Pipe = { transport: ms.PlainTransport; direct: ms.DirectTransport; keepalive: ms.Producer; timer: NodeJS.Timeout; feedId: string; stopWatch: () => void };
+
+/** How the feed's RTP is watched (edge-feed-watch.ts) and whom to tell when none arrives. */
+export type FeedSilenceWatch = { silentMs: number; checkEveryMs: number; now: () => number; timers: FeedWatchTimers; onSilent: (waitedMs: number) => void };
 
 export class EdgeLessonFeed {
   private pipe: Pipe | null = null;
@@ -32,13 +37,18 @@ export class EdgeLessonFeed {
   private closed = false;
   /** Tells the county this is a new feed (after an edge restart its transport must not keep the old address). */
   private readonly instance = randomUUID();
+  /** Classrooms' cameras going up the same transport. */
+  readonly returns: EdgeReturnCameras;
 
   constructor(
     readonly room: LiveRoom,
     private readonly upstream: Upstream,
     private readonly countyHost: string,
     private readonly log: (line: string) => void,
-  ) {}
+    private readonly watch?: FeedSilenceWatch,
+  ) {
+    this.returns = new EdgeReturnCameras(room, upstream, log);
+  }
 
   /** Asks the county for the feed (opens it, or renews the lease) and follows its answer; one refresh at a time. */
   refresh(): Promise<void> {
@@ -75,6 +85,7 @@ export class EdgeLessonFeed {
       this.room.addConsoleProducer(producer);
     }
     this.sentLayers = new Map([...this.sentLayers].filter(([id]) => wanted.has(id)));
+    void this.returns.sync(); // a camera the county could not take before is offered again
     await this.sendLayers();
   }
 
@@ -107,8 +118,33 @@ export class EdgeLessonFeed {
     ping();
     const timer = setInterval(ping, KEEPALIVE_EVERY_MS);
     timer.unref();
-    this.pipe = { transport, direct, keepalive, timer, feedId: answer.feedId };
+    // A county whose UDP never arrives (signalling fine, RTP dropped): classrooms are better off at the county itself.
+    const watch = this.watch;
+    const stopWatch = watch
+      ? watchFeedArrives({ ...watch, bytes: () => this.rtpBytes(), log: this.log, onSilent: (ms) => watch.onSilent(ms) })
+      : () => undefined;
+    this.pipe = { transport, direct, keepalive, timer, feedId: answer.feedId, stopWatch };
+    this.returns.setTransport(transport);
     this.log(`edge: live ${this.room.lessonId}: feed ${answer.feedId} from ${ip}:${answer.port}`);
+  }
+
+  /** RTP bytes the feed's producers received (null: nothing on air, so nothing to expect). */
+  async rtpBytes(): Promise<number | null> {
+    const producers = [...this.producers.values()].map((p) => p.producer).filter((p) => !p.closed);
+    if (producers.length === 0) return null;
+    const stats = await Promise.all(producers.map((p) => p.getStats()));
+    return stats.flat().reduce((sum, s) => sum + s.byteCount, 0);
+  }
+
+  /** What the status page shows: bytes received on the feed's transport (RTP and RTCP) and the layers asked. */
+  async status() {
+    const transportStats = this.pipe ? await this.pipe.transport.getStats().catch(() => []) : [];
+    const wanted = this.layersWanted();
+    return {
+      bytesReceived: transportStats.reduce((sum, s) => sum + s.bytesReceived, 0),
+      layers: [...this.producers].filter(([, p]) => p.track.kind === 'video').map(([id, p]) => ({ source: p.track.source, spatialLayer: wanted.get(id) ?? 0 })),
+      returns: this.returns.count,
+    };
   }
 
   /** A classroom's wish for one video (the maxSpatialLayer it asked, null = paused); forgotten when it leaves. */
@@ -121,6 +157,7 @@ export class EdgeLessonFeed {
 
   forget(peerId: string) {
     this.wishes.delete(peerId);
+    this.returns.forget(peerId);
   }
 
   /** What the county should send per video: the highest layer any classroom here wants (paused ones want none). */
@@ -162,6 +199,8 @@ export class EdgeLessonFeed {
     const pipe = this.pipe;
     if (!pipe) return;
     this.pipe = null;
+    this.returns.setTransport(null);
+    pipe.stopWatch();
     clearInterval(pipe.timer);
     pipe.transport.close(); // closes its producers: the room goes off air and classrooms hear it
     pipe.direct.close();
@@ -174,6 +213,7 @@ export class EdgeLessonFeed {
     if (this.closed) return;
     this.closed = true;
     this.closePipe();
+    this.returns.close();
     await this.upstream.send(EdgeLivePaths.feed(this.room.lessonId), { method: 'DELETE' }).catch(() => undefined);
   }
 }

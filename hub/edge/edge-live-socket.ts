@@ -2,8 +2,8 @@
 // media from the edge's router, fed once from the county. Joining: the device authoriser (only this school's
 // classrooms: `wrong_school` otherwise) and then the county itself, with the classroom's own token on a socket the
 // edge keeps for it (the county checks the lesson is on its timetable and knows it is watching). Hands and questions
-// go up that socket as the classroom's own; the county's quiz pushes, 下课 and recording news come down it. Return
-// cameras are not carried by the edge yet: refused by name (`edge_no_return_video`), the classroom's camera stays off.
+// go up that socket as the classroom's own; the county's quiz pushes, 下课 and recording news come down it. A return
+// camera is produced here as on the county and goes up the lesson's feed (edge-live-return.ts).
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -27,18 +27,9 @@ import { upgradePath } from '../http/upgrade-guard.ts';
 import { LivePeer } from '../live/live-peer.ts';
 import { openCountyLiveSocket, type CountyLiveSocket } from './county-live-socket.ts';
 import type { DeviceAuthoriser } from './device-authoriser.ts';
-import type { EdgeLive } from './edge-live.ts';
+import { EdgeLiveRefusal, type EdgeLive } from './edge-live.ts';
 
 const MAX_BAD_FRAMES = 20;
-/** A refusal with a live-only code (HubError carries the hub's codes). */
-class EdgeRefusal extends Error {
-  constructor(
-    readonly code: LiveErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 /** As the county's (live-signalling.ts): a classroom that vanished is found by ping, and its county socket closed. */
 const PING_EVERY_MS = 10_000;
 const MAX_MISSED_PINGS = 3;
@@ -46,7 +37,6 @@ const MAX_MISSED_PINGS = 3;
 const FROM_COUNTY = new Set<LiveNotification['type']>(['quizPush', 'quizClosed', 'lessonEnded', 'recording']);
 /** Methods the county answers for the classroom: what it says goes to the lead classroom. */
 const UPWARD = new Set<LiveMethod>(['raiseHand', 'question']);
-const NOT_THROUGH_EDGE = new Set<LiveMethod>(['createSendTransport', 'produce', 'closeProducer']);
 
 export type EdgeLiveSocketDeps = {
   live: EdgeLive;
@@ -128,6 +118,8 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
     if (request.role !== 'viewer') throw new HubError('forbidden', 'a school edge serves its classrooms; the lead console joins the county hub');
     const device = await deps.authoriser.authorise(request.token);
     deps.onSeen?.(device.classroomId, device.deviceId);
+    const quiet = deps.live.silent();
+    if (quiet) throw new EdgeLiveRefusal('edge_feed_silent', `no RTP from the county hub reaches this edge (lesson ${quiet.lessonId}): join the county hub`);
     county = await openCountyLiveSocket({
       upstream: deps.upstream,
       onNotification: (n) => {
@@ -140,7 +132,9 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
       },
     });
     const answer = await county.request('join', { lessonId: request.lessonId, token: request.token, role: 'viewer' });
-    lesson = await deps.live.enter(request.lessonId);
+    // A silent feed (its RTP never arrives) closes the socket: the classroom rejoins, is refused here by name
+    // (edge_feed_silent) and joins the county hub.
+    lesson = await deps.live.enter(request.lessonId, device.classroomId, () => ws.close(4000, 'edge_feed_silent'));
     // The classroom's router on the edge (its SFU spreads classrooms over its workers like the county's).
     const { room, place } = await deps.live.sfu.place(request.lessonId, 'viewer');
     if (ws.readyState !== ws.OPEN) {
@@ -148,6 +142,7 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
       return {};
     }
     peer = new LivePeer({ peerId: answer.peerId, role: 'viewer', classroomName: device.classroomId }, room, place, notify, { db: deps.db, now: deps.now });
+    lesson.feed.returns.attach(answer.peerId, request.token);
     place.onLost(() => ws.close(1012, 'SFU worker restarted'));
     const media = request.media ? await peer.prepareMedia(request.media) : undefined;
     noteConsumers(media?.consumers);
@@ -169,7 +164,6 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
     }
     if (!peer || !county) throw new HubError('bad_request', 'send join first');
     if (UPWARD.has(method)) return county.request(method as 'raiseHand', data as { raised: boolean });
-    if (NOT_THROUGH_EDGE.has(method)) throw new EdgeRefusal('edge_no_return_video', 'return cameras do not go through the school edge yet');
     const result = await (peer.handlers[method] as (d: unknown) => Promise<unknown>)(data);
     if (method === 'consume') noteConsumers((result as { consumers: { id: string; source?: MediaSource }[] }).consumers);
     if (method === 'setVideo') {
@@ -200,7 +194,7 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
       const result = await dispatch(method, data.data);
       send({ v: LIVE_PROTOCOL_VERSION, kind: 'response', id, ok: true, data: liveRequests[method].response.parse(result) });
     } catch (error) {
-      if (error instanceof EdgeRefusal) fail(id, error.code, error.message);
+      if (error instanceof EdgeLiveRefusal) fail(id, error.code, error.message);
       else if (error instanceof HubError) {
         fail(id, error.code, error.message);
         if (method === 'join') deps.onRefused?.(error.code);

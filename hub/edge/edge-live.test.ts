@@ -2,15 +2,17 @@
 // headless broadcaster: classrooms of 昭觉 join on the edge's /v1/live/ws and get the lesson's sources from the edge's
 // router, fed over one comedia PlainTransport from the county (RTP arrives at the edge); a second classroom adds no
 // consumer at the county (one per school); a classroom's wish for a layer becomes the edge's request to the county;
-// a raised hand reaches the lead console as that classroom's; a classroom of another school is refused by name and
-// nothing changes at the county; the county refuses an edge the feed of another school's lesson.
+// a raised hand reaches the lead console as that classroom's; a classroom's return camera goes up the feed and reaches
+// the console as that classroom's (closed there when closed here or when the classroom leaves); a classroom of another
+// school is refused by name and nothing changes at the county; the county refuses an edge the feed of another school's
+// lesson, and a return camera of another school's classroom.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgeLivePaths, EdgeLiveStats } from '../../src/shared/edge-live-protocol.ts';
-import { EdgeCodeResponse, EdgePaths } from '../../src/shared/edge-protocol.ts';
+import { EdgeCodeResponse, EdgePaths, EdgeStatus } from '../../src/shared/edge-protocol.ts';
 import { CapabilitiesResponse, livePaths, type ConsumerInfo, type LiveServerMessage } from '../../src/shared/live-protocol.ts';
 import { enrollDevice, rawLiveSocket } from '../../tests/support/live-page.ts';
 import { waitFor } from '../../tests/support/ports.ts';
@@ -26,6 +28,20 @@ const ADMIN = 'admin-secret-for-edge-live-0123456789';
 const workerReason = liveUnavailableReason();
 
 type Ok<T> = LiveServerMessage & { kind: 'response'; ok: true; data: T };
+/** One VP8 key frame packet (payload descriptor S=1, then a key frame header): the SFU forwards from a key frame on. */
+const vp8KeyFrame = (seq: number, ssrc: number) => {
+  const packet = Buffer.alloc(12 + 13);
+  packet[0] = 0x80;
+  packet[1] = 0x80 | 101; // marker, payload type
+  packet.writeUInt16BE(seq & 0xffff, 2);
+  packet.writeUInt32BE((seq * 3000) >>> 0, 4);
+  packet.writeUInt32BE(ssrc, 8);
+  packet.set([0x10, 0x50, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00, 0x00, 0x00], 12);
+  return packet;
+};
+const isReturnVideo = (peerId: string, on: boolean) => (m: LiveServerMessage) =>
+  m.kind === 'notification' && m.notification.type === 'returnVideo' && m.notification.peerId === peerId && (m.notification.producerId !== null) === on;
+
 const ok = <T>(m: LiveServerMessage): T => {
   expect(m).toMatchObject({ kind: 'response', ok: true });
   return (m as Ok<T>).data;
@@ -116,6 +132,16 @@ describe.skipIf(workerReason !== null)(`live through the school edge${workerReas
     expect(one.feeds).toEqual([expect.objectContaining({ lessonId: DEMO_LIVE_LESSON_ID, consumers: 3 })]);
     expect(one.rtpBytesSent).toBeGreaterThan(0);
 
+    // What IT sees on the edge: the lesson's feed, its bytes, the classroom watching, the layers asked.
+    const status = EdgeStatus.parse(await (await fetch(`${edgeBase}${EdgePaths.status}`, { headers: { authorization: 'Bearer edge-admin-secret-0123456789' } })).json());
+    expect(status.live?.feeds).toEqual([
+      expect.objectContaining({ lessonId: DEMO_LIVE_LESSON_ID, classrooms: ['cls-zj-7-1'], watchers: 1, returns: 0, layers: [{ source: 'camera', spatialLayer: 1 }, { source: 'courseware', spatialLayer: 1 }] }),
+    ]);
+    expect(status.live?.feeds[0]?.bytesReceived).toBeGreaterThan(0);
+    expect(status.live?.silent).toBeNull();
+    const page = await (await fetch(`${edgeBase}${EdgePaths.statusPage}?key=edge-admin-secret-0123456789`)).text();
+    expect(page).toContain('摄像头 第 2 层');
+
     const b = await joinEdge(zj2);
     ok(b.answer);
     const two = await stats();
@@ -146,11 +172,83 @@ describe.skipIf(workerReason !== null)(`live through the school edge${workerReas
     ok(await lead.call('join', { lessonId: DEMO_LIVE_LESSON_ID, token: ADMIN, role: 'console' }));
     const a = await joinEdge(await enrollDevice(countyBase, 'DEMO-ZJ-1'));
     ok(await a.socket.call('raiseHand', { raised: true }));
-    expect(await a.socket.call('createSendTransport', {})).toMatchObject({ ok: false, error: { code: 'edge_no_return_video' } });
     const hand = await lead.next((m) => m.kind === 'notification' && m.notification.type === 'hand');
     expect(hand).toMatchObject({ notification: { hand: { raised: true, classroomName: expect.stringContaining('昭觉') as unknown } } });
     a.socket.ws.close();
     lead.ws.close();
+  });
+
+  it('sends a classroom’s return camera up the feed: the console gets it as that classroom’s, RTP and all; closed here, closed there', async () => {
+    const lead = await rawLiveSocket(countyBase);
+    ok(await lead.call('join', { lessonId: DEMO_LIVE_LESSON_ID, token: ADMIN, role: 'console' }));
+    const a = await joinEdge(await enrollDevice(countyBase, 'DEMO-ZJ-1'));
+    const { peerId } = ok<{ peerId: string }>(a.answer);
+    // The edge serves the send side now: a send transport on its router, as the county would give.
+    expect(ok<{ id: string }>(await a.socket.call('createSendTransport', {})).id).toEqual(expect.any(String));
+    // Node has no WebRTC stack: the classroom's camera is a Node-fed producer on the edge's router, made that peer's
+    // return camera as LivePeer's `produce` makes a browser's.
+    const room = edgeSfu.existingRoom(DEMO_LIVE_LESSON_ID) ?? expect.fail('the edge room');
+    const countyRoom = countySfu.existingRoom(DEMO_LIVE_LESSON_ID) ?? expect.fail('the county room');
+    const direct = await room.router.createDirectTransport();
+    const camera = async (ssrc: number) => {
+      const producer = await direct.produce({ kind: 'video', rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc }] }, appData: { source: 'camera' } });
+      room.addReturnVideo(peerId, 'edge-local name', producer);
+      let seq = 0;
+      const frames = setInterval(() => producer.closed || producer.send(vp8KeyFrame(seq++, ssrc)), 50);
+      producer.observer.once('close', () => clearInterval(frames));
+      return producer;
+    };
+    const first = await camera(0x0c1a55);
+    try {
+      const shown = await lead.next(isReturnVideo(peerId, true));
+      expect(shown).toMatchObject({ notification: { peerId, classroomName: expect.stringContaining('昭觉') as unknown } });
+      const producerId = (shown as { notification: { producerId: string } }).notification.producerId;
+      expect(countyRoom.returnVideos.get(peerId)?.producer.id).toBe(producerId);
+      // What the console consumes carries the classroom's packets (a consumer on the county's router, as the console's).
+      const sink = await countyRoom.router.createDirectTransport();
+      const consumer = await sink.consume({ producerId, rtpCapabilities: countyRoom.router.rtpCapabilities });
+      let packets = 0;
+      consumer.on('rtp', () => packets++);
+      await waitFor(async () => (packets >= 3 ? true : undefined), 'the return camera’s RTP at the county', 10_000);
+      expect((await stats()).feeds[0]?.returns).toBe(1);
+      sink.close();
+
+      // Camera off at the edge: gone at the county, the console told.
+      first.close();
+      await lead.next(isReturnVideo(peerId, false));
+      expect(countyRoom.returnVideos.has(peerId)).toBe(false);
+
+      // On again, then the classroom leaves the edge: closed at the county too.
+      lead.messages.length = 0;
+      await camera(0x0c1a56);
+      await lead.next(isReturnVideo(peerId, true));
+      a.socket.ws.close();
+      await lead.next(isReturnVideo(peerId, false));
+      expect(countyRoom.returnVideos.has(peerId)).toBe(false);
+      expect((await stats()).feeds[0]?.returns).toBe(0);
+    } finally {
+      direct.close();
+      lead.ws.close();
+    }
+  });
+
+  it('refuses a return camera of another school’s classroom (or a bad token) by name, and changes nothing at the county', async () => {
+    const countyRoom = countySfu.existingRoom(DEMO_LIVE_LESSON_ID) ?? expect.fail('the county room');
+    const keep = await joinEdge(await enrollDevice(countyBase, 'DEMO-ZJ-2')); // the edge's feed stays open
+    ok(keep.answer);
+    const before = { feeds: await stats(), returns: [...countyRoom.returnVideos.keys()] };
+    const put = (token: string) =>
+      fetch(`${countyBase}${EdgeLivePaths.returnVideo(DEMO_LIVE_LESSON_ID, 'peer-x')}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${edgeToken}` },
+        body: JSON.stringify({ token, rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 7 }] } }),
+      });
+    const codeOf = async (res: Response) => [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+    expect(await codeOf(await put(await enrollDevice(countyBase, 'DEMO-LT-1')))).toEqual([403, 'wrong_school']);
+    expect(await codeOf(await put('not-a-token'))).toEqual([401, 'unauthorized']);
+    expect((await stats()).feeds.map((f) => [f.feedId, f.consumers, f.returns])).toEqual(before.feeds.feeds.map((f) => [f.feedId, f.consumers, f.returns]));
+    expect([...countyRoom.returnVideos.keys()]).toEqual(before.returns);
+    keep.socket.ws.close();
   });
 
   it('refuses a classroom of another school by name, and changes nothing at the county', async () => {

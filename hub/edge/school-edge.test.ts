@@ -213,8 +213,11 @@ describe('what IT sees', () => {
     expect(status.bytes.lanServed).toBeGreaterThanOrEqual(4 * county.video.length);
     expect(status.bytes.saved).toBe(status.bytes.lanServed - status.bytes.uplinkFetched);
     expect((await fetch(`${edge.base}${EdgePaths.status}`)).status).toBe(401);
-    const page = await fetch(`${edge.base}${EdgePaths.statusPage}?key=edge-admin-secret-0123456789`);
-    expect(await page.text()).toContain('节省上行');
+    // No SFU on this edge: live is the county's, and the page says so.
+    expect(status.live).toBeNull();
+    const page = await (await fetch(`${edge.base}${EdgePaths.statusPage}?key=edge-admin-secret-0123456789`)).text();
+    expect(page).toContain('节省上行');
+    expect(page).toContain('本机未启用直播转发');
   });
 });
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { LIVE_WS_PATH } from '../../src/shared/live-protocol.ts';
-import { HUB_TIME_HEADER, HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
+import { HUB_TIME_HEADER, HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, PUSH_HUB_MAX_OPS, PUSH_MAX_OPS_HEADER, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
 import { registerContentRoutes } from '../content/content-routes.ts';
 import { signUnsignedPacks } from '../content/content-repo.ts';
 import { ephemeralPackSigner, type PackSigner } from '../content/pack-signing.ts';
@@ -118,7 +118,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'content-encoding', 'range', 'if-none-match', PROTOCOL_HEADER],
     // Without these, fetch() in the renderer could not read what makes a chunk verifiable, nor the hub's clock.
-    exposedHeaders: ['content-range', 'content-length', 'etag', 'accept-ranges', HUB_TIME_HEADER],
+    exposedHeaders: ['content-range', 'content-length', 'etag', 'accept-ranges', HUB_TIME_HEADER, PUSH_MAX_OPS_HEADER],
     maxAge: 86_400,
     // An OPTIONS without preflight headers gets the same empty 204, not the plugin's plain-text 400.
     strictPreflight: false,
@@ -132,9 +132,11 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     if (version < PROTOCOL_VERSION) throw new HubError('client_too_old', `hub speaks protocol ${PROTOCOL_VERSION}, client ${version}`);
     if (version > PROTOCOL_VERSION) throw new HubError('hub_too_old', `hub speaks protocol ${PROTOCOL_VERSION}, client ${version}`);
   });
-  // Every answer carries the hub's clock, so a classroom PC with a flat CMOS battery learns how far off it is.
+  // Every answer carries the hub's clock, so a classroom PC with a flat CMOS battery learns how far off it is, and the
+  // push batch size it takes, so the first drain after a restart (often ten thousand ops) goes in full batches at once.
   app.addHook('onSend', async (_request, reply) => {
     reply.header(HUB_TIME_HEADER, String(ctx.now().getTime()));
+    reply.header(PUSH_MAX_OPS_HEADER, String(PUSH_HUB_MAX_OPS));
   });
 
   app.setErrorHandler((error: FastifyError | HubError, request, reply) => {

@@ -4,16 +4,30 @@
 import type { FastifyInstance } from 'fastify';
 import type { types as ms } from 'mediasoup';
 import { z } from 'zod';
-import { EdgeFeedRequest, EdgeLayersRequest, EdgeLivePaths } from '../../src/shared/edge-live-protocol.ts';
+import { EdgeFeedRequest, EdgeLayersRequest, EdgeLivePaths, EdgeReturnRequest } from '../../src/shared/edge-live-protocol.ts';
 import { Id } from '../../src/shared/protocol.ts';
 import { edgeOf } from '../edge/county-edge-routes.ts';
+import { authenticateDevice } from '../http/auth.ts';
 import type { HubContext } from '../http/hub-context.ts';
 import { HubError } from '../http/hub-error.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
+import { getClassroom } from '../org/org-repo.ts';
+import { isLessonForClassroom } from '../timetable/timetable-repo.ts';
 import type { EdgeFeeds } from './edge-feed.ts';
 import type { LiveSfu } from './live-sfu.ts';
 
 const LessonParams = z.object({ id: Id });
+const ReturnParams = z.object({ id: Id, peerId: z.string().min(1).max(100) });
+
+/** The classroom whose camera an edge sends up: its own token, of the edge's school, watching this lesson. */
+async function classroomOfReturn(ctx: HubContext, token: string, address: string, lessonId: string, schoolId: string): Promise<string> {
+  const device = await authenticateDevice(ctx, token, address);
+  const place = await getClassroom(ctx.db, device.classroom_id);
+  if (!place || place.school.id !== schoolId) throw new HubError('wrong_school', 'this classroom is not of the edge’s school');
+  if (!(await isLessonForClassroom(ctx.db, lessonId, device.classroom_id))) throw new HubError('forbidden', `lesson ${lessonId} is not on this classroom's timetable`);
+  // The name a direct classroom's camera carries (authorise-join.ts): the console cannot tell the two apart.
+  return `${place.school.name} ${place.classroom.name}`;
+}
 
 /** Same answer for "no such lesson" and "not this school's": an edge learns nothing about other schools' lessons. */
 async function requireSchoolLiveLesson(ctx: HubContext, lessonId: string, schoolId: string) {
@@ -47,6 +61,21 @@ export function registerEdgeFeedRoutes(edge: FastifyInstance, ctx: HubContext, l
     const body = parseOrBadRequest(EdgeLayersRequest, request.body);
     await require().feeds.setLayers(row.id, id, body.layers);
     return {};
+  });
+
+  edge.post(EdgeLivePaths.returnVideo(':id', ':peerId'), async (request) => {
+    const row = edgeOf(request);
+    const { id, peerId } = parseOrBadRequest(ReturnParams, request.params);
+    const body = parseOrBadRequest(EdgeReturnRequest, request.body);
+    const { feeds } = require();
+    const classroomName = await classroomOfReturn(ctx, body.token, request.ip, id, row.school_id);
+    return feeds.addReturn(row.id, id, peerId, classroomName, body.rtpParameters as unknown as ms.RtpParameters);
+  });
+
+  edge.delete(EdgeLivePaths.returnVideo(':id', ':peerId'), async (request) => {
+    const row = edgeOf(request);
+    const { id, peerId } = parseOrBadRequest(ReturnParams, request.params);
+    return { closed: require().feeds.closeReturn(row.id, id, peerId) };
   });
 
   edge.delete(EdgeLivePaths.feed(':id'), async (request) => {

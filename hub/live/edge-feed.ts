@@ -25,6 +25,8 @@ type Feed = {
   room: LiveRoom;
   transport: ms.PlainTransport;
   consumers: Map<string, { consumer: ms.Consumer; producer: ms.Producer }>;
+  /** Classrooms' return cameras the edge sends up this transport, by the classroom's county peer id. */
+  returns: Map<string, ms.Producer>;
   refreshedAt: number;
   bytesSent: number;
 };
@@ -56,7 +58,7 @@ export function createEdgeFeeds(options: EdgeFeedOptions) {
       rtcpMux: true,
       comedia: true,
     });
-    const feed: Feed = { id: randomUUID(), instance, edgeId, room, transport, consumers: new Map(), refreshedAt: now(), bytesSent: 0 };
+    const feed: Feed = { id: randomUUID(), instance, edgeId, room, transport, consumers: new Map(), returns: new Map(), refreshedAt: now(), bytesSent: 0 };
     // The room closing (hub stopping) closes the router and with it the transport.
     transport.observer.once('close', () => {
       const k = key(edgeId, room.lessonId);
@@ -128,6 +130,37 @@ export function createEdgeFeeds(options: EdgeFeedOptions) {
       }
     },
 
+    /**
+     * A classroom's return camera coming up the edge's feed transport (the same comedia 5-tuple the feed flows down):
+     * produced with the edge consumer's RTP parameters and added to the room as that classroom's camera, so the
+     * console sees it exactly as a direct classroom's. The caller has checked the classroom (its token, its school).
+     */
+    async addReturn(edgeId: string, lessonId: string, peerId: string, classroomName: string, rtpParameters: ms.RtpParameters) {
+      const feed = feeds.get(key(edgeId, lessonId));
+      if (!feed) throw new HubError('not_found', `no live feed of lesson ${lessonId} for this edge`);
+      const other = feed.room.returnVideos.get(peerId);
+      if (other && other.classroomName !== classroomName) throw new HubError('forbidden', `peer ${peerId} is another classroom's`);
+      let producer: ms.Producer;
+      try {
+        producer = await feed.transport.produce({ kind: 'video', rtpParameters, appData: { source: 'camera', edgeReturn: peerId } });
+      } catch (error) {
+        throw new HubError('bad_request', `return camera: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      feed.returns.get(peerId)?.close();
+      feed.returns.set(peerId, producer);
+      producer.observer.once('close', () => {
+        if (feed.returns.get(peerId) === producer) feed.returns.delete(peerId);
+      });
+      feed.room.addReturnVideo(peerId, classroomName, producer);
+      return { producerId: producer.id };
+    },
+
+    closeReturn(edgeId: string, lessonId: string, peerId: string): boolean {
+      const producer = feeds.get(key(edgeId, lessonId))?.returns.get(peerId);
+      producer?.close(); // the room tells its consoles
+      return Boolean(producer);
+    },
+
     close(edgeId: string, lessonId: string): boolean {
       const k = key(edgeId, lessonId);
       const had = feeds.has(k);
@@ -144,7 +177,7 @@ export function createEdgeFeeds(options: EdgeFeedOptions) {
           const layers = [...feed.consumers.values()]
             .filter(({ consumer }) => consumer.kind === 'video')
             .map(({ consumer, producer }) => ({ source: sourceOf(producer), spatialLayer: consumer.type === 'simulcast' ? (consumer.preferredLayers?.spatialLayer ?? null) : null }));
-          return { feedId: feed.id, edgeId: feed.edgeId, lessonId: feed.room.lessonId, consumers: feed.consumers.size, layers, rtpBytesSent: feed.bytesSent, sourceBytes: source.flat().reduce((sum, x) => sum + x.byteCount, 0) };
+          return { feedId: feed.id, edgeId: feed.edgeId, lessonId: feed.room.lessonId, consumers: feed.consumers.size, layers, rtpBytesSent: feed.bytesSent, returns: feed.returns.size, sourceBytes: source.flat().reduce((sum, x) => sum + x.byteCount, 0) };
         }),
       );
       return { feeds: list, rtpBytesSent: closedBytes + list.reduce((sum, f) => sum + f.rtpBytesSent, 0) };

@@ -17,6 +17,9 @@ export const EdgeLivePaths = {
   feed: (lessonId: string) => `/v1/edge/live/${lessonId}/feed`,
   /** Edge token: the layer each video of the feed should carry. */
   layers: (lessonId: string) => `/v1/edge/live/${lessonId}/layers`,
+  /** Edge token. POST {token, rtpParameters}: a classroom's return camera, sent up the lesson's feed transport (the
+   *  county produces it as that classroom's, for the lead console); DELETE: it stopped. */
+  returnVideo: (lessonId: string, peerId: string) => `/v1/edge/live/${lessonId}/return/${peerId}`,
   /** Admin: what the county sends to school edges for live lessons (feeds, consumers, RTP bytes). */
   stats: '/v1/admin/edge-live-stats',
 } as const;
@@ -56,6 +59,16 @@ export const EdgeLayersRequest = z.object({
 });
 export type EdgeLayersRequest = z.infer<typeof EdgeLayersRequest>;
 
+/** A classroom's camera through its edge: the classroom's own device token (the county attributes the camera to its
+ *  classroom after checking it is of the edge's school and watches the lesson) and the edge consumer's RTP parameters. */
+export const EdgeReturnRequest = z.object({
+  token: z.string().min(1).max(200),
+  rtpParameters: MediasoupBlob,
+});
+export type EdgeReturnRequest = z.infer<typeof EdgeReturnRequest>;
+
+export const EdgeReturnResponse = z.object({ producerId: MsId });
+
 export const EdgeLiveStats = z.object({
   feeds: z.array(
     z.object({
@@ -66,6 +79,8 @@ export const EdgeLiveStats = z.object({
       /** The layer the edge asked for per video (null: the producer has one layer). */
       layers: z.array(z.object({ source: MediaSource, spatialLayer: z.number().int().nullable() })),
       rtpBytesSent: z.number().int(),
+      /** Classrooms' return cameras this edge sends up the feed. */
+      returns: z.number().int(),
       /** What the lesson's producers received from the broadcaster (every layer): the clock to read rtpBytesSent by. */
       sourceBytes: z.number().int(),
     }),

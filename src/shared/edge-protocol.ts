@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { Id, IsoDateTime, School } from './protocol.ts';
 import { MAX_CHUNK_SIZE, MAX_FILE_SIZE, MIN_CHUNK_SIZE, Sha256Hex } from './content-protocol.ts';
+import { MediaSource } from './live-protocol.ts';
 
 export const EdgePaths = {
   /** Admin: a one-use code that enrolls one edge for one school. */
@@ -60,6 +61,28 @@ export type EdgePinnedResponse = z.infer<typeof EdgePinnedResponse>;
 export const EdgeHealth = z.enum(['ok', 'upstream_unreachable', 'disk_full']);
 export type EdgeHealth = z.infer<typeof EdgeHealth>;
 
+/** Live on the edge: each lesson's feed from the county, who watches it here, and a feed found silent. */
+export const EdgeLiveStatus = z.object({
+  feeds: z.array(
+    z.object({
+      lessonId: Id,
+      /** Classrooms watching it through the edge now (sockets: a classroom with two PCs counts twice). */
+      classrooms: z.array(Id),
+      watchers: z.number().int(),
+      /** Bytes that came down the feed's transport (RTP and RTCP) since it was opened. */
+      bytesReceived: z.number().int(),
+      /** The layer the edge asks of the county per video. */
+      layers: z.array(z.object({ source: MediaSource, spatialLayer: z.number().int() })),
+      /** Classrooms' return cameras going up it. */
+      returns: z.number().int(),
+    }),
+  ),
+  /** A feed whose RTP never arrived: classrooms are sent to the county until retryAt (`edge_feed_silent`). */
+  silent: z.object({ lessonId: Id, since: IsoDateTime, waitedMs: z.number().int(), retryAt: IsoDateTime }).nullable(),
+  silentEvents: z.number().int(),
+});
+export type EdgeLiveStatus = z.infer<typeof EdgeLiveStatus>;
+
 export const EdgeStatus = z.object({
   edgeName: z.string(),
   school: School,
@@ -72,6 +95,8 @@ export const EdgeStatus = z.object({
   /** Content bytes fetched over the school's uplink vs served on the LAN: the difference is what the edge saved. */
   bytes: z.object({ uplinkFetched: z.number().int(), lanServed: z.number().int(), saved: z.number().int() }),
   refusals: z.object({ wrongSchool: z.number().int(), unauthorised: z.number().int() }),
+  /** Null: the edge has no SFU (its classrooms watch live lessons from the county hub). */
+  live: EdgeLiveStatus.nullable(),
 });
 export type EdgeStatus = z.infer<typeof EdgeStatus>;
 

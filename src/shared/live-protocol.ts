@@ -187,8 +187,11 @@ export const LiveRequest = z.object({
 });
 export type LiveRequest = z.infer<typeof LiveRequest>;
 
-/** `edge_no_return_video`: a school edge does not carry a classroom's own camera to the lead classroom (not built). */
-export const LiveErrorCode = z.enum([...ErrorCode.options, 'not_joined', 'not_on_air', 'live_unavailable', 'malformed', 'edge_no_return_video']);
+/**
+ * `edge_feed_silent`: the school edge's feed from the county carries no RTP (its UDP does not arrive): join the county.
+ * `edge_no_return_video`: sent only by older edges, which did not carry a classroom's camera up.
+ */
+export const LiveErrorCode = z.enum([...ErrorCode.options, 'not_joined', 'not_on_air', 'live_unavailable', 'malformed', 'edge_no_return_video', 'edge_feed_silent']);
 export type LiveErrorCode = z.infer<typeof LiveErrorCode>;
 
 export const RaisedHand = z.object({ peerId: MsId, classroomName: z.string().max(200), raised: z.boolean(), at: z.string().max(40) });

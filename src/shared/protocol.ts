@@ -8,6 +8,8 @@ export const PROTOCOL_VERSION = 1;
 export const PROTOCOL_HEADER = 'x-ykt-protocol';
 /** Header on every hub response: the hub's clock (ms since the epoch), so a PC with a wrong clock learns its offset. */
 export const HUB_TIME_HEADER = 'x-ykt-hub-time';
+/** Header on every hub response: ops per push this hub takes, so a PC's first drain after a restart sends full batches. */
+export const PUSH_MAX_OPS_HEADER = 'x-ykt-push-max-ops';
 
 export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'id: letters, digits, - and _ only');
 export const IsoDateTime = z.iso.datetime({ offset: true });

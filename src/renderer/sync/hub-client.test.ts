@@ -263,6 +263,22 @@ describe('hub client: content (pack list, byte ranges) and refusals', () => {
     expect(client.pushMaxOps()).toBe(2000);
   });
 
+  it('learns the ops per push from the header of any answer, so the first drain after a restart sends full batches', async () => {
+    const client = createHubClient({ baseUrl: hub.url, token: TOKEN });
+    const pull = (maxOps: string) => () => ({ ...json(200, { protocol: 1, changes: [], cursor: 0, hasMore: false, serverTime: '2026-11-30T08:00:00.000Z' }), headers: { 'x-ykt-push-max-ops': maxOps } });
+    hub.respond(pull('5000'));
+    await client.pull(0);
+    expect(client.pushMaxOps()).toBe(5000);
+    for (const hostile of ['99999999999', 'lots', '-1', '1e6']) {
+      hub.respond(pull(hostile));
+      await client.pull(0);
+      expect(client.pushMaxOps()).toBe(5000); // not a count, or too long to be one: nothing changes
+    }
+    hub.respond(pull('10'));
+    await client.pull(0);
+    expect(client.pushMaxOps()).toBe(2000); // never less than every hub takes
+  });
+
   it('other failures are not refusals: the next call goes to the hub again', async () => {
     const refusals: HubRequestError[] = [];
     hub.respond(() => json(404, { error: { code: 'not_found', message: 'gone' } }));

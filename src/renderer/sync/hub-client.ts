@@ -14,6 +14,7 @@ import {
   PROTOCOL_VERSION,
   PUSH_HUB_MAX_OPS,
   PUSH_MAX_OPS,
+  PUSH_MAX_OPS_HEADER,
   PullPage,
   PushResponse,
   type OpAck,
@@ -105,6 +106,13 @@ function clientWith(deps: HubClientDeps, shared: SharedState, contentFetch: type
     return error;
   }
 
+  /** Ops per push, as any answer says (header, or a push's body): never more than this app knows any hub to take,
+   * never less than every hub takes; anything else (not a number) changes nothing. */
+  function learnPushMaxOps(said: string | null) {
+    if (said === null || !/^\d{1,9}$/.test(said)) return;
+    shared.pushMaxOps = Math.max(PUSH_MAX_OPS, Math.min(PUSH_HUB_MAX_OPS, Number(said)));
+  }
+
   /** One request: protocol header, token, network errors and error answers in the one vocabulary. */
   async function send(path: string, init: RequestInit, signal: AbortSignal, via: typeof fetch = fetchImpl): Promise<Response> {
     if (shared.refused) throw shared.refused;
@@ -121,6 +129,7 @@ function clientWith(deps: HubClientDeps, shared: SharedState, contentFetch: type
     }
     const hubTime = response.headers.get(HUB_TIME_HEADER);
     if (onHubTime && hubTime !== null && /^\d{1,15}$/.test(hubTime)) onHubTime({ hubMs: Number(hubTime), sentMs, receivedMs: localNow() });
+    learnPushMaxOps(response.headers.get(PUSH_MAX_OPS_HEADER));
     if (response.ok) return response;
     const body: unknown = await response.json().catch(() => undefined);
     const parsed = ErrorResponse.safeParse(body);
@@ -185,8 +194,7 @@ function clientWith(deps: HubClientDeps, shared: SharedState, contentFetch: type
       // Batches may be on their way side by side: give each the time its bytes need at 32 kbit/s, not less.
       const waitMs = Math.max(timeoutMs, ((body?.byteLength ?? json.length) * 8) / PUSH_MIN_KBIT);
       const response = await request(HubPaths.push, PushResponse, { method: 'POST', body: body ?? json, headers }, undefined, waitMs);
-      // Never more than this app knows any hub to take, never less than every hub takes.
-      shared.pushMaxOps = Math.max(PUSH_MAX_OPS, Math.min(PUSH_HUB_MAX_OPS, response.maxOps ?? PUSH_MAX_OPS));
+      learnPushMaxOps(String(response.maxOps ?? PUSH_MAX_OPS)); // a push answer without it: an older hub
       return response.acknowledged ? expandAcks(ops, response.acknowledged, response.acks) : response.acks;
     },
     /**

@@ -231,6 +231,18 @@ describe('push: batches pipelined', () => {
     expect(await db.outbox.count()).toBe(0);
   });
 
+  it('ramps batch sizes up from firstOps (×4 each) to maxOps, so the first bytes leave at once', async () => {
+    const { db, records, options } = setup();
+    for (let i = 0; i < 60; i++) await records.setAttendance('l1', `s${i}`, 'present');
+    const sizes: number[] = [];
+    const push = (ops: Op[]) => {
+      sizes.push(ops.length);
+      return Promise.resolve(ops.map((op): OpAck => ({ id: op.id, status: 'applied' })));
+    };
+    expect(await pushOutbox(db, push, { ...options, limits: { ...limits, maxOps: 20, firstOps: 1 } })).toEqual({ sent: 60, retrying: 0, failed: 0 });
+    expect(sizes).toEqual([1, 4, 16, 20, 19]);
+  });
+
   it('a batch whose request fails leaves its ops as they were; the batch answered beside it still settles', async () => {
     const { db, records, options } = setup();
     for (let i = 0; i < 20; i++) await records.setAttendance('l1', `s${i}`, 'present');

@@ -11,10 +11,12 @@ import { duePending, markUnreadable, settleBatch, type OutboxChange } from '../d
 import type { OutboxEntry } from '../db/outbox-rows.ts';
 import { afterRefusal, defaultOutboxRetry, type OutboxRetryPolicy } from './outbox-retry.ts';
 
-export type PushLimits = { maxOps: number; maxBytes: number; maxBatches: number; inFlight: number };
+/** `firstOps`: the first batch is this small and each next one 4× larger (up to maxOps), so bytes are on the wire
+ * while the bigger batches behind are still being read and compressed. */
+export type PushLimits = { maxOps: number; maxBytes: number; maxBatches: number; inFlight: number; firstOps?: number };
 // 2000 ops every hub takes per request (more once the hub says so: PushOptions.maxOps); ~180 bytes of JSON per op
 // before gzip (about 27 after).
-export const defaultPushLimits: PushLimits = { maxOps: PUSH_MAX_OPS, maxBytes: 1536 * 1024, maxBatches: 40, inFlight: 2 };
+export const defaultPushLimits: PushLimits = { maxOps: PUSH_MAX_OPS, maxBytes: 1536 * 1024, maxBatches: 40, inFlight: 2, firstOps: 500 };
 
 /** Where the sync tells every change of an op's state and every skipped change (the app's local log). */
 export type SyncLog = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -72,8 +74,11 @@ export async function pushOutbox(db: AppDb, push: (ops: Op[]) => Promise<OpAck[]
   }
 
   // The next batch is read while the ones before it are on their way, so a slot that frees is filled at once.
+  let batchesRead = 0;
   const nextBatch = async () => {
-    const due = await duePending(db, { ...limits, maxOps: maxOps?.() ?? limits.maxOps }, now().getTime(), sending);
+    const most = maxOps?.() ?? limits.maxOps;
+    const ramp = limits.firstOps === undefined ? most : Math.min(most, limits.firstOps * 4 ** batchesRead++);
+    const due = await duePending(db, { ...limits, maxOps: ramp }, now().getTime(), sending);
     for (const row of due.rows) sending.add(row.seq);
     return due;
   };

@@ -12,8 +12,10 @@ import { livePreconnect } from '../../live/live-preconnect.ts';
 import { cachedRouterCaps } from '../../live/router-caps.ts';
 import { useEdgeRoute } from '../../stores/edge-route-store.ts';
 
-/** A failed join at the school edge, by the edge's reason: another school's edge, its county link down, or gone. */
-const edgeProblem = (code: string) => (code === 'wrong_school' ? 'wrong_school' : code === 'upstream_unavailable' ? 'upstream' : 'unreachable');
+/** A failed join at the school edge, by the edge's reason: another school's edge, its county link down (or its feed
+ *  silent: the county's RTP does not reach it), or gone. */
+const edgeProblem = (code: string) =>
+  code === 'wrong_school' ? 'wrong_school' : code === 'upstream_unavailable' || code === 'edge_feed_silent' ? 'upstream' : 'unreachable';
 
 export function createLiveController({ identity, lessonId, db }: { identity: DeviceIdentity; lessonId: string; db: AppDb }): LiveController {
   const log = (level: 'info' | 'warn' | 'error', message: string) => void desktop().log.write({ level, message: message.slice(0, 2000) }).catch(() => undefined);
