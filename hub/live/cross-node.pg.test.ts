@@ -3,7 +3,7 @@
 // join reached node B. B finds the origin on A in the registry, asks A over the cluster route for a pipe, and its
 // classroom gets every source with A's producer ids; ffmpeg decodes what B's router receives. The cluster route
 // refuses a call without the shared secret by name and opens nothing; a killed origin worker moves B's classrooms;
-// 答题器 and 下课 said on A reach B's classrooms.
+// 答题器 and 下课 said on A reach B's classrooms; node A gone moves B's classrooms too.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -174,5 +174,27 @@ describe.skipIf(workerReason !== null)(`live across two hub nodes${workerReason 
     expect(at('quizClosed')).toBeLessThan(at('lessonEnded'));
     expect(at('lessonEnded')).toBeLessThan(at('onAir:false'));
     viewer.socket.ws.close();
+  }, 60_000);
+  it('node A unreachable: B’s classrooms reconnect, a join is refused by name while A counts as alive, and made on B once A’s rows go', async () => {
+    // Off air since 下课 above; B's copy of the lesson is still piped from A.
+    const viewer = await joinAs(b, 'DEMO-ZJ-1');
+    expect(b.sfu.lessonViewers(LESSON)).toEqual([{ workerIndex: 0, viewers: 1, role: 'origin' }]);
+    await a.app.close(); // A's HTTP gone, its registry rows still there (a crashed node's stay until its heartbeat times out)
+    expect(await viewer.closed).toBe(1012); // three failed polls of A
+    const join = async () => {
+      const socket = await rawLiveSocket(b.base);
+      const answer = await socket.call('join', { lessonId: LESSON, token: await token(b, 'DEMO-ZJ-1'), role: 'viewer', media: { rtpCapabilities: b.sfu.routerRtpCapabilities } });
+      socket.ws.close();
+      return answer;
+    };
+    expect(await join()).toMatchObject({ kind: 'response', ok: false, error: { code: 'upstream_unavailable' } });
+    expect(b.sfu.lessonViewers(LESSON)).toBeUndefined(); // nothing half-made on B
+    // A's SFU stops (its routers' rows go, as at a graceful stop or once A's heartbeat has timed out): B makes the
+    // lesson itself and waits for the broadcaster.
+    await broadcast.stop();
+    a.sfu.close();
+    await waitFor(async () => ((await b.registry.lesson(LESSON)).every((p) => p.nodeId !== 'node-a') ? true : undefined), 'node A’s rows gone', 10_000, 50);
+    expect(await join()).toMatchObject({ kind: 'response', ok: true });
+    expect((await b.registry.lesson(LESSON)).map((p) => [p.nodeId, p.role])).toEqual([['node-b', 'origin']]);
   }, 60_000);
 });
