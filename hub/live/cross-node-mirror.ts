@@ -108,7 +108,9 @@ export async function mirrorLesson(o: ClusterCallOptions, origin: OriginNode, ro
     await apply(answer);
   } catch (error) {
     transport.close();
-    throw new HubError('upstream_unavailable', `live ${room.lessonId}: its origin on node ${origin.nodeId} gave no pipe: ${error instanceof Error ? error.message : String(error)}`);
+    // The details (the node's internal address) go to this node's log; the classroom hears the reason and retries.
+    o.log(`hub: live ${room.lessonId}: no pipe from node ${origin.nodeId}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new HubError('upstream_unavailable', `live ${room.lessonId}: the hub node hosting this lesson does not answer; try again`);
   }
   const syncUrl = `${origin.url}${clusterPipePath(room.lessonId, answer.pipeId)}/sync`;
   let failed = 0;
