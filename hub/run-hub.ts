@@ -53,7 +53,7 @@ const Env = z.object({
   /** HTTPS (and wss) with this certificate and key (PEM files; `npm run hub:cert` makes a county self-signed pair). */
   HUB_TLS_CERT: z.string().min(1).optional(),
   HUB_TLS_KEY: z.string().min(1).optional(),
-  /** This node's name in the live registry (several nodes on PostgreSQL); default: the host name. */
+  /** This node's name in the live registry (several nodes on PostgreSQL); default: <host name>-<HUB_PORT>. */
   HUB_NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, . _ - (1–100)').optional(),
   /** Where the other nodes reach this one (its private-network address and HUB_PORT), e.g. http://10.0.0.11:8787. */
   HUB_NODE_URL: z.url({ protocol: /^https?$/ }).optional(),

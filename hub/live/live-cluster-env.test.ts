@@ -25,10 +25,10 @@ afterAll(async () => {
 describe('liveCluster', () => {
   it.each([
     { name: 'SQLite: one node, registry in memory', env: { ...base, HUB_DATABASE_URL: undefined }, want: null },
-    { name: 'PostgreSQL, no secret: registry only', env: base, want: { nodeId: 'host-1', pipeIp: null } },
+    { name: 'PostgreSQL, no secret: registry only', env: base, want: { nodeId: 'host-1-8787', pipeIp: null } },
     { name: 'secret and an IP in the node URL: piping there', env: { ...base, HUB_CLUSTER_SECRET: SECRET, HUB_NODE_ID: 'n2', HUB_NODE_URL: 'http://10.0.0.12:8787' }, want: { nodeId: 'n2', pipeIp: '10.0.0.12' } },
-    { name: 'secret, a host name in the node URL: no address to pipe to', env: { ...base, HUB_CLUSTER_SECRET: SECRET, HUB_NODE_URL: 'http://hub-2.lan:8787' }, want: { nodeId: 'host-1', pipeIp: null } },
-    { name: 'secret and HUB_NODE_PIPE_IP', env: { ...base, HUB_CLUSTER_SECRET: SECRET, HUB_NODE_URL: 'http://hub-2.lan:8787', HUB_NODE_PIPE_IP: '10.1.0.2' }, want: { nodeId: 'host-1', pipeIp: '10.1.0.2' } },
+    { name: 'secret, a host name in the node URL: no address to pipe to', env: { ...base, HUB_CLUSTER_SECRET: SECRET, HUB_NODE_URL: 'http://hub-2.lan:8787' }, want: { nodeId: 'host-1-8787', pipeIp: null } },
+    { name: 'secret and HUB_NODE_PIPE_IP', env: { ...base, HUB_CLUSTER_SECRET: SECRET, HUB_NODE_URL: 'http://hub-2.lan:8787', HUB_NODE_PIPE_IP: '10.1.0.2' }, want: { nodeId: 'host-1-8787', pipeIp: '10.1.0.2' } },
   ])('$name', async ({ env, want }) => {
     const cluster = await liveCluster(env, db, 'host-1', () => undefined);
     cluster?.registry.close();

@@ -21,7 +21,8 @@ const IP = /^(\d{1,3}\.){3}\d{1,3}$|^\[?[0-9a-fA-F:]+\]?$/;
 
 export async function liveCluster(env: LiveClusterEnv, db: SqlDb, host: string, log: (line: string) => void): Promise<LiveCluster | null> {
   if (!env.HUB_DATABASE_URL) return null;
-  const nodeId = env.HUB_NODE_ID ?? host;
+  // host-port by default: two nodes on one machine (tests, a small province) must not share an id.
+  const nodeId = env.HUB_NODE_ID ?? `${host}-${env.HUB_PORT}`;
   const nodeUrl = env.HUB_NODE_URL ?? `http://${env.HUB_HOST === '0.0.0.0' ? host : env.HUB_HOST}:${env.HUB_PORT}`;
   const registry = await createStoreLiveRegistry({ db, nodeId, nodeUrl, now: Date.now, log });
   const urlHost = new URL(nodeUrl).hostname.replace(/^\[|\]$/g, '');
