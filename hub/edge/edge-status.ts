@@ -80,7 +80,7 @@ function livePart(live: EdgeStatus['live']): string {
 }
 
 function statusPage(s: EdgeStatus): string {
-  const rows = s.classrooms.map((c) => `<tr><td>${escape(c.classroomId)}</td><td>${c.devices}</td><td>${escape(c.lastSeenAt)}</td></tr>`).join('');
+  const rows = s.classrooms.map((c) => `<tr><td>${escape(c.classroomId)}</td><td>${c.devices}</td><td>${escape(clock(c.lastSeenAt))}</td></tr>`).join('');
   return `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>${escape(s.edgeName)}</title>
 <body style="font:16px sans-serif;margin:24px"><h1>${escape(s.school.name)} · 本校服务器</h1>
 <p>状态：${healthText[s.health]}${s.problem ? `（${escape(s.problem)}）` : ''}；县中心：${escape(s.upstream)}</p>
