@@ -2,7 +2,7 @@
 // (hub/testing/test-main.ts, which adds test-only routes). Safe defaults for a county network: no demo data unless
 // HUB_DEMO=1, and an admin token that is given or made once (admin-token.ts), kept only as a hash.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { openHubDatabase } from './db/open-database.ts';
@@ -15,6 +15,7 @@ import { loadOrCreatePackSigner } from './content/pack-signing.ts';
 import { ensureDemoLiveLesson, startDemoBroadcast, type DemoBroadcast } from './live/demo-live.ts';
 import { tcpTuningAdvice } from './diagnostics/tcp-tuning.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-sfu.ts';
+import { liveCluster } from './live/live-cluster-env.ts';
 import type { LessonRecorder } from './live/lesson-recorder.ts';
 import { recordingUnavailableReason, startLessonRecorder } from './live/start-recorder.ts';
 import { installGracefulShutdown } from './graceful-shutdown.ts';
@@ -52,6 +53,14 @@ const Env = z.object({
   /** HTTPS (and wss) with this certificate and key (PEM files; `npm run hub:cert` makes a county self-signed pair). */
   HUB_TLS_CERT: z.string().min(1).optional(),
   HUB_TLS_KEY: z.string().min(1).optional(),
+  /** This node's name in the live registry (several nodes on PostgreSQL); default: <host name>-<HUB_PORT>. */
+  HUB_NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, . _ - (1–100)').optional(),
+  /** Where the other nodes reach this one (its private-network address and HUB_PORT), e.g. http://10.0.0.11:8787. */
+  HUB_NODE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Shared by every node (≥ 32 characters): their live calls to each other (cross-node piping) carry it. */
+  HUB_CLUSTER_SECRET: z.string().min(32).max(300).regex(/^[A-Za-z0-9._~+/=-]+$/, 'letters, digits and ._~+/=-').optional(),
+  /** Address this node's pipe transports listen on and announce to the other nodes; default: HUB_NODE_URL's host. */
+  HUB_NODE_PIPE_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
   /** Comma-separated addresses/CIDRs of the load balancer and cache in front (several nodes): their X-Forwarded-For counts. */
   HUB_TRUST_PROXY: z
     .string()
@@ -101,6 +110,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   // Live lessons need a mediasoup worker binary; without one the hub still serves everything else and says why.
   let unavailable = liveUnavailableReason();
   let sfu: LiveSfu | null = null;
+  const cluster = unavailable ? null : await liveCluster(env, db, hostname(), log);
   if (unavailable) log(`hub: live lessons unavailable: ${unavailable}`);
   else {
     try {
@@ -113,6 +123,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
         listenIp: env.HUB_RTC_LISTEN_IP,
         announcedIp: env.HUB_RTC_ANNOUNCED_IP,
         ingestWatch: { silenceMs: 5_000, checkEveryMs: 1_000, log },
+        ...(cluster ? { registry: cluster.registry, nodeId: cluster.nodeId, ...(cluster.options ? { cluster: cluster.options } : {}) } : {}),
       });
       const announced = env.HUB_RTC_ANNOUNCED_IP ?? 'each interface’s own address';
       const ports = env.HUB_SFU_WORKERS === 1 ? String(env.HUB_RTC_PORT) : `${env.HUB_RTC_PORT}-${env.HUB_RTC_PORT + env.HUB_SFU_WORKERS - 1}`;
@@ -146,6 +157,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
     updatesDir: join(env.HUB_DATA_DIR, 'updates'),
     extensions,
     trustProxy: env.HUB_TRUST_PROXY,
+    ...(env.HUB_CLUSTER_SECRET ? { clusterSecret: env.HUB_CLUSTER_SECRET } : {}),
     ...(tls ? { tls } : {}),
   });
   const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
@@ -172,6 +184,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
     before: async () => {
       await recorder?.close();
       await demoBroadcast?.stop();
+      cluster?.registry.close();
     },
     after: async () => {
       sfu?.close();

@@ -239,6 +239,48 @@ export const migrations: readonly Migration[] = [
           PRIMARY KEY (scope, key)
         );`,
   },
+  {
+    version: 10,
+    name: 'live registry shared by several hub nodes: nodes with a heartbeat, and which node hosts each lesson router',
+    // Used on PostgreSQL (live/store-live-registry.ts); a single SQLite hub keeps its registry in memory, but the schema
+    // stays the same on both stores. Times are ms since the epoch, written by the node's own clock (NTP).
+    sql: `
+        CREATE TABLE hub_nodes (
+          node_id TEXT PRIMARY KEY,
+          url TEXT NOT NULL,                 -- where the other nodes reach it (HUB_NODE_URL): the cross-node pipe calls
+          heartbeat_at INTEGER NOT NULL      -- a node whose heartbeat is older than the timeout is dead: its rows ignored
+        );
+        CREATE TABLE live_routers (
+          router_id TEXT PRIMARY KEY,
+          lesson_id TEXT NOT NULL,
+          node_id TEXT NOT NULL,
+          worker_index INTEGER NOT NULL,
+          worker_pid INTEGER NOT NULL,
+          role TEXT NOT NULL CHECK (role IN ('origin', 'fanout')),
+          viewers INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX live_routers_lesson ON live_routers (lesson_id);
+        CREATE INDEX live_routers_node ON live_routers (node_id);`,
+    postgres: `
+        CREATE TABLE hub_nodes (
+          node_id TEXT PRIMARY KEY,
+          url TEXT NOT NULL,
+          heartbeat_at BIGINT NOT NULL
+        );
+        CREATE TABLE live_routers (
+          router_id TEXT PRIMARY KEY,
+          lesson_id TEXT NOT NULL,
+          node_id TEXT NOT NULL,
+          worker_index INTEGER NOT NULL,
+          worker_pid INTEGER NOT NULL,
+          role TEXT NOT NULL CHECK (role IN ('origin', 'fanout')),
+          viewers INTEGER NOT NULL,
+          updated_at BIGINT NOT NULL
+        );
+        CREATE INDEX live_routers_lesson ON live_routers (lesson_id);
+        CREATE INDEX live_routers_node ON live_routers (node_id);`,
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

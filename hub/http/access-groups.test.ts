@@ -19,6 +19,7 @@ import type { HubRoute } from './access-groups.ts';
 import { createHub } from './create-hub.ts';
 
 const ADMIN = 'admin-secret-for-tests-0123456789';
+const CLUSTER = 'cluster-secret-for-tests-0123456789abcdef';
 const NO_LIMIT = { maxFailures: 1e9, windowMs: 1 }; // this sweep is about authorisation; limits have their own tests
 let dir: string;
 let db: SqlDb;
@@ -36,6 +37,7 @@ beforeAll(async () => {
     db,
     hubName: '测试中心',
     adminToken: ADMIN,
+    clusterSecret: CLUSTER,
     extensions: [registerTestRoutes],
     onRoute: (route) => routes.push(route),
     limits: { enrollPerAddress: NO_LIMIT, deviceAuthPerAddress: NO_LIMIT, consoleLoginPerAddress: NO_LIMIT },
@@ -107,6 +109,7 @@ describe('route table', () => {
     for (const route of routes.filter((r) => r.url.startsWith('/v1/admin/'))) expect(route.access, route.url).toBe('admin');
     expect(routes.filter((r) => r.access === 'admin-page').map((r) => `${r.method} ${r.url}`).sort()).toEqual(['GET /report', 'HEAD /report']);
     expect(routes.find((r) => r.url === '/v1/sync/push')?.access).toBe('device');
+    for (const route of routes.filter((r) => r.url.startsWith('/v1/cluster/'))) expect(route.access, route.url).toBe('cluster');
   });
 
   it('refuses to start a hub with a route outside every group', async () => {
@@ -115,8 +118,8 @@ describe('route table', () => {
   });
 });
 
-describe.each(['admin', 'admin-page', 'device', 'edge'] as const)('%s routes without their credential', (access) => {
-  const ownToken = () => (access === 'device' ? deviceToken : access === 'edge' ? edgeToken : ADMIN);
+describe.each(['admin', 'admin-page', 'device', 'edge', 'cluster'] as const)('%s routes without their credential', (access) => {
+  const ownToken = () => (access === 'device' ? deviceToken : access === 'edge' ? edgeToken : access === 'cluster' ? CLUSTER : ADMIN);
   const wrongCredentials = (): [string, Record<string, string>][] => [
     ['no credential', {}],
     ['a wrong token', { authorization: `Bearer ${'w'.repeat(40)}` }],

@@ -70,3 +70,16 @@ export function adminGuard(ctx: HubContext, { queryKey = false } = {}): onReques
     await authenticateAdmin(ctx, bearerToken(request) ?? key, request.ip);
   };
 }
+
+/**
+ * Another hub node (cross-node live piping, hub/live/cross-node-pipe.ts): the shared HUB_CLUSTER_SECRET as a bearer
+ * token. A node started without one takes no cluster calls at all. Not counted per address: the secret is ≥ 32 random
+ * characters, beyond guessing, and the nodes' calls come from a handful of private addresses.
+ */
+export function clusterGuard(secretHash: string | undefined): onRequestAsyncHookHandler {
+  return async (request) => {
+    const token = bearerToken(request);
+    if (secretHash && token && matchesTokenHash(token, secretHash)) return;
+    throw new HubError('unauthorized', secretHash ? 'cluster secret required' : 'this node takes no cluster calls (HUB_CLUSTER_SECRET unset)');
+  };
+}

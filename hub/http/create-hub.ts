@@ -12,6 +12,7 @@ import { registerContentRoutes } from '../content/content-routes.ts';
 import { signUnsignedPacks } from '../content/content-repo.ts';
 import { ephemeralPackSigner, type PackSigner } from '../content/pack-signing.ts';
 import { registerNetProbeRoutes } from '../diagnostics/net-probe-routes.ts';
+import { registerClusterRoutes } from '../live/cluster-routes.ts';
 import { attachLiveSocket, registerLiveAdminRoutes, registerLivePublicRoutes } from '../live/live-routes.ts';
 import type { LiveSfu } from '../live/live-sfu.ts';
 import { createEdgeFeeds } from '../live/edge-feed.ts';
@@ -22,7 +23,7 @@ import { registerPushRoute, registerReportPage, registerReportRoutes } from '../
 import { registerUpdateRoutes } from '../updates/update-routes.ts';
 import { createRouteTable, type HubRoute, type RouteTable } from './access-groups.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
-import { adminGuard, deviceGuard } from './auth.ts';
+import { adminGuard, clusterGuard, deviceGuard } from './auth.ts';
 import { registerEnrollRoute, registerPullRoute } from './device-routes.ts';
 import { edgeGuard, registerEdgeAdminRoutes, registerEdgeEnrollRoute, registerEdgeRoutes } from '../edge/county-edge-routes.ts';
 import type { HubContext } from './hub-context.ts';
@@ -62,6 +63,8 @@ export type CreateHubOptions = Pick<HubContext, 'db' | 'hubName' | 'contentDir'>
    * per-address attempt limits must count classrooms, not the one proxy every request comes through.
    */
   trustProxy?: string[];
+  /** HUB_CLUSTER_SECRET: other hub nodes' calls (the `cluster` group) must carry it; without it they are all refused. */
+  clusterSecret?: string;
   /** Serve HTTPS (and wss for live signalling, on the same server) with this certificate; plain HTTP without it. */
   tls?: { cert: string; key: string };
 };
@@ -155,7 +158,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   app.addHook('onClose', async () => feeds?.stop());
   const table = createRouteTable(
     app,
-    { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }) },
+    { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }), cluster: clusterGuard(options.clusterSecret === undefined ? undefined : hashOf(options.clusterSecret)) },
     options.onRoute,
   );
   const registerEdgeGroup = async (routes: RouteTable) => {
@@ -193,6 +196,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     registerLiveAdminRoutes(admin, ctx, live);
   });
   await table.group('admin-page', (adminPage) => registerReportPage(adminPage, ctx));
+  await table.group('cluster', (cluster) => registerClusterRoutes(cluster, live.sfu));
   for (const extend of options.extensions ?? []) await extend({ app, table, ctx });
   return app;
 }

@@ -44,6 +44,8 @@ export type LessonRoutersDeps = {
   registry: LiveRegistry;
   nodeId: string;
   log: (line: string) => void;
+  /** The lesson's origin is on another node and this "origin" is its copy here (cross-node-mirror.ts): registered as a fan-out router. */
+  mirrored?: boolean;
 };
 
 export class LessonRouters {
@@ -67,7 +69,8 @@ export class LessonRouters {
   }
 
   private track(router: ms.Router, worker: SfuWorker, role: Slot['role']): Slot {
-    const placement = { lessonId: this.room.lessonId, nodeId: this.deps.nodeId, workerIndex: worker.index, workerPid: worker.worker.pid, routerId: router.id, role, viewers: 0 };
+    const registered = this.deps.mirrored ? 'fanout' : role;
+    const placement = { lessonId: this.room.lessonId, nodeId: this.deps.nodeId, workerIndex: worker.index, workerPid: worker.worker.pid, routerId: router.id, role: registered, viewers: 0 };
     const slot: Slot = { router, worker, role, viewers: 0, piped: new Map(), synced: Promise.resolve(), lost: new Set(), placement };
     this.report(this.deps.registry.put(placement));
     router.observer.once('close', () => {

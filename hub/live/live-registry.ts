@@ -1,6 +1,6 @@
 // Which hub node and which SFU worker hosts what of a live lesson: its origin router (where the broadcast arrives) and
 // its fan-out routers (fed by pipeToRouter, or, across nodes, by a PipeTransport). One node keeps it in memory; several
-// nodes share one in PostgreSQL or Redis behind the same type (rows keyed by routerId, a lesson's rows read together;
+// nodes share one in PostgreSQL (store-live-registry.ts) behind the same type (rows keyed by routerId, a lesson's rows read together;
 // a node's rows dropped when it is declared dead), so a node asked for a lesson it does not host can find the origin.
 // Every method is async for that reason, even in memory.
 
@@ -23,6 +23,10 @@ export type LiveRegistry = {
   lesson(lessonId: string): Promise<RouterPlacement[]>;
   /** What one node hosts (what another node must rebuild or forget when that node dies). */
   node(nodeId: string): Promise<RouterPlacement[]>;
+  /** Where another live node takes cross-node pipe calls (HUB_NODE_URL); null: unknown, dead, or a one-node registry. */
+  nodeUrl(nodeId: string): Promise<string | null>;
+  /** Stops what the registry runs (a shared one's heartbeat); the rows stay until the timeout declares the node dead. */
+  close(): void;
 };
 
 export function createMemoryLiveRegistry(): LiveRegistry {
@@ -41,5 +45,9 @@ export function createMemoryLiveRegistry(): LiveRegistry {
     async node(nodeId) {
       return [...rows.values()].filter((r) => r.nodeId === nodeId).map((r) => ({ ...r }));
     },
+    async nodeUrl() {
+      return null; // one process: no other node to call
+    },
+    close() {},
   };
 }

@@ -6,6 +6,8 @@ import { once } from 'node:events';
 import { hostname, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import type { types as ms } from 'mediasoup';
 import type { LiveRole } from '../../src/shared/live-protocol.ts';
+import { createPipeOrigins, type PipeOrigins } from './cross-node-pipe.ts';
+import { mirrorLesson, type LessonMirror, type OriginNode } from './cross-node-mirror.ts';
 import { LessonRouters, type PeerPlace } from './lesson-routers.ts';
 import { createMemoryLiveRegistry, type LiveRegistry } from './live-registry.ts';
 import { LiveRoom, mediaCodecs, type IngestWatch } from './live-room.ts';
@@ -32,11 +34,30 @@ export type LiveSfuOptions = {
   /** Which node hosts what (default: this process's memory); `nodeId` names this node in it (default: the host name). */
   registry?: LiveRegistry;
   nodeId?: string;
+  /**
+   * Several hub nodes (a shared registry): a classroom whose lesson's origin is on another node watches a copy piped
+   * from there (cross-node-pipe.ts), and this node pipes its own lessons to others. Without it each node serves only
+   * what it hosts.
+   */
+  cluster?: ClusterOptions;
   log?: (line: string) => void;
+};
+
+export type ClusterOptions = {
+  /** HUB_CLUSTER_SECRET: sent on this node's calls; the other nodes' `cluster` access group checks it. */
+  secret: string;
+  /** This node's address on the nodes' network (pipe transports listen there; default: HUB_NODE_URL's host). */
+  pipeIp: string;
+  pipeAnnouncedIp?: string;
+  enableSrtp?: boolean;
+  /** How often a copy polls its origin for producers added or gone (default 1 s); also the pipe's lease. */
+  pollMs?: number;
+  fetch?: typeof fetch;
 };
 
 export type LiveSfu = {
   room(lessonId: string): Promise<LiveRoom>;
+  /** The lesson's room when its origin is on this node (not a copy piped from another node: that one is not recorded here). */
   existingRoom(lessonId: string): LiveRoom | undefined;
   /** Where a peer of the lesson sits: consoles on the origin router, classrooms spread over the lesson's routers. */
   place(lessonId: string, role: LiveRole): Promise<{ room: LiveRoom; place: PeerPlace }>;
@@ -46,6 +67,8 @@ export type LiveSfu = {
   routerRtpCapabilities: ms.RtpCapabilities;
   pool: SfuWorkerPool;
   registry: LiveRegistry;
+  /** Pipes this node gives other nodes of the lessons it hosts (null: not in a cluster). */
+  pipes: PipeOrigins | null;
   /** Classrooms per router of a lesson, origin first (undefined: no such lesson on this node). */
   lessonViewers(lessonId: string): ReturnType<LessonRouters['viewers']> | undefined;
   close(): void;
@@ -104,13 +127,34 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
   capsRouter.close();
   const registry = options.registry ?? createMemoryLiveRegistry();
   const deps = { pool, viewersPerRouter: options.viewersPerRouter ?? 400, registry, nodeId: options.nodeId ?? hostname(), log };
+  const nodeId = deps.nodeId;
   const lessons = new Map<string, Promise<LessonRouters>>();
   const ready = new Map<string, LessonRouters>();
+  /** Lessons watched here whose origin is on another node. */
+  const mirrors = new Map<string, LessonMirror>();
+  const cluster = options.cluster;
+  const existingOrigin = (lessonId: string) => (mirrors.has(lessonId) ? undefined : ready.get(lessonId)?.room);
+  const pipes = cluster
+    ? createPipeOrigins({ originRoom: existingOrigin, listenIp: cluster.pipeIp, announcedIp: cluster.pipeAnnouncedIp, enableSrtp: cluster.enableSrtp ?? false, log })
+    : null;
+  const callOptions = cluster
+    ? { secret: cluster.secret, nodeId, listenIp: cluster.pipeIp, announcedIp: cluster.pipeAnnouncedIp, enableSrtp: cluster.enableSrtp ?? false, ...(cluster.pollMs ? { pollMs: cluster.pollMs } : {}), ...(cluster.fetch ? { fetch: cluster.fetch } : {}), log }
+    : null;
+
+  /** The live node hosting the lesson's origin when it is not this one (only classrooms look: ingest makes origins). */
+  const originElsewhere = async (lessonId: string): Promise<OriginNode | null> => {
+    if (!cluster) return null;
+    const origin = (await registry.lesson(lessonId)).find((r) => r.role === 'origin');
+    if (!origin || origin.nodeId === nodeId) return null;
+    const url = await registry.nodeUrl(origin.nodeId);
+    return url ? { nodeId: origin.nodeId, url } : null;
+  };
   const roomListeners: ((room: LiveRoom) => void)[] = [];
   let closed = false;
 
-  const make = (lessonId: string, carried?: LiveRoom): Promise<LessonRouters> => {
+  const make = (lessonId: string, carried?: LiveRoom, role?: LiveRole): Promise<LessonRouters> => {
     const made = (async () => {
+      const origin = role === 'viewer' && !carried ? await originElsewhere(lessonId) : null;
       let index = leastLoadedWorker(pool.loads());
       // The only worker died: the lesson waits (a second or so) for its replacement rather than fail every join.
       while (index === null) {
@@ -121,6 +165,19 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
       const worker = pool.worker(index);
       const router = await worker.worker.createRouter({ mediaCodecs });
       const room = new LiveRoom(lessonId, router, options.ingestIp ?? '127.0.0.1', options.ingestWatch);
+      if (origin && callOptions) {
+        const routers: LessonRouters = new LessonRouters(room, worker, { ...deps, mirrored: true }, () => mirrorLost(lessonId, routers));
+        try {
+          mirrors.set(lessonId, await mirrorLesson(callOptions, origin, room, () => mirrorLost(lessonId, routers)));
+        } catch (error) {
+          routers.close();
+          throw error;
+        }
+        ready.set(lessonId, routers);
+        // Not told to onRoom's listeners: the lesson is recorded (and its demo broadcast run) on its origin node.
+        log(`hub: live ${lessonId}: its origin is on node ${origin.nodeId}; watched here through a pipe`);
+        return routers;
+      }
       // 答题器: the question on the screens survives the worker (classrooms that rejoin show it again).
       if (carried) room.quizPush = carried.quizPush;
       const routers: LessonRouters = new LessonRouters(room, worker, deps, () => originLost(lessonId, routers));
@@ -146,17 +203,29 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
     make(lessonId, routers.room).catch((error: unknown) => log(`hub: live ${lessonId}: could not be made again: ${String(error)}`));
   };
 
+  // The copy's origin went (its node died, or its router was made again there), or the copy's own router closed: its
+  // classrooms' sockets close with the router and they rejoin, finding the origin anew in the registry.
+  const mirrorLost = (lessonId: string, routers: LessonRouters) => {
+    if (ready.get(lessonId) !== routers) return;
+    ready.delete(lessonId);
+    lessons.delete(lessonId);
+    mirrors.get(lessonId)?.close();
+    mirrors.delete(lessonId);
+    routers.close();
+  };
+
   const room = (lessonId: string) => (lessons.get(lessonId) ?? make(lessonId)).then((r) => r.room);
 
   return {
     routerRtpCapabilities,
     pool,
     registry,
+    pipes,
     room,
     async place(lessonId, role) {
       // A classroom that arrives while its lesson's worker is being replaced waits for the new room, not an error.
       for (let attempt = 1; ; attempt++) {
-        const routers = await (lessons.get(lessonId) ?? make(lessonId));
+        const routers = await (lessons.get(lessonId) ?? make(lessonId, undefined, role));
         try {
           return { room: routers.room, place: await routers.place(role) };
         } catch (error) {
@@ -164,18 +233,19 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
         }
       }
     },
-    existingRoom(lessonId) {
-      return ready.get(lessonId)?.room;
-    },
+    existingRoom: existingOrigin,
     lessonViewers(lessonId) {
       return ready.get(lessonId)?.viewers();
     },
     onRoom(listener) {
       roomListeners.push(listener);
-      for (const routers of ready.values()) listener(routers.room);
+      for (const [lessonId, routers] of ready) if (!mirrors.has(lessonId)) listener(routers.room);
     },
     close() {
       closed = true;
+      pipes?.stop();
+      for (const mirror of mirrors.values()) mirror.close();
+      mirrors.clear();
       pool.close();
     },
   };

@@ -75,6 +75,7 @@ export async function startHubCluster(options: HubClusterOptions = {}): Promise<
             HUB_SFU_WORKERS: '1',
             HUB_RECORD: '0',
             HUB_NAME: `四川云教·省中心（节点 ${i + 1}）`,
+            HUB_NODE_ID: `node${i + 1}`,
             ...(options.databaseUrl ? { HUB_DATABASE_URL: options.databaseUrl } : {}),
             ...options.extraEnv,
           },
