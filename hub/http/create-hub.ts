@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { LIVE_WS_PATH } from '../../src/shared/live-protocol.ts';
+import type { PostgresDb } from '../db/postgres-db.ts';
+import { bridgeQuizEvents } from '../sync/quiz-events-bridge.ts';
 import { HUB_TIME_HEADER, HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, PUSH_HUB_MAX_OPS, PUSH_MAX_OPS_HEADER, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
 import { registerContentRoutes } from '../content/content-routes.ts';
 import { signUnsignedPacks } from '../content/content-repo.ts';
@@ -156,6 +158,11 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   // Live through school edges: one feed per school and lesson (hub/live/edge-feed.ts).
   const feeds = live.sfu ? createEdgeFeeds({ listenIp: options.live?.edgeFeed?.listenIp ?? '0.0.0.0', announcedIp: options.live?.edgeFeed?.announcedIp }) : null;
   app.addHook('onClose', async () => feeds?.stop());
+  // Several nodes on one PostgreSQL: quiz answers applied on any node reach a lead console connected to this one.
+  if (options.db.dialect === 'postgres' && 'pool' in options.db && ctx.events) {
+    const bridge = await bridgeQuizEvents((options.db as PostgresDb).pool, ctx.events, (message) => app.log.warn(message));
+    app.addHook('onClose', async () => bridge.close());
+  }
   const table = createRouteTable(
     app,
     { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }), cluster: clusterGuard(options.clusterSecret === undefined ? undefined : hashOf(options.clusterSecret)) },
