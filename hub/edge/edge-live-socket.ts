@@ -25,14 +25,11 @@ import type { HubDatabase } from '../db/open-database.ts';
 import { HubError } from '../http/hub-error.ts';
 import { upgradePath } from '../http/upgrade-guard.ts';
 import { LivePeer } from '../live/live-peer.ts';
+import { keepAliveByPing, MAX_BAD_FRAMES } from '../live/socket-keepalive.ts';
 import { openCountyLiveSocket, type CountyLiveSocket } from './county-live-socket.ts';
 import type { DeviceAuthoriser } from './device-authoriser.ts';
 import { EdgeLiveRefusal, type EdgeLive } from './edge-live.ts';
 
-const MAX_BAD_FRAMES = 20;
-/** As the county's (live-signalling.ts): a classroom that vanished is found by ping, and its county socket closed. */
-const PING_EVERY_MS = 10_000;
-const MAX_MISSED_PINGS = 3;
 /** Notifications of the county that concern the classroom itself (the media ones come from the edge's own router). */
 const FROM_COUNTY = new Set<LiveNotification['type']>(['quizPush', 'quizClosed', 'lessonEnded', 'recording']);
 /** Methods the county answers for the classroom: what it says goes to the lead classroom. */
@@ -63,25 +60,10 @@ export function attachEdgeLiveSignalling(server: Server, deps: EdgeLiveSocketDep
     });
   };
   server.on('upgrade', onUpgrade);
-  const missed = new WeakMap<WebSocket, number>();
-  wss.on('connection', (ws: WebSocket) => {
-    missed.set(ws, 0);
-    ws.on('pong', () => missed.set(ws, 0));
-  });
-  const pinger = setInterval(() => {
-    for (const ws of wss.clients) {
-      const n = (missed.get(ws) ?? 0) + 1;
-      if (n > MAX_MISSED_PINGS) ws.terminate();
-      else {
-        missed.set(ws, n);
-        ws.ping();
-      }
-    }
-  }, PING_EVERY_MS);
-  pinger.unref();
+  const stopPinging = keepAliveByPing(wss);
   return {
     async close() {
-      clearInterval(pinger);
+      stopPinging();
       server.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.close(1001, 'edge stopping');
       await new Promise((r) => setTimeout(r, 200));

@@ -23,11 +23,9 @@ import type { HubContext } from '../http/hub-context.ts';
 import { upgradePath } from '../http/upgrade-guard.ts';
 import { authoriseJoin } from './authorise-join.ts';
 import { LivePeer } from './live-peer.ts';
+import { keepAliveByPing, MAX_BAD_FRAMES } from './socket-keepalive.ts';
 import type { LiveSfu } from './live-sfu.ts';
 
-const MAX_BAD_FRAMES = 20;
-const PING_EVERY_MS = 10_000;
-const MAX_MISSED_PINGS = 3;
 /** How long a graceful stop waits for clients to answer the close frame. */
 const CLOSE_WAIT_MS = 500;
 /** A small window keeps each socket's zlib memory low (a few KB), which JSON this size hardly misses. */
@@ -43,29 +41,14 @@ export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveS
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   server.on('upgrade', onUpgrade);
-  // Dead sockets (a classroom that lost its link) are found by ping, so their transports do not linger. Several pings
-  // may go unanswered first: a short outage must not cost the classroom its session (and a keyframe wait on rejoin).
-  const missed = new WeakMap<WebSocket, number>();
+  const stopPinging = keepAliveByPing(wss);
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
-    missed.set(ws, 0);
-    ws.on('pong', () => missed.set(ws, 0));
     serveSocket(ws, ctx, sfu, unavailable, request.socket.remoteAddress ?? 'unknown');
   });
-  const pinger = setInterval(() => {
-    for (const ws of wss.clients) {
-      const n = (missed.get(ws) ?? 0) + 1;
-      if (n > MAX_MISSED_PINGS) ws.terminate();
-      else {
-        missed.set(ws, n);
-        ws.ping();
-      }
-    }
-  }, PING_EVERY_MS);
-  pinger.unref();
   return {
     /** Tells every client the hub is going away (1001, so it reconnects at once), then cuts what has not closed. */
     async close() {
-      clearInterval(pinger);
+      stopPinging();
       server.off('upgrade', onUpgrade);
       const open = [...wss.clients];
       const closed = open.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
