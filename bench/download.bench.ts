@@ -8,6 +8,10 @@
 // - download.resumeRefetchedChunks: bytes the link carried for a download whose browser was SIGKILLed mid-way and
 //   reopened, minus the bytes of an uninterrupted one, in chunks (the relay counts each TCP payload byte once);
 //   the plain key is the worse of the two hubs;
+//   it is split into download.resumeUnsavedChunks (received by the app but not yet stored when it was killed: what
+//   saving partial chunks more often would shrink) and download.resumeAfterKillChunks (delivered by the link after the
+//   kill: the bottleneck's queue and the wire, which no downloader keeps); the rest is bytes the dead browser's kernel
+//   held out of order behind a loss, and the restarted app's listing requests;
 // - idb.writeRatioVsRawBlob: 8 MB as 32 chunk rows through Dexie vs one raw IndexedDB Blob put, same browser;
 // - cache.playToFirstFrameMs: cached recording from IndexedDB → object URL → first decoded frame.
 import { randomBytes } from 'node:crypto';
@@ -69,7 +73,43 @@ async function startEnv(cc: CongestionControl): Promise<WeakContent> {
   );
 }
 
-type HubFigures = { utilisation: number; goodputKbit: number; curlKbit: number; refetchedChunks: number; inFlight: number; extra: Record<string, number> };
+/** Bytes the app had received (this session) and bytes it had stored (verified chunks and saved parts), read at once. */
+const appBytes = (page: Page) =>
+  page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((r) => (indexedDB.open('ykt-classroom').onsuccess = (e) => r((e.target as IDBOpenDBRequest).result)));
+    let stored = 0; // (no named helper in here: the bundler would wrap it in a function the page does not have)
+    for (const store of ['contentChunks', 'chunkParts']) {
+      const rows = await new Promise<{ data: Blob }[]>((r) => (db.transaction(store).objectStore(store).getAll().onsuccess = (e) => r((e.target as IDBRequest<{ data: Blob }[]>).result)));
+      stored += rows.reduce((n, row) => n + row.data.size, 0);
+    }
+    db.close();
+    // Read last: bytes that arrived while the rows were read count as unsaved (an upper bound, not a lower one).
+    const received = (window as unknown as { yktTest?: { downloads?: () => { counters: { bytesReceived: number } } } }).yktTest?.downloads?.().counters.bytesReceived ?? 0;
+    return { received, stored };
+  });
+
+/** The link's count of bytes delivered to the client, once it has stopped moving (what was in flight has landed). */
+async function quietWire(env: WeakContent): Promise<number> {
+  let last = -1;
+  return waitFor(async () => {
+    const now = (await env.link.tcpPayloadBytes()).toClient;
+    const settled = now === last;
+    last = now;
+    return settled ? now : undefined;
+  }, 'the link quiet after the kill', 30_000, 1000);
+}
+
+/** `resume`: what the kill cost, in chunks: bytes the app had received but not stored, and bytes the link delivered
+ * to the browser after it died (in the link's queue and on the wire then; no downloader could keep them). */
+type HubFigures = {
+  utilisation: number;
+  goodputKbit: number;
+  curlKbit: number;
+  refetchedChunks: number;
+  resume: { unsavedChunks: number; afterKillChunks: number };
+  inFlight: number;
+  extra: Record<string, number>;
+};
 
 async function measure(cc: CongestionControl, withPageFigures: boolean): Promise<HubFigures> {
   const env = await startEnv(cc);
@@ -132,7 +172,10 @@ async function measure(cc: CongestionControl, withPageFigures: boolean): Promise
     const resumePage = await firstPage(b.context);
     await enroll(resumePage, url);
     await waitFor(async () => ((await progress(resumePage)).chunks >= 6 ? true : undefined), 'a few chunks stored', 180_000, 100);
+    const app = await appBytes(resumePage);
+    const wireAtKill = (await env.link.tcpPayloadBytes()).toClient;
     await env.killProfile(b.dir);
+    const wireAfterKill = await quietWire(env);
     await b.context.close().catch(() => undefined); // already dead
     const reopened = await env.openProfile(b.dir);
     const again = await firstPage(reopened);
@@ -141,8 +184,13 @@ async function measure(cc: CongestionControl, withPageFigures: boolean): Promise
     const resumeWire = (await env.link.tcpPayloadBytes()).toClient - resumeBefore.toClient;
     await reopened.close();
     const refetchedChunks = Math.max(0, resumeWire - cleanWire) / CHUNK_BYTES;
+    const resume = { unsavedChunks: Math.max(0, app.received - app.stored) / CHUNK_BYTES, afterKillChunks: (wireAfterKill - wireAtKill) / CHUNK_BYTES };
     console.error(`download (${cc} hub): ${cleanWire} bytes on the link uninterrupted, ${resumeWire} killed and resumed`);
-    return { utilisation: oursBps / (RATE_KBIT * 1000), goodputKbit: oursBps / 1000, curlKbit: curlBps / 1000, refetchedChunks, inFlight, extra };
+    console.error(
+      `download (${cc} hub): at the kill the app had received ${app.received} bytes and stored ${app.stored}; ` +
+        `the link delivered ${wireAfterKill - wireAtKill} more to the dead browser`,
+    );
+    return { utilisation: oursBps / (RATE_KBIT * 1000), goodputKbit: oursBps / 1000, curlKbit: curlBps / 1000, refetchedChunks, resume, inFlight, extra };
   } finally {
     await env.close();
     for (const dir of profiles) await rm(dir, { recursive: true, force: true });
@@ -161,6 +209,8 @@ export async function run(): Promise<Record<string, number>> {
       [`download.curlGoodputKbit.${cc}`]: Math.round(f.curlKbit),
       [`download.goodputRatioVsCurl.${cc}`]: Number((f.goodputKbit / f.curlKbit).toFixed(2)),
       [`download.resumeRefetchedChunks.${cc}`]: Number(f.refetchedChunks.toFixed(2)),
+      [`download.resumeUnsavedChunks.${cc}`]: Number(f.resume.unsavedChunks.toFixed(2)),
+      [`download.resumeAfterKillChunks.${cc}`]: Number(f.resume.afterKillChunks.toFixed(2)),
       [`download.inFlightAtEnd.${cc}`]: f.inFlight,
     });
   }

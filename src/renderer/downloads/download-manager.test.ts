@@ -73,6 +73,24 @@ describe('download manager', () => {
     expect(await db.chunkParts.count()).toBe(0); // parts leave with the verified chunk
   });
 
+  const progressOf = (reports: DownloadStatus[]) => new Set(reports.filter((r) => r.current?.sha256 === fileSha()).map((r) => r.current?.doneBytes));
+  it('reports a file\'s progress a few times a second, not on every read (each report renders the page)', async () => {
+    // A clock that stands still: the file's progress is reported once, however many reads its bytes took.
+    const { m, reports } = manager({ clock: () => 1_000 });
+    m.start();
+    await until(complete, 'complete');
+    expect(m.status().counters.bytesReceived).toBe(server.file.length);
+    expect(progressOf(reports).size).toBe(1);
+  });
+
+  it('reports progress again once 200 ms have passed', async () => {
+    let t = 0;
+    const { m, reports } = manager({ clock: () => (t += 250) }); // every look at the clock is 250 ms later
+    m.start();
+    await until(complete, 'complete');
+    expect(progressOf(reports).size).toBeGreaterThan(2);
+  });
+
   it('detects a corrupted chunk, fetches it again and never stores the bad bytes', async () => {
     const proxy = await startCorruptingProxy(server.url);
     cleanups.push(() => proxy.close());

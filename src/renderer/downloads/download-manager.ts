@@ -58,6 +58,9 @@ export function quotaAware(error: unknown): string {
 const describe = (error: unknown) =>
   error instanceof HubRequestError ? `${error.reason}: ${error.message}` : error instanceof Error ? error.message : String(error);
 
+/** How often progress is reported while bytes arrive (a new file is reported at once). */
+const PROGRESS_EVERY_MS = 200;
+
 export function createDownloadManager(deps: DownloadManagerDeps) {
   const { db, now } = deps;
   const clock = deps.clock ?? (() => performance.now());
@@ -72,6 +75,7 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
   let stopped = false;
   let refused = false;
   let inFlight: AbortController | null = null;
+  let lastProgressAt = -Infinity;
   let listProblem: string | null = null;
   let wakeUp: (() => void) | null = null;
   const status: DownloadStatus = {
@@ -172,6 +176,11 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
       maxAttempts: deps.maxAttempts ?? 8,
       finishFile,
       progress: (file, doneBytes, rate) => {
+        // Bytes arrive in reads of a few kilobytes on up to ten connections: a status (and a render) per read kept the
+        // page's main thread so busy that the browser held hundreds of kilobytes unread. A few a second is enough.
+        const at = clock();
+        if (file.sha256 === status.current?.sha256 && at - lastProgressAt < PROGRESS_EVERY_MS) return;
+        lastProgressAt = at;
         const left = file.size - doneBytes;
         report({ phase: 'downloading', current: { sha256: file.sha256, doneBytes, totalBytes: file.size, bytesPerSecond: rate, secondsLeft: rate > 0 ? left / rate : null } });
       },

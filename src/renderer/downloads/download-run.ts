@@ -1,6 +1,6 @@
 // One download round over the queued files: byte ranges on as many connections as the concurrency controller finds
 // pays, bytes assembled into chunks, each chunk stored only once its SHA-256 matches, the received part of every chunk
-// in flight saved four times a second (so a killed app re-fetches at most that moment's bytes), and at the end the slowest
+// in flight saved ten times a second (so a killed app re-fetches at most that moment's bytes), and at the end the slowest
 // ranges split so the last bytes do not trickle in over one connection.
 import { sha256 as sha256Hex } from 'hash-wasm';
 import type { AppDb } from '../db/app-db.ts';
@@ -237,13 +237,13 @@ export async function runDownloads(files: ContentFileRow[], deps: RunDeps): Prom
     pump();
     if (running.size === 0 && storing.size === 0) break;
     // Not abortable: once stopped, this waits for the lanes to wind down (I/O) instead of spinning on a settled sleep.
-    await Promise.race([...running, ...storing, deps.sleep(deps.tickMs ?? 250)]);
+    await Promise.race([...running, ...storing, deps.sleep(deps.tickMs ?? 100)]);
     const now = clock();
     for (const range of activeRanges()) if (now - range.lastByteAt > (deps.stallMs ?? 30_000)) range.abort.abort(new HubRequestError('network', 'no bytes for 30 s'));
     // Saturated: a lane for every slot and work for all of them (the round trip between a lane's requests is part of
     // what the limit buys; the endgame and the bandwidth cap are not).
     controller.tick(now, lanes.size >= controller.limit() && !plan.isEmpty() && !(deps.throttled?.() ?? false));
-    if (now - lastSave >= (deps.saveEveryMs ?? 250)) {
+    if (now - lastSave >= (deps.saveEveryMs ?? 100)) {
       lastSave = now;
       await save().catch(halt);
     }
