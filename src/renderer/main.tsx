@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppContext } from './app/app-context.tsx';
 import { App } from './app/app.tsx';
-import { startContentController } from './app/content-controller.ts';
+import { contentCommands, startContentController } from './app/content-controller.ts';
 import { createSession } from './app/session.ts';
 import { createShellServices } from './app/shell-services.ts';
 import { openAppDb } from './db/app-db.ts';
@@ -46,7 +46,7 @@ void shellServices
     shellServices.start();
   });
 // Test hook for the chaos test and benchmarks (?test-hooks): the same commands the screens call, nothing more.
-if (new URLSearchParams(window.location.search).has('test-hooks')) Object.assign(window, { yktTest: { db, session, shellServices, downloads: () => useDownloads.getState() } });
+if (new URLSearchParams(window.location.search).has('test-hooks')) Object.assign(window, { yktTest: { db, session, shellServices, downloads: () => contentCommands.status() ?? useDownloads.getState() } });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

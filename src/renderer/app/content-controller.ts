@@ -127,6 +127,8 @@ export const contentCommands = {
     manager?.setHours(hours);
   },
   refresh: () => manager?.refresh(),
+  /** The manager's status now (the store has the last one reported, a few times a second); null before enrollment. */
+  status: () => manager?.status() ?? null,
   /** IT set (or cleared) the school edge's address: downloads restart through the new route. */
   async setEdgeUrl(db: AppDb, url: string | null) {
     await setEdgeUrl(db, url);
