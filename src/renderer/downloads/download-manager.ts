@@ -58,7 +58,7 @@ export function quotaAware(error: unknown): string {
 const describe = (error: unknown) =>
   error instanceof HubRequestError ? `${error.reason}: ${error.message}` : error instanceof Error ? error.message : String(error);
 
-/** How often progress is reported while bytes arrive (a new file is reported at once). */
+/** How often progress is reported while bytes arrive. */
 const PROGRESS_EVERY_MS = 200;
 
 export function createDownloadManager(deps: DownloadManagerDeps) {
@@ -176,10 +176,10 @@ export function createDownloadManager(deps: DownloadManagerDeps) {
       maxAttempts: deps.maxAttempts ?? 8,
       finishFile,
       progress: (file, doneBytes, rate) => {
-        // Bytes arrive in reads of a few kilobytes on up to ten connections: a status (and a render) per read kept the
-        // page's main thread so busy that the browser held hundreds of kilobytes unread. A few a second is enough.
+        // Bytes arrive in reads of a few kilobytes on up to ten connections, often of two files at once: a status (and
+        // a render of every screen that shows it) per read is dozens a second the page does not need.
         const at = clock();
-        if (file.sha256 === status.current?.sha256 && at - lastProgressAt < PROGRESS_EVERY_MS) return;
+        if (at - lastProgressAt < PROGRESS_EVERY_MS) return;
         lastProgressAt = at;
         const left = file.size - doneBytes;
         report({ phase: 'downloading', current: { sha256: file.sha256, doneBytes, totalBytes: file.size, bytesPerSecond: rate, secondsLeft: rate > 0 ? left / rate : null } });
