@@ -7,9 +7,12 @@
 // - sync.drainRatioVsWireBusy: the same with one CPU-spinning process per core beside it;
 // - sync.hubApplyOpsPerSec: the hub applying such ops to SQLite, without the network;
 // - sync.rawPostMs10k / sync.drainRatioVsRawPost: one plain POST of the same ops' uncompressed JSON, and the ratio;
+// - sync.gzipPostMs10k / sync.drainRatioVsGzipPost: one POST of the same ops gzip-compressed, over one connection
+//   (the floor for one TCP stream from the PC), and the ratio;
 // - sync.bytesPerOp / sync.rawBytesPerOp: compressed request bytes per op as the hub received them, and raw JSON.
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { generateOps, type TestHooks } from '../tests/chaos/chaos-page.ts';
 import { startAppOnWeakLink, type AppOnWeakLink } from '../tests/support/app-on-weak-link.ts';
@@ -86,6 +89,7 @@ export async function run(): Promise<Record<string, number>> {
   const app = await startAppOnWeakLink({ rateKbit: RATE_KBIT, rttMs: 300, lossPct: 0 });
   await contentDownloaded(app);
   const bodyFile = join(tmpdir(), `ykt-bench-sync-${process.pid}.json`);
+  const gzFile = `${bodyFile}.gz`;
   try {
     const quiet = await drain(app, 3, false);
     const busy = await drain(app, 4, true);
@@ -105,6 +109,19 @@ export async function run(): Promise<Record<string, number>> {
     // The hub reads the whole body, then refuses more than 2000 ops in one request (400): the upload is what is timed.
     if (status !== '200' && status !== '400') console.error(`sync: raw POST answered HTTP ${status}`);
     const rawPostMs = Math.round(Number(seconds) * 1000);
+
+    // The same ops gzip-compressed (as the app sends them) in one POST over one connection: what one TCP stream from
+    // this PC needs for these bytes, slow start and all — the floor for any client on this link.
+    await writeFile(gzFile, gzipSync(quiet.body));
+    const gz = await app.link.execInClient(
+      'curl',
+      ['-s', '-o', '/dev/null', '-w', '%{time_total} %{http_code}', '-X', 'POST', '-H', 'content-type: application/json', '-H', 'content-encoding: gzip', '-H', `authorization: Bearer ${token}`, '--data-binary', `@${gzFile}`, `${app.hub.url}/v1/sync/push`],
+      { timeoutMs: 10 * 60_000 },
+    );
+    const [gzSeconds = '0', gzStatus = ''] = gz.stdout.trim().split(' ');
+    if (gzStatus !== '200' && gzStatus !== '400' && gzStatus !== '413') console.error(`sync: gzip POST answered HTTP ${gzStatus}`);
+    const gzipPostMs = Math.round(Number(gzSeconds) * 1000);
+    console.error(`sync: one gzip POST of the same ops: ${gzipSync(quiet.body).length} bytes in ${gzipPostMs} ms (HTTP ${gzStatus})`);
     return {
       'sync.drainMs10k': quiet.drainMs,
       'sync.wireMs10k': Math.round(wireMs(quiet)),
@@ -114,11 +131,14 @@ export async function run(): Promise<Record<string, number>> {
       'sync.hubApplyOpsPerSec': Math.round(await hubApplyOpsPerSec(OPS)),
       'sync.rawPostMs10k': rawPostMs,
       'sync.drainRatioVsRawPost': Number((quiet.drainMs / rawPostMs).toFixed(2)),
+      'sync.gzipPostMs10k': gzipPostMs,
+      'sync.drainRatioVsGzipPost': Number((quiet.drainMs / gzipPostMs).toFixed(2)),
       'sync.bytesPerOp': Number((quiet.pushBytes / OPS).toFixed(1)),
       'sync.rawBytesPerOp': Number((quiet.body.length / OPS).toFixed(1)),
     };
   } finally {
     await rm(bodyFile, { force: true });
+    await rm(gzFile, { force: true });
     await app.close();
   }
 }
