@@ -89,39 +89,32 @@ export async function run(): Promise<Record<string, number>> {
   const app = await startAppOnWeakLink({ rateKbit: RATE_KBIT, rttMs: 300, lossPct: 0 });
   await contentDownloaded(app);
   const bodyFile = join(tmpdir(), `ykt-bench-sync-${process.pid}.json`);
-  const gzFile = `${bodyFile}.gz`;
   try {
     const quiet = await drain(app, 3, false);
     const busy = await drain(app, 4, true);
     const wireMs = (d: Drain) => (d.pushBytes * 8) / RATE_KBIT;
     console.error(`sync: quiet ${quiet.drainMs} ms for ${quiet.pushBytes} bytes (${Math.round(wireMs(quiet))} ms on the wire); busy ${busy.drainMs} ms for ${busy.pushBytes} bytes`);
 
-    // The same records' bytes in one plain POST from the client side of the link, with the device's own token (the
-    // ops were applied already: the hub reads them all and answers duplicates; the upload is what is timed).
-    await writeFile(bodyFile, quiet.body);
+    // The same records in one POST from the client side of the link, with the device's own token (the ops were applied
+    // already: the hub reads the whole body, then answers duplicates or refuses too many ops for one request — 400;
+    // the upload is what is timed). Plain JSON, and gzip-compressed as the app sends it: the latter, one TCP stream
+    // from this PC with slow start and all, is the floor for any client on this link.
     const token = await app.page.evaluate(() => (JSON.parse(localStorage.getItem('ykt.identity') ?? '{}') as { token?: string }).token ?? '');
-    const raw = await app.link.execInClient(
-      'curl',
-      ['-s', '-o', '/dev/null', '-w', '%{time_total} %{http_code}', '-X', 'POST', '-H', 'content-type: application/json', '-H', `authorization: Bearer ${token}`, '--data-binary', `@${bodyFile}`, `${app.hub.url}/v1/sync/push`],
-      { timeoutMs: 10 * 60_000 },
-    );
-    const [seconds = '0', status = ''] = raw.stdout.trim().split(' ');
-    // The hub reads the whole body, then refuses more than 2000 ops in one request (400): the upload is what is timed.
-    if (status !== '200' && status !== '400') console.error(`sync: raw POST answered HTTP ${status}`);
-    const rawPostMs = Math.round(Number(seconds) * 1000);
-
-    // The same ops gzip-compressed (as the app sends them) in one POST over one connection: what one TCP stream from
-    // this PC needs for these bytes, slow start and all — the floor for any client on this link.
-    await writeFile(gzFile, gzipSync(quiet.body));
-    const gz = await app.link.execInClient(
-      'curl',
-      ['-s', '-o', '/dev/null', '-w', '%{time_total} %{http_code}', '-X', 'POST', '-H', 'content-type: application/json', '-H', 'content-encoding: gzip', '-H', `authorization: Bearer ${token}`, '--data-binary', `@${gzFile}`, `${app.hub.url}/v1/sync/push`],
-      { timeoutMs: 10 * 60_000 },
-    );
-    const [gzSeconds = '0', gzStatus = ''] = gz.stdout.trim().split(' ');
-    if (gzStatus !== '200' && gzStatus !== '400' && gzStatus !== '413') console.error(`sync: gzip POST answered HTTP ${gzStatus}`);
-    const gzipPostMs = Math.round(Number(gzSeconds) * 1000);
-    console.error(`sync: one gzip POST of the same ops: ${gzipSync(quiet.body).length} bytes in ${gzipPostMs} ms (HTTP ${gzStatus})`);
+    const postMs = async (what: string, body: Buffer | string, headers: string[]) => {
+      await writeFile(bodyFile, body);
+      const curl = await app.link.execInClient(
+        'curl',
+        ['-s', '-o', '/dev/null', '-w', '%{time_total} %{http_code}', '-X', 'POST', '-H', 'content-type: application/json', ...headers.flatMap((h) => ['-H', h]), '-H', `authorization: Bearer ${token}`, '--data-binary', `@${bodyFile}`, `${app.hub.url}/v1/sync/push`],
+        { timeoutMs: 10 * 60_000 },
+      );
+      const [seconds = '0', status = ''] = curl.stdout.trim().split(' ');
+      if (status !== '200' && status !== '400') console.error(`sync: ${what} POST answered HTTP ${status}`);
+      const ms = Math.round(Number(seconds) * 1000);
+      console.error(`sync: one ${what} POST of the same ops: ${body.length} bytes in ${ms} ms`);
+      return ms;
+    };
+    const rawPostMs = await postMs('plain', quiet.body, []);
+    const gzipPostMs = await postMs('gzip', gzipSync(quiet.body), ['content-encoding: gzip']);
     return {
       'sync.drainMs10k': quiet.drainMs,
       'sync.wireMs10k': Math.round(wireMs(quiet)),
@@ -138,7 +131,6 @@ export async function run(): Promise<Record<string, number>> {
     };
   } finally {
     await rm(bodyFile, { force: true });
-    await rm(gzFile, { force: true });
     await app.close();
   }
 }
