@@ -73,7 +73,7 @@ async function startEnv(cc: CongestionControl): Promise<WeakContent> {
   );
 }
 
-/** Bytes the app had received (this session) and bytes it had stored (verified chunks and saved parts), read at once. */
+/** Bytes the app has stored (verified chunks and saved parts), then bytes it has received this session. */
 const appBytes = (page: Page) =>
   page.evaluate(async () => {
     const db = await new Promise<IDBDatabase>((r) => (indexedDB.open('ykt-classroom').onsuccess = (e) => r((e.target as IDBOpenDBRequest).result)));
