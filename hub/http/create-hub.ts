@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { LIVE_WS_PATH } from '../../src/shared/live-protocol.ts';
+import { SYNC_WS_PATH } from '../../src/shared/sync-socket-protocol.ts';
 import type { PostgresDb } from '../db/postgres-db.ts';
 import { bridgeQuizEvents } from '../sync/quiz-events-bridge.ts';
 import { HUB_TIME_HEADER, HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, PUSH_HUB_MAX_OPS, PUSH_MAX_OPS_HEADER, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
@@ -22,6 +23,7 @@ import { registerEdgeFeedAdminRoutes, registerEdgeFeedRoutes } from '../live/edg
 import type { LessonRecorder } from '../live/lesson-recorder.ts';
 import { createHubEvents } from '../sync/quiz-events.ts';
 import { registerPushRoute, registerReportPage, registerReportRoutes } from '../sync/sync-routes.ts';
+import { attachSyncSocket, type SyncSocketOptions } from '../sync/sync-socket.ts';
 import { registerUpdateRoutes } from '../updates/update-routes.ts';
 import { createRouteTable, type HubRoute, type RouteTable } from './access-groups.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
@@ -67,6 +69,8 @@ export type CreateHubOptions = Pick<HubContext, 'db' | 'hubName' | 'contentDir'>
   trustProxy?: string[];
   /** HUB_CLUSTER_SECRET: other hub nodes' calls (the `cluster` group) must carry it; without it they are all refused. */
   clusterSecret?: string;
+  /** The sync socket's timeouts (tests shorten them). */
+  syncSocket?: SyncSocketOptions;
   /** Serve HTTPS (and wss for live signalling, on the same server) with this certificate; plain HTTP without it. */
   tls?: { cert: string; key: string };
 };
@@ -104,7 +108,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   const app = options.tls
     ? (Fastify({ ...common, https: { ...server, cert: options.tls.cert, key: options.tls.key } }) as unknown as FastifyInstance)
     : Fastify({ ...common, http: server });
-  refuseOtherUpgrades(app.server, [LIVE_WS_PATH]);
+  refuseOtherUpgrades(app.server, [LIVE_WS_PATH, SYNC_WS_PATH]);
   // Packs stored before signing (or signed by a key no longer in use) are signed now: the hub serves only signed packs.
   const { signed, unreadable } = await signUnsignedPacks(ctx.db, ctx.packSigner);
   if (signed.length > 0) app.log.info({ packs: signed }, 'signed packs stored before signing or under another key');
@@ -155,6 +159,9 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
 
   const live = { sfu: options.live?.sfu ?? null, unavailable: options.live?.unavailable ?? 'no SFU configured', recorder: options.live?.recorder ?? null };
   attachLiveSocket(app, ctx, live);
+  // The device group's other door: long drains go up one WebSocket, each frame authenticated as the group's guard does.
+  const syncSocket = attachSyncSocket(app.server, ctx, app.log, options.syncSocket);
+  app.addHook('preClose', async () => syncSocket.close());
   // Live through school edges: one feed per school and lesson (hub/live/edge-feed.ts).
   const feeds = live.sfu ? createEdgeFeeds({ listenIp: options.live?.edgeFeed?.listenIp ?? '0.0.0.0', announcedIp: options.live?.edgeFeed?.announcedIp }) : null;
   app.addHook('onClose', async () => feeds?.stop());

@@ -1,4 +1,4 @@
-// HTTP upgrades (WebSocket) are taken on one path only: the live signalling socket. Any other upgrade request is
+// HTTP upgrades (WebSocket) are taken on the paths that have a socket (live signalling, sync). Any other upgrade request is
 // answered 404 in the error shape and its socket closed, so nobody can park sockets on the hub by asking to upgrade
 // a path no one listens on (Node hands such sockets to 'upgrade' listeners and never answers them itself). CONNECT
 // (a proxy tunnel; the hub is none) is answered 405 the same way instead of being dropped without a word.

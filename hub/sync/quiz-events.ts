@@ -5,7 +5,9 @@ import { EventEmitter } from 'node:events';
 import { Op, type OpAck } from '../../src/shared/protocol.ts';
 
 export type QuizAnswered = { lessonId: string; quizId: string; questionId: string; classroomId: string };
-export type HubEvents = EventEmitter<{ quizAnswered: [QuizAnswered] }>;
+/** A batch the sync socket answered: its ops and the bytes it took on the wire (compressed, with framing). */
+export type SocketPushed = { ops: number; wireBytes: number };
+export type HubEvents = EventEmitter<{ quizAnswered: [QuizAnswered]; socketPushed: [SocketPushed] }>;
 
 export function createHubEvents(): HubEvents {
   const events: HubEvents = new EventEmitter();

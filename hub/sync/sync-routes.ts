@@ -7,21 +7,17 @@ import { deviceOf } from '../http/auth.ts';
 import type { HubContext } from '../http/hub-context.ts';
 import { inflateGzipBody } from '../http/inflate-body.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
-import { applyPush } from './apply-ops.ts';
-import { announceQuizAnswers } from './quiz-events.ts';
+import { receivePush } from './receive-push.ts';
 import { buildReport, renderReportHtml } from './report.ts';
 
 export function registerPushRoute(device: FastifyInstance, ctx: HubContext) {
   device.post(HubPaths.push, { preParsing: inflateGzipBody }, async (request) => {
     const body = parseOrBadRequest(PushRequest, request.body);
     const device = deviceOf(request);
-    const acks = await applyPush(ctx.db, device, body.ops, ctx.now(), (op, error) =>
-      request.log.error({ err: error, deviceId: device.id, opId: op.id, opType: op.type }, 'op rejected: unexpected failure'),
-    );
+    const acks = await receivePush(ctx, device, body.ops, request.log);
     // Compact on request: the answer to 2000 applied ops is a few bytes instead of ~110 KB on the classroom's downlink.
     const base = { protocol: PROTOCOL_VERSION, maxOps: PUSH_HUB_MAX_OPS } as const;
     const response: PushResponse = body.acks === 'compact' ? { ...base, ...compactAcks(body.ops, acks) } : { ...base, acks };
-    announceQuizAnswers(ctx.events, device.classroom_id, body.ops, acks);
     return response;
   });
 }

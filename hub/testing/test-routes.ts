@@ -14,7 +14,7 @@ export const ContentStats = z.object({ requests: z.number().int(), rangeRequests
 export type ContentStats = z.infer<typeof ContentStats>;
 
 export const TestPaths = {
-  /** Pushes as received: compressed bytes on the wire, requests, ops. */
+  /** Pushes as received (HTTP requests and socket batches): compressed bytes on the wire, requests, ops. */
   pushStats: '/v1/admin/stats',
   contentStats: '/v1/admin/content/stats',
   /** Counts for one device's applied ops and their effects: what the chaos test compares with what it sent. */
@@ -49,6 +49,12 @@ export const registerTestRoutes: HubExtension = async ({ app, table, ctx }) => {
       if (reply.statusCode === 206) content.rangeRequests++;
       if (reply.statusCode === 200 || reply.statusCode === 206) content.bytesSent += Number(reply.getHeader('content-length') ?? 0);
     }
+  });
+  // Batches over the sync socket: the bytes the socket read for each (compressed frames and their framing).
+  ctx.events?.on('socketPushed', ({ ops, wireBytes }) => {
+    push.pushRequests++;
+    push.pushBytes += wireBytes;
+    push.pushOps += ops;
   });
   // The wire length before the body is inflated (the push route drops Content-Length when it decompresses).
   app.addHook('onRequest', async (request) => {

@@ -254,7 +254,7 @@ export const OpAck = z.discriminatedUnion('status', [
 ]);
 export type OpAck = z.infer<typeof OpAck>;
 
-const SeqRange = z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([from, to]) => from <= to, 'seq range: from after to');
+export const SeqRange = z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([from, to]) => from <= to, 'seq range: from after to');
 export const PushResponse = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
   acks: z.array(OpAck).max(PUSH_HUB_MAX_OPS),

@@ -9,7 +9,8 @@ import { createHubClient, normaliseHubUrl, type HubClient, type HubTimeSample } 
 import { createHubClock } from '../sync/hub-clock.ts';
 import { pullAll } from '../sync/pull-all.ts';
 import { createSyncLoop, type SyncLoop } from '../sync/sync-loop.ts';
-import { pushOutbox, type SyncLog } from '../sync/push-outbox.ts';
+import type { SyncLog } from '../sync/push-outbox.ts';
+import { createOutboxDrain } from '../sync/drain-outbox.ts';
 import { createRecords, type Records } from '../db/records-repo.ts';
 import { pinHubCertificate } from './hub-pin.ts';
 import { rememberRouterCaps } from '../live/router-caps.ts';
@@ -56,14 +57,15 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     const client = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch, ...clockDeps, onRefused: (error) => current.refuse(error) });
     hub = client;
     const log: SyncLog = (level, message) => void desktop.log.write({ level, message: message.slice(0, 2000) }).catch(() => undefined);
+    const drainOutbox = createOutboxDrain({ db, client, now, log });
     // Push first: what the teacher entered is the data that matters most; then pull what changed.
     const syncOnce = () =>
       runExclusive(async () => {
-        const pushOptions = { now, log, maxOps: client.pushMaxOps };
-        const pushed = await pushOutbox(db, (ops) => client.push(ops), pushOptions);
+        const pushOptions = { now, log };
+        const pushed = await drainOutbox(pushOptions);
         // The push's answer just set the clock: ops refused as stamped ahead (made while the PC's clock ran fast) are
         // re-stamped on it and sent again at once.
-        if (pushed.retrying + pushed.failed > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await pushOutbox(db, (ops) => client.push(ops), pushOptions);
+        if (pushed.retrying + pushed.failed > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await drainOutbox(pushOptions);
         await pullAll(db, client, now, log);
         await saveClockOffset();
         // The hub answered: a socket it closed meanwhile (hub restarted, or taken by a lesson) is opened again.

@@ -20,25 +20,12 @@ import {
   type OpAck,
   type Op,
   type EnrollRequest,
-  type ErrorCode,
 } from '../../shared/protocol.ts';
 import { CapabilitiesResponse, livePaths } from '../../shared/live-protocol.ts';
+import { HubRequestError, isRefusal } from './hub-client-error.ts';
+import { openPushSocket, type PushSocket } from './push-socket.ts';
 
-/** Why a hub request failed: the hub's named error code, or that it could not be reached or understood. */
-export type HubFailureReason = ErrorCode | 'network' | 'invalid_response';
-
-export class HubRequestError extends Error {
-  constructor(
-    readonly reason: HubFailureReason,
-    message: string,
-    readonly status = 0,
-    /** The hub's Retry-After (429, 503), in ms: a retry sooner would only be refused again. */
-    readonly retryAfterMs: number | null = null,
-  ) {
-    super(message);
-    this.name = 'HubRequestError';
-  }
-}
+export { HubRequestError, isRefusal, type HubFailureReason } from './hub-client-error.ts';
 
 /** The hub's clock as one answer told it, with this PC's clock around the request (hub-clock.ts turns it into an offset). */
 export type HubTimeSample = { hubMs: number; sentMs: number; receivedMs: number };
@@ -48,10 +35,6 @@ export function parseRetryAfter(header: string | null): number | null {
   if (header === null || !/^\d{1,6}$/.test(header.trim())) return null;
   return Math.min(Number(header.trim()), 3600) * 1000;
 }
-
-/** Refusals no retry can fix: the device must be enrolled again, or the app or the hub updated. */
-const REFUSALS: ReadonlySet<HubFailureReason> = new Set(['device_revoked', 'unauthorized', 'client_too_old', 'hub_too_old']);
-export const isRefusal = (error: unknown): error is HubRequestError => error instanceof HubRequestError && REFUSALS.has(error.reason);
 
 export type HubClientDeps = {
   baseUrl: string;
@@ -63,6 +46,8 @@ export type HubClientDeps = {
   /** Told the hub's clock from every answer, error answers included. */
   onHubTime?: (sample: HubTimeSample) => void;
   localNow?: () => number;
+  /** How the sync socket is opened (the browser's WebSocket by default). */
+  createWebSocket?: (url: string) => WebSocket;
 };
 
 /**
@@ -202,6 +187,28 @@ function clientWith(deps: HubClientDeps, shared: SharedState, contentFetch: type
      * travelling through another fetch: the school edge route (edge-route.ts), which falls back to this hub itself.
      */
     withContentFetch: (route: typeof fetch): HubClient => clientWith(deps, shared, route),
+    /**
+     * A sync socket for one long drain (push-socket.ts): the same token, refusals and clock as every other call.
+     * A refusal seen before fails its pushes without opening anything.
+     */
+    openPushSocket(): PushSocket {
+      if (shared.refused) {
+        const refused = shared.refused;
+        return { push: () => Promise.reject(refused), opened: false, close: () => {} };
+      }
+      return openPushSocket({
+        baseUrl,
+        token: token ?? '',
+        timeoutMs,
+        localNow,
+        onFailure: failed,
+        onReady: ({ maxOps, hubMs, sentMs, receivedMs }) => {
+          learnPushMaxOps(String(maxOps));
+          onHubTime?.({ hubMs, sentMs, receivedMs });
+        },
+        ...(deps.createWebSocket ? { createWebSocket: deps.createWebSocket } : {}),
+      });
+    },
     /** Ops per push the hub said it takes (PUSH_MAX_OPS until it has answered a push). */
     pushMaxOps: () => shared.pushMaxOps,
   };
@@ -218,6 +225,7 @@ export type HubClient = {
   push(ops: Op[]): Promise<OpAck[]>;
   withContentFetch(route: typeof fetch): HubClient;
   pushMaxOps(): number;
+  openPushSocket(): PushSocket;
 };
 
 async function gzip(text: string): Promise<ArrayBuffer | null> {

@@ -1,0 +1,153 @@
+// The classroom's side of the sync socket (src/shared/sync-socket-protocol.ts): batches go up one WebSocket back to
+// back, each answered by number. Sending starts at once: the hello and the first batches are queued until the socket
+// opens, so opening costs no round trip of its own beyond the upgrade. Every frame from the hub is validated; a frame
+// that does not parse, a refusal or a lost socket fails every unanswered batch (they stay in the outbox), and after
+// that every push fails the same way without touching the network.
+import { expandAcks } from '../../shared/push-acks.ts';
+import { PROTOCOL_VERSION, type Op, type OpAck } from '../../shared/protocol.ts';
+import { SyncServerFrame, SYNC_WS_PATH } from '../../shared/sync-socket-protocol.ts';
+import { HubRequestError, isRefusal } from './hub-client-error.ts';
+
+export type PushSocketDeps = {
+  /** The hub's origin, http(s)://host:port (the socket is ws(s):// on the same host and port). */
+  baseUrl: string;
+  token: string;
+  createWebSocket?: (url: string) => WebSocket;
+  /** Longest wait for the hub's next frame while a batch is unanswered (more for big batches: see stallMs). */
+  timeoutMs?: number;
+  /** The hub said ready: ops per batch it takes, and its clock with this PC's clock around the hello. */
+  onReady?: (ready: { maxOps: number; hubMs: number; sentMs: number; receivedMs: number }) => void;
+  /** Every failure passes through here once (the hub client records a refusal for all its calls). */
+  onFailure?: (error: HubRequestError) => HubRequestError;
+  localNow?: () => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+};
+
+export type PushSocket = {
+  push(ops: Op[]): Promise<OpAck[]>;
+  /** Whether the upgrade succeeded: a socket that never opened tells the caller to push over HTTP instead. */
+  readonly opened: boolean;
+  close(): void;
+};
+
+/** Slowest upload a batch is still given time for (bits per millisecond = kbit/s), counting gzip-like 4:1. */
+const MIN_KBIT = 32;
+const COMPRESSION = 4;
+
+export function socketUrl(baseUrl: string): string {
+  const url = new URL(SYNC_WS_PATH, baseUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}
+
+export function openPushSocket(deps: PushSocketDeps): PushSocket {
+  const {
+    baseUrl,
+    token,
+    createWebSocket = (url) => new WebSocket(url),
+    timeoutMs = 20_000,
+    onReady,
+    onFailure = (e) => e,
+    localNow = Date.now,
+    setTimer = (fn, ms) => setTimeout(fn, ms),
+    clearTimer = (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  } = deps;
+  type Waiting = { ops: Op[]; bytes: number; resolve: (acks: OpAck[]) => void; reject: (error: HubRequestError) => void };
+  const waiting = new Map<number, Waiting>();
+  const unsent: string[] = [];
+  let opened = false;
+  let dead: HubRequestError | null = null;
+  let nextN = 0;
+  let helloSentMs = 0;
+  let stall: unknown = null;
+
+  let ws: WebSocket;
+  try {
+    ws = createWebSocket(socketUrl(baseUrl));
+  } catch (error) {
+    const failed = onFailure(new HubRequestError('network', `sync socket: ${error instanceof Error ? error.message : String(error)}`));
+    return { push: () => Promise.reject(failed), opened: false, close: () => {} };
+  }
+
+  /** The hub must answer within the time the unanswered batches need at the slowest upload we allow. */
+  function armStall() {
+    if (stall !== null) clearTimer(stall);
+    stall = null;
+    if (waiting.size === 0 || dead) return;
+    const bytes = [...waiting.values()].reduce((sum, w) => sum + w.bytes, 0);
+    stall = setTimer(() => die(new HubRequestError('network', 'sync socket: the hub stopped answering')), Math.max(timeoutMs, (bytes * 8) / COMPRESSION / MIN_KBIT));
+  }
+
+  /** Once: every unanswered batch fails with the first reason, and the socket is closed without hearing from it
+   * again (Node's WebSocket fires `error` from inside close() on a socket still connecting). */
+  function die(error: HubRequestError) {
+    if (dead) return;
+    const reason = onFailure(error);
+    dead = reason;
+    for (const w of waiting.values()) w.reject(reason);
+    waiting.clear();
+    armStall();
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    if (ws.readyState === ws.CONNECTING || ws.readyState === ws.OPEN) ws.close();
+  }
+
+  ws.onopen = () => {
+    opened = true;
+    helloSentMs = localNow();
+    ws.send(JSON.stringify({ t: 'hello', protocol: PROTOCOL_VERSION, token }));
+    for (const frame of unsent.splice(0)) ws.send(frame);
+  };
+  ws.onmessage = (event: MessageEvent) => {
+    if (dead) return;
+    let json: unknown;
+    try {
+      json = typeof event.data === 'string' ? JSON.parse(event.data) : undefined;
+    } catch {
+      json = undefined;
+    }
+    const parsed = SyncServerFrame.safeParse(json);
+    if (!parsed.success) return die(new HubRequestError('invalid_response', `sync socket: the hub sent a frame that does not parse: ${parsed.error.issues[0]?.message ?? ''}`));
+    const frame = parsed.data;
+    if (frame.t === 'ready') {
+      onReady?.({ maxOps: frame.maxOps, hubMs: frame.hubTime, sentMs: helloSentMs, receivedMs: localNow() });
+      return;
+    }
+    const w = frame.n === null ? undefined : waiting.get(frame.n);
+    if (frame.t === 'error') {
+      const error = new HubRequestError(frame.error.code, frame.error.message, 0, frame.retryAfterS === undefined ? null : frame.retryAfterS * 1000);
+      if (!w || isRefusal(error)) return die(error);
+      waiting.delete(frame.n as number);
+      w.reject(onFailure(error));
+      return armStall();
+    }
+    if (!w) return die(new HubRequestError('invalid_response', `sync socket: an answer to batch ${frame.n}, which is not waiting`));
+    waiting.delete(frame.n);
+    w.resolve(expandAcks(w.ops, frame.acknowledged, frame.acks));
+    armStall();
+  };
+  // Browsers follow an error with a close; Node's WebSocket may not after a refused upgrade: either ends the socket.
+  ws.onerror = () => die(new HubRequestError('network', opened ? 'sync socket failed' : 'sync socket did not open'));
+  ws.onclose = (event: CloseEvent) => {
+    die(new HubRequestError('network', opened ? `sync socket closed (${event.code} ${event.reason})` : 'sync socket did not open'));
+  };
+
+  return {
+    push(ops: Op[]): Promise<OpAck[]> {
+      if (dead) return Promise.reject(dead);
+      const n = nextN++;
+      const frame = JSON.stringify({ t: 'push', n, ops });
+      const answered = new Promise<OpAck[]>((resolve, reject) => waiting.set(n, { ops, bytes: frame.length, resolve, reject }));
+      if (opened) ws.send(frame);
+      else unsent.push(frame);
+      armStall();
+      return answered;
+    },
+    get opened() {
+      return opened;
+    },
+    close() {
+      if (!dead) die(new HubRequestError('network', 'sync socket closed by the app'));
+    },
+  };
+}
