@@ -14,7 +14,7 @@ export const ContentStats = z.object({ requests: z.number().int(), rangeRequests
 export type ContentStats = z.infer<typeof ContentStats>;
 
 export const TestPaths = {
-  /** Pushes as received (HTTP requests and socket batches): compressed bytes on the wire, requests, ops. */
+  /** Pushes as received (HTTP requests and socket batches, the latter also apart): compressed bytes on the wire, requests, ops. */
   pushStats: '/v1/admin/stats',
   contentStats: '/v1/admin/content/stats',
   /** Counts for one device's applied ops and their effects: what the chaos test compares with what it sent. */
@@ -32,7 +32,7 @@ export const SeedProvinceRequest = z.object({
 export const SeedProvinceResponse = z.object({ classroomIds: z.array(z.string()), lessonIds: z.array(z.string()) });
 
 export const registerTestRoutes: HubExtension = async ({ app, table, ctx }) => {
-  const push = { pushRequests: 0, pushBytes: 0, pushOps: 0 };
+  const push = { pushRequests: 0, pushBytes: 0, pushOps: 0, socketBatches: 0 };
   const content: ContentStats = { requests: 0, rangeRequests: 0, bytesSent: 0 };
   const blobRoute = ContentPaths.blob(':sha256');
   const wireLength = new WeakMap<FastifyRequest, number>();
@@ -53,6 +53,7 @@ export const registerTestRoutes: HubExtension = async ({ app, table, ctx }) => {
   // Batches over the sync socket: the bytes the socket read for each (compressed frames and their framing).
   ctx.events?.on('socketPushed', ({ ops, wireBytes }) => {
     push.pushRequests++;
+    push.socketBatches++;
     push.pushBytes += wireBytes;
     push.pushOps += ops;
   });

@@ -13,8 +13,10 @@ export type PushSocketDeps = {
   baseUrl: string;
   token: string;
   createWebSocket?: (url: string) => WebSocket;
-  /** Longest wait for the hub's next frame while a batch is unanswered (more for big batches: see stallMs). */
+  /** Longest wait for the hub's next frame while a batch is unanswered (more for big batches: see armStall). */
   timeoutMs?: number;
+  /** Longest wait for the upgrade: a proxy that swallows it must not hold the drain for long (then HTTP is used). */
+  openTimeoutMs?: number;
   /** The hub said ready: ops per batch it takes, and its clock with this PC's clock around the hello. */
   onReady?: (ready: { maxOps: number; hubMs: number; sentMs: number; receivedMs: number }) => void;
   /** Every failure passes through here once (the hub client records a refusal for all its calls). */
@@ -47,6 +49,7 @@ export function openPushSocket(deps: PushSocketDeps): PushSocket {
     token,
     createWebSocket = (url) => new WebSocket(url),
     timeoutMs = 20_000,
+    openTimeoutMs = 10_000,
     onReady,
     onFailure = (e) => e,
     localNow = Date.now,
@@ -83,6 +86,7 @@ export function openPushSocket(deps: PushSocketDeps): PushSocket {
    * again (Node's WebSocket fires `error` from inside close() on a socket still connecting). */
   function die(error: HubRequestError) {
     if (dead) return;
+    clearTimer(notOpened);
     const reason = onFailure(error);
     dead = reason;
     for (const w of waiting.values()) w.reject(reason);
@@ -92,7 +96,9 @@ export function openPushSocket(deps: PushSocketDeps): PushSocket {
     if (ws.readyState === ws.CONNECTING || ws.readyState === ws.OPEN) ws.close();
   }
 
+  const notOpened = setTimer(() => die(new HubRequestError('network', `sync socket did not open in ${openTimeoutMs / 1000} s`)), openTimeoutMs);
   ws.onopen = () => {
+    clearTimer(notOpened);
     opened = true;
     helloSentMs = localNow();
     ws.send(JSON.stringify({ t: 'hello', protocol: PROTOCOL_VERSION, token }));
