@@ -23,7 +23,7 @@ import type { HubContext } from '../http/hub-context.ts';
 import { upgradePath } from '../http/upgrade-guard.ts';
 import { authoriseJoin } from './authorise-join.ts';
 import { LivePeer } from './live-peer.ts';
-import { keepAliveByPing, MAX_BAD_FRAMES } from './socket-keepalive.ts';
+import { keepAliveByPing, MAX_BAD_FRAMES, rawText } from './socket-keepalive.ts';
 import type { LiveSfu } from './live-sfu.ts';
 
 /** How long a graceful stop waits for clients to answer the close frame. */
@@ -140,10 +140,4 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
   });
   ws.on('close', () => peer?.close());
   ws.on('error', () => peer?.close());
-}
-
-function rawText(raw: RawData): string {
-  if (Buffer.isBuffer(raw)) return raw.toString('utf8');
-  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
-  return Buffer.from(raw).toString('utf8');
 }

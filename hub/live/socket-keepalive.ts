@@ -1,8 +1,8 @@
-// The live signalling servers' shared socket rules (the county hub's and the school edge's): malformed frames tolerated
-// before a socket is closed, and dead sockets (a classroom that lost its link) found by ping, so their transports do not
-// linger. Several pings may go unanswered first: a short outage must not cost the classroom its session (and a
+// The hub's WebSocket servers' shared socket rules (live signalling on the county hub and the school edge, the sync
+// socket): malformed frames tolerated before a socket is closed, and dead live sockets (a classroom that lost its
+// link) found by ping, so their transports do not linger. Several pings may go unanswered first: a short outage must not cost the classroom its session (and a
 // key-frame wait on rejoin).
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 
 export const MAX_BAD_FRAMES = 20;
 const PING_EVERY_MS = 10_000;
@@ -27,4 +27,11 @@ export function keepAliveByPing(wss: WebSocketServer): () => void {
   }, PING_EVERY_MS);
   pinger.unref();
   return () => clearInterval(pinger);
+}
+
+/** A text frame's payload as a string, whichever shape ws delivered it in. */
+export function rawText(raw: RawData): string {
+  if (Buffer.isBuffer(raw)) return raw.toString('utf8');
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  return Buffer.from(raw).toString('utf8');
 }

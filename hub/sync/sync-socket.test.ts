@@ -223,3 +223,31 @@ describe('sync socket', () => {
     });
   });
 });
+
+describe('sync socket idle', () => {
+  it('closes a socket that reads nothing for the idle time, not one whose batch is still arriving', async () => {
+    const idleHub = await startTestHub(undefined, { syncSocket: { idleMs: 300 } });
+    try {
+      const { device } = await idleHub.enroll('DEMO-ZJ-1');
+      const ws = new WebSocket(`${idleHub.base.replace('http', 'ws')}${SYNC_WS_PATH}`, { perMessageDeflate: false });
+      let open = true;
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => ((open = false), resolve({ code, reason: String(reason) }))));
+      await new Promise((resolve) => ws.once('open', resolve));
+      ws.send(JSON.stringify(hello(device.token)));
+      await new Promise((resolve) => ws.once('message', resolve));
+      // One batch dribbled in over ~1 s (three idle periods), a fragment every 100 ms: the socket stays open.
+      const body = JSON.stringify({ t: 'push', n: 0, ops: [attendance(1)] });
+      const parts = body.match(/.{1,20}/g) ?? [];
+      const answered = new Promise((resolve) => ws.once('message', resolve));
+      for (const [i, part] of parts.entries()) {
+        ws.send(part, { fin: i === parts.length - 1 });
+        await new Promise((resolve) => setTimeout(resolve, 1_000 / parts.length));
+      }
+      await answered;
+      expect(open).toBe(true);
+      expect(await closed).toEqual({ code: 1000, reason: 'idle' });
+    } finally {
+      await idleHub.close();
+    }
+  });
+});

@@ -15,7 +15,7 @@ import { authenticateDevice } from '../http/auth.ts';
 import type { HubContext } from '../http/hub-context.ts';
 import { HubError } from '../http/hub-error.ts';
 import { upgradePath } from '../http/upgrade-guard.ts';
-import { keepAliveByPing, MAX_BAD_FRAMES } from '../live/socket-keepalive.ts';
+import { MAX_BAD_FRAMES, rawText } from '../live/socket-keepalive.ts';
 import { receivePush } from './receive-push.ts';
 
 export type SyncSocketOptions = {
@@ -39,12 +39,11 @@ export function attachSyncSocket(server: Server, ctx: HubContext, log: FastifyBa
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   server.on('upgrade', onUpgrade);
-  const stopPinging = keepAliveByPing(wss);
+  // No pings: the idle timeout finds a lost classroom (and a pong would count as something read).
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => serveSocket(ws, request, ctx, log, helloTimeoutMs, idleMs));
   return {
     /** Tells every client the hub is going away; its unanswered batches stay in its outbox for the next sync. */
     close() {
-      stopPinging();
       server.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.close(SyncClose.stopping, 'hub stopping');
       for (const ws of wss.clients) ws.terminate();
@@ -61,9 +60,12 @@ function serveSocket(ws: WebSocket, request: IncomingMessage, ctx: HubContext, l
   let queue: Promise<void> = Promise.resolve();
   let wireCounted = request.socket.bytesRead;
   let timer = setTimeout(() => ws.close(SyncClose.refused, 'no hello'), helloTimeoutMs);
+  // Idle means nothing read at all: on a very slow link one batch may take longer than idleMs to arrive.
+  let readAtArm = 0;
   const idle = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => ws.close(SyncClose.idle, 'idle'), idleMs);
+    readAtArm = request.socket.bytesRead;
+    timer = setTimeout(() => (request.socket.bytesRead === readAtArm ? ws.close(SyncClose.idle, 'idle') : idle()), idleMs);
   };
 
   const send = (frame: SyncServerFrame) => {
@@ -133,10 +135,4 @@ function serveSocket(ws: WebSocket, request: IncomingMessage, ctx: HubContext, l
   });
   ws.on('close', () => clearTimeout(timer));
   ws.on('error', (error) => log.info({ err: error }, 'sync socket error'));
-}
-
-function rawText(raw: RawData): string {
-  if (Buffer.isBuffer(raw)) return raw.toString('utf8');
-  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
-  return Buffer.from(raw).toString('utf8');
 }
