@@ -37,5 +37,6 @@ export const SyncServerFrame = z.discriminatedUnion('t', [
 ]);
 export type SyncServerFrame = z.infer<typeof SyncServerFrame>;
 
-/** Close codes the hub uses: a refusal (no retry on this socket helps) and the hub going away. */
-export const SyncClose = { refused: 1008, tooBig: 1009, stopping: 1001, idle: 1000 } as const;
+/** Close codes the hub uses: a refusal (no retry on this socket helps), the hub going away, idle. (A frame past
+ * SYNC_SOCKET_MAX_FRAME_BYTES is closed 1009 by the WebSocket library itself.) */
+export const SyncClose = { refused: 1008, stopping: 1001, idle: 1000 } as const;
