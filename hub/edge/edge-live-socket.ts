@@ -25,10 +25,12 @@ import type { HubDatabase } from '../db/open-database.ts';
 import { HubError } from '../http/hub-error.ts';
 import { upgradePath } from '../http/upgrade-guard.ts';
 import { LivePeer } from '../live/live-peer.ts';
-import { keepAliveByPing, MAX_BAD_FRAMES } from '../live/socket-keepalive.ts';
+import { deviceLiveLimits, type DeviceLiveLimits } from '../live/device-live-limits.ts';
+import { LiveRefusal } from '../live/live-refusal.ts';
+import { keepAliveByPing, MAX_BAD_FRAMES, rawText, socketDeadline, type SocketDeadlineOptions } from '../live/socket-keepalive.ts';
 import { openCountyLiveSocket, type CountyLiveSocket } from './county-live-socket.ts';
 import type { DeviceAuthoriser } from './device-authoriser.ts';
-import { EdgeLiveRefusal, type EdgeLive } from './edge-live.ts';
+import type { EdgeLive } from './edge-live.ts';
 
 /** Notifications of the county that concern the classroom itself (the media ones come from the edge's own router). */
 const FROM_COUNTY = new Set<LiveNotification['type']>(['quizPush', 'quizClosed', 'lessonEnded', 'recording']);
@@ -45,9 +47,13 @@ export type EdgeLiveSocketDeps = {
   onSeen?: (classroomId: string, deviceId: string) => void;
   /** A join refused by name (the status page counts `wrong_school` and `unauthorized` as for content). */
   onRefused?: (code: string) => void;
+  /** The join deadline (the county's and the sync socket's rule) and what one classroom may hold here. */
+  deadline?: SocketDeadlineOptions;
+  limits?: DeviceLiveLimits;
 };
 
-export function attachEdgeLiveSignalling(server: Server, deps: EdgeLiveSocketDeps) {
+export function attachEdgeLiveSignalling(server: Server, given: EdgeLiveSocketDeps) {
+  const deps = { ...given, limits: given.limits ?? deviceLiveLimits() };
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIVE_MAX_FRAME_BYTES });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (upgradePath(request) !== LIVE_WS_PATH) {
@@ -56,7 +62,7 @@ export function attachEdgeLiveSignalling(server: Server, deps: EdgeLiveSocketDep
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       wss.emit('connection', ws, request);
-      serveEdgeSocket(ws, deps);
+      serveEdgeSocket(ws, request, deps);
     });
   };
   server.on('upgrade', onUpgrade);
@@ -73,8 +79,11 @@ export function attachEdgeLiveSignalling(server: Server, deps: EdgeLiveSocketDep
   };
 }
 
-function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
+function serveEdgeSocket(ws: WebSocket, request: IncomingMessage, deps: EdgeLiveSocketDeps & { limits: DeviceLiveLimits }) {
   let peer: LivePeer | null = null;
+  /** Gives back the classroom's socket share (set once its join is under way). */
+  let release = () => undefined as void;
+  const deadline = socketDeadline({ ...deps.deadline, bytesRead: () => request.socket.bytesRead, onExpired: () => ws.close(1008, 'no join') });
   let county: CountyLiveSocket | null = null;
   let lesson: Awaited<ReturnType<EdgeLive['enter']>> | null = null;
   let badFrames = 0;
@@ -100,8 +109,9 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
     if (request.role !== 'viewer') throw new HubError('forbidden', 'a school edge serves its classrooms; the lead console joins the county hub');
     const device = await deps.authoriser.authorise(request.token);
     deps.onSeen?.(device.classroomId, device.deviceId);
+    release = deps.limits.claimSocket(device.deviceId); // a failed join gives it back (cleanup)
     const quiet = deps.live.silent();
-    if (quiet) throw new EdgeLiveRefusal('edge_feed_silent', `no RTP from the county hub reaches this edge (lesson ${quiet.lessonId}): join the county hub`);
+    if (quiet) throw new LiveRefusal('edge_feed_silent', `no RTP from the county hub reaches this edge (lesson ${quiet.lessonId}): join the county hub`);
     county = await openCountyLiveSocket({
       upstream: deps.upstream,
       onNotification: (n) => {
@@ -123,7 +133,8 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
       place.release();
       return {};
     }
-    peer = new LivePeer({ peerId: answer.peerId, role: 'viewer', classroomName: device.classroomId }, room, place, notify, { db: deps.db, now: deps.now });
+    const claimReturnCamera = () => deps.limits.claimReturnCamera(device.deviceId);
+    peer = new LivePeer({ peerId: answer.peerId, role: 'viewer', classroomName: device.classroomId }, room, place, notify, { db: deps.db, now: deps.now, claimReturnCamera });
     lesson.feed.returns.attach(answer.peerId, request.token);
     place.onLost(() => ws.close(1012, 'SFU worker restarted'));
     const media = request.media ? await peer.prepareMedia(request.media) : undefined;
@@ -172,18 +183,23 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
     const data = parseLiveRequestData(method, envelope.data.data);
     if (!data.success) return bad(id, `${method}: ${data.error.issues[0]?.path.join('.') ?? ''} ${data.error.issues[0]?.message ?? ''}`);
     if (method !== 'join' && !peer) return fail(id, 'not_joined', 'send join first');
+    if (method === 'join' && !peer) deadline.answering();
     try {
       const result = await dispatch(method, data.data);
+      if (method === 'join' && peer) deadline.greeted();
       send({ v: LIVE_PROTOCOL_VERSION, kind: 'response', id, ok: true, data: liveRequests[method].response.parse(result) });
     } catch (error) {
-      if (error instanceof EdgeLiveRefusal) fail(id, error.code, error.message);
+      if (error instanceof LiveRefusal) fail(id, error.code, error.message);
       else if (error instanceof HubError) {
         fail(id, error.code, error.message);
         if (method === 'join') deps.onRefused?.(error.code);
       }
       else fail(id, 'bad_request', error instanceof Error ? error.message : String(error));
       // A failed join leaves nothing behind: the classroom may try again (here, or at the county hub).
-      if (method === 'join' && !peer) cleanup();
+      if (method === 'join' && !peer) {
+        cleanup();
+        deadline.refused();
+      }
     }
   }
 
@@ -196,12 +212,17 @@ function serveEdgeSocket(ws: WebSocket, deps: EdgeLiveSocketDeps) {
     upward?.close();
     lesson?.leave(peerId);
     lesson = null;
+    release();
   }
 
   ws.on('message', (raw: RawData, isBinary) => {
-    const text = isBinary ? null : Buffer.isBuffer(raw) ? raw.toString('utf8') : Array.isArray(raw) ? Buffer.concat(raw).toString('utf8') : Buffer.from(raw).toString('utf8');
+    const text = isBinary ? null : rawText(raw);
     queue = queue.then(() => (text === null ? bad(null, 'binary frames are not accepted') : handle(text))).catch(() => undefined);
   });
-  ws.on('close', cleanup);
-  ws.on('error', cleanup);
+  const gone = () => {
+    deadline.stop();
+    cleanup();
+  };
+  ws.on('close', gone);
+  ws.on('error', gone);
 }

@@ -3,22 +3,12 @@
 // classroom rejoining after a blip finds it warm). The feed's lease is renewed every few seconds and at once when the
 // county says what is on air changed. A feed whose RTP never arrives sends the classrooms to the county (below).
 import type { EdgeLiveStatus } from '../../src/shared/edge-protocol.ts';
-import type { LiveErrorCode } from '../../src/shared/live-protocol.ts';
+import { LiveRefusal } from '../live/live-refusal.ts';
 import type { LiveRoom } from '../live/live-room.ts';
 import type { LiveSfu } from '../live/live-sfu.ts';
 import type { FeedWatchTimers } from './edge-feed-watch.ts';
 import { EdgeLessonFeed } from './edge-live-feed.ts';
 import type { Upstream } from './upstream.ts';
-
-/** A refusal with a live-only code (HubError carries the hub's codes), passed to the classroom by name. */
-export class EdgeLiveRefusal extends Error {
-  constructor(
-    readonly code: LiveErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export type EdgeLiveOptions = {
   sfu: LiveSfu;
@@ -119,7 +109,7 @@ export function createEdgeLive(options: EdgeLiveOptions) {
      */
     async enter(lessonId: string, classroomId: string, kick: () => void) {
       const quiet = silentNow();
-      if (quiet) throw new EdgeLiveRefusal('edge_feed_silent', `no RTP from the county hub reaches this edge (lesson ${quiet.lessonId}): join the county hub`);
+      if (quiet) throw new LiveRefusal('edge_feed_silent', `no RTP from the county hub reaches this edge (lesson ${quiet.lessonId}): join the county hub`);
       const lesson = await open(lessonId);
       lesson.watchers++;
       lesson.classrooms.set(classroomId, (lesson.classrooms.get(classroomId) ?? 0) + 1);

@@ -24,6 +24,7 @@ import type { LessonRecorder } from '../live/lesson-recorder.ts';
 import { createHubEvents } from '../sync/quiz-events.ts';
 import { registerPushRoute, registerReportPage, registerReportRoutes } from '../sync/sync-routes.ts';
 import { attachSyncSocket, type SyncSocketOptions } from '../sync/sync-socket.ts';
+import type { LiveSocketOptions } from '../live/live-signalling.ts';
 import { registerUpdateRoutes } from '../updates/update-routes.ts';
 import { createRouteTable, type HubRoute, type RouteTable } from './access-groups.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
@@ -56,6 +57,8 @@ export type CreateHubOptions = Pick<HubContext, 'db' | 'hubName' | 'contentDir'>
     /** Where school edges' live feeds listen (UDP, one port per feed) and the address told to edges (default: every
      *  interface, and the edge sends to the address it reaches the hub at). */
     edgeFeed?: { listenIp?: string; announcedIp?: string };
+    /** The live socket's join deadline and per-device caps (tests shorten or share them). */
+    socket?: LiveSocketOptions;
   };
   /** Folder of the electron-updater feed (`<data>/updates`); without it /updates/* answers 404. */
   updatesDir?: string;
@@ -157,7 +160,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `${request.method} ${request.url}`.slice(0, 300)));
 
-  const live = { sfu: options.live?.sfu ?? null, unavailable: options.live?.unavailable ?? 'no SFU configured', recorder: options.live?.recorder ?? null };
+  const live = { sfu: options.live?.sfu ?? null, unavailable: options.live?.unavailable ?? 'no SFU configured', recorder: options.live?.recorder ?? null, ...(options.live?.socket ? { socket: options.live.socket } : {}) };
   attachLiveSocket(app, ctx, live);
   // The device group's other door: long drains go up one WebSocket, each frame authenticated as the group's guard does.
   const syncSocket = attachSyncSocket(app.server, ctx, app.log, options.syncSocket);

@@ -9,7 +9,8 @@ import { HubError } from '../http/hub-error.ts';
 import { getClassroom } from '../org/org-repo.ts';
 import { isLessonForClassroom } from '../timetable/timetable-repo.ts';
 
-export type JoinGrant = { role: LiveRole; classroomName: string; lessonTitle: string };
+/** deviceId: the classroom device joining (null for the lead console), whose share of sockets and cameras it uses. */
+export type JoinGrant = { role: LiveRole; classroomName: string; lessonTitle: string; deviceId: string | null };
 
 export async function authoriseJoin(ctx: HubContext, request: { lessonId: string; token: string; role: LiveRole }, address: string): Promise<JoinGrant> {
   const { db } = ctx;
@@ -18,7 +19,7 @@ export async function authoriseJoin(ctx: HubContext, request: { lessonId: string
     await authenticateAdmin(ctx, request.token, address, request.lessonId);
     if (!lesson) throw new HubError('not_found', `lesson ${request.lessonId}`);
     if (lesson.mode !== 'live') throw new HubError('bad_request', `lesson ${request.lessonId} is not a live lesson`);
-    return { role: 'console', classroomName: '主讲教室', lessonTitle: lesson.title };
+    return { role: 'console', classroomName: '主讲教室', lessonTitle: lesson.title, deviceId: null };
   }
   const device = await authenticateDevice(ctx, request.token, address);
   // Same answer for "no such lesson" and "not yours": a device learns nothing about other classrooms' lessons.
@@ -28,5 +29,5 @@ export async function authoriseJoin(ctx: HubContext, request: { lessonId: string
   if (lesson.mode !== 'live') throw new HubError('bad_request', `lesson ${request.lessonId} is not a live lesson`);
   const place = await getClassroom(db, device.classroom_id);
   const classroomName = place ? `${place.school.name} ${place.classroom.name}` : device.classroom_id;
-  return { role: 'viewer', classroomName, lessonTitle: lesson.title };
+  return { role: 'viewer', classroomName, lessonTitle: lesson.title, deviceId: device.id };
 }

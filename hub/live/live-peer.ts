@@ -19,8 +19,9 @@ function spatialLayersOf(producer: ms.Producer): number {
 }
 
 export type PeerIdentity = { peerId: string; role: LiveRole; classroomName: string };
-/** What a console's lesson commands need besides the room: the hub database and clock. */
-export type PeerServices = { db: HubDatabase; now: () => Date };
+/** What a console's lesson commands need besides the room: the hub database and clock; and the device's share of
+ *  return cameras (device-live-limits.ts), claimed per camera and given back when it closes. */
+export type PeerServices = { db: HubDatabase; now: () => Date; claimReturnCamera?: () => () => void };
 const RETURN_VIDEO_MAX_BPS = 300_000;
 /** mediasoup's default is 1; a higher priority gets bitrate first when the estimate cannot carry every layer. */
 const COURSEWARE_PRIORITY = 3;
@@ -207,9 +208,21 @@ export class LivePeer {
       if (this.identity.role === 'viewer' && kind !== 'video') throw new HubError('forbidden', 'a classroom sends only its camera');
       if (this.identity.role === 'viewer' && source === 'courseware') throw new HubError('forbidden', 'a classroom sends only its camera');
       const appData = { source: kind === 'audio' ? 'microphone' : (source ?? 'camera') };
-      const producer = await transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters, appData });
+      let giveBack = () => undefined as void;
+      if (this.identity.role === 'viewer') {
+        // A classroom's new camera replaces its old one (the room keeps one per peer): the old one's share is freed first.
+        for (const old of this.producers.values()) old.close();
+        giveBack = this.services.claimReturnCamera?.() ?? giveBack;
+      }
+      const producer = await transport.produce({ kind, rtpParameters: rtpParameters as ms.RtpParameters, appData }).catch((error: unknown) => {
+        giveBack();
+        throw error;
+      });
       this.producers.set(producer.id, producer);
-      producer.observer.once('close', () => this.producers.delete(producer.id));
+      producer.observer.once('close', () => {
+        this.producers.delete(producer.id);
+        giveBack();
+      });
       if (this.identity.role === 'console') this.room.addConsoleProducer(producer);
       else this.room.addReturnVideo(this.identity.peerId, this.identity.classroomName, await this.place.toRoom(producer));
       return { producerId: producer.id };

@@ -11,13 +11,13 @@ import { parseOrBadRequest } from '../http/validate.ts';
 import { registerConsoleRoutes } from './console-routes.ts';
 import type { LessonRecorder } from './lesson-recorder.ts';
 import { relayQuizResults } from './live-quiz.ts';
-import { attachLiveSignalling } from './live-signalling.ts';
+import { attachLiveSignalling, type LiveSocketOptions } from './live-signalling.ts';
 import type { LiveSfu } from './live-sfu.ts';
 import { registerRecordingRoutes } from './recording-routes.ts';
 
 const LessonParams = z.object({ id: Id });
 
-export type LiveOptions = { sfu: LiveSfu | null; unavailable: string; recorder?: LessonRecorder | null };
+export type LiveOptions = { sfu: LiveSfu | null; unavailable: string; recorder?: LessonRecorder | null; socket?: LiveSocketOptions };
 
 const requireSfu = ({ sfu, unavailable }: LiveOptions) => {
   if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);
@@ -25,8 +25,8 @@ const requireSfu = ({ sfu, unavailable }: LiveOptions) => {
 };
 
 /** The WebSocket lives on the HTTP server itself; each join frame carries and is checked for its own credential. */
-export function attachLiveSocket(app: FastifyInstance, ctx: HubContext, { sfu, unavailable }: LiveOptions) {
-  const signalling = attachLiveSignalling(app.server, ctx, sfu, unavailable);
+export function attachLiveSocket(app: FastifyInstance, ctx: HubContext, { sfu, unavailable, socket }: LiveOptions) {
+  const signalling = attachLiveSignalling(app.server, ctx, sfu, unavailable, socket);
   // 答题器: answers arriving by sync push reach the lesson's consoles.
   const stopRelay = relayQuizResults(ctx.events, ctx.db, sfu, (error) => app.log.error({ err: error }, 'quiz results not recounted'));
   // preClose, not onClose: the HTTP server's close waits for every socket, upgraded ones included, so open WebSockets

@@ -23,7 +23,9 @@ import type { HubContext } from '../http/hub-context.ts';
 import { upgradePath } from '../http/upgrade-guard.ts';
 import { authoriseJoin } from './authorise-join.ts';
 import { LivePeer } from './live-peer.ts';
-import { keepAliveByPing, MAX_BAD_FRAMES, rawText } from './socket-keepalive.ts';
+import { deviceLiveLimits, type DeviceLiveLimits } from './device-live-limits.ts';
+import { LiveRefusal } from './live-refusal.ts';
+import { keepAliveByPing, MAX_BAD_FRAMES, rawText, socketDeadline, type SocketDeadlineOptions } from './socket-keepalive.ts';
 import type { LiveSfu } from './live-sfu.ts';
 
 /** How long a graceful stop waits for clients to answer the close frame. */
@@ -31,7 +33,11 @@ const CLOSE_WAIT_MS = 500;
 /** A small window keeps each socket's zlib memory low (a few KB), which JSON this size hardly misses. */
 const DEFLATE = { threshold: 512, serverMaxWindowBits: 11, zlibDeflateOptions: { memLevel: 6, level: 6 } } as const;
 
-export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveSfu | null, unavailable: string) {
+/** The join deadline (the sync socket's hello rule) and what one device may hold; defaults for a real hub. */
+export type LiveSocketOptions = { deadline?: SocketDeadlineOptions; limits?: DeviceLiveLimits };
+
+export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveSfu | null, unavailable: string, options: LiveSocketOptions = {}) {
+  const limits = options.limits ?? deviceLiveLimits();
   // Compressed frames: a join's answer (codecs, transport, every consumer: ~7 KB of JSON) fits in two TCP segments
   // instead of five or six, and on a lossy village link each lost segment of a fresh connection costs a retransmission
   // timeout (~1 s), not a round trip. Small frames go as they are; maxPayload bounds the inflated size too.
@@ -43,7 +49,7 @@ export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveS
   server.on('upgrade', onUpgrade);
   const stopPinging = keepAliveByPing(wss);
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
-    serveSocket(ws, ctx, sfu, unavailable, request.socket.remoteAddress ?? 'unknown');
+    serveSocket(ws, ctx, sfu, unavailable, request, { limits, deadline: options.deadline ?? {} });
   });
   return {
     /** Tells every client the hub is going away (1001, so it reconnects at once), then cuts what has not closed. */
@@ -60,8 +66,13 @@ export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveS
   };
 }
 
-function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavailable: string, address: string) {
+function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavailable: string, request: IncomingMessage, options: { limits: DeviceLiveLimits; deadline: SocketDeadlineOptions }) {
+  const address = request.socket.remoteAddress ?? 'unknown';
   let peer: LivePeer | null = null;
+  /** Gives back the device's socket share when this socket goes. */
+  let release = () => undefined as void;
+  // No idle limit once joined: a classroom watching sends nothing for long stretches; the ping finds a lost one.
+  const deadline = socketDeadline({ ...options.deadline, bytesRead: () => request.socket.bytesRead, onExpired: () => ws.close(1008, 'no join') });
   let badFrames = 0;
   let queue: Promise<void> = Promise.resolve();
 
@@ -93,14 +104,17 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
     const data = parseLiveRequestData(method, envelope.data.data);
     if (!data.success) return bad(id, `${method}: ${data.error.issues[0]?.path.join('.') ?? ''} ${data.error.issues[0]?.message ?? ''}`);
     if (method !== 'join' && !peer) return fail(id, 'not_joined', 'send join first');
+    if (method === 'join' && !peer) deadline.answering();
     try {
       const result = await dispatch(method, data.data);
+      if (method === 'join' && peer) deadline.greeted();
       send({ v: LIVE_PROTOCOL_VERSION, kind: 'response', id, ok: true, data: liveRequests[method].response.parse(result) });
     } catch (error) {
-      if (error instanceof HubError) fail(id, error.code, error.message);
+      if (error instanceof HubError || error instanceof LiveRefusal) fail(id, error.code, error.message);
       // mediasoup rejects impossible parameters (wrong DTLS fingerprint, unknown codec) with a TypeError or Error:
       // the request was bad, the hub is fine.
       else fail(id, 'bad_request', error instanceof Error ? error.message : String(error));
+      if (method === 'join' && !peer) deadline.refused();
     }
   }
 
@@ -110,13 +124,22 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
       if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);
       const join = data as z.output<(typeof liveRequests)['join']['request']>;
       const grant = await authoriseJoin(ctx, join, address);
-      const { room, place } = await sfu.place(join.lessonId, grant.role);
+      const { deviceId } = grant;
+      const giveBack = deviceId === null ? () => undefined : options.limits.claimSocket(deviceId);
+      const placed = await sfu.place(join.lessonId, grant.role).catch((error: unknown) => {
+        giveBack();
+        throw error;
+      });
+      const { room, place } = placed;
       if (ws.readyState !== ws.OPEN) {
+        giveBack();
         place.release();
         return {};
       }
+      release = giveBack;
       const peerId = randomUUID();
-      peer = new LivePeer({ peerId, role: grant.role, classroomName: grant.classroomName }, room, place, notify, { db: ctx.db, now: ctx.now });
+      const claimReturnCamera = deviceId === null ? undefined : () => options.limits.claimReturnCamera(deviceId);
+      peer = new LivePeer({ peerId, role: grant.role, classroomName: grant.classroomName }, room, place, notify, { db: ctx.db, now: ctx.now, ...(claimReturnCamera ? { claimReturnCamera } : {}) });
       // Its router went with its worker: the classroom reconnects (as after any lost socket) and is placed anew.
       place.onLost(() => ws.close(1012, 'SFU worker restarted'));
       return {
@@ -138,6 +161,11 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
     const text = isBinary ? null : rawText(raw);
     queue = queue.then(() => (text === null ? bad(null, 'binary frames are not accepted') : handle(text))).catch(() => undefined);
   });
-  ws.on('close', () => peer?.close());
-  ws.on('error', () => peer?.close());
+  const gone = () => {
+    deadline.stop();
+    peer?.close();
+    release();
+  };
+  ws.on('close', gone);
+  ws.on('error', gone);
 }

@@ -15,14 +15,15 @@ import { authenticateDevice } from '../http/auth.ts';
 import type { HubContext } from '../http/hub-context.ts';
 import { HubError } from '../http/hub-error.ts';
 import { upgradePath } from '../http/upgrade-guard.ts';
-import { MAX_BAD_FRAMES, rawText } from '../live/socket-keepalive.ts';
+import { MAX_BAD_FRAMES, rawText, socketDeadline, type SocketTimers } from '../live/socket-keepalive.ts';
 import { receivePush } from './receive-push.ts';
 
 export type SyncSocketOptions = {
-  /** A socket that has not said hello by then is closed: nobody parks sockets on the hub for free. */
+  /** A socket that has not said hello by then is closed (default HELLO_TIMEOUT_MS, as for live sockets). */
   helloTimeoutMs?: number;
   /** A socket with nothing to do for this long is closed (the app opens one per long drain). */
   idleMs?: number;
+  timers?: SocketTimers;
 };
 
 /** Refusals after which nothing on this socket can succeed: answered, then the socket is closed. */
@@ -32,7 +33,7 @@ const FATAL: ReadonlySet<ErrorCode> = new Set(['unauthorized', 'device_revoked',
 const DEFLATE = { threshold: 512, serverMaxWindowBits: 11, zlibDeflateOptions: { memLevel: 6, level: 6 } } as const;
 
 export function attachSyncSocket(server: Server, ctx: HubContext, log: FastifyBaseLogger, options: SyncSocketOptions = {}) {
-  const { helloTimeoutMs = 10_000, idleMs = 60_000 } = options;
+  const { idleMs = 60_000 } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: SYNC_SOCKET_MAX_FRAME_BYTES, perMessageDeflate: DEFLATE });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (upgradePath(request) !== SYNC_WS_PATH) return; // another path: its own listener, or refused by upgrade-guard.ts
@@ -40,7 +41,7 @@ export function attachSyncSocket(server: Server, ctx: HubContext, log: FastifyBa
   };
   server.on('upgrade', onUpgrade);
   // No pings: the idle timeout finds a lost classroom (and a pong would count as something read).
-  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => serveSocket(ws, request, ctx, log, helloTimeoutMs, idleMs));
+  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => serveSocket(ws, request, ctx, log, { ...options, idleMs }));
   return {
     /** Tells every client the hub is going away; its unanswered batches stay in its outbox for the next sync. */
     close() {
@@ -52,21 +53,21 @@ export function attachSyncSocket(server: Server, ctx: HubContext, log: FastifyBa
   };
 }
 
-function serveSocket(ws: WebSocket, request: IncomingMessage, ctx: HubContext, log: FastifyBaseLogger, helloTimeoutMs: number, idleMs: number) {
+function serveSocket(ws: WebSocket, request: IncomingMessage, ctx: HubContext, log: FastifyBaseLogger, options: SyncSocketOptions & { idleMs: number }) {
   const address = request.socket.remoteAddress ?? 'unknown';
   let token: string | null = null;
   let badFrames = 0;
   let queued = 0;
   let queue: Promise<void> = Promise.resolve();
   let wireCounted = request.socket.bytesRead;
-  let timer = setTimeout(() => ws.close(SyncClose.refused, 'no hello'), helloTimeoutMs);
   // Idle means nothing read at all: on a very slow link one batch may take longer than idleMs to arrive.
-  let readAtArm = 0;
-  const idle = () => {
-    clearTimeout(timer);
-    readAtArm = request.socket.bytesRead;
-    timer = setTimeout(() => (request.socket.bytesRead === readAtArm ? ws.close(SyncClose.idle, 'idle') : idle()), idleMs);
-  };
+  const deadline = socketDeadline({
+    ...(options.helloTimeoutMs === undefined ? {} : { helloMs: options.helloTimeoutMs }),
+    idleMs: options.idleMs,
+    ...(options.timers ? { timers: options.timers } : {}),
+    bytesRead: () => request.socket.bytesRead,
+    onExpired: (why) => (why === 'idle' ? ws.close(SyncClose.idle, 'idle') : ws.close(SyncClose.refused, 'no hello')),
+  });
 
   const send = (frame: SyncServerFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
@@ -108,9 +109,15 @@ function serveSocket(ws: WebSocket, request: IncomingMessage, ctx: HubContext, l
       if (token !== null) return refuse(null, 'bad_request', 'hello was said already');
       if (frame.protocol < PROTOCOL_VERSION) return refuse(null, 'client_too_old', `hub speaks protocol ${PROTOCOL_VERSION}, client ${frame.protocol}`);
       if (frame.protocol > PROTOCOL_VERSION) return refuse(null, 'hub_too_old', `hub speaks protocol ${PROTOCOL_VERSION}, client ${frame.protocol}`);
-      await authenticateDevice(ctx, frame.token, address);
+      deadline.answering();
+      try {
+        await authenticateDevice(ctx, frame.token, address);
+      } catch (error) {
+        deadline.refused();
+        throw error;
+      }
       token = frame.token;
-      idle();
+      deadline.greeted();
       return send({ t: 'ready', protocol: PROTOCOL_VERSION, maxOps: PUSH_HUB_MAX_OPS, hubTime: ctx.now().getTime() });
     }
     if (token === null) return refuse(frame.n, 'unauthorized', 'say hello with the device token first');
@@ -120,7 +127,7 @@ function serveSocket(ws: WebSocket, request: IncomingMessage, ctx: HubContext, l
     const wireBytes = request.socket.bytesRead - wireCounted;
     wireCounted = request.socket.bytesRead;
     ctx.events?.emit('socketPushed', { ops: frame.ops.length, wireBytes });
-    idle();
+    deadline.activity();
   }
 
   ws.on('message', (raw: RawData, isBinary) => {
@@ -133,6 +140,6 @@ function serveSocket(ws: WebSocket, request: IncomingMessage, ctx: HubContext, l
         if (--queued < 2 && ws.readyState === ws.OPEN) ws.resume();
       });
   });
-  ws.on('close', () => clearTimeout(timer));
+  ws.on('close', () => deadline.stop());
   ws.on('error', (error) => log.info({ err: error }, 'sync socket error'));
 }

@@ -190,8 +190,10 @@ export type LiveRequest = z.infer<typeof LiveRequest>;
 /**
  * `edge_feed_silent`: the school edge's feed from the county carries no RTP (its UDP does not arrive): join the county.
  * `edge_no_return_video`: sent only by older edges, which did not carry a classroom's camera up.
+ * `live_socket_limit`: the device already holds the most live sockets one device may (a join refused; the others stay).
+ * `return_camera_limit`: the device already sends the most return cameras one device may (a produce refused).
  */
-export const LiveErrorCode = z.enum([...ErrorCode.options, 'not_joined', 'not_on_air', 'live_unavailable', 'malformed', 'edge_no_return_video', 'edge_feed_silent']);
+export const LiveErrorCode = z.enum([...ErrorCode.options, 'not_joined', 'not_on_air', 'live_unavailable', 'malformed', 'edge_no_return_video', 'edge_feed_silent', 'live_socket_limit', 'return_camera_limit']);
 export type LiveErrorCode = z.infer<typeof LiveErrorCode>;
 
 export const RaisedHand = z.object({ peerId: MsId, classroomName: z.string().max(200), raised: z.boolean(), at: z.string().max(40) });
