@@ -18,6 +18,7 @@ import { createLiveSfu, liveUnavailableReason, type LiveSfu } from './live/live-
 import { liveCluster } from './live/live-cluster-env.ts';
 import type { LessonRecorder } from './live/lesson-recorder.ts';
 import { recordingUnavailableReason, startLessonRecorder } from './live/start-recorder.ts';
+import { FFMPEG_ADVICE, ffmpegMissing } from './live/ffmpeg-process.ts';
 import { installGracefulShutdown } from './graceful-shutdown.ts';
 
 const Env = z.object({
@@ -95,9 +96,15 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   if (packKeyCreated) log(`hub: new pack-signing key in ${env.HUB_DATA_DIR} (back it up with hub.sqlite)`);
   if (env.HUB_DEMO === '1' && (await seedDemo(db, new Date()))) log('hub: demo data created');
   const contentDir = join(env.HUB_DATA_DIR, 'content');
+  // ffmpeg makes the demo video, broadcasts the demo lesson and records lessons: asked once, said once if missing.
+  const noFfmpeg = env.HUB_DEMO === '1' || env.HUB_RECORD === '1' ? ffmpegMissing() : null;
+  if (noFfmpeg) {
+    const without = [env.HUB_DEMO === '1' ? 'the demo video is not made, the demo live lesson stays off air' : '', env.HUB_RECORD === '1' ? 'live lessons are not recorded' : ''].filter(Boolean).join(', ');
+    log(`hub: ${noFfmpeg}: ${without} — run \`${FFMPEG_ADVICE}\` (or \`npm install\` as root), then start the hub again`);
+  }
   if (env.HUB_DEMO === '1') {
-    // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub.
-    await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), packSigner, { warn: log }).then(
+    // Content is a bonus for the demo: a machine without ffmpeg still gets a working hub, and the handouts.
+    await ensureDemoContent(db, env.HUB_DATA_DIR, contentDir, new Date(), packSigner, { warn: log, ffmpeg: noFfmpeg === null }).then(
       (made) => made && log('hub: demo content created'),
       (error: unknown) => log(`hub: demo content skipped: ${error instanceof Error ? error.message : String(error)}`),
     );
@@ -138,7 +145,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
 
   // Every live lesson is recorded into its recording pack; a hub without ffmpeg still runs live lessons and says why not.
   let recorder: LessonRecorder | null = null;
-  if (sfu && env.HUB_RECORD === '1') {
+  if (sfu && env.HUB_RECORD === '1' && noFfmpeg === null) {
     const reason = recordingUnavailableReason();
     if (reason) log(`hub: live lessons are not recorded: ${reason}`);
     else {
@@ -170,7 +177,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
     log(`hub: new admin token (shown this once; only its hash is kept in ${env.HUB_DATA_DIR}): ${admin.newToken}`);
   }
   let demoBroadcast: DemoBroadcast | null = null;
-  if (sfu && demoLive && env.HUB_DEMO_BROADCAST === '1') {
+  if (sfu && demoLive && env.HUB_DEMO_BROADCAST === '1' && noFfmpeg === null) {
     demoBroadcast = await startDemoBroadcast(sfu, { courseware: env.HUB_DEMO_COURSEWARE === '1', log });
     log('hub: demo live lesson on air (直播：有理数的乘法, classes 七年级(1)(2)班)');
   }

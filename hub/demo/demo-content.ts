@@ -39,13 +39,13 @@ async function makeRecording(dir: string) {
   await rename(`${video}.tmp.mp4`, video);
 }
 
-async function makePreview(dir: string, subject: string, font: CjkFont | null) {
+async function makePreview(dir: string, subject: string, font: CjkFont | null, ffmpeg: boolean) {
   await mkdir(dir, { recursive: true });
   const handout = demoHandouts[subject];
   const pdf = join(dir, '讲义.pdf');
   if (handout && font && !existsSync(pdf)) await writeFile(pdf, await handoutPdf(handout, font));
   const image = join(dir, '示意图.png');
-  if (subject === '数学' && !existsSync(image)) await run('ffmpeg', ['-y', '-v', 'error', '-f', 'lavfi', '-i', 'smptebars=size=800x450', '-frames:v', '1', image]);
+  if (subject === '数学' && ffmpeg && !existsSync(image)) await run('ffmpeg', ['-y', '-v', 'error', '-f', 'lavfi', '-i', 'smptebars=size=800x450', '-frames:v', '1', image]);
   return existsSync(pdf) || existsSync(image);
 }
 
@@ -56,7 +56,7 @@ export async function ensureDemoContent(
   contentDir: string,
   now: Date,
   signer: PackSigner,
-  { font = findCjkFont(), warn = () => undefined }: { font?: CjkFont | null; warn?: (message: string) => void } = {},
+  { font = findCjkFont(), warn = () => undefined, ffmpeg = true }: { font?: CjkFont | null; warn?: (message: string) => void; ffmpeg?: boolean } = {},
 ): Promise<boolean> {
   const lessons = await db.all<{ id: string; mode: string; subject: string }>(`SELECT l.id, l.mode, c.subject FROM lessons l JOIN courses c ON c.id = l.course_id ORDER BY l.starts_at`);
   const subjects = [...new Set(lessons.map((l) => l.subject))].filter((s) => demoHandouts[s]);
@@ -68,16 +68,18 @@ export async function ensureDemoContent(
   await mkdir(contentDir, { recursive: true });
   const sources = join(dataDir, 'demo-src');
 
-  if (!have.has(DEMO_RECORDING_PACK)) {
+  // Without ffmpeg (the hub said why, once) no video and no diagram: the handouts are still made, and the rest at the
+  // first start with ffmpeg.
+  if (!have.has(DEMO_RECORDING_PACK) && ffmpeg) {
     await makeRecording(join(sources, 'recording'));
     await ingestFolder(db, join(sources, 'recording'), { contentDir, signer, now, packId: DEMO_RECORDING_PACK, kind: 'recording', title: '课堂录像（演示）' });
   }
-  await attachPack(db, DEMO_RECORDING_PACK, lessons.filter((l) => l.mode === 'recorded').map((l) => l.id));
+  if (ffmpeg || have.has(DEMO_RECORDING_PACK)) await attachPack(db, DEMO_RECORDING_PACK, lessons.filter((l) => l.mode === 'recorded').map((l) => l.id));
   for (const subject of subjects) {
     const packId = demoPreviewPackId(subject);
     const folder = join(sources, `preview-${subjectSlugs[subject] ?? 'other'}`);
     if (!have.has(packId)) {
-      if (!(await makePreview(folder, subject, font))) continue;
+      if (!(await makePreview(folder, subject, font, ffmpeg))) continue;
       await ingestFolder(db, folder, { contentDir, signer, now, packId, kind: 'preview', title: `${subject}预习包` });
     }
     await attachPack(db, packId, lessons.filter((l) => l.subject === subject).map((l) => l.id));

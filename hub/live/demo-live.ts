@@ -1,8 +1,10 @@
 // `npm start` shows one live lesson on air: a junior-high maths lesson for both 昭觉 classes, re-timed to "now" at every
 // hub start (so a demo days later still has it on today's timetable) and fed by the headless broadcaster.
+import { backoffMs } from '../../src/shared/backoff.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import { putLesson } from '../timetable/timetable-repo.ts';
 import { defaultIngestRequest, startFfmpegBroadcast, type FfmpegBroadcast } from './ffmpeg-broadcaster.ts';
+import type { RecorderTimers } from './lesson-recorder.ts';
 import type { LiveSfu } from './live-sfu.ts';
 
 export const DEMO_LIVE_LESSON_ID = 'les-live-demo';
@@ -35,7 +37,19 @@ export type DemoBroadcastOptions = {
   courseware?: boolean;
   lessonId?: string;
   log?: (line: string) => void;
+  /** The first restart's pause; each quick failure in a row doubles it, up to maxRestartAfterMs. */
   restartAfterMs?: number;
+  maxRestartAfterMs?: number;
+  ffmpegPath?: string;
+  timers?: RecorderTimers;
+  now?: () => number;
+};
+
+/** A broadcast that ran this long before it stopped was working: the next restart is quick again. */
+const HEALTHY_RUN_MS = 30_000;
+const realTimers: RecorderTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
 /**
@@ -44,24 +58,32 @@ export type DemoBroadcastOptions = {
  * worker died) the broadcast moves to the new room at once, as `npm run broadcast`'s lease does.
  */
 export async function startDemoBroadcast(sfu: LiveSfu, options: DemoBroadcastOptions = {}): Promise<DemoBroadcast> {
-  const { log = () => undefined, restartAfterMs = 2_000 } = options;
+  const { log = () => undefined, restartAfterMs = 2_000, maxRestartAfterMs = 60_000, timers = realTimers, now = Date.now } = options;
   const lessonId = options.lessonId ?? DEMO_LIVE_LESSON_ID;
   let room = await sfu.room(lessonId);
   let current: FfmpegBroadcast | null = null;
   let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  let timer: unknown = null;
+  let failuresInRow = 0;
+  let lastSaid = '';
   const start = async () => {
     const request = defaultIngestRequest({ courseware: options.courseware ?? false });
     const target = await room.openIngest(request);
-    const broadcast = await startFfmpegBroadcast({ request, target });
+    const broadcast = await startFfmpegBroadcast({ request, target, ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}) });
+    const startedAt = now();
     current = broadcast;
     void broadcast.exited.then(async (code) => {
       if (current !== broadcast) return;
       current = null;
       await room.closeIngest();
       if (stopped) return;
-      log(`hub: demo broadcast stopped (ffmpeg exit ${String(code)}: ${broadcast.output().trim().slice(-200)}); on air again in ${restartAfterMs / 1000} s`);
-      timer = setTimeout(() => void start().catch((e: unknown) => log(`hub: demo broadcast failed to start: ${String(e)}`)), restartAfterMs);
+      // A broadcast failing at once (ffmpeg broken or gone) is retried less and less often, and said once, not every 2 s.
+      failuresInRow = now() - startedAt >= HEALTHY_RUN_MS ? 1 : failuresInRow + 1;
+      const pause = backoffMs(failuresInRow, () => 0.5, { minMs: restartAfterMs, maxMs: maxRestartAfterMs });
+      const why = `ffmpeg exit ${String(code)}: ${broadcast.output().trim().slice(-200)}`;
+      if (why !== lastSaid) log(`hub: demo broadcast stopped (${why}); on air again in ${pause / 1000} s${failuresInRow > 1 ? ', then less often while it keeps failing' : ''}`);
+      lastSaid = why;
+      timer = timers.setTimeout(() => void start().catch((e: unknown) => log(`hub: demo broadcast failed to start: ${String(e)}`)), pause);
     });
   };
   sfu.onRoom((made) => {
@@ -69,7 +91,7 @@ export async function startDemoBroadcast(sfu: LiveSfu, options: DemoBroadcastOpt
     room = made;
     const old = current;
     current = null;
-    if (timer) clearTimeout(timer);
+    timers.clearTimeout(timer);
     void (async () => {
       await old?.stop();
       await start();
@@ -80,7 +102,7 @@ export async function startDemoBroadcast(sfu: LiveSfu, options: DemoBroadcastOpt
   return {
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      timers.clearTimeout(timer);
       const broadcast = current;
       current = null;
       await broadcast?.stop();

@@ -1,7 +1,19 @@
 // One way to run a long-lived ffmpeg (the broadcaster, the lesson recorder): it must not outlive the hub (a hub killed
 // with SIGKILL in an outage test would leave it sending or recording forever), so a shell watchdog stops it when the
 // owner process is gone and forwards SIGTERM, on which ffmpeg finishes its output files (trailer, index) and exits.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+
+/** What to run where ffmpeg is missing: one line, the same at install (hub/sfu/ensure-ffmpeg.ts) and at hub start. */
+export const FFMPEG_ADVICE = 'sudo apt-get install -y ffmpeg';
+
+/** Why `ffmpegPath` cannot record or broadcast (not found, cannot run, no libx264), or null. */
+export function ffmpegMissing(ffmpegPath = 'ffmpeg'): string | null {
+  const probe = spawnSync(ffmpegPath, ['-hide_banner', '-encoders'], { encoding: 'utf8', timeout: 10_000 });
+  if (probe.error && 'code' in probe.error && probe.error.code === 'ENOENT') return `${ffmpegPath} not found`;
+  if (probe.error || probe.status !== 0) return `${ffmpegPath} cannot run: ${probe.error?.message ?? probe.stderr.trim().slice(-300)}`;
+  if (!/\blibx264\b/.test(probe.stdout)) return `${ffmpegPath} has no libx264 encoder`;
+  return null;
+}
 
 const WATCHDOG = `"$@" & pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid; exit 0' TERM INT
