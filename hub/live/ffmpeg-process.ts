@@ -2,6 +2,7 @@
 // with SIGKILL in an outage test would leave it sending or recording forever), so a shell watchdog stops it when the
 // owner process is gone and forwards SIGTERM, on which ffmpeg finishes its output files (trailer, index) and exits.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /** What to run where ffmpeg is missing: one line, the same at install (hub/sfu/ensure-ffmpeg.ts) and at hub start. */
 export const FFMPEG_ADVICE = 'sudo apt-get install -y ffmpeg';
@@ -30,6 +31,8 @@ export type FfmpegProcess = {
   output(): string;
   /** SIGTERM: ffmpeg closes its outputs properly. Resolves when it has exited. */
   stop(): Promise<number | null>;
+  /** ffmpeg's own pid (not its watchdog's), once it runs; null before or after. */
+  pid(): number | null;
 };
 
 export function spawnFfmpeg(args: string[], options: { ffmpegPath?: string; cwd?: string } = {}): FfmpegProcess {
@@ -47,9 +50,26 @@ export function spawnFfmpeg(args: string[], options: { ffmpegPath?: string; cwd?
   return {
     exited,
     output: () => log,
+    pid: () => (child.pid === undefined || child.exitCode !== null ? null : childFfmpegPid(child.pid)),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
     },
   };
+}
+
+/** ffmpeg's own pid under its watchdog shell `shellPid` (its one child that is not the watchdog's `sleep`). */
+export function childFfmpegPid(shellPid: number): number | null {
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (ppid === shellPid && comm !== 'sleep') return Number(entry);
+    } catch {
+      // a process that ended while the table was read
+    }
+  }
+  return null;
 }

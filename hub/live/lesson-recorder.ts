@@ -10,6 +10,7 @@ import type { PackManifest } from '../../src/shared/content-protocol.ts';
 import type { RecordingStatus } from '../../src/shared/live-protocol.ts';
 import type { PackSigner } from '../content/pack-signing.ts';
 import type { HubDatabase } from '../db/open-database.ts';
+import { endOrphanFfmpeg } from './orphan-ffmpeg.ts';
 import { finalizeRecording } from './recording-finalize.ts';
 import { DEFAULT_RECORDING_FORMAT, startSegment, type RecordingFormat, type RecordingSegment } from './recording-segment.ts';
 import { readSession, segmentDirName, writeSession, type RecordingSession } from './recording-session.ts';
@@ -144,7 +145,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
       ...(this.options.ffmpegPath ? { ffmpegPath: this.options.ffmpegPath } : {}),
     });
     lesson.segment = segment;
-    session.segments.push({ dir, startedAt: segment.startedAt.toISOString(), endedAt: null, sources: segment.sources, error: null });
+    session.segments.push({ dir, startedAt: segment.startedAt.toISOString(), endedAt: null, sources: segment.sources, error: null, pid: segment.pid });
     await writeSession(lesson.dir, session);
     this.tell(lesson, 'recording');
     this.log(`recording ${lesson.lessonId}: ${dir} started (${Object.entries(segment.sources).filter(([, on]) => on).map(([s]) => s).join(' + ')})`);
@@ -163,7 +164,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
     const { endedAt, error } = await segment.stop();
     const session = await this.session(lesson);
     const entry = session.segments.at(-1);
-    if (entry) Object.assign(entry, { endedAt: endedAt.toISOString(), error });
+    if (entry) Object.assign(entry, { endedAt: endedAt.toISOString(), error, pid: null });
     if (error) this.log(`recording ${lesson.lessonId}: ${error}`);
     await writeSession(lesson.dir, session);
   }
@@ -254,6 +255,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
       const lesson = this.lesson(name);
       await this.enqueue(lesson, async () => {
         const session = await this.session(lesson);
+        await this.endOrphan(lesson, session);
         if (session.segments.length > session.finalizedSegments) {
           this.log(`recording ${name}: ${session.segments.length - session.finalizedSegments} segment(s) not yet in a pack`);
           if (!lesson.segment) this.armGrace(lesson);
@@ -268,6 +270,17 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
         }
       }).catch(() => undefined);
     }
+  }
+
+  /** A hub killed mid-segment may have left its ffmpeg recording (nothing) into the segment: it is ended, and what it
+   *  wrote stays in the segment for the pack. */
+  private async endOrphan(lesson: Lesson, session: RecordingSession) {
+    const entry = session.segments.at(-1);
+    if (!entry?.pid || entry.endedAt !== null) return;
+    const how = await endOrphanFfmpeg(entry.pid, join(lesson.dir, entry.dir));
+    if (how !== 'none' && how !== 'not-ours') this.log(`recording ${lesson.lessonId}: ended the ffmpeg (pid ${entry.pid}, by ${how}) a stopped hub left on ${entry.dir}; what it wrote is kept`);
+    entry.pid = null;
+    await writeSession(lesson.dir, session);
   }
 
   /** Hub shutdown: segments are closed properly (their files stay readable); packs are made at the next start. */

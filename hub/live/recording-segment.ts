@@ -55,6 +55,8 @@ export type RecordingSegment = {
   stop(): Promise<{ endedAt: Date; error: string | null }>;
   /** Resolves if ffmpeg exits by itself (a crash): the recorder then starts a new segment. */
   exited: Promise<number | null>;
+  /** ffmpeg's pid, kept in the session so that the next hub can end it if this one is killed (orphan-ffmpeg.ts). */
+  pid: number | null;
 };
 
 export type StartSegmentOptions = { router: ms.Router; producers: ms.Producer[]; dir: string; format: RecordingFormat; now: () => Date; ffmpegPath?: string };
@@ -143,11 +145,11 @@ export function segmentFfmpegArgs(legs: Pick<Leg, 'source'>[], format: Recording
  * gives up, and a single SIGTERM does not interrupt that wait. A BYE on every stream is the end of the SDP input
  * (ffmpeg counts them), so it finishes its files at once, whether the sources are still sending or long gone.
  */
-export async function sayBye(legs: Pick<Leg, 'consumer' | 'port'>[]): Promise<void> {
+export async function sayBye(legs: { ssrc: number; port: number }[]): Promise<void> {
   const socket = createSocket('udp4');
   try {
     for (const leg of legs) {
-      const ssrc = leg.consumer.rtpParameters.encodings?.[0]?.ssrc ?? 0;
+      const ssrc = leg.ssrc;
       // A compound packet, as RTCP must be (and ffmpeg drops packets under 12 bytes): an empty receiver report, then BYE.
       const bye = Buffer.alloc(16);
       bye.writeUInt8(0x80, 0); // version 2, no report blocks
@@ -209,8 +211,9 @@ export async function startSegment(options: StartSegmentOptions): Promise<Record
       startedAt,
       sources: { camera: legs.some((l) => l.source === 'camera'), courseware: legs.some((l) => l.source === 'courseware'), audio: legs.some((l) => l.source === 'audio') },
       exited: running.exited,
+      pid: running.pid(),
       async stop() {
-        await sayBye(legs);
+        await sayBye(legs.map((l) => ({ ssrc: l.consumer.rtpParameters.encodings?.[0]?.ssrc ?? 0, port: l.port })));
         const code = await running.stop();
         const endedAt = options.now();
         closeLegs();

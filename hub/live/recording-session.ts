@@ -17,6 +17,8 @@ export const SessionSegment = z.object({
   endedAt: IsoDateTime.nullable(),
   sources: z.object({ camera: z.boolean(), courseware: z.boolean(), audio: z.boolean() }),
   error: z.string().max(4000).nullable(),
+  /** The recording ffmpeg's pid while it runs (null once stopped; absent in files from before it was kept). */
+  pid: z.number().int().positive().nullable().optional(),
 });
 export type SessionSegment = z.infer<typeof SessionSegment>;
 
