@@ -272,8 +272,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
     }
   }
 
-  /** A hub killed mid-segment may have left its ffmpeg recording (nothing) into the segment: it is ended, and what it
-   *  wrote stays in the segment for the pack. */
+  /** The ffmpeg a hub killed mid-segment left (orphan-ffmpeg.ts) is ended; what it wrote stays for the pack. */
   private async endOrphan(lesson: Lesson, session: RecordingSession) {
     const entry = session.segments.at(-1);
     if (!entry?.pid || entry.endedAt !== null) return;
