@@ -2,8 +2,8 @@
 # CI (and anyone): the README's two commands from a fresh clone, in a shell with nothing exported first — no
 # MEDIASOUP_WORKER_BIN, no ELECTRON_SKIP_BINARY_DOWNLOAD. `. scripts/use-node.sh` only acts where Node is older than the
 # project needs (it is the README's note for such machines). Asserts: `npm ci` succeeds with no EBADENGINE warning and
-# no npm error, mediasoup's own installer never ran (it would reach for the internet), the worker is there; then
-# `npm start` serves the app page and a hub that reports live lessons available. Prints how long each step took.
+# no npm error, mediasoup's own installer never ran (it would reach for the internet), the worker and ffmpeg are there;
+# then `npm start` serves the app page and a hub that reports live lessons available, with the demo lesson on air. Prints how long each step took.
 #   usage: scripts/check-clean-install.sh [REPO]      clones REPO (default: this checkout's committed HEAD) to a temp dir
 #          scripts/check-clean-install.sh --in-place   installs this checkout itself (CI's checkout is a fresh clone
 #                                                       without node_modules: one install instead of two)
@@ -40,7 +40,8 @@ grep -q EBADENGINE "$WORK/install.log" && fail "engine warnings: $(grep -c 'EBAD
 grep -qE '^npm (error|ERR!)' "$WORK/install.log" && fail "npm printed errors" "$WORK/install.log"
 grep -qE 'downloadPrebuiltWorker|pip install|invoke -r worker' "$WORK/install.log" && fail "mediasoup's own installer ran" "$WORK/install.log"
 grep -qE '^mediasoup worker: /' "$WORK/install.log" || fail "no mediasoup worker after install" "$WORK/install.log"
-echo "clean install: npm ci ok in $((t1 - t0)) s; $(grep -E '^(mediasoup worker|Electron):' "$WORK/install.log" | tr '\n' ' ')"
+grep -qE '^ffmpeg: (found|installed)' "$WORK/install.log" || fail "no ffmpeg after install (as root it is installed with apt)" "$WORK/install.log"
+echo "clean install: npm ci ok in $((t1 - t0)) s; $(grep -E '^(mediasoup worker|Electron|ffmpeg):' "$WORK/install.log" | tr '\n' ' ')"
 
 HUB_PORT=$(free_port)
 RENDERER_PORT=$(free_port)
@@ -58,6 +59,12 @@ until curl -fsS "http://127.0.0.1:$HUB_PORT/v1/live/status" 2>/dev/null | grep -
 done
 t2=$(date +%s)
 grep -q "打开 / open:  http://127.0.0.1:$RENDERER_PORT/" "$WORK/start.log" || fail "npm start did not print the app's address" "$WORK/start.log"
+# The demo as the README promises it: the demo video made (no ffmpeg complaint) and the live lesson on air.
+until grep -q 'hub: demo live lesson on air' "$WORK/start.log"; do
+  grep -qE 'ffmpeg (not found|cannot run)|demo content skipped' "$WORK/start.log" && fail "npm start's demo has no ffmpeg" "$WORK/start.log"
+  [ "$(date +%s)" -lt "$deadline" ] || fail "the demo live lesson did not go on air" "$WORK/start.log"
+  sleep 1
+done
 echo "clean install: npm start served the app and a hub with live lessons in $((t2 - t1)) s"
 kill -TERM -- "-$START_PID"
 for _ in $(seq 1 20); do kill -0 "$START_PID" 2>/dev/null || break; sleep 0.5; done
