@@ -410,6 +410,7 @@ export const en: Messages = {
       manifest_invalid: 'manifest.json does not describe a pack',
       unsafe_name: 'the file name “{{path}}” is unsafe: {{rule}}',
       duplicate_name: 'the file names “{{path}}” and “{{other}}” are the same name on Windows',
+      chunking_conflict: 'the manifest contradicts itself: “{{path}}” and “{{other}}” are the same bytes cut into different chunks',
       file_missing: '“{{path}}” is missing',
       size_mismatch: '“{{path}}” does not have the size the pack lists',
       chunk_mismatch: '“{{path}}” is damaged or was altered',
@@ -442,6 +443,8 @@ export const en: Messages = {
     packListProblem: {
       hub_key_unknown: 'Packs from the hub cannot be checked: this PC has no signing key for its hub. Enroll this PC again.',
       hub_key_changed: 'The hub’s signing key differs from the one this PC enrolled with; new packs are refused. Ask the hub’s administrator, then enroll again.',
+      manifest_invalid: 'Some pack manifests from the hub are not valid packs and were refused. Tell the hub’s administrator.',
+      chunking_conflict: 'Some pack manifests from the hub contradict themselves (one content with two chunkings) and were refused. Tell the hub’s administrator.',
       signature_missing: 'Some packs from the hub are not signed and were refused. Tell the hub’s administrator.',
       signature_invalid: 'Some packs from the hub have signatures that do not verify and were refused. Tell the hub’s administrator.',
       pack_not_newer: 'Some packs from the hub are not newer than the versions here; the versions here are kept.',

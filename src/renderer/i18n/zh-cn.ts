@@ -408,6 +408,7 @@ export const zhCN = {
       manifest_invalid: 'manifest.json 的内容不符合资料包格式',
       unsafe_name: '文件名「{{path}}」不安全：{{rule}}',
       duplicate_name: '文件名「{{path}}」与「{{other}}」在 Windows 上会被当作同一个名字',
+      chunking_conflict: '资料包清单自相矛盾：「{{path}}」与「{{other}}」内容相同，分块方式却不同',
       file_missing: '缺少文件「{{path}}」',
       size_mismatch: '文件「{{path}}」的大小与资料包清单不符',
       chunk_mismatch: '文件「{{path}}」的内容已损坏或被改动',
@@ -440,6 +441,8 @@ export const zhCN = {
     packListProblem: {
       hub_key_unknown: '无法验证中心发来的资料包：本机没有中心的签名公钥，请重新注册本机。',
       hub_key_changed: '中心的签名公钥与本机注册时不同，新的资料包已拒收。请联系中心管理员确认后重新注册本机。',
+      manifest_invalid: '中心发来的部分资料包清单不符合资料包格式，已拒收。请联系中心管理员。',
+      chunking_conflict: '中心发来的部分资料包清单自相矛盾（同一内容列出两种分块方式），已拒收。请联系中心管理员。',
       signature_missing: '中心发来的部分资料包没有签名，已拒收。请联系中心管理员。',
       signature_invalid: '中心发来的部分资料包签名无法验证，已拒收。请联系中心管理员。',
       pack_not_newer: '中心发来的部分资料包不比本机已有的版本新，已保留本机的版本。',
