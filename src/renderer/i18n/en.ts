@@ -239,6 +239,8 @@ export const en: Messages = {
       missing_manifest: 'no latest.yml found',
       manifest_too_large: 'latest.yml is too large',
       malformed_manifest: 'latest.yml is malformed',
+      yaml_reference: 'latest.yml contains YAML anchors, aliases or merge keys (a real release never does)',
+      unknown_field: 'latest.yml contains a field that is not recognised',
       invalid_manifest: 'latest.yml is incomplete or wrong',
       unsafe_file_name: 'unsafe file name',
       missing_file: 'an installer file is missing',
