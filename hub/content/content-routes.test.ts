@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContentPaths, PacksResponse, type PackManifest } from '../../src/shared/content-protocol.ts';
+import { ContentPaths, PackManifest, PacksResponse } from '../../src/shared/content-protocol.ts';
 import { ContentStats, registerTestRoutes, TestPaths } from '../testing/test-routes.ts';
 import { EnrollResponse, ErrorResponse } from '../../src/shared/protocol.ts';
 import type { SqlDb } from '../db/sql-db.ts';
@@ -67,6 +67,18 @@ describe('ingest', () => {
     const f = videoFile();
     expect(f.sha256).toBe(sha(video));
     expect(f.chunks).toEqual([0, 1, 2].map((i) => sha(video.subarray(i * f.chunkSize, (i + 1) * f.chunkSize))));
+  });
+
+  it('never writes a manifest that contradicts itself: the same bytes twice get one chunking', async () => {
+    const twice = join(dir, 'twice');
+    mkdirSync(twice);
+    const bytes = randomBytes(40_000);
+    writeFileSync(join(twice, 'a.bin'), bytes);
+    writeFileSync(join(twice, 'b.bin'), bytes);
+    const made = await ingestFolder(db, twice, { contentDir: join(dir, 'content'), signer: ephemeralPackSigner(), now, chunkSize: 16_384, packId: 'pack-twice' });
+    const [a, b] = made.files;
+    expect(a && b && { ...a, path: b.path }).toEqual(b);
+    expect(PackManifest.safeParse(made).success).toBe(true);
   });
 });
 

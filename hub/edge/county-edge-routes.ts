@@ -18,10 +18,11 @@ import { blobPath } from '../content/content-store.ts';
 import { bearerToken } from '../http/auth.ts';
 import type { HubContext } from '../http/hub-context.ts';
 import { HubError } from '../http/hub-error.ts';
-import { refuseIfLimited } from '../http/hub-limits.ts';
+import { checkCredential } from '../http/hub-limits.ts';
+import { checkEnrollmentCode } from '../http/device-routes.ts';
 import { sendFile } from '../http/send-file.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
-import { findDeviceByTokenHash } from '../org/org-repo.ts';
+import { findDeviceByTokenHash, type DeviceRow } from '../org/org-repo.ts';
 import { hashToken } from '../org/tokens.ts';
 import { blobForSchool, createEdgeCode, enrollEdge, findEdgeByToken, pinnedFilesForSchool, type EdgeRow } from './county-edge-repo.ts';
 
@@ -44,11 +45,12 @@ export function registerEdgeAdminRoutes(admin: FastifyInstance, ctx: HubContext,
   });
 }
 
-/** Public group: the code is the credential. */
+/** Public group: the code is the credential, limited exactly as a classroom's enrollment code. */
 export function registerEdgeEnrollRoute(open: FastifyInstance, ctx: HubContext) {
-  open.post(EdgePaths.enroll, async (request, reply) => {
+  open.post(EdgePaths.enroll, { config: { credential: true } }, async (request, reply) => {
     const body = parseOrBadRequest(EdgeEnrollRequest, request.body);
-    const response: EdgeEnrollResponse = await enrollEdge(ctx.db, { code: body.code.trim().toUpperCase(), edgeName: body.edgeName, now: ctx.now() });
+    const code = body.code.trim().toUpperCase();
+    const response: EdgeEnrollResponse = await checkEnrollmentCode(ctx, request.ip, code, () => enrollEdge(ctx.db, { code, edgeName: body.edgeName, now: ctx.now() }));
     request.log.info({ edgeId: response.edgeId, schoolId: response.school.id }, 'school edge enrolled');
     return reply.status(201).send(response);
   });
@@ -62,14 +64,11 @@ const edges = new WeakMap<FastifyRequest, EdgeRow>();
  */
 export function edgeGuard(ctx: HubContext): onRequestAsyncHookHandler {
   return async (request) => {
-    const limiter = ctx.attempts.deviceAuthPerAddress;
-    await refuseIfLimited([[limiter, request.ip]], 'edge authentications');
     const token = bearerToken(request);
-    const edge = token ? await findEdgeByToken(ctx.db, token, ctx.now()) : undefined;
-    if (!edge) {
-      await limiter.recordFailure(request.ip);
-      throw new HubError('unauthorized', token ? 'unknown edge token' : 'edge token required');
-    }
+    const edge = await checkCredential('edge authentications', { own: [[ctx.attempts.deviceAuthPerAddress, request.ip]] }, async () => {
+      const found = token ? await findEdgeByToken(ctx.db, token, ctx.now()) : undefined;
+      return found ?? Promise.reject(new HubError('unauthorized', token ? 'unknown edge token' : 'edge token required'));
+    });
     if (edge.revoked_at) throw new HubError('device_revoked', 'this edge was revoked by the hub administrator');
     edges.set(request, edge);
   };
@@ -91,13 +90,15 @@ export function registerEdgeRoutes(app: FastifyInstance, ctx: HubContext): EdgeU
     const refuse = (code: 'unauthorized' | 'device_revoked' | 'wrong_school' | 'rate_limited', message: string): EdgeAuthoriseResponse => ({ allowed: false, code, message });
     // Unknown device tokens relayed by one edge count against that edge, as they would against one address: a LAN
     // guesser behind an edge gets no more tries than one in front of the county hub.
-    const limiter = ctx.attempts.deviceAuthPerAddress;
-    const key = `edge:${edge.id}`;
-    if ((await limiter.retryAfterMs(key)) > 0) return refuse('rate_limited', 'too many unknown device tokens through this edge; try again later');
-    const device = await findDeviceByTokenHash(ctx.db, hashToken(deviceToken));
-    if (!device) {
-      await limiter.recordFailure(key);
-      return refuse('unauthorized', 'unknown device token');
+    let device: DeviceRow;
+    try {
+      device = await checkCredential('device tokens through this edge', { own: [[ctx.attempts.deviceAuthPerAddress, `edge:${edge.id}`]] }, async () => {
+        const found = await findDeviceByTokenHash(ctx.db, hashToken(deviceToken));
+        return found ?? Promise.reject(new HubError('unauthorized', 'unknown device token'));
+      });
+    } catch (error) {
+      if (error instanceof HubError && (error.code === 'rate_limited' || error.code === 'unauthorized')) return refuse(error.code, error.message);
+      throw error;
     }
     if (device.revoked_at) return refuse('device_revoked', 'this device was revoked by the hub administrator');
     const row = await ctx.db.get<{ school_id: string }>(`SELECT school_id FROM classrooms WHERE id = ?`, [device.classroom_id]);

@@ -90,6 +90,7 @@ export async function createEdge(options: EdgeOptions): Promise<FastifyInstance>
     }
     if (hubError.code === 'wrong_school') stats.refusals.wrongSchool++;
     if (hubError.code === 'unauthorized' || hubError.code === 'device_revoked') stats.refusals.unauthorised++;
+    if (hubError.retryAfterSeconds !== undefined) reply.header('retry-after', String(hubError.retryAfterSeconds));
     const body: ErrorResponse = { error: { code: hubError.code, message: hubError.message } };
     return reply.status(hubError.status).send(body);
   });

@@ -1,6 +1,6 @@
 // What the edge knows about content: the pack lists it passed on (the county's bytes, signatures included, exactly
 // as received), so it knows each blob's size and chunk hashes and which classroom may read which blob.
-import { PacksResponse } from '../../src/shared/content-protocol.ts';
+import { PackListing, ReceivedPacks } from '../../src/shared/content-protocol.ts';
 import { ContentPaths } from '../../src/shared/content-protocol.ts';
 import { HubError } from '../http/hub-error.ts';
 import type { FileSpec } from './blob-fetcher.ts';
@@ -23,10 +23,15 @@ export function createEdgeContent(upstream: Upstream) {
       } catch {
         json = undefined;
       }
-      const parsed = PacksResponse.safeParse(json);
+      const parsed = ReceivedPacks.safeParse(json);
       if (!parsed.success) throw new HubError('upstream_unavailable', 'county hub sent a pack list that does not parse');
       const blobs = new Map<string, FileSpec>();
-      for (const pack of parsed.data.packs) for (const f of pack.manifest.files) blobs.set(f.sha256, f);
+      // A pack that does not parse (a manifest that contradicts itself, say) lends no blob spec: the classroom refuses
+      // it by name when it reads the same list.
+      for (const raw of parsed.data.packs) {
+        const pack = PackListing.safeParse(raw);
+        if (pack.success) for (const f of pack.data.manifest.files) blobs.set(f.sha256, f);
+      }
       lists.set(classroomId, { text, blobs });
       return text;
     } catch (error) {

@@ -5,7 +5,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EdgePaths, type EdgeHealth, type EdgeStatus } from '../../src/shared/edge-protocol.ts';
 import type { School } from '../../src/shared/protocol.ts';
 import { bearerToken } from '../http/auth.ts';
+import { createAttemptLimiter } from '../http/attempt-limiter.ts';
 import { HubError } from '../http/hub-error.ts';
+import { checkCredential, defaultHubLimits } from '../http/hub-limits.ts';
+import { inMemory } from '../http/store-attempt-limiter.ts';
 import { hashToken, matchesTokenHash } from '../org/tokens.ts';
 import type { BlobCache } from './blob-cache.ts';
 import type { EdgeLive } from './edge-live.ts';
@@ -91,19 +94,23 @@ function statusPage(s: EdgeStatus): string {
 ${livePart(s.live)}</body></html>`;
 }
 
-export function registerEdgeStatusRoutes(app: FastifyInstance, deps: Deps) {
+export function registerEdgeStatusRoutes(app: FastifyInstance, deps: Deps, now: () => number = Date.now) {
   const adminHash = hashToken(deps.options.adminToken);
-  const requireAdmin = (request: FastifyRequest, allowQueryKey: boolean) => {
+  // The edge's admin token goes through the hub's one credential check and its limits, like the county's admin token.
+  const failures = inMemory(createAttemptLimiter(defaultHubLimits.consoleLoginPerAddress, now));
+  const requireAdmin = async (request: FastifyRequest, allowQueryKey: boolean) => {
     const query = request.query as Record<string, unknown> | undefined;
     const token = bearerToken(request) ?? (allowQueryKey && typeof query?.key === 'string' ? query.key : undefined);
-    if (!token || !matchesTokenHash(token, adminHash)) throw new HubError('unauthorized', 'edge admin token required');
+    await checkCredential('edge admin logins', { own: [[failures, request.ip]] }, async () => {
+      if (!token || !matchesTokenHash(token, adminHash)) throw new HubError('unauthorized', 'edge admin token required');
+    });
   };
   app.get(EdgePaths.status, async (request) => {
-    requireAdmin(request, false);
+    await requireAdmin(request, false);
     return await edgeStatus(deps);
   });
   app.get(EdgePaths.statusPage, async (request, reply) => {
-    requireAdmin(request, true);
+    await requireAdmin(request, true);
     return reply.type('text/html; charset=utf-8').send(statusPage(await edgeStatus(deps)));
   });
 }

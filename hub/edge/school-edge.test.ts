@@ -16,6 +16,8 @@ import { enrollEdgeUpstream } from './edge-identity.ts';
 import { RIG_ADMIN, startCounty, startEdgeFor, type County } from '../testing/edge-rig.ts';
 import { waitFor } from '../../tests/support/ports.ts';
 import { parseEdgeHours } from './edge-main.ts';
+import { rawRequest } from '../../tests/support/raw-http.ts';
+import { defaultHubLimits } from '../http/hub-limits.ts';
 
 let county: County;
 let edge: Awaited<ReturnType<typeof startEdgeFor>>;
@@ -218,6 +220,19 @@ describe('what IT sees', () => {
     const page = await (await fetch(`${edge.base}${EdgePaths.statusPage}?key=edge-admin-secret-0123456789`)).text();
     expect(page).toContain('节省上行');
     expect(page).toContain('本机未启用直播转发');
+  });
+
+  it('limits wrong edge admin tokens per address like the county’s admin token: the right one too, once over', async () => {
+    const port = Number(new URL(edge.base).port);
+    const get = async (token: string) => {
+      const res = await rawRequest({ port, localAddress: '127.0.0.50', send: `GET ${EdgePaths.status} HTTP/1.1\r\nHost: edge\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n` });
+      return { status: res.status, retryAfter: res.headers['retry-after'] };
+    };
+    for (let i = 0; i < defaultHubLimits.consoleLoginPerAddress.maxFailures; i++) expect((await get(`wrong-edge-admin-token-${i}`)).status).toBe(401);
+    const limited = await get('edge-admin-secret-0123456789');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+    expect(EdgeStatus.parse(await edge.status()).health).toBe('ok'); // another address is not affected
   });
 });
 

@@ -40,7 +40,7 @@ beforeAll(async () => {
     clusterSecret: CLUSTER,
     extensions: [registerTestRoutes],
     onRoute: (route) => routes.push(route),
-    limits: { enrollPerAddress: NO_LIMIT, deviceAuthPerAddress: NO_LIMIT, consoleLoginPerAddress: NO_LIMIT },
+    limits: { enrollPerAddress: NO_LIMIT, deviceAuthPerAddress: NO_LIMIT, consoleLoginPerAddress: NO_LIMIT, clusterAuthPerAddress: NO_LIMIT },
   });
   port = Number(new URL(await app.listen({ host: '127.0.0.1', port: 0 })).port);
   const enrolled = await fetch(`http://127.0.0.1:${port}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'DEMO-ZJ-1', deviceName: 'pc' }) });

@@ -12,7 +12,19 @@ import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
  */
 export type Access = 'public' | 'device' | 'edge' | 'admin' | 'admin-page' | 'cluster';
 
-export type HubRoute = { method: string; url: string; access: Access };
+/**
+ * `credential`: the route checks a credential (every route of a guarded group; a public route that takes one in its
+ * body, like enrollment, says so with `config: { credential: true }`). Each must answer `rate_limited` once a caller
+ * has failed too often: rate-limits.test.ts walks this list, so a new credential route is covered without being named.
+ */
+export type HubRoute = { method: string; url: string; access: Access; credential: boolean };
+
+declare module 'fastify' {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
+  interface FastifyContextConfig {
+    credential?: boolean;
+  }
+}
 
 /** CORS preflight (`OPTIONS *`, @fastify/cors): answers with CORS headers only, never runs a route's handler. */
 const PREFLIGHT = { method: 'OPTIONS', url: '*' };
@@ -45,7 +57,7 @@ export function createRouteTable(app: FastifyInstance, guards: Guards, onRoute: 
       await app.register(async (group) => {
         group.addHook('onRoute', (route) => {
           for (const method of [route.method].flat()) {
-            const entry: HubRoute = { method, url: route.url ?? route.path, access };
+            const entry: HubRoute = { method, url: route.url ?? route.path, access, credential: access !== 'public' || route.config?.credential === true };
             routes.push(entry);
             onRoute(entry);
           }

@@ -4,10 +4,9 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { findDeviceByTokenHash, touchDevice, type DeviceRow } from '../org/org-repo.ts';
 import { hashToken, matchesTokenHash } from '../org/tokens.ts';
-import type { AttemptCounter } from './store-attempt-limiter.ts';
 import type { HubContext } from './hub-context.ts';
 import { HubError } from './hub-error.ts';
-import { refuseIfLimited } from './hub-limits.ts';
+import { checkCredential, type LimitChecks } from './hub-limits.ts';
 
 const TOKEN = /^[A-Za-z0-9._~+/=-]{16,300}$/;
 
@@ -18,13 +17,10 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 
 /** A device's bearer token → its row. Failures count against the caller's address; a revoked device is not a guess. */
 export async function authenticateDevice(ctx: HubContext, token: string | undefined, address: string): Promise<DeviceRow> {
-  const limiter = ctx.attempts.deviceAuthPerAddress;
-  await refuseIfLimited([[limiter, address]], 'device authentications');
-  const device = token ? await findDeviceByTokenHash(ctx.db, hashToken(token)) : undefined;
-  if (!device) {
-    await limiter.recordFailure(address);
-    throw new HubError('unauthorized', token ? 'unknown device token' : 'device token required');
-  }
+  const device = await checkCredential('device authentications', { own: [[ctx.attempts.deviceAuthPerAddress, address]] }, async () => {
+    const found = token ? await findDeviceByTokenHash(ctx.db, hashToken(token)) : undefined;
+    return found ?? Promise.reject(new HubError('unauthorized', token ? 'unknown device token' : 'device token required'));
+  });
   if (device.revoked_at) throw new HubError('device_revoked', 'this device was revoked by the hub administrator');
   await touchDevice(ctx.db, device.id, ctx.now());
   return device;
@@ -32,16 +28,16 @@ export async function authenticateDevice(ctx: HubContext, token: string | undefi
 
 /**
  * The admin credential: the HTTP admin API, and the live lead console's login (which also names its lesson, so
- * failures count per lesson too). Failures count against the caller's address.
+ * failures count per lesson too). Failures count against the caller's address, which is refused before the secret is
+ * checked; the lesson's count is shared with strangers, so it refuses only wrong credentials — guesses from many
+ * addresses can never lock the lead teacher out of the console.
  */
 export async function authenticateAdmin(ctx: HubContext, token: string | undefined, address: string, consoleLessonId?: string): Promise<void> {
-  const checks: [AttemptCounter, string][] = [[ctx.attempts.consoleLoginPerAddress, address]];
-  if (consoleLessonId !== undefined) checks.push([ctx.attempts.consoleLoginPerLesson, consoleLessonId]);
   const what = consoleLessonId === undefined ? 'admin' : 'console';
-  await refuseIfLimited(checks, `${what} logins`);
-  if (token && matchesTokenHash(token, ctx.adminTokenHash)) return;
-  for (const [limiter, key] of checks) await limiter.recordFailure(key);
-  throw new HubError('unauthorized', `${what} credential required`);
+  const shared: LimitChecks = consoleLessonId === undefined ? [] : [[ctx.attempts.consoleLoginPerLesson, consoleLessonId]];
+  await checkCredential(`${what} logins`, { own: [[ctx.attempts.consoleLoginPerAddress, address]], shared }, async () => {
+    if (!token || !matchesTokenHash(token, ctx.adminTokenHash)) throw new HubError('unauthorized', `${what} credential required`);
+  });
 }
 
 const devices = new WeakMap<FastifyRequest, DeviceRow>();
@@ -73,13 +69,15 @@ export function adminGuard(ctx: HubContext, { queryKey = false } = {}): onReques
 
 /**
  * Another hub node (cross-node live piping, hub/live/cross-node-pipe.ts): the shared HUB_CLUSTER_SECRET as a bearer
- * token. A node started without one takes no cluster calls at all. Not counted per address: the secret is ≥ 32 random
- * characters, beyond guessing, and the nodes' calls come from a handful of private addresses.
+ * token. A node started without one takes no cluster calls at all. The secret is ≥ 32 random characters, beyond
+ * guessing, but failures still count per address like every credential: a noisy caller costs the hub nothing.
  */
-export function clusterGuard(secretHash: string | undefined): onRequestAsyncHookHandler {
+export function clusterGuard(ctx: HubContext, secretHash: string | undefined): onRequestAsyncHookHandler {
   return async (request) => {
     const token = bearerToken(request);
-    if (secretHash && token && matchesTokenHash(token, secretHash)) return;
-    throw new HubError('unauthorized', secretHash ? 'cluster secret required' : 'this node takes no cluster calls (HUB_CLUSTER_SECRET unset)');
+    await checkCredential('cluster calls', { own: [[ctx.attempts.clusterAuthPerAddress, request.ip]] }, async () => {
+      if (secretHash && token && matchesTokenHash(token, secretHash)) return;
+      throw new HubError('unauthorized', secretHash ? 'cluster secret required' : 'this node takes no cluster calls (HUB_CLUSTER_SECRET unset)');
+    });
   };
 }

@@ -175,7 +175,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   }
   const table = createRouteTable(
     app,
-    { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }), cluster: clusterGuard(options.clusterSecret === undefined ? undefined : hashOf(options.clusterSecret)) },
+    { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }), cluster: clusterGuard(ctx, options.clusterSecret === undefined ? undefined : hashOf(options.clusterSecret)) },
     options.onRoute,
   );
   const registerEdgeGroup = async (routes: RouteTable) => {

@@ -8,29 +8,31 @@ import { changesSince } from '../timetable/change-log.ts';
 import { deviceOf } from './auth.ts';
 import type { HubContext } from './hub-context.ts';
 import { HubError } from './hub-error.ts';
-import { refuseIfLimited } from './hub-limits.ts';
+import { checkCredential, refuseIfLimited } from './hub-limits.ts';
 import { parseOrBadRequest } from './validate.ts';
 
 const PullQuery = z.object({ cursor: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(2000).default(500) });
 
-export function registerEnrollRoute(app: FastifyInstance, ctx: HubContext) {
+/** Enrollment codes, for classrooms and school edges alike: a wrong, expired or used code is a failed attempt. */
+export const isCodeFailure = (error: unknown) => error instanceof HubError && error.code.startsWith('enrollment_code_');
+
+/**
+ * An enrollment code is checked through the one limiter: the address before the code is looked at; the code's own
+ * count (others may type it too) refuses only codes that fail, never a good one.
+ */
+export function checkEnrollmentCode<T>(ctx: HubContext, address: string, code: string, enroll: () => Promise<T>): Promise<T> {
   const { enrollPerAddress, enrollPerCode } = ctx.attempts;
+  return checkCredential('enrollment attempts', { own: [[enrollPerAddress, address]], shared: [[enrollPerCode, code]] }, enroll, isCodeFailure);
+}
+
+export function registerEnrollRoute(app: FastifyInstance, ctx: HubContext) {
   app.post(HubPaths.enroll, {
+    config: { credential: true },
     // Refused before the body is even read: a limited address costs the hub nothing.
-    onRequest: async (request) => refuseIfLimited([[enrollPerAddress, request.ip]], 'enrollment attempts'),
+    onRequest: async (request) => refuseIfLimited([[ctx.attempts.enrollPerAddress, request.ip]], 'enrollment attempts'),
     handler: async (request, reply) => {
       const body = parseOrBadRequest(EnrollRequest, request.body);
-      await refuseIfLimited([[enrollPerCode, body.code]], 'enrollment attempts with this code');
-      let enrolled: Awaited<ReturnType<typeof enrollDevice>>;
-      try {
-        enrolled = await enrollDevice(ctx.db, { ...body, now: ctx.now() });
-      } catch (error) {
-        if (error instanceof HubError && error.code.startsWith('enrollment_code_')) {
-          await enrollPerAddress.recordFailure(request.ip);
-          await enrollPerCode.recordFailure(body.code);
-        }
-        throw error;
-      }
+      const enrolled = await checkEnrollmentCode(ctx, request.ip, body.code, () => enrollDevice(ctx.db, { ...body, now: ctx.now() }));
       const response: EnrollResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, ...enrolled, packSigningKey: ctx.packSigner.publicKey };
       return reply.status(201).send(response);
     },

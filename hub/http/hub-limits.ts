@@ -18,6 +18,8 @@ export type HubLimits = {
   /** Wrong console credentials (live lead console login) from one address, and on one lesson. */
   consoleLoginPerAddress: AttemptLimit;
   consoleLoginPerLesson: AttemptLimit;
+  /** Wrong cluster secrets (another hub node's calls) from one address. */
+  clusterAuthPerAddress: AttemptLimit;
 };
 
 export const defaultHubLimits: HubLimits = {
@@ -28,6 +30,7 @@ export const defaultHubLimits: HubLimits = {
   deviceAuthPerAddress: { maxFailures: 60, windowMs: 10 * MINUTE },
   consoleLoginPerAddress: { maxFailures: 10, windowMs: 15 * MINUTE },
   consoleLoginPerLesson: { maxFailures: 20, windowMs: 15 * MINUTE },
+  clusterAuthPerAddress: { maxFailures: 10, windowMs: 15 * MINUTE },
 };
 
 export type HubAttempts = { [K in keyof HubLimits]: AttemptCounter };
@@ -46,14 +49,50 @@ export function createHubAttempts(limits: HubLimits, now: () => Date, db?: SqlDb
     deviceAuthPerAddress: make('deviceAuthPerAddress'),
     consoleLoginPerAddress: make('consoleLoginPerAddress'),
     consoleLoginPerLesson: make('consoleLoginPerLesson'),
+    clusterAuthPerAddress: make('clusterAuthPerAddress'),
   };
 }
 
+export type LimitChecks = [AttemptCounter, string][];
+
+const waitOf = async (checks: LimitChecks) => Math.max(0, ...(await Promise.all(checks.map(([limiter, key]) => limiter.retryAfterMs(key)))));
+
+function limited(waitMs: number, what: string): HubError {
+  const seconds = Math.ceil(waitMs / 1000);
+  return new HubError('rate_limited', `too many failed ${what}; try again in ${seconds} s`, seconds);
+}
+
 /** Throws `rate_limited` (429, Retry-After) when any of the keys has failed too often. */
-export async function refuseIfLimited(checks: [AttemptCounter, string][], what: string): Promise<void> {
-  const waitMs = Math.max(0, ...(await Promise.all(checks.map(([limiter, key]) => limiter.retryAfterMs(key)))));
-  if (waitMs > 0) {
-    const seconds = Math.ceil(waitMs / 1000);
-    throw new HubError('rate_limited', `too many failed ${what}; try again in ${seconds} s`, seconds);
+export async function refuseIfLimited(checks: LimitChecks, what: string): Promise<void> {
+  const waitMs = await waitOf(checks);
+  if (waitMs > 0) throw limited(waitMs, what);
+}
+
+const isUnauthorized = (error: unknown) => error instanceof HubError && error.code === 'unauthorized';
+
+/**
+ * Every credential the hub checks goes through here (the route-table test walks every route to prove it).
+ * `own`: counters only the caller fills (its address, the edge relaying for it) — checked BEFORE the secret, so a
+ * guesser past its limit costs nothing. `shared`: counters strangers fill too (one lesson's console, one enrollment
+ * code) — they never refuse a correct credential, only a wrong one (answered `rate_limited` once over), so nobody can
+ * lock the right person out with their own failures. `verify` answers the credential's subject or throws; a throw
+ * `isFailure` accepts is a failed attempt (a revoked device, say, is thrown by the caller after verify and not counted).
+ */
+export async function checkCredential<T>(
+  what: string,
+  limits: { own: LimitChecks; shared?: LimitChecks },
+  verify: () => Promise<T>,
+  isFailure: (error: unknown) => boolean = isUnauthorized,
+): Promise<T> {
+  await refuseIfLimited(limits.own, what);
+  try {
+    return await verify();
+  } catch (error) {
+    if (!isFailure(error)) throw error;
+    const shared = limits.shared ?? [];
+    const sharedWaitMs = await waitOf(shared);
+    for (const [limiter, key] of [...limits.own, ...shared]) await limiter.recordFailure(key);
+    if (sharedWaitMs > 0) throw limited(sharedWaitMs, what);
+    throw error;
   }
 }

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, lstat, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dump, load } from 'js-yaml';
+import { readReleaseYaml, writeReleaseYaml } from '../../src/shared/release-yaml.ts';
 import { signatureFileName } from '../../src/shared/release-signature.ts';
 import { compareVersions, validReleaseVersion } from '../../src/shared/release-version.ts';
 import { ReleaseManifest, UpdateChannel, type ReleaseManifest as Manifest } from '../../src/shared/update-protocol.ts';
@@ -35,8 +35,9 @@ async function copyAtomic(from: string, to: string) {
 async function publishedVersion(target: string): Promise<string | null> {
   const text = await readFile(join(target, 'latest.yml'), 'utf8').catch(() => null);
   if (text === null) return null;
-  const parsed = ReleaseManifest.safeParse(load(text));
-  return parsed.success ? parsed.data.version : null;
+  const yaml = readReleaseYaml(text);
+  const parsed = yaml.ok ? ReleaseManifest.safeParse(yaml.value) : null;
+  return parsed?.success ? parsed.data.version : null;
 }
 
 async function writeAtomic(path: string, data: string) {
@@ -51,7 +52,10 @@ export async function publishRelease(sourceDir: string, updatesDir: string, opti
 
   const parsed: Array<{ name: string; manifest: Manifest }> = [];
   for (const name of manifests) {
-    const result = ReleaseManifest.safeParse(load(await readFile(join(sourceDir, name), 'utf8')));
+    // The same reader the classrooms use: a manifest they would refuse (anchors, unknown keys) is never published.
+    const yaml = readReleaseYaml(await readFile(join(sourceDir, name), 'utf8'));
+    if (!yaml.ok) throw new Error(`${name}: ${yaml.reason}: ${yaml.detail}`);
+    const result = ReleaseManifest.safeParse(yaml.value);
     if (!result.success) throw new Error(`${name}: ${result.error.issues[0]?.path.join('.') ?? ''} ${result.error.issues[0]?.message ?? ''}`);
     parsed.push({ name, manifest: result.data });
   }
@@ -84,8 +88,10 @@ export async function publishRelease(sourceDir: string, updatesDir: string, opti
   for (const file of files) await copyAtomic(join(sourceDir, file), join(target, file));
   for (const { name, manifest } of parsed) {
     const out = options.stagingPercentage === undefined ? manifest : { ...manifest, stagingPercentage: options.stagingPercentage };
-    ReleaseManifest.parse(out);
-    const text = dump(out);
+    const text = writeReleaseYaml(ReleaseManifest.parse(out));
+    // What is signed is exactly what a classroom reads back: canonical, without references, the same release.
+    const back = readReleaseYaml(text);
+    if (!back.ok || JSON.stringify(ReleaseManifest.parse(back.value)) !== JSON.stringify(ReleaseManifest.parse(out))) throw new Error(`${name}: the written manifest does not read back as written`);
     await writeAtomic(join(target, name), text);
     await writeAtomic(join(target, signatureFileName(name)), signManifest(options.key, name, Buffer.from(text, 'utf8')));
   }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { load } from 'js-yaml';
+import { dump, load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReleaseManifest } from '../../src/shared/update-protocol.ts';
 import { repoRoot } from '../../tests/support/hub-process.ts';
@@ -168,6 +168,17 @@ describe('update feed', () => {
     expect(await readdir(join(dir, 'data', 'updates', 'latest'))).toEqual(before);
     const manifest = ReleaseManifest.parse(load(await (await fetch(url('latest.yml'))).text()));
     expect(manifest.version).toBe('0.2.0');
+  });
+
+  it.each([
+    ['anchors and aliases', (text: string) => text.replace(/^version: (.*)$/m, 'version: &v $1\nreleaseName: *v'), /yaml_reference/],
+    ['an unknown key', (text: string) => `${text}updaterCacheDirName: x\n`, /releaseManifest|unrecognized|updaterCacheDirName/i],
+  ])('publishing refuses a source latest.yml with %s (a classroom would refuse it), and leaves the feed as it was', async (_what, edit, error) => {
+    const odd = await writeReleaseFixture(join(dir, `odd-${_what.length}`), { version: '0.3.0' });
+    await writeFile(join(odd.dir, 'latest.yml'), edit(dump(odd.manifest)), 'utf8');
+    const before = await readdir(join(dir, 'data', 'updates', 'latest'));
+    await expect(publishRelease(odd.dir, join(dir, 'data', 'updates'), { key: testPublisher })).rejects.toThrow(error);
+    expect(await readdir(join(dir, 'data', 'updates', 'latest'))).toEqual(before);
   });
 
   it('a newer release keeps the older installer and blockmap (differential downloads need the old blockmap)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContentFile, PackListing, PackManifest, packSignedText } from './content-protocol.ts';
+import { ContentFile, manifestRefusalOf, PackListing, PackManifest, packSignedText } from './content-protocol.ts';
 
 const hex = (c: string) => c.repeat(64);
 
@@ -24,6 +24,25 @@ describe('ContentFile and PackManifest', () => {
   ])('refuses two paths that are one name (%s)', (_what, a, b = file.path) => {
     expect(PackManifest.safeParse({ ...manifest, files: [{ ...file, path: a }, { ...file, path: b }] }).success).toBe(false);
     expect(PackManifest.safeParse(manifest).success).toBe(true);
+  });
+});
+
+describe('one content hash, one chunking', () => {
+  const copy = { ...file, path: 'copy.mp4' };
+  it.each([
+    ['another chunk size', { ...copy, chunkSize: 131_072, chunks: [hex('b'), hex('c'), hex('d')] }],
+    ['other chunk hashes', { ...copy, chunks: [hex('b'), hex('d')] }],
+    ['another size', { ...copy, size: 290_000 }],
+  ])('refuses a manifest listing the same bytes twice with %s, naming both entries', (_what, other) => {
+    const parsed = PackManifest.safeParse({ ...manifest, files: [file, other] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error && manifestRefusalOf(parsed.error)).toEqual({ refusal: 'chunking_conflict', path: 'copy.mp4', other: 'a.mp4' });
+    // the listing a classroom reads goes through the same refinement
+    expect(PackListing.safeParse({ manifest: { ...manifest, files: [file, other] }, lessonIds: [] }).success).toBe(false);
+  });
+
+  it('accepts the same bytes twice under one chunking (one stored row serves both)', () => {
+    expect(PackManifest.safeParse({ ...manifest, files: [file, copy] }).success).toBe(true);
   });
 });
 

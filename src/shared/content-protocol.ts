@@ -36,6 +36,32 @@ export const ContentFile = z
   .refine((f) => f.chunks.length === chunkCountOf(f.size, f.chunkSize), { message: 'chunks: count does not match size / chunkSize' });
 export type ContentFile = z.infer<typeof ContentFile>;
 
+type Chunking = Pick<ContentFile, 'path' | 'sha256' | 'size' | 'chunkSize' | 'chunks'>;
+
+/**
+ * Content is stored once per hash, with one chunk list: two entries of one manifest that list the same bytes cut
+ * differently contradict each other (which chunking would the stored row keep?). The first such pair, or null.
+ */
+export function findChunkingConflict(files: readonly Chunking[]): { path: string; other: string } | null {
+  const first = new Map<string, Chunking>();
+  for (const f of files) {
+    const seen = first.get(f.sha256);
+    if (!seen) first.set(f.sha256, f);
+    else if (seen.size !== f.size || seen.chunkSize !== f.chunkSize || seen.chunks.join() !== f.chunks.join()) return { path: f.path, other: seen.path };
+  }
+  return null;
+}
+
+/** The refusal a manifest parse names for IT and teachers (custom issues carry it in `params.refusal`). */
+export type ManifestRefusal = { refusal: 'chunking_conflict'; path: string; other: string };
+export function manifestRefusalOf(error: z.ZodError): ManifestRefusal | undefined {
+  for (const issue of error.issues) {
+    const params = issue.code === 'custom' ? (issue.params as Partial<ManifestRefusal> | undefined) : undefined;
+    if (params?.refusal === 'chunking_conflict' && params.path !== undefined && params.other !== undefined) return { refusal: params.refusal, path: params.path, other: params.other };
+  }
+  return undefined;
+}
+
 export const PackKind = z.enum(['recording', 'preview']);
 export type PackKind = z.infer<typeof PackKind>;
 
@@ -50,6 +76,13 @@ export const PackManifest = z
   })
   .refine((m) => findNameClash(m.files.map((f) => f.path)) === null, {
     message: 'files: two paths are one name after Unicode normalisation and case folding (as on NTFS and exFAT)',
+  })
+  // In the one schema, so the hub's ingest, its pack list, the edge and a USB import all refuse it before writing.
+  .superRefine((m, ctx) => {
+    const conflict = findChunkingConflict(m.files);
+    if (!conflict) return;
+    const params: ManifestRefusal = { refusal: 'chunking_conflict', ...conflict };
+    ctx.addIssue({ code: 'custom', path: ['files'], params, message: `chunking_conflict: ${conflict.path} and ${conflict.other} are the same bytes with different chunk lists` });
   });
 export type PackManifest = z.infer<typeof PackManifest>;
 
@@ -78,6 +111,14 @@ export const PacksResponse = z.object({
   signingKey: PackSigningKey.optional(),
 });
 export type PacksResponse = z.infer<typeof PacksResponse>;
+
+/**
+ * The same list as a receiver reads it (a classroom, a school edge): each pack is parsed on its own (PackListing) where
+ * it is used, so one pack that does not parse is refused by name and the others are kept, rather than one bad
+ * manifest refusing a classroom's whole list.
+ */
+export const ReceivedPacks = PacksResponse.extend({ packs: z.array(z.unknown()).max(5000) });
+export type ReceivedPacks = z.infer<typeof ReceivedPacks>;
 
 export const ContentPaths = {
   /** Every pack attached to a lesson of the device's classroom. */

@@ -17,7 +17,7 @@ export const ReleaseFileName = z
 const Sha512Base64 = z.string().regex(/^[A-Za-z0-9+/]{86}==$/, { message: 'sha512 must be base64 (88 characters)' });
 
 /** One entry of latest.yml's `files`, as electron-builder writes it. */
-export const ReleaseFile = z.object({
+export const ReleaseFile = z.strictObject({
   url: ReleaseFileName,
   sha512: Sha512Base64,
   /** An installer is tens of MB; 4 GiB bounds what a hostile manifest can make the PC copy. */
@@ -27,15 +27,20 @@ export const ReleaseFile = z.object({
 });
 
 /**
- * electron-builder's latest.yml (fields we rely on; unknown ones kept as they are for electron-updater). The version is
- * checked with electron-updater's own semver rules where it is read (release-version.ts), not by a look-alike regex.
+ * electron-builder's latest.yml: the fields electron-builder writes and electron-updater reads (its UpdateInfo), and no
+ * others — an unknown key is refused (`unknown_field`), so nothing reaches electron-updater that was not checked here.
+ * The version is checked with electron-updater's own semver rules where it is read (release-version.ts), not by a
+ * look-alike regex.
  */
-export const ReleaseManifest = z.looseObject({
+export const ReleaseManifest = z.strictObject({
   version: z.string().min(1).max(256),
   files: z.array(ReleaseFile).min(1).max(20),
   path: ReleaseFileName.optional(),
   sha512: Sha512Base64.optional(),
-  releaseDate: z.string().optional(),
+  releaseDate: z.string().max(100).optional(),
+  releaseName: z.string().max(500).optional(),
+  releaseNotes: z.string().max(20_000).optional(),
+  minimumSystemVersion: z.string().max(100).optional(),
   stagingPercentage: z.number().min(0).max(100).optional(),
 });
 export type ReleaseManifest = z.infer<typeof ReleaseManifest>;
@@ -66,6 +71,8 @@ export const ReleaseRefusal = z.enum([
   'missing_manifest',
   'manifest_too_large',
   'malformed_manifest',
+  'yaml_reference',
+  'unknown_field',
   'invalid_manifest',
   'unsafe_file_name',
   'missing_file',

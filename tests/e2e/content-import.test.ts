@@ -76,4 +76,23 @@ describe('USB / LAN import in Chromium', () => {
     expect(await storedSha256InPage(page, sha(handout))).toBe(sha(handout));
     await page.context().close();
   });
+
+  it('refuses a signed manifest that lists the same bytes twice with different chunk sizes, on screen, storing nothing', async () => {
+    const signer = packSignerOf(createPrivateKey(await readFile(join(system.dataDir, PACK_KEY_FILE), 'utf8')));
+    const manifest = { ...manifestOf('pack-e2e-twice', [contentFile('讲义.txt', handout, 16_384, 'text/plain'), contentFile('讲义-副本.txt', handout, 32_768, 'text/plain')]), title: '自相矛盾的资料包' };
+    const twice = join(folder, '..', 'pack-e2e-twice');
+    await mkdir(twice, { recursive: true });
+    await writeFile(join(twice, 'manifest.json'), JSON.stringify({ manifest, lessonIds: [], signature: signer.sign(manifest) }));
+    await writeFile(join(twice, '讲义.txt'), handout);
+    await writeFile(join(twice, '讲义-副本.txt'), handout);
+    const page = await enrolledOnAdmin();
+    await page.getByTestId('import-input').setInputFiles(twice);
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    const alert = page.getByTestId('import-message');
+    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toContain('资料包清单自相矛盾：「讲义-副本.txt」与「讲义.txt」内容相同，分块方式却不同');
+    expect(await alert.textContent()).toContain('本机已有内容未作任何改动');
+    await page.screenshot({ path: join(SCREENSHOTS, 'import-refused-chunking-conflict.png') });
+    expect(await storedChunkCountInPage(page, sha(handout))).toBe(0);
+    await page.context().close();
+  });
 });

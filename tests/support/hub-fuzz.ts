@@ -96,7 +96,8 @@ export async function runHubFuzz({ log = () => {} }: { log?: (line: string) => v
         if (fuzz.complete) problem('unanswered', what);
         return;
       }
-      if (!fuzz.credentialed && !fuzz.liveUpgrade && route.access !== 'public' && !isRefusal(res.status, method, res.body)) problem('authBypass', what);
+      // Every credential route (guarded groups, and public ones that take a credential in the body: enroll) must refuse.
+      if (!fuzz.credentialed && !fuzz.liveUpgrade && route.credential && !isRefusal(res.status, method, res.body)) problem('authBypass', what);
       if (res.status >= 500) problem('serverErrors', `${what} ${res.body.toString().slice(0, 200)}`);
       if (res.status >= 400 && !fuzz.head && !fuzz.liveUpgrade) {
         let parsed = false;

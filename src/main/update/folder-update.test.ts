@@ -68,6 +68,10 @@ const signedText = (text: string) => async () => {
   await writeFile(manifestPath(), text, 'utf8');
   await signFolder(stick);
 };
+/** The publisher's own latest.yml text, changed by `edit`, then signed: a signed manifest the publisher's tools never write. */
+const signedEdit = (edit: (text: string) => string) => async () => signedText(edit(dump(bad.manifest)))();
+/** "Billion laughs": nine levels of nine aliases each — 387 million strings once expanded, 600 bytes as written. */
+const laughs = ['lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]', ...Array.from({ length: 8 }, (_, i) => `lol${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(', ')}]`)].join('\n');
 
 const cases: ReadonlyArray<readonly [string, () => Promise<unknown>, string]> = [
   // files
@@ -108,6 +112,15 @@ const cases: ReadonlyArray<readonly [string, () => Promise<unknown>, string]> = 
   ['latest.yml without files', resigned((m) => ({ ...m, files: [] })), 'invalid_manifest'],
   ['latest.yml with a hex sha512', resigned((m) => ({ ...m, files: [{ ...firstFile(m), sha512: 'ab'.repeat(64) }] })), 'invalid_manifest'],
   ['latest.yml that is a plain string', signedText('hello'), 'invalid_manifest'],
+  // YAML references and unknown keys: refused, never expanded or passed on to electron-updater
+  ['a signed "billion laughs" (anchors and aliases)', signedEdit((text) => `${text}${laughs}\n`), 'yaml_reference'],
+  ['one anchor and its alias (the installer named twice)', signedEdit((text) => text.replace(/^path: (.*)$/m, 'path: &installer $1').replace(/^(\s+)url: .*$/m, '$1url: *installer')), 'yaml_reference'],
+  ['an anchor that is never used', signedEdit((text) => text.replace(/^version: /m, 'version: &v ')), 'yaml_reference'],
+  ['a merge key in a file entry', signedEdit((text) => text.replace(/^(\s+)- url:/m, '$1- <<: {isAdminRightsRequired: true}\n$1  url:')), 'unknown_field'],
+  ['an unknown top-level key', resigned((m) => ({ ...m, updaterCacheDirName: '../../evil' })), 'unknown_field'],
+  ['an unknown key in a file entry', resigned((m) => ({ ...m, files: [{ ...firstFile(m), extra: 1 }] })), 'unknown_field'],
+  ['a YAML tag outside the core schema (!!binary)', signedEdit((text) => `${text}releaseNotes: !!binary aGVsbG8=\n`), 'malformed_manifest'],
+  ['an unquoted date electron-updater would read as a Date', signedEdit((text) => text.replace(/^releaseDate: .*$/m, 'releaseDate: 2026-03-01 10:00:00')), 'malformed_manifest'],
   ['an empty latest.yml', signedText(''), 'invalid_manifest'],
   ['a huge latest.yml', () => writeFile(manifestPath(), `# ${'x'.repeat(70_000)}\n`, 'utf8'), 'manifest_too_large'],
   ['no latest.yml at all', () => rm(manifestPath()), 'missing_manifest'],

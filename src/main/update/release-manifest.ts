@@ -1,6 +1,7 @@
 // Reading electron-builder's release manifest (latest.yml and its platform variants), for a USB/LAN folder and for the
-// hub's feed alike: YAML with js-yaml's safe schema, the shape with zod, file names that stay inside the folder.
-import { load } from 'js-yaml';
+// hub's feed alike: YAML by the core schema without anchors, aliases or merge keys (release-yaml.ts), the shape with a
+// strict zod schema (unknown keys refused), file names that stay inside the folder.
+import { readReleaseYaml } from '../../shared/release-yaml.ts';
 import { signatureFileName } from '../../shared/release-signature.ts';
 import { ReleaseManifest, type ReleaseRefusal } from '../../shared/update-protocol.ts';
 
@@ -17,14 +18,12 @@ export function manifestNameFor(platform: NodeJS.Platform, channel = 'latest'): 
 }
 
 export function parseManifest(text: string, manifestName = 'latest.yml'): { ok: true; manifest: ReleaseManifest } | Refusal {
-  let raw: unknown;
-  try {
-    raw = load(text); // js-yaml 4's load uses the safe (JSON-compatible) schema: no custom types, no code
-  } catch (error) {
-    return refusal('malformed_manifest', error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'YAML error');
-  }
-  const parsed = ReleaseManifest.safeParse(raw);
+  const yaml = readReleaseYaml(text);
+  if (!yaml.ok) return refusal(yaml.reason, yaml.detail);
+  const parsed = ReleaseManifest.safeParse(yaml.value);
   if (!parsed.success) {
+    const unknown = parsed.error.issues.find((i) => i.code === 'unrecognized_keys');
+    if (unknown) return refusal('unknown_field', `${[...unknown.path, unknown.keys.join(', ')].join('.')}: not a field of a release manifest`);
     const issue = parsed.error.issues[0];
     const reason = issue?.path.includes('url') || issue?.path.includes('path') ? 'unsafe_file_name' : 'invalid_manifest';
     return refusal(reason, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);

@@ -7,7 +7,7 @@ import { createSHA256 } from 'hash-wasm';
 import type { AppDb } from '../db/app-db.ts';
 import { dropParts } from '../db/chunk-parts-repo.ts';
 import type { ContentFileRow } from '../db/content-rows.ts';
-import type { PacksResponse } from '../../shared/content-protocol.ts';
+import type { ReceivedPacks } from '../../shared/content-protocol.ts';
 import { evictionCandidates, evictPacks, resetFile, setFileState } from '../db/content-repo.ts';
 import { HubRequestError, isRefusal, type HubClient } from '../sync/hub-client.ts';
 import { createConcurrencyController, type ControllerOptions } from './concurrency-controller.ts';
@@ -32,7 +32,7 @@ export type DownloadManagerDeps = {
   db: AppDb;
   hub: Pick<HubClient, 'packs' | 'blobRange'>;
   /** Checks the hub's pack list (signatures, hub-pack-gate.ts) and stores what passes; returns a problem to show. */
-  storePackList: (response: PacksResponse) => Promise<string | null>;
+  storePackList: (response: ReceivedPacks) => Promise<string | null>;
   now: () => Date;
   /** Monotonic milliseconds (goodput, stalls, checkpoints). */
   clock?: () => number;

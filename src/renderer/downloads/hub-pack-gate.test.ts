@@ -3,7 +3,7 @@
 // key once; a hub whose key changed is not trusted silently.
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PacksResponse } from '../../shared/content-protocol.ts';
+import type { ReceivedPacks } from '../../shared/content-protocol.ts';
 import { contentFile, contentSnapshot, manifestOf, patterned, signed, testSigner } from '../../../tests/support/pack-kit.ts';
 import { openAppDb, type AppDb } from '../db/app-db.ts';
 import { storeHubPackList, type PackKeyStore } from './hub-pack-gate.ts';
@@ -13,7 +13,7 @@ const a = contentFile('a.pdf', patterned(20_000, 1));
 const b = contentFile('b.pdf', patterned(20_000, 2));
 const listA = signed(hub, manifestOf('pack-a', [a]));
 const listB = signed(hub, manifestOf('pack-b', [b]));
-const response = (packs: PacksResponse['packs'], signingKey: string | null = hub.key): PacksResponse => ({ protocol: 1, packs, ...(signingKey ? { signingKey } : {}) });
+const response = (packs: ReceivedPacks['packs'], signingKey: string | null = hub.key): ReceivedPacks => ({ protocol: 1, packs, ...(signingKey ? { signingKey } : {}) });
 
 let db: AppDb;
 beforeEach(() => {
@@ -42,6 +42,8 @@ describe('storeHubPackList', () => {
     ['a manifest changed on the way', () => ({ ...listB, manifest: { ...listB.manifest, title: '伪造' } }), 'signature_invalid'],
     ['a pack signed by another hub', () => signed(testSigner(), manifestOf('pack-b', [b])), 'signature_invalid'],
     ['an unsigned pack', () => ({ manifest: listB.manifest, lessonIds: listB.lessonIds }), 'signature_missing'],
+    ['a signed manifest listing the same bytes twice, cut two ways', () => signed(hub, manifestOf('pack-b', [b, contentFile('b-again.pdf', patterned(20_000, 2), 32_768)])), 'chunking_conflict'],
+    ['a pack that is not a pack', () => ({ manifest: { id: 'pack-b' }, lessonIds: [] }), 'manifest_invalid'],
   ])('leaves out %s, names it, and stores the others', async (_what, bad, problem) => {
     await storeHubPackList(db, response([listA]), keyStore(hub.key));
     const before = await contentSnapshot(db);

@@ -15,6 +15,7 @@ export const IMPORT_REFUSALS = [
   'manifest_invalid',
   'unsafe_name',
   'duplicate_name',
+  'chunking_conflict',
   'file_missing',
   'size_mismatch',
   'chunk_mismatch',

@@ -2,7 +2,7 @@
 // the manifest's, by the shared name rules), presence and sizes, the hub's signature, and every chunk and whole-file
 // hash. Each failure is a named refusal; nothing here writes anything.
 import { createSHA256, sha256 } from 'hash-wasm';
-import { MANIFEST_FILE, PackListing, type ContentFile } from '../../shared/content-protocol.ts';
+import { MANIFEST_FILE, manifestRefusalOf, PackListing, type ContentFile } from '../../shared/content-protocol.ts';
 import { brokenNameRule, findNameClash } from '../../shared/safe-names.ts';
 import { refuse } from './import-refusal.ts';
 import { verifyPackSignature } from './pack-signature.ts';
@@ -40,6 +40,8 @@ export function parsePackFolder(manifestBytes: Uint8Array, entries: FolderEntry[
   checkNames(manifestPaths(json));
   const parsed = PackListing.safeParse(json);
   if (!parsed.success) {
+    const named = manifestRefusalOf(parsed.error);
+    if (named) return refuse(named.refusal, named.path, named.other);
     const issue = parsed.error.issues[0];
     return refuse('manifest_invalid', MANIFEST_FILE, issue ? `${issue.path.join('.')}: ${issue.message}` : undefined);
   }

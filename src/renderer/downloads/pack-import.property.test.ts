@@ -14,7 +14,7 @@ import { importPackFolder } from './pack-import.ts';
 const hub = testSigner();
 const otherHub = testSigner();
 const pool = [20_000, 33_000, 50_000, 16_384].map((size, seed) => patterned(size, seed + 10));
-const FLAWS = ['none', 'corrupt_chunk', 'forged', 'other_hub', 'unsigned', 'unsafe_name', 'duplicate_name', 'size_lie', 'not_readable', 'short_read'] as const;
+const FLAWS = ['none', 'corrupt_chunk', 'forged', 'other_hub', 'unsigned', 'unsafe_name', 'duplicate_name', 'size_lie', 'not_readable', 'short_read', 'chunking_conflict'] as const;
 type Flaw = (typeof FLAWS)[number];
 
 type Op =
@@ -45,6 +45,13 @@ function folderFor(op: Extract<Op, { kind: 'import' }>): FolderFile[] {
     case 'unsigned':
       listing = { manifest, lessonIds: listing.lessonIds };
       break;
+    case 'chunking_conflict': {
+      // The first file's bytes once more under another name, cut at the other chunk size, and signed.
+      const again = contentFile(`again-${first}`, bytes[first] ?? new Uint8Array(), op.chunkSize === 16_384 ? 32_768 : 16_384);
+      listing = signed(hub, { ...manifest, files: [...files, again] });
+      bytes[again.path] = bytes[first] ?? new Uint8Array();
+      break;
+    }
     case 'unsafe_name':
       bytes['CON.txt'] = new Uint8Array([1]);
       break;

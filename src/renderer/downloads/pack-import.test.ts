@@ -71,6 +71,13 @@ const cases: Case[] = [
   ['σ and ς in the folder', () => ({ files: folderOf(good(), { ...goodFiles, 'οδος.txt': pdf, 'οδοσ.txt': pdf }) }), 'duplicate_name', 'οδοσ.txt'],
   ['ß and SS in the folder', () => ({ files: folderOf(good(), { ...goodFiles, 'straße.txt': pdf, 'STRASSE.txt': pdf }) }), 'duplicate_name', 'STRASSE.txt'],
   ['letter case in the folder', () => ({ files: folderOf(good(), { ...goodFiles, '讲义.PDF': pdf, '讲义.pdf': pdf }) }), 'duplicate_name'],
+  // one content hash, one chunking
+  [
+    'the same bytes listed twice with different chunk sizes (signed)',
+    () => ({ files: folderOf(signed(hub, manifestOf('pack-twice', [videoFile, contentFile('again.mp4', video, 32_768)])), { 'video/lesson.mp4': video, 'again.mp4': video }) }),
+    'chunking_conflict',
+    'again.mp4',
+  ],
   // presence, sizes, bytes
   ['a missing file', () => ({ files: folderOf(good(), { 'video/lesson.mp4': video }) }), 'file_missing', '讲义.pdf'],
   ['a size lie', () => ({ files: folderOf(good(), { ...goodFiles, 'video/lesson.mp4': new Uint8Array([...video, 1]) }) }), 'size_mismatch', 'video/lesson.mp4'],

@@ -205,11 +205,14 @@ describe('hub client: content (pack list, byte ranges) and refusals', () => {
     expect(error.status).toBe(404);
   });
 
-  it('packs: the classroom’s pack listings, schema-checked', async () => {
+  it('packs: the list schema-checked; each pack is left to the gate, which refuses a bad one by name (hub-pack-gate.ts)', async () => {
     hub.respond(() => json(200, { protocol: 1, packs: [] }));
     await expect(createHubClient({ baseUrl: hub.url, token: TOKEN }).packs()).resolves.toEqual({ protocol: 1, packs: [] });
-    hub.respond(() => json(200, { protocol: 1, packs: [{ manifest: { id: '../x' }, lessonIds: [] }] }));
+    hub.respond(() => json(200, { protocol: 1, packs: { manifest: {} } }));
     expect((await failure(createHubClient({ baseUrl: hub.url, token: TOKEN }).packs())).reason).toBe('invalid_response');
+    const bad = { manifest: { id: '../x' }, lessonIds: [] };
+    hub.respond(() => json(200, { protocol: 1, packs: [bad] }));
+    await expect(createHubClient({ baseUrl: hub.url, token: TOKEN }).packs()).resolves.toEqual({ protocol: 1, packs: [bad] });
   });
 
   it.each(['device_revoked', 'unauthorized', 'client_too_old', 'hub_too_old'] as const)(

@@ -3,7 +3,7 @@
 // `invalid_response`, never trusted. Every failure is a HubRequestError with a named reason, and a refusal no retry
 // can fix (revoked device, protocol mismatch) is reported once and then answered locally.
 import type { z } from 'zod';
-import { ContentPaths, PacksResponse } from '../../shared/content-protocol.ts';
+import { ContentPaths, ReceivedPacks } from '../../shared/content-protocol.ts';
 import { expandAcks } from '../../shared/push-acks.ts';
 import {
   EnrollResponse,
@@ -144,7 +144,7 @@ function clientWith(deps: HubClientDeps, shared: SharedState, contentFetch: type
     /** The hub's router capabilities, for loading the live player's Device before a lesson starts. */
     liveCapabilities: () => request(livePaths.capabilities, CapabilitiesResponse),
     /** The classroom's pack list (signed manifests and the lessons they belong to); hub-pack-gate.ts checks it. */
-    packs: () => request(ContentPaths.packs, PacksResponse, {}, contentFetch),
+    packs: () => request(ContentPaths.packs, ReceivedPacks, {}, contentFetch),
     /**
      * Bytes `range.start`–`range.end` (inclusive) of a stored file, as the body stream of a 206 answer whose
      * Content-Range says exactly that range. The caller verifies the bytes (chunk hashes); `signal` aborts the
@@ -220,7 +220,7 @@ const PUSH_MIN_KBIT = 32;
 export type HubClient = {
   enroll(req: EnrollRequest): Promise<EnrollResponse>;
   pull(cursor: number): Promise<PullPage>;
-  packs(): Promise<PacksResponse>;
+  packs(): Promise<ReceivedPacks>;
   blobRange(sha256: string, range: ByteRange, options: { signal: AbortSignal; pool?: ConnectionPool }): Promise<ReadableStream<Uint8Array>>;
   push(ops: Op[]): Promise<OpAck[]>;
   withContentFetch(route: typeof fetch): HubClient;

@@ -9,6 +9,8 @@ import { hoursText } from './format.ts';
 const PACK_LIST_PROBLEMS: Record<PackListProblem, true> = {
   hub_key_unknown: true,
   hub_key_changed: true,
+  manifest_invalid: true,
+  chunking_conflict: true,
   signature_missing: true,
   signature_invalid: true,
   pack_not_newer: true,

@@ -8,7 +8,7 @@ import type { ExportRefusalCode } from '../../downloads/pack-export.ts';
 import { en } from '../../i18n/en.ts';
 import { zhCN } from '../../i18n/zh-cn.ts';
 
-const problems: PackListProblem[] = ['hub_key_unknown', 'hub_key_changed', 'signature_missing', 'signature_invalid', 'pack_not_newer', 'pack_other_source'];
+const problems: PackListProblem[] = ['hub_key_unknown', 'hub_key_changed', 'manifest_invalid', 'chunking_conflict', 'signature_missing', 'signature_invalid', 'pack_not_newer', 'pack_other_source'];
 const exportRefusals: ExportRefusalCode[] = ['not_stored', 'unsigned', 'not_complete'];
 const zh = zhCN.content;
 const texts: [string, Record<string, string>, readonly string[]][] = [

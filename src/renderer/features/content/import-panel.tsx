@@ -41,7 +41,7 @@ export function ImportPanel() {
     const { code, path, detail }: ImportRefusal = result.refusal;
     const reason = t(`content.importRefusal.${code}`, {
       path: visibleName(path ?? ''),
-      other: visibleName(code === 'duplicate_name' ? (detail ?? '') : ''),
+      other: visibleName(code === 'duplicate_name' || code === 'chunking_conflict' ? (detail ?? '') : ''),
       rule: code === 'unsafe_name' && detail ? t(`content.nameRule.${detail}`, { defaultValue: detail }) : '',
     });
     return { ok: false, text: t('content.importRefused', { reason }), detail: detail && SHOW_DETAIL.has(code) ? visibleName(detail) : undefined };
