@@ -43,8 +43,15 @@ export async function applyPush(
   } catch (error) {
     if (!(error instanceof BulkFailed)) throw error;
     onBulkFallback(error.cause);
-    outcome = await db.transaction((tx) => applyBatch(tx, device, items, now, false));
+    return applyPushOpByOp(db, device, rawOps, now, onUnexpected);
   }
+  for (const [op, error] of outcome.unexpected) onUnexpected(op, error);
+  return outcome.acks;
+}
+
+/** The op-by-op path alone: what applyPush falls back to (exported for the bench's before/after comparison). */
+export async function applyPushOpByOp(db: HubDatabase, device: DeviceRow, rawOps: unknown[], now: Date, onUnexpected: OnUnexpected = () => {}): Promise<OpAck[]> {
+  const outcome = await db.transaction((tx) => applyBatch(tx, device, rawOps.map(parseOp), now, false));
   for (const [op, error] of outcome.unexpected) onUnexpected(op, error);
   return outcome.acks;
 }
