@@ -112,4 +112,14 @@ describe('push in bulk on PostgreSQL', () => {
     expect(fallbacks).toHaveLength(1);
     expect(await db.get(`SELECT 1 FROM applied_ops WHERE op_id = ?`, [bad.id])).toBeUndefined();
   });
+
+  it('stores a lone UTF-16 surrogate as U+FFFD in bulk, as the driver stores a plain string (no fallback)', async () => {
+    const [, , , , note] = mixedBatch('surrogate');
+    if (note?.type !== 'note.put') throw new Error('op 4 is a note');
+    const fallbacks: unknown[] = [];
+    const acks = await applyPush(db, device, [{ ...note, text: 'a\uD800b' }], NOW, undefined, (error) => fallbacks.push(error));
+    expect(acks).toEqual([{ id: note.id, status: 'applied' }]);
+    expect(fallbacks).toEqual([]);
+    expect(await db.get(`SELECT text FROM note_versions WHERE note_id = ?`, [note.noteId])).toEqual({ text: 'a\uFFFDb' });
+  });
 });

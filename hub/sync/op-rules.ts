@@ -5,7 +5,7 @@
 import { decodeHlc, HLC_AHEAD, MAX_HLC_AHEAD_MS } from '../../src/shared/hlc.ts';
 import { Quiz, type Change, type Op } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
-import { inJsonList } from '../db/sql-db.ts';
+import { inJsonList, jsonParam } from '../db/sql-db.ts';
 import type { DeviceRow } from '../org/org-repo.ts';
 import { isLessonForClassroom } from '../timetable/timetable-repo.ts';
 
@@ -132,7 +132,7 @@ export function liveScope(db: HubDatabase, classroomId: string): Scope {
 export type BatchScope = Scope & { readonly appliedIds: ReadonlySet<string>; noteAdded(noteId: string, lessonId: string): void };
 
 export async function readBatchScope(db: HubDatabase, classroomId: string, ops: readonly BulkOp[]): Promise<BatchScope> {
-  const ids = (pick: (op: BulkOp) => string | undefined) => JSON.stringify([...new Set(ops.map(pick).filter((id) => id !== undefined))]);
+  const ids = (pick: (op: BulkOp) => string | undefined) => jsonParam([...new Set(ops.map(pick).filter((id) => id !== undefined))]);
   const rows = await db.all<{ kind: string; k: string; v: string | null }>(
     `SELECT 'op' AS kind, op_id AS k, CAST(NULL AS TEXT) AS v FROM applied_ops WHERE ${inJsonList(db, 'op_id')}
      UNION ALL SELECT 'lesson', lesson_id, NULL FROM lesson_audience WHERE classroom_id = ? AND ${inJsonList(db, 'lesson_id')}

@@ -2,7 +2,7 @@
 // table, sql-db.ts jsonRows): the op-by-op path passes one row, the bulk path a whole batch's.
 import type { Change } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
-import { jsonRows } from '../db/sql-db.ts';
+import { jsonParam, jsonRows } from '../db/sql-db.ts';
 import { appendChangesLocked } from '../timetable/change-log.ts';
 import type { AttendanceRow, NoteRow, QuizAnswerRow } from './op-rules.ts';
 
@@ -18,7 +18,7 @@ export async function claimOps(db: HubDatabase, claims: readonly Claim[]): Promi
     `INSERT INTO applied_ops (op_id, device_id, seq, type, applied_at)
      SELECT op_id, device_id, seq, type, applied_at FROM ${jsonRows(db, { op_id: 'text', device_id: 'text', seq: 'integer', type: 'text', applied_at: 'text' })} AS input WHERE true
      ON CONFLICT (op_id) DO NOTHING RETURNING op_id`,
-    [JSON.stringify(claims)],
+    [jsonParam(claims)],
   );
   return new Set(rows.map((r) => r.op_id));
 }
@@ -38,7 +38,7 @@ export async function writeAttendance(db: HubDatabase, rows: readonly Attendance
      ) AS ranked WHERE place = 1
      ON CONFLICT (lesson_id, student_id) DO UPDATE SET status = excluded.status, hlc = excluded.hlc, device_id = excluded.device_id
      WHERE excluded.hlc > attendance.hlc`,
-    [JSON.stringify(rows.map((row, ord) => ({ ord, ...row })))],
+    [jsonParam(rows.map((row, ord) => ({ ord, ...row })))],
   );
 }
 
@@ -47,7 +47,7 @@ export async function writeQuizAnswers(db: HubDatabase, rows: readonly QuizAnswe
   if (rows.length === 0) return;
   const columns = 'op_id, lesson_id, quiz_id, question_id, student_id, choice, correct, total, hlc, classroom_id, device_id';
   const types = { op_id: 'text', lesson_id: 'text', quiz_id: 'text', question_id: 'text', student_id: 'text', choice: 'integer', correct: 'integer', total: 'integer', hlc: 'text', classroom_id: 'text', device_id: 'text' } as const;
-  await db.run(`INSERT INTO quiz_answers (${columns}) SELECT ${columns} FROM ${jsonRows(db, types)} AS input`, [JSON.stringify(rows)]);
+  await db.run(`INSERT INTO quiz_answers (${columns}) SELECT ${columns} FROM ${jsonRows(db, types)} AS input`, [jsonParam(rows)]);
 }
 
 /**
@@ -59,7 +59,7 @@ export async function writeNotes(db: HubDatabase, classroomId: string, notes: re
   const columns = 'note_id, hlc, base_hlc, merges, lesson_id, classroom_id, anchor, text, pause, deleted, device_id';
   const types = { ord: 'integer', note_id: 'text', hlc: 'text', base_hlc: 'text', merges: 'text', lesson_id: 'text', classroom_id: 'text', anchor: 'text', text: 'text', pause: 'integer', deleted: 'integer', device_id: 'text' } as const;
   await db.run(`INSERT INTO note_versions (${columns}) SELECT ${columns} FROM ${jsonRows(db, types)} AS input WHERE true ORDER BY ord ON CONFLICT DO NOTHING`, [
-    JSON.stringify(notes.map((n, ord) => ({ ord, ...n.row }))),
+    jsonParam(notes.map((n, ord) => ({ ord, ...n.row }))),
   ]);
   await appendChangesLocked(db, classroomId, notes.map((n) => n.change), now);
 }

@@ -2,7 +2,7 @@
 // Change here in the same transaction as the write, so a device never misses or half-sees an update.
 import { Change } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
-import { jsonRows } from '../db/sql-db.ts';
+import { jsonParam, jsonRows } from '../db/sql-db.ts';
 
 // On PostgreSQL two transactions can draw seq 10 and 11 and commit 11 first: a device pulling in between would move
 // its cursor past 10 and never see it. Taking the classroom's lock before drawing a number (held to commit) makes
@@ -30,7 +30,7 @@ export async function appendChangesLocked(tx: HubDatabase, classroomId: string, 
   await tx.run(`INSERT INTO changes (classroom_id, payload, created_at) SELECT ?, payload, ? FROM ${jsonRows(tx, { ord: 'integer', payload: 'text' })} AS input ORDER BY ord`, [
     classroomId,
     now.toISOString(),
-    JSON.stringify(rows),
+    jsonParam(rows),
   ]);
 }
 
