@@ -66,7 +66,8 @@ export async function checkCommon(scope: Scope, op: Op, now: Date) {
   if (!(await scope.lessonOnTimetable(op.lessonId))) throw new Rejection(`lesson ${op.lessonId} is not on this classroom's timetable`);
 }
 
-async function onRoster(scope: Scope, studentId: string) {
+/** Refuses a student not on the classroom's roster (the check a new op type naming a student reuses). */
+export async function onRoster(scope: Scope, studentId: string) {
   if (!(await scope.studentOnRoster(studentId))) throw new Rejection(`student ${studentId} is not on this classroom's roster`);
 }
 
