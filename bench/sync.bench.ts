@@ -6,6 +6,8 @@
 //   the one over the other (1.0 would be a link carrying nothing else);
 // - sync.drainRatioVsWireBusy: the same with one CPU-spinning process per core beside it;
 // - sync.hubApplyOpsPerSec: the hub applying such ops to SQLite, without the network;
+// - sync.hubApplyOpsPerSecPg / sync.hubApplyOpsPerSecPgOpByOp: the same on PostgreSQL, in bulk (as the hub applies a
+//   push) and op by op (its fallback, and how every push was applied before), side by side in one run;
 // - sync.rawPostMs10k / sync.drainRatioVsRawPost: one plain POST of the same ops' uncompressed JSON, and the ratio;
 // - sync.gzipPostMs10k / sync.drainRatioVsGzipPost: one POST of the same ops gzip-compressed, over one connection
 //   (the floor for one TCP stream from the PC), and the ratio;
@@ -18,7 +20,7 @@ import { generateOps, type TestHooks } from '../tests/chaos/chaos-page.ts';
 import { startAppOnWeakLink, type AppOnWeakLink } from '../tests/support/app-on-weak-link.ts';
 import { waitFor } from '../tests/support/ports.ts';
 import { startCpuHog } from './cpu-hog.ts';
-import { hubApplyOpsPerSec } from './hub-apply-figures.ts';
+import { hubApplyOpsPerSec, hubApplyOpsPerSecPg } from './hub-apply-figures.ts';
 
 const OPS = Number(process.env.BENCH_SYNC_OPS ?? 10_000);
 const RATE_KBIT = 1000;
@@ -119,6 +121,7 @@ export async function run(): Promise<Record<string, number>> {
       'sync.drainMs10kBusy': busy.drainMs,
       'sync.drainRatioVsWireBusy': Number((busy.drainMs / wireMs(busy)).toFixed(2)),
       'sync.hubApplyOpsPerSec': Math.round(await hubApplyOpsPerSec(OPS)),
+      ...(await hubApplyOpsPerSecPg(OPS).then(({ bulk, opByOp }) => ({ 'sync.hubApplyOpsPerSecPg': Math.round(bulk), 'sync.hubApplyOpsPerSecPgOpByOp': Math.round(opByOp) }))),
       'sync.rawPostMs10k': rawPostMs,
       'sync.drainRatioVsRawPost': Number((quiet.drainMs / rawPostMs).toFixed(2)),
       'sync.gzipPostMs10k': gzipPostMs,

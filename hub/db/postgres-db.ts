@@ -2,7 +2,7 @@
 // transactions on a checked-out client and typed errors carrying SQLSTATE codes). Several hub nodes share one
 // database through it. Statements are written with `?`; they are numbered ($1, $2, ...) here, once per statement text.
 import pg from 'pg';
-import { TransactionAborted, type SqlDb, type SqlParams } from './sql-db.ts';
+import { isTransactionConflict, TransactionAborted, type SqlDb, type SqlParams } from './sql-db.ts';
 
 export type PostgresDb = SqlDb & { readonly pool: pg.Pool };
 
@@ -43,8 +43,6 @@ const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 || oid === 1700 ? toNumber : builtIn(oid, format ?? 'text'))) as typeof pg.types.getTypeParser,
 };
 
-/** SQLSTATEs after which the whole transaction may simply run again: serialization_failure, deadlock_detected. */
-const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 8;
 /** Jittered pause before a retry, so two transactions that deadlocked do not meet again in step. */
 const retryPause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
@@ -90,8 +88,7 @@ function inTransaction(client: pg.PoolClient, depth: number): SqlDb {
 }
 
 function isRetryable(error: unknown): boolean {
-  const code = error instanceof TransactionAborted ? (error.cause as { code?: unknown } | null)?.code : (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && RETRYABLE.has(code);
+  return isTransactionConflict(error instanceof TransactionAborted ? error.cause : error);
 }
 
 export type PostgresDbOptions = {

@@ -35,6 +35,15 @@ export class TransactionAborted extends Error {
   }
 }
 
+/** SQLSTATEs after which the whole transaction may simply run again: serialization_failure, deadlock_detected. */
+const CONFLICT_CODES = new Set(['40001', '40P01']);
+
+/** A transaction lost to another one (PostgreSQL): it may simply run again from the top. */
+export function isTransactionConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONFLICT_CODES.has(code);
+}
+
 /** An ISO 8601 text column (any offset) as a comparable instant: the one date function the hub needs from SQL. */
 export function sqlInstant(db: Pick<SqlDb, 'dialect'>, expression: string): string {
   return db.dialect === 'postgres' ? `(${expression})::timestamptz` : `julianday(${expression})`;
@@ -44,4 +53,32 @@ export function sqlInstant(db: Pick<SqlDb, 'dialect'>, expression: string): stri
 export function isForeignKeyViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+}
+
+export type JsonColumnType = 'text' | 'integer';
+
+/**
+ * A table read from one JSON parameter (an array of objects, one per row): bulk statements pass a whole batch's rows
+ * in one round trip — `INSERT … SELECT … FROM ${jsonRows(db, cols)} AS input` with `jsonParam(rows)` as its `?`.
+ * One statement shape for both engines (json_to_recordset on PostgreSQL, json_each on SQLite).
+ */
+export function jsonRows(db: Pick<SqlDb, 'dialect'>, columns: Readonly<Record<string, JsonColumnType>>): string {
+  const names = Object.keys(columns);
+  if (db.dialect === 'postgres') return `(SELECT * FROM json_to_recordset(?::json) AS r(${names.map((n) => `${n} ${columns[n] === 'integer' ? 'bigint' : 'text'}`).join(', ')}))`;
+  return `(SELECT ${names.map((n) => `json_extract(value, '$.${n}') AS ${n}`).join(', ')} FROM json_each(?))`;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The parameter of jsonRows / inJsonList. A lone UTF-16 surrogate (valid in a JS string, not in UTF-8) becomes U+FFFD,
+ * as the drivers store it when it is bound as a plain string: as a JSON escape PostgreSQL would refuse the statement.
+ */
+export function jsonParam(rows: readonly unknown[]): string {
+  return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? value.replace(LONE_SURROGATE, '\uFFFD') : value));
+}
+
+/** `column IN (…)` over one JSON parameter (an array of strings): a batch's ids in one round trip, in both engines. */
+export function inJsonList(db: Pick<SqlDb, 'dialect'>, column: string): string {
+  return db.dialect === 'postgres' ? `${column} IN (SELECT json_array_elements_text(?::json))` : `${column} IN (SELECT value FROM json_each(?))`;
 }

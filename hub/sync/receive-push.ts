@@ -8,8 +8,13 @@ import { applyPush } from './apply-ops.ts';
 import { announceQuizAnswers } from './quiz-events.ts';
 
 export async function receivePush(ctx: HubContext, device: DeviceRow, ops: unknown[], log: FastifyBaseLogger): Promise<OpAck[]> {
-  const acks = await applyPush(ctx.db, device, ops, ctx.now(), (op, error) =>
-    log.error({ err: error, deviceId: device.id, opId: op.id, opType: op.type }, 'op rejected: unexpected failure'),
+  const acks = await applyPush(
+    ctx.db,
+    device,
+    ops,
+    ctx.now(),
+    (op, error) => log.error({ err: error, deviceId: device.id, opId: op.id, opType: op.type }, 'op rejected: unexpected failure'),
+    (error) => log.warn({ err: error, deviceId: device.id, ops: ops.length }, 'push applied op by op: a bulk statement failed'),
   );
   announceQuizAnswers(ctx.events, device.classroom_id, ops, acks);
   return acks;

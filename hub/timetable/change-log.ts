@@ -2,6 +2,7 @@
 // Change here in the same transaction as the write, so a device never misses or half-sees an update.
 import { Change } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
+import { jsonParam, jsonRows } from '../db/sql-db.ts';
 
 // On PostgreSQL two transactions can draw seq 10 and 11 and commit 11 first: a device pulling in between would move
 // its cursor past 10 and never see it. Taking the classroom's lock before drawing a number (held to commit) makes
@@ -12,11 +13,25 @@ export async function lockClassroomLog(tx: HubDatabase, classroomId: string) {
 }
 
 export async function appendChange(db: HubDatabase, classroomId: string, change: Change, now: Date) {
-  const payload = JSON.stringify(Change.parse(change));
   await db.transaction(async (tx) => {
     await lockClassroomLog(tx, classroomId);
-    await tx.run(`INSERT INTO changes (classroom_id, payload, created_at) VALUES (?, ?, ?)`, [classroomId, payload, now.toISOString()]);
+    await appendChangesLocked(tx, classroomId, [change], now);
   });
+}
+
+/**
+ * Appends `changes` in their order, in one statement (a pushed batch's note versions). Only in a transaction that
+ * already holds lockClassroomLog(classroomId) — the caller took it first so the lock costs no extra round trip here.
+ */
+export async function appendChangesLocked(tx: HubDatabase, classroomId: string, changes: readonly Change[], now: Date) {
+  if (changes.length === 0) return;
+  const rows = changes.map((change, ord) => ({ ord, payload: JSON.stringify(Change.parse(change)) }));
+  // Rows get their seq in the order the SELECT yields them: ORDER BY ord keeps the batch's order in the log.
+  await tx.run(`INSERT INTO changes (classroom_id, payload, created_at) SELECT ?, payload, ? FROM ${jsonRows(tx, { ord: 'integer', payload: 'text' })} AS input ORDER BY ord`, [
+    classroomId,
+    now.toISOString(),
+    jsonParam(rows),
+  ]);
 }
 
 /** Told about a stored change that no longer parses (damaged, or written by another hub version): it is skipped. */
