@@ -328,7 +328,9 @@ export class LiveController {
     if (state.phase === 'playing' && !this.previewing && !(phase === 'waiting' && state.lessonEnded)) this.noteStopped();
     this.set({
       phase,
-      outageSince: interrupted ? (state.outageSince ?? this.now()) : null,
+      // A stall that turns out to be a lost hub is one interruption: its seconds go on counting.
+      outageSince: interrupted ? (state.outageSince ?? state.stalledSince ?? this.now()) : null,
+      stalledSince: null,
       // Outages, not attempts: one hub restart is one reconnect however many tries it took.
       reconnects: state.reconnects + (phase === 'reconnecting' && state.phase !== 'reconnecting' ? 1 : 0),
     });
@@ -440,7 +442,7 @@ export class LiveController {
   }
 
   private markPlaying() {
-    this.set({ phase: 'playing', outageSince: null, error: null, hasPlayed: true });
+    this.set({ phase: 'playing', outageSince: null, stalledSince: null, error: null, hasPlayed: true });
   }
 
   private onIceState(state: msc.ConnectionState, transport: msc.Transport, generation: number) {

@@ -58,12 +58,24 @@ export class LiveVideo {
   async sample(media: LiveMedia, adapt: boolean) {
     try {
       const figures = await media.figures(this.deps.now());
-      const audioFlowing = figures.camera.audioPackets > this.deps.state().stats.audioPackets;
+      const before = this.deps.state();
+      const audioFlowing = figures.camera.audioPackets > before.stats.audioPackets;
       this.deps.set({ stats: figures.camera, courseware: figures.courseware, totalKbps: figures.totalKbps });
+      if (adapt) this.noteStall(before, audioFlowing || figures.camera.fps > 0 || figures.courseware.fps > 0);
       if (adapt) await this.adapt(media, figures.camera, audioFlowing);
     } catch {
       this.deps.set({ stats: emptyStats, courseware: emptySourceStats });
     }
+  }
+
+  /** A second with no audio and no frame while playing is shown at once (the socket and ICE notice a cut link only
+   *  seconds later); anything arriving again clears it. */
+  private noteStall(before: LiveState, flowing: boolean) {
+    const stalled = before.phase === 'playing' && before.stats.audioPackets > 0 && !flowing;
+    if (stalled && before.stalledSince === null) {
+      this.deps.log('warn', 'nothing arrived for a second: stalled');
+      this.deps.set({ stalledSince: this.deps.now() });
+    } else if (!stalled && before.stalledSince !== null) this.deps.set({ stalledSince: null });
   }
 
   /** One adaptation step per stats sample; the SFU hears about it only when the plan changes. */
