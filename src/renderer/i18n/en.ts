@@ -63,7 +63,7 @@ export const en: Messages = {
     connecting: 'Connecting…',
     reconnecting: 'Connection to the hub lost, reconnecting…',
     reconnectingDetail: 'Nothing to do: playback continues by itself once it is back.',
-    stalled: 'Network interrupted, waiting for the picture…',
+    stalled: 'The live signal stopped, waiting for it…',
     outageFor: 'Interrupted for {{seconds}} s',
     waiting: 'The lead classroom has not started yet',
     waitingDetail: 'Playback starts by itself when it does.',

@@ -62,7 +62,7 @@ export const zhCN = {
     connecting: '正在连接…',
     reconnecting: '与中心的连接中断，正在重连…',
     reconnectingDetail: '无需操作，连上后会自动继续播放。',
-    stalled: '网络中断，正在等待画面恢复…',
+    stalled: '直播信号中断，正在等待恢复…',
     outageFor: '已中断 {{seconds}} 秒',
     waiting: '主讲教室尚未开始直播',
     waitingDetail: '开始后会自动播放，无需操作。',
