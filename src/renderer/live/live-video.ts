@@ -63,13 +63,12 @@ export class LiveVideo {
     this.sources = initialSourcesState(this.cameraMaxCap());
   }
 
-  /** New picture sizes; true when a video's layer limit changed (the SFU is then told). */
+  /** New picture sizes; true when a video's layer limit changed (the SFU is then told). A lower limit holds at once; a
+   *  higher one is climbed to by the adaptation, which checks the link can carry it (a jump could flood a village link). */
   setSizes(sizes: PictureSizes): boolean {
     const before = [this.maxCap('camera'), this.maxCap('courseware')];
     this.sizes = sizes;
-    if (before[0] === this.maxCap('camera') && before[1] === this.maxCap('courseware')) return false;
-    this.resized();
-    return true;
+    return before[0] !== this.maxCap('camera') || before[1] !== this.maxCap('courseware');
   }
 
   /** Learns each source's top width from a frame decoded at a layer the SFU named, once two samples agree. */
@@ -112,10 +111,8 @@ export class LiveVideo {
       const audioFlowing = figures.camera.audioPackets > before.stats.audioPackets;
       this.deps.set({ stats: figures.camera, courseware: figures.courseware, totalKbps: figures.totalKbps });
       if (adapt) this.noteStall(before, audioFlowing || figures.camera.fps > 0 || figures.courseware.fps > 0);
-      if (this.learnWidths(media, { camera: figures.camera.frameWidth, courseware: figures.courseware.frameWidth })) {
-        this.resized(); // as after a swap: the layer the picture's size wants (the adaptation steps down if it cannot play)
-        await this.apply(media);
-      }
+      // Learnt widths change the limits as a new size does (setSizes): lower at once, higher by climbing.
+      if (this.learnWidths(media, { camera: figures.camera.frameWidth, courseware: figures.courseware.frameWidth })) await this.apply(media);
       if (adapt) await this.adapt(media, figures.camera, audioFlowing);
     } catch {
       this.deps.set({ stats: emptyStats, courseware: emptySourceStats });
