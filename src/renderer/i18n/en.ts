@@ -346,6 +346,7 @@ export const en: Messages = {
     skippedPulls: '{{count}} update(s) from the hub could not be read and were skipped (latest: {{reason}}). Everything else syncs; tell the school IT administrator.',
   },
   content: {
+    loadingViewer: 'Opening…',
     play: 'Play recording',
     pack: 'Preview pack',
     review: 'Review',

@@ -344,6 +344,7 @@ export const zhCN = {
     skippedPulls: '有 {{count}} 条来自中心的更新本机无法识别，已跳过（最近一次：{{reason}}）。其余更新照常同步；请告诉学校信息管理员。',
   },
   content: {
+    loadingViewer: '正在打开…',
     play: '播放录播',
     pack: '预习包',
     review: '复习',
