@@ -43,7 +43,7 @@ async function measure(appUrl: string, extraArgs: string[]): Promise<{ pssMB: nu
     const cpuPct = await treeCpuPct(root, CPU_WINDOW_MS);
     const { totalMB, byRole } = await treePss(root);
     const end = await readPlayer(page);
-    console.error(`footprint ${extraArgs.length ? 'with switches' : 'no switches'}: ${totalMB} MB PSS, ${cpuPct} % CPU, ${JSON.stringify(byRole)}; camera ${end.frameWidth} px, ${end.phase}/${end.mode}`);
+    console.error(`footprint ${extraArgs.length ? extraArgs.slice(switchArgs(CLASSROOM_SWITCHES).length).join(' ') || 'with switches' : 'no switches'}: ${totalMB} MB PSS, ${cpuPct} % CPU, ${JSON.stringify(byRole)}; camera ${end.frameWidth} px, ${end.phase}/${end.mode}`);
     return { pssMB: totalMB, cpuPct, byRole };
   } finally {
     await browser.close();
@@ -63,14 +63,18 @@ export async function run(): Promise<Record<string, number | string | null>> {
   const renderer = await serveRenderer(await freePort());
   try {
     const appUrl = `${renderer.url}?hub=${encodeURIComponent(hub.url)}`;
+    // FOOTPRINT_TRY="--flag --other": one more run with these added to the product's switches (to weigh a candidate).
+    const tryArgs = process.env.FOOTPRINT_TRY?.split(' ').filter(Boolean) ?? [];
     const plain = await measure(appUrl, []);
     const product = await measure(appUrl, switchArgs(CLASSROOM_SWITCHES));
+    const tried = tryArgs.length > 0 ? await measure(appUrl, [...switchArgs(CLASSROOM_SWITCHES), ...tryArgs]) : null;
     return {
       'live.browserPssMB720p': product.pssMB,
       'live.browserCpuPct720p': product.cpuPct,
       'live.browserPssMB720pNoSwitches': plain.pssMB,
       'live.browserCpuPct720pNoSwitches': plain.cpuPct,
       'live.browserRendererPssMB720p': product.byRole.renderer ?? null,
+      ...(tried ? { 'footprint.tryArgs': tryArgs.join(' '), 'footprint.tryPssMB': tried.pssMB, 'footprint.tryCpuPct': tried.cpuPct } : {}),
     };
   } finally {
     await renderer.close();

@@ -37,7 +37,8 @@ async function pssKb(pid: number): Promise<number> {
 
 /** What a Chromium process is, from its command line (browser, renderer, gpu-process, utility:network…). */
 export async function chromiumRole(pid: number): Promise<string> {
-  const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+  // Chromium rewrites its children's titles (setproctitle): the arguments may be joined by spaces, not NULs.
+  const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split(/[\0 ]/);
   const type = args.find((a) => a.startsWith('--type='))?.slice(7);
   const sub = args.find((a) => a.startsWith('--utility-sub-type='))?.slice(19).split('.').at(-1);
   return type ? (sub ? `${type}:${sub}` : type) : 'browser';
