@@ -18,6 +18,7 @@ import { freePort, waitFor } from '../tests/support/ports.ts';
 import { launchedChromium, treeCpuPct, treePss } from './process-tree.ts';
 
 const VIEWPORT = { width: 1280, height: 720 };
+const ARTIFACTS = join(import.meta.dirname, '../tests/artifacts');
 const SETTLE_MS = 10_000;
 const CPU_WINDOW_MS = 20_000;
 
@@ -43,6 +44,9 @@ async function measure(appUrl: string, extraArgs: string[]): Promise<{ pssMB: nu
     const cpuPct = await treeCpuPct(root, CPU_WINDOW_MS);
     const { totalMB, byRole } = await treePss(root);
     const end = await readPlayer(page);
+    // Both videos shown, as the figure claims (a busy machine can make the adaptation drop the camera: then say so).
+    if (end.mode !== 'full') console.error(`footprint: measured in ${end.mode} mode, not with both videos`);
+    await page.screenshot({ path: join(ARTIFACTS, `footprint-${extraArgs.length ? 'switches' : 'plain'}.png`) });
     console.error(`footprint ${extraArgs.length ? extraArgs.slice(switchArgs(CLASSROOM_SWITCHES).length).join(' ') || 'with switches' : 'no switches'}: ${totalMB} MB PSS, ${cpuPct} % CPU, ${JSON.stringify(byRole)}; camera ${end.frameWidth} px, ${end.phase}/${end.mode}`);
     return { pssMB: totalMB, cpuPct, byRole };
   } finally {
