@@ -14,7 +14,7 @@ export async function run(): Promise<Record<string, number>> {
     const { page } = app;
     await waitFor(async () => ((await allContentCompleteInPage(page)) ? true : undefined), 'demo packs downloaded', 300_000, 500);
     await page.getByRole('button', { name: '管理员' }).click();
-    await page.getByLabel('管理员 PIN').fill(TEST_IT_PIN);
+    await page.getByLabel('管理员密码').fill(TEST_IT_PIN);
     await page.getByRole('button', { name: '进入' }).click();
     const result = page.getByTestId('network-result');
     const rtts: number[] = [];

@@ -7,6 +7,7 @@ import { ipcChannels } from '../shared/ipc.ts';
 import { RENDERER_HEADER_CSP } from '../shared/renderer-csp.ts';
 import { appMenuTemplate, type MenuCommand, type MenuItemSpec } from './app-menu.ts';
 import { createBackupFileStore } from './backup/backup-file-store.ts';
+import { CLASSROOM_SWITCHES } from './chromium-switches.ts';
 import { createPinStore } from './cert-pin.ts';
 import { installCertificatePins } from './electron-cert-pin.ts';
 import { probeHubCertificate } from './hub-cert-probe.ts';
@@ -28,6 +29,8 @@ import { isAllowedNavigation, isPermissionAllowed, withRendererCspHeader } from 
 // A stable name (with electron-builder's stable appId) keeps the user-data folder — IndexedDB, identity, backups — the
 // same across updates.
 app.setName('yunketang-receiver');
+// Before the app is ready, or Chromium has started without them (the footprint bench launches Chromium with the same list).
+for (const s of CLASSROOM_SWITCHES) app.commandLine.appendSwitch(s.name, s.value);
 
 const rendererEntry = join(__dirname, '../renderer/index.html');
 const entryUrl = pathToFileURL(rendererEntry).href;

@@ -59,8 +59,8 @@ describe('IT page (管理员) in Chromium against the real hub', () => {
 
     // The PIN was set by whoever enrolled the PC (enrollInPage); the page asks for it, it never offers to set one.
     await page.getByRole('button', { name: '管理员' }).click();
-    expect(await page.getByLabel('再次输入 PIN').count()).toBe(0);
-    await page.getByLabel('管理员 PIN').fill(TEST_IT_PIN);
+    expect(await page.getByLabel('再次输入密码').count()).toBe(0);
+    await page.getByLabel('管理员密码').fill(TEST_IT_PIN);
     await page.getByRole('button', { name: '进入' }).click();
     await expect.poll(() => page.getByRole('heading', { name: '管理员（学校信息管理员）' }).count()).toBe(1);
 
@@ -95,10 +95,10 @@ describe('IT page (管理员) in Chromium against the real hub', () => {
     // Next visit: the PIN is asked for, a wrong one is refused.
     await page.reload();
     await page.getByRole('button', { name: '管理员' }).click();
-    await page.getByLabel('管理员 PIN').fill('1111');
+    await page.getByLabel('管理员密码').fill('1111');
     await page.getByRole('button', { name: '进入' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('PIN 不正确');
-    await page.getByLabel('管理员 PIN').fill(TEST_IT_PIN);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('密码不正确');
+    await page.getByLabel('管理员密码').fill(TEST_IT_PIN);
     await page.getByRole('button', { name: '进入' }).click();
     await expect.poll(() => page.getByRole('heading', { name: '管理员（学校信息管理员）' }).count()).toBe(1);
 
@@ -107,7 +107,7 @@ describe('IT page (管理员) in Chromium against the real hub', () => {
     await page.reload();
     await page.getByRole('button', { name: '管理员' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('重新注册本机');
-    expect(await page.getByLabel('管理员 PIN').count()).toBe(0);
+    expect(await page.getByLabel('管理员密码').count()).toBe(0);
     await context.close();
   });
 });

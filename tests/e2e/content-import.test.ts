@@ -45,7 +45,7 @@ async function enrolledOnAdmin(): Promise<Page> {
   await enrollInPage(page, 'DEMO-LT-1');
   await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 30_000 }).toContain('已同步');
   await page.getByRole('button', { name: '管理员' }).click();
-  await page.getByLabel('管理员 PIN').fill(TEST_IT_PIN);
+  await page.getByLabel('管理员密码').fill(TEST_IT_PIN);
   await page.getByRole('button', { name: '进入' }).click();
   return page;
 }

@@ -42,7 +42,7 @@ describe('school edge on the 管理员 page, in Chromium', () => {
     await page.goto(`${renderer.url}?hub=${encodeURIComponent(county.base)}`);
     await enrollInPage(page, 'DEMO-ZJ-1');
     await page.getByRole('button', { name: '管理员' }).click();
-    await page.getByLabel('管理员 PIN').fill(TEST_IT_PIN);
+    await page.getByLabel('管理员密码').fill(TEST_IT_PIN);
     await page.getByRole('button', { name: '进入' }).click();
     await expect.poll(() => edgeState(page), { timeout: 20_000 }).toContain('未设置本校服务器');
 

@@ -60,7 +60,7 @@ describe.skipIf(!weakLinkSupported())('IT network test over a weak link', () => 
     // it is quiet, and so does this test: it waits for the packs, not for a while.
     await expect.poll(() => allContentCompleteInPage(page), { timeout: 180_000, interval: 500 }).toBe(true);
     await page.getByRole('button', { name: '管理员' }).click();
-    await page.getByLabel('管理员 PIN').fill(TEST_IT_PIN); // set by enrollInPage, as IT does when enrolling
+    await page.getByLabel('管理员密码').fill(TEST_IT_PIN); // set by enrollInPage, as IT does when enrolling
     await page.getByRole('button', { name: '进入' }).click();
     const result = page.getByTestId('network-result');
     await page.getByRole('button', { name: '开始网络测试' }).click();

@@ -99,7 +99,7 @@ export async function startEdgeLiveRig(shape: LinkShape) {
         await page.goto(`http://127.0.0.1:${RENDERER_PORT}/?hub=${encodeURIComponent(county)}`);
         await enrollInPage(page, code);
         await page.getByRole('button', { name: '管理员' }).click();
-        await page.getByLabel('管理员 PIN').fill(TEST_IT_PIN);
+        await page.getByLabel('管理员密码').fill(TEST_IT_PIN);
         await page.getByRole('button', { name: '进入' }).click();
         await page.getByLabel('本校服务器地址').fill(edgeUrl);
         await page.getByRole('button', { name: '保存地址' }).click();

@@ -6,9 +6,9 @@ export const TEST_IT_PIN = '2468';
 
 export async function enrollInPage(page: Page, code: string, pin = TEST_IT_PIN): Promise<void> {
   await page.getByLabel('注册码').fill(code);
-  if ((await page.getByLabel('再次输入 PIN').count()) > 0) {
-    await page.getByLabel('管理员 PIN', { exact: true }).fill(pin);
-    await page.getByLabel('再次输入 PIN').fill(pin);
+  if ((await page.getByLabel('再次输入密码').count()) > 0) {
+    await page.getByLabel('管理员密码', { exact: true }).fill(pin);
+    await page.getByLabel('再次输入密码').fill(pin);
   }
   await page.getByRole('button', { name: '注册本机' }).click();
 }

@@ -61,9 +61,9 @@ export async function tourScreens(page: Page, appUrl: string, at: ScreenVisit): 
   await at('同步详情');
 
   await page.getByRole('button', { name: '管理员' }).click();
-  await page.getByLabel('管理员 PIN').waitFor();
-  await at('管理员 PIN');
-  await page.getByLabel('管理员 PIN').fill(TEST_IT_PIN);
+  await page.getByLabel('管理员密码').waitFor();
+  await at('管理员密码');
+  await page.getByLabel('管理员密码').fill(TEST_IT_PIN);
   await page.getByRole('button', { name: '进入' }).click();
   await page.getByRole('heading', { name: '管理员（学校信息管理员）' }).waitFor();
   await at('管理员');

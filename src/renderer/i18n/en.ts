@@ -63,6 +63,8 @@ export const en: Messages = {
     connecting: 'Connecting…',
     reconnecting: 'Connection to the hub lost, reconnecting…',
     reconnectingDetail: 'Nothing to do: playback continues by itself once it is back.',
+    stalled: 'The live signal stopped, waiting for it…',
+    outageFor: 'Interrupted for {{seconds}} s',
     waiting: 'The lead classroom has not started yet',
     waitingDetail: 'Playback starts by itself when it does.',
     paused: 'The lead classroom’s broadcast has paused',
@@ -346,6 +348,7 @@ export const en: Messages = {
     skippedPulls: '{{count}} update(s) from the hub could not be read and were skipped (latest: {{reason}}). Everything else syncs; tell the school IT administrator.',
   },
   content: {
+    loadingViewer: 'Opening…',
     play: 'Play recording',
     pack: 'Preview pack',
     review: 'Review',

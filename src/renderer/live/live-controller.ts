@@ -8,10 +8,9 @@
 //   (jittered) until the hub answers, then rejoin;
 // - joined but the lead classroom is not on air → phase `waiting` (主讲教室尚未开始); media starts on the hub's
 //   `onAir` notification, whenever it comes;
-// - ICE disconnected/failed → restartIce, then a new transport, then a new socket (ice-repair.ts).
-// Joining is one round trip when the hub's codecs are known (router-caps.ts): the Device loads while the socket opens
-// and the join answer brings the transport and every consumer. What the classroom receives on a thin link is decided
-// by source-adaptation.ts (the camera goes first; audio and the courseware stay).
+// - ICE disconnected/failed → restartIce, then a new transport, then a new socket (ice-repair.ts); a second with
+//   nothing arriving is shown before that (`stalledSince`, live-video.ts). Joining is one round trip when the hub's
+//   codecs are known (router-caps.ts). Thin links: source-adaptation.ts; layers by picture size: layer-for-box.ts.
 import { Device } from 'mediasoup-client';
 import type { types as msc } from 'mediasoup-client';
 import { backoffMs } from '../../shared/backoff.ts';
@@ -24,7 +23,7 @@ import { openLiveSocket, LiveRequestError, type LiveSocket } from './live-socket
 import { repairIce } from './ice-repair.ts';
 import { startReturnCamera, type ReturnCamera } from './return-camera.ts';
 import { sameCaps } from './router-caps.ts';
-import { LiveVideo } from './live-video.ts';
+import { LiveVideo, type PictureSizes } from './live-video.ts';
 
 export type { LiveControllerDeps, LiveDevice, LiveStore, LiveTimers } from './live-deps.ts';
 type TimerHandle = ReturnType<typeof setTimeout>;
@@ -236,6 +235,8 @@ export class LiveController {
     });
   }
 
+  /** The stage measured its pictures (device px, ResizeObserver): each video gets the layer its size needs. */
+  setPictureSizes = (sizes: PictureSizes) => this.video.setSizes(sizes) && void this.applyVideo();
   // ---- connection --------------------------------------------------------------------------------------------------
 
   private async loadDevice(caps: Caps): Promise<LiveDevice> {
@@ -328,7 +329,9 @@ export class LiveController {
     if (state.phase === 'playing' && !this.previewing && !(phase === 'waiting' && state.lessonEnded)) this.noteStopped();
     this.set({
       phase,
-      outageSince: interrupted ? (state.outageSince ?? this.now()) : null,
+      // A stall that turns out to be a lost hub is one interruption: its seconds go on counting.
+      outageSince: interrupted ? (state.outageSince ?? state.stalledSince ?? this.now()) : null,
+      stalledSince: null,
       // Outages, not attempts: one hub restart is one reconnect however many tries it took.
       reconnects: state.reconnects + (phase === 'reconnecting' && state.phase !== 'reconnecting' ? 1 : 0),
     });
@@ -341,6 +344,7 @@ export class LiveController {
         if (n.onAir) this.set({ lessonEnded: false });
         return this.queueMedia(n.onAir, generation);
       case 'layers':
+        this.media?.noteLayer(n.consumerId, n.spatialLayer);
         return this.set({ spatialLayer: n.spatialLayer });
       case 'bandwidth':
         return this.set({ availableKbps: n.availableKbps });
@@ -440,7 +444,7 @@ export class LiveController {
   }
 
   private markPlaying() {
-    this.set({ phase: 'playing', outageSince: null, error: null, hasPlayed: true });
+    this.set({ phase: 'playing', outageSince: null, stalledSince: null, error: null, hasPlayed: true });
   }
 
   private onIceState(state: msc.ConnectionState, transport: msc.Transport, generation: number) {

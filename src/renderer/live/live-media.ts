@@ -10,7 +10,7 @@ import { readStats, transportKbps, type StatsSample } from './live-stats.ts';
 import type { VideoPlan } from './source-adaptation.ts';
 
 export type LiveStreams = { camera: MediaStream; courseware: MediaStream; audio: MediaStream };
-type Entry = { consumer: msc.Consumer; source: MediaSource; spatialLayers: number; stream: MediaStream };
+type Entry = { consumer: msc.Consumer; source: MediaSource; spatialLayers: number; stream: MediaStream; layer?: number | null };
 export type MediaFigures = { camera: LiveStats; courseware: SourceStats; totalKbps: number };
 
 /** An older hub names no source: its one video is the camera. */
@@ -125,6 +125,17 @@ export class LiveMedia {
 
   spatialLayers(source: 'camera' | 'courseware'): number {
     return this.find(source)?.spatialLayers ?? 1;
+  }
+
+  /** The SFU's `layers` news for one consumer: which layer it forwards now (null: none). */
+  noteLayer(consumerId: string, spatialLayer: number | null) {
+    const entry = this.entries.find((e) => e.consumer.id === consumerId);
+    if (entry) entry.layer = spatialLayer;
+  }
+
+  /** The layer the SFU forwards of this source, as it last said. */
+  layerOf(source: 'camera' | 'courseware'): number | null {
+    return this.find(source)?.layer ?? null;
   }
 
   /** Asks the SFU for each video's layer (or pause), only where the plan changed. */

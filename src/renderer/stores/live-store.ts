@@ -60,6 +60,8 @@ export type LiveState = {
   hasPlayed: boolean;
   /** When the current outage began (ms epoch), for "how long" and for offering the recording after a long one. */
   outageSince: number | null;
+  /** Playing, but nothing arrived in the last second (a cut link the socket and ICE have not noticed yet), since when. */
+  stalledSince: number | null;
   /** The camera's video (the teacher) and the audio. */
   stats: LiveStats;
   /** Which videos are on air: the teacher's camera, the courseware (slides, board, document camera). */
@@ -101,6 +103,7 @@ export const initialLiveState: LiveState = {
   reconnects: 0,
   hasPlayed: false,
   outageSince: null,
+  stalledSince: null,
   stats: emptyStats,
   sources: { camera: false, courseware: false },
   main: 'courseware',

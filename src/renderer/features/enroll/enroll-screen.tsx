@@ -24,7 +24,7 @@ export function EnrollScreen({ canCancel }: { canCancel: boolean }) {
   const [deviceName, setDeviceName] = useState(() => t('enroll.deviceNameDefault'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // Whoever enrolls the PC (school IT, with the hub's code) sets the 管理员 PIN here; re-enrolling keeps the one set.
+  // Whoever enrolls the PC (school IT, with the hub's code) sets the 管理员密码 (the IT PIN) here; re-enrolling keeps the one set.
   const [needsPin] = useState(() => !hasItPin(window.localStorage));
   const [itPin, setItPinValue] = useState('');
   const [itPinRepeat, setItPinRepeat] = useState('');
@@ -63,26 +63,30 @@ export function EnrollScreen({ canCancel }: { canCancel: boolean }) {
             <input name="certFingerprint" value={pin} onChange={(e) => setPin(e.target.value)} placeholder={t('enroll.fingerprintHint')} autoComplete="off" spellCheck={false} />
           </label>
         )}
-        <label>
-          {t('enroll.code')}
-          <input name="code" value={code} onChange={(e) => setCode(e.target.value)} placeholder={t('enroll.codeHint')} required autoComplete="off" autoCapitalize="characters" />
-        </label>
-        <label>
-          {t('enroll.deviceName')}
-          <input name="deviceName" value={deviceName} onChange={(e) => setDeviceName(e.target.value)} required maxLength={100} />
-        </label>
+        <div className="enroll-row">
+          <label>
+            {t('enroll.code')}
+            <input name="code" value={code} onChange={(e) => setCode(e.target.value)} placeholder={t('enroll.codeHint')} required autoComplete="off" autoCapitalize="characters" />
+          </label>
+          <label>
+            {t('enroll.deviceName')}
+            <input name="deviceName" value={deviceName} onChange={(e) => setDeviceName(e.target.value)} required maxLength={100} />
+          </label>
+        </div>
         {needsPin && (
           <fieldset className="enroll-pin">
             <legend>{t('enroll.pinTitle')}</legend>
             <p className="muted">{t('enroll.pinIntro')}</p>
-            <label>
-              {t('admin.pin')}
-              <input type="password" name="itPin" inputMode="numeric" autoComplete="new-password" value={itPin} onChange={(e) => setItPinValue(e.target.value)} maxLength={8} required />
-            </label>
-            <label>
-              {t('admin.pinRepeat')}
-              <input type="password" name="itPinRepeat" inputMode="numeric" autoComplete="new-password" value={itPinRepeat} onChange={(e) => setItPinRepeat(e.target.value)} maxLength={8} required />
-            </label>
+            <div className="enroll-row">
+              <label>
+                {t('admin.pin')}
+                <input type="password" name="itPin" inputMode="numeric" autoComplete="new-password" value={itPin} onChange={(e) => setItPinValue(e.target.value)} maxLength={8} required />
+              </label>
+              <label>
+                {t('admin.pinRepeat')}
+                <input type="password" name="itPinRepeat" inputMode="numeric" autoComplete="new-password" value={itPinRepeat} onChange={(e) => setItPinRepeat(e.target.value)} maxLength={8} required />
+              </label>
+            </div>
           </fieldset>
         )}
         {error && (

@@ -1,27 +1,41 @@
+import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useApp } from '../../app/app-context.tsx';
+import { lessonContent } from '../../db/content-repo.ts';
 import type { LiveState } from '../../stores/live-store.ts';
 import { navigate } from '../../stores/route-store.ts';
+import { interruptedSince, outageNotice } from './outage-notice.ts';
 
-/** A few seconds into an interruption (hub away, or the broadcast stopped after it played), offer the lesson's
- *  recording (the lesson page plays it); the live stream keeps trying and takes over again by itself. */
-const OFFER_RECORDING_AFTER_MS = 5_000;
-
-function useOutageMs(since: number | null): number {
+/** Ticks once a second while something is interrupted, so the elapsed seconds count on screen. */
+function useNowWhile(active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    if (since === null) return;
+    if (!active) return;
+    setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
-  }, [since]);
-  return since === null ? 0 : now - since;
+  }, [active]);
+  return now;
+}
+
+/** The lesson's recording is wholly on this PC: 改看录播 then plays from disk, whatever the link does. */
+function useRecordingCached(lessonId: string | null): boolean {
+  const { db } = useApp();
+  return (
+    useLiveQuery(async () => {
+      if (!lessonId) return false;
+      const content = await lessonContent(db, lessonId);
+      return content.some(({ pack, files }) => pack.kind === 'recording' && files.every(({ row }) => row?.state === 'complete'));
+    }, [db, lessonId]) ?? false
+  );
 }
 
 /** The big zh-CN status line over the picture: what is happening, in words a teacher reads from the back of the room. */
 export function LiveOverlay({ state }: { state: LiveState }) {
   const { t } = useTranslation();
-  const interrupted = state.phase === 'reconnecting' || state.phase === 'waiting';
-  const outageMs = useOutageMs(interrupted ? state.outageSince : null);
+  const now = useNowWhile(interruptedSince(state) !== null);
+  const notice = outageNotice(state, now, useRecordingCached(state.lessonId));
   let text: string | null = null;
   let detail: string | null = null;
   switch (state.phase) {
@@ -47,6 +61,11 @@ export function LiveOverlay({ state }: { state: LiveState }) {
       detail = state.error ? t(`live.reasons.${reasonKey(state.error.code)}`) : null;
       break;
     case 'playing':
+      if (state.stalledSince !== null) {
+        text = t('live.stalled');
+        detail = t('live.reconnectingDetail');
+        break;
+      }
       if (state.mode === 'slides') {
         // The slides stay visible: a line at the bottom (a slide's title is at the top), not a box over them.
         return (
@@ -68,7 +87,12 @@ export function LiveOverlay({ state }: { state: LiveState }) {
     <div className={`live-overlay live-overlay-${state.phase}`} role="status" data-testid="live-status">
       <div className="live-overlay-text">{text}</div>
       {detail && <div className="live-overlay-detail">{detail}</div>}
-      {(outageMs >= OFFER_RECORDING_AFTER_MS || state.lessonEnded) && state.lessonId && (
+      {notice.seconds !== null && (
+        <div className="live-overlay-detail" data-testid="live-outage-seconds">
+          {t('live.outageFor', { seconds: notice.seconds })}
+        </div>
+      )}
+      {notice.offerRecording && (
         <div className="live-overlay-detail">
           {t('live.longOutage')}{' '}
           <button

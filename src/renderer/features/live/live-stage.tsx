@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { pictureDevicePx } from '../../live/layer-for-box.ts';
 import type { LiveController } from '../../live/live-controller.ts';
 import type { LiveState } from '../../stores/live-store.ts';
 
@@ -18,6 +19,23 @@ export function LiveStage({ controller, state }: { controller: LiveController; s
     if (camera.current) camera.current.srcObject = controller.videoStream;
     if (courseware.current) courseware.current.srcObject = controller.coursewareStream;
     if (audio.current) audio.current.srcObject = controller.audioStream;
+  }, [controller]);
+
+  // Each video's layer follows the size its picture is drawn at, in device pixels (a swap, a resized window, a zoom).
+  useEffect(() => {
+    const measure = () => {
+      const dpr = window.devicePixelRatio || 1;
+      const size = (el: HTMLVideoElement | null, fit: 'contain' | 'cover') => {
+        if (!el) return null;
+        const aspect = el.videoWidth > 0 && el.videoHeight > 0 ? el.videoWidth / el.videoHeight : 16 / 9;
+        return pictureDevicePx(el.getBoundingClientRect(), aspect, fit, dpr);
+      };
+      const fit = (el: HTMLVideoElement | null) => (el?.classList.contains('live-inset') ? 'cover' : 'contain');
+      controller.setPictureSizes({ camera: size(camera.current, fit(camera.current)), courseware: size(courseware.current, fit(courseware.current)) });
+    };
+    const observer = new ResizeObserver(measure);
+    for (const el of [camera.current, courseware.current]) if (el) observer.observe(el);
+    return () => observer.disconnect();
   }, [controller]);
 
   // A track added to a playing stream does not always restart playback; nudge the elements whenever media changes.
