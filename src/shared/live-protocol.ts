@@ -95,12 +95,8 @@ export type QuestionResults = z.infer<typeof QuestionResults>;
 
 /** Request name → request data and response data. The client gets typed calls from this map. */
 export const liveRequests = {
-  /**
-   * Optional first message of a socket opened before any lesson needs it (the sync socket's hello): the device token,
-   * so the hub keeps the socket past its join deadline, counted against the device's live sockets. Refused (bad token,
-   * too many sockets): the hub closes the socket. It grants nothing: a later join is checked as on any socket, and only
-   * as the same device. Old clients never send it and join within the deadline as before.
-   */
+  /** Optional, on a socket opened early (as sync's hello): kept past the join deadline as one of the device's sockets;
+   *  refused → closed. Grants nothing (a join is checked as anywhere, same device only). See hub/live/live-hello.ts. */
   hello: { request: z.object({ token: z.string().min(16).max(300) }), response: z.object({}) },
   /** First message on a socket: who is asking (device token or console credential) and for which lesson. */
   join: {
