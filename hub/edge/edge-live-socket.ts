@@ -26,6 +26,7 @@ import { HubError } from '../http/hub-error.ts';
 import { upgradePath } from '../http/upgrade-guard.ts';
 import { LivePeer } from '../live/live-peer.ts';
 import { deviceLiveLimits, type DeviceLiveLimits } from '../live/device-live-limits.ts';
+import { liveHello } from '../live/live-hello.ts';
 import { LiveRefusal } from '../live/live-refusal.ts';
 import { keepAliveByPing, MAX_BAD_FRAMES, rawText, socketDeadline, type SocketDeadlineOptions } from '../live/socket-keepalive.ts';
 import { openCountyLiveSocket, type CountyLiveSocket } from './county-live-socket.ts';
@@ -84,6 +85,7 @@ function serveEdgeSocket(ws: WebSocket, request: IncomingMessage, deps: EdgeLive
   /** Gives back the classroom's socket share (set once its join is under way). */
   let release = () => undefined as void;
   const deadline = socketDeadline({ ...deps.deadline, bytesRead: () => request.socket.bytesRead, onExpired: () => ws.close(1008, 'no join') });
+  const hello = liveHello(deps.limits, deadline);
   let county: CountyLiveSocket | null = null;
   let lesson: Awaited<ReturnType<EdgeLive['enter']>> | null = null;
   let badFrames = 0;
@@ -109,7 +111,7 @@ function serveEdgeSocket(ws: WebSocket, request: IncomingMessage, deps: EdgeLive
     if (request.role !== 'viewer') throw new HubError('forbidden', 'a school edge serves its classrooms; the lead console joins the county hub');
     const device = await deps.authoriser.authorise(request.token);
     deps.onSeen?.(device.classroomId, device.deviceId);
-    release = deps.limits.claimSocket(device.deviceId); // a failed join gives it back (cleanup)
+    release = hello.claimForJoin(device.deviceId); // a failed join gives a new share back (cleanup)
     const quiet = deps.live.silent();
     if (quiet) throw new LiveRefusal('edge_feed_silent', `no RTP from the county hub reaches this edge (lesson ${quiet.lessonId}): join the county hub`);
     county = await openCountyLiveSocket({
@@ -151,6 +153,15 @@ function serveEdgeSocket(ws: WebSocket, request: IncomingMessage, deps: EdgeLive
   }
 
   async function dispatch(method: LiveMethod, data: unknown): Promise<unknown> {
+    if (method === 'hello') {
+      if (peer || county) throw new HubError('bad_request', 'already joined');
+      const { token } = data as { token: string };
+      return hello.hello(async () => {
+        const device = await deps.authoriser.authorise(token);
+        deps.onSeen?.(device.classroomId, device.deviceId);
+        return device.deviceId;
+      });
+    }
     if (method === 'join') {
       if (peer || county) throw new HubError('bad_request', 'already joined');
       return join(data as z.output<(typeof liveRequests)['join']['request']>);
@@ -182,7 +193,7 @@ function serveEdgeSocket(ws: WebSocket, request: IncomingMessage, deps: EdgeLive
     const { id, method } = envelope.data;
     const data = parseLiveRequestData(method, envelope.data.data);
     if (!data.success) return bad(id, `${method}: ${data.error.issues[0]?.path.join('.') ?? ''} ${data.error.issues[0]?.message ?? ''}`);
-    if (method !== 'join' && !peer) return fail(id, 'not_joined', 'send join first');
+    if (method !== 'join' && method !== 'hello' && !peer) return fail(id, 'not_joined', 'send join first');
     if (method === 'join' && !peer) deadline.answering();
     try {
       const result = await dispatch(method, data.data);
@@ -192,7 +203,7 @@ function serveEdgeSocket(ws: WebSocket, request: IncomingMessage, deps: EdgeLive
       if (error instanceof LiveRefusal) fail(id, error.code, error.message);
       else if (error instanceof HubError) {
         fail(id, error.code, error.message);
-        if (method === 'join') deps.onRefused?.(error.code);
+        if (method === 'join' || method === 'hello') deps.onRefused?.(error.code);
       }
       else fail(id, 'bad_request', error instanceof Error ? error.message : String(error));
       // A failed join leaves nothing behind: the classroom may try again (here, or at the county hub).
@@ -200,6 +211,8 @@ function serveEdgeSocket(ws: WebSocket, request: IncomingMessage, deps: EdgeLive
         cleanup();
         deadline.refused();
       }
+      // A refused hello (bad token, another school's, too many sockets) ends the socket, as on the county hub.
+      if (method === 'hello' && !peer && !county && !hello.said()) ws.close(1008, error instanceof HubError || error instanceof LiveRefusal ? error.code : 'hello refused');
     }
   }
 
@@ -222,6 +235,7 @@ function serveEdgeSocket(ws: WebSocket, request: IncomingMessage, deps: EdgeLive
   const gone = () => {
     deadline.stop();
     cleanup();
+    hello.release();
   };
   ws.on('close', gone);
   ws.on('error', gone);

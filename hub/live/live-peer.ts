@@ -97,7 +97,7 @@ export class LivePeer {
     return consumer;
   }
 
-  readonly handlers: { [M in Exclude<LiveMethod, 'join'>]: Handler<M> } = {
+  readonly handlers: { [M in Exclude<LiveMethod, 'join' | 'hello'>]: Handler<M> } = {
     createRecvTransport: async ({ forceTcp }) => {
       // A viewer receives on one transport; asking again (transport recreate after ICE failure) replaces it.
       for (const old of this.transports.values()) old.close();

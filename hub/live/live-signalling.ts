@@ -21,7 +21,9 @@ import {
 import { HubError } from '../http/hub-error.ts';
 import type { HubContext } from '../http/hub-context.ts';
 import { upgradePath } from '../http/upgrade-guard.ts';
+import { authenticateDevice } from '../http/auth.ts';
 import { authoriseJoin } from './authorise-join.ts';
+import { liveHello } from './live-hello.ts';
 import { LivePeer } from './live-peer.ts';
 import { deviceLiveLimits, type DeviceLiveLimits } from './device-live-limits.ts';
 import { LiveRefusal } from './live-refusal.ts';
@@ -73,6 +75,7 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
   let release = () => undefined as void;
   // No idle limit once joined: a classroom watching sends nothing for long stretches; the ping finds a lost one.
   const deadline = socketDeadline({ ...options.deadline, bytesRead: () => request.socket.bytesRead, onExpired: () => ws.close(1008, 'no join') });
+  const hello = liveHello(options.limits, deadline);
   let badFrames = 0;
   let queue: Promise<void> = Promise.resolve();
 
@@ -103,7 +106,7 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
     const { id, method } = envelope.data;
     const data = parseLiveRequestData(method, envelope.data.data);
     if (!data.success) return bad(id, `${method}: ${data.error.issues[0]?.path.join('.') ?? ''} ${data.error.issues[0]?.message ?? ''}`);
-    if (method !== 'join' && !peer) return fail(id, 'not_joined', 'send join first');
+    if (method !== 'join' && method !== 'hello' && !peer) return fail(id, 'not_joined', 'send join first');
     if (method === 'join' && !peer) deadline.answering();
     try {
       const result = await dispatch(method, data.data);
@@ -115,17 +118,24 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
       // the request was bad, the hub is fine.
       else fail(id, 'bad_request', error instanceof Error ? error.message : String(error));
       if (method === 'join' && !peer) deadline.refused();
+      // A refused hello (bad token, too many sockets) ends the socket, as on the sync socket.
+      if (method === 'hello' && !peer && !hello.said()) ws.close(1008, error instanceof HubError || error instanceof LiveRefusal ? error.code : 'hello refused');
     }
   }
 
   async function dispatch(method: LiveMethod, data: unknown): Promise<unknown> {
+    if (method === 'hello') {
+      if (peer) throw new HubError('bad_request', 'already joined');
+      const { token } = data as { token: string };
+      return hello.hello(async () => (await authenticateDevice(ctx, token, address)).id);
+    }
     if (method === 'join') {
       if (peer) throw new HubError('bad_request', 'already joined');
       if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);
       const join = data as z.output<(typeof liveRequests)['join']['request']>;
       const grant = await authoriseJoin(ctx, join, address);
       const { deviceId } = grant;
-      const giveBack = deviceId === null ? () => undefined : options.limits.claimSocket(deviceId);
+      const giveBack = hello.claimForJoin(deviceId);
       const placed = await sfu.place(join.lessonId, grant.role).catch((error: unknown) => {
         giveBack();
         throw error;
@@ -165,6 +175,7 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
     deadline.stop();
     peer?.close();
     release();
+    hello.release();
   };
   ws.on('close', gone);
   ws.on('error', gone);

@@ -25,7 +25,7 @@ const session = createSession({
   runExclusive: async (fn) => {
     await navigator.locks.request('ykt-sync', fn);
   },
-  prepareLive: (hubUrl) => livePreconnect.prepare(hubUrl),
+  prepareLive: (hubUrl, token, onRefused) => livePreconnect.prepare(hubUrl, token, onRefused),
 });
 const shellServices = createShellServices({
   db,

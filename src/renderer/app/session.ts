@@ -26,7 +26,7 @@ export type SessionDeps = {
   /** Wait after a change before pushing, so a burst of taps goes in one request. */
   pushDebounceMs?: number;
   /** The hub serves live lessons: open its signalling socket now, so a lesson's join need not (live-preconnect.ts). */
-  prepareLive?: (hubUrl: string) => void;
+  prepareLive?: (hubUrl: string, token: string, onRefused: (code: string, message: string) => void) => void;
 };
 
 /** certFingerprint: the https hub's SHA-256 fingerprint from the enrollment slip (ignored for http). */
@@ -57,6 +57,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     const client = createHubClient({ baseUrl: identity.hubUrl, token: identity.token, fetch, ...clockDeps, onRefused: (error) => current.refuse(error) });
     hub = client;
     const log: SyncLog = (level, message) => void desktop.log.write({ level, message: message.slice(0, 2000) }).catch(() => undefined);
+    const liveRefused = (code: string, message: string) => log('warn', `live socket opened beforehand refused (${code}): ${message}`);
     const drainOutbox = createOutboxDrain({ db, client, now, log });
     // Push first: what the teacher entered is the data that matters most; then pull what changed.
     const syncOnce = () =>
@@ -69,7 +70,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         await pullAll(db, client, now, log);
         await saveClockOffset();
         // The hub answered: a socket it closed meanwhile (hub restarted, or taken by a lesson) is opened again.
-        if (liveServed) prepareLive(identity.hubUrl);
+        if (liveServed) prepareLive(identity.hubUrl, identity.token, liveRefused);
       });
     const current = createSyncLoop({ syncOnce, report: setSyncStatus, now });
     loop = current;
@@ -79,7 +80,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
       (caps) => {
         rememberRouterCaps(identity.hubUrl, caps.routerRtpCapabilities);
         liveServed = true;
-        prepareLive(identity.hubUrl);
+        prepareLive(identity.hubUrl, identity.token, liveRefused);
       },
       (error: unknown) => log('info', `live capabilities not fetched (live lessons take one more round trip): ${error instanceof Error ? error.message : String(error)}`),
     );
