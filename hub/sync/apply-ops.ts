@@ -10,8 +10,9 @@ import { TransactionAborted } from '../db/sql-db.ts';
 import type { DeviceRow } from '../org/org-repo.ts';
 import { appendChange, lockClassroomLog } from '../timetable/change-log.ts';
 import { isLessonForClassroom } from '../timetable/timetable-repo.ts';
+import { Rejection } from './op-rejection.ts';
+import { applyPracticeOp } from './practice-apply.ts';
 
-class Rejection extends Error {}
 
 /** Told about an op that failed for a reason the rules do not name (the op is rejected; the hub's log keeps why). */
 export type OnUnexpected = (op: Op, error: unknown) => void;
@@ -74,6 +75,7 @@ async function applyOp(db: HubDatabase, device: DeviceRow, op: Op, now: Date) {
   const aheadMs = hlc.wallMs - now.getTime();
   if (aheadMs > MAX_HLC_AHEAD_MS) throw new Rejection(`${HLC_AHEAD}: stamped ${Math.round(aheadMs / 1000)} s ahead of the hub clock ${now.toISOString()}`);
   if (!(await isLessonForClassroom(db, op.lessonId, device.classroom_id))) throw new Rejection(`lesson ${op.lessonId} is not on this classroom's timetable`);
+  if (op.type === 'practice.attempt' || op.type === 'exam.submit') return applyPracticeOp(db, device, op);
   const studentOf = async (studentId: string) => {
     if (!(await db.get(`SELECT 1 FROM students WHERE id = ? AND classroom_id = ?`, [studentId, device.classroom_id]))) {
       throw new Rejection(`student ${studentId} is not on this classroom's roster`);
