@@ -324,7 +324,7 @@ export const en: Messages = {
     lesson: 'Lesson',
     when: 'Recorded',
     state: 'State',
-    op: { 'attendance.set': 'Attendance', 'note.put': 'Lesson note', 'quiz.answer': 'Quiz answer', 'quiz.tally': 'Quiz count' },
+    op: { 'attendance.set': 'Attendance', 'note.put': 'Lesson note', 'quiz.answer': 'Quiz answer', 'quiz.tally': 'Quiz count', 'practice.attempt': 'Student practice', 'exam.submit': 'Test answers' },
     pending: 'Waiting to upload',
     retrying: 'Not accepted by the hub (try {{attempts}}); retrying at {{time}}: {{reason}}',
     pendingTitle: '{{count}} waiting to upload',

@@ -322,7 +322,7 @@ export const zhCN = {
     lesson: '课程',
     when: '记录时间',
     state: '状态',
-    op: { 'attendance.set': '考勤', 'note.put': '备课笔记', 'quiz.answer': '随堂测答案', 'quiz.tally': '随堂测人数' },
+    op: { 'attendance.set': '考勤', 'note.put': '备课笔记', 'quiz.answer': '随堂测答案', 'quiz.tally': '随堂测人数', 'practice.attempt': '学生练习', 'exam.submit': '考核答卷' },
     pending: '等待上传',
     retrying: '中心未接受（第 {{attempts}} 次），{{time}} 后重试：{{reason}}',
     pendingTitle: '待上传 {{count}} 条',
