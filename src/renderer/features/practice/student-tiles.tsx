@@ -62,7 +62,7 @@ function CodePad({ student, onCancel }: { student: Student; onCancel: () => void
       {error && <p className="error">{error}</p>}
       <div className="keys">
         {['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'].map((d) => (
-          <button key={d} type="button" onClick={() => press(d).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))}>
+          <button key={d} type="button" onClick={() => void press(d).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))}>
             {d}
           </button>
         ))}
