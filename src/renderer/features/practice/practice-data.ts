@@ -56,7 +56,7 @@ export type StudentProgress = {
 /** The teacher's view: every student on the roster (学号 order), practised or not. */
 export async function classProgress(db: AppDb): Promise<StudentProgress[]> {
   const students = await db.students.orderBy('number').toArray();
-  const attempts = await db.practiceAttempts.orderBy('at').toArray();
+  const attempts = (await db.practiceAttempts.toArray()).sort((a, b) => a.at - b.at);
   const prompts = new Map<string, string>((await db.quizzes.toArray()).flatMap((q) => q.questions.map((question) => [`${q.id}/${question.id}`, question.prompt] as const)));
   const codes = new Set((await db.studentCodes.toArray()).map((c) => c.studentId));
   const exams = new Map((await db.exams.toArray()).map((e) => [e.id, e.title]));
