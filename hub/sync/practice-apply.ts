@@ -11,6 +11,18 @@ import { Rejection } from './op-rejection.ts';
 
 export type PracticeOp = Extract<Op, { type: 'practice.attempt' | 'exam.submit' }>;
 
+// A day offline sends thousands of attempts on the same few quizzes: parse each stored quiz body once, not per op.
+const parsedQuizzes = new Map<string, Quiz>();
+function parseQuiz(body: string): Quiz {
+  let quiz = parsedQuizzes.get(body);
+  if (!quiz) {
+    quiz = Quiz.parse(JSON.parse(body));
+    if (parsedQuizzes.size >= 256) parsedQuizzes.clear();
+    parsedQuizzes.set(body, quiz);
+  }
+  return quiz;
+}
+
 /** A submission stamped this long after closesAt is refused: the PC locks answers at submit, and its clock follows the hub's. */
 const SUBMIT_GRACE_MS = 60_000;
 
@@ -21,7 +33,7 @@ export async function applyPracticeOp(db: HubDatabase, device: DeviceRow, op: Pr
   if (op.type === 'practice.attempt') {
     const row = await db.get<{ body: string }>(`SELECT body FROM quizzes WHERE id = ? AND lesson_id = ?`, [op.quizId, op.lessonId]);
     if (!row) throw new Rejection(`quiz ${op.quizId} is not part of lesson ${op.lessonId}`);
-    const question = Quiz.parse(JSON.parse(row.body)).questions.find((q) => q.id === op.questionId);
+    const question = parseQuiz(row.body).questions.find((q) => q.id === op.questionId);
     if (!question) throw new Rejection(`question ${op.questionId} is not in quiz ${op.quizId}`);
     if (op.choice >= question.choices.length) throw new Rejection('choice out of range');
     await db.run(
