@@ -25,14 +25,17 @@ import { hubApplyOpsPerSec, hubApplyOpsPerSecPg } from './hub-apply-figures.ts';
 const OPS = Number(process.env.BENCH_SYNC_OPS ?? 10_000);
 const RATE_KBIT = 1000;
 
-type Drain = { drainMs: number; pushBytes: number; body: string };
+export type Drain = { drainMs: number; pushBytes: number; body: string };
 
-/** Queues OPS ops while the link is cut, then times the drain from the moment it is back. */
-async function drain(app: AppOnWeakLink, seed: number, busy: boolean): Promise<Drain> {
+/**
+ * Queues OPS ops while the link is cut (`queue`: attendance by default; practice.bench.ts queues students' attempts),
+ * then times the drain from the moment it is back.
+ */
+export async function drain(app: AppOnWeakLink, seed: number, busy: boolean, queue: (count: number) => Promise<unknown> = (count) => app.page.evaluate(generateOps, { count, seed, attendanceOnly: true })): Promise<Drain> {
   const { page, link } = app;
   await link.cut(); // queue everything first, as after a day offline
   const t0 = Date.now();
-  await page.evaluate(generateOps, { count: OPS, seed, attendanceOnly: true });
+  await queue(OPS);
   console.error(`sync: ${OPS} ops queued in ${Date.now() - t0} ms`);
   const body = await page.evaluate(async () => {
     const { db } = (window as unknown as { yktTest: TestHooks }).yktTest;
@@ -70,7 +73,7 @@ async function drain(app: AppOnWeakLink, seed: number, busy: boolean): Promise<D
 }
 
 /** The timetable's content downloads first (the figure is the records' own: a link carrying nothing else). */
-async function contentDownloaded(app: AppOnWeakLink) {
+export async function contentDownloaded(app: AppOnWeakLink) {
   await waitFor(
     () =>
       app.page.evaluate(async () => {

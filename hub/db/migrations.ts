@@ -4,6 +4,7 @@
 // killed mid-upgrade restarts from the last complete migration. Never edit a shipped migration: add a new one (each has
 // its own test in migrations.test.ts; pg-migrate.test.ts checks both stores end with the same tables and columns).
 import type { Database } from 'better-sqlite3';
+import { migration11Practice } from './migration-11-practice.ts';
 
 export type Migration = { version: number; name: string; sql: string; postgres?: string };
 
@@ -281,6 +282,7 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX live_routers_lesson ON live_routers (lesson_id);
         CREATE INDEX live_routers_node ON live_routers (node_id);`,
   },
+  migration11Practice,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

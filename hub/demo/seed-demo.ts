@@ -27,11 +27,11 @@ const juniorCourses: CourseSeed[] = [
   { id: 'crs-history-7', subject: '历史', teacher: '周建国', titles: ['中国境内早期人类', '原始农耕生活', '夏商周的更替', '青铜器与甲骨文'] },
 ];
 /** 随堂测 for some subjects: one bank per subject, so the quiz is titled by subject, not by a lesson it may not match. */
-const quizBank: Record<string, { prompt: string; choices: string[]; answer: number }[]> = {
+const quizBank: Record<string, { prompt: string; choices: string[]; answer: number; explanation?: string }[]> = {
   数学: [
-    { prompt: '(-3) + 5 = ?', choices: ['-8', '2', '-2', '8'], answer: 1 },
-    { prompt: '0.4 × 0.5 = ?', choices: ['0.2', '2', '0.02', '0.9'], answer: 0 },
-    { prompt: '方程 2x + 3 = 11 的解是', choices: ['x = 3', 'x = 4', 'x = 7', 'x = 5'], answer: 1 },
+    { prompt: '(-3) + 5 = ?', choices: ['-8', '2', '-2', '8'], answer: 1, explanation: '异号两数相加，取绝对值较大的数的符号，再用较大的绝对值减去较小的：5 − 3 = 2。' },
+    { prompt: '0.4 × 0.5 = ?', choices: ['0.2', '2', '0.02', '0.9'], answer: 0, explanation: '先算 4 × 5 = 20，两个因数共有两位小数，积也要有两位小数：0.20 = 0.2。' },
+    { prompt: '方程 2x + 3 = 11 的解是', choices: ['x = 3', 'x = 4', 'x = 7', 'x = 5'], answer: 1, explanation: '两边同时减 3 得 2x = 8，再同时除以 2 得 x = 4。' },
   ],
   语文: [
     { prompt: '《春》的作者是', choices: ['老舍', '朱自清', '鲁迅', '冰心'], answer: 1 },

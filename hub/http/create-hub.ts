@@ -10,6 +10,7 @@ import { LIVE_WS_PATH } from '../../src/shared/live-protocol.ts';
 import { SYNC_WS_PATH } from '../../src/shared/sync-socket-protocol.ts';
 import type { PostgresDb } from '../db/postgres-db.ts';
 import { bridgeQuizEvents } from '../sync/quiz-events-bridge.ts';
+import { registerPracticeAdminRoutes } from '../sync/practice-routes.ts';
 import { HUB_TIME_HEADER, HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, PUSH_HUB_MAX_OPS, PUSH_MAX_OPS_HEADER, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
 import { registerContentRoutes } from '../content/content-routes.ts';
 import { signUnsignedPacks } from '../content/content-repo.ts';
@@ -210,6 +211,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     registerEdgeAdminRoutes(admin, ctx, edgeUplink);
     registerEdgeFeedAdminRoutes(admin, feeds);
     registerReportRoutes(admin, ctx);
+    registerPracticeAdminRoutes(admin, ctx);
     registerLiveAdminRoutes(admin, ctx, live);
   });
   await table.group('admin-page', (adminPage) => registerReportPage(adminPage, ctx));

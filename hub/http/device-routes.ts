@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { EnrollRequest, HubPaths, PROTOCOL_VERSION, type EnrollResponse, type PullResponse } from '../../src/shared/protocol.ts';
 import { enrollDevice } from '../org/enroll-device.ts';
+import { releaseClosedExams } from '../sync/exam-repo.ts';
 import { changesSince } from '../timetable/change-log.ts';
 import { deviceOf } from './auth.ts';
 import type { HubContext } from './hub-context.ts';
@@ -43,6 +44,7 @@ export function registerPullRoute(device: FastifyInstance, ctx: HubContext) {
   device.get(HubPaths.pull, async (request) => {
     const query = parseOrBadRequest(PullQuery, request.query);
     const device = deviceOf(request);
+    await releaseClosedExams(ctx.db, device.classroom_id, ctx.now());
     const page = await changesSince(ctx.db, device.classroom_id, query.cursor, query.limit, (seq, reason) =>
       request.log.warn({ classroomId: device.classroom_id, seq, reason }, 'stored change skipped: does not parse'),
     );

@@ -16,6 +16,7 @@ import { lockClassroomLog } from '../timetable/change-log.ts';
 import { applyBulk, BulkFailed, type BulkItem } from './apply-bulk.ts';
 import { checkCommon, isBulkOp, liveScope, opWrite, Rejection, type OpWrite } from './op-rules.ts';
 import { claimOps, writeAttendance, writeNotes, writeQuizAnswers } from './op-writes.ts';
+import { applyPracticeOp } from './practice-apply.ts';
 
 /** Told about an op that failed for a reason the rules do not name (the op is rejected; the hub's log keeps why). */
 export type OnUnexpected = (op: Op, error: unknown) => void;
@@ -127,6 +128,9 @@ async function applyOp(db: HubDatabase, device: DeviceRow, op: Op, now: Date) {
     case 'quiz.answer':
     case 'quiz.tally':
       return writeOne(db, device, await opWrite(scope, device, op), now);
+    case 'practice.attempt':
+    case 'exam.submit':
+      return applyPracticeOp(db, device, op);
   }
 }
 

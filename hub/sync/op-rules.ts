@@ -9,8 +9,10 @@ import { inJsonList, jsonParam } from '../db/sql-db.ts';
 import type { DeviceRow } from '../org/org-repo.ts';
 import { isLessonForClassroom } from '../timetable/timetable-repo.ts';
 
-/** An op refused for a reason the rules name; the device is told the message. */
-export class Rejection extends Error {}
+import { Rejection } from './op-rejection.ts';
+
+// The one Rejection class (practice-apply.ts throws it too): applyPush tells a named refusal from a fault by instanceof.
+export { Rejection };
 
 export type Scope = {
   lessonOnTimetable(lessonId: string): Promise<boolean>;

@@ -91,7 +91,8 @@ export function chinaTime(iso: string): string {
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function renderReportHtml(rows: ReportRow[], hubName: string): string {
+/** `sections`: further HTML sections after the table (students' 练习 and 考核: practice-report.ts). */
+export function renderReportHtml(rows: ReportRow[], hubName: string, sections = ''): string {
   const body = rows
     .map((r) => {
       const quiz = r.quiz ? `${Math.round((100 * r.quiz.correct) / r.quiz.answered)}%（${r.quiz.correct}/${r.quiz.answered}）` : '—';
@@ -108,5 +109,5 @@ export function renderReportHtml(rows: ReportRow[], hubName: string): string {
 td.not-taken{color:#b26a00;font-weight:600}td,th{border-bottom:1px solid #dde2e8;padding:10px;text-align:left;vertical-align:top}th{background:#f3f5f8}</style></head>
 <body><h1>接收课堂报告</h1><p>${escape(hubName)} · 考勤与随堂测（各接收班级）。出勤＝到课人数（含迟到）；未考勤＝这节课还没有考勤记录。</p>
 <table><thead><tr><th>时间（北京时间）</th><th>课程</th><th>班级</th><th>考勤</th><th>随堂测正确率</th><th>课堂答题器（答对/作答）</th><th>需要辅导</th></tr></thead>
-<tbody>${body || '<tr><td colspan="7">暂无数据</td></tr>'}</tbody></table></body></html>`;
+<tbody>${body || '<tr><td colspan="7">暂无数据</td></tr>'}</tbody></table>${sections}</body></html>`;
 }

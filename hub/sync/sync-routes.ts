@@ -8,6 +8,7 @@ import type { HubContext } from '../http/hub-context.ts';
 import { inflateGzipBody } from '../http/inflate-body.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
 import { receivePush } from './receive-push.ts';
+import { buildPracticeReport, renderPracticeSection } from './practice-report.ts';
 import { buildReport, renderReportHtml } from './report.ts';
 
 export function registerPushRoute(device: FastifyInstance, ctx: HubContext) {
@@ -23,9 +24,11 @@ export function registerPushRoute(device: FastifyInstance, ctx: HubContext) {
 }
 
 export function registerReportRoutes(admin: FastifyInstance, ctx: HubContext) {
-  admin.get('/v1/admin/report', async () => ({ rows: await buildReport(ctx.db) }));
+  admin.get('/v1/admin/report', async () => ({ rows: await buildReport(ctx.db), practice: await buildPracticeReport(ctx.db) }));
 }
 
 export function registerReportPage(adminPage: FastifyInstance, ctx: HubContext) {
-  adminPage.get('/report', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderReportHtml(await buildReport(ctx.db), ctx.hubName)));
+  adminPage.get('/report', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(renderReportHtml(await buildReport(ctx.db), ctx.hubName, renderPracticeSection(await buildPracticeReport(ctx.db)))),
+  );
 }

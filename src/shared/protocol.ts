@@ -149,10 +149,43 @@ export const QuizQuestion = z.object({
   choices: z.array(z.string().min(1).max(200)).min(2).max(8),
   /** Index into choices. */
   answer: z.number().int().min(0).max(7),
+  /** 解析: shown to a student after answering in 练习. Optional: older hubs and quizzes have none. */
+  explanation: Text(1000).optional(),
 });
 export const Quiz = z.object({ id: Id, lessonId: Id, title: z.string().min(1).max(200), questions: z.array(QuizQuestion).min(1).max(50) });
 export type Quiz = z.infer<typeof Quiz>;
 export type QuizQuestion = z.infer<typeof QuizQuestion>;
+
+// ---- 考核 (timed tests): the paper reaches the PC without its key; results come back after the window closes ----------
+
+export const ExamQuestion = z.object({ id: Id, prompt: Text(1000, 1), choices: z.array(Text(200, 1)).min(2).max(8) });
+export const ExamPaper = z
+  .object({
+    id: Id,
+    lessonId: Id,
+    title: Text(200, 1),
+    opensAt: IsoDateTime,
+    closesAt: IsoDateTime,
+    /** Time a student has once started, within the window. */
+    durationSec: z.number().int().min(60).max(6 * 3600),
+    questions: z.array(ExamQuestion).min(1).max(100),
+  })
+  .refine((e) => Date.parse(e.closesAt) > Date.parse(e.opensAt), { message: 'closesAt must be after opensAt', path: ['closesAt'] });
+export type ExamPaper = z.infer<typeof ExamPaper>;
+/** What the lead school publishes: the paper and its key (index into each question's choices), kept on the hub. */
+export const Exam = z
+  .object({ paper: ExamPaper, key: z.array(z.number().int().min(0).max(7)).min(1).max(100) })
+  .refine((e) => e.key.length === e.paper.questions.length && e.key.every((k, i) => k < (e.paper.questions[i]?.choices.length ?? 0)), {
+    message: 'key: one choice per question, within its choices',
+    path: ['key'],
+  });
+export type Exam = z.infer<typeof Exam>;
+export const ExamResult = z.object({
+  examId: Id,
+  key: z.array(z.number().int().min(0).max(7)).max(100),
+  scores: z.array(z.object({ studentId: Id, correct: z.number().int().min(0).max(100), total: z.number().int().min(1).max(100) })).max(1000),
+});
+export type ExamResult = z.infer<typeof ExamResult>;
 
 export const Change = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lesson.put'), lesson: Lesson }),
@@ -161,6 +194,10 @@ export const Change = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lesson.delete'), id: Id }),
   z.object({ type: z.literal('student.put'), student: Student }),
   z.object({ type: z.literal('student.delete'), id: Id }),
+  /** 考核 paper: questions without the key (the key stays on the hub until the window closes). Older PCs skip it. */
+  z.object({ type: z.literal('exam.put'), exam: ExamPaper }),
+  /** Released only once the hub's clock is past the exam's closesAt: the key and this classroom's scores. */
+  z.object({ type: z.literal('exam.result'), result: ExamResult }),
 ]);
 export type Change = z.infer<typeof Change>;
 
@@ -232,6 +269,14 @@ export const Op = z.discriminatedUnion('type', [
     correct: z.number().int().min(0).max(1000),
     total: z.number().int().min(1).max(1000),
   }),
+  /**
+   * One student's 练习 answer to a question of a lesson's quiz (the practice bank), on the shared classroom PC. Kept
+   * compact (thousands go up after a week offline): right/wrong follows from the quiz on the hub, which scores it
+   * itself; `s` is whole seconds from showing the question to the answer.
+   */
+  z.object({ ...OpBase, type: z.literal('practice.attempt'), lessonId: Id, quizId: Id, questionId: Id, studentId: Id, choice: z.number().int().min(0).max(7), s: z.number().int().min(0).max(3600) }),
+  /** A student's 考核 answers, locked on submit (null: left blank). Scored only on the hub, after the window closes. */
+  z.object({ ...OpBase, type: z.literal('exam.submit'), lessonId: Id, examId: Id, studentId: Id, answers: z.array(z.number().int().min(0).max(7).nullable()).min(1).max(100), s: z.number().int().min(0).max(6 * 3600) }),
 ]);
 export type Op = z.infer<typeof Op>;
 

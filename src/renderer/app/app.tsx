@@ -7,6 +7,8 @@ import { EnrollScreen } from '../features/enroll/enroll-screen.tsx';
 import { DataSafetyBanner } from '../features/shell/data-safety-banner.tsx';
 import { TopBar } from '../features/shell/top-bar.tsx';
 import { LessonScreen } from '../features/lesson/lesson-screen.tsx';
+import { ClassProgressScreen } from '../features/practice/class-progress-screen.tsx';
+import { PracticeScreen } from '../features/practice/practice-screen.tsx';
 import { LiveScreen } from '../features/live/live-screen.tsx';
 import { SyncDetailsScreen } from '../features/sync/sync-details-screen.tsx';
 import { TimetableScreen } from '../features/timetable/timetable-screen.tsx';
@@ -52,5 +54,9 @@ function Screen({ route, identity }: { route: Route; identity: DeviceIdentity })
       );
     case 'review':
       return <ReviewScreen />;
+    case 'practice':
+      return <PracticeScreen />;
+    case 'practice-progress':
+      return <ClassProgressScreen />;
   }
 }

@@ -1,8 +1,9 @@
 // The classroom's local database (IndexedDB via Dexie). Everything the UI shows is read from here, so the app works
 // with the hub unreachable; the sync layer is the only writer of hub-owned data (lessons, students).
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import type { AttendanceStatus, Lesson, NoteAnchor, NoteVersion, Op, Quiz, Student } from '../../shared/protocol.ts';
+import type { AttendanceStatus, ExamPaper, ExamResult, Lesson, NoteAnchor, NoteVersion, Op, Quiz, Student } from '../../shared/protocol.ts';
 import type { ChunkPartRow, ContentChunkRow, ContentFileRow, LessonPackRow, PackRow, PlaybackRow } from './content-rows.ts';
+import type { ExamSubmissionRow, PracticeAttemptRow, ReviewItemRow, StudentCodeRow } from './practice-rows.ts';
 
 export type MetaRow = { key: string; value: unknown };
 
@@ -69,6 +70,12 @@ export type AppDb = Dexie & {
   contentChunks: Table<ContentChunkRow, [string, number]>;
   playback: EntityTable<PlaybackRow, 'key'>;
   chunkParts: Table<ChunkPartRow, [string, number, number]>;
+  practiceAttempts: EntityTable<PracticeAttemptRow, 'id'>;
+  reviewItems: Table<ReviewItemRow, [string, string]>;
+  studentCodes: EntityTable<StudentCodeRow, 'studentId'>;
+  exams: EntityTable<ExamPaper, 'id'>;
+  examSubmissions: Table<ExamSubmissionRow, [string, string]>;
+  examResults: EntityTable<ExamResult, 'examId'>;
 };
 
 /** Schema versions, oldest first. Never edit a shipped version: add a new one (each has its own test). */
@@ -110,6 +117,19 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Record<str
     version: 4,
     stores: {
       chunkParts: '[sha256+index+offset], sha256',
+    },
+  },
+  {
+    // Students practise and take 考核 on the shared PC (issue 22): attempts per student, each student's 错题本 schedule,
+    // the teacher-set sign-in codes (hashed), exam papers (no key), locked submissions, and released results.
+    version: 5,
+    stores: {
+      practiceAttempts: 'id, studentId, [studentId+lessonId]',
+      reviewItems: '[studentId+questionKey], studentId',
+      studentCodes: 'studentId',
+      exams: 'id, lessonId',
+      examSubmissions: '[examId+studentId], examId',
+      examResults: 'examId',
     },
   },
 ];

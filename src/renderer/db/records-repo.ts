@@ -4,6 +4,7 @@ import { HlcClock } from '../../shared/hlc.ts';
 import type { AttendanceStatus, NoteAnchor, NoteVersion, Quiz } from '../../shared/protocol.ts';
 import type { AppDb, NoteRow, OutboxRow } from './app-db.ts';
 import { getMeta, setMeta } from './meta-repo.ts';
+import { createPracticeWrites, practiceTables } from './practice-repo.ts';
 import { restampRefusedAhead } from './restamp-ops.ts';
 
 /** `now` is the hub's clock as this PC knows it (sync/hub-clock.ts), so records carry the county's time. */
@@ -17,7 +18,7 @@ export function randomId(): string {
 
 export function createRecords({ db, deviceId, now, onChange = () => {}, newId = randomId }: RecordsDeps) {
   let clock: HlcClock | null = null;
-  const tables = [db.outbox, db.meta, db.attendance, db.notes, db.quizAnswers];
+  const tables = [db.outbox, db.meta, db.attendance, db.notes, db.quizAnswers, ...practiceTables(db)];
 
   /**
    * Runs `write` in ONE transaction that also appends the outbox rows of the ops it returns; `tick` gives each op a
@@ -46,6 +47,7 @@ export function createRecords({ db, deviceId, now, onChange = () => {}, newId = 
     (await recordAll(async (tick) => [await write(tick())]))[0] ?? '';
 
   return {
+    ...createPracticeWrites({ db, now, newId, record }),
     /**
      * Call right after the hub answered a push (so `now` has just been checked against the hub's clock): the ops it
      * refused as stamped ahead get fresh timestamps and go back to pending. Returns how many.

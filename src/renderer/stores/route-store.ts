@@ -15,7 +15,11 @@ export type Route =
   /** A lesson's recording and 预习包 (download progress, player, PDF/image viewer). */
   | { screen: 'content'; lessonId: string; kind?: 'recording' | 'preview'; back?: 'lesson' | 'review'; startAt?: number }
   /** Students' review (复习): cached lessons by subject and date. */
-  | { screen: 'review' };
+  | { screen: 'review' }
+  /** 学生练习: a student signs in on the shared PC and practises, reviews mistakes, takes 考核. */
+  | { screen: 'practice' }
+  /** The teacher's view of the class's practice (and where students' sign-in codes are set). */
+  | { screen: 'practice-progress' };
 
 export const useRoute = create<{ route: Route }>(() => ({ route: { screen: 'timetable' } }));
 

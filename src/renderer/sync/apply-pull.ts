@@ -16,7 +16,7 @@ const KEEP_RECENT = 20;
 export async function applyPull(db: AppDb, page: PullPage, now: Date = new Date()): Promise<{ applied: number; skipped: SkippedChange[] }> {
   const skipped: SkippedChange[] = [];
   let applied = 0;
-  await db.transaction('rw', [db.lessons, db.students, db.meta, db.quizzes, db.notes], async () => {
+  await db.transaction('rw', [db.lessons, db.students, db.meta, db.quizzes, db.notes, db.exams, db.examResults], async () => {
     for (const raw of page.changes) {
       const parsed = Change.safeParse(raw);
       if (!parsed.success) {
@@ -51,6 +51,12 @@ async function applyChange(db: AppDb, change: Change) {
       return;
     case 'quiz.put':
       await db.quizzes.put(change.quiz);
+      return;
+    case 'exam.put':
+      await db.exams.put(change.exam);
+      return;
+    case 'exam.result':
+      await db.examResults.put(change.result);
       return;
     case 'note.version':
       await db.notes.put(mergeNoteVersion(await db.notes.get(change.note.noteId), change.note));

@@ -53,6 +53,9 @@ export function ReviewScreen() {
           ← {t('content.back')}
         </button>
         <h1>{t('content.reviewTitle')}</h1>
+        <button type="button" className="primary practice-entry" data-testid="practice-entry" onClick={() => navigate({ screen: 'practice' })}>
+          {t('practice.entry')}
+        </button>
       </div>
       <nav className="tabs" role="tablist">
         <button type="button" role="tab" aria-selected={subject === null} onClick={() => setSubject(null)}>

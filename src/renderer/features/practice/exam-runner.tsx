@@ -1,0 +1,98 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ExamPaper } from '../../../shared/protocol.ts';
+import { useApp } from '../../app/app-context.tsx';
+import { ExamLocked } from '../../db/practice-repo.ts';
+import { choiceLetter } from './student-session.ts';
+
+/**
+ * A 考核 on this PC: the paper has no key, so there is no feedback; answers are locked on submit (or when time runs out)
+ * and scored on the hub after the window closes.
+ */
+export function ExamRunner({ studentId, exam, onDone }: { studentId: string; exam: ExamPaper; onDone: () => void }) {
+  const { t } = useTranslation();
+  const { session } = useApp();
+  const [answers, setAnswers] = useState<(number | null)[]>(() => exam.questions.map(() => null));
+  const [state, setState] = useState<'answering' | 'confirm' | 'submitted'>('answering');
+  const [error, setError] = useState<string | null>(null);
+  const startedAt = useRef(Date.now());
+  const [left, setLeft] = useState(exam.durationSec);
+  const answersRef = useRef(answers);
+  answersRef.current = answers;
+
+  const submit = async () => {
+    try {
+      await session.records().submitExam({ studentId, exam, answers: answersRef.current, seconds: (Date.now() - startedAt.current) / 1000 });
+      setState('submitted');
+    } catch (e) {
+      setError(e instanceof ExamLocked ? t(`practice.locked.${e.reason}`) : e instanceof Error ? e.message : String(e));
+    }
+  };
+  const submitRef = useRef(submit);
+  submitRef.current = submit;
+  useEffect(() => {
+    if (state === 'submitted') return undefined;
+    const id = setInterval(() => {
+      const remaining = Math.max(0, exam.durationSec - Math.floor((Date.now() - startedAt.current) / 1000));
+      setLeft(remaining);
+      if (remaining === 0) void submitRef.current(); // time is up: what is answered is handed in
+    }, 1000);
+    return () => clearInterval(id);
+  }, [exam.durationSec, state]);
+
+  if (state === 'submitted') {
+    return (
+      <section className="practice-card" data-testid="exam-submitted">
+        <p className="big">{t('practice.submitted')}</p>
+        <button type="button" className="primary" onClick={onDone}>
+          {t('practice.back')}
+        </button>
+      </section>
+    );
+  }
+  return (
+    <section className="practice-card exam" data-testid="exam-paper">
+      <div className="student-bar">
+        <h2>{exam.title}</h2>
+        <strong className="time-left">{t('practice.timeLeft', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })}</strong>
+      </div>
+      {exam.questions.map((q, qi) => (
+        <div key={q.id} className="exam-question" data-testid="exam-question">
+          <p className="prompt">
+            {qi + 1}. {q.prompt}
+          </p>
+          <div className="practice-choices" role="radiogroup">
+            {q.choices.map((c, ci) => (
+              <button
+                key={ci}
+                type="button"
+                role="radio"
+                aria-checked={answers[qi] === ci}
+                className={answers[qi] === ci ? 'choice picked' : 'choice'}
+                onClick={() => setAnswers((a) => a.map((v, i) => (i === qi ? ci : v)))}
+              >
+                {choiceLetter(ci)}. {c}
+              </button>
+            ))}
+          </div>
+        </div>
+      ))}
+      {error && <p className="error">{error}</p>}
+      {state === 'confirm' ? (
+        <div className="confirm-row">
+          <span>{t('practice.submitConfirm')}</span>
+          <button type="button" className="primary" data-testid="exam-confirm" onClick={() => void submit()}>
+            {t('practice.submit')}
+          </button>
+          <button type="button" className="secondary" onClick={() => setState('answering')}>
+            {t('practice.cancel')}
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="primary" data-testid="exam-submit" onClick={() => setState('confirm')}>
+          {t('practice.submit')}
+        </button>
+      )}
+    </section>
+  );
+}
