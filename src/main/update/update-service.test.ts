@@ -17,6 +17,8 @@ let root: string;
 let release: ReleaseFixture;
 let hub: Awaited<ReturnType<typeof startUpdateHub>>;
 let hubBase: string;
+/** Closed after each test: a hub check leaves its loopback feed open. */
+const services: Array<{ close(): Promise<void> }> = [];
 
 beforeAll(async () => {
   hub = await startUpdateHub();
@@ -29,6 +31,7 @@ beforeEach(async () => {
   await hub.clear();
 });
 afterEach(async () => {
+  for (const service of services.splice(0)) await service.close();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -45,9 +48,13 @@ function setup(opts: { saveSettings?: (s: unknown) => void; hubUrl?: string | nu
     cancelDownload: vi.fn(),
     install: vi.fn(),
   } satisfies RawFeedUpdater;
+  const asked: string[] = [];
   const service = createUpdateService({
     updater,
-    fetch,
+    fetch: (input, init) => {
+      asked.push(String(input instanceof Request ? input.url : input));
+      return fetch(input, init);
+    },
     trustedKeys: [testPublisher.publicKey],
     config: { checkIntervalMs: 3600_000, downloadWindow: null, quietWindow: dailyWindow('21:00', '06:00') },
     currentVersion: opts.currentVersion ?? '0.1.0',
@@ -60,20 +67,30 @@ function setup(opts: { saveSettings?: (s: unknown) => void; hubUrl?: string | nu
     pickFolder: () => Promise.resolve(null),
     saveSettings: (s) => Promise.resolve(opts.saveSettings?.(s)),
   });
-  return { service, updater };
+  services.push(service);
+  return { service, updater, asked };
 }
 
 const feedDir = () => hub.channelDir('latest');
 const publish = (fixture: ReleaseFixture) => hub.publish(fixture);
 
 describe('update service: the hub feed (real hub, stand-in for electron-updater)', () => {
-  it('uses the hub feed of the chosen channel', async () => {
-    const { service, updater } = setup();
+  it('verifies the hub feed of the chosen channel, then points electron-updater at the loopback feed', async () => {
+    const { service, updater, asked } = setup();
     await service.tick();
-    expect(updater.setFeedUrl).toHaveBeenLastCalledWith(`${hubBase}/updates/latest/`);
+    expect(asked).toEqual([`${hubBase}/updates/latest/latest.yml`]); // nothing published yet
+    expect(service.status().refused).toMatchObject({ reason: 'missing_manifest', source: 'hub' });
     service.setChannel('beta');
     await service.tick();
-    expect(updater.setFeedUrl).toHaveBeenLastCalledWith(`${hubBase}/updates/beta/`);
+    expect(asked.slice(1)).toEqual([`${hubBase}/updates/beta/latest.yml`]);
+    expect(updater.setFeedUrl).not.toHaveBeenCalled(); // the hub's URL never reaches electron-updater
+    await publish(release);
+    service.setChannel('latest');
+    await service.tick();
+    expect(asked.slice(2)).toEqual([`${hubBase}/updates/latest/latest.yml`, `${hubBase}/updates/latest/latest.yml.sig`]);
+    expect(updater.setFeedUrl).toHaveBeenCalledTimes(1);
+    expect(updater.setFeedUrl).toHaveBeenLastCalledWith(expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/));
+    expect(service.status()).toMatchObject({ phase: 'downloaded', availableVersion: '0.2.0', refused: null });
     expect(hubFeedUrl('http://hub:8787', 'latest')).toBe('http://hub:8787/updates/latest/');
   });
 

@@ -1,11 +1,11 @@
-// Everything main does about updates, behind the IPC handlers: the feed (the hub's /updates/<channel>/ or a verified
-// USB folder served on loopback), the signature gate in front of electron-updater (verified-feed.ts), the
+// Everything main does about updates, behind the IPC handlers: the feed (the hub's /updates/<channel>/, verified and
+// then served to electron-updater on loopback, or a verified USB folder served on loopback), the signature gate in front of electron-updater (verified-feed.ts), the
 // policy-driven controller, and the activity the renderer reports. The adapter (electron-updater-port.ts) provides
 // electron-updater; tests provide a stand-in.
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Activity, FolderReleaseResult, UpdateChannel, UpdateStatus, UpdateWindows } from '../../shared/update-protocol.ts';
-import { startLoopbackFeed, type LoopbackFeed } from './loopback-feed.ts';
+import { startFolderFeed, type LoopbackFeed } from './loopback-feed.ts';
 import { manifestNameFor } from './release-manifest.ts';
 import { createUpdateController, type UpdateControllerDeps } from './update-controller.ts';
 import { withWindows } from './update-policy.ts';
@@ -55,7 +55,7 @@ export function createUpdateService(deps: UpdateServiceDeps) {
   async function useHubFeed(): Promise<boolean> {
     const hub = await deps.hubUrl();
     if (!hub) return false; // not enrolled yet: nothing to ask
-    updater.setFeedUrl(hubFeedUrl(hub, channel));
+    updater.setFeedUrl(hubFeedUrl(hub, channel), 'hub');
     return true;
   }
 
@@ -79,10 +79,10 @@ export function createUpdateService(deps: UpdateServiceDeps) {
     });
     if (!check.ok) return { ok: false, reason: check.reason, detail: check.detail };
     // Only now is the previous release replaced: a refused folder never touches what is served.
-    const feed = await startLoopbackFeed(check.release);
+    const feed = await startFolderFeed(check.release);
     const previous = served;
     served = { feed, release: check.release };
-    updater.setFeedUrl(feed.url);
+    updater.setFeedUrl(feed.url, 'loopback');
     controller.setSource('folder');
     controller.checkSoon();
     await previous?.feed.close();
@@ -154,6 +154,7 @@ export function createUpdateService(deps: UpdateServiceDeps) {
     servedFeedUrl: (): string | null => served?.feed.url ?? null,
     onQuit: () => controller.onQuit(),
     async close(): Promise<void> {
+      await updater.close();
       await served?.feed.close();
       served = null;
     },

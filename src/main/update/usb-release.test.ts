@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha512Base64, testPublisher, writeReleaseFixture, type ReleaseFixture } from '../../../tests/support/release-fixture.ts';
-import { startLoopbackFeed } from './loopback-feed.ts';
+import { startFolderFeed } from './loopback-feed.ts';
 import { manifestNameFor, verifyFolderRelease, type FolderCheckOptions } from './usb-release.ts';
 
 let root: string;
@@ -65,7 +65,7 @@ describe('loopback feed', () => {
     // Tampering with the stick after verification does not change what is served: the feed serves the staged copy.
     await writeFile(join(stick, release.installer), Buffer.alloc(release.installerBytes.length));
     await writeFile(join(stick, 'latest.yml'), 'version: 9.9.9\n');
-    const feed = await startLoopbackFeed(check.release);
+    const feed = await startFolderFeed(check.release);
     try {
       expect(feed.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       const yml = await fetch(`${feed.url}latest.yml?noCache=1abc`);

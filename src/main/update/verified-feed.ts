@@ -1,10 +1,13 @@
 // The gate between a feed and electron-updater. electron-updater fetches and trusts latest.yml on its own; before it
-// may even look, main fetches the manifest and its signature itself and verifies both (release-trust.ts). Only then
-// does electron-updater check, and what it read must be the release that was verified (same version, files, sizes and
-// sha512, which it then checks every download against), or nothing is offered. Used for the hub's feed and for a
-// folder served on loopback alike.
+// may even look, main fetches the manifest and its signature itself and verifies both (release-trust.ts). For the hub
+// electron-updater never reads the hub's latest.yml: it is pointed at a loopback feed (loopback-feed.ts) answering the
+// manifest with exactly the verified bytes and passing the listed files through from the hub, so a hub that answers
+// a second read differently (time of check, time of use) changes nothing. A folder release is already served that way
+// and is read directly. What electron-updater read must still be the release that was verified (same version, files,
+// sizes and sha512, which it then checks every download against), or nothing is offered.
 import { signatureFileName, MAX_SIGNATURE_BYTES } from '../../shared/release-signature.ts';
 import type { ReleaseManifest } from '../../shared/update-protocol.ts';
+import { startLoopbackFeed, type FeedContent, type LoopbackFeed } from './loopback-feed.ts';
 import type { UpdaterPort } from './update-controller.ts';
 import { MAX_MANIFEST_BYTES, ReleaseRefusedError } from './release-manifest.ts';
 import { verifyReleaseManifest } from './release-trust.ts';
@@ -15,7 +18,10 @@ export type FeedRelease = { version: string; files: Array<{ url: string; sha512:
 /** electron-updater behind a settable feed, as the adapter (electron-updater-port.ts) provides it. */
 export type RawFeedUpdater = Omit<UpdaterPort, 'check'> & { setFeedUrl(url: string): void; check(): Promise<FeedRelease | null> };
 
-export type FeedUpdaterPort = UpdaterPort & { setFeedUrl(url: string): void };
+/** `hub`: verified, then served to electron-updater through the loopback feed; `loopback`: a folder release's feed, already serving verified bytes. */
+export type FeedKind = 'hub' | 'loopback';
+
+export type FeedUpdaterPort = UpdaterPort & { setFeedUrl(url: string, kind: FeedKind): void; close(): Promise<void> };
 
 export type VerifiedFeedDeps = {
   inner: RawFeedUpdater;
@@ -63,33 +69,59 @@ function sameRelease(found: FeedRelease, manifest: ReleaseManifest): boolean {
 
 export function createVerifiedFeedUpdater(deps: VerifiedFeedDeps): FeedUpdaterPort {
   let feed = '';
+  let kind: FeedKind = 'hub';
   let verifiedVersion: string | null = null;
+  let proxy: Promise<LoopbackFeed> | null = null;
 
   async function fetchAndVerify() {
     const manifestUrl = new URL(deps.manifestName, feed).href;
     const manifestBytes = await fetchBounded(deps.fetch, manifestUrl, MAX_MANIFEST_BYTES, 'manifest_too_large');
     if (!manifestBytes) throw new ReleaseRefusedError('missing_manifest', `${manifestUrl}: nothing published`);
     const signatureBytes = await fetchBounded(deps.fetch, new URL(signatureFileName(deps.manifestName), feed).href, MAX_SIGNATURE_BYTES, 'malformed_signature');
-    return verifyReleaseManifest({ manifestName: deps.manifestName, manifestBytes, signatureBytes, trustedKeys: deps.trustedKeys, currentVersion: deps.currentVersion });
+    const trusted = verifyReleaseManifest({ manifestName: deps.manifestName, manifestBytes, signatureBytes, trustedKeys: deps.trustedKeys, currentVersion: deps.currentVersion });
+    return { trusted, manifestBytes, signatureBytes: signatureBytes ?? Buffer.alloc(0) };
+  }
+
+  /** Points electron-updater at the loopback feed now serving this verified hub release (one server, started once). */
+  async function serveVerified(content: FeedContent): Promise<void> {
+    if (proxy) {
+      (await proxy).serve(content);
+    } else {
+      proxy = startLoopbackFeed(content);
+      // A port that could not open is tried again at the next check, not remembered as the feed.
+      await proxy.catch((error: unknown) => {
+        proxy = null;
+        throw error;
+      });
+    }
+    deps.inner.setFeedUrl((await proxy).url);
   }
 
   return {
-    setFeedUrl(url) {
+    setFeedUrl(url, feedKind) {
       feed = url;
+      kind = feedKind;
       verifiedVersion = null;
-      deps.inner.setFeedUrl(url);
+      // The hub's URL never reaches electron-updater: it gets the loopback feed once a check verified what to serve.
+      if (feedKind === 'loopback') deps.inner.setFeedUrl(url);
     },
     async check() {
       verifiedVersion = null;
-      let trusted = await fetchAndVerify();
+      let read = await fetchAndVerify();
       // The hub writes latest.yml, then latest.yml.sig: a check between the two reads a pair that disagrees. Read
       // both once more before calling it a forgery.
-      if (!trusted.ok && trusted.reason === 'bad_signature') trusted = await fetchAndVerify();
+      if (!read.trusted.ok && read.trusted.reason === 'bad_signature') read = await fetchAndVerify();
+      const { trusted } = read;
       if (!trusted.ok) {
         // The feed offering the version already running is the normal "up to date", not a refusal.
         if (trusted.reason === 'same_version') return null;
         throw new ReleaseRefusedError(trusted.reason, trusted.detail);
       }
+      if (kind === 'hub') {
+        const files = { from: 'upstream', base: feed, fetch: deps.fetch, currentVersion: deps.currentVersion } as const;
+        await serveVerified({ manifestName: deps.manifestName, manifest: trusted.manifest, manifestBytes: read.manifestBytes, signatureBytes: read.signatureBytes, files });
+      }
+      // A second guard: what electron-updater parsed must be the verified release.
       const found = await deps.inner.check();
       if (!found) return null; // not in this device's staged-rollout share yet
       if (!sameRelease(found, trusted.manifest)) {
@@ -104,5 +136,10 @@ export function createVerifiedFeedUpdater(deps: VerifiedFeedDeps): FeedUpdaterPo
     },
     cancelDownload: () => deps.inner.cancelDownload(),
     install: () => deps.inner.install(),
+    async close() {
+      const open = proxy;
+      proxy = null;
+      await (await open)?.close();
+    },
   };
 }
