@@ -34,6 +34,9 @@ import type { HubContext } from './hub-context.ts';
 import { HubError } from './hub-error.ts';
 import { createHubAttempts, defaultHubLimits, type HubLimits } from './hub-limits.ts';
 import { refuseOtherUpgrades } from './upgrade-guard.ts';
+import { registerAdminTermReport, registerStaffPublicRoutes, registerStaffReportRoutes, withoutCors } from '../report/report-routes.ts';
+import { staffGuard } from '../staff/staff-auth.ts';
+import { registerStaffAdminRoutes } from '../staff/staff-admin-routes.ts';
 
 /** Routes a test build adds (hub/testing/): given the table, so they too must sit in an access group. */
 export type HubExtension = (hub: { app: FastifyInstance; table: RouteTable; ctx: HubContext }) => Promise<void>;
@@ -172,7 +175,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   }
   const table = createRouteTable(
     app,
-    { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }), cluster: clusterGuard(options.clusterSecret === undefined ? undefined : hashOf(options.clusterSecret)) },
+    { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }), cluster: clusterGuard(options.clusterSecret === undefined ? undefined : hashOf(options.clusterSecret)), staff: staffGuard(ctx) },
     options.onRoute,
   );
   const registerEdgeGroup = async (routes: RouteTable) => {
@@ -193,6 +196,11 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     registerEdgeEnrollRoute(open, ctx);
     registerLivePublicRoutes(open, live);
     registerUpdateRoutes(open, options.updatesDir);
+    // The staff page shell and sign-in (hub/report/): same-origin only, like the staff group below.
+    void open.register(async (staffOpen) => {
+      withoutCors(staffOpen);
+      registerStaffPublicRoutes(staffOpen, ctx);
+    });
   });
   await table.group('device', (device) => {
     registerPullRoute(device, ctx);
@@ -207,9 +215,15 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     registerEdgeAdminRoutes(admin, ctx, edgeUplink);
     registerEdgeFeedAdminRoutes(admin, feeds);
     registerReportRoutes(admin, ctx);
+    registerAdminTermReport(admin, ctx);
+    registerStaffAdminRoutes(admin, ctx);
     registerLiveAdminRoutes(admin, ctx, live);
   });
   await table.group('admin-page', (adminPage) => registerReportPage(adminPage, ctx));
+  await table.group('staff', (staff) => {
+    withoutCors(staff);
+    registerStaffReportRoutes(staff, ctx);
+  });
   await table.group('cluster', (cluster) => registerClusterRoutes(cluster, live.sfu));
   for (const extend of options.extensions ?? []) await extend({ app, table, ctx });
   return app;

@@ -18,6 +18,10 @@ export type HubLimits = {
   /** Wrong console credentials (live lead console login) from one address, and on one lesson. */
   consoleLoginPerAddress: AttemptLimit;
   consoleLoginPerLesson: AttemptLimit;
+  /** Wrong staff passwords (report sign-in) per account AND address: others' failures never lock out a right password. */
+  staffLoginPerAccountAddress: AttemptLimit;
+  /** Requests with a missing, unknown or expired staff session cookie from one address. */
+  staffSessionPerAddress: AttemptLimit;
 };
 
 export const defaultHubLimits: HubLimits = {
@@ -28,6 +32,9 @@ export const defaultHubLimits: HubLimits = {
   deviceAuthPerAddress: { maxFailures: 60, windowMs: 10 * MINUTE },
   consoleLoginPerAddress: { maxFailures: 10, windowMs: 15 * MINUTE },
   consoleLoginPerLesson: { maxFailures: 20, windowMs: 15 * MINUTE },
+  staffLoginPerAccountAddress: { maxFailures: 5, windowMs: 15 * MINUTE },
+  // A school's staff behind one address reloading a page after their session ran out must not lock each other out.
+  staffSessionPerAddress: { maxFailures: 60, windowMs: 10 * MINUTE },
 };
 
 export type HubAttempts = { [K in keyof HubLimits]: AttemptCounter };
@@ -46,6 +53,8 @@ export function createHubAttempts(limits: HubLimits, now: () => Date, db?: SqlDb
     deviceAuthPerAddress: make('deviceAuthPerAddress'),
     consoleLoginPerAddress: make('consoleLoginPerAddress'),
     consoleLoginPerLesson: make('consoleLoginPerLesson'),
+    staffLoginPerAccountAddress: make('staffLoginPerAccountAddress'),
+    staffSessionPerAddress: make('staffSessionPerAddress'),
   };
 }
 
