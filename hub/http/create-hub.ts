@@ -37,6 +37,7 @@ import { refuseOtherUpgrades } from './upgrade-guard.ts';
 import { registerAdminTermReport, registerStaffPublicRoutes, registerStaffReportRoutes, withoutCors } from '../report/report-routes.ts';
 import { staffGuard } from '../staff/staff-auth.ts';
 import { registerStaffAdminRoutes } from '../staff/staff-admin-routes.ts';
+import { registerResearchRoutes } from '../research/research-routes.ts';
 
 /** Routes a test build adds (hub/testing/): given the table, so they too must sit in an access group. */
 export type HubExtension = (hub: { app: FastifyInstance; table: RouteTable; ctx: HubContext }) => Promise<void>;
@@ -223,6 +224,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   await table.group('staff', (staff) => {
     withoutCors(staff);
     registerStaffReportRoutes(staff, ctx);
+    registerResearchRoutes(staff, ctx);
   });
   await table.group('cluster', (cluster) => registerClusterRoutes(cluster, live.sfu));
   for (const extend of options.extensions ?? []) await extend({ app, table, ctx });

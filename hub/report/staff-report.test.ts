@@ -73,13 +73,13 @@ describe('staff report', () => {
     const queries = ['', '?schoolId=sch-lt', '?classroomId=cls-lt-5-1', '?lessonId=les-p5-0-0', '?courseId=crs-math-5', '?schoolId=sch-lt&classroomId=cls-lt-5-1'];
     for (const route of staffRoutes) {
       for (const query of queries) {
-        const res = await staffFetch(hub, head, `${route.url}${query}`);
+        const res = await staffFetch(hub, head, `${route.url.replace(/:\w+/g, 'les-p5-0-0')}${query}`);
         const text = route.url.endsWith('.xlsx') ? JSON.stringify(await xlsxCells(Buffer.from(await res.arrayBuffer()))) : await res.text();
-        expect([200, 400], `${route.url}${query}`).toContain(res.status);
+        expect([200, 400, 404], `${route.url}${query}`).toContain(res.status);
         for (const other of ['理塘', 'cls-lt', 'sch-lt', 'stu-lt']) expect(text, `${route.url}${query}`).not.toContain(other);
       }
       // And without a session: refused.
-      expect((await staffFetch(hub, null, route.url)).status).toBe(401);
+      expect((await staffFetch(hub, null, route.url.replace(/:\w+/g, 'les-j7-0-0'))).status).toBe(401);
     }
   });
 

@@ -154,6 +154,23 @@ export const Quiz = z.object({ id: Id, lessonId: Id, title: z.string().min(1).ma
 export type Quiz = z.infer<typeof Quiz>;
 export type QuizQuestion = z.infer<typeof QuizQuestion>;
 
+/**
+ * 联合教研: a lead teacher's reply to a classroom's 二次备课 note (sent to that classroom), or a 优秀做法 mark (sent to
+ * every classroom of the lesson, so the note itself travels along: the others do not hold it). The latest of each kind
+ * per (note, author) is what a lead teacher said last; every reply is kept.
+ */
+export const NoteFeedback = z.object({
+  id: Id,
+  noteId: Id,
+  lessonId: Id,
+  kind: z.enum(['reply', 'good']),
+  text: Text(2000),
+  author: Text(100, 1),
+  createdAt: IsoDateTime,
+  note: z.object({ classroom: Text(200), school: Text(200), anchor: NoteAnchor, text: z.string().max(5000), pause: z.boolean() }),
+});
+export type NoteFeedback = z.infer<typeof NoteFeedback>;
+
 export const Change = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lesson.put'), lesson: Lesson }),
   z.object({ type: z.literal('quiz.put'), quiz: Quiz }),
@@ -161,6 +178,8 @@ export const Change = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lesson.delete'), id: Id }),
   z.object({ type: z.literal('student.put'), student: Student }),
   z.object({ type: z.literal('student.delete'), id: Id }),
+  /** Clients before it skip it (PullPage: each change parsed on its own) and pull on. */
+  z.object({ type: z.literal('note.feedback'), feedback: NoteFeedback }),
 ]);
 export type Change = z.infer<typeof Change>;
 
