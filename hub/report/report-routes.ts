@@ -18,6 +18,7 @@ import { queryReport } from './report-query.ts';
 
 export const StaffPaths = {
   page: '/staff',
+  researchPage: '/staff/research',
   script: '/staff/assets/report-app.js',
   research: '/staff/assets/research-app.js',
   styles: '/staff/assets/report.css',
@@ -48,7 +49,9 @@ export function withoutCors(app: FastifyInstance) {
 export function registerStaffPublicRoutes(open: FastifyInstance, ctx: HubContext) {
   const files: [string, string, string][] = [
     [StaffPaths.page, join(here, 'page', 'staff.html'), 'text/html; charset=utf-8'],
+    [StaffPaths.researchPage, join(here, 'page', 'research.html'), 'text/html; charset=utf-8'],
     [StaffPaths.script, join(here, 'page', 'report-app.js'), 'text/javascript; charset=utf-8'],
+    [StaffPaths.research, join(here, 'page', 'research-app.js'), 'text/javascript; charset=utf-8'],
     [StaffPaths.styles, join(here, 'page', 'report.css'), 'text/css; charset=utf-8'],
     [StaffPaths.chart, chartFile, 'text/javascript; charset=utf-8'],
   ];

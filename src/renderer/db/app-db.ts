@@ -1,7 +1,7 @@
 // The classroom's local database (IndexedDB via Dexie). Everything the UI shows is read from here, so the app works
 // with the hub unreachable; the sync layer is the only writer of hub-owned data (lessons, students).
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import type { AttendanceStatus, Lesson, NoteAnchor, NoteVersion, Op, Quiz, Student } from '../../shared/protocol.ts';
+import type { AttendanceStatus, Lesson, NoteAnchor, NoteFeedback, NoteVersion, Op, Quiz, Student } from '../../shared/protocol.ts';
 import type { ChunkPartRow, ContentChunkRow, ContentFileRow, LessonPackRow, PackRow, PlaybackRow } from './content-rows.ts';
 
 export type MetaRow = { key: string; value: unknown };
@@ -69,6 +69,8 @@ export type AppDb = Dexie & {
   contentChunks: Table<ContentChunkRow, [string, number]>;
   playback: EntityTable<PlaybackRow, 'key'>;
   chunkParts: Table<ChunkPartRow, [string, number, number]>;
+  /** 联合教研: the lead side's replies to this classroom's notes and 优秀做法 shared with every class (hub-owned). */
+  noteFeedback: EntityTable<NoteFeedback, 'id'>;
 };
 
 /** Schema versions, oldest first. Never edit a shipped version: add a new one (each has its own test). */
@@ -110,6 +112,14 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Record<str
     version: 4,
     stores: {
       chunkParts: '[sha256+index+offset], sha256',
+    },
+  },
+  {
+    // 联合教研 (issue 23): replies and 优秀做法 marks from the lead school, pulled as note.feedback changes and shown
+    // next to the note on the 二次备课 tab; by lesson for the tab, by note for its replies.
+    version: 5,
+    stores: {
+      noteFeedback: 'id, lessonId, noteId',
     },
   },
 ];
