@@ -27,7 +27,8 @@ export type ClassRow = {
 
 type AudienceRow = { lesson_id: string; starts_at: string; course_id: string; subject: string; title: string; classroom_id: string; classroom: string; school_id: string; school: string };
 
-export async function queryReport(db: SqlDb, filter: ReportFilter, scope: ReportScope): Promise<ReportView> {
+/** Lessons that have not started by `now` are left out: no attendance is expected of them yet (not 未考勤). */
+export async function queryReport(db: SqlDb, filter: ReportFilter, scope: ReportScope, now: Date): Promise<ReportView> {
   const where = audienceWhere(filter, scope);
   const aud = `SELECT a.lesson_id, a.classroom_id FROM lesson_audience a JOIN lessons l ON l.id = a.lesson_id JOIN classrooms cl ON cl.id = a.classroom_id WHERE ${where.sql}`;
   const audience = (
@@ -38,7 +39,7 @@ export async function queryReport(db: SqlDb, filter: ReportFilter, scope: Report
         WHERE ${where.sql}`,
       where.params,
     )
-  ).filter((r) => inRange(r.starts_at, filter));
+  ).filter((r) => inRange(r.starts_at, filter) && Date.parse(r.starts_at) <= now.getTime());
   const key = (lessonId: string, classroomId: string) => `${lessonId}\u0000${classroomId}`;
   const wanted = new Set(audience.map((r) => key(r.lesson_id, r.classroom_id)));
 

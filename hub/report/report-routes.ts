@@ -83,17 +83,17 @@ export function registerStaffReportRoutes(staff: FastifyInstance, ctx: HubContex
     return { signedOut: true };
   });
   staff.get(StaffPaths.options, async (request) => reportOptions(ctx.db, staffScopeOf(request)));
-  staff.get(StaffPaths.report, async (request) => queryReport(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), staffScopeOf(request)));
+  staff.get(StaffPaths.report, async (request) => queryReport(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), staffScopeOf(request), ctx.now()));
   staff.get(StaffPaths.csv, async (request, reply) => {
-    const view = await queryReport(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), staffScopeOf(request));
+    const view = await queryReport(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), staffScopeOf(request), ctx.now());
     return download(reply, 'text/csv; charset=utf-8', 'csv', reportCsv(view));
   });
   staff.get(StaffPaths.xlsx, async (request, reply) => {
-    const view = await queryReport(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), staffScopeOf(request));
+    const view = await queryReport(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), staffScopeOf(request), ctx.now());
     return download(reply, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx', await reportXlsx(view, ctx.hubName));
   });
 }
 
 export function registerAdminTermReport(admin: FastifyInstance, ctx: HubContext) {
-  admin.get(StaffPaths.adminReport, async (request) => queryReport(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), EVERYTHING));
+  admin.get(StaffPaths.adminReport, async (request) => queryReport(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), EVERYTHING, ctx.now()));
 }

@@ -165,7 +165,7 @@
     }
     if (chart) chart.destroy();
     chart = new window.Chart($('trend-chart'), {
-      type: 'line',
+      type: 'bar',
       data,
       options: {
         maintainAspectRatio: false,
