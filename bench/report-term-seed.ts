@@ -3,11 +3,12 @@
 // lesson, 2 lessons a week for 20 weeks, every student's attendance and answers to a 3-question 随堂测 per lesson.
 import type { SqlDb } from '../hub/db/sql-db.ts';
 
-export const TERM = { classrooms: 1200, students: 40, groupSize: 40, weeks: 20, perWeek: 2, questions: 3 } as const;
+export type TermScale = { classrooms: number; students: number; groupSize: number; weeks: number; perWeek: number; questions: number };
+export const TERM: TermScale = { classrooms: 1200, students: 40, groupSize: 40, weeks: 20, perWeek: 2, questions: 3 };
 export const TERM_COURSE = 'crs-term-math';
 
-export async function seedTerm(db: SqlDb, start = Date.parse('2026-09-07T00:00:00Z')): Promise<void> {
-  const { classrooms, students, groupSize, weeks, perWeek, questions } = TERM;
+export async function seedTerm(db: SqlDb, scale: TermScale = TERM, start = Date.parse('2026-09-07T00:00:00Z')): Promise<void> {
+  const { classrooms, students, groupSize, weeks, perWeek, questions } = scale;
   const lessons = weeks * perWeek * (classrooms / groupSize);
   const seq = (n: number) => `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${n - 1})`;
   await db.exec(`INSERT INTO alliances VALUES ('all-t', '联盟')`);

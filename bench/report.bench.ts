@@ -10,14 +10,17 @@ import type { SqlDb } from '../hub/db/sql-db.ts';
 import { EVERYTHING } from '../hub/report/report-filter.ts';
 import { queryReport } from '../hub/report/report-query.ts';
 import { startPostgresServer } from '../tests/support/postgres-server.ts';
-import { seedTerm, TERM, TERM_COURSE } from './report-term-seed.ts';
+import { seedTerm, TERM, TERM_COURSE, type TermScale } from './report-term-seed.ts';
+
+// REPORT_BENCH_CLASSROOMS scales the term down (a multiple of 40) for a quick look; the figure is for 1 200.
+const scale: TermScale = { ...TERM, classrooms: Number(process.env.REPORT_BENCH_CLASSROOMS ?? TERM.classrooms) };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const NOW = new Date('2027-02-01T00:00:00Z');
 
 async function measure(db: SqlDb, label: string): Promise<{ ms: number; seedMs: number }> {
   const seeded = Date.now();
-  await seedTerm(db);
+  await seedTerm(db, scale);
   const seedMs = Date.now() - seeded;
   const times: number[] = [];
   let rows = 0;
@@ -27,7 +30,7 @@ async function measure(db: SqlDb, label: string): Promise<{ ms: number; seedMs: 
     rows = JSON.stringify(view).length;
     if (i > 0) times.push(performance.now() - t);
   }
-  console.error(`report ${label}: ${times.map((x) => Math.round(x)).join(', ')} ms (JSON ${Math.round(rows / 1024)} KiB; seeded in ${seedMs} ms; ${JSON.stringify(TERM)})`);
+  console.error(`report ${label}: ${times.map((x) => Math.round(x)).join(', ')} ms (JSON ${Math.round(rows / 1024)} KiB; seeded in ${seedMs} ms; ${JSON.stringify(scale)})`);
   return { ms: Math.round(median(times)), seedMs };
 }
 
