@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { Text } from '../../src/shared/protocol.ts';
 import type { HubContext } from '../http/hub-context.ts';
 import { parseOrBadRequest } from '../http/validate.ts';
 import { refuseForeignOrigin, setSessionCookie, signIn, staffOf, staffScopeOf } from '../staff/staff-auth.ts';
@@ -59,7 +60,8 @@ export function registerStaffPublicRoutes(open: FastifyInstance, ctx: HubContext
     const body = readFileSync(file);
     open.get(url, async (_request, reply) => reply.type(type).header('content-security-policy', CSP).header('x-content-type-options', 'nosniff').send(body));
   }
-  const Login = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }).strict();
+  // Text: no NUL, which PostgreSQL cannot compare against (a 500 instead of a refusal).
+  const Login = z.object({ username: Text(64, 1), password: z.string().min(1).max(200) }).strict();
   open.post(StaffPaths.login, async (request, reply) => {
     refuseForeignOrigin(request);
     const body = parseOrBadRequest(Login, request.body);

@@ -126,6 +126,12 @@ describe('staff report', () => {
     expect(refused.status).toBe(429);
     await signIn(hub, 'demo-head', 'head-demo-2026'); // another account from the same address is not locked out
   });
+
+  it('a user name PostgreSQL cannot hold (NUL) is a named refusal, not an internal error', async () => {
+    const res = await fetch(`${hub.base}/staff/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo\u0000lead', password: 'x' }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+  });
 });
 
 async function xlsxCells(buffer: Buffer): Promise<Record<string, unknown[][]>> {

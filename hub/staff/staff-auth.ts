@@ -41,7 +41,7 @@ export function refuseForeignOrigin(request: FastifyRequest) {
 
 /** A user name and password → a new session. Failures count per account AND address, checked before the password. */
 export async function signIn(ctx: HubContext, username: string, password: string, address: string) {
-  const key = `${username}\u0000${address}`;
+  const key = JSON.stringify([username, address]); // text PostgreSQL can store (no NUL), unambiguous
   await refuseIfLimited([[ctx.attempts.staffLoginPerAccountAddress, key]], 'sign-ins for this account');
   const account = await findStaffByUsername(ctx.db, username);
   // An unknown name costs one scrypt too, so timing does not tell which names exist.
