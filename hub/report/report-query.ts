@@ -27,7 +27,7 @@ export type ClassRow = {
 
 type AudienceRow = { lesson_id: string; starts_at: string; course_id: string; subject: string; title: string; classroom_id: string; classroom: string; school_id: string; school: string };
 
-/** Lessons that have not started by `now` are left out: no attendance is expected of them yet (not 未考勤). */
+/** Lessons that have not started by `now` and hold no records are left out: nothing is expected of them yet (not 未考勤). */
 export async function queryReport(db: SqlDb, filter: ReportFilter, scope: ReportScope, now: Date): Promise<ReportView> {
   const where = audienceWhere(filter, scope);
   // Joined in place (not as a subquery) so the planner drives every query from the filtered lessons through indexes.
@@ -42,7 +42,7 @@ export async function queryReport(db: SqlDb, filter: ReportFilter, scope: Report
         WHERE ${where.sql}`,
       where.params,
     )
-  ).filter((r) => inRange(r.starts_at, filter) && Date.parse(r.starts_at) <= now.getTime());
+  ).filter((r) => inRange(r.starts_at, filter));
   const key = (lessonId: string, classroomId: string) => `${lessonId}\u0000${classroomId}`;
   const wanted = new Set(audience.map((r) => key(r.lesson_id, r.classroom_id)));
 
@@ -112,12 +112,14 @@ export async function queryReport(db: SqlDb, filter: ReportFilter, scope: Report
     }
   }
 
-  const rows: ClassRow[] = audience.map((r) => {
+  const started = (r: AudienceRow) => Date.parse(r.starts_at) <= now.getTime();
+  const rows: ClassRow[] = audience.flatMap((r) => {
     const k = key(r.lesson_id, r.classroom_id);
     const roster = rosters.get(r.classroom_id) ?? 0;
     const counts = attendance.get(k) ?? {};
     const count = (status: string) => counts[status] ?? 0;
     const recorded = Object.values(counts).reduce((n, c) => n + c, 0);
+    if (!started(r) && recorded === 0 && !quizTotals.has(k)) return [];
     return {
       lessonId: r.lesson_id,
       startsAt: r.starts_at,

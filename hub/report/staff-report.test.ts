@@ -63,6 +63,10 @@ describe('staff report', () => {
   it('a county admin sees both schools; a receiving-school head only their own', async () => {
     const all = await report(county, '?from=2026-11-23&to=2026-11-23');
     expect(new Set(all.rows.map((r) => r.schoolId))).toEqual(new Set(['sch-zj', 'sch-lt']));
+    // Lessons later than the hub's clock (Wed 10:00 China) with no records are not listed as 未考勤.
+    const fortnight = await report(county, '?from=2026-11-23&to=2026-12-04');
+    expect(fortnight.rows.length).toBeGreaterThan(3);
+    expect(fortnight.rows.filter((r) => Date.parse(r.startsAt) > Date.parse('2026-11-25T02:00:00Z') && !r.attendance.taken && !r.quiz)).toEqual([]);
     const mine = await report(head, '?from=2026-11-23&to=2026-11-23');
     expect(new Set(mine.rows.map((r) => r.schoolId))).toEqual(new Set(['sch-zj']));
   });
