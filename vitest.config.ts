@@ -12,6 +12,8 @@ const hubApiSuite = [
   'hub/content/content-routes.test.ts',
   'hub/timetable/change-log-skip.test.ts',
   'tests/integration/clock-skew.test.ts',
+  'hub/report/staff-report.test.ts',
+  'hub/research/research.test.ts',
 ];
 export default defineConfig({
   test: {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { openHubDatabase } from './db/open-database.ts';
 import { demoEnrollmentCodes, seedDemo } from './demo/seed-demo.ts';
+import { demoStaffLine, ensureDemoStaff } from './staff/demo-staff.ts';
 import { ensureDemoContent } from './demo/demo-content.ts';
 import { loadAdminCredential } from './http/admin-token.ts';
 import { readHubTls } from './http/hub-tls.ts';
@@ -95,6 +96,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   const { signer: packSigner, created: packKeyCreated } = loadOrCreatePackSigner(env.HUB_DATA_DIR);
   if (packKeyCreated) log(`hub: new pack-signing key in ${env.HUB_DATA_DIR} (back it up with hub.sqlite)`);
   if (env.HUB_DEMO === '1' && (await seedDemo(db, new Date()))) log('hub: demo data created');
+  if (env.HUB_DEMO === '1') await ensureDemoStaff(db, new Date());
   const contentDir = join(env.HUB_DATA_DIR, 'content');
   // ffmpeg makes the demo video, broadcasts the demo lesson and records lessons: asked once, said once if missing.
   const noFfmpeg = env.HUB_DEMO === '1' || env.HUB_RECORD === '1' ? ffmpegMissing() : null;
@@ -182,6 +184,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
     log('hub: demo live lesson on air (直播：有理数的乘法, classes 七年级(1)(2)班)');
   }
   if (env.HUB_DEMO === '1') log(`hub: demo enrollment codes (注册码): ${Object.keys(demoEnrollmentCodes).join(', ')}`);
+  if (env.HUB_DEMO === '1') log(`hub: demo report sign-in (${address}/staff, 用户名 / 密码): ${demoStaffLine()}`);
 
   installGracefulShutdown({
     app,

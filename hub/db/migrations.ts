@@ -283,6 +283,54 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX live_routers_node ON live_routers (node_id);`,
   },
   migration11Practice,
+  {
+    version: 12,
+    name: 'staff accounts and sessions (report sign-in), 联合教研 feedback on 二次备课 notes, report indexes',
+    // Passwords are scrypt hashes with their own salt (hub/staff/passwords.ts); a session row keeps only the SHA-256 of
+    // the cookie's id, so a copy of the database signs nobody in. Feedback rows go to classrooms through the change log.
+    sql: `
+        CREATE TABLE staff_accounts (
+          id TEXT PRIMARY KEY,
+          username TEXT NOT NULL UNIQUE,
+          display_name TEXT NOT NULL,
+          role TEXT NOT NULL CHECK (role IN ('county', 'lead', 'head')),
+          school_id TEXT REFERENCES schools(id),   -- a receiving-school head's school; NULL otherwise
+          password_hash TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          CHECK ((role = 'head') = (school_id IS NOT NULL))
+        );
+        -- A lead teacher sees the courses listed here, and only those.
+        CREATE TABLE staff_courses (
+          account_id TEXT NOT NULL REFERENCES staff_accounts(id) ON DELETE CASCADE,
+          course_id TEXT NOT NULL REFERENCES courses(id),
+          PRIMARY KEY (account_id, course_id)
+        );
+        CREATE TABLE staff_sessions (
+          id_hash TEXT PRIMARY KEY,
+          account_id TEXT NOT NULL REFERENCES staff_accounts(id) ON DELETE CASCADE,
+          csrf_token TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          expires_at TEXT NOT NULL
+        );
+        CREATE INDEX staff_sessions_account ON staff_sessions (account_id);
+        -- 联合教研: a lead teacher's reply to a receiving teacher's note, or a 优秀做法 mark (shared with every class).
+        CREATE TABLE note_feedback (
+          id TEXT PRIMARY KEY,
+          note_id TEXT NOT NULL,
+          lesson_id TEXT NOT NULL REFERENCES lessons(id),
+          classroom_id TEXT NOT NULL REFERENCES classrooms(id),
+          account_id TEXT NOT NULL REFERENCES staff_accounts(id),
+          kind TEXT NOT NULL CHECK (kind IN ('reply', 'good')),
+          text TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+        CREATE INDEX note_feedback_lesson ON note_feedback (lesson_id, created_at);
+        CREATE INDEX note_versions_lesson ON note_versions (lesson_id, classroom_id);
+        CREATE INDEX quiz_answers_classroom ON quiz_answers (classroom_id, lesson_id);
+        CREATE INDEX attendance_student ON attendance (student_id, lesson_id);
+        CREATE INDEX lessons_course_start ON lessons (course_id, starts_at);
+        CREATE INDEX lessons_start ON lessons (starts_at);`,
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

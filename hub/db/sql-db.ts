@@ -82,3 +82,9 @@ export function jsonParam(rows: readonly unknown[]): string {
 export function inJsonList(db: Pick<SqlDb, 'dialect'>, column: string): string {
   return db.dialect === 'postgres' ? `${column} IN (SELECT json_array_elements_text(?::json))` : `${column} IN (SELECT value FROM json_each(?))`;
 }
+
+/** A write refused by a UNIQUE or primary key constraint, in either engine's words. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}

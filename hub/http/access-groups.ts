@@ -8,9 +8,10 @@ import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 /**
  * public: anyone (health, enroll, the console page, the update feed); device: a device's bearer token; edge: a school
  * edge's bearer token (hub/edge/); admin: the admin token in the Authorization header; admin-page: the same token, also accepted as `?key=` (the report page);
- * cluster: another hub node, with the shared cluster secret (cross-node live piping).
+ * cluster: another hub node, with the shared cluster secret (cross-node live piping); staff: a signed-in staff account's
+ * session cookie (+ CSRF token on writes), its scope resolved once per request (hub/staff/staff-auth.ts).
  */
-export type Access = 'public' | 'device' | 'edge' | 'admin' | 'admin-page' | 'cluster';
+export type Access = 'public' | 'device' | 'edge' | 'admin' | 'admin-page' | 'cluster' | 'staff';
 
 /**
  * `credential`: the route checks a credential (every route of a guarded group; a public route that takes one in its

@@ -36,6 +36,10 @@ import type { HubContext } from './hub-context.ts';
 import { HubError } from './hub-error.ts';
 import { createHubAttempts, defaultHubLimits, type HubLimits } from './hub-limits.ts';
 import { refuseOtherUpgrades } from './upgrade-guard.ts';
+import { registerAdminTermReport, registerStaffPublicRoutes, registerStaffReportRoutes, withoutCors } from '../report/report-routes.ts';
+import { staffGuard } from '../staff/staff-auth.ts';
+import { registerStaffAdminRoutes } from '../staff/staff-admin-routes.ts';
+import { registerResearchRoutes } from '../research/research-routes.ts';
 
 /** Routes a test build adds (hub/testing/): given the table, so they too must sit in an access group. */
 export type HubExtension = (hub: { app: FastifyInstance; table: RouteTable; ctx: HubContext }) => Promise<void>;
@@ -176,7 +180,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   }
   const table = createRouteTable(
     app,
-    { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }), cluster: clusterGuard(ctx, options.clusterSecret === undefined ? undefined : hashOf(options.clusterSecret)) },
+    { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }), cluster: clusterGuard(ctx, options.clusterSecret === undefined ? undefined : hashOf(options.clusterSecret)), staff: staffGuard(ctx) },
     options.onRoute,
   );
   const registerEdgeGroup = async (routes: RouteTable) => {
@@ -197,6 +201,11 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     registerEdgeEnrollRoute(open, ctx);
     registerLivePublicRoutes(open, live);
     registerUpdateRoutes(open, options.updatesDir);
+    // The staff page shell and sign-in (hub/report/): same-origin only, like the staff group below.
+    void open.register(async (staffOpen) => {
+      withoutCors(staffOpen);
+      registerStaffPublicRoutes(staffOpen, ctx);
+    });
   });
   await table.group('device', (device) => {
     registerPullRoute(device, ctx);
@@ -212,9 +221,16 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     registerEdgeFeedAdminRoutes(admin, feeds);
     registerReportRoutes(admin, ctx);
     registerPracticeAdminRoutes(admin, ctx);
+    registerAdminTermReport(admin, ctx);
+    registerStaffAdminRoutes(admin, ctx);
     registerLiveAdminRoutes(admin, ctx, live);
   });
   await table.group('admin-page', (adminPage) => registerReportPage(adminPage, ctx));
+  await table.group('staff', (staff) => {
+    withoutCors(staff);
+    registerStaffReportRoutes(staff, ctx);
+    registerResearchRoutes(staff, ctx);
+  });
   await table.group('cluster', (cluster) => registerClusterRoutes(cluster, live.sfu));
   for (const extend of options.extensions ?? []) await extend({ app, table, ctx });
   return app;

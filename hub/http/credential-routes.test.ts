@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorResponse } from '../../src/shared/protocol.ts';
 import { EdgePaths } from '../../src/shared/edge-protocol.ts';
 import { HubPaths } from '../../src/shared/protocol.ts';
+import { StaffPaths } from '../report/report-routes.ts';
 import { rawRequest } from '../../tests/support/raw-http.ts';
 import { startTestHub, type TestHub } from '../testing/test-hub.ts';
 import type { HubRoute } from './access-groups.ts';
@@ -17,6 +18,7 @@ const limits = Object.fromEntries(Object.keys(defaultHubLimits).map((name) => [n
 const WRONG_BODY: Record<string, unknown> = {
   [`POST ${HubPaths.enroll}`]: { code: 'WRNG-0000', deviceName: '教室电脑' },
   [`POST ${EdgePaths.enroll}`]: { code: 'EDGE-WRNG-0000', edgeName: '本校服务器' },
+  [`POST ${StaffPaths.login}`]: { username: 'nobody', password: 'wrong-password' },
 };
 
 let hub: TestHub;
@@ -43,7 +45,7 @@ async function attempt(route: HubRoute, from: string) {
 describe('every credential route is limited', () => {
   it('the walk covers the guarded groups and the public credential routes', () => {
     const credential = routes.filter((r) => r.credential);
-    expect(new Set(credential.map((r) => r.access))).toEqual(new Set(['device', 'edge', 'admin', 'admin-page', 'cluster', 'public']));
+    expect(new Set(credential.map((r) => r.access))).toEqual(new Set(['device', 'edge', 'admin', 'admin-page', 'cluster', 'staff', 'public']));
     // A new public credential route must say what a wrong attempt looks like, or this walk cannot try it.
     for (const r of credential.filter((c) => c.access === 'public')) expect(WRONG_BODY, `${r.method} ${r.url}`).toHaveProperty([`${r.method} ${r.url}`]);
   });

@@ -20,6 +20,10 @@ export type HubLimits = {
   consoleLoginPerLesson: AttemptLimit;
   /** Wrong cluster secrets (another hub node's calls) from one address. */
   clusterAuthPerAddress: AttemptLimit;
+  /** Wrong staff passwords (report sign-in) per account AND address: others' failures never lock out a right password. */
+  staffLoginPerAccountAddress: AttemptLimit;
+  /** Requests with a missing, unknown or expired staff session cookie from one address. */
+  staffSessionPerAddress: AttemptLimit;
 };
 
 export const defaultHubLimits: HubLimits = {
@@ -31,6 +35,9 @@ export const defaultHubLimits: HubLimits = {
   consoleLoginPerAddress: { maxFailures: 10, windowMs: 15 * MINUTE },
   consoleLoginPerLesson: { maxFailures: 20, windowMs: 15 * MINUTE },
   clusterAuthPerAddress: { maxFailures: 10, windowMs: 15 * MINUTE },
+  staffLoginPerAccountAddress: { maxFailures: 5, windowMs: 15 * MINUTE },
+  // A school's staff behind one address reloading a page after their session ran out must not lock each other out.
+  staffSessionPerAddress: { maxFailures: 60, windowMs: 10 * MINUTE },
 };
 
 export type HubAttempts = { [K in keyof HubLimits]: AttemptCounter };
@@ -50,6 +57,8 @@ export function createHubAttempts(limits: HubLimits, now: () => Date, db?: SqlDb
     consoleLoginPerAddress: make('consoleLoginPerAddress'),
     consoleLoginPerLesson: make('consoleLoginPerLesson'),
     clusterAuthPerAddress: make('clusterAuthPerAddress'),
+    staffLoginPerAccountAddress: make('staffLoginPerAccountAddress'),
+    staffSessionPerAddress: make('staffSessionPerAddress'),
   };
 }
 

@@ -187,6 +187,23 @@ export const ExamResult = z.object({
 });
 export type ExamResult = z.infer<typeof ExamResult>;
 
+/**
+ * 联合教研: a lead teacher's reply to a classroom's 二次备课 note (sent to that classroom), or a 优秀做法 mark (sent to
+ * every classroom of the lesson, so the note itself travels along: the others do not hold it). The latest of each kind
+ * per (note, author) is what a lead teacher said last; every reply is kept.
+ */
+export const NoteFeedback = z.object({
+  id: Id,
+  noteId: Id,
+  lessonId: Id,
+  kind: z.enum(['reply', 'good']),
+  text: Text(2000),
+  author: Text(100, 1),
+  createdAt: IsoDateTime,
+  note: z.object({ classroom: Text(200), school: Text(200), anchor: NoteAnchor, text: z.string().max(5000), pause: z.boolean() }),
+});
+export type NoteFeedback = z.infer<typeof NoteFeedback>;
+
 export const Change = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lesson.put'), lesson: Lesson }),
   z.object({ type: z.literal('quiz.put'), quiz: Quiz }),
@@ -198,6 +215,9 @@ export const Change = z.discriminatedUnion('type', [
   z.object({ type: z.literal('exam.put'), exam: ExamPaper }),
   /** Released only once the hub's clock is past the exam's closesAt: the key and this classroom's scores. */
   z.object({ type: z.literal('exam.result'), result: ExamResult }),
+
+  /** Clients before it skip it (PullPage: each change parsed on its own) and pull on. */
+  z.object({ type: z.literal('note.feedback'), feedback: NoteFeedback }),
 ]);
 export type Change = z.infer<typeof Change>;
 

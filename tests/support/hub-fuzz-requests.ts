@@ -18,10 +18,13 @@ export type FuzzCase = {
   liveUpgrade?: boolean;
 };
 
-export type FuzzGroup = 'spellings' | 'methods' | 'bodies' | 'encodings' | 'ranges' | 'upgrades' | 'headers' | 'targets';
-export const FUZZ_GROUPS: FuzzGroup[] = ['spellings', 'methods', 'bodies', 'encodings', 'ranges', 'upgrades', 'headers', 'targets'];
+export type FuzzGroup = 'spellings' | 'methods' | 'bodies' | 'encodings' | 'ranges' | 'upgrades' | 'headers' | 'targets' | 'cookies';
+export const FUZZ_GROUPS: FuzzGroup[] = ['spellings', 'methods', 'bodies', 'encodings', 'ranges', 'upgrades', 'headers', 'targets', 'cookies'];
 
-export type Credentials = { admin: string; device: string; port: number };
+/** `staff`: a signed-in staff session (report sign-in): its cookie and CSRF token; `staffLogout`: another one, for
+ *  the sign-out route only (the first request that reaches it ends that session, not the one the other routes use). */
+export type StaffCredential = { cookie: string; csrf: string };
+export type Credentials = { admin: string; device: string; port: number; staff: StaffCredential; staffLogout: StaffCredential };
 
 const CRLF = '\r\n';
 type Header = [string, string];
@@ -39,6 +42,10 @@ export function concretePath(url: string): string {
 function credentialFor(route: HubRoute, creds: Credentials): Header[] {
   if (route.access === 'device') return [['Authorization', `Bearer ${creds.device}`]];
   if (route.access === 'admin' || route.access === 'admin-page') return [['Authorization', `Bearer ${creds.admin}`]];
+  if (route.access === 'staff') {
+    const staff = route.url.endsWith('/logout') ? creds.staffLogout : creds.staff;
+    return [['Cookie', staff.cookie], ['X-CSRF-Token', staff.csrf]];
+  }
   return [];
 }
 
@@ -171,7 +178,7 @@ export function fuzzCases(group: FuzzGroup, route: HubRoute, creds: Credentials)
         one('20 KiB header', raw(m, path, [...base, ...cred, ['X-Big', 'x'.repeat(20 * 1024)]]), true),
         one('3000 headers', raw(m, path, [...base, ...cred, ...Array.from({ length: 3000 }, (_, i): Header => [`X-H${i}`, 'v'])]), true),
         one('long bearer', raw(m, path, [...base, ['Authorization', `Bearer ${'a'.repeat(8000)}`]]), false),
-        one('two authorizations', raw(m, path, [...base, ['Authorization', 'Bearer wrong-token-wrong-token'], ...cred]), false),
+        one('two authorizations', raw(m, path, [...base, ['Authorization', 'Bearer wrong-token-wrong-token'], ...cred.filter(([k]) => k === 'Authorization')]), false),
         one('basic auth', raw(m, path, [...base, ['Authorization', 'Basic YWRtaW46YWRtaW4=']]), false),
         ...['abc', '-1', '99999999999999999999', '1.5', ''].map((v) => one(`protocol ${JSON.stringify(v)}`, raw(m, path, [...base, ...cred, [PROTOCOL_HEADER, v]]), true)),
         one('control characters', raw(m, path, [...base, ...cred, ['X-Bad', 'a\x01\x7fb']]), true),
@@ -207,6 +214,25 @@ export function fuzzCases(group: FuzzGroup, route: HubRoute, creds: Credentials)
         `/${'a/'.repeat(2000)}`,
       ];
       return targets.map((target) => one(`${m} ${target.slice(0, 60)}`, raw(m, target, [...base, ...cred]), true));
+    }
+    case 'cookies': {
+      // The staff session cookie and its CSRF token, hostile: none of these is a credential for any group.
+      const cookie = (value: string): Header => ['Cookie', value];
+      const write = m === 'GET' || m === 'HEAD' ? 'POST' : m;
+      const session = creds.staff.cookie;
+      return [
+        one('unknown session', raw(m, path, [...base, cookie(`ykt_staff=${'A'.repeat(43)}`)]), false),
+        one('malformed cookie', raw(m, path, [...base, cookie('ykt_staff=%%%;;==;ykt_staff')]), false),
+        one('8 KiB cookie', raw(m, path, [...base, cookie(`ykt_staff=${'x'.repeat(8 * 1024)}`)]), false),
+        one('500 cookies', raw(m, path, [...base, cookie(Array.from({ length: 500 }, (_, i) => `c${i}=v`).join('; '))]), false),
+        one('admin token as cookie', raw(m, path, [...base, cookie(`ykt_staff=${creds.admin}`)]), false),
+        one('CSRF token as cookie', raw(m, path, [...base, cookie(`ykt_staff=${creds.staff.csrf}`), ['X-CSRF-Token', creds.staff.csrf]]), false),
+        one('bad cookie before the good one', raw(m, path, [...base, cookie(`ykt_staff=bad; ${session}`)]), false),
+        one('write without CSRF token', raw(write, path, [...base, cookie(session), ...json('{}')], '{}'), false),
+        one('write with a wrong CSRF token', raw(write, path, [...base, cookie(session), ['X-CSRF-Token', 'x'.repeat(32)], ...json('{}')], '{}'), false),
+        one('write from another Origin', raw(write, path, [...base, cookie(session), ['X-CSRF-Token', creds.staff.csrf], ['Origin', 'http://evil.example'], ...json('{}')], '{}'), false),
+        one('write with two CSRF headers', raw(write, path, [...base, cookie(session), ['X-CSRF-Token', creds.staff.csrf], ['X-CSRF-Token', creds.staff.csrf], ...json('{}')], '{}'), false),
+      ];
     }
   }
 }

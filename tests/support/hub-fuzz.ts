@@ -13,7 +13,7 @@ import { openDatabase } from '../../hub/db/open-database.ts';
 import { createHub } from '../../hub/http/create-hub.ts';
 import { registerTestRoutes } from '../../hub/testing/test-routes.ts';
 import { EnrollResponse, ErrorResponse, HealthResponse } from '../../src/shared/protocol.ts';
-import { fuzzCases, FUZZ_GROUPS, isRefusal, methodOf, type FuzzCase } from './hub-fuzz-requests.ts';
+import { fuzzCases, FUZZ_GROUPS, isRefusal, methodOf, type FuzzCase, type StaffCredential } from './hub-fuzz-requests.ts';
 import { startHubProcess, type HubProcess } from './hub-process.ts';
 import { freePort } from './ports.ts';
 import { rawRequest, type RawResponse } from './raw-http.ts';
@@ -51,6 +51,13 @@ export async function hubRouteTable(): Promise<HubRoute[]> {
   return routes;
 }
 
+async function staffSession(url: string): Promise<StaffCredential> {
+  const login = await fetch(`${url}/staff/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo-county', password: 'county-demo-2026' }) });
+  const cookie = /^(ykt_staff=[^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
+  if (!login.ok || !cookie) throw new Error(`hub fuzz: demo staff sign-in failed (${login.status})`);
+  return { cookie, csrf: ((await login.json()) as { csrfToken: string }).csrfToken };
+}
+
 async function peakRssMB(pid: number | undefined): Promise<number> {
   if (pid === undefined) return 0;
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
@@ -85,7 +92,8 @@ export async function runHubFuzz({ log = () => {} }: { log?: (line: string) => v
   try {
     hub = await startHubProcess({ port, dataDir, adminToken: ADMIN, extraEnv: { HUB_RTC_PORT: String(rtcPort), HUB_RTC_LISTEN_IP: '127.0.0.1', HUB_RTC_ANNOUNCED_IP: '127.0.0.1' } });
     const enrolled = await fetch(`${hub.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'DEMO-ZJ-1', deviceName: '模糊测试' }) });
-    const creds = { admin: ADMIN, device: EnrollResponse.parse(await enrolled.json()).device.token, port };
+    // The demo county admin (HUB_DEMO=1): its sessions reach every staff route's handler.
+    const creds = { admin: ADMIN, device: EnrollResponse.parse(await enrolled.json()).device.token, port, staff: await staffSession(hub.url), staffLogout: await staffSession(hub.url) };
     // Peak memory from here on: what the requests cost, not making the demo content at start (Linux: "5" resets VmHWM).
     await writeFile(`/proc/${hub.pid() ?? 0}/clear_refs`, '5').catch(() => undefined);
 

@@ -1,7 +1,7 @@
 // The classroom's local database (IndexedDB via Dexie). Everything the UI shows is read from here, so the app works
 // with the hub unreachable; the sync layer is the only writer of hub-owned data (lessons, students).
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import type { AttendanceStatus, ExamPaper, ExamResult, Lesson, NoteAnchor, NoteVersion, Op, Quiz, Student } from '../../shared/protocol.ts';
+import type { AttendanceStatus, ExamPaper, ExamResult, Lesson, NoteAnchor, NoteFeedback, NoteVersion, Op, Quiz, Student } from '../../shared/protocol.ts';
 import type { ChunkPartRow, ContentChunkRow, ContentFileRow, LessonPackRow, PackRow, PlaybackRow } from './content-rows.ts';
 import type { ExamSubmissionRow, PracticeAttemptRow, ReviewItemRow, StudentCodeRow } from './practice-rows.ts';
 
@@ -76,6 +76,8 @@ export type AppDb = Dexie & {
   exams: EntityTable<ExamPaper, 'id'>;
   examSubmissions: Table<ExamSubmissionRow, [string, string]>;
   examResults: EntityTable<ExamResult, 'examId'>;
+  /** 联合教研: the lead side's replies to this classroom's notes and 优秀做法 shared with every class (hub-owned). */
+  noteFeedback: EntityTable<NoteFeedback, 'id'>;
 };
 
 /** Schema versions, oldest first. Never edit a shipped version: add a new one (each has its own test). */
@@ -130,6 +132,14 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Record<str
       exams: 'id, lessonId',
       examSubmissions: '[examId+studentId], examId',
       examResults: 'examId',
+    },
+  },
+  {
+    // 联合教研 (issue 23): replies and 优秀做法 marks from the lead school, pulled as note.feedback changes and shown
+    // next to the note on the 二次备课 tab; by lesson for the tab, by note for its replies.
+    version: 6,
+    stores: {
+      noteFeedback: 'id, lessonId, noteId',
     },
   },
 ];

@@ -16,7 +16,7 @@ const KEEP_RECENT = 20;
 export async function applyPull(db: AppDb, page: PullPage, now: Date = new Date()): Promise<{ applied: number; skipped: SkippedChange[] }> {
   const skipped: SkippedChange[] = [];
   let applied = 0;
-  await db.transaction('rw', [db.lessons, db.students, db.meta, db.quizzes, db.notes, db.exams, db.examResults], async () => {
+  await db.transaction('rw', [db.lessons, db.students, db.meta, db.quizzes, db.notes, db.exams, db.examResults, db.noteFeedback], async () => {
     for (const raw of page.changes) {
       const parsed = Change.safeParse(raw);
       if (!parsed.success) {
@@ -60,6 +60,9 @@ async function applyChange(db: AppDb, change: Change) {
       return;
     case 'note.version':
       await db.notes.put(mergeNoteVersion(await db.notes.get(change.note.noteId), change.note));
+      return;
+    case 'note.feedback':
+      await db.noteFeedback.put(change.feedback);
       return;
   }
 }

@@ -5,6 +5,7 @@ import type { Lesson, NoteAnchor } from '../../../shared/protocol.ts';
 import { useApp } from '../../app/app-context.tsx';
 import type { NoteRow } from '../../db/app-db.ts';
 import { NoteConflict } from './note-conflict.tsx';
+import { GoodPractice, NoteFeedbackList } from './note-feedback.tsx';
 import { anchorLabel, parseAnchor, type AnchorKind } from './note-anchor.ts';
 
 /** 二次备课: the local teacher's notes on the lead plan, anchored to a section, a pack page or a video time. */
@@ -12,8 +13,10 @@ export function NotesPanel({ lesson }: { lesson: Lesson }) {
   const { t } = useTranslation();
   const { db } = useApp();
   const notes = useLiveQuery(() => db.notes.where('lessonId').equals(lesson.id).toArray(), [db, lesson.id]);
+  const feedback = useLiveQuery(() => db.noteFeedback.where('lessonId').equals(lesson.id).sortBy('createdAt'), [db, lesson.id]);
   const [editing, setEditing] = useState<NoteRow | 'new' | null>(null);
   if (!notes) return null;
+  const ours = new Set(notes.map((n) => n.noteId));
   const visible = notes.filter((n) => !n.current.deleted || n.conflicts.length > 0).sort((a, b) => anchorOrder(a.current.anchor) - anchorOrder(b.current.anchor));
   return (
     <div className="notes">
@@ -29,6 +32,7 @@ export function NotesPanel({ lesson }: { lesson: Lesson }) {
               {anchorLabel(note.current.anchor, t)} {note.current.pause && <span className="tag tag-next">{t('records.pausePoint')}</span>}
             </div>
             <div className="note-text">{note.current.deleted ? <em className="muted">{t('records.deleted')}</em> : note.current.text}</div>
+            <NoteFeedbackList items={(feedback ?? []).filter((f) => f.noteId === note.noteId)} />
             {note.conflicts.length > 0 ? (
               <NoteConflict note={note} />
             ) : (
@@ -39,6 +43,7 @@ export function NotesPanel({ lesson }: { lesson: Lesson }) {
           </li>
         ))}
       </ul>
+      <GoodPractice items={(feedback ?? []).filter((f) => f.kind === 'good' && !ours.has(f.noteId))} />
     </div>
   );
 }
