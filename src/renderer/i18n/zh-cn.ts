@@ -239,7 +239,7 @@ export const zhCN = {
       missing_manifest: '没有找到 latest.yml',
       manifest_too_large: 'latest.yml 过大',
       malformed_manifest: 'latest.yml 格式错误',
-      yaml_reference: 'latest.yml 含有 YAML 锚点、别名或合并键，已拒绝（正式发布的清单不会含有这些）',
+      yaml_reference: 'latest.yml 含有锚点、别名或合并键，已拒绝（正式发布的清单不会含有这些）',
       unknown_field: 'latest.yml 含有无法识别的字段，已拒绝',
       invalid_manifest: 'latest.yml 内容不完整或有误',
       unsafe_file_name: '文件名不安全',
