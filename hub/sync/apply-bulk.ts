@@ -6,8 +6,8 @@ import type { Change, OpAck } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import { isTransactionConflict } from '../db/sql-db.ts';
 import type { DeviceRow } from '../org/org-repo.ts';
-import { checkCommon, opWrite, readBatchScope, type AttendanceRow, type BulkOp, type NoteRow, type OpWrite, type QuizAnswerRow } from './op-rules.ts';
-import { claimOps, writeAttendance, writeNotes, writeQuizAnswers } from './op-writes.ts';
+import { checkCommon, opWrite, readBatchScope, type AttendanceRow, type BulkOp, type NoteRow, type OpWrite, type PracticeAttemptRow, type QuizAnswerRow } from './op-rules.ts';
+import { claimOps, writeAttendance, writeNotes, writePracticeAttempts, writeQuizAnswers } from './op-writes.ts';
 
 /** A bulk statement failed: the batch's transaction is lost (PostgreSQL) and the batch runs again op by op. */
 export class BulkFailed extends Error {
@@ -61,6 +61,7 @@ export async function applyBulk(tx: HubDatabase, device: DeviceRow, items: reado
   const claimed = await statement(() => claimOps(tx, accepted.map(({ op }) => ({ op_id: op.id, device_id: device.id, seq: op.seq, type: op.type, applied_at: appliedAt }))));
   const attendance: AttendanceRow[] = [];
   const answers: QuizAnswerRow[] = [];
+  const attempts: PracticeAttemptRow[] = [];
   const notes: { row: NoteRow; change: Change }[] = [];
   for (const { op, index, write } of accepted) {
     // Taken by another push between the read and the claim (only an id shared with another classroom can be).
@@ -71,9 +72,11 @@ export async function applyBulk(tx: HubDatabase, device: DeviceRow, items: reado
     out.acks[index] = { id: op.id, status: 'applied' };
     if (write.kind === 'attendance') attendance.push(write.row);
     else if (write.kind === 'quiz') answers.push(write.row);
+    else if (write.kind === 'practice') attempts.push(write.row);
     else notes.push(write);
   }
   await statement(() => writeAttendance(tx, attendance));
   await statement(() => writeQuizAnswers(tx, answers));
+  await statement(() => writePracticeAttempts(tx, attempts));
   await statement(() => writeNotes(tx, device.classroom_id, notes, now));
 }

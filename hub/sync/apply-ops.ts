@@ -15,7 +15,7 @@ import type { DeviceRow } from '../org/org-repo.ts';
 import { lockClassroomLog } from '../timetable/change-log.ts';
 import { applyBulk, BulkFailed, type BulkItem } from './apply-bulk.ts';
 import { checkCommon, isBulkOp, liveScope, opWrite, Rejection, type OpWrite } from './op-rules.ts';
-import { claimOps, writeAttendance, writeNotes, writeQuizAnswers } from './op-writes.ts';
+import { claimOps, writeAttendance, writeNotes, writePracticeAttempts, writeQuizAnswers } from './op-writes.ts';
 import { applyPracticeOp } from './practice-apply.ts';
 
 /** Told about an op that failed for a reason the rules do not name (the op is rejected; the hub's log keeps why). */
@@ -130,7 +130,7 @@ async function applyOp(db: HubDatabase, device: DeviceRow, op: Op, now: Date) {
       return writeOne(db, device, await opWrite(scope, device, op), now);
     case 'practice.attempt':
     case 'exam.submit':
-      return applyPracticeOp(db, device, op);
+      return applyPracticeOp(db, scope, device, op);
   }
 }
 
@@ -140,6 +140,8 @@ function writeOne(db: HubDatabase, device: DeviceRow, write: OpWrite, now: Date)
       return writeAttendance(db, [write.row]);
     case 'quiz':
       return writeQuizAnswers(db, [write.row]);
+    case 'practice': // applied op by op by practice-apply.ts; here for a complete switch
+      return writePracticeAttempts(db, [write.row]);
     case 'note':
       return writeNotes(db, device.classroom_id, [write], now);
   }

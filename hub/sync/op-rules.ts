@@ -24,9 +24,10 @@ export type Scope = {
 };
 
 export type OpKind = Op['type'];
-export type BulkOp = Extract<Op, { type: 'attendance.set' | 'note.put' | 'quiz.answer' | 'quiz.tally' }>;
-/** Op types the bulk path applies; any other type (a new one) goes through applyOp, op by op. */
-export const BULK_TYPES: ReadonlySet<OpKind> = new Set<BulkOp['type']>(['attendance.set', 'note.put', 'quiz.answer', 'quiz.tally']);
+export type BulkOp = Extract<Op, { type: 'attendance.set' | 'note.put' | 'quiz.answer' | 'quiz.tally' | 'practice.attempt' }>;
+export type PracticeAttemptOp = Extract<Op, { type: 'practice.attempt' }>;
+/** Op types the bulk path applies; any other type (a new one, exam.submit) goes through applyOp, op by op. */
+export const BULK_TYPES: ReadonlySet<OpKind> = new Set<BulkOp['type']>(['attendance.set', 'note.put', 'quiz.answer', 'quiz.tally', 'practice.attempt']);
 export const isBulkOp = (op: Op): op is BulkOp => BULK_TYPES.has(op.type);
 
 export type AttendanceRow = { lesson_id: string; student_id: string; status: string; hlc: string; device_id: string };
@@ -56,7 +57,24 @@ export type QuizAnswerRow = {
   classroom_id: string;
   device_id: string;
 };
-export type OpWrite = { kind: 'attendance'; row: AttendanceRow } | { kind: 'note'; row: NoteRow; change: Change } | { kind: 'quiz'; row: QuizAnswerRow };
+export type PracticeAttemptRow = {
+  op_id: string;
+  classroom_id: string;
+  lesson_id: string;
+  quiz_id: string;
+  question_id: string;
+  student_id: string;
+  choice: number;
+  correct: number;
+  seconds: number;
+  hlc: string;
+  device_id: string;
+};
+export type OpWrite =
+  | { kind: 'attendance'; row: AttendanceRow }
+  | { kind: 'note'; row: NoteRow; change: Change }
+  | { kind: 'quiz'; row: QuizAnswerRow }
+  | { kind: 'practice'; row: PracticeAttemptRow };
 
 /** The checks every op passes first: a readable HLC not too far ahead, a lesson on the classroom's timetable. */
 export async function checkCommon(scope: Scope, op: Op, now: Date) {
@@ -113,10 +131,50 @@ export async function opWrite(scope: Scope, device: DeviceRow, op: BulkOp): Prom
       if (op.correct > op.total) throw new Rejection('more correct answers than answers');
       return { kind: 'quiz', row: { ...row, student_id: null, choice: null, correct: op.correct, total: op.total } };
     }
+    case 'practice.attempt':
+      return { kind: 'practice', row: await practiceAttemptRow(scope, device, op) };
   }
 }
 
-const parseQuiz = (body: string) => Quiz.parse(JSON.parse(body));
+/**
+ * A student's 练习 attempt (both paths: here in bulk, practice-apply.ts op by op): the student on the roster, the quiz
+ * part of the lesson, the question in it, the choice in range — checked in that order — and right/wrong scored from
+ * the hub's own quiz, never taken from the device.
+ */
+export async function practiceAttemptRow(scope: Scope, device: DeviceRow, op: PracticeAttemptOp): Promise<PracticeAttemptRow> {
+  await onRoster(scope, op.studentId);
+  const quiz = await scope.quiz(op.quizId, op.lessonId);
+  if (!quiz) throw new Rejection(`quiz ${op.quizId} is not part of lesson ${op.lessonId}`);
+  const question = quiz.questions.find((q) => q.id === op.questionId);
+  if (!question) throw new Rejection(`question ${op.questionId} is not in quiz ${op.quizId}`);
+  if (op.choice >= question.choices.length) throw new Rejection('choice out of range');
+  return {
+    op_id: op.id,
+    classroom_id: device.classroom_id,
+    lesson_id: op.lessonId,
+    quiz_id: op.quizId,
+    question_id: op.questionId,
+    student_id: op.studentId,
+    choice: op.choice,
+    correct: Number(op.choice === question.answer),
+    seconds: op.s,
+    hlc: op.hlc,
+    device_id: device.id,
+  };
+}
+
+// Op by op, a day offline sends thousands of attempts on the same few quizzes: each stored body is parsed once, not
+// per op (a damaged body is not kept: it throws again for every op that asks for it).
+const parsedQuizzes = new Map<string, Quiz>();
+function parseQuiz(body: string): Quiz {
+  let quiz = parsedQuizzes.get(body);
+  if (!quiz) {
+    quiz = Quiz.parse(JSON.parse(body));
+    if (parsedQuizzes.size >= 256) parsedQuizzes.clear();
+    parsedQuizzes.set(body, quiz);
+  }
+  return quiz;
+}
 
 /** The scope asked of the database, one question at a time (the op-by-op path). */
 export function liveScope(db: HubDatabase, classroomId: string): Scope {

@@ -4,7 +4,7 @@ import type { Change } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import { jsonParam, jsonRows } from '../db/sql-db.ts';
 import { appendChangesLocked } from '../timetable/change-log.ts';
-import type { AttendanceRow, NoteRow, QuizAnswerRow } from './op-rules.ts';
+import type { AttendanceRow, NoteRow, PracticeAttemptRow, QuizAnswerRow } from './op-rules.ts';
 
 export type Claim = { op_id: string; device_id: string; seq: number; type: string; applied_at: string };
 
@@ -48,6 +48,14 @@ export async function writeQuizAnswers(db: HubDatabase, rows: readonly QuizAnswe
   const columns = 'op_id, lesson_id, quiz_id, question_id, student_id, choice, correct, total, hlc, classroom_id, device_id';
   const types = { op_id: 'text', lesson_id: 'text', quiz_id: 'text', question_id: 'text', student_id: 'text', choice: 'integer', correct: 'integer', total: 'integer', hlc: 'text', classroom_id: 'text', device_id: 'text' } as const;
   await db.run(`INSERT INTO quiz_answers (${columns}) SELECT ${columns} FROM ${jsonRows(db, types)} AS input`, [jsonParam(rows)]);
+}
+
+/** Students' 练习 attempts are only ever added, one row per applied op (its id claimed first: no conflict to handle). */
+export async function writePracticeAttempts(db: HubDatabase, rows: readonly PracticeAttemptRow[]) {
+  if (rows.length === 0) return;
+  const columns = 'op_id, classroom_id, lesson_id, quiz_id, question_id, student_id, choice, correct, seconds, hlc, device_id';
+  const types = { op_id: 'text', classroom_id: 'text', lesson_id: 'text', quiz_id: 'text', question_id: 'text', student_id: 'text', choice: 'integer', correct: 'integer', seconds: 'integer', hlc: 'text', device_id: 'text' } as const;
+  await db.run(`INSERT INTO practice_attempts (${columns}) SELECT ${columns} FROM ${jsonRows(db, types)} AS input`, [jsonParam(rows)]);
 }
 
 /**

@@ -1,48 +1,27 @@
-// Applies students' 练习 attempts and 考核 submissions (called from apply-ops.ts inside the op's savepoint, after its id
-// was claimed, so each applies exactly once). Scope: apply-ops.ts has checked the lesson is on the pushing device's
-// timetable; here the student must be on its roster and the quiz or exam part of that lesson — another school's device
-// can write nothing here. Right/wrong is scored
-// here from the hub's own quiz; an exam's key never leaves the hub before its window closes (exam-repo.ts).
+// Applies students' 练习 attempts and 考核 submissions op by op (called from apply-ops.ts inside the op's savepoint,
+// after its id was claimed, so each applies exactly once). Scope: apply-ops.ts has checked the lesson is on the pushing
+// device's timetable; here the student must be on its roster and the quiz or exam part of that lesson — another
+// school's device can write nothing here. An attempt's rules and scoring are op-rules.ts practiceAttemptRow, shared
+// with the bulk path (apply-bulk.ts), where attempts normally go; here they run when a batch falls back to op by op.
+// A submission (rare, once-only, windowed) always comes here. An exam's key never leaves the hub before its window
+// closes (exam-repo.ts).
 import { decodeHlc } from '../../src/shared/hlc.ts';
-import { Quiz, type Op } from '../../src/shared/protocol.ts';
+import type { Op } from '../../src/shared/protocol.ts';
 import type { HubDatabase } from '../db/open-database.ts';
 import type { DeviceRow } from '../org/org-repo.ts';
 import { Rejection } from './op-rejection.ts';
+import { onRoster, practiceAttemptRow, type Scope } from './op-rules.ts';
+import { writePracticeAttempts } from './op-writes.ts';
 
 export type PracticeOp = Extract<Op, { type: 'practice.attempt' | 'exam.submit' }>;
-
-// A day offline sends thousands of attempts on the same few quizzes: parse each stored quiz body once, not per op.
-const parsedQuizzes = new Map<string, Quiz>();
-function parseQuiz(body: string): Quiz {
-  let quiz = parsedQuizzes.get(body);
-  if (!quiz) {
-    quiz = Quiz.parse(JSON.parse(body));
-    if (parsedQuizzes.size >= 256) parsedQuizzes.clear();
-    parsedQuizzes.set(body, quiz);
-  }
-  return quiz;
-}
 
 /** A submission stamped this long after closesAt is refused: the PC locks answers at submit, and its clock follows the hub's. */
 const SUBMIT_GRACE_MS = 60_000;
 
-export async function applyPracticeOp(db: HubDatabase, device: DeviceRow, op: PracticeOp) {
-  if (!(await db.get(`SELECT 1 FROM students WHERE id = ? AND classroom_id = ?`, [op.studentId, device.classroom_id]))) {
-    throw new Rejection(`student ${op.studentId} is not on this classroom's roster`);
-  }
-  if (op.type === 'practice.attempt') {
-    const row = await db.get<{ body: string }>(`SELECT body FROM quizzes WHERE id = ? AND lesson_id = ?`, [op.quizId, op.lessonId]);
-    if (!row) throw new Rejection(`quiz ${op.quizId} is not part of lesson ${op.lessonId}`);
-    const question = parseQuiz(row.body).questions.find((q) => q.id === op.questionId);
-    if (!question) throw new Rejection(`question ${op.questionId} is not in quiz ${op.quizId}`);
-    if (op.choice >= question.choices.length) throw new Rejection('choice out of range');
-    await db.run(
-      `INSERT INTO practice_attempts (op_id, classroom_id, lesson_id, quiz_id, question_id, student_id, choice, correct, seconds, hlc, device_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [op.id, device.classroom_id, op.lessonId, op.quizId, op.questionId, op.studentId, op.choice, Number(op.choice === question.answer), op.s, op.hlc, device.id],
-    );
-    return;
-  }
+/** `scope` asks the database (op-rules.ts liveScope for the device's classroom). */
+export async function applyPracticeOp(db: HubDatabase, scope: Scope, device: DeviceRow, op: PracticeOp) {
+  if (op.type === 'practice.attempt') return writePracticeAttempts(db, [await practiceAttemptRow(scope, device, op)]);
+  await onRoster(scope, op.studentId);
   const exam = await db.get<{ answer_key: string; opens_at: string; closes_at: string }>(`SELECT answer_key, opens_at, closes_at FROM exams WHERE id = ? AND lesson_id = ?`, [
     op.examId,
     op.lessonId,
