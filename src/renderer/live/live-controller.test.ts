@@ -242,6 +242,8 @@ describe('LiveController recovery (fake clock, scripted hub)', () => {
     controller.start();
     await until('a transport', () => devices.transports.length === 1);
     lastTransport()?.setState('connected');
+    // Killed once media was resumed (the resume goes after the local set-up's awaits): the rejoin must resume again.
+    await until('the first resume', () => hub.requests.some((r) => r.method === 'resume'));
     await hub.kill();
     await until('reconnecting', () => phase() === 'reconnecting');
     const outageSince = store.getState().outageSince;
