@@ -17,6 +17,22 @@ const layerZones = [
   },
 ];
 
+// The hub's layers (issue 24): core is the base (server, errors, access groups, limits, sockets, database); features
+// stand on it; only the two entry points (county hub, school edge) wire features together. Test support, commands and
+// the entry points sit above features, so nothing below imports them. Tests are exempt: a test of any layer may start
+// the whole county hub or school edge (they are checked by the general zones only).
+const entries = ['./hub/county', './hub/school-edge', './hub/main.ts', './hub/start.ts', './hub/cli'];
+const hubZones = [
+  { target: './hub/core', from: ['./hub/features', ...entries, './hub/testing'], message: 'hub/core is the base: it imports only hub/core and src/shared' },
+  { target: './hub/features', from: [...entries, './hub/testing'], message: 'features never import an entry point or command' + (forTests ? '' : ' (nor test support)') },
+  { target: './hub/features/quiz', from: ['./hub/features/records', './hub/features/live'], message: 'the quiz is one module that live and records use: it imports neither' },
+  { target: './hub/features/records', from: './hub/features/live', message: 'records (sync) never import live: what they share is the quiz module' },
+  { target: './hub/features/edge/county', from: './hub/features/edge/school', message: 'the county side of edges never imports the school side' },
+  { target: './hub/features/edge/school', from: './hub/features/edge/county', message: 'the school side of edges never imports the county side' },
+  { target: './hub/county', from: './hub/school-edge', message: 'the county hub and the school edge are two entry points: neither imports the other' },
+  { target: './hub/school-edge', from: './hub/county', message: 'the county hub and the school edge are two entry points: neither imports the other' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'hub/node_modules/**', 'hub/data/**', 'hub/edge-data/**', 'tests/artifacts/**', '**/*.py'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -58,13 +74,18 @@ export default tseslint.config(
   },
   {
     // Command-line entry points and tests may print.
-    files: ['scripts/**', 'bench/**', 'hub/main.ts', 'hub/edge/edge-main.ts', 'hub/cli/**', 'hub/sfu/**', 'tests/**'],
+    files: ['scripts/**', 'bench/**', 'hub/main.ts', 'hub/school-edge/edge-main.ts', 'hub/cli/**', 'hub/features/live/sfu/ensure-*.ts', 'tests/**'],
     rules: { 'no-console': 'off' },
   },
   {
     // Fastify's handler API is promise-based: returning a value from an async handler is how a reply is sent.
     files: ['hub/**'],
     rules: { '@typescript-eslint/require-await': 'off' },
+  },
+  {
+    files: ['hub/**/*.ts'],
+    ignores: ['hub/**/*.test.ts'],
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...hubZones] }] },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -4,16 +4,16 @@ import { defineConfig } from 'vitest/config';
 // unit (pure modules, hub API on real SQLite + HTTP), pg (the hub API suite again on a real PostgreSQL, plus the
 // multi-node store tests), net (the weak-link harness), e2e (real Chromium + real hub).
 const hubApiSuite = [
-  'hub/sync/sync-routes.test.ts',
-  'hub/http/access-groups.test.ts',
-  'hub/http/create-hub.test.ts',
-  'hub/http/rate-limits.test.ts',
-  'hub/http/hostile-requests.test.ts',
-  'hub/content/content-routes.test.ts',
-  'hub/timetable/change-log-skip.test.ts',
+  'hub/features/records/sync-routes.test.ts',
+  'hub/core/http/access-groups.test.ts',
+  'hub/county/create-hub.test.ts',
+  'hub/county/rate-limits.test.ts',
+  'hub/county/hostile-requests.test.ts',
+  'hub/features/content/content-routes.test.ts',
+  'hub/features/timetable/change-log-skip.test.ts',
   'tests/integration/clock-skew.test.ts',
-  'hub/report/staff-report.test.ts',
-  'hub/research/research.test.ts',
+  'hub/features/report/staff-report.test.ts',
+  'hub/features/research/research.test.ts',
 ];
 export default defineConfig({
   test: {

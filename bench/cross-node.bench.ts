@@ -6,11 +6,11 @@
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { openPostgres } from '../hub/db/open-database.ts';
-import { createHub } from '../hub/http/create-hub.ts';
-import { startDemoBroadcast } from '../hub/live/demo-live.ts';
-import { createLiveSfu, liveUnavailableReason } from '../hub/live/live-sfu.ts';
-import { createStoreLiveRegistry } from '../hub/live/store-live-registry.ts';
+import { openPostgres } from '../hub/core/db/open-database.ts';
+import { createHub } from '../hub/county/create-hub.ts';
+import { startDemoBroadcast } from '../hub/features/live/broadcast/demo-live.ts';
+import { createLiveSfu, liveUnavailableReason } from '../hub/features/live/sfu/live-sfu.ts';
+import { createStoreLiveRegistry } from '../hub/features/live/cluster/store-live-registry.ts';
 import { freePort } from '../tests/support/ports.ts';
 import { startPostgresServer } from '../tests/support/postgres-server.ts';
 

@@ -4,7 +4,7 @@
 // - edge.lanGoodputMBps: a third classroom downloading the same pack from the warm edge cache (first chunk to last),
 //   through the real renderer download manager (hashing every chunk into fake-indexeddb under Node), MB/s.
 // - edge.liveUplinkRatio2Classrooms, edge.failoverMs: live through the edge (edge-live-figures.ts).
-import { liveUnavailableReason } from '../hub/live/live-sfu.ts';
+import { liveUnavailableReason } from '../hub/features/live/sfu/live-sfu.ts';
 import { edgeLiveFigures } from './edge-live-figures.ts';
 import { startEdgeWeakRig, type Classroom } from '../tests/support/edge-weak-rig.ts';
 import { waitFor } from '../tests/support/ports.ts';

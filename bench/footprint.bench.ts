@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { liveUnavailableReason } from '../hub/live/live-sfu.ts';
+import { liveUnavailableReason } from '../hub/features/live/sfu/live-sfu.ts';
 import { serveRenderer } from '../scripts/serve-renderer.ts';
 import { CLASSROOM_SWITCHES, switchArgs } from '../src/main/chromium-switches.ts';
 import { launchChromium } from '../tests/support/browser.ts';

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeHlc } from '../src/shared/hlc.ts';
 import { PUSH_MAX_OPS, type Op } from '../src/shared/protocol.ts';
-import { openDatabase, openPostgres } from '../hub/db/open-database.ts';
-import type { SqlDb } from '../hub/db/sql-db.ts';
-import { seedDemo } from '../hub/demo/seed-demo.ts';
-import { enrollDevice } from '../hub/org/enroll-device.ts';
-import type { DeviceRow } from '../hub/org/org-repo.ts';
-import { applyPush, applyPushOpByOp } from '../hub/sync/apply-ops.ts';
+import { openDatabase, openPostgres } from '../hub/core/db/open-database.ts';
+import type { SqlDb } from '../hub/core/db/sql-db.ts';
+import { seedDemo } from '../hub/features/demo/seed-demo.ts';
+import { enrollDevice } from '../hub/features/org/enroll-device.ts';
+import type { DeviceRow } from '../hub/features/org/org-repo.ts';
+import { applyPush, applyPushOpByOp } from '../hub/features/records/apply-ops.ts';
 import { startPostgresServer } from '../tests/support/postgres-server.ts';
 
 type Apply = (db: SqlDb, device: DeviceRow, ops: unknown[], now: Date) => Promise<{ status: string }[]>;

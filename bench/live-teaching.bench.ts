@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { livePaths, RecordingStatus } from '../src/shared/live-protocol.ts';
-import { liveUnavailableReason } from '../hub/live/live-sfu.ts';
+import { liveUnavailableReason } from '../hub/features/live/sfu/live-sfu.ts';
 import { weakLinkSupported } from '../tests/net/weak-link.ts';
 import { startHubProcess } from '../tests/support/hub-process.ts';
 import { consoleProbe, DEMO_LIVE_LESSON, enrollAndEnterLive, joinToFirstFrameMs, readPlayer, thinLinkFigures } from '../tests/support/live-page.ts';

@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { liveUnavailableReason } from '../hub/live/live-sfu.ts';
+import { liveUnavailableReason } from '../hub/features/live/sfu/live-sfu.ts';
 import { serveRenderer } from '../scripts/serve-renderer.ts';
 import { weakLinkSupported } from '../tests/net/weak-link.ts';
 import type { Browser, Page } from 'playwright-core';

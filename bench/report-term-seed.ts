@@ -1,7 +1,7 @@
 // A term of one course for the report bench, written with INSERT … SELECT in the engine (seconds, not the minutes the
 // repository functions would take): 1 200 receiving classrooms of 40 students in groups of 40 that watch the same
 // lesson, 2 lessons a week for 20 weeks, every student's attendance and answers to a 3-question 随堂测 per lesson.
-import type { SqlDb } from '../hub/db/sql-db.ts';
+import type { SqlDb } from '../hub/core/db/sql-db.ts';
 
 export type TermScale = { classrooms: number; students: number; groupSize: number; weeks: number; perWeek: number; questions: number };
 export const TERM: TermScale = { classrooms: 1200, students: 40, groupSize: 40, weeks: 20, perWeek: 2, questions: 3 };

@@ -1,14 +1,14 @@
 // report.termQueryMs: the lead teacher's report for one course over a term across 1 200 receiving classrooms
 // (bench/report-term-seed.ts: 48 000 students, 48 000 class-lessons, ~1.9 M attendance marks, ~5.8 M answers), the
-// hub's query and summary (hub/report/report-query.ts) plus its JSON — what /staff/api/report answers. Median of 3 after
+// hub's query and summary (hub/features/report/report-query.ts) plus its JSON — what /staff/api/report answers. Median of 3 after
 // one warm-up, on SQLite (the default store) and PostgreSQL (a throwaway cluster). Target: ≤ 1 000 ms.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, openPostgres } from '../hub/db/open-database.ts';
-import type { SqlDb } from '../hub/db/sql-db.ts';
-import { EVERYTHING } from '../hub/report/report-filter.ts';
-import { queryReport } from '../hub/report/report-query.ts';
+import { openDatabase, openPostgres } from '../hub/core/db/open-database.ts';
+import type { SqlDb } from '../hub/core/db/sql-db.ts';
+import { EVERYTHING } from '../hub/features/report/report-filter.ts';
+import { queryReport } from '../hub/features/report/report-query.ts';
 import { startPostgresServer } from '../tests/support/postgres-server.ts';
 import { seedTerm, TERM, TERM_COURSE, type TermScale } from './report-term-seed.ts';
 

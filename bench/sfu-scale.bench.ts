@@ -5,7 +5,7 @@
 //   count, in % of one core; it follows the packets the broadcast sends (a starved ffmpeg sends fewer), so
 //   scale.sfuCpuUsPerPacket (worker CPU per packet sent) is the comparable one; scale.sfuLoadAvg1m says how busy the
 //   (shared) machine was while it was measured.
-import { liveUnavailableReason } from '../hub/live/live-sfu.ts';
+import { liveUnavailableReason } from '../hub/features/live/sfu/live-sfu.ts';
 import { measureSfuScale } from './sfu-viewers.ts';
 
 export async function run(): Promise<Record<string, number | null>> {

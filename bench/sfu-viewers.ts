@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import type { types as ms } from 'mediasoup';
-import { startDemoBroadcast } from '../hub/live/demo-live.ts';
-import { createLiveSfu } from '../hub/live/live-sfu.ts';
+import { startDemoBroadcast } from '../hub/features/live/broadcast/demo-live.ts';
+import { createLiveSfu } from '../hub/features/live/sfu/live-sfu.ts';
 
 type Viewer = { transport: ms.PlainTransport; consumers: ms.Consumer[]; release(): void };
 

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import Dexie from 'dexie';
 import { verifyFolderRelease } from '../src/main/update/usb-release.ts';
 import { exportSnapshot, importSnapshot } from '../src/renderer/db/db-backup.ts';
-import { openDatabase } from '../hub/db/open-database.ts';
-import { createHub } from '../hub/http/create-hub.ts';
-import { publishRelease } from '../hub/updates/publish-release.ts';
+import { openDatabase } from '../hub/core/db/open-database.ts';
+import { createHub } from '../hub/county/create-hub.ts';
+import { publishRelease } from '../hub/features/updates/publish-release.ts';
 import { testPublisher, writeReleaseFixture } from '../tests/support/release-fixture.ts';
 
 export async function run(): Promise<Record<string, number>> {

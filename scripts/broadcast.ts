@@ -8,7 +8,7 @@
 // starts it again.
 import { parseArgs } from 'node:util';
 import { IngestResponse, IngestStatus, livePaths } from '../src/shared/live-protocol.ts';
-import { defaultIngestRequest, startFfmpegBroadcast, type FfmpegBroadcast } from '../hub/live/ffmpeg-broadcaster.ts';
+import { defaultIngestRequest, startFfmpegBroadcast, type FfmpegBroadcast } from '../hub/features/live/broadcast/ffmpeg-broadcaster.ts';
 
 const { values } = parseArgs({
   options: {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeCountyCertificate } from '../http/hub-tls.ts';
+import { makeCountyCertificate } from '../core/http/hub-tls.ts';
 
 const { values } = parseArgs({ options: { host: { type: 'string', multiple: true, default: [] }, out: { type: 'string' }, force: { type: 'boolean', default: false } } });
 const out = resolve(values.out ?? join(process.env.HUB_DATA_DIR ?? join(import.meta.dirname, '..', 'data'), 'tls'));

@@ -4,9 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PackKind } from '../../src/shared/content-protocol.ts';
-import { openDatabase } from '../db/open-database.ts';
-import { ingestFolder } from '../content/ingest.ts';
-import { loadOrCreatePackSigner } from '../content/pack-signing.ts';
+import { openDatabase } from '../core/db/open-database.ts';
+import { ingestFolder } from '../features/content/ingest.ts';
+import { loadOrCreatePackSigner } from '../core/signing/pack-signing.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -5,8 +5,8 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeNewPublisherKey, trustPublicKey } from '../updates/publisher-keygen.ts';
-import { defaultPublisherKeyPath } from '../updates/release-signing.ts';
+import { writeNewPublisherKey, trustPublicKey } from '../features/updates/publisher-keygen.ts';
+import { defaultPublisherKeyPath } from '../features/updates/release-signing.ts';
 
 const { values } = parseArgs({
   options: { out: { type: 'string' }, trust: { type: 'boolean', default: false }, name: { type: 'string' }, force: { type: 'boolean', default: false } },

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UpdateChannel } from '../../src/shared/update-protocol.ts';
-import { publishRelease } from '../updates/publish-release.ts';
-import { defaultPublisherKeyPath, loadPublisherKey } from '../updates/release-signing.ts';
+import { publishRelease } from '../features/updates/publish-release.ts';
+import { defaultPublisherKeyPath, loadPublisherKey } from '../features/updates/release-signing.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

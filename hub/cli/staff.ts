@@ -3,9 +3,9 @@
 // password is read from HUB_STAFF_PASSWORD (so it stays out of shell history and `ps`), checked as the admin route does.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openHubDatabase } from '../db/open-database.ts';
-import { NewStaffAccount } from '../staff/staff-admin-routes.ts';
-import { createStaffAccount } from '../staff/staff-repo.ts';
+import { openHubDatabase } from '../core/db/open-database.ts';
+import { NewStaffAccount } from '../features/staff/staff-admin-routes.ts';
+import { createStaffAccount } from '../features/staff/staff-repo.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

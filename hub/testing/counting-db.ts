@@ -1,6 +1,6 @@
 // A SqlDb that counts the round trips made through it (statements, and the BEGIN/COMMIT or SAVEPOINT/RELEASE of each
 // transaction), so a test can bound what one push costs the database — on PostgreSQL every one is a network round trip.
-import type { SqlDb } from '../db/sql-db.ts';
+import type { SqlDb } from '../core/db/sql-db.ts';
 
 export type CountingDb = { db: SqlDb; readonly count: number; reset(): void };
 

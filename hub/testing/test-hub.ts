@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { EnrollResponse } from '../../src/shared/protocol.ts';
-import { seedDemo } from '../demo/seed-demo.ts';
-import { createHub, type CreateHubOptions } from '../http/create-hub.ts';
+import { seedDemo } from '../features/demo/seed-demo.ts';
+import { createHub, type CreateHubOptions } from '../county/create-hub.ts';
 import { registerTestRoutes } from './test-routes.ts';
 import { openTestStore } from './test-store.ts';
 

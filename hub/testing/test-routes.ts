@@ -4,10 +4,10 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ContentPaths } from '../../src/shared/content-protocol.ts';
 import { HubPaths } from '../../src/shared/protocol.ts';
-import type { HubExtension } from '../http/create-hub.ts';
-import { HubError } from '../http/hub-error.ts';
-import { parseOrBadRequest } from '../http/validate.ts';
-import { seedProvince } from '../demo/seed-province.ts';
+import type { HubExtension } from '../county/create-hub.ts';
+import { HubError } from '../core/http/hub-error.ts';
+import { parseOrBadRequest } from '../core/http/validate.ts';
+import { seedProvince } from '../features/demo/seed-province.ts';
 
 /** How many content requests the hub answered, and how (a resume test compares what was re-fetched). */
 export const ContentStats = z.object({ requests: z.number().int(), rangeRequests: z.number().int(), bytesSent: z.number().int() });

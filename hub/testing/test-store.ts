@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createDatabase } from '../../tests/support/postgres-server.ts';
-import { openDatabase, openPostgres } from '../db/open-database.ts';
-import type { SqlDb } from '../db/sql-db.ts';
+import { openDatabase, openPostgres } from '../core/db/open-database.ts';
+import type { SqlDb } from '../core/db/sql-db.ts';
 
 export const testStoreKind = (): 'postgres' | 'sqlite' => (process.env.HUB_TEST_DB === 'postgres' ? 'postgres' : 'sqlite');
 

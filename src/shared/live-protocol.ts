@@ -96,7 +96,7 @@ export type QuestionResults = z.infer<typeof QuestionResults>;
 /** Request name → request data and response data. The client gets typed calls from this map. */
 export const liveRequests = {
   /** Optional, on a socket opened early (as sync's hello): kept past the join deadline as one of the device's sockets;
-   *  refused → closed. Grants nothing (a join is checked as anywhere, same device only). See hub/live/live-hello.ts. */
+   *  refused → closed. Grants nothing (a join is checked as anywhere, same device only). See hub/features/live/signalling/live-hello.ts. */
   hello: { request: z.object({ token: z.string().min(16).max(300) }), response: z.object({}) },
   /** First message on a socket: who is asking (device token or console credential) and for which lesson. */
   join: {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACK_KEY_FILE, packSignerOf } from '../../hub/content/pack-signing.ts';
+import { PACK_KEY_FILE, packSignerOf } from '../../hub/core/signing/pack-signing.ts';
 import { classroomContext } from '../support/browser.ts';
 import { storedChunkCountInPage, storedSha256InPage } from '../support/content-page.ts';
 import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';

@@ -5,7 +5,7 @@
 // and the ratio are figures of bench/edge.bench.ts.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveUnavailableReason } from '../../hub/live/live-sfu.ts';
+import { liveUnavailableReason } from '../../hub/features/live/sfu/live-sfu.ts';
 import { weakLinkSupported } from '../net/weak-link.ts';
 import { startEdgeLiveRig, type EdgeLiveRig } from '../support/edge-live-rig.ts';
 import { framesAdvance, readPlayer, waitPlayingAgain } from '../support/live-page.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveUnavailableReason } from '../../hub/live/live-sfu.ts';
+import { liveUnavailableReason } from '../../hub/features/live/sfu/live-sfu.ts';
 import { serveRenderer } from '../../scripts/serve-renderer.ts';
 import { classroomContext, launchChromium } from '../support/browser.ts';
 import { repoRoot, startHubProcess, type HubProcess } from '../support/hub-process.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QuestionResults, type LiveServerMessage } from '../../src/shared/live-protocol.ts';
-import { liveUnavailableReason } from '../../hub/live/live-sfu.ts';
+import { liveUnavailableReason } from '../../hub/features/live/sfu/live-sfu.ts';
 import { weakLinkSupported } from '../net/weak-link.ts';
 import { consoleProbe, DEMO_LIVE_LESSON, enrollAndEnterLive, readPlayer } from '../support/live-page.ts';
 import { startLiveWeakRig, type LiveWeakRig } from '../support/live-weak-rig.ts';

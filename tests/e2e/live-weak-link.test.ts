@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveUnavailableReason } from '../../hub/live/live-sfu.ts';
+import { liveUnavailableReason } from '../../hub/features/live/sfu/live-sfu.ts';
 import { weakLinkSupported } from '../net/weak-link.ts';
 import { enrollAndEnterLive, framesAdvance, readPlayer, waitDecodingResumed } from '../support/live-page.ts';
 import { startLiveWeakRig, type LiveWeakRig } from '../support/live-weak-rig.ts';

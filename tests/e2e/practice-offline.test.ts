@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PracticeReport } from '../../hub/sync/practice-report.ts';
+import type { PracticeReport } from '../../hub/features/practice/practice-report.ts';
 import type { Exam } from '../../src/shared/protocol.ts';
 import { classroomContext } from '../support/browser.ts';
 import { enrollInPage } from '../support/enroll-page.ts';

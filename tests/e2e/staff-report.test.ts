@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { EnrollResponse, type Op } from '../../src/shared/protocol.ts';
-import type { ReportView } from '../../hub/report/report-view.ts';
+import type { ReportView } from '../../hub/features/report/report-view.ts';
 import { classroomContext } from '../support/browser.ts';
 import { enrollInPage } from '../support/enroll-page.ts';
 import type { HubProcess } from '../support/hub-process.ts';

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveUnavailableReason } from '../../hub/live/live-sfu.ts';
+import { liveUnavailableReason } from '../../hub/features/live/sfu/live-sfu.ts';
 import { startBroadcaster, type Broadcaster } from '../support/broadcaster.ts';
 import { enrollInPage } from '../support/enroll-page.ts';
 import { DEMO_LIVE_LESSON, framesAdvance, readPlayer, waitDecodingResumed } from '../support/live-page.ts';

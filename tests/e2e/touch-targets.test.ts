@@ -11,7 +11,7 @@ import { formatFindings, latinWords, primaryActionsOutOfView, type ScreenFinding
 import { formatSmall, smallControls, type SmallControl } from '../support/touch-targets.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
-/** The demo's 英语 lessons are titled in English (hub/demo/seed-demo.ts): course content, not the app's wording. */
+/** The demo's 英语 lessons are titled in English (hub/features/demo/seed-demo.ts): course content, not the app's wording. */
 const ENGLISH_LESSON_TITLES = [/Unit \d [A-Za-z ?']+/g];
 let system: LoopbackSystem;
 

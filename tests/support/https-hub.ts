@@ -4,7 +4,7 @@
 import { request } from 'node:https';
 import { connect, createServer, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { makeCountyCertificate, type HubTls } from '../../hub/http/hub-tls.ts';
+import { makeCountyCertificate, type HubTls } from '../../hub/core/http/hub-tls.ts';
 import { startTestHub } from '../../hub/testing/test-hub.ts';
 import { decideCertificate } from '../../src/main/cert-pin.ts';
 import { normaliseFingerprint } from '../../src/shared/cert-fingerprint.ts';

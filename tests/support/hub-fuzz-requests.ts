@@ -2,7 +2,7 @@
 // encodings, ranges, upgrades, headers, request targets. Each is a raw HTTP/1.1 request (tests/support/raw-http.ts),
 // so nothing is normalised on the way. Deterministic: the same route list gives the same requests.
 import { gzipSync } from 'node:zlib';
-import type { HubRoute } from '../../hub/http/access-groups.ts';
+import type { HubRoute } from '../../hub/core/http/access-groups.ts';
 import { LIVE_WS_PATH } from '../../src/shared/live-protocol.ts';
 import { PROTOCOL_HEADER } from '../../src/shared/protocol.ts';
 

@@ -1,4 +1,4 @@
-// The hub fuzz, shared by `npm test` (hub/http/hub-fuzz.test.ts) and `npm run bench` (bench/hub-fuzz.bench.ts). The
+// The hub fuzz, shared by `npm test` (hub/county/hub-fuzz.test.ts) and `npm run bench` (bench/hub-fuzz.bench.ts). The
 // route list comes from the hub's own route table (createHub's onRoute), so a new route cannot be forgotten; the hub
 // runs as a real child process (`npm run hub` + test routes, demo data), so a crash is an exit, not a caught throw.
 // Every group of hostile requests (hub-fuzz-requests.ts) goes at every route; after each group the process must still
@@ -8,9 +8,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HubRoute } from '../../hub/http/access-groups.ts';
-import { openDatabase } from '../../hub/db/open-database.ts';
-import { createHub } from '../../hub/http/create-hub.ts';
+import type { HubRoute } from '../../hub/core/http/access-groups.ts';
+import { openDatabase } from '../../hub/core/db/open-database.ts';
+import { createHub } from '../../hub/county/create-hub.ts';
 import { registerTestRoutes } from '../../hub/testing/test-routes.ts';
 import { EnrollResponse, ErrorResponse, HealthResponse } from '../../src/shared/protocol.ts';
 import { fuzzCases, FUZZ_GROUPS, isRefusal, methodOf, type FuzzCase, type StaffCredential } from './hub-fuzz-requests.ts';

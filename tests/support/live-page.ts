@@ -15,7 +15,7 @@ export const BOARD = { width: 1366, height: 768 } as const;
 /**
  * Chromium for live tests. The hub listens on loopback only (traffic stays on 127.0.0.1), and Chromium pairs UDP with
  * a loopback candidate only with this flag — without it a same-machine test would measure ICE-TCP, not the UDP a
- * classroom gets from a hub that announces a reachable address (see rtcListenInfos in hub/live/live-sfu.ts).
+ * classroom gets from a hub that announces a reachable address (see rtcListenInfos in hub/features/live/sfu/live-sfu.ts).
  */
 export const LIVE_CHROMIUM_ARGS = ['--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection'];
 

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { generatePublisherKey, publisherKeyFromPem, signManifest, type PublisherKey } from '../../hub/updates/release-signing.ts';
+import { generatePublisherKey, publisherKeyFromPem, signManifest, type PublisherKey } from '../../hub/features/updates/release-signing.ts';
 import { signatureFileName } from '../../src/shared/release-signature.ts';
 
 export type ReleaseFixture = { dir: string; version: string; installer: string; installerBytes: Buffer; manifest: Record<string, unknown>; manifestName: string };

@@ -3,10 +3,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../hub/db/open-database.ts';
-import { createHub } from '../../hub/http/create-hub.ts';
-import { publishRelease } from '../../hub/updates/publish-release.ts';
-import type { PublisherKey } from '../../hub/updates/release-signing.ts';
+import { openDatabase } from '../../hub/core/db/open-database.ts';
+import { createHub } from '../../hub/county/create-hub.ts';
+import { publishRelease } from '../../hub/features/updates/publish-release.ts';
+import type { PublisherKey } from '../../hub/features/updates/release-signing.ts';
 import { testPublisher, type ReleaseFixture } from './release-fixture.ts';
 
 export async function startUpdateHub() {

@@ -1,0 +1,134 @@
+// 联合教研 on 二次备课: per lesson, every receiving classroom's latest note versions side by side with the lead side's
+// replies and 优秀做法 marks; new feedback goes to classrooms through the change log (a reply to the note's classroom,
+// a 优秀做法 to every classroom of the lesson). Scoped by the staff scope: a lead teacher only on their courses, a
+// receiving-school head reads their school's notes only and writes nothing.
+import { randomBytes } from 'node:crypto';
+import { NoteAnchor, type NoteFeedback } from '../../../src/shared/protocol.ts';
+import type { SqlDb } from '../../core/db/sql-db.ts';
+import { HubError } from '../../core/http/hub-error.ts';
+import type { StaffScope } from '../staff/staff-repo.ts';
+import { appendChange } from '../timetable/change-log.ts';
+import { lessonAudience } from '../timetable/timetable-repo.ts';
+
+export type ResearchNote = {
+  noteId: string;
+  classroomId: string;
+  classroom: string;
+  school: string;
+  anchor: NoteAnchor;
+  text: string;
+  pause: boolean;
+  feedback: { id: string; kind: 'reply' | 'good'; text: string; author: string; createdAt: string }[];
+};
+export type ResearchLesson = { lessonId: string; title: string; subject: string; startsAt: string; classrooms: { id: string; name: string; school: string; notes: ResearchNote[] }[] };
+
+const inList = (column: string, ids: readonly string[] | null, params: string[]) => {
+  if (ids === null) return '1 = 1';
+  if (ids.length === 0) return '1 = 0';
+  params.push(...ids);
+  return `${column} IN (${ids.map(() => '?').join(', ')})`;
+};
+
+/** The lesson if the scope covers it (lead: its course; head: one of its classrooms is the school's), else not_found. */
+async function lessonInScope(db: SqlDb, lessonId: string, scope: StaffScope) {
+  const params = [lessonId];
+  const lesson = await db.get<{ id: string; title: string; subject: string; starts_at: string }>(
+    `SELECT l.id, l.title, c.subject, l.starts_at FROM lessons l JOIN courses c ON c.id = l.course_id WHERE l.id = ? AND ${inList('l.course_id', scope.courseIds, params)}
+        AND ${scope.schoolIds === null ? '1 = 1' : `EXISTS (SELECT 1 FROM lesson_audience a JOIN classrooms cl ON cl.id = a.classroom_id WHERE a.lesson_id = l.id AND ${inList('cl.school_id', scope.schoolIds, params)})`}`,
+    params,
+  );
+  if (!lesson) throw new HubError('not_found', 'lesson (or not one of your courses)');
+  return lesson;
+}
+
+/** Lessons of the scope with at least one note, newest first (what the 联合教研 list offers). */
+export async function lessonsWithNotes(db: SqlDb, scope: StaffScope) {
+  const params: string[] = [];
+  return db.all<{ lessonId: string; title: string; subject: string; startsAt: string; notes: number }>(
+    `SELECT l.id AS "lessonId", l.title, c.subject, l.starts_at AS "startsAt", count(DISTINCT n.note_id) AS notes
+       FROM note_versions n JOIN lessons l ON l.id = n.lesson_id JOIN courses c ON c.id = l.course_id JOIN classrooms cl ON cl.id = n.classroom_id
+      WHERE ${inList('l.course_id', scope.courseIds, params)} AND ${inList('cl.school_id', scope.schoolIds, params)}
+      GROUP BY l.id, l.title, c.subject, l.starts_at ORDER BY l.starts_at DESC LIMIT 500`,
+    params,
+  );
+}
+
+export async function researchLesson(db: SqlDb, lessonId: string, scope: StaffScope): Promise<ResearchLesson> {
+  const lesson = await lessonInScope(db, lessonId, scope);
+  const cp = [lessonId];
+  const classrooms = await db.all<{ id: string; name: string; school: string }>(
+    `SELECT cl.id, cl.name, s.name AS school FROM lesson_audience a JOIN classrooms cl ON cl.id = a.classroom_id JOIN schools s ON s.id = cl.school_id
+      WHERE a.lesson_id = ? AND ${inList('cl.school_id', scope.schoolIds, cp)} ORDER BY s.name, cl.name`,
+    cp,
+  );
+  // The latest version of each note (a conflict shows its newest side; the classroom resolves it).
+  const versions = await db.all<{ note_id: string; classroom_id: string; anchor: string; text: string; pause: number; deleted: number }>(
+    `SELECT n.note_id, n.classroom_id, n.anchor, n.text, n.pause, n.deleted FROM note_versions n
+      WHERE n.lesson_id = ? AND n.hlc = (SELECT max(m.hlc) FROM note_versions m WHERE m.note_id = n.note_id)`,
+    [lessonId],
+  );
+  const feedback = await db.all<{ id: string; note_id: string; kind: 'reply' | 'good'; text: string; author: string; created_at: string }>(
+    `SELECT f.id, f.note_id, f.kind, f.text, a.display_name AS author, f.created_at FROM note_feedback f JOIN staff_accounts a ON a.id = f.account_id
+      WHERE f.lesson_id = ? ORDER BY f.created_at, f.id`,
+    [lessonId],
+  );
+  return {
+    lessonId,
+    title: lesson.title,
+    subject: lesson.subject,
+    startsAt: lesson.starts_at,
+    classrooms: classrooms.map((c) => ({
+      ...c,
+      notes: versions
+        .filter((v) => v.classroom_id === c.id && !v.deleted)
+        .map((v) => ({
+          noteId: v.note_id,
+          classroomId: c.id,
+          classroom: c.name,
+          school: c.school,
+          anchor: NoteAnchor.parse(JSON.parse(v.anchor)),
+          text: v.text,
+          pause: v.pause === 1,
+          feedback: feedback.filter((f) => f.note_id === v.note_id).map((f) => ({ id: f.id, kind: f.kind, text: f.text, author: f.author, createdAt: f.created_at })),
+        })),
+    })),
+  };
+}
+
+/** A reply or a 优秀做法 mark: stored, and put in the change log of the classrooms that are to see it. */
+export async function addFeedback(db: SqlDb, scope: StaffScope, input: { noteId: string; kind: 'reply' | 'good'; text: string }, now: Date): Promise<NoteFeedback> {
+  if (scope.role === 'head') throw new HubError('forbidden', 'receiving-school heads read 联合教研 but do not reply');
+  const note = await db.get<{ lesson_id: string; classroom_id: string; anchor: string; text: string; pause: number; classroom: string; school: string }>(
+    `SELECT n.lesson_id, n.classroom_id, n.anchor, n.text, n.pause, cl.name AS classroom, s.name AS school FROM note_versions n
+       JOIN classrooms cl ON cl.id = n.classroom_id JOIN schools s ON s.id = cl.school_id
+      WHERE n.note_id = ? AND n.deleted = 0 ORDER BY n.hlc DESC LIMIT 1`,
+    [input.noteId],
+  );
+  if (!note) throw new HubError('not_found', 'note');
+  await lessonInScope(db, note.lesson_id, scope);
+  const feedback: NoteFeedback = {
+    id: `fb_${randomBytes(8).toString('hex')}`,
+    noteId: input.noteId,
+    lessonId: note.lesson_id,
+    kind: input.kind,
+    text: input.text,
+    author: scope.displayName,
+    createdAt: now.toISOString(),
+    note: { classroom: note.classroom, school: note.school, anchor: NoteAnchor.parse(JSON.parse(note.anchor)), text: note.text, pause: note.pause === 1 },
+  };
+  await db.transaction(async (tx) => {
+    await tx.run(`INSERT INTO note_feedback (id, note_id, lesson_id, classroom_id, account_id, kind, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
+      feedback.id,
+      feedback.noteId,
+      feedback.lessonId,
+      note.classroom_id,
+      scope.accountId,
+      feedback.kind,
+      feedback.text,
+      feedback.createdAt,
+    ]);
+    const to = input.kind === 'reply' ? [note.classroom_id] : await lessonAudience(tx, note.lesson_id);
+    for (const classroomId of to) await appendChange(tx, classroomId, { type: 'note.feedback', feedback }, now);
+  });
+  return feedback;
+}
