@@ -1,17 +1,14 @@
-// The hub's HTTP server. Every response that is not a success is `{ error: { code, message } }` with a protocol
-// ErrorCode, whatever went wrong (bad JSON, unknown route, a malformed request line, too large, a bug), so clients can
-// always say why in zh-CN. Who may call what is decided here, by the access group each route is registered in
-// (access-groups.ts, guards in auth.ts) — never by reading the URL.
-import cors from '@fastify/cors';
+// The county hub's entry point: the one server of hub/core (create-server.ts: error shape, CORS, protocol check,
+// access groups) with the county's features wired into their access groups. Only this file and the school edge's
+// (hub/school-edge/edge-app.ts) wire features; a feature never imports another's wiring.
 import { createHash } from 'node:crypto';
-import type { Socket } from 'node:net';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { LIVE_WS_PATH } from '../../src/shared/live-protocol.ts';
 import { SYNC_WS_PATH } from '../../src/shared/sync-socket-protocol.ts';
 import type { PostgresDb } from '../core/db/postgres-db.ts';
 import { bridgeQuizEvents } from '../features/quiz/quiz-events-bridge.ts';
 import { registerPracticeAdminRoutes } from '../features/practice/practice-routes.ts';
-import { HUB_TIME_HEADER, HubPaths, PROTOCOL_HEADER, PROTOCOL_VERSION, PUSH_HUB_MAX_OPS, PUSH_MAX_OPS_HEADER, type ErrorResponse, type HealthResponse } from '../../src/shared/protocol.ts';
+import { HUB_TIME_HEADER, HubPaths, PROTOCOL_VERSION, PUSH_HUB_MAX_OPS, PUSH_MAX_OPS_HEADER, type HealthResponse } from '../../src/shared/protocol.ts';
 import { registerContentRoutes } from '../features/content/content-routes.ts';
 import { signUnsignedPacks } from '../features/content/content-repo.ts';
 import { ephemeralPackSigner, type PackSigner } from '../core/signing/pack-signing.ts';
@@ -27,14 +24,14 @@ import { registerPushRoute, registerReportPage, registerReportRoutes } from '../
 import { attachSyncSocket, type SyncSocketOptions } from '../features/records/sync-socket.ts';
 import type { LiveSocketOptions } from '../features/live/signalling/live-signalling.ts';
 import { registerUpdateRoutes } from '../features/updates/update-routes.ts';
-import { createRouteTable, type HubRoute, type RouteTable } from '../core/http/access-groups.ts';
+import type { HubRoute, RouteTable } from '../core/http/access-groups.ts';
+import { createServer } from '../core/http/create-server.ts';
 import { registerAdminRoutes } from '../features/org/admin-routes.ts';
 import { adminGuard, clusterGuard, deviceGuard } from '../features/org/auth-guards.ts';
 import { registerEnrollRoute } from '../features/org/device-routes.ts';
 import { registerPullRoute } from '../features/records/pull-route.ts';
 import { edgeGuard, registerEdgeAdminRoutes, registerEdgeEnrollRoute, registerEdgeRoutes } from '../features/edge/county/county-edge-routes.ts';
 import type { HubContext } from '../core/http/hub-context.ts';
-import { HubError } from '../core/http/hub-error.ts';
 import { createHubAttempts, defaultHubLimits, type HubLimits } from '../core/http/hub-limits.ts';
 import { refuseOtherUpgrades } from '../core/http/upgrade-guard.ts';
 import { registerAdminTermReport, registerStaffPublicRoutes, registerStaffReportRoutes, withoutCors } from '../features/report/report-routes.ts';
@@ -100,71 +97,28 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     events: createHubEvents(),
     ...(options.contentDir !== undefined ? { contentDir: options.contentDir } : {}),
   };
-  const common = {
+  const { app, table } = await createServer({
+    speaker: 'hub',
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024,
-    // Errors Fastify meets before routing (a malformed percent-escape, an over-long parameter) in the one shape too.
-    frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) => {
-      void sendError(reply, error.statusCode ?? 400, 'bad_request', error.message);
-    },
-    clientErrorHandler: answerClientError,
-    ...(options.trustProxy && options.trustProxy.length > 0 ? { trustProxy: options.trustProxy } : {}),
-  };
-  // Node would answer a request without Host with a bare 400 of its own; the hub needs no Host, so it answers as usual.
-  const server = { requireHostHeader: false };
-  // https.Server is an http.Server with TLS in front (same request and upgrade events), so every route and the live
-  // WebSocket (attached to app.server) serve HTTPS and wss unchanged; only Fastify's generic differs.
-  const app = options.tls
-    ? (Fastify({ ...common, https: { ...server, cert: options.tls.cert, key: options.tls.key } }) as unknown as FastifyInstance)
-    : Fastify({ ...common, http: server });
+    ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+    exposedHeaders: [HUB_TIME_HEADER, PUSH_MAX_OPS_HEADER],
+    guards: { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }), cluster: clusterGuard(ctx, options.clusterSecret === undefined ? undefined : hashOf(options.clusterSecret)), staff: staffGuard(ctx) },
+    ...(options.onRoute ? { onRoute: options.onRoute } : {}),
+  });
   refuseOtherUpgrades(app.server, [LIVE_WS_PATH, SYNC_WS_PATH]);
   // Packs stored before signing (or signed by a key no longer in use) are signed now: the hub serves only signed packs.
   const { signed, unreadable } = await signUnsignedPacks(ctx.db, ctx.packSigner);
   if (signed.length > 0) app.log.info({ packs: signed }, 'signed packs stored before signing or under another key');
   if (unreadable.length > 0) app.log.warn({ packs: unreadable }, 'packs whose stored manifest fails today\'s checks: not listed to classrooms');
 
-  // The renderer is served apart from the hub (file:// in Electron, another port in a browser): allow any origin.
-  // Safe because devices authenticate with a bearer token, never cookies. Credentialed requests are allowed (the
-  // origin echoed, as the Fetch standard requires for them) only so the downloader can use the browser's second
-  // connection pool: browsers keep credentialed and uncredentialed connections apart, 6 each (hub-client.ts).
-  await app.register(cors, {
-    origin: true,
-    credentials: true,
-    methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'content-encoding', 'range', 'if-none-match', PROTOCOL_HEADER],
-    // Without these, fetch() in the renderer could not read what makes a chunk verifiable, nor the hub's clock.
-    exposedHeaders: ['content-range', 'content-length', 'etag', 'accept-ranges', HUB_TIME_HEADER, PUSH_MAX_OPS_HEADER],
-    maxAge: 86_400,
-    // An OPTIONS without preflight headers gets the same empty 204, not the plugin's plain-text 400.
-    strictPreflight: false,
-  });
-
-  app.addHook('onRequest', async (request) => {
-    const header = request.headers[PROTOCOL_HEADER];
-    if (header === undefined || request.method === 'OPTIONS') return; // curl and admin tools may omit it
-    const version = Number(header);
-    if (!Number.isInteger(version)) throw new HubError('bad_request', `${PROTOCOL_HEADER} must be an integer`);
-    if (version < PROTOCOL_VERSION) throw new HubError('client_too_old', `hub speaks protocol ${PROTOCOL_VERSION}, client ${version}`);
-    if (version > PROTOCOL_VERSION) throw new HubError('hub_too_old', `hub speaks protocol ${PROTOCOL_VERSION}, client ${version}`);
-  });
   // Every answer carries the hub's clock, so a classroom PC with a flat CMOS battery learns how far off it is, and the
   // push batch size it takes, so the first drain after a restart (often ten thousand ops) goes in full batches at once.
   app.addHook('onSend', async (_request, reply) => {
     reply.header(HUB_TIME_HEADER, String(ctx.now().getTime()));
     reply.header(PUSH_MAX_OPS_HEADER, String(PUSH_HUB_MAX_OPS));
   });
-
-  app.setErrorHandler((error: FastifyError | HubError, request, reply) => {
-    if (error instanceof HubError) {
-      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
-      return sendError(reply, error.status, error.code, error.message);
-    }
-    if (error.statusCode === 413) return sendError(reply, 413, 'payload_too_large', error.message);
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return sendError(reply, 400, 'bad_request', error.message);
-    request.log.error(error);
-    return sendError(reply, 500, 'internal', 'internal error');
-  });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `${request.method} ${request.url}`.slice(0, 300)));
 
   const live = { sfu: options.live?.sfu ?? null, unavailable: options.live?.unavailable ?? 'no SFU configured', recorder: options.live?.recorder ?? null, ...(options.live?.socket ? { socket: options.live.socket } : {}) };
   attachLiveSocket(app, ctx, live);
@@ -179,11 +133,6 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     const bridge = await bridgeQuizEvents((options.db as PostgresDb).pool, ctx.events, (message) => app.log.warn(message));
     app.addHook('onClose', async () => bridge.close());
   }
-  const table = createRouteTable(
-    app,
-    { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }), cluster: clusterGuard(ctx, options.clusterSecret === undefined ? undefined : hashOf(options.clusterSecret)), staff: staffGuard(ctx) },
-    options.onRoute,
-  );
   const registerEdgeGroup = async (routes: RouteTable) => {
     let uplink: ReturnType<typeof registerEdgeRoutes> | undefined;
     await routes.group('edge', (edge) => {
@@ -235,25 +184,4 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
   await table.group('cluster', (cluster) => registerClusterRoutes(cluster, live.sfu));
   for (const extend of options.extensions ?? []) await extend({ app, table, ctx });
   return app;
-}
-
-function sendError(reply: FastifyReply, status: number, code: ErrorResponse['error']['code'], message: string) {
-  const body: ErrorResponse = { error: { code, message: message.slice(0, 2000) } };
-  return reply.status(status).send(body);
-}
-
-/** A request Node's parser refused (bad request line, headers too large): answered in the error shape, then closed. */
-function answerClientError(error: Error & { code?: string }, socket: Socket) {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, reason, code, message]: [number, string, ErrorResponse['error']['code'], string] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', 'payload_too_large', 'request headers too large']
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', 'bad_request', 'request not received in time']
-        : [400, 'Bad Request', 'bad_request', `malformed request (${error.code ?? 'parse error'})`];
-  const body = JSON.stringify({ error: { code, message } } satisfies ErrorResponse);
-  if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-  }
-  socket.destroy();
 }

@@ -39,7 +39,7 @@ export type RouteTable = {
   readonly routes: readonly HubRoute[];
 };
 
-export function createRouteTable(app: FastifyInstance, guards: Guards, onRoute: (route: HubRoute) => void = () => {}): RouteTable {
+export function createRouteTable(app: FastifyInstance, guards: Partial<Guards>, onRoute: (route: HubRoute) => void = () => {}): RouteTable {
   const routes: HubRoute[] = [];
   const seen: { method: string; url: string }[] = [];
   // The root hook sees every route, grouped or not; the groups' hooks say which group each belongs to.
@@ -63,7 +63,11 @@ export function createRouteTable(app: FastifyInstance, guards: Guards, onRoute: 
             onRoute(entry);
           }
         });
-        if (access !== 'public') group.addHook('onRequest', guards[access]);
+        if (access !== 'public') {
+          const guard = guards[access];
+          if (!guard) throw new Error(`access group ${access} has no guard on this server`);
+          group.addHook('onRequest', guard);
+        }
         await register(group);
       });
     },

@@ -2,7 +2,7 @@
 // classroom's results as they come (答题器). Only applied ops count: a replayed (duplicate) op announces nothing, and the
 // results themselves are recomputed from the database, so nothing is ever counted twice.
 import { Op, type OpAck } from '../../../src/shared/protocol.ts';
-import type { HubEvents } from '../../core/hub-events.ts';
+import type { HubEvents, QuizAnswered } from '../../core/hub-events.ts';
 
 /** One event per (lesson, quiz, question) that got newly applied answers in this push. */
 export function announceQuizAnswers(events: HubEvents | undefined, classroomId: string, ops: unknown[], acks: OpAck[]) {

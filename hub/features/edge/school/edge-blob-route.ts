@@ -6,12 +6,12 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ContentPaths, Sha256Hex } from '../../../../src/shared/content-protocol.ts';
-import type { EdgeDevice } from '../../../../src/shared/edge-protocol.ts';
 import { decideRanges, etagMatches } from '../../../core/http/byte-ranges.ts';
 import { HubError } from '../../../core/http/hub-error.ts';
 import { sendFile } from '../../../core/http/send-file.ts';
 import { parseOrBadRequest } from '../../../core/http/validate.ts';
 import type { BlobCache } from './blob-cache.ts';
+import { callerOf } from './edge-guards.ts';
 import type { createBlobFetcher } from './blob-fetcher.ts';
 import type { EdgeContent } from './edge-content.ts';
 import type { EdgeStats } from './edge-status.ts';
@@ -19,7 +19,6 @@ import type { EdgeStats } from './edge-status.ts';
 const BlobParams = z.object({ sha256: Sha256Hex });
 
 type Deps = {
-  authorise(authorization: string | undefined): Promise<{ device: EdgeDevice; token: string }>;
   content: EdgeContent;
   cache: BlobCache;
   fetcher: ReturnType<typeof createBlobFetcher>;
@@ -42,7 +41,7 @@ async function openForRead(cache: BlobCache, sha256: string): Promise<FileHandle
 
 export function registerEdgeBlobRoute(app: FastifyInstance, deps: Deps) {
   app.get(ContentPaths.blob(':sha256'), async (request, reply) => {
-    const { device, token } = await deps.authorise(request.headers.authorization);
+    const { device, token } = callerOf(request);
     const { sha256 } = parseOrBadRequest(BlobParams, request.params);
     const spec = await deps.content.specFor(device.classroomId, token, sha256);
     if (!spec) throw new HubError('not_found', 'no such content for this classroom');

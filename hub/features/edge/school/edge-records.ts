@@ -2,12 +2,11 @@
 // classroom's own token. Exactly-once stays where it is — the county hub's op ids — and the classroom keeps each op
 // until the county acknowledged it, so an edge that dies mid-push loses nothing: the classroom sends it again.
 import type { FastifyInstance } from 'fastify';
-import type { EdgeDevice } from '../../../../src/shared/edge-protocol.ts';
 import { HubPaths } from '../../../../src/shared/protocol.ts';
+import { callerOf } from './edge-guards.ts';
 import type { Upstream } from './upstream.ts';
 
 type Deps = {
-  authorise(authorization: string | undefined): Promise<{ device: EdgeDevice; token: string }>;
   upstream: Upstream;
 };
 
@@ -20,14 +19,14 @@ export function registerEdgeRecordRoutes(app: FastifyInstance, deps: Deps) {
   const relay = async (response: Response) => ({ status: response.status, type: response.headers.get('content-type') ?? 'application/json', body: Buffer.from(await response.arrayBuffer()) });
 
   app.get(HubPaths.pull, async (request, reply) => {
-    const { token } = await deps.authorise(request.headers.authorization);
+    const { token } = callerOf(request);
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
     const answer = await relay(await deps.upstream.send(`${HubPaths.pull}${query}`, { token }));
     return reply.status(answer.status).type(answer.type).send(answer.body);
   });
 
   app.post(HubPaths.push, async (request, reply) => {
-    const { token } = await deps.authorise(request.headers.authorization);
+    const { token } = callerOf(request);
     const headers: Record<string, string> = { 'content-type': request.headers['content-type'] ?? 'application/json' };
     const encoding = request.headers['content-encoding'];
     if (typeof encoding === 'string') headers['content-encoding'] = encoding;

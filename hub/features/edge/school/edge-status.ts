@@ -1,15 +1,9 @@
 // What IT sees on the edge: its classrooms, cache use, uplink bytes fetched vs LAN bytes served (the difference is what
 // the school's uplink was spared), refusals, health, and live: each lesson's feed from the county (layers asked, bytes
 // received, classrooms watching, cameras going up) and a feed found silent. JSON for tools, the same as a plain page.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { EdgePaths, type EdgeHealth, type EdgeStatus } from '../../../../src/shared/edge-protocol.ts';
 import type { School } from '../../../../src/shared/protocol.ts';
-import { bearerToken } from '../../org/auth-guards.ts';
-import { createAttemptLimiter } from '../../../core/http/attempt-limiter.ts';
-import { HubError } from '../../../core/http/hub-error.ts';
-import { checkCredential, defaultHubLimits } from '../../../core/http/hub-limits.ts';
-import { inMemory } from '../../../core/http/store-attempt-limiter.ts';
-import { hashToken, matchesTokenHash } from '../../org/tokens.ts';
 import type { BlobCache } from './blob-cache.ts';
 import type { EdgeLive } from './edge-live.ts';
 import type { Upstream } from './upstream.ts';
@@ -94,23 +88,12 @@ function statusPage(s: EdgeStatus): string {
 ${livePart(s.live)}</body></html>`;
 }
 
-export function registerEdgeStatusRoutes(app: FastifyInstance, deps: Deps, now: () => number = Date.now) {
-  const adminHash = hashToken(deps.options.adminToken);
-  // The edge's admin token goes through the hub's one credential check and its limits, like the county's admin token.
-  const failures = inMemory(createAttemptLimiter(defaultHubLimits.consoleLoginPerAddress, now));
-  const requireAdmin = async (request: FastifyRequest, allowQueryKey: boolean) => {
-    const query = request.query as Record<string, unknown> | undefined;
-    const token = bearerToken(request) ?? (allowQueryKey && typeof query?.key === 'string' ? query.key : undefined);
-    await checkCredential('edge admin logins', { own: [[failures, request.ip]] }, async () => {
-      if (!token || !matchesTokenHash(token, adminHash)) throw new HubError('unauthorized', 'edge admin token required');
-    });
-  };
-  app.get(EdgePaths.status, async (request) => {
-    await requireAdmin(request, false);
-    return await edgeStatus(deps);
-  });
-  app.get(EdgePaths.statusPage, async (request, reply) => {
-    await requireAdmin(request, true);
-    return reply.type('text/html; charset=utf-8').send(statusPage(await edgeStatus(deps)));
-  });
+/** JSON for tools, in the admin group. */
+export function registerEdgeStatusRoutes(admin: FastifyInstance, deps: Deps) {
+  admin.get(EdgePaths.status, async () => edgeStatus(deps));
+}
+
+/** The same as a page, in the admin-page group (which also takes the token as `?key=`). */
+export function registerEdgeStatusPage(adminPage: FastifyInstance, deps: Deps) {
+  adminPage.get(EdgePaths.statusPage, async (_request, reply) => reply.type('text/html; charset=utf-8').send(statusPage(await edgeStatus(deps))));
 }

@@ -2,12 +2,12 @@
 // count on node B too, so a guesser cannot double their tries by alternating nodes behind the load balancer.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ErrorResponse } from '../../../src/shared/protocol.ts';
-import { createDatabase } from '../../../tests/support/postgres-server.ts';
-import { openPostgres } from '../db/open-database.ts';
-import type { SqlDb } from '../db/sql-db.ts';
-import { seedDemo } from '../../features/demo/seed-demo.ts';
-import { createHub } from '../../county/create-hub.ts';
+import { ErrorResponse } from '../../src/shared/protocol.ts';
+import { createDatabase } from '../../tests/support/postgres-server.ts';
+import { openPostgres } from '../core/db/open-database.ts';
+import type { SqlDb } from '../core/db/sql-db.ts';
+import { seedDemo } from '../features/demo/seed-demo.ts';
+import { createHub } from './create-hub.ts';
 
 const NOW = new Date('2026-11-25T02:00:00Z');
 const LIMIT = { maxFailures: 3, windowMs: 15 * 60_000 };
