@@ -2,7 +2,7 @@
 // whose origin is on another node asks that node for a pipe. Node to node only, in the `cluster` access group (the
 // shared HUB_CLUSTER_SECRET); both sides parse what they receive. rtpParameters are mediasoup's own, passed through.
 import { z } from 'zod';
-import { QuizPush } from '../../../../src/shared/live-protocol.ts';
+import { Question, QuizPush, RaisedHand } from '../../../../src/shared/live-protocol.ts';
 import { Id } from '../../../../src/shared/protocol.ts';
 
 export const clusterPipesPath = (lessonId: string) => `/v1/cluster/live/${encodeURIComponent(lessonId)}/pipes`;
@@ -44,6 +44,19 @@ export type PipedProducer = z.infer<typeof PipedProducer>;
  */
 export const PipeSyncResponse = z.object({ producers: z.array(PipedProducer).max(16), quizPush: QuizPush.nullable(), ends: z.number().int().min(0) });
 export type PipeSyncResponse = z.infer<typeof PipeSyncResponse>;
+
+/**
+ * What the asking node's classrooms send upward with each poll: raised hands and questions said since the last answered
+ * poll (the origin's room tells its consoles), and every return camera on air there, consumed on the asker's side of
+ * the pipe (the origin produces each with the same id and shows it to its consoles as a classroom's own).
+ */
+export const UpwardNotice = z.discriminatedUnion('type', [z.object({ type: z.literal('hand'), hand: RaisedHand }), z.object({ type: z.literal('question'), question: Question })]);
+export type UpwardNotice = z.infer<typeof UpwardNotice>;
+export const PipedReturnVideo = z.object({ peerId: z.uuid(), classroomName: z.string().max(200), producer: PipedProducer });
+export type PipedReturnVideo = z.infer<typeof PipedReturnVideo>;
+/** An empty body (a node from before return piping) means nothing to pass upward. */
+export const PipeSyncRequest = z.object({ notices: z.array(UpwardNotice).max(200).default([]), returnVideos: z.array(PipedReturnVideo).max(500).default([]) });
+export type PipeSyncRequest = z.infer<typeof PipeSyncRequest>;
 
 export const PipeOpenResponse = PipeAddress.extend({ pipeId: z.uuid(), ...PipeSyncResponse.shape });
 export type PipeOpenResponse = z.infer<typeof PipeOpenResponse>;

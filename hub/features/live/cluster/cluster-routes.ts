@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { HubError } from '../../../core/http/hub-error.ts';
 import { parseOrBadRequest } from '../../../core/http/validate.ts';
-import { PipeIdParams, PipeOpenRequest, PipeParams } from './cluster-protocol.ts';
+import { PipeIdParams, PipeOpenRequest, PipeParams, PipeSyncRequest } from './cluster-protocol.ts';
 import type { LiveSfu } from '../sfu/live-sfu.ts';
 
 export function registerClusterRoutes(cluster: FastifyInstance, sfu: LiveSfu | null) {
@@ -18,7 +18,8 @@ export function registerClusterRoutes(cluster: FastifyInstance, sfu: LiveSfu | n
   });
   cluster.post('/v1/cluster/live/:id/pipes/:pipeId/sync', async (request) => {
     const { id, pipeId } = parseOrBadRequest(PipeIdParams, request.params);
-    return pipes().sync(id, pipeId);
+    const upward = parseOrBadRequest(PipeSyncRequest, request.body ?? {});
+    return pipes().sync(id, pipeId, upward);
   });
   cluster.delete('/v1/cluster/live/:id/pipes/:pipeId', async (request) => {
     const { id, pipeId } = parseOrBadRequest(PipeIdParams, request.params);

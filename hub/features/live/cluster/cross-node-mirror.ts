@@ -4,12 +4,15 @@
 // the consumers' rtpParameters; this node connects and produces each with the same id on its router — mediasoup's
 // `pipeToRouter` across two processes. It then polls the origin every second: producers added later are produced,
 // those gone are closed (the room's `onAir` tells its viewers); the question on the screens (答题器) and 下课 are
-// passed on to its classrooms. The origin answering `not_found` (its router died, the
+// passed on to its classrooms. Each poll carries this node's classrooms upward: raised hands and questions said since the
+// last answered poll (a new one starts a poll at once), and their return cameras, consumed on this side of the pipe for
+// the origin to produce and show its consoles. The origin answering `not_found` (its router died, the
 // lesson was made again) or not answering at all ends the copy: its classrooms' sockets close and they rejoin.
 import type { types as ms } from 'mediasoup';
 import { ErrorResponse } from '../../../../src/shared/protocol.ts';
 import { HubError } from '../../../core/http/hub-error.ts';
-import { clusterPipePath, clusterPipesPath, PipeOpenResponse, PipeSyncResponse, type PipeOpenRequest } from './cluster-protocol.ts';
+import type { LiveNotification } from '../../../../src/shared/live-protocol.ts';
+import { clusterPipePath, clusterPipesPath, PipeOpenResponse, PipeSyncResponse, type PipedReturnVideo, type PipeOpenRequest, type PipeSyncRequest, type UpwardNotice } from './cluster-protocol.ts';
 import type { LiveRoom } from '../sfu/live-room.ts';
 
 export type ClusterCallOptions = {
@@ -64,6 +67,10 @@ export async function mirrorLesson(o: ClusterCallOptions, origin: OriginNode, ro
   const produced = new Map<string, ms.Producer>();
   let timer: ReturnType<typeof setInterval> | null = null;
   let ended = false;
+  /** Hands and questions not yet taken by the origin (sent again after a failed poll: hands are states, questions have ids). */
+  const notices: UpwardNotice[] = [];
+  /** This node's return cameras on the pipe: room producer id → its pipe consumer. */
+  const returned = new Map<string, ms.Consumer>();
 
   let ends = 0;
   const apply = async ({ producers, quizPush, ends: saidEnds }: PipeSyncResponse) => {
@@ -85,10 +92,42 @@ export async function mirrorLesson(o: ClusterCallOptions, origin: OriginNode, ro
     }
   };
 
+  const upward = async (): Promise<PipeSyncRequest> => {
+    const returnVideos: PipedReturnVideo[] = [];
+    for (const [peerId, { producer, classroomName }] of room.returnVideos) {
+      let consumer = returned.get(producer.id);
+      if (!consumer) {
+        try {
+          consumer = await transport.consume({ producerId: producer.id });
+        } catch (error) {
+          if (!producer.closed && !transport.closed) o.log(`hub: live ${room.lessonId}: return camera of ${classroomName} not piped to node ${origin.nodeId}: ${String(error)}`);
+          continue;
+        }
+        const made = consumer;
+        returned.set(producer.id, made);
+        made.observer.once('close', () => {
+          if (returned.get(producer.id) === made) returned.delete(producer.id);
+        });
+      }
+      returnVideos.push({ peerId, classroomName, producer: { id: producer.id, kind: producer.kind, rtpParameters: { ...consumer.rtpParameters }, paused: consumer.producerPaused, appData: { ...producer.appData } } });
+    }
+    return { notices: [...notices], returnVideos };
+  };
+
+  // Polled at once, not at the next tick: a raised hand should not wait a second. Return cameras travel as state.
+  const onConsoleNotice = (n: LiveNotification) => {
+    if (n.type === 'hand' || n.type === 'question') {
+      notices.push(n);
+      if (notices.length > 200) notices.splice(0, notices.length - 200); // an origin that does not answer: keep the latest
+    } else if (n.type !== 'returnVideo') return;
+    poll();
+  };
+
   const end = (reason: string, lost: boolean) => {
     if (ended) return;
     ended = true;
     if (timer) clearInterval(timer);
+    room.off('console', onConsoleNotice);
     transport.close(); // its producers close with it: the room goes off air
     o.log(`hub: live ${room.lessonId}: copy from node ${origin.nodeId} ended: ${reason}`);
     if (lost) onLost();
@@ -115,12 +154,20 @@ export async function mirrorLesson(o: ClusterCallOptions, origin: OriginNode, ro
   const syncUrl = `${origin.url}${clusterPipePath(room.lessonId, answer.pipeId)}/sync`;
   let failed = 0;
   let polling = false;
-  timer = setInterval(() => {
-    if (polling || ended) return;
+  let again = false;
+  function poll() {
+    if (ended) return;
+    if (polling) {
+      again = true; // said while a poll was out: the next one carries it at once
+      return;
+    }
     polling = true;
-    call(o, syncUrl, 'POST', (b) => PipeSyncResponse.parse(b))
-      .then(async (sync) => {
+    again = false;
+    upward()
+      .then(async (body) => {
+        const sync = await call(o, syncUrl, 'POST', (b) => PipeSyncResponse.parse(b), body);
         failed = 0;
+        notices.splice(0, body.notices.length);
         if (!ended) await apply(sync);
       })
       .catch((error: unknown) => {
@@ -131,11 +178,14 @@ export async function mirrorLesson(o: ClusterCallOptions, origin: OriginNode, ro
       })
       .finally(() => {
         polling = false;
+        if (again) poll();
       });
-  }, o.pollMs ?? 1_000);
+  }
+  timer = setInterval(poll, o.pollMs ?? 1_000);
   timer.unref();
   // The local router closing (its worker died) ends the copy too; the SFU's own lost-router path moves the classrooms.
   transport.observer.once('close', () => end('the local router closed', false));
+  room.on('console', onConsoleNotice);
 
   return {
     close() {

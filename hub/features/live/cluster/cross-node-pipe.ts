@@ -2,11 +2,13 @@
 // for a pipe. Per asking node and lesson one PipeTransport on the origin router, connected to the asker's, and one pipe
 // consumer per producer on air — what mediasoup's `pipeToRouter` does inside one process (consume here, produce with the
 // same id and rtpParameters there), split across the two processes. The asker polls (`sync`): producers added later are
-// consumed then, and the poll is the pipe's lease, so a pipe whose asker died is closed here.
+// consumed then, and the poll is the pipe's lease, so a pipe whose asker died is closed here. The poll also carries the
+// asker's classrooms upward: their raised hands and questions go to this room's consoles, and their return cameras,
+// consumed on the asker's side, are produced on this pipe transport and shown to the consoles as a classroom's own.
 import { randomUUID } from 'node:crypto';
 import type { types as ms } from 'mediasoup';
 import { HubError } from '../../../core/http/hub-error.ts';
-import type { PipedProducer, PipeOpenRequest, PipeOpenResponse, PipeSyncResponse } from './cluster-protocol.ts';
+import type { PipedProducer, PipedReturnVideo, PipeOpenRequest, PipeOpenResponse, PipeSyncRequest, PipeSyncResponse } from './cluster-protocol.ts';
 import type { LiveNotification } from '../../../../src/shared/live-protocol.ts';
 import type { LiveRoom } from '../sfu/live-room.ts';
 
@@ -24,11 +26,22 @@ export type PipeOriginsOptions = {
   log: (line: string) => void;
 };
 
-type Pipe = { id: string; lessonId: string; nodeId: string; room: LiveRoom; transport: ms.PipeTransport; consumers: Map<string, ms.Consumer>; refreshedAt: number; ends: number };
+type Pipe = {
+  id: string;
+  lessonId: string;
+  nodeId: string;
+  room: LiveRoom;
+  transport: ms.PipeTransport;
+  consumers: Map<string, ms.Consumer>;
+  /** The asker's classrooms' return cameras, produced here: the asker's producer id → its producer on this transport. */
+  returns: Map<string, ms.Producer>;
+  refreshedAt: number;
+  ends: number;
+};
 
 export type PipeOrigins = {
   open(lessonId: string, request: PipeOpenRequest): Promise<PipeOpenResponse>;
-  sync(lessonId: string, pipeId: string): Promise<PipeSyncResponse>;
+  sync(lessonId: string, pipeId: string, upward?: PipeSyncRequest): Promise<PipeSyncResponse>;
   close(lessonId: string, pipeId: string): boolean;
   /** Open pipes (tests, diagnostics). */
   count(): number;
@@ -53,6 +66,25 @@ export function createPipeOrigins(options: PipeOriginsOptions): PipeOrigins {
     const pipe = pipes.get(pipeId);
     if (!pipe || pipe.lessonId !== lessonId) throw new HubError('not_found', `pipe ${pipeId} of lesson ${lessonId} (the lesson was made again, or the pipe expired)`);
     return pipe;
+  };
+
+  /** The asker's return cameras as it sees them now: new ones produced here and handed to the room, gone ones closed. */
+  const takeReturns = async (pipe: Pipe, videos: PipedReturnVideo[]) => {
+    const onAir = new Set(videos.map((v) => v.producer.id));
+    for (const [id, producer] of pipe.returns) if (!onAir.has(id)) producer.close();
+    for (const { peerId, classroomName, producer: p } of videos) {
+      if (pipe.returns.has(p.id) || pipe.transport.closed) continue;
+      let producer: ms.Producer;
+      try {
+        producer = await pipe.transport.produce({ id: p.id, kind: p.kind, rtpParameters: p.rtpParameters as unknown as ms.RtpParameters, paused: p.paused, appData: p.appData });
+      } catch (error) {
+        options.log(`hub: live ${pipe.lessonId}: return camera of ${classroomName} from node ${pipe.nodeId} not taken: ${String(error)}`);
+        continue;
+      }
+      pipe.returns.set(p.id, producer);
+      producer.observer.once('close', () => pipe.returns.delete(p.id));
+      pipe.room.addReturnVideo(peerId, classroomName, producer);
+    }
   };
 
   const state = async (pipe: Pipe): Promise<PipeSyncResponse> => ({ producers: await consumeAll(pipe), quizPush: pipe.room.quizPush, ends: pipe.ends });
@@ -89,7 +121,7 @@ export function createPipeOrigins(options: PipeOriginsOptions): PipeOrigins {
         listenInfo: { protocol: 'udp', ip: options.listenIp, ...(options.announcedIp ? { announcedAddress: options.announcedIp } : {}) },
         enableSrtp: options.enableSrtp ?? false,
       });
-      const pipe: Pipe = { id: randomUUID(), lessonId, nodeId: request.nodeId, room, transport, consumers: new Map(), refreshedAt: now(), ends: 0 };
+      const pipe: Pipe = { id: randomUUID(), lessonId, nodeId: request.nodeId, room, transport, consumers: new Map(), returns: new Map(), refreshedAt: now(), ends: 0 };
       pipes.set(pipe.id, pipe);
       // 下课 is said to every peer before the media stops: counted then, so the copy says it before it goes off air too.
       const onNotice = (n: LiveNotification) => {
@@ -118,9 +150,12 @@ export function createPipeOrigins(options: PipeOriginsOptions): PipeOrigins {
         throw error;
       }
     },
-    async sync(lessonId, pipeId) {
+    async sync(lessonId, pipeId, upward) {
       const pipe = pipeOf(lessonId, pipeId);
       pipe.refreshedAt = now();
+      // Said on the asker as if said here: the room's consoles cannot tell a classroom on another node from their own.
+      for (const notice of upward?.notices ?? []) pipe.room.toConsoles(notice);
+      await takeReturns(pipe, upward?.returnVideos ?? []);
       return state(pipe);
     },
     close(lessonId, pipeId) {

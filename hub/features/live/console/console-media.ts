@@ -1,6 +1,7 @@
 // What the lead console sends: the camera + microphone, and at the same time the courseware (a screen or window marked
 // as detailed content: full resolution, a few frames per second), each video simulcast so every classroom gets the
-// layer its link carries. Both go out on one send transport, tagged so classrooms know which is which.
+// layer its link carries. Both go out on one send transport, tagged so classrooms know which is which. The tracks
+// outlive the transport: after a reconnect (lead-console.ts) the same camera and screen go on air again.
 import type { Device, types as msc } from 'mediasoup-client';
 import type { VideoSource } from '../../../../src/shared/live-protocol.ts';
 import type { ConsoleRequest } from './console-socket.ts';
@@ -18,10 +19,15 @@ const COURSEWARE_LAYERS: RTCRtpEncodingParameters[] = [
 ];
 
 export type ConsoleMedia = {
-  startCamera(): Promise<MediaStream>;
+  /** Opens the camera and microphone, or sends `existing` (what was on air before a reconnect). */
+  startCamera(existing?: MediaStream): Promise<MediaStream>;
   /** Shares a screen or window as courseware; resolves with its stream, or null if the teacher cancelled the picker. */
   startCourseware(onEnded: () => void): Promise<MediaStream | null>;
+  /** Sends a screen already shared (after a reconnect). */
+  resumeCourseware(screen: MediaStream): Promise<void>;
   stopCourseware(): Promise<void>;
+  /** The socket went: its transport is dropped; the tracks stay open for the next one. */
+  close(): void;
 };
 
 export async function createConsoleMedia(device: Device, request: ConsoleRequest): Promise<ConsoleMedia> {
@@ -38,6 +44,7 @@ export async function createConsoleMedia(device: Device, request: ConsoleRequest
     void request('produce', { transportId: transport.id, kind, rtpParameters: { ...rtpParameters }, ...(source ? { source } : {}) }).then(({ producerId }) => ok({ id: producerId }), fail);
   });
   let courseware: msc.Producer | null = null;
+  const produceCourseware = (track: MediaStreamTrack) => transport.produce({ track, encodings: COURSEWARE_LAYERS, appData: { source: 'courseware' }, stopTracks: false });
   const stopCourseware = async () => {
     const producer = courseware;
     courseware = null;
@@ -48,12 +55,12 @@ export async function createConsoleMedia(device: Device, request: ConsoleRequest
   };
 
   return {
-    async startCamera() {
-      const media = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 25 }, audio: true });
+    async startCamera(existing) {
+      const media = existing ?? (await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 25 }, audio: true }));
       const [video] = media.getVideoTracks();
       const [audio] = media.getAudioTracks();
-      if (video) await transport.produce({ track: video, encodings: CAMERA_LAYERS, appData: { source: 'camera' } });
-      if (audio) await transport.produce({ track: audio, codecOptions: { opusDtx: true } });
+      if (video) await transport.produce({ track: video, encodings: CAMERA_LAYERS, appData: { source: 'camera' }, stopTracks: false });
+      if (audio) await transport.produce({ track: audio, codecOptions: { opusDtx: true }, stopTracks: false });
       return media;
     },
     async startCourseware(onEnded) {
@@ -69,10 +76,15 @@ export async function createConsoleMedia(device: Device, request: ConsoleRequest
       // Text must stay sharp: the encoder keeps resolution and gives up frame rate when bits are short.
       track.contentHint = 'detail';
       await stopCourseware();
-      courseware = await transport.produce({ track, encodings: COURSEWARE_LAYERS, appData: { source: 'courseware' } });
+      courseware = await produceCourseware(track);
       track.addEventListener('ended', onEnded, { once: true }); // "stop sharing" in the browser's own bar
       return screen;
     },
+    async resumeCourseware(screen) {
+      const [track] = screen.getVideoTracks();
+      if (track && track.readyState === 'live') courseware = await produceCourseware(track);
+    },
     stopCourseware,
+    close: () => transport.close(),
   };
 }

@@ -5,9 +5,12 @@ import { LIVE_PROTOCOL_VERSION, LIVE_WS_PATH, LiveServerMessage, parseLiveRespon
 
 
 export type ConsoleRequest = <M extends LiveMethod>(method: M, data: LiveRequestData<M>) => Promise<LiveResponseData<M>>;
+/** The socket's requests, and a way to drop it (a reconnect attempt that failed half-way). */
+export type ConsoleSocket = { request: ConsoleRequest; close(): void };
 type Pending = { resolve: (d: unknown) => void; reject: (e: Error) => void };
 
-export function connectConsoleSocket(onNotification: (n: LiveNotification) => void, onClosed: () => void): Promise<ConsoleRequest> {
+/** `onClosed` gets the close code: 1012 (the origin's worker died or moved) and the like are reconnected from. */
+export function connectConsoleSocket(onNotification: (n: LiveNotification) => void, onClosed: (code: number) => void): Promise<ConsoleSocket> {
   const url = new URL(LIVE_WS_PATH, location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const ws = new WebSocket(url);
@@ -24,18 +27,21 @@ export function connectConsoleSocket(onNotification: (n: LiveNotification) => vo
     if (m.ok) p.resolve(m.data);
     else p.reject(new ConsoleError(m.error.code));
   });
-  ws.addEventListener('close', () => {
+  ws.addEventListener('close', (event) => {
     for (const p of pending.values()) p.reject(new ConsoleError('closed'));
     pending.clear();
-    onClosed();
+    onClosed(event.code);
   });
   return new Promise((resolve, reject) => {
     ws.addEventListener('error', () => reject(new ConsoleError('network')));
     ws.addEventListener('open', () =>
-      resolve(<M extends LiveMethod>(method: M, data: LiveRequestData<M>) => {
-        const id = nextId++;
-        ws.send(JSON.stringify({ v: LIVE_PROTOCOL_VERSION, id, method, data }));
-        return new Promise<LiveResponseData<M>>((res, rej) => pending.set(id, { resolve: (d) => res(parseLiveResponseData(method, d)), reject: rej }));
+      resolve({
+        request: <M extends LiveMethod>(method: M, data: LiveRequestData<M>) => {
+          const id = nextId++;
+          ws.send(JSON.stringify({ v: LIVE_PROTOCOL_VERSION, id, method, data }));
+          return new Promise<LiveResponseData<M>>((res, rej) => pending.set(id, { resolve: (d) => res(parseLiveResponseData(method, d)), reject: rej }));
+        },
+        close: () => ws.close(),
       }),
     );
   });

@@ -5,10 +5,11 @@
 import { Device } from 'mediasoup-client';
 import type { types as msc } from 'mediasoup-client';
 import type { LiveNotification } from '../../../../src/shared/live-protocol.ts';
-import { createConsoleMedia } from './console-media.ts';
+import { backoffMs, type BackoffRange } from '../../../../src/shared/backoff.ts';
+import { createConsoleMedia, type ConsoleMedia } from './console-media.ts';
 import { setUpConsoleQuiz, type ConsoleQuiz } from './console-quiz.ts';
 import { ConsoleError } from './console-errors.ts';
-import { connectConsoleSocket, type ConsoleRequest } from './console-socket.ts';
+import { connectConsoleSocket, type ConsoleRequest, type ConsoleSocket } from './console-socket.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (text: string) => ($('status').textContent = text);
@@ -84,55 +85,135 @@ async function receiveClassroomCameras(device: Device, request: ConsoleRequest) 
   };
 }
 
-async function start(lessonId: string, token: string) {
-  status('正在连接…');
-  const request = await connectConsoleSocket(showNotification, () => status('连接已断开，请刷新页面'));
+/**
+ * Close codes the console comes back from by itself: the origin's worker died or the lesson moved (1012), the hub node
+ * stopped (1001), the link dropped (1006), the hub failed or was busy (1011, 1013). Others (a refused credential) stop.
+ */
+const RECONNECT_CODES = new Set([1001, 1006, 1011, 1012, 1013]);
+/** Refusals a reconnect cannot cure: the teacher must act (the password changed, the lesson is gone). */
+const FINAL_REFUSALS = new Set(['unauthorized', 'rate_limited', 'forbidden', 'not_found', 'bad_request', 'malformed']);
+const RECONNECT_BACKOFF: BackoffRange = { minMs: 500, maxMs: 10_000 };
+
+/** What the teacher put on air: sent again, from the same camera and screen, after a reconnect. */
+const onAir: { camera: MediaStream | null; courseware: MediaStream | null } = { camera: null, courseware: null };
+let socket: ConsoleSocket | null = null;
+let media: ConsoleMedia | null = null;
+/** Each connection's number: a socket that closes after it was replaced is not news. */
+let generation = 0;
+/** One request function for the page (the quiz panel keeps it): it goes through whichever socket is current. */
+const request: ConsoleRequest = (method, data) => (socket ? socket.request(method, data) : Promise.reject(new ConsoleError('closed')));
+
+async function connect(lessonId: string, token: string) {
+  const mine = ++generation;
+  const opened = await connectConsoleSocket(showNotification, (code) => {
+    if (mine === generation) lost(lessonId, token, code);
+  });
+  socket = opened;
+  try {
+    await session(lessonId, token);
+  } catch (error) {
+    generation++; // this socket's close is not news: the caller retries or says why
+    opened.close();
+    socket = null;
+    media?.close();
+    media = null;
+    throw error;
+  }
+}
+
+async function session(lessonId: string, token: string) {
   const joined = await request('join', { lessonId, token, role: 'console' });
   $('lesson-title').textContent = joined.lessonTitle;
   const device = await Device.factory();
   await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
   await receiveClassroomCameras(device, request);
-  quiz = setUpConsoleQuiz(request, say);
-  if (joined.quizPush) quiz.showPush(joined.quizPush);
+  quiz ??= setUpConsoleQuiz(request, say);
+  quiz.showPush(joined.quizPush ?? null);
   for (const n of early.splice(0)) showNotification(n);
-  status('已连接：点“开始直播”');
-  const media = await createConsoleMedia(device, request);
+  media = await createConsoleMedia(device, request);
+  if (onAir.camera) await media.startCamera(onAir.camera);
+  if (onAir.courseware) await media.resumeCourseware(onAir.courseware);
+}
 
-  const button = (id: string) => $<HTMLButtonElement>(id);
-  button('start').disabled = false;
+/** The socket closed: back by itself when it can be (1012 …), with the shared jittered backoff; else say so. */
+function lost(lessonId: string, token: string, code: number) {
+  socket = null;
+  showReturnVideo = null; // its receive transport went with the socket
+  media?.close();
+  media = null;
+  $('returns').replaceChildren();
+  document.body.dataset.connection = 'lost';
+  if (!RECONNECT_CODES.has(code)) return void status('连接已断开，请刷新页面');
+  void (async () => {
+    for (let attempt = 1; ; attempt++) {
+      status(`连接中断，正在重新连接（第 ${attempt} 次）…`);
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, Math.random, RECONNECT_BACKOFF)));
+      try {
+        await connect(lessonId, token);
+        document.body.dataset.connection = 'open';
+        return connected();
+      } catch (error) {
+        say(`重新连接失败：${reason(error)}`);
+        if (error instanceof ConsoleError && FINAL_REFUSALS.has(error.code)) return void status(error.message);
+      }
+    }
+  })();
+}
+
+const button = (id: string) => $<HTMLButtonElement>(id);
+
+function connected() {
+  const sharing = onAir.courseware !== null;
+  button('start').disabled = onAir.camera !== null;
+  button('courseware').disabled = onAir.camera === null;
+  button('end').disabled = onAir.camera === null;
+  status(onAir.camera ? (sharing ? '直播中 · 摄像头 + 课件' : '直播中') : '已连接：点“开始直播”');
+}
+
+async function start(lessonId: string, token: string) {
+  status('正在连接…');
+  await connect(lessonId, token);
+  document.body.dataset.connection = 'open';
+  connected();
+
   button('start').onclick = async () => {
     button('start').disabled = true;
     try {
-      $<HTMLVideoElement>('preview').srcObject = await media.startCamera();
+      if (!media) throw new ConsoleError('closed');
+      onAir.camera = await media.startCamera();
+      $<HTMLVideoElement>('preview').srcObject = onAir.camera;
     } catch (error) {
       button('start').disabled = false;
       say(`摄像头或麦克风无法打开：${reason(error)}`);
       return;
     }
-    status('直播中');
     document.body.dataset.onAir = 'true';
-    button('courseware').disabled = false;
-    button('end').disabled = false;
+    connected();
   };
 
   const stopped = () => {
+    onAir.courseware = null;
     $<HTMLVideoElement>('courseware-preview').srcObject = null;
     button('courseware').textContent = '共享课件（屏幕或窗口）';
     button('courseware').dataset.sharing = 'false';
-    status('直播中');
+    connected();
+  };
+  const stopCourseware = async () => {
+    onAir.courseware?.getTracks().forEach((t) => t.stop());
+    await media?.stopCourseware();
+    stopped();
   };
   button('courseware').onclick = async () => {
     try {
-      if (button('courseware').dataset.sharing === 'true') {
-        await media.stopCourseware();
-        return stopped();
-      }
-      const screen = await media.startCourseware(() => void media.stopCourseware().then(stopped, (e: unknown) => say(`停止共享课件失败：${reason(e)}`)));
+      if (button('courseware').dataset.sharing === 'true') return await stopCourseware();
+      if (!media) throw new ConsoleError('closed');
+      const screen = await media.startCourseware(() => void stopCourseware().catch((e: unknown) => say(`停止共享课件失败：${reason(e)}`)));
       if (!screen) return say('未选择要共享的屏幕或窗口');
+      onAir.courseware = screen;
       $<HTMLVideoElement>('courseware-preview').srcObject = screen;
       button('courseware').textContent = '停止共享课件';
       button('courseware').dataset.sharing = 'true';
-      status('直播中 · 摄像头 + 课件');
+      connected();
     } catch (error) {
       say(`课件共享失败：${reason(error)}`);
     }
@@ -141,6 +222,8 @@ async function start(lessonId: string, token: string) {
   button('end').onclick = async () => {
     try {
       await request('endLesson', {});
+      onAir.camera = null;
+      onAir.courseware = null;
       button('courseware').disabled = true;
       button('end').disabled = true;
     } catch (error) {

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { hostname, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import type { types as ms } from 'mediasoup';
 import type { LiveRole } from '../../../../src/shared/live-protocol.ts';
+import { HubError } from '../../../core/http/hub-error.ts';
 import { createPipeOrigins, type PipeOrigins } from '../cluster/cross-node-pipe.ts';
 import { mirrorLesson, type LessonMirror, type OriginNode } from '../cluster/cross-node-mirror.ts';
 import { LessonRouters, type PeerPlace } from './lesson-routers.ts';
@@ -69,6 +70,15 @@ export type LiveSfu = {
   registry: LiveRegistry;
   /** Pipes this node gives other nodes of the lessons it hosts (null: not in a cluster). */
   pipes: PipeOrigins | null;
+  /**
+   * The live node hosting the lesson's origin when that is another node: a console or a broadcaster landing here is
+   * forwarded there, so a lesson never gets a second origin. Null outside a cluster, or when no other node hosts it.
+   */
+  originNode(lessonId: string): Promise<OriginNode | null>;
+  /** HUB_CLUSTER_SECRET, for forwarded calls to other nodes (null outside a cluster). */
+  clusterSecret: string | null;
+  /** This node's id in the registry. */
+  nodeId: string;
   /** Classrooms per router of a lesson, origin first (undefined: no such lesson on this node). */
   lessonViewers(lessonId: string): ReturnType<LessonRouters['viewers']> | undefined;
   close(): void;
@@ -141,7 +151,7 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
     ? { secret: cluster.secret, nodeId, listenIp: cluster.pipeIp, announcedIp: cluster.pipeAnnouncedIp, enableSrtp: cluster.enableSrtp ?? false, ...(cluster.pollMs ? { pollMs: cluster.pollMs } : {}), ...(cluster.fetch ? { fetch: cluster.fetch } : {}), log }
     : null;
 
-  /** The live node hosting the lesson's origin when it is not this one (only classrooms look: ingest makes origins). */
+  /** The live node hosting the lesson's origin when it is not this one (a classroom's join pipes from it; consoles and ingest are forwarded to it). */
   const originElsewhere = async (lessonId: string): Promise<OriginNode | null> => {
     if (!cluster) return null;
     const origin = (await registry.lesson(lessonId)).find((r) => r.role === 'origin');
@@ -214,7 +224,15 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
     routers.close();
   };
 
-  const room = (lessonId: string) => (lessons.get(lessonId) ?? make(lessonId)).then((r) => r.room);
+  // A copy is watched, never broadcast to: an ingest or a console that reaches it (the registry changed under the
+  // forwarding check) is refused by name and retries, finding the origin.
+  const notACopy = (lessonId: string) => {
+    if (mirrors.has(lessonId)) throw new HubError('upstream_unavailable', `live ${lessonId}: its origin is on another hub node; try again`);
+  };
+  const room = (lessonId: string) => {
+    notACopy(lessonId);
+    return (lessons.get(lessonId) ?? make(lessonId)).then((r) => r.room);
+  };
 
   return {
     routerRtpCapabilities,
@@ -224,6 +242,7 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
     room,
     async place(lessonId, role) {
       // A classroom that arrives while its lesson's worker is being replaced waits for the new room, not an error.
+      if (role === 'console') notACopy(lessonId);
       for (let attempt = 1; ; attempt++) {
         const routers = await (lessons.get(lessonId) ?? make(lessonId, undefined, role));
         try {
@@ -234,6 +253,9 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
       }
     },
     existingRoom: existingOrigin,
+    originNode: originElsewhere,
+    clusterSecret: cluster?.secret ?? null,
+    nodeId,
     lessonViewers(lessonId) {
       return ready.get(lessonId)?.viewers();
     },

@@ -1,7 +1,7 @@
 // Live lessons on the hub: the signalling socket, the console page, status and codecs (public group), and the
 // broadcaster's ingest API, 下课 and the recording's state (admin group, under /v1/admin/). Without an SFU all of them
 // answer that live is unavailable, and why.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { IngestRequest, livePaths, type CapabilitiesResponse, type IngestResponse, type IngestStatus } from '../../../../src/shared/live-protocol.ts';
 import { Id } from '../../../../src/shared/protocol.ts';
@@ -14,6 +14,7 @@ import { relayQuizResults } from './quiz-results-relay.ts';
 import { attachLiveSignalling, type LiveSocketOptions } from './live-signalling.ts';
 import type { LiveSfu } from '../sfu/live-sfu.ts';
 import { registerRecordingRoutes } from '../recording/recording-routes.ts';
+import { forwardRequest, wasForwarded } from '../cluster/origin-forward.ts';
 
 const LessonParams = z.object({ id: Id });
 
@@ -54,10 +55,16 @@ export function registerLiveAdminRoutes(admin: FastifyInstance, ctx: HubContext,
     if (row.mode !== 'live') throw new HubError('bad_request', `lesson ${id} is not a live lesson`);
   };
 
+  // The broadcaster's calls reach the lesson's origin node wherever the load balancer sends them (origin-forward.ts):
+  // the origin answers, this node makes no second origin.
+  const origin = async (request: FastifyRequest, id: string) => (live.sfu && !wasForwarded(request.headers) ? live.sfu.originNode(id) : null);
+
   admin.post('/v1/admin/live/:id/ingest', async (request, reply) => {
     const { id } = parseOrBadRequest(LessonParams, request.params);
     const body = parseOrBadRequest(IngestRequest, request.body);
     await liveLesson(id);
+    const elsewhere = await origin(request, id);
+    if (elsewhere && live.sfu) return forwardRequest(request, reply, elsewhere, live.sfu.nodeId);
     const room = await requireSfu(live).room(id);
     const target: IngestResponse = await room.openIngest(body);
     return reply.status(201).send(target);
@@ -65,14 +72,18 @@ export function registerLiveAdminRoutes(admin: FastifyInstance, ctx: HubContext,
 
   // The broadcaster's lease: it polls this and opens a new ingest when the hub no longer has its own (hub restarted,
   // or the broadcast was taken off air after its RTP stopped).
-  admin.get('/v1/admin/live/:id/ingest', async (request): Promise<IngestStatus> => {
+  admin.get('/v1/admin/live/:id/ingest', async (request, reply): Promise<IngestStatus | FastifyReply> => {
     const { id } = parseOrBadRequest(LessonParams, request.params);
     await liveLesson(id);
+    const elsewhere = await origin(request, id);
+    if (elsewhere && live.sfu) return forwardRequest(request, reply, elsewhere, live.sfu.nodeId);
     return requireSfu(live).existingRoom(id)?.ingestStatus() ?? { onAir: false, ingestId: null };
   });
 
-  admin.delete('/v1/admin/live/:id/ingest', async (request) => {
+  admin.delete('/v1/admin/live/:id/ingest', async (request, reply) => {
     const { id } = parseOrBadRequest(LessonParams, request.params);
+    const elsewhere = await origin(request, id);
+    if (elsewhere && live.sfu) return forwardRequest(request, reply, elsewhere, live.sfu.nodeId);
     const room = requireSfu(live).existingRoom(id);
     return { stopped: room ? await room.closeIngest() : false };
   });

@@ -25,6 +25,7 @@ import { authenticateDevice } from '../../org/auth-guards.ts';
 import { authoriseJoin } from './authorise-join.ts';
 import { liveHello } from './live-hello.ts';
 import { LivePeer } from './live-peer.ts';
+import { forwardConsoleSocket, wasForwarded, type ConsoleUpstream } from '../cluster/origin-forward.ts';
 import { deviceLiveLimits, type DeviceLiveLimits } from './device-live-limits.ts';
 import { LiveRefusal } from './live-refusal.ts';
 import { keepAliveByPing, MAX_BAD_FRAMES, rawText, socketDeadline, type SocketDeadlineOptions } from '../../../core/sockets/socket-keepalive.ts';
@@ -71,6 +72,9 @@ export function attachLiveSignalling(server: Server, ctx: HubContext, sfu: LiveS
 function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavailable: string, request: IncomingMessage, options: { limits: DeviceLiveLimits; deadline: SocketDeadlineOptions }) {
   const address = request.socket.remoteAddress ?? 'unknown';
   let peer: LivePeer | null = null;
+  /** A console whose lesson's origin is on another node: its frames go there (origin-forward.ts). */
+  let upstream: ConsoleUpstream | null = null;
+  const FORWARDED = Symbol('forwarded');
   /** Gives back the device's socket share when this socket goes. */
   let release = () => undefined as void;
   // No idle limit once joined: a classroom watching sends nothing for long stretches; the ping finds a lost one.
@@ -109,7 +113,8 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
     if (method !== 'join' && method !== 'hello' && !peer) return fail(id, 'not_joined', 'send join first');
     if (method === 'join' && !peer) deadline.answering();
     try {
-      const result = await dispatch(method, data.data);
+      const result = await dispatch(method, data.data, raw);
+      if (result === FORWARDED) return deadline.greeted(); // the origin node answers the join
       if (method === 'join' && peer) deadline.greeted();
       send({ v: LIVE_PROTOCOL_VERSION, kind: 'response', id, ok: true, data: liveRequests[method].response.parse(result) });
     } catch (error) {
@@ -123,18 +128,24 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
     }
   }
 
-  async function dispatch(method: LiveMethod, data: unknown): Promise<unknown> {
+  async function dispatch(method: LiveMethod, data: unknown, raw: string): Promise<unknown> {
     if (method === 'hello') {
       if (peer) throw new HubError('bad_request', 'already joined');
       const { token } = data as { token: string };
       return hello.hello(async () => (await authenticateDevice(ctx, token, address)).id);
     }
     if (method === 'join') {
-      if (peer) throw new HubError('bad_request', 'already joined');
+      if (peer || upstream) throw new HubError('bad_request', 'already joined');
       if (!sfu) throw new HubError('not_found', `live lessons are unavailable on this hub: ${unavailable}`);
       const join = data as z.output<(typeof liveRequests)['join']['request']>;
       const grant = await authoriseJoin(ctx, join, address);
       const { deviceId } = grant;
+      // One origin per lesson: a console landing here while another node hosts it is passed on to that node.
+      const origin = grant.role === 'console' && !wasForwarded(request.headers) ? await sfu.originNode(join.lessonId) : null;
+      if (origin) {
+        upstream = await forwardConsoleSocket(ws, origin, sfu.nodeId, raw, (line) => process.emitWarning(line));
+        return FORWARDED;
+      }
       const giveBack = hello.claimForJoin(deviceId);
       const placed = await sfu.place(join.lessonId, grant.role).catch((error: unknown) => {
         giveBack();
@@ -169,11 +180,12 @@ function serveSocket(ws: WebSocket, ctx: HubContext, sfu: LiveSfu | null, unavai
 
   ws.on('message', (raw: RawData, isBinary) => {
     const text = isBinary ? null : rawText(raw);
-    queue = queue.then(() => (text === null ? bad(null, 'binary frames are not accepted') : handle(text))).catch(() => undefined);
+    queue = queue.then(() => (text === null ? bad(null, 'binary frames are not accepted') : upstream ? upstream.send(text) : handle(text))).catch(() => undefined);
   });
   const gone = () => {
     deadline.stop();
     peer?.close();
+    upstream?.close();
     release();
     hello.release();
   };
