@@ -151,7 +151,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     registerEdgeEnrollRoute(open, ctx);
     registerLivePublicRoutes(open, live);
     registerUpdateRoutes(open, options.updatesDir);
-    // The staff page shell and sign-in (hub/report/): same-origin only, like the staff group below.
+    // The staff page shell and sign-in (hub/features/report/): same-origin only, like the staff group below.
     void open.register(async (staffOpen) => {
       withoutCors(staffOpen);
       registerStaffPublicRoutes(staffOpen, ctx);
@@ -163,7 +163,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     registerContentRoutes(device, ctx);
     registerNetProbeRoutes(device);
   });
-  // School edges (hub/edge/): the edge token's own group; the code that enrolls one is issued in the admin group.
+  // School edges (hub/features/edge/county/): the edge token's own group; the code that enrolls one is issued in the admin group.
   const edgeUplink = await registerEdgeGroup(table);
   await table.group('admin', (admin) => {
     registerAdminRoutes(admin, ctx);
