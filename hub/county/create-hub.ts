@@ -33,7 +33,6 @@ import { registerPullRoute } from '../features/records/pull-route.ts';
 import { edgeGuard, registerEdgeAdminRoutes, registerEdgeEnrollRoute, registerEdgeRoutes } from '../features/edge/county/county-edge-routes.ts';
 import type { HubContext } from '../core/http/hub-context.ts';
 import { createHubAttempts, defaultHubLimits, type HubLimits } from '../core/http/hub-limits.ts';
-import { refuseOtherUpgrades } from '../core/http/upgrade-guard.ts';
 import { registerAdminTermReport, registerStaffPublicRoutes, registerStaffReportRoutes, withoutCors } from '../features/report/report-routes.ts';
 import { staffGuard } from '../features/staff/staff-auth.ts';
 import { registerStaffAdminRoutes } from '../features/staff/staff-admin-routes.ts';
@@ -104,10 +103,10 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
     exposedHeaders: [HUB_TIME_HEADER, PUSH_MAX_OPS_HEADER],
+    webSocketPaths: [LIVE_WS_PATH, SYNC_WS_PATH],
     guards: { device: deviceGuard(ctx), edge: edgeGuard(ctx), admin: adminGuard(ctx), 'admin-page': adminGuard(ctx, { queryKey: true }), cluster: clusterGuard(ctx, options.clusterSecret === undefined ? undefined : hashOf(options.clusterSecret)), staff: staffGuard(ctx) },
     ...(options.onRoute ? { onRoute: options.onRoute } : {}),
   });
-  refuseOtherUpgrades(app.server, [LIVE_WS_PATH, SYNC_WS_PATH]);
   // Packs stored before signing (or signed by a key no longer in use) are signed now: the hub serves only signed packs.
   const { signed, unreadable } = await signUnsignedPacks(ctx.db, ctx.packSigner);
   if (signed.length > 0) app.log.info({ packs: signed }, 'signed packs stored before signing or under another key');

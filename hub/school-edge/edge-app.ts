@@ -12,7 +12,7 @@ import { createAttemptLimiter } from '../core/http/attempt-limiter.ts';
 import { createServer } from '../core/http/create-server.ts';
 import { defaultHubLimits } from '../core/http/hub-limits.ts';
 import { inMemory } from '../core/http/store-attempt-limiter.ts';
-import { livePaths, type CapabilitiesResponse } from '../../src/shared/live-protocol.ts';
+import { LIVE_WS_PATH, livePaths, type CapabilitiesResponse } from '../../src/shared/live-protocol.ts';
 import { openDatabase } from '../core/db/open-database.ts';
 import type { LiveSfu } from '../features/live/sfu/live-sfu.ts';
 import { createEdgeLive, type EdgeLiveOptions } from '../features/edge/school/edge-live.ts';
@@ -68,6 +68,7 @@ export async function createEdge(options: EdgeOptions): Promise<FastifyInstance>
   // The county hub's server (hub/core): same error shape, Retry-After, protocol check, CORS and access groups.
   const { app, table } = await createServer({
     speaker: 'edge',
+    webSocketPaths: options.sfu ? [LIVE_WS_PATH] : [],
     logger: options.logger ?? false,
     guards: {
       device: edgeDeviceGuard(authoriser, stats),

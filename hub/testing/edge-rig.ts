@@ -10,6 +10,7 @@ import type { PackManifest } from '../../src/shared/content-protocol.ts';
 import type { DownloadHours } from '../../src/shared/download-hours.ts';
 import { EdgeCodeResponse, EdgePaths } from '../../src/shared/edge-protocol.ts';
 import { EnrollResponse } from '../../src/shared/protocol.ts';
+import type { HubRoute } from '../core/http/access-groups.ts';
 import { ingestFolder } from '../features/content/ingest.ts';
 import { ephemeralPackSigner } from '../core/signing/pack-signing.ts';
 import { openDatabase } from '../core/db/open-database.ts';
@@ -83,7 +84,7 @@ export type County = Awaited<ReturnType<typeof startCounty>>;
 /** Enrolls and starts an edge for sch-zj against `upstream` (the county's base, or a relay in front of it). */
 export async function startEdgeFor(
   county: County,
-  options: { upstream?: string; cacheCapBytes?: number; host?: string; port?: number; dataDir?: string; prefetchHours?: DownloadHours | null | false } = {},
+  options: { upstream?: string; cacheCapBytes?: number; host?: string; port?: number; dataDir?: string; prefetchHours?: DownloadHours | null | false; onRoute?: (route: HubRoute) => void } = {},
 ) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'edge-data-'));
   const identity = await enrollEdgeUpstream({ dataDir, upstream: options.upstream ?? county.base, code: await county.edgeCode(), edgeName: '昭觉本校服务器' });
@@ -98,6 +99,7 @@ export async function startEdgeFor(
       cacheDir: join(dataDir, 'cache'),
       cacheCapBytes: options.cacheCapBytes ?? 1024 ** 3,
       prefetchHours: options.prefetchHours === undefined ? false : options.prefetchHours,
+      ...(options.onRoute ? { onRoute: options.onRoute } : {}),
     });
     return app.listen({ host: options.host ?? '127.0.0.1', port });
   };

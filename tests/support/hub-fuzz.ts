@@ -77,6 +77,28 @@ async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<
   );
 }
 
+/** The rules every answer is judged by (hub and school edge alike); `problem` counts what breaks one. */
+export function judgeFuzzAnswer(route: HubRoute, fuzz: FuzzCase, res: RawResponse, problem: (kind: 'unanswered' | 'authBypass' | 'serverErrors' | 'badShape', detail: string) => void) {
+  const method = methodOf(fuzz.request);
+  const what = `${route.method} ${route.url} ← ${fuzz.name} → ${res.status || (res.timedOut ? 'no answer' : 'closed')}`;
+  if (res.status === 0) {
+    if (fuzz.complete) problem('unanswered', what);
+    return;
+  }
+  // Every credential route (guarded groups, and public ones that take a credential in the body: enroll) must refuse.
+  if (!fuzz.credentialed && !fuzz.liveUpgrade && route.credential && !isRefusal(res.status, method, res.body)) problem('authBypass', what);
+  if (res.status >= 500) problem('serverErrors', `${what} ${res.body.toString().slice(0, 200)}`);
+  if (res.status >= 400 && !fuzz.head && !fuzz.liveUpgrade) {
+    let parsed = false;
+    try {
+      parsed = ErrorResponse.safeParse(JSON.parse(res.body.toString())).success;
+    } catch {
+      parsed = false;
+    }
+    if (!parsed) problem('badShape', `${what} ${res.body.toString().slice(0, 120)}`);
+  }
+}
+
 export async function runHubFuzz({ log = () => {} }: { log?: (line: string) => void } = {}): Promise<HubFuzzReport> {
   const routes = await hubRouteTable();
   const report: HubFuzzReport = { routes: routes.length, requests: 0, crashes: 0, authBypass: 0, badShape: 0, serverErrors: 0, unanswered: 0, unhealthy: 0, maxRssMB: 0, problems: [] };
@@ -97,26 +119,7 @@ export async function runHubFuzz({ log = () => {} }: { log?: (line: string) => v
     // Peak memory from here on: what the requests cost, not making the demo content at start (Linux: "5" resets VmHWM).
     await writeFile(`/proc/${hub.pid() ?? 0}/clear_refs`, '5').catch(() => undefined);
 
-    const judge = (route: HubRoute, fuzz: FuzzCase, res: RawResponse) => {
-      const method = methodOf(fuzz.request);
-      const what = `${route.method} ${route.url} ← ${fuzz.name} → ${res.status || (res.timedOut ? 'no answer' : 'closed')}`;
-      if (res.status === 0) {
-        if (fuzz.complete) problem('unanswered', what);
-        return;
-      }
-      // Every credential route (guarded groups, and public ones that take a credential in the body: enroll) must refuse.
-      if (!fuzz.credentialed && !fuzz.liveUpgrade && route.credential && !isRefusal(res.status, method, res.body)) problem('authBypass', what);
-      if (res.status >= 500) problem('serverErrors', `${what} ${res.body.toString().slice(0, 200)}`);
-      if (res.status >= 400 && !fuzz.head && !fuzz.liveUpgrade) {
-        let parsed = false;
-        try {
-          parsed = ErrorResponse.safeParse(JSON.parse(res.body.toString())).success;
-        } catch {
-          parsed = false;
-        }
-        if (!parsed) problem('badShape', `${what} ${res.body.toString().slice(0, 120)}`);
-      }
-    };
+    const judge = (route: HubRoute, fuzz: FuzzCase, res: RawResponse) => judgeFuzzAnswer(route, fuzz, res, problem);
 
     const checkAlive = async (after: string) => {
       const running = hub;

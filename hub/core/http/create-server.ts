@@ -9,6 +9,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse } from '../../../src/shared/protocol.ts';
 import { createRouteTable, type Guards, type HubRoute, type RouteTable } from './access-groups.ts';
 import { HubError } from './hub-error.ts';
+import { refuseOtherUpgrades } from './upgrade-guard.ts';
 
 export type ServerOptions = {
   /** Said in protocol refusals: `hub speaks protocol 3, client 2` / `edge speaks …`. */
@@ -24,6 +25,8 @@ export type ServerOptions = {
   /** The guard of each access group this server has; registering a group without one fails at start. */
   guards: Partial<Guards>;
   onRoute?: (route: HubRoute) => void;
+  /** Paths with a WebSocket (live signalling, sync): any other upgrade, and CONNECT, is refused in the error shape. */
+  webSocketPaths: readonly string[];
   /** Sees every refusal sent (the edge counts them for IT's status page). */
   onRefusal?: (error: HubError) => void;
 };
@@ -88,6 +91,7 @@ export async function createServer(options: ServerOptions): Promise<{ app: Fasti
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `${request.method} ${request.url}`.slice(0, 300)));
 
+  refuseOtherUpgrades(app.server, options.webSocketPaths);
   const table = createRouteTable(app, options.guards, options.onRoute);
   return { app, table };
 }
