@@ -12,6 +12,7 @@ import { openDatabase, openPostgres } from '../hub/core/db/open-database.ts';
 import type { SqlDb } from '../hub/core/db/sql-db.ts';
 import { seedDemo } from '../hub/features/demo/seed-demo.ts';
 import { enrollDevice } from '../hub/features/org/enroll-device.ts';
+import { valueOrThrow } from '../hub/core/http/hub-error.ts';
 import type { DeviceRow } from '../hub/features/org/org-repo.ts';
 import { applyPush, applyPushOpByOp } from '../hub/features/records/apply-ops.ts';
 import { startPostgresServer } from '../tests/support/postgres-server.ts';
@@ -21,7 +22,7 @@ type Apply = (db: SqlDb, device: DeviceRow, ops: unknown[], now: Date) => Promis
 async function opsPerSec(db: SqlDb, count: number, apply: Apply): Promise<number> {
   const now = new Date();
   await seedDemo(db, now);
-  const enrolled = await enrollDevice(db, { code: 'DEMO-ZJ-1', deviceName: 'bench', now });
+  const enrolled = valueOrThrow(await enrollDevice(db, { code: 'DEMO-ZJ-1', deviceName: 'bench', now }));
   const device = (await db.get<DeviceRow>(`SELECT id, classroom_id, name, revoked_at FROM devices WHERE id = ?`, [enrolled.device.id])) as DeviceRow;
   const lessons = (await db.all<{ lesson_id: string }>(`SELECT lesson_id FROM lesson_audience WHERE classroom_id = ?`, [device.classroom_id])).map((r) => r.lesson_id);
   const students = (await db.all<{ id: string }>(`SELECT id FROM students WHERE classroom_id = ?`, [device.classroom_id])).map((r) => r.id);

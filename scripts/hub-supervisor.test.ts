@@ -13,6 +13,11 @@ describe('afterHubExit', () => {
   ])('%o after %i crashes → %o', (exit, crashes, expected) => {
     expect(afterHubExit(exit, crashes)).toEqual(expected);
   });
+
+  it('takes the shared backoff: jittered ×0.5–1.5 when given randomness', () => {
+    expect(afterHubExit({ code: 1, signal: null }, 3, () => 0)).toEqual({ action: 'restart', delayMs: 4000 });
+    expect(afterHubExit({ code: 1, signal: null }, 20, () => 1)).toEqual({ action: 'restart', delayMs: 45000 });
+  });
 });
 
 function fakeChild(pid: number): ChildProcess {

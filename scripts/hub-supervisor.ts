@@ -2,18 +2,19 @@
 // growing pause; a hub stopped on purpose (exit 0, e.g. `kill -TERM <pid>`) stays down and the app page stays up, so
 // an offline demo can still be reloaded. The decision is a pure function; the supervisor takes its spawn and timers.
 import type { ChildProcess } from 'node:child_process';
+import { backoffMs, noJitter } from '../src/shared/backoff.ts';
 
 export type HubExit = { code: number | null; signal: NodeJS.Signals | null };
 export type AfterExit = { action: 'restart'; delayMs: number } | { action: 'stay-down' };
 
-const FIRST_DELAY_MS = 1_000;
-const MAX_DELAY_MS = 30_000;
+/** The shared backoff: 1 s, 2 s, 4 s … 30 s. Not jittered by default: one hub per machine, nothing restarts in step. */
+const RESTART_BACKOFF = { minMs: 1_000, maxMs: 30_000 };
 /** A hub that ran this long before crashing counts as healthy again: the next restart is quick. */
 export const HEALTHY_RUN_MS = 60_000;
 
-export function afterHubExit(exit: HubExit, crashesInRow: number): AfterExit {
+export function afterHubExit(exit: HubExit, crashesInRow: number, random: () => number = noJitter): AfterExit {
   if (exit.code === 0 && exit.signal === null) return { action: 'stay-down' };
-  return { action: 'restart', delayMs: Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** Math.min(crashesInRow, 5)) };
+  return { action: 'restart', delayMs: backoffMs(crashesInRow + 1, random, RESTART_BACKOFF) };
 }
 
 export type SupervisorDeps = {

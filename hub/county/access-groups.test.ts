@@ -14,6 +14,7 @@ import type { SqlDb } from '../core/db/sql-db.ts';
 import { openTestStore } from '../testing/test-store.ts';
 import { seedDemo } from '../features/demo/seed-demo.ts';
 import { createEdgeCode, enrollEdge } from '../features/edge/county/county-edge-repo.ts';
+import { valueOrThrow } from '../core/http/hub-error.ts';
 import { registerTestRoutes } from '../testing/test-routes.ts';
 import type { HubRoute } from '../core/http/access-groups.ts';
 import { createHub } from './create-hub.ts';
@@ -46,7 +47,7 @@ beforeAll(async () => {
   const enrolled = await fetch(`http://127.0.0.1:${port}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'DEMO-ZJ-1', deviceName: 'pc' }) });
   deviceToken = ((await enrolled.json()) as EnrollResponse).device.token;
   const now = new Date();
-  edgeToken = (await enrollEdge(db, { code: await createEdgeCode(db, 'sch-zj', new Date(now.getTime() + 60_000), now), edgeName: 'edge', now })).token;
+  edgeToken = valueOrThrow(await enrollEdge(db, { code: valueOrThrow(await createEdgeCode(db, 'sch-zj', new Date(now.getTime() + 60_000), now)), edgeName: 'edge', now })).token;
 });
 afterAll(async () => {
   await app.close();

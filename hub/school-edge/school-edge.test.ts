@@ -18,6 +18,7 @@ import { waitFor } from '../../tests/support/ports.ts';
 import { parseEdgeHours } from './edge-main.ts';
 import { rawRequest } from '../../tests/support/raw-http.ts';
 import { defaultHubLimits } from '../core/http/hub-limits.ts';
+import { formatBytes } from '../../src/shared/format-bytes.ts';
 
 let county: County;
 let edge: Awaited<ReturnType<typeof startEdgeFor>>;
@@ -219,6 +220,8 @@ describe('what IT sees', () => {
     expect(status.live).toBeNull();
     const page = await (await fetch(`${edge.base}${EdgePaths.statusPage}?key=edge-admin-secret-0123456789`)).text();
     expect(page).toContain('节省上行');
+    // Sizes through the one formatter, 1024-based as Windows shows them.
+    expect(page).toContain(`经上行下载：${formatBytes(status.bytes.uplinkFetched)}；`);
     expect(page).toContain('本机未启用直播转发');
   });
 

@@ -3,6 +3,7 @@
 // until the hub acknowledges), pull again in the evening. Concurrency-bounded; every request timed.
 import { HubCallError, enrollClassroom, issueCode, pullTimetable, pushOps, schoolDayOps, type Timetable } from '../../tests/support/classroom-sim.ts';
 import type { Op } from '../../src/shared/protocol.ts';
+import { backoffMs } from '../../src/shared/backoff.ts';
 import type { AckLedger, createRecoveryClock } from './load-stats.ts';
 
 export type Classroom = { classroomId: string; deviceId: string; token: string; timetable?: Timetable; periods: Op[][] };
@@ -46,7 +47,7 @@ async function retrying<T>(ctx: DayContext, client: string, what: string, reques
       ctx.recovery.failed(client);
       ctx.retries++;
       if (!retryable || Date.now() > ctx.deadline) throw new Error(`${what} for ${client} failed: ${error instanceof Error ? error.message : String(error)}`);
-      const wait = Math.min(2_000, 100 * 2 ** attempt) * (0.5 + Math.random());
+      const wait = backoffMs(attempt + 1, Math.random, { minMs: 100, maxMs: 2_000 });
       await new Promise((r) => setTimeout(r, wait));
     }
   }

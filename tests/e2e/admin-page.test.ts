@@ -68,6 +68,10 @@ describe('IT page (管理员) in Chromium against the real hub', () => {
     const result = page.getByTestId('network-result');
     await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/往返时延 \d+ 毫秒/);
     expect(await result.textContent()).toMatch(/下载速度 \d+\.\d\d Mbit\/s/);
+    // Sizes as Windows shows them (shared/format-bytes.ts): the 8 MiB probe is 8.0 MB, a ~70 KB preview pack is KB, not
+    // "0.1 MB" (the content screens divided by 10^6 before).
+    expect(await result.textContent()).toContain('（测试 8.0 MB）');
+    await expect.poll(() => page.getByTestId('admin-pack').filter({ hasText: '预习包' }).first().textContent()).toMatch(/\d+ KB/);
     await expect.poll(() => page.getByTestId('update-phase').textContent()).toContain('浏览器版');
     await page.screenshot({ path: join(ARTIFACTS, 'admin-page.png'), fullPage: true });
 

@@ -74,7 +74,8 @@ describe.skipIf(noWorker !== null)(`lead console round trip${noWorker ? ` (skipp
     await expect.poll(() => tile.count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => tile.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await consolePage.getByTestId('returns').textContent()).toContain('七年级(1)班');
-    await consolePage.waitForTimeout(1000);
+    // The picture is moving (frames keep being decoded) before the screenshot, rather than a fixed second of waiting.
+    await expect.poll(() => tile.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), { timeout: 15_000 }).toBeGreaterThan(10);
     await consolePage.screenshot({ path: join(ARTIFACTS, 'live-console.png') });
     await viewer.getByRole('button', { name: '关闭本班画面' }).click();
     await expect.poll(() => tile.count(), { timeout: 10_000 }).toBe(0);

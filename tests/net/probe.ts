@@ -1,7 +1,8 @@
 // Measurement endpoints for the weak-link self-test, run inside a namespace (no ping/iperf on these machines):
 //   udp-echo BIND PORT                      echo every datagram back
 //   udp-ping HOST PORT COUNT INTERVAL_MS    → {"sent":n,"rtts":[ms…]}
-//   udp-sink BIND PORT                      count datagrams; on stdin "report" → {"count","bytes","firstMs","lastMs"}
+//   udp-sink BIND PORT                      count datagrams; on stdin "report" → {"count","bytes","firstMs","lastMs","nowMs"}
+//                                           and exit, "peek" → the same and go on counting
 //   udp-blast HOST PORT COUNT SIZE KBIT     send COUNT datagrams of SIZE bytes paced at KBIT → {"sent","ms"}
 //   tcp-source BIND PORT BYTES              every connection gets BYTES then EOF
 //   tcp-fetch HOST PORT STREAMS             parallel downloads until all end → {"bytes","ms"}
@@ -62,8 +63,9 @@ switch (mode) {
     });
     socket.bind(port, host, () => print('ready'));
     createInterface({ input: process.stdin }).on('line', (line) => {
-      if (line !== 'report') return;
-      print(stats);
+      if (line !== 'report' && line !== 'peek') return;
+      print({ ...stats, nowMs: now() });
+      if (line === 'peek') return;
       socket.close();
       process.exit(0);
     });

@@ -15,7 +15,7 @@ const FRAME_OVERHEAD = 14 + 20 + 8; // Ethernet + IPv4 + UDP headers: the relay'
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 type Side = 'hub' | 'client';
-type SinkReport = { count: number; bytes: number; firstMs: number; lastMs: number };
+type SinkReport = { count: number; bytes: number; firstMs: number; lastMs: number; nowMs: number };
 
 describe.skipIf(!weakLinkSupported())('weak link', () => {
   let link: WeakLink;
@@ -40,10 +40,22 @@ describe.skipIf(!weakLinkSupported())('weak link', () => {
     return child;
   };
   const run = async <T,>(side: Side, ...args: (string | number)[]): Promise<T> => JSON.parse(await firstLine(probe(side, ...args))) as T;
-  const report = async (sink: ChildProcess): Promise<SinkReport> => {
+  const report = async (sink: ChildProcess, command: 'report' | 'peek' = 'report'): Promise<SinkReport> => {
     const line = firstLine(sink);
-    sink.stdin?.write('report\n');
+    sink.stdin?.write(`${command}\n`);
     return JSON.parse(await line) as SinkReport;
+  };
+  /** The sink's figures once nothing has reached it for longer than a round trip since this call: what the link had
+   *  queued has drained (a condition on the sink's own clock, bounded, instead of a fixed pause before asserting). */
+  const drainedReport = async (sink: ChildProcess, quietMs = SHAPE.rttMs + 300, timeoutMs = 20_000): Promise<SinkReport> => {
+    const from = (await report(sink, 'peek')).nowMs;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await report(sink, 'peek');
+      if (r.nowMs - Math.max(from, r.lastMs) >= quietMs) return report(sink);
+      if (Date.now() > deadline) throw new Error(`the link never went quiet: ${JSON.stringify(r)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the poll's pace, not a wait before asserting
+    }
   };
 
   beforeAll(async () => {
@@ -70,8 +82,7 @@ describe.skipIf(!weakLinkSupported())('weak link', () => {
     const size = 1200;
     const sink = await server('client', 'udp-sink', link.clientIp, 7001);
     await run('hub', 'udp-blast', link.clientIp, 7001, 1250, size, SHAPE.rateKbit * 2);
-    await new Promise((r) => setTimeout(r, SHAPE.rttMs + 300)); // let the queue drain
-    const r = await report(sink);
+    const r = await drainedReport(sink);
     const kbit = ((r.count - 1) * (size + FRAME_OVERHEAD) * 8) / (r.lastMs - r.firstMs);
     console.log(`rate: ${kbit.toFixed(0)} kbit/s on the wire (${r.count} datagrams in ${(r.lastMs - r.firstMs).toFixed(0)} ms)`);
     expect(kbit / SHAPE.rateKbit).toBeGreaterThan(0.6);
@@ -107,8 +118,7 @@ describe.skipIf(!weakLinkSupported())('weak link', () => {
   it('drops lossPct of the datagrams', async () => {
     const sink = await server('hub', 'udp-sink', link.hubIp, 7003);
     await run('client', 'udp-blast', link.hubIp, 7003, 1000, 100, 800); // well below the rate: only random loss
-    await new Promise((r) => setTimeout(r, SHAPE.rttMs + 300));
-    const { count } = await report(sink);
+    const { count } = await drainedReport(sink);
     const lossPct = (100 * (1000 - count)) / 1000;
     console.log(`loss: ${lossPct.toFixed(1)} % (${count}/1000 datagrams arrived)`);
     expect(lossPct).toBeGreaterThan(1);
@@ -119,8 +129,7 @@ describe.skipIf(!weakLinkSupported())('weak link', () => {
     const sink = await server('hub', 'udp-sink', link.hubIp, 7004);
     await link.cut();
     await run('client', 'udp-blast', link.hubIp, 7004, 100, 100, 400);
-    await new Promise((r) => setTimeout(r, SHAPE.rttMs + 300));
-    const during = await report(sink);
+    const during = await drainedReport(sink);
     await server('hub', 'udp-echo', link.hubIp, 7005);
     await link.restore();
     const after = await run<{ sent: number; rtts: number[] }>('client', 'udp-ping', link.hubIp, 7005, 20, 50);

@@ -3,6 +3,7 @@
 // database through it. Statements are written with `?`; they are numbered ($1, $2, ...) here, once per statement text.
 import pg from 'pg';
 import { isTransactionConflict, TransactionAborted, type SqlDb, type SqlParams } from './sql-db.ts';
+import { backoffMs } from '../../../src/shared/backoff.ts';
 
 export type PostgresDb = SqlDb & { readonly pool: pg.Pool };
 
@@ -44,8 +45,9 @@ const types = {
 };
 
 const MAX_ATTEMPTS = 8;
-/** Jittered pause before a retry, so two transactions that deadlocked do not meet again in step. */
-const retryPause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+/** Pause before retry `attempt` of a whole transaction: the shared backoff, 10 ms doubling to 100 ms, jittered so two
+ *  transactions that deadlocked do not meet again in step. */
+export const transactionRetryMs = (attempt: number, random: () => number): number => backoffMs(attempt, random, { minMs: 10, maxMs: 100 });
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -96,6 +98,8 @@ export type PostgresDbOptions = {
   max?: number;
   /** An idle connection that fails (the server restarted) is reported here instead of stopping the process. */
   onError?: (error: Error) => void;
+  /** Randomness for the retry jitter (tests pin it). */
+  random?: () => number;
 };
 
 export function postgresDb(url: string, options: PostgresDbOptions = {}): PostgresDb {
@@ -124,7 +128,7 @@ export function postgresDb(url: string, options: PostgresDbOptions = {}): Postgr
           if (attempt < MAX_ATTEMPTS && isRetryable(error)) {
             client.release(broken);
             released = true;
-            await retryPause(attempt);
+            await new Promise((resolve) => setTimeout(resolve, transactionRetryMs(attempt, options.random ?? Math.random)));
             continue;
           }
           throw error instanceof TransactionAborted ? (error.cause instanceof Error ? error.cause : error) : error;

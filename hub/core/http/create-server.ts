@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, type ErrorResponse } from '../../../src/shared/protocol.ts';
 import { createRouteTable, type Guards, type HubRoute, type RouteTable } from './access-groups.ts';
+import { sendHubError } from './error-status.ts';
 import { HubError } from './hub-error.ts';
 import { refuseOtherUpgrades } from './upgrade-guard.ts';
 
@@ -37,7 +38,8 @@ export async function createServer(options: ServerOptions): Promise<{ app: Fasti
     bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024,
     // Errors Fastify meets before routing (a malformed percent-escape, an over-long parameter) in the one shape too.
     frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) => {
-      void sendError(reply, error.statusCode ?? 400, 'bad_request', error.message);
+      const body: ErrorResponse = { error: { code: 'bad_request', message: error.message.slice(0, 2000) } };
+      void reply.status(error.statusCode ?? 400).send(body);
     },
     clientErrorHandler: answerClientError,
     ...(options.trustProxy && options.trustProxy.length > 0 ? { trustProxy: options.trustProxy } : {}),
@@ -86,19 +88,13 @@ export async function createServer(options: ServerOptions): Promise<{ app: Fasti
       refusal = new HubError('internal', 'internal error');
     }
     options.onRefusal?.(refusal);
-    if (refusal.retryAfterSeconds !== undefined) reply.header('retry-after', String(refusal.retryAfterSeconds));
-    return sendError(reply, refusal.status, refusal.code, refusal.message);
+    return sendHubError(reply, refusal);
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `${request.method} ${request.url}`.slice(0, 300)));
+  app.setNotFoundHandler((request, reply) => sendHubError(reply, new HubError('not_found', `${request.method} ${request.url}`.slice(0, 300))));
 
   refuseOtherUpgrades(app.server, options.webSocketPaths);
   const table = createRouteTable(app, options.guards, options.onRoute);
   return { app, table };
-}
-
-function sendError(reply: FastifyReply, status: number, code: ErrorResponse['error']['code'], message: string) {
-  const body: ErrorResponse = { error: { code, message: message.slice(0, 2000) } };
-  return reply.status(status).send(body);
 }
 
 /** A request Node's parser refused (bad request line, headers too large): answered in the error shape, then closed. */

@@ -1,27 +1,10 @@
-// A failure with a protocol ErrorCode: the only kind of error a handler throws on purpose. The HTTP layer turns it into
-// `{ error: { code, message } }` with the status below; anything else becomes `internal` and is logged.
+// The hub's one error vocabulary, without HTTP in it: a protocol ErrorCode and a message (and, for rate limits, when
+// to come back). Repositories return an expected "no" as a `Refused` outcome; anything may throw a HubError for a
+// failure the caller cannot go on from. Only the HTTP layer (`error-status.ts`) knows which status a code is answered
+// with; WebSocket frames carry the code alone.
 import type { ErrorCode } from '../../../src/shared/protocol.ts';
 
-const statusOf: Record<ErrorCode, number> = {
-  bad_request: 400,
-  enrollment_code_invalid: 404,
-  enrollment_code_expired: 410,
-  enrollment_code_used: 409,
-  unauthorized: 401,
-  device_revoked: 401,
-  forbidden: 403,
-  not_found: 404,
-  client_too_old: 426,
-  hub_too_old: 400,
-  payload_too_large: 413,
-  rate_limited: 429,
-  internal: 500,
-  wrong_school: 403,
-  upstream_unavailable: 502,
-};
-
 export class HubError extends Error {
-  readonly status: number;
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -30,6 +13,18 @@ export class HubError extends Error {
   ) {
     super(message);
     this.name = 'HubError';
-    this.status = statusOf[code];
   }
+}
+
+/** A refusal a repository expects to give (unknown code, not in scope, already used): returned, not thrown. */
+export type Refused = { ok: false; code: ErrorCode; message: string };
+export type Outcome<T> = { ok: true; value: T } | Refused;
+
+export const accepted = <T>(value: T): Outcome<T> => ({ ok: true, value });
+export const refused = (code: ErrorCode, message: string): Refused => ({ ok: false, code, message });
+
+/** Where the refusal cannot be handled (a route, a seed script): the value, or the refusal thrown as a HubError. */
+export function valueOrThrow<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw new HubError(outcome.code, outcome.message);
+  return outcome.value;
 }

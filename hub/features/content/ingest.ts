@@ -8,6 +8,7 @@ import { extname, join, relative, sep } from 'node:path';
 import { PROTOCOL_VERSION } from '../../../src/shared/protocol.ts';
 import { PackManifest, type ContentFile, type PackKind } from '../../../src/shared/content-protocol.ts';
 import { brokenNameRule, findNameClash } from '../../../src/shared/safe-names.ts';
+import { formatBytes } from '../../../src/shared/format-bytes.ts';
 import type { HubDatabase } from '../../core/db/open-database.ts';
 import { attachPack, packCreatedAt, savePack } from './content-repo.ts';
 import type { PackSigner } from '../../core/signing/pack-signing.ts';
@@ -95,7 +96,7 @@ export async function ingestFolder(db: HubDatabase, folder: string, options: Ing
       }
       const digest = await storeFile(options.contentDir, file, options.chunkSize);
       files.push({ path, mime, ...digest });
-      log(`${path}: ${(digest.size / 1e6).toFixed(1)} MB, sha256 ${digest.sha256.slice(0, 12)}…`);
+      log(`${path}: ${formatBytes(digest.size)}, sha256 ${digest.sha256.slice(0, 12)}…`);
     }
     const clash = findNameClash(files.map((f) => f.path));
     if (clash) throw new Error(`${JSON.stringify(clash.path)} and ${JSON.stringify(clash.other)} are one name on Windows`);

@@ -5,6 +5,7 @@ import type { HubDatabase } from '../../core/db/open-database.ts';
 import { createEnrollmentCode } from '../org/org-repo.ts';
 import { putQuiz } from '../quiz/quiz-repo.ts';
 import { putLesson, putStudent } from '../timetable/timetable-repo.ts';
+import { valueOrThrow } from '../../core/http/hub-error.ts';
 import { rosterNames } from './chinese-names.ts';
 
 export const demoEnrollmentCodes = { 'DEMO-ZJ-1': 'cls-zj-7-1', 'DEMO-ZJ-2': 'cls-zj-7-2', 'DEMO-LT-1': 'cls-lt-5-1' } as const;
@@ -106,7 +107,7 @@ export async function seedDemo(db: HubDatabase, now: Date): Promise<boolean> {
           if ((day + p) % 3 === 2) continue; // not every period is a remote lesson
           const c = courses[(day + p) % courses.length] as CourseSeed;
           const title = c.titles[(day * 2 + p) % c.titles.length] ?? c.subject;
-          await putLesson(
+          valueOrThrow(await putLesson(
             tx,
             {
               id: `les-${tag}-${day}-${p}`,
@@ -118,7 +119,7 @@ export async function seedDemo(db: HubDatabase, now: Date): Promise<boolean> {
               classroomIds,
             },
             now,
-          );
+          ));
           const bank = quizBank[c.subject];
           if (bank) {
             const lessonId = `les-${tag}-${day}-${p}`;

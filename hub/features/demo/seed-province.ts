@@ -10,6 +10,7 @@ import type { HubDatabase } from '../../core/db/open-database.ts';
 import type { SqlDb } from '../../core/db/sql-db.ts';
 import { putQuiz } from '../quiz/quiz-repo.ts';
 import { putLesson } from '../timetable/timetable-repo.ts';
+import { valueOrThrow } from '../../core/http/hub-error.ts';
 import { rosterNames } from './chinese-names.ts';
 
 export type ProvinceOptions = { classrooms?: number; schools?: number; students?: number; periods?: number; audience?: number };
@@ -56,7 +57,7 @@ export async function seedProvince(db: HubDatabase, now: Date, options: Province
       const c = subjects[(g + p) % subjects.length] ?? subjects[0];
       const startsAt = `${today}T${periods[p] ?? '08:00'}:00+08:00`;
       const id = `les-prov-${g}-${p}`;
-      await putLesson(db, { id, courseId: c.id, title: c.title, startsAt, endsAt: new Date(Date.parse(startsAt) + 45 * 60_000).toISOString(), mode: 'live', classroomIds: group }, now);
+      valueOrThrow(await putLesson(db, { id, courseId: c.id, title: c.title, startsAt, endsAt: new Date(Date.parse(startsAt) + 45 * 60_000).toISOString(), mode: 'live', classroomIds: group }, now));
       lessonIds.push(id);
       if (c.quiz) {
         const questions = c.quiz.map((prompt, i) => ({ id: `q${i + 1}`, prompt, choices: ['A', 'B', 'C', 'D'], answer: i % 4 }));

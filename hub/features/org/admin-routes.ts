@@ -6,7 +6,7 @@ import { Id, IsoDateTime, LessonMode } from '../../../src/shared/protocol.ts';
 import { createEnrollmentCode, listClassrooms, revokeDevice } from './org-repo.ts';
 import { newEnrollmentCode } from './tokens.ts';
 import { deleteLesson, putLesson } from '../timetable/timetable-repo.ts';
-import { HubError } from '../../core/http/hub-error.ts';
+import { HubError, valueOrThrow } from '../../core/http/hub-error.ts';
 import type { HubContext } from '../../core/http/hub-context.ts';
 import { parseOrBadRequest } from '../../core/http/validate.ts';
 import { isForeignKeyViolation } from '../../core/db/sql-db.ts';
@@ -43,7 +43,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: HubContext) {
   app.put('/v1/admin/lessons/:id', async (request) => {
     const { id } = parseOrBadRequest(IdParams, request.params);
     const body = parseOrBadRequest(LessonBody, request.body);
-    await putLesson(ctx.db, { id, ...body }, ctx.now());
+    valueOrThrow(await putLesson(ctx.db, { id, ...body }, ctx.now()));
     return { lesson: id };
   });
 

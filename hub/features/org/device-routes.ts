@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { EnrollRequest, HubPaths, PROTOCOL_VERSION, type EnrollResponse } from '../../../src/shared/protocol.ts';
 import { enrollDevice } from './enroll-device.ts';
 import type { HubContext } from '../../core/http/hub-context.ts';
-import { HubError } from '../../core/http/hub-error.ts';
+import { HubError, valueOrThrow } from '../../core/http/hub-error.ts';
 import { checkCredential, refuseIfLimited } from '../../core/http/hub-limits.ts';
 import { parseOrBadRequest } from '../../core/http/validate.ts';
 
@@ -27,7 +27,7 @@ export function registerEnrollRoute(app: FastifyInstance, ctx: HubContext) {
     onRequest: async (request) => refuseIfLimited([[ctx.attempts.enrollPerAddress, request.ip]], 'enrollment attempts'),
     handler: async (request, reply) => {
       const body = parseOrBadRequest(EnrollRequest, request.body);
-      const enrolled = await checkEnrollmentCode(ctx, request.ip, body.code, () => enrollDevice(ctx.db, { ...body, now: ctx.now() }));
+      const enrolled = await checkEnrollmentCode(ctx, request.ip, body.code, async () => valueOrThrow(await enrollDevice(ctx.db, { ...body, now: ctx.now() })));
       const response: EnrollResponse = { protocol: PROTOCOL_VERSION, hubName: ctx.hubName, ...enrolled, packSigningKey: ctx.packSigner.publicKey };
       return reply.status(201).send(response);
     },

@@ -1,7 +1,7 @@
 // Binds a device to a classroom in exchange for an enrollment code. One transaction: a code with one use left cannot
-// enrol two devices that race for it.
+// enrol two devices that race for it. A refused code is an outcome (returned before any write), not an exception.
 import type { HubDatabase } from '../../core/db/open-database.ts';
-import { HubError } from '../../core/http/hub-error.ts';
+import { accepted, refused } from '../../core/http/hub-error.ts';
 import { getClassroom } from './org-repo.ts';
 import { hashToken, newDeviceId, newDeviceToken } from './tokens.ts';
 
@@ -12,11 +12,11 @@ export async function enrollDevice(db: HubDatabase, input: { code: string; devic
     // FOR UPDATE on PostgreSQL: two nodes enrolling with the last use of one code take turns (SQLite has one writer).
     const lock = tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
     const row = await tx.get<CodeRow>(`SELECT * FROM enrollment_codes WHERE code = ?${lock}`, [input.code]);
-    if (!row) throw new HubError('enrollment_code_invalid', 'unknown enrollment code');
-    if (Date.parse(row.expires_at) <= input.now.getTime()) throw new HubError('enrollment_code_expired', 'enrollment code expired');
-    if (row.max_uses !== null && row.uses >= row.max_uses) throw new HubError('enrollment_code_used', 'enrollment code already used');
+    if (!row) return refused('enrollment_code_invalid', 'unknown enrollment code');
+    if (Date.parse(row.expires_at) <= input.now.getTime()) return refused('enrollment_code_expired', 'enrollment code expired');
+    if (row.max_uses !== null && row.uses >= row.max_uses) return refused('enrollment_code_used', 'enrollment code already used');
     const found = await getClassroom(tx, row.classroom_id);
-    if (!found) throw new HubError('enrollment_code_invalid', 'enrollment code points at a removed classroom');
+    if (!found) return refused('enrollment_code_invalid', 'enrollment code points at a removed classroom');
 
     const device = { id: newDeviceId(), token: newDeviceToken() };
     await tx.run(`INSERT INTO devices (id, classroom_id, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?)`, [
@@ -27,6 +27,6 @@ export async function enrollDevice(db: HubDatabase, input: { code: string; devic
       input.now.toISOString(),
     ]);
     await tx.run(`UPDATE enrollment_codes SET uses = uses + 1 WHERE code = ?`, [row.code]);
-    return { device, ...found };
+    return accepted({ device, ...found });
   });
 }

@@ -4,17 +4,18 @@
 import { scoreExam } from '../../../src/shared/practice-policy.ts';
 import { Exam } from '../../../src/shared/protocol.ts';
 import type { HubDatabase } from '../../core/db/open-database.ts';
-import { HubError } from '../../core/http/hub-error.ts';
+import { accepted, refused, type Outcome } from '../../core/http/hub-error.ts';
 import { appendChange, lockClassroomLog } from '../timetable/change-log.ts';
 import { lessonAudience } from '../timetable/timetable-repo.ts';
 
-export async function putExam(db: HubDatabase, input: Exam, now: Date) {
+/** Refused (before any write) for an unknown lesson or a paper students have already answered. */
+export async function putExam(db: HubDatabase, input: Exam, now: Date): Promise<Outcome<null>> {
   const { paper, key } = Exam.parse(input);
-  await db.transaction(async (tx) => {
-    if (!(await tx.get(`SELECT 1 FROM lessons WHERE id = ?`, [paper.lessonId]))) throw new HubError('not_found', `lesson ${paper.lessonId}`);
+  return db.transaction(async (tx) => {
+    if (!(await tx.get(`SELECT 1 FROM lessons WHERE id = ?`, [paper.lessonId]))) return refused('not_found', `lesson ${paper.lessonId}`);
     const before = await tx.get<{ n: number }>(`SELECT count(*) AS n FROM exam_submissions WHERE exam_id = ?`, [paper.id]);
     // Changing a paper students have already answered would score their answers against other questions.
-    if ((before?.n ?? 0) > 0) throw new HubError('bad_request', `exam ${paper.id} has submissions and cannot be changed`);
+    if ((before?.n ?? 0) > 0) return refused('bad_request', `exam ${paper.id} has submissions and cannot be changed`);
     await tx.run(
       `INSERT INTO exams (id, lesson_id, paper, answer_key, opens_at, closes_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET lesson_id = excluded.lesson_id, paper = excluded.paper, answer_key = excluded.answer_key,
@@ -23,6 +24,7 @@ export async function putExam(db: HubDatabase, input: Exam, now: Date) {
       [paper.id, paper.lessonId, JSON.stringify(paper), JSON.stringify(key), new Date(paper.opensAt).toISOString(), new Date(paper.closesAt).toISOString()],
     );
     for (const classroomId of await lessonAudience(tx, paper.lessonId)) await appendChange(tx, classroomId, { type: 'exam.put', exam: paper }, now);
+    return accepted(null);
   });
 }
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Exam, Id } from '../../../src/shared/protocol.ts';
-import { HubError } from '../../core/http/hub-error.ts';
+import { HubError, valueOrThrow } from '../../core/http/hub-error.ts';
 import type { HubContext } from '../../core/http/hub-context.ts';
 import { parseOrBadRequest } from '../../core/http/validate.ts';
 import { putExam } from './exam-repo.ts';
@@ -15,7 +15,7 @@ export function registerPracticeAdminRoutes(admin: FastifyInstance, ctx: HubCont
     const { id } = parseOrBadRequest(IdParams, request.params);
     const exam = parseOrBadRequest(Exam, request.body);
     if (exam.paper.id !== id) throw new HubError('bad_request', 'paper.id must match the exam id in the path');
-    await putExam(ctx.db, exam, ctx.now());
+    valueOrThrow(await putExam(ctx.db, exam, ctx.now()));
     return reply.status(200).send({ exam: id });
   });
   admin.get('/v1/admin/practice-report', async () => buildPracticeReport(ctx.db));

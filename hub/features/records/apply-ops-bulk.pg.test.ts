@@ -10,6 +10,7 @@ import { openPostgres } from '../../core/db/open-database.ts';
 import type { SqlDb } from '../../core/db/sql-db.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { enrollDevice } from '../org/enroll-device.ts';
+import { valueOrThrow } from '../../core/http/hub-error.ts';
 import { findDeviceByTokenHash, type DeviceRow } from '../org/org-repo.ts';
 import { hashToken } from '../org/tokens.ts';
 import { countingDb } from '../../testing/counting-db.ts';
@@ -27,7 +28,7 @@ let device: DeviceRow;
 beforeAll(async () => {
   db = await openPostgres(await createDatabase(inject('postgresUrl')), { max: 2 });
   await seedDemo(db, NOW);
-  const { device: enrolled } = await enrollDevice(db, { code: 'DEMO-ZJ-1', deviceName: 'pc', now: NOW });
+  const { device: enrolled } = valueOrThrow(await enrollDevice(db, { code: 'DEMO-ZJ-1', deviceName: 'pc', now: NOW }));
   const found = await findDeviceByTokenHash(db, hashToken(enrolled.token));
   if (!found) throw new Error('device missing');
   device = found;

@@ -9,6 +9,7 @@ import type { Op } from '../../../src/shared/protocol.ts';
 import { openDatabase } from '../../core/db/open-database.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { enrollDevice } from '../org/enroll-device.ts';
+import { valueOrThrow } from '../../core/http/hub-error.ts';
 import { findDeviceByTokenHash } from '../org/org-repo.ts';
 import { hashToken } from '../org/tokens.ts';
 import { applyPush } from './apply-ops.ts';
@@ -25,7 +26,7 @@ describe('applyPush under replay and reordering', () => {
     try {
       const now = new Date('2026-11-25T02:00:00Z');
       await seedDemo(db, now);
-      const { device: enrolled } = await enrollDevice(db, { code: 'DEMO-ZJ-1', deviceName: 'pc', now });
+      const { device: enrolled } = valueOrThrow(await enrollDevice(db, { code: 'DEMO-ZJ-1', deviceName: 'pc', now }));
       const device = await findDeviceByTokenHash(db, hashToken(enrolled.token));
       if (!device) throw new Error('device missing');
       const random = lcg(seed);

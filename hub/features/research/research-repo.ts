@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { NoteAnchor, type NoteFeedback } from '../../../src/shared/protocol.ts';
 import type { SqlDb } from '../../core/db/sql-db.ts';
-import { HubError } from '../../core/http/hub-error.ts';
+import { accepted, refused, type Outcome } from '../../core/http/hub-error.ts';
 import type { StaffScope } from '../staff/staff-repo.ts';
 import { appendChange } from '../timetable/change-log.ts';
 import { lessonAudience } from '../timetable/timetable-repo.ts';
@@ -30,15 +30,14 @@ const inList = (column: string, ids: readonly string[] | null, params: string[])
 };
 
 /** The lesson if the scope covers it (lead: its course; head: one of its classrooms is the school's), else not_found. */
-async function lessonInScope(db: SqlDb, lessonId: string, scope: StaffScope) {
+async function lessonInScope(db: SqlDb, lessonId: string, scope: StaffScope): Promise<Outcome<{ id: string; title: string; subject: string; starts_at: string }>> {
   const params = [lessonId];
   const lesson = await db.get<{ id: string; title: string; subject: string; starts_at: string }>(
     `SELECT l.id, l.title, c.subject, l.starts_at FROM lessons l JOIN courses c ON c.id = l.course_id WHERE l.id = ? AND ${inList('l.course_id', scope.courseIds, params)}
         AND ${scope.schoolIds === null ? '1 = 1' : `EXISTS (SELECT 1 FROM lesson_audience a JOIN classrooms cl ON cl.id = a.classroom_id WHERE a.lesson_id = l.id AND ${inList('cl.school_id', scope.schoolIds, params)})`}`,
     params,
   );
-  if (!lesson) throw new HubError('not_found', 'lesson (or not one of your courses)');
-  return lesson;
+  return lesson ? accepted(lesson) : refused('not_found', 'lesson (or not one of your courses)');
 }
 
 /** Lessons of the scope with at least one note, newest first (what the 联合教研 list offers). */
@@ -53,8 +52,10 @@ export async function lessonsWithNotes(db: SqlDb, scope: StaffScope) {
   );
 }
 
-export async function researchLesson(db: SqlDb, lessonId: string, scope: StaffScope): Promise<ResearchLesson> {
-  const lesson = await lessonInScope(db, lessonId, scope);
+export async function researchLesson(db: SqlDb, lessonId: string, scope: StaffScope): Promise<Outcome<ResearchLesson>> {
+  const inScope = await lessonInScope(db, lessonId, scope);
+  if (!inScope.ok) return inScope;
+  const lesson = inScope.value;
   const cp = [lessonId];
   const classrooms = await db.all<{ id: string; name: string; school: string }>(
     `SELECT cl.id, cl.name, s.name AS school FROM lesson_audience a JOIN classrooms cl ON cl.id = a.classroom_id JOIN schools s ON s.id = cl.school_id
@@ -72,7 +73,7 @@ export async function researchLesson(db: SqlDb, lessonId: string, scope: StaffSc
       WHERE f.lesson_id = ? ORDER BY f.created_at, f.id`,
     [lessonId],
   );
-  return {
+  return accepted({
     lessonId,
     title: lesson.title,
     subject: lesson.subject,
@@ -92,20 +93,21 @@ export async function researchLesson(db: SqlDb, lessonId: string, scope: StaffSc
           feedback: feedback.filter((f) => f.note_id === v.note_id).map((f) => ({ id: f.id, kind: f.kind, text: f.text, author: f.author, createdAt: f.created_at })),
         })),
     })),
-  };
+  });
 }
 
 /** A reply or a 优秀做法 mark: stored, and put in the change log of the classrooms that are to see it. */
-export async function addFeedback(db: SqlDb, scope: StaffScope, input: { noteId: string; kind: 'reply' | 'good'; text: string }, now: Date): Promise<NoteFeedback> {
-  if (scope.role === 'head') throw new HubError('forbidden', 'receiving-school heads read 联合教研 but do not reply');
+export async function addFeedback(db: SqlDb, scope: StaffScope, input: { noteId: string; kind: 'reply' | 'good'; text: string }, now: Date): Promise<Outcome<NoteFeedback>> {
+  if (scope.role === 'head') return refused('forbidden', 'receiving-school heads read 联合教研 but do not reply');
   const note = await db.get<{ lesson_id: string; classroom_id: string; anchor: string; text: string; pause: number; classroom: string; school: string }>(
     `SELECT n.lesson_id, n.classroom_id, n.anchor, n.text, n.pause, cl.name AS classroom, s.name AS school FROM note_versions n
        JOIN classrooms cl ON cl.id = n.classroom_id JOIN schools s ON s.id = cl.school_id
       WHERE n.note_id = ? AND n.deleted = 0 ORDER BY n.hlc DESC LIMIT 1`,
     [input.noteId],
   );
-  if (!note) throw new HubError('not_found', 'note');
-  await lessonInScope(db, note.lesson_id, scope);
+  if (!note) return refused('not_found', 'note');
+  const inScope = await lessonInScope(db, note.lesson_id, scope);
+  if (!inScope.ok) return inScope;
   const feedback: NoteFeedback = {
     id: `fb_${randomBytes(8).toString('hex')}`,
     noteId: input.noteId,
@@ -130,5 +132,5 @@ export async function addFeedback(db: SqlDb, scope: StaffScope, input: { noteId:
     const to = input.kind === 'reply' ? [note.classroom_id] : await lessonAudience(tx, note.lesson_id);
     for (const classroomId of to) await appendChange(tx, classroomId, { type: 'note.feedback', feedback }, now);
   });
-  return feedback;
+  return accepted(feedback);
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Id, Text } from '../../../src/shared/protocol.ts';
 import { parseOrBadRequest } from '../../core/http/validate.ts';
+import { valueOrThrow } from '../../core/http/hub-error.ts';
 import type { HubContext } from '../../core/http/hub-context.ts';
 import { staffScopeOf } from '../staff/staff-auth.ts';
 import { addFeedback, lessonsWithNotes, researchLesson } from './research-repo.ts';
@@ -23,12 +24,12 @@ export function registerResearchRoutes(staff: FastifyInstance, ctx: HubContext) 
   staff.get(ResearchPaths.lessons, async (request) => ({ lessons: await lessonsWithNotes(ctx.db, staffScopeOf(request)) }));
   staff.get(ResearchPaths.lesson, async (request) => {
     const { lessonId } = parseOrBadRequest(z.object({ lessonId: Id }), request.params);
-    return researchLesson(ctx.db, lessonId, staffScopeOf(request));
+    return valueOrThrow(await researchLesson(ctx.db, lessonId, staffScopeOf(request)));
   });
   staff.post(ResearchPaths.feedback, async (request, reply) => {
     const { noteId } = parseOrBadRequest(z.object({ noteId: Id }), request.params);
     const body = parseOrBadRequest(FeedbackBody, request.body);
-    const feedback = await addFeedback(ctx.db, staffScopeOf(request), { noteId, ...body }, ctx.now());
+    const feedback = valueOrThrow(await addFeedback(ctx.db, staffScopeOf(request), { noteId, ...body }, ctx.now()));
     return reply.status(201).send({ feedback });
   });
 }

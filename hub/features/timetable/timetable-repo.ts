@@ -1,7 +1,7 @@
 // Lessons and rosters: every write also appends the Change each affected classroom will pull.
 import type { Lesson, LessonMode, Student } from '../../../src/shared/protocol.ts';
 import type { HubDatabase } from '../../core/db/open-database.ts';
-import { HubError } from '../../core/http/hub-error.ts';
+import { HubError, accepted, refused, type Outcome } from '../../core/http/hub-error.ts';
 import { appendChange } from './change-log.ts';
 
 export type LessonInput = {
@@ -53,12 +53,13 @@ export async function lessonAudience(db: HubDatabase, lessonId: string): Promise
   return rows.map((r) => r.classroom_id);
 }
 
-/** Creates or replaces a lesson and its audience; classrooms dropped from the audience receive a delete. */
-export async function putLesson(db: HubDatabase, input: LessonInput, now: Date) {
-  await db.transaction(async (tx) => {
-    if (!(await tx.get(`SELECT 1 FROM courses WHERE id = ?`, [input.courseId]))) throw new HubError('not_found', `course ${input.courseId}`);
+/** Creates or replaces a lesson and its audience; classrooms dropped from the audience receive a delete. Refused
+ *  (before any write) when the course or a classroom does not exist. */
+export async function putLesson(db: HubDatabase, input: LessonInput, now: Date): Promise<Outcome<null>> {
+  return db.transaction(async (tx) => {
+    if (!(await tx.get(`SELECT 1 FROM courses WHERE id = ?`, [input.courseId]))) return refused('not_found', `course ${input.courseId}`);
     for (const c of input.classroomIds) {
-      if (!(await tx.get(`SELECT 1 FROM classrooms WHERE id = ?`, [c]))) throw new HubError('not_found', `classroom ${c}`);
+      if (!(await tx.get(`SELECT 1 FROM classrooms WHERE id = ?`, [c]))) return refused('not_found', `classroom ${c}`);
     }
     const before = await lessonAudience(tx, input.id);
     await tx.run(
@@ -77,6 +78,7 @@ export async function putLesson(db: HubDatabase, input: LessonInput, now: Date) 
     for (const gone of before.filter((c) => !input.classroomIds.includes(c))) {
       await appendChange(tx, gone, { type: 'lesson.delete', id: input.id }, now);
     }
+    return accepted(null);
   });
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SyncStatus } from '../stores/sync-status-store.ts';
 import { HubRequestError } from './hub-client.ts';
+import { noJitter } from '../../shared/backoff.ts';
 import { createSyncLoop, type SyncLoopDeps } from './sync-loop.ts';
 
 const T0 = new Date('2025-09-01T00:00:00.000Z');
@@ -25,7 +26,7 @@ function setup(overrides: Partial<SyncLoopDeps> = {}) {
     syncOnce,
     report: (patch) => reports.push(patch),
     now: () => new Date(),
-    random: () => 1, // top of the jitter range: the delay is exactly the backoff base
+    random: noJitter, // the middle of the jitter range: the delay is exactly the backoff base
     setTimer: (fn, ms) => {
       delays.push(ms);
       return setTimeout(fn, ms);
@@ -94,7 +95,7 @@ describe('sync loop', () => {
     loop.stop();
   });
 
-  it('jitters each delay within [base/2, base] and never exceeds the cap after many failures', async () => {
+  it('jitters each delay within ×0.5–1.5 of its base (the shared backoff) and never exceeds 1.5 × the cap', async () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const { loop, syncOnce, delays } = setup({ random, retryMinMs: 1_000, retryMaxMs: 20_000 });
@@ -106,8 +107,9 @@ describe('sync loop', () => {
     delays.forEach((delay, i) => {
       const base = Math.min(20_000, 1_000 * 2 ** i);
       expect(delay).toBeGreaterThanOrEqual(base / 2);
-      expect(delay).toBeLessThanOrEqual(base);
+      expect(delay).toBeLessThanOrEqual(base * 1.5);
     });
+    expect(delays.some((delay, i) => delay > Math.min(20_000, 1_000 * 2 ** i))).toBe(true); // above the base too: the mean is the base
     expect(new Set(delays.slice(10)).size).toBeGreaterThan(1); // jitter actually varies
     loop.stop();
   });

@@ -1,5 +1,6 @@
 // Keeps the local DB in step with the hub without user action: syncs at start, on a heartbeat, when the browser says
-// it is back online, and retries with capped exponential backoff (with jitter) while the hub is unreachable.
+// it is back online, and retries with the shared jittered backoff (2 s → 30 s, ×0.5–1.5) while the hub is unreachable.
+import { backoffMs } from '../../shared/backoff.ts';
 import type { SyncStatus } from '../stores/sync-status-store.ts';
 import { HubRequestError, isRefusal } from './hub-client.ts';
 
@@ -46,11 +47,6 @@ export function createSyncLoop(deps: SyncLoopDeps): SyncLoop {
     timer = setTimer(() => void run(), ms);
   }
 
-  function backoffMs(): number {
-    const base = Math.min(retryMaxMs, retryMinMs * 2 ** Math.min(failures - 1, 10));
-    return base / 2 + (random() * base) / 2;
-  }
-
   async function attempt(): Promise<void> {
     report({ phase: 'syncing' });
     try {
@@ -68,7 +64,7 @@ export function createSyncLoop(deps: SyncLoopDeps): SyncLoop {
       report({ phase: lastError.code === 'network' ? 'offline' : 'error', lastError });
       // A hub that said when to come back (rate_limited, overloaded) is not asked sooner.
       const hubSays = error instanceof HubRequestError ? (error.retryAfterMs ?? 0) : 0;
-      schedule(Math.max(backoffMs(), hubSays));
+      schedule(Math.max(backoffMs(failures, random, { minMs: retryMinMs, maxMs: retryMaxMs }), hubSays));
     }
   }
 

@@ -6,7 +6,7 @@ import type { EdgeFile } from '../../../../src/shared/edge-protocol.ts';
 import type { School } from '../../../../src/shared/protocol.ts';
 import type { HubDatabase } from '../../../core/db/open-database.ts';
 import { sqlInstant } from '../../../core/db/sql-db.ts';
-import { HubError } from '../../../core/http/hub-error.ts';
+import { accepted, refused, type Outcome } from '../../../core/http/hub-error.ts';
 import { hashToken, newDeviceToken, newEnrollmentCode } from '../../org/tokens.ts';
 
 export type EdgeRow = { id: string; school_id: string; name: string; revoked_at: string | null };
@@ -17,23 +17,24 @@ export async function findSchool(db: HubDatabase, id: string): Promise<School | 
   return row && { id: row.id, allianceId: row.alliance_id, name: row.name, kind: row.kind };
 }
 
-export async function createEdgeCode(db: HubDatabase, schoolId: string, expiresAt: Date, now: Date): Promise<string> {
-  if (!(await findSchool(db, schoolId))) throw new HubError('not_found', 'school');
+export async function createEdgeCode(db: HubDatabase, schoolId: string, expiresAt: Date, now: Date): Promise<Outcome<string>> {
+  if (!(await findSchool(db, schoolId))) return refused('not_found', 'school');
   const code = `EDGE-${newEnrollmentCode()}`;
   await db.run(`INSERT INTO edge_codes (code, school_id, expires_at, created_at) VALUES (?, ?, ?, ?)`, [code, schoolId, expiresAt.toISOString(), now.toISOString()]);
-  return code;
+  return accepted(code);
 }
 
-/** One transaction (the code row locked on PostgreSQL): a code cannot enroll two edges that race for it. */
-export async function enrollEdge(db: HubDatabase, input: { code: string; edgeName: string; now: Date }) {
+/** One transaction (the code row locked on PostgreSQL): a code cannot enroll two edges that race for it. A refusal
+ *  comes before any write. */
+export async function enrollEdge(db: HubDatabase, input: { code: string; edgeName: string; now: Date }): Promise<Outcome<{ edgeId: string; token: string; school: School }>> {
   return db.transaction(async (tx) => {
     const lock = tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
     const row = await tx.get<{ code: string; school_id: string; expires_at: string; used_at: string | null }>(`SELECT * FROM edge_codes WHERE code = ?${lock}`, [input.code]);
-    if (!row) throw new HubError('enrollment_code_invalid', 'unknown edge code');
-    if (Date.parse(row.expires_at) <= input.now.getTime()) throw new HubError('enrollment_code_expired', 'edge code expired');
-    if (row.used_at !== null) throw new HubError('enrollment_code_used', 'edge code already used');
+    if (!row) return refused('enrollment_code_invalid', 'unknown edge code');
+    if (Date.parse(row.expires_at) <= input.now.getTime()) return refused('enrollment_code_expired', 'edge code expired');
+    if (row.used_at !== null) return refused('enrollment_code_used', 'edge code already used');
     const school = await findSchool(tx, row.school_id);
-    if (!school) throw new HubError('enrollment_code_invalid', 'edge code points at a removed school');
+    if (!school) return refused('enrollment_code_invalid', 'edge code points at a removed school');
     const edge = { id: `edge_${randomBytes(8).toString('hex')}`, token: newDeviceToken() };
     await tx.run(`INSERT INTO edges (id, school_id, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?)`, [
       edge.id,
@@ -43,7 +44,7 @@ export async function enrollEdge(db: HubDatabase, input: { code: string; edgeNam
       input.now.toISOString(),
     ]);
     await tx.run(`UPDATE edge_codes SET used_at = ? WHERE code = ?`, [input.now.toISOString(), row.code]);
-    return { edgeId: edge.id, token: edge.token, school };
+    return accepted({ edgeId: edge.id, token: edge.token, school });
   });
 }
 

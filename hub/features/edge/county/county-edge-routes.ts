@@ -17,7 +17,7 @@ import {
 import { blobPath } from '../../content/content-store.ts';
 import { bearerToken } from '../../org/auth-guards.ts';
 import type { HubContext } from '../../../core/http/hub-context.ts';
-import { HubError } from '../../../core/http/hub-error.ts';
+import { HubError, valueOrThrow } from '../../../core/http/hub-error.ts';
 import { checkCredential } from '../../../core/http/hub-limits.ts';
 import { checkEnrollmentCode } from '../../org/device-routes.ts';
 import { sendFile } from '../../../core/http/send-file.ts';
@@ -40,7 +40,7 @@ export function registerEdgeAdminRoutes(admin: FastifyInstance, ctx: HubContext,
     const body = parseOrBadRequest(EdgeCodeRequest, request.body ?? {});
     const now = ctx.now();
     const expiresAt = new Date(now.getTime() + body.ttlMinutes * 60_000);
-    const response: EdgeCodeResponse = { code: await createEdgeCode(ctx.db, body.schoolId, expiresAt, now), expiresAt: expiresAt.toISOString() };
+    const response: EdgeCodeResponse = { code: valueOrThrow(await createEdgeCode(ctx.db, body.schoolId, expiresAt, now)), expiresAt: expiresAt.toISOString() };
     return reply.status(201).send(response);
   });
 }
@@ -50,7 +50,7 @@ export function registerEdgeEnrollRoute(open: FastifyInstance, ctx: HubContext) 
   open.post(EdgePaths.enroll, { config: { credential: true } }, async (request, reply) => {
     const body = parseOrBadRequest(EdgeEnrollRequest, request.body);
     const code = body.code.trim().toUpperCase();
-    const response: EdgeEnrollResponse = await checkEnrollmentCode(ctx, request.ip, code, () => enrollEdge(ctx.db, { code, edgeName: body.edgeName, now: ctx.now() }));
+    const response: EdgeEnrollResponse = await checkEnrollmentCode(ctx, request.ip, code, async () => valueOrThrow(await enrollEdge(ctx.db, { code, edgeName: body.edgeName, now: ctx.now() })));
     request.log.info({ edgeId: response.edgeId, schoolId: response.school.id }, 'school edge enrolled');
     return reply.status(201).send(response);
   });

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { EdgePaths, type EdgeHealth, type EdgeStatus } from '../../../../src/shared/edge-protocol.ts';
 import type { School } from '../../../../src/shared/protocol.ts';
+import { formatBytes } from '../../../../src/shared/format-bytes.ts';
 import type { BlobCache } from './blob-cache.ts';
 import type { EdgeLive } from './edge-live.ts';
 import type { Upstream } from './upstream.ts';
@@ -55,7 +56,6 @@ export async function edgeStatus({ options, cache, upstream, stats, live }: Deps
 }
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 const healthText: Record<EdgeHealth, string> = { ok: '正常', upstream_unreachable: '连不上县中心', disk_full: '缓存已满' };
 const sourceText = { camera: '摄像头', courseware: '课件', microphone: '声音' } as const;
 /** Times on the page in the edge's own zone, 24-hour. */
@@ -69,7 +69,7 @@ function livePart(live: EdgeStatus['live']): string {
   const rows = live.feeds
     .map((f) => {
       const layers = f.layers.map((l) => `${sourceText[l.source]} 第 ${l.spatialLayer + 1} 层`).join('，') || '—';
-      return `<tr><td>${escape(f.lessonId)}</td><td>${escape(f.classrooms.join('，')) || '—'}（${f.watchers}）</td><td>${layers}</td><td>${mb(f.bytesReceived)}</td><td>${f.returns}</td></tr>`;
+      return `<tr><td>${escape(f.lessonId)}</td><td>${escape(f.classrooms.join('，')) || '—'}（${f.watchers}）</td><td>${layers}</td><td>${formatBytes(f.bytesReceived)}</td><td>${f.returns}</td></tr>`;
     })
     .join('');
   return `<h2>直播</h2>${silent}<p>转发暂停次数：${live.silentEvents}</p>
@@ -81,8 +81,8 @@ function statusPage(s: EdgeStatus): string {
   return `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>${escape(s.edgeName)}</title>
 <body style="font:16px sans-serif;margin:24px"><h1>${escape(s.school.name)} · 本校服务器</h1>
 <p>状态：${healthText[s.health]}${s.problem ? `（${escape(s.problem)}）` : ''}；县中心：${escape(s.upstream)}</p>
-<p>缓存：${mb(s.cache.usedBytes)} / ${mb(s.cache.capBytes)}，${s.cache.blobs} 个文件（${s.cache.pinnedBlobs} 个近期课程固定保留）</p>
-<p>经上行下载：${mb(s.bytes.uplinkFetched)}；在校内提供：${mb(s.bytes.lanServed)}；节省上行：${mb(s.bytes.saved)}</p>
+<p>缓存：${formatBytes(s.cache.usedBytes)} / ${formatBytes(s.cache.capBytes)}，${s.cache.blobs} 个文件（${s.cache.pinnedBlobs} 个近期课程固定保留）</p>
+<p>经上行下载：${formatBytes(s.bytes.uplinkFetched)}；在校内提供：${formatBytes(s.bytes.lanServed)}；节省上行：${formatBytes(s.bytes.saved)}</p>
 <p>拒绝：其他学校 ${s.refusals.wrongSchool} 次，凭证无效 ${s.refusals.unauthorised} 次</p>
 <table border="1" cellpadding="6"><tr><th>教室</th><th>电脑</th><th>最近访问</th></tr>${rows}</table>
 ${livePart(s.live)}</body></html>`;

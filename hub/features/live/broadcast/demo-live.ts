@@ -1,8 +1,9 @@
 // `npm start` shows one live lesson on air: a junior-high maths lesson for both 昭觉 classes, re-timed to "now" at every
 // hub start (so a demo days later still has it on today's timetable) and fed by the headless broadcaster.
-import { backoffMs } from '../../../../src/shared/backoff.ts';
+import { backoffMs, noJitter } from '../../../../src/shared/backoff.ts';
 import type { HubDatabase } from '../../../core/db/open-database.ts';
 import { putLesson } from '../../timetable/timetable-repo.ts';
+import { valueOrThrow } from '../../../core/http/hub-error.ts';
 import { defaultIngestRequest, startFfmpegBroadcast, type FfmpegBroadcast } from './ffmpeg-broadcaster.ts';
 import type { RecorderTimers } from '../recording/lesson-recorder.ts';
 import type { LiveSfu } from '../sfu/live-sfu.ts';
@@ -14,7 +15,7 @@ export async function ensureDemoLiveLesson(db: HubDatabase, now: Date) {
   if (!(await db.get(`SELECT 1 FROM courses WHERE id = 'crs-math-7'`))) return false; // not the demo alliance
   const startsAt = new Date(now.getTime() - 10 * 60_000);
   const endsAt = new Date(now.getTime() + 3 * 3_600_000);
-  await putLesson(
+  valueOrThrow(await putLesson(
     db,
     {
       id: DEMO_LIVE_LESSON_ID,
@@ -26,7 +27,7 @@ export async function ensureDemoLiveLesson(db: HubDatabase, now: Date) {
       classroomIds: ['cls-zj-7-1', 'cls-zj-7-2'],
     },
     now,
-  );
+  ));
   return true;
 }
 
@@ -79,7 +80,7 @@ export async function startDemoBroadcast(sfu: LiveSfu, options: DemoBroadcastOpt
       if (stopped) return;
       // A broadcast failing at once (ffmpeg broken or gone) is retried less and less often, and said once, not every 2 s.
       failuresInRow = now() - startedAt >= HEALTHY_RUN_MS ? 1 : failuresInRow + 1;
-      const pause = backoffMs(failuresInRow, () => 0.5, { minMs: restartAfterMs, maxMs: maxRestartAfterMs });
+      const pause = backoffMs(failuresInRow, noJitter, { minMs: restartAfterMs, maxMs: maxRestartAfterMs });
       const why = `ffmpeg exit ${String(code)}: ${broadcast.output().trim().slice(-200)}`;
       if (why !== lastSaid) log(`hub: demo broadcast stopped (${why}); on air again in ${pause / 1000} s${failuresInRow > 1 ? ', then less often while it keeps failing' : ''}`);
       lastSaid = why;

@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../../shared/ipc.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 import { useApp } from '../../app/app-context.tsx';
 import { desktop } from '../../desktop/desktop.ts';
 import { navigate } from '../../stores/route-store.ts';
@@ -19,13 +20,6 @@ import { UpdateSection } from './update-section.tsx';
 import { useUpdateStatus } from './use-update-status.ts';
 
 export type StorageEstimate = { usage: number | null; quota: number | null };
-
-export function formatBytes(n: number | null): string | null {
-  if (n === null) return null;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(1)} GB`;
-}
 
 export function AdminPanel() {
   const { t, i18n } = useTranslation();
@@ -108,7 +102,7 @@ export function AdminPanel() {
         </section>
         <section aria-labelledby="admin-storage">
           <h2 id="admin-storage">{t('admin.storage')}</h2>
-          <p className="admin-result">{t('admin.used', { used: formatBytes(estimate.usage) ?? unknown, quota: formatBytes(estimate.quota) ?? unknown })}</p>
+          <p className="admin-result">{t('admin.used', { used: estimate.usage === null ? unknown : formatBytes(estimate.usage), quota: estimate.quota === null ? unknown : formatBytes(estimate.quota) })}</p>
         </section>
         <UpdateSection status={update} onStatus={setUpdate} />
         <DisplaySection />

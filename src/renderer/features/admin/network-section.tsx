@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeviceIdentity } from '../../../shared/ipc.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 import { runNetworkTest, type NetworkTestResult } from './network-test.ts';
 
 export function NetworkSection({ identity, result, onResult }: { identity: DeviceIdentity; result: NetworkTestResult | null; onResult: (r: NetworkTestResult) => void }) {
@@ -31,7 +32,7 @@ export function NetworkSection({ identity, result, onResult }: { identity: Devic
       {result && (
         <div data-testid="network-result">
           <p className="admin-result">{t('admin.rtt', { ms: result.rttMs })}</p>
-          <p className="admin-result">{t('admin.throughput', { mbit: (result.throughputKbit / 1000).toFixed(2), kb: Math.round(result.probeBytes / 1024) })}</p>
+          <p className="admin-result">{t('admin.throughput', { mbit: (result.throughputKbit / 1000).toFixed(2), size: formatBytes(result.probeBytes) })}</p>
         </div>
       )}
       {error && (

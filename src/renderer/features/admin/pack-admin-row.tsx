@@ -4,7 +4,7 @@ import { useApp } from '../../app/app-context.tsx';
 import { setPinned } from '../../db/content-repo.ts';
 import type { PackRow } from '../../db/content-rows.ts';
 import { exportPack, ExportRefused, type DirectoryLike } from '../../downloads/pack-export.ts';
-import { mb } from '../content/format.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 
 type PickerWindow = Window & { showDirectoryPicker?: (options: { mode: 'readwrite' }) => Promise<DirectoryLike> };
 
@@ -32,7 +32,7 @@ export function PackAdminRow({ row }: { row: PackRow }) {
         <strong>{row.manifest.title}</strong>{' '}
         <span className="muted">
           {row.manifest.title.includes(kind) ? '' : `${kind} · `}
-          {mb(bytes)} MB
+          {formatBytes(bytes)}
         </span>
       </span>
       <button type="button" className="secondary" aria-pressed={row.pinned} onClick={() => void setPinned(db, row.id, !row.pinned)}>

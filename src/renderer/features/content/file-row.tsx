@@ -5,7 +5,8 @@ import { contentCommands } from '../../app/content-controller.ts';
 import { requeueFile } from '../../db/content-repo.ts';
 import type { ContentFileRow } from '../../db/content-rows.ts';
 import { useDownloads } from '../../stores/downloads-store.ts';
-import { clock, fileKind, mb } from './format.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
+import { clock, fileKind } from './format.ts';
 
 /** One file of a pack: name, a progress bar with MB done/total and time left, and 打开 once it is cached. */
 export function FileRow({ file, row, onOpen, selected }: { file: ContentFile; row: ContentFileRow | undefined; onOpen: () => void; selected: boolean }) {
@@ -24,7 +25,7 @@ export function FileRow({ file, row, onOpen, selected }: { file: ContentFile; ro
       <div className="file-progress">
         <progress max={100} value={percent} aria-label={file.path} />
         <span className="muted">
-          {complete ? t('content.ready') : t('content.progress', { done: mb(done), total: mb(file.size) })}
+          {complete ? t('content.ready') : t('content.progress', { done: formatBytes(done), total: formatBytes(file.size) })}
           {current && !complete && ' · '}
           {current && !complete && (current.secondsLeft === null ? t('content.etaUnknown') : t('content.eta', { time: clock(current.secondsLeft) }))}
         </span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clock, fileKind, hoursText, mb } from './format.ts';
+import { clock, fileKind, hoursText } from './format.ts';
 import { crossedPausePoint } from './pause-points.ts';
 
 describe('content formatting', () => {
@@ -10,8 +10,7 @@ describe('content formatting', () => {
     [-5, '0:00'],
   ])('clock(%s) → %s', (s, text) => expect(clock(s)).toBe(text));
 
-  it('shows MB with one decimal and download hours as HH:MM–HH:MM', () => {
-    expect(mb(1_640_000)).toBe('1.6');
+  it('shows download hours as HH:MM–HH:MM (sizes: shared/format-bytes.ts)', () => {
     expect(hoursText({ start: 1320, end: 360 })).toBe('22:00–06:00');
   });
 });

@@ -1,7 +1,5 @@
 // Small display helpers for content screens.
 
-export const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
-
 /** 83 → "1:23", 3723 → "1:02:03". */
 export function clock(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));

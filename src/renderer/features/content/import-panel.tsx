@@ -7,7 +7,7 @@ import type { ImportRefusal, ImportRefusalCode } from '../../downloads/import-re
 import { importPackFolder, type ImportResult } from '../../downloads/pack-import.ts';
 import { visibleName } from '../../../shared/safe-names.ts';
 import { useSession } from '../../stores/session-store.ts';
-import { mb } from './format.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 
 type Picked = { folder: string; files: FolderFile[]; bytes: number };
 type Message = { ok: true; text: string } | { ok: false; text: string; detail: string | undefined };
@@ -84,7 +84,7 @@ export function ImportPanel() {
       )}
       {picked && progress === null && (
         <>
-          <span data-testid="import-picked">{t('content.importPicked', { folder: picked.folder, files: picked.files.length, size: mb(picked.bytes) })}</span>
+          <span data-testid="import-picked">{t('content.importPicked', { folder: picked.folder, files: picked.files.length, size: formatBytes(picked.bytes) })}</span>
           <button type="button" className="primary" onClick={() => void onImport()}>
             {t('content.importStart')}
           </button>
