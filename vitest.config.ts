@@ -13,6 +13,7 @@ const hubApiSuite = [
   'hub/features/timetable/change-log-skip.test.ts',
   'tests/integration/clock-skew.test.ts',
   'hub/features/report/staff-report.test.ts',
+  'hub/features/report/report-aggregates.test.ts',
   'hub/features/research/research.test.ts',
 ];
 export default defineConfig({

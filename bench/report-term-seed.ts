@@ -37,4 +37,6 @@ export async function seedTerm(db: SqlDb, scale: TermScale = TERM, start = Date.
                    SELECT 'op-${q}-' || a.lesson_id || '-' || s.id, a.lesson_id, 'quiz-' || substr(a.lesson_id, 5), 'q${q}', s.id, 1, CASE WHEN (s.number + ${q}) % 4 = 0 THEN 0 ELSE 1 END, 1, '0001', a.classroom_id, 'dev'
                      FROM lesson_audience a JOIN students s ON s.classroom_id = a.classroom_id`);
   }
+  // Written past the apply path, so marked as a push would have marked them (and as migration 13 marks an old hub's).
+  await db.exec(`INSERT INTO report_dirty (lesson_id, classroom_id, mark) SELECT lesson_id, classroom_id, 'seed' FROM lesson_audience`);
 }

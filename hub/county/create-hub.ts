@@ -33,6 +33,7 @@ import { registerPullRoute } from '../features/records/pull-route.ts';
 import { edgeGuard, registerEdgeAdminRoutes, registerEdgeEnrollRoute, registerEdgeRoutes } from '../features/edge/county/county-edge-routes.ts';
 import type { HubContext } from '../core/http/hub-context.ts';
 import { createHubAttempts, defaultHubLimits, type HubLimits } from '../core/http/hub-limits.ts';
+import { startReportRefresher, type RefresherTimers } from '../features/report/report-refresher.ts';
 import { registerAdminTermReport, registerStaffPublicRoutes, registerStaffReportRoutes, withoutCors } from '../features/report/report-routes.ts';
 import { staffGuard } from '../features/staff/staff-auth.ts';
 import { registerStaffAdminRoutes } from '../features/staff/staff-admin-routes.ts';
@@ -46,6 +47,8 @@ export type CreateHubOptions = Pick<HubContext, 'db' | 'hubName' | 'contentDir'>
   adminTokenHash?: string;
   adminToken?: string;
   now?: () => Date;
+  /** The report aggregates' background refresh (report-refresher.ts): tests pass timers that never fire to drive it. */
+  reportRefresher?: { everyMs?: number; timers?: RefresherTimers };
   /** The hub's pack-signing key (main.ts loads it from HUB_DATA_DIR); tests get one that lives as long as the hub. */
   packSigner?: PackSigner;
   logger?: boolean;
@@ -132,6 +135,9 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     const bridge = await bridgeQuizEvents((options.db as PostgresDb).pool, ctx.events, (message) => app.log.warn(message));
     app.addHook('onClose', async () => bridge.close());
   }
+  // The report's aggregates: pairs pushes marked, recomputed in the background (an upgraded hub's backfill too).
+  const reportRefresher = startReportRefresher(options.db, { ...options.reportRefresher, onError: (error) => app.log.error(error, 'report aggregates: refresh failed') });
+  app.addHook('onClose', async () => reportRefresher.stop());
   const registerEdgeGroup = async (routes: RouteTable) => {
     let uplink: ReturnType<typeof registerEdgeRoutes> | undefined;
     await routes.group('edge', (edge) => {

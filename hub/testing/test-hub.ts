@@ -12,7 +12,7 @@ import { openTestStore } from './test-store.ts';
 
 export const TEST_ADMIN_TOKEN = 'admin-secret-for-tests-0123456789';
 
-export async function startTestHub(start = new Date('2026-11-25T02:00:00Z'), options: Pick<CreateHubOptions, 'limits' | 'live' | 'tls' | 'syncSocket' | 'onRoute'> = {}) {
+export async function startTestHub(start = new Date('2026-11-25T02:00:00Z'), options: Pick<CreateHubOptions, 'limits' | 'live' | 'tls' | 'syncSocket' | 'onRoute' | 'reportRefresher'> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hub-test-'));
   const db = await openTestStore(dir);
   let clock = start;

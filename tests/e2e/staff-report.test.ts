@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { EnrollResponse, type Op } from '../../src/shared/protocol.ts';
-import type { ReportView } from '../../hub/features/report/report-view.ts';
+import type { ClassesPage, ReportSummary } from '../../hub/features/report/report-view.ts';
 import { classroomContext } from '../support/browser.ts';
 import { enrollInPage } from '../support/enroll-page.ts';
 import type { HubProcess } from '../support/hub-process.ts';
@@ -81,22 +81,30 @@ describe('the lead school’s report and 联合教研', () => {
     const questions = lead.locator(`.lesson[data-lesson="${LESSON}"] table.questions`);
     await expect.poll(() => questions.locator('tbody tr').count()).toBe(3);
     await expect.poll(() => questions.locator('tr.hardest').textContent()).toContain('(-3) + 5 = ?');
+    // Per-class rows only when asked for: the lesson's two classes, with who needs help.
+    await lead.locator(`.lesson[data-lesson="${LESSON}"]`).getByRole('button', { name: '查看各班' }).click();
+    await expect.poll(() => lead.locator('#detail-status').textContent()).toBe('共 2 个班级记录');
+    await expect.poll(() => lead.locator('#rows tbody tr').count()).toBe(2);
+    await expect.poll(() => lead.locator('#rows').textContent()).toContain('出勤 41/');
     await lead.screenshot({ path: join(ARTIFACTS, 'staff-report-desktop.png'), fullPage: true });
 
     // The .xlsx, downloaded as a teacher would, equals the hub's JSON for the same filter.
     const [download] = await Promise.all([lead.waitForEvent('download'), lead.getByRole('link', { name: '导出 Excel' }).click()]);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await readFile((await download.path()) ?? '')) as unknown as ArrayBuffer);
-    const view = (await lead.evaluate(async () => (await fetch('/staff/api/report?courseId=crs-math-7')).json() as Promise<unknown>)) as ReportView;
+    // The page's own two answers for the same filter: the summary, and the per-class rows (one page holds them all here).
+    const summary = (await lead.evaluate(async () => (await fetch('/staff/api/report?courseId=crs-math-7')).json() as Promise<unknown>)) as ReportSummary;
+    const view = (await lead.evaluate(async () => (await fetch('/staff/api/report/classes?courseId=crs-math-7')).json() as Promise<unknown>)) as ClassesPage;
+    expect(view.pages).toBe(1);
     const sheet = book.getWorksheet('按班级');
-    expect(sheet?.rowCount).toBe(view.rows.length + 1);
+    expect(sheet?.rowCount).toBe(view.total + 1);
     const row = view.rows.findIndex((r) => r.lessonId === LESSON && r.classroomId === 'cls-zj-7-1');
     const cells = (sheet?.getRow(row + 2).values as unknown[]).slice(1);
     const r = view.rows[row];
     expect(cells.slice(4, 13)).toEqual([r?.classroom, r?.roster, 41, 1, 1, 0, r?.quiz?.answered, r?.quiz?.correct, '67%']);
     expect(r?.quiz).toEqual({ answered: 6, correct: 4 });
     const byQuestion = book.getWorksheet('按题');
-    const lesson = view.lessons.find((l) => l.lessonId === LESSON);
+    const lesson = summary.lessons.find((l) => l.lessonId === LESSON);
     const q1 = byQuestion?.getRows(2, byQuestion.rowCount - 1)?.find((x) => x.getCell(3).value === lesson?.questions[0]?.prompt);
     expect([q1?.getCell(4).value, q1?.getCell(5).value, q1?.getCell(8).value]).toEqual([lesson?.questions[0]?.answered, lesson?.questions[0]?.correct, lesson?.questions[0]?.classesWrong]);
 

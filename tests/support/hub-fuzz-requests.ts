@@ -198,6 +198,8 @@ export function fuzzCases(group: FuzzGroup, route: HubRoute, creds: Credentials)
       const targets = [
         `${path}?cursor=-1&limit=0`,
         `${path}?cursor=1e309&limit=abc&bytes=99999999999999`,
+        `${path}?page=0&lessonId=%00&from=2026-13-45`,
+        `${path}?page=1e309&page=2&schoolId[]=x`,
         `${path}?a[b][c]=1&__proto__[x]=1&constructor[prototype][y]=2`,
         `${path}?${'q'.repeat(9000)}=1`,
         `${path}?x=%E0%A4%A`,

@@ -5,6 +5,7 @@
 // its own test in migrations.test.ts; pg-migrate.test.ts checks both stores end with the same tables and columns).
 import type { Database } from 'better-sqlite3';
 import { migration11Practice } from './migration-11-practice.ts';
+import { migration13ReportAggregates } from './migration-13-report-aggregates.ts';
 
 export type Migration = { version: number; name: string; sql: string; postgres?: string };
 
@@ -331,6 +332,7 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX lessons_course_start ON lessons (course_id, starts_at);
         CREATE INDEX lessons_start ON lessons (starts_at);`,
   },
+  migration13ReportAggregates,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

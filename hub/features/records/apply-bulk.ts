@@ -7,6 +7,7 @@ import type { HubDatabase } from '../../core/db/open-database.ts';
 import { isTransactionConflict } from '../../core/db/sql-db.ts';
 import type { DeviceRow } from '../org/org-repo.ts';
 import { checkCommon, opWrite, readBatchScope, type AttendanceRow, type BulkOp, type NoteRow, type OpWrite, type PracticeAttemptRow, type QuizAnswerRow } from './op-rules.ts';
+import { markReportDirty } from './report-marks.ts';
 import { claimOps, writeAttendance, writeNotes, writePracticeAttempts, writeQuizAnswers } from './op-writes.ts';
 
 /** A bulk statement failed: the batch's transaction is lost (PostgreSQL) and the batch runs again op by op. */
@@ -79,4 +80,6 @@ export async function applyBulk(tx: HubDatabase, device: DeviceRow, items: reado
   await statement(() => writeQuizAnswers(tx, answers));
   await statement(() => writePracticeAttempts(tx, attempts));
   await statement(() => writeNotes(tx, device.classroom_id, notes, now));
+  const touched = [...attendance.map((r) => ({ lesson_id: r.lesson_id, classroom_id: device.classroom_id })), ...answers.map((r) => ({ lesson_id: r.lesson_id, classroom_id: r.classroom_id }))];
+  await statement(() => markReportDirty(tx, touched));
 }

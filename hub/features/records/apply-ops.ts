@@ -16,6 +16,7 @@ import { lockClassroomLog } from '../timetable/change-log.ts';
 import { applyBulk, BulkFailed, type BulkItem } from './apply-bulk.ts';
 import { checkCommon, isBulkOp, liveScope, opWrite, Rejection, type OpWrite } from './op-rules.ts';
 import { claimOps, writeAttendance, writeNotes, writePracticeAttempts, writeQuizAnswers } from './op-writes.ts';
+import { markReportDirty } from './report-marks.ts';
 import { applyPracticeOp } from '../practice/practice-apply.ts';
 
 /** Told about an op that failed for a reason the rules do not name (the op is rejected; the hub's log keeps why). */
@@ -134,12 +135,14 @@ async function applyOp(db: HubDatabase, device: DeviceRow, op: Op, now: Date) {
   }
 }
 
-function writeOne(db: HubDatabase, device: DeviceRow, write: OpWrite, now: Date) {
+async function writeOne(db: HubDatabase, device: DeviceRow, write: OpWrite, now: Date) {
   switch (write.kind) {
     case 'attendance':
-      return writeAttendance(db, [write.row]);
+      await writeAttendance(db, [write.row]);
+      return markReportDirty(db, [{ lesson_id: write.row.lesson_id, classroom_id: device.classroom_id }]);
     case 'quiz':
-      return writeQuizAnswers(db, [write.row]);
+      await writeQuizAnswers(db, [write.row]);
+      return markReportDirty(db, [{ lesson_id: write.row.lesson_id, classroom_id: write.row.classroom_id }]);
     case 'practice': // applied op by op by practice-apply.ts; here for a complete switch
       return writePracticeAttempts(db, [write.row]);
     case 'note':

@@ -18,6 +18,9 @@ export const ReportFilter = z
   .strict();
 export type ReportFilter = z.infer<typeof ReportFilter>;
 
+/** The per-class rows' query: the filter and which page (1…, CLASSES_PAGE_SIZE rows each; past the last: no rows). */
+export const ClassesQuery = ReportFilter.extend({ page: z.string().regex(/^[1-9]\d{0,5}$/, 'a page number 1…999999').transform(Number).optional() }).strict();
+
 /** Query strings send empty selects as `x=`: dropped before validation. */
 export function filterFromQuery(query: unknown): unknown {
   if (typeof query !== 'object' || query === null) return {};

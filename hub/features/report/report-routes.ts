@@ -1,5 +1,5 @@
-// The report's routes. Staff (session cookie, scope from the guard): who am I, the filter options, the report JSON and
-// its .xlsx/.csv exports, sign-out. Public: the page shell and its script, styles and chart library (no data in them)
+// The report's routes. Staff (session cookie, scope from the guard): who am I, the filter options, the report's summary
+// (its first view), its per-class rows a page at a time, its .xlsx/.csv exports, sign-out. Public: the page shell and its script, styles and chart library (no data in them)
 // and the sign-in. Admin (token, machines): the same report JSON over everything.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,9 +13,10 @@ import { parseOrBadRequest } from '../../core/http/validate.ts';
 import { refuseForeignOrigin, setSessionCookie, signIn, staffOf, staffScopeOf } from '../staff/staff-auth.ts';
 import { deleteSession } from '../staff/staff-repo.ts';
 import { reportCsv, reportXlsx } from './report-export.ts';
-import { EVERYTHING, filterFromQuery, ReportFilter } from './report-filter.ts';
+import { ClassesQuery, EVERYTHING, filterFromQuery, ReportFilter } from './report-filter.ts';
 import { reportOptions } from './report-options.ts';
-import { queryReport } from './report-query.ts';
+import { queryClassesPage, queryReportView } from './report-query.ts';
+import { queryReportSummary } from './report-summary-query.ts';
 
 export const StaffPaths = {
   page: '/staff',
@@ -29,6 +30,7 @@ export const StaffPaths = {
   me: '/staff/api/me',
   options: '/staff/api/options',
   report: '/staff/api/report',
+  classes: '/staff/api/report/classes',
   xlsx: '/staff/api/report.xlsx',
   csv: '/staff/api/report.csv',
   adminReport: '/v1/admin/term-report',
@@ -85,17 +87,21 @@ export function registerStaffReportRoutes(staff: FastifyInstance, ctx: HubContex
     return { signedOut: true };
   });
   staff.get(StaffPaths.options, async (request) => reportOptions(ctx.db, staffScopeOf(request)));
-  staff.get(StaffPaths.report, async (request) => queryReport(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), staffScopeOf(request), ctx.now()));
+  staff.get(StaffPaths.report, async (request) => queryReportSummary(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), staffScopeOf(request), ctx.now()));
+  staff.get(StaffPaths.classes, async (request) => {
+    const { page = 1, ...filter } = parseOrBadRequest(ClassesQuery, filterFromQuery(request.query));
+    return queryClassesPage(ctx.db, filter, staffScopeOf(request), ctx.now(), page);
+  });
   staff.get(StaffPaths.csv, async (request, reply) => {
-    const view = await queryReport(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), staffScopeOf(request), ctx.now());
+    const view = await queryReportView(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), staffScopeOf(request), ctx.now());
     return download(reply, 'text/csv; charset=utf-8', 'csv', reportCsv(view));
   });
   staff.get(StaffPaths.xlsx, async (request, reply) => {
-    const view = await queryReport(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), staffScopeOf(request), ctx.now());
+    const view = await queryReportView(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), staffScopeOf(request), ctx.now());
     return download(reply, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx', await reportXlsx(view, ctx.hubName));
   });
 }
 
 export function registerAdminTermReport(admin: FastifyInstance, ctx: HubContext) {
-  admin.get(StaffPaths.adminReport, async (request) => queryReport(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), EVERYTHING, ctx.now()));
+  admin.get(StaffPaths.adminReport, async (request) => queryReportView(ctx.db, parseOrBadRequest(ReportFilter, filterFromQuery(request.query)), EVERYTHING, ctx.now()));
 }

@@ -5,6 +5,8 @@ import type { ClassRow } from './report-query.ts';
 export const NEED_HELP_BELOW = 0.6;
 /** A class "got a question wrong" when fewer than this share of its answers were right. */
 export const CLASS_WRONG_BELOW = 0.6;
+/** Chinese names in 拼音 order: one collator (what localeCompare(x, 'zh-CN') builds on every call, tens of thousands of times a report). */
+export const byZh = new Intl.Collator('zh-CN').compare;
 
 /** One question of one lesson's quiz in one class (latest answers, class tallies added in). */
 export type QuestionStat = { lessonId: string; classroomId: string; quizId: string; questionId: string; prompt: string; answered: number; correct: number };
@@ -27,12 +29,20 @@ export type LessonSummary = {
   questions: LessonQuestion[];
   /** The question most classes got wrong (ties: the lower accuracy), or null without a quiz. */
   hardestQuestionId: string | null;
-  needHelp: { classroom: string; school: string; names: string[] }[];
+  /** Students listed under 需要辅导 over the lesson's classes (人次); the names come with the class rows. */
+  needHelp: number;
 };
+
+/** Figures added up over class-lessons (a school's, a week's, the whole selection's). */
+export type Totals = { lessons: number; classes: number; roster: number; attended: number; takenRoster: number; answered: number; correct: number; needHelp: number };
+export type SchoolSummary = Totals & { schoolId: string; school: string };
+export type WeekSummary = Totals & { week: string };
+export type WorstQuestion = LessonQuestion & { lessonId: string; startsAt: string; title: string };
 
 export type ClassWeek = { classroomId: string; classroom: string; school: string; week: string; lessons: number; attended: number; takenRoster: number; answered: number; correct: number };
 export type StudentWeek = { studentId: string; name: string; week: string; answered: number; correct: number };
 
+/** Everything at once: what the exports and the reference computation (report-query-raw.ts) produce. */
 export type ReportView = {
   rows: ClassRow[];
   lessons: LessonSummary[];
@@ -40,6 +50,19 @@ export type ReportView = {
   /** Only when one class is chosen. */
   studentWeeks: StudentWeek[];
 };
+
+/**
+ * The report's first answer (/staff/api/report): small whatever the selection (per lesson, per school, per week, the
+ * worst questions), from the aggregates. `pending`: class-lessons changed by pushes and not recomputed yet (the
+ * background refresher is on them; the page says so and asks again).
+ */
+export type ReportSummary = { totals: Totals; lessons: LessonSummary[]; schools: SchoolSummary[]; weeks: WeekSummary[]; worstQuestions: WorstQuestion[]; pending: number };
+
+/** Per-class rows on demand (/staff/api/report/classes), a page at a time; trends per class when one school or class is chosen, per student when one class is. */
+export type ClassesPage = { rows: ClassRow[]; total: number; page: number; pages: number; classWeeks: ClassWeek[]; studentWeeks: StudentWeek[]; pending: number };
+
+export const CLASSES_PAGE_SIZE = 200;
+export const WORST_QUESTIONS = 10;
 
 /** The Monday (China time, UTC+8) of the week a lesson starts in, `YYYY-MM-DD`. */
 export function chinaWeek(iso: string): string {

@@ -2,6 +2,7 @@
 import type { Lesson, LessonMode, Student } from '../../../src/shared/protocol.ts';
 import type { HubDatabase } from '../../core/db/open-database.ts';
 import { HubError, accepted, refused, type Outcome } from '../../core/http/hub-error.ts';
+import { markReturningClasses, markStudentReportDirty } from '../records/report-marks.ts';
 import { appendChange } from './change-log.ts';
 
 export type LessonInput = {
@@ -75,6 +76,7 @@ export async function putLesson(db: HubDatabase, input: LessonInput, now: Date):
       await tx.run(`INSERT INTO lesson_audience (lesson_id, classroom_id) VALUES (?, ?)`, [input.id, classroomId]);
       await appendChange(tx, classroomId, { type: 'lesson.put', lesson: toWire(row, classroomId) }, now);
     }
+    await markReturningClasses(tx, input.id, [...new Set(input.classroomIds)].filter((c) => !before.includes(c)));
     for (const gone of before.filter((c) => !input.classroomIds.includes(c))) {
       await appendChange(tx, gone, { type: 'lesson.delete', id: input.id }, now);
     }
@@ -93,11 +95,13 @@ export async function deleteLesson(db: HubDatabase, lessonId: string, now: Date)
 
 export async function putStudent(db: HubDatabase, student: Student, now: Date) {
   await db.transaction(async (tx) => {
+    const before = await tx.get<{ classroom_id: string }>(`SELECT classroom_id FROM students WHERE id = ?`, [student.id]);
     await tx.run(
       `INSERT INTO students (id, classroom_id, name, number) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET classroom_id = excluded.classroom_id, name = excluded.name, number = excluded.number`,
       [student.id, student.classroomId, student.name, student.number],
     );
+    await markStudentReportDirty(tx, student.id, [...new Set([student.classroomId, before?.classroom_id ?? student.classroomId])]);
     await appendChange(tx, student.classroomId, { type: 'student.put', student }, now);
   });
 }

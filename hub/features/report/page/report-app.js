@@ -1,6 +1,8 @@
 // The staff report page (served by the hub, no build step; CSP: script-src 'self', so no inline script). Signs in,
-// fills the filters from /staff/api/options, draws /staff/api/report with Chart.js (from the hub's own node_modules)
-// and tables made with textContent only (names come from classrooms: never parsed as HTML).
+// fills the filters from /staff/api/options, draws the summary /staff/api/report answers first (cards, weekly chart with
+// Chart.js from the hub's own node_modules, worst questions, per lesson, per school), then per-class rows from
+// /staff/api/report/classes when the user opens a lesson or school (or narrows the filter), a page at a time. Tables
+// are made with textContent only (names come from classrooms: never parsed as HTML).
 'use strict';
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -90,73 +92,88 @@
     fill('classroomId', options.classrooms, (c) => `${(options.schools.find((s) => s.id === c.schoolId) || { name: '' }).name} ${c.name}`);
   }
 
-  function query() {
+  function query(extra) {
     const data = new FormData($('filters'));
     const params = new URLSearchParams();
     for (const [k, v] of data) if (typeof v === 'string' && v !== '') params.set(k, v);
-    return params.toString();
+    for (const [k, v] of Object.entries(extra || {})) params.set(k, String(v));
+    const text = params.toString();
+    return text ? `?${text}` : '';
   }
+
+  // The summary first (small whatever the selection); per-class rows only when asked for, a page at a time.
+  let summary = null;
+  let shownLessons = 20;
+  let shownSchools = 50;
+  let detail = null; // { scope: {lessonId|schoolId|…}, page }
+  let retry = null;
+  const attendanceLine = (a) => (a.taken ? `出勤 ${a.arrived}/${a.expected} · 迟到 ${a.late} · 缺勤 ${a.absent} · 请假 ${a.leave}` : '未考勤');
 
   async function load() {
     const q = query();
-    $('export-xlsx').href = `/staff/api/report.xlsx${q ? `?${q}` : ''}`;
-    $('export-csv').href = `/staff/api/report.csv${q ? `?${q}` : ''}`;
+    $('export-xlsx').href = `/staff/api/report.xlsx${q}`;
+    $('export-csv').href = `/staff/api/report.csv${q}`;
     $('status').textContent = '加载中…';
+    clearTimeout(retry);
     try {
-      const view = await api(`/staff/api/report${q ? `?${q}` : ''}`);
-      render(view);
-      $('status').textContent = `共 ${view.lessons.length} 节课、${view.rows.length} 个班级记录`;
+      summary = await api(`/staff/api/report${q}`);
+      shownLessons = 20;
+      shownSchools = 50;
+      render();
+      const t = summary.totals;
+      $('status').textContent = `共 ${t.lessons} 节课、${t.classes} 个班级记录`;
+      if (summary.pending > 0) {
+        // Pushes the hub is still adding up (or an upgraded hub's first pass): say so, and ask again shortly.
+        $('status').append(el('span', `（还有 ${summary.pending} 个班级课次正在汇总，稍后自动刷新）`, 'pending'));
+        retry = setTimeout(() => void load(), 5000);
+      }
+      const form = $('filters').elements;
+      const narrowed = ['lessonId', 'schoolId', 'classroomId'].find((k) => form[k].value !== '');
+      if (narrowed) await loadDetail({}, 1);
+      else resetDetail();
     } catch (error) {
       if (error.code === 'unauthorized') return showLogin('登录已过期，请重新登录');
       $('status').textContent = `加载失败：${error.message}`;
     }
   }
 
-  function render(view) {
-    const taken = view.rows.filter((r) => r.attendance.taken);
-    const arrived = taken.reduce((n, r) => n + r.attendance.arrived, 0);
-    const roster = taken.reduce((n, r) => n + r.roster, 0);
-    const answered = view.rows.reduce((n, r) => n + (r.quiz ? r.quiz.answered : 0), 0);
-    const correct = view.rows.reduce((n, r) => n + (r.quiz ? r.quiz.correct : 0), 0);
-    const help = view.rows.reduce((n, r) => n + r.needHelp.length, 0);
+  function render() {
+    const t = summary.totals;
     $('cards').replaceChildren(
       ...[
-        ['课', view.lessons.length],
-        ['班级记录', view.rows.length],
-        ['出勤率', pct(arrived, roster)],
-        ['随堂测正确率', pct(correct, answered)],
-        ['需要辅导（人次）', help],
+        ['课', t.lessons],
+        ['班级记录', t.classes],
+        ['出勤率', pct(t.attended, t.takenRoster)],
+        ['随堂测正确率', pct(t.correct, t.answered)],
+        ['需要辅导（人次）', t.needHelp],
       ].map(([label, value]) => {
         const card = el('div', label, 'card');
         card.prepend(el('b', value));
         return card;
       }),
     );
-    drawChart(view);
-    renderLessons(view);
-    renderClassTrends(view);
-    renderStudents(view);
-    const rows = view.rows.slice(0, 300).map((r) =>
-      row([
-        chinaTime(r.startsAt),
-        `${r.subject} · ${r.title}`,
-        `${r.school} ${r.classroom}`,
-        el('td', r.attendance.taken ? `出勤 ${r.attendance.arrived}/${r.attendance.expected} · 迟到 ${r.attendance.late} · 缺勤 ${r.attendance.absent} · 请假 ${r.attendance.leave}` : '未考勤', r.attendance.taken ? '' : 'not-taken'),
-        r.quiz ? `${pct(r.quiz.correct, r.quiz.answered)}（${r.quiz.correct}/${r.quiz.answered}）` : '—',
-        el('td', r.needHelp.join('、') || '—', 'wrap help'),
-      ]),
-    );
-    table($('rows'), ['时间（北京时间）', '课程', '班级', '考勤', '随堂测正确率', '需要辅导'], rows);
+    drawChart(summary.weeks);
+    const worst = summary.worstQuestions.map((q) => row([`${chinaTime(q.startsAt).slice(5)} ${q.title}`, el('td', q.prompt, 'wrap'), pct(q.correct, q.answered), `${q.classesWrong}/${q.classes}`, detailButton({ lessonId: q.lessonId })]));
+    table($('worst'), ['课', '题目', '正确率', '答错多的班级', ''], worst);
+    renderLessons();
+    renderSchools();
   }
 
-  function drawChart(view) {
-    const weeks = [...new Set(view.classWeeks.map((w) => w.week))].sort();
-    const sum = (week, f) => view.classWeeks.filter((w) => w.week === week).reduce((n, w) => n + f(w), 0);
+  function detailButton(scope) {
+    const td = el('td');
+    const button = el('button', '查看各班');
+    button.type = 'button';
+    button.addEventListener('click', () => void loadDetail(scope, 1));
+    td.append(button);
+    return td;
+  }
+
+  function drawChart(weeks) {
     const data = {
-      labels: weeks.map((w) => `${w.slice(5)} 周`),
+      labels: weeks.map((w) => `${w.week.slice(5)} 周`),
       datasets: [
-        { label: '出勤率（%）', data: weeks.map((w) => ratio(sum(w, (x) => x.attended), sum(w, (x) => x.takenRoster))), borderColor: '#1f4e79', backgroundColor: '#1f4e79' },
-        { label: '随堂测正确率（%）', data: weeks.map((w) => ratio(sum(w, (x) => x.correct), sum(w, (x) => x.answered))), borderColor: '#c0392b', backgroundColor: '#c0392b' },
+        { label: '出勤率（%）', data: weeks.map((w) => ratio(w.attended, w.takenRoster)), borderColor: '#1f4e79', backgroundColor: '#1f4e79' },
+        { label: '随堂测正确率（%）', data: weeks.map((w) => ratio(w.correct, w.answered)), borderColor: '#c0392b', backgroundColor: '#c0392b' },
       ],
     };
     if (!window.Chart) {
@@ -177,12 +194,12 @@
     });
   }
 
-  function renderLessons(view) {
+  function renderLessons() {
     const target = $('lessons');
     target.replaceChildren();
-    const withQuiz = view.lessons.filter((l) => l.questions.length > 0).slice(0, 30);
+    const withQuiz = summary.lessons.filter((l) => l.questions.length > 0);
     if (withQuiz.length === 0) target.append(el('p', '所选范围内没有随堂测数据'));
-    for (const l of withQuiz) {
+    for (const l of withQuiz.slice(0, shownLessons)) {
       const box = el('div', undefined, 'lesson');
       box.dataset.lesson = l.lessonId;
       box.append(el('h3', `${chinaTime(l.startsAt)} ${l.subject} · ${l.title}（${l.classes} 个班，出勤 ${pct(l.attended, l.takenRoster)}，正确率 ${pct(l.correct, l.answered)}）`));
@@ -193,45 +210,81 @@
       table(t, ['题号', '题目', '正确率', '答对/作答', '答错多的班级', ''], rows);
       const scroll = el('div', undefined, 'scroll');
       scroll.append(t);
-      box.append(scroll);
-      if (l.needHelp.length > 0) box.append(el('p', `需要辅导：${l.needHelp.map((h) => `${h.school}${h.classroom}：${h.names.join('、')}`).join('；')}`, 'help'));
+      const actions = el('div', undefined, 'actions');
+      actions.append(el('span', l.needHelp > 0 ? `需要辅导：${l.needHelp} 人次` : '无需要辅导的学生', l.needHelp > 0 ? 'help' : ''), detailButton({ lessonId: l.lessonId }).firstChild);
+      box.append(scroll, actions);
       target.append(box);
     }
+    $('more-lessons').hidden = withQuiz.length <= shownLessons;
   }
 
-  function renderClassTrends(view) {
-    const weeks = [...new Set(view.classWeeks.map((w) => w.week))].sort();
-    const classes = new Map();
-    for (const w of view.classWeeks) {
-      const c = classes.get(w.classroomId) || { name: `${w.school} ${w.classroom}`, weeks: new Map() };
-      c.weeks.set(w.week, w);
-      classes.set(w.classroomId, c);
+  function renderSchools() {
+    const rows = summary.schools.slice(0, shownSchools).map((s) => row([s.school, String(s.classes), pct(s.attended, s.takenRoster), pct(s.correct, s.answered), String(s.needHelp), detailButton({ schoolId: s.schoolId })]));
+    table($('schools'), ['学校', '班级记录', '出勤率', '正确率', '需要辅导（人次）', ''], rows);
+    $('more-schools').hidden = summary.schools.length <= shownSchools;
+  }
+
+  const DETAIL_HINT = $('detail-status').textContent;
+  function resetDetail() {
+    detail = null;
+    $('detail-body').hidden = true;
+    $('detail-title').textContent = '各班各课明细';
+    $('detail-status').textContent = DETAIL_HINT;
+  }
+
+  async function loadDetail(scope, page) {
+    detail = { scope, page };
+    $('detail-status').textContent = '加载中…';
+    try {
+      const got = await api(`/staff/api/report/classes${query({ ...scope, page })}`);
+      if (detail.scope !== scope || detail.page !== page) return; // a newer request won
+      renderDetail(got);
+      $('detail').scrollIntoView({ block: 'start' });
+    } catch (error) {
+      if (error.code === 'unauthorized') return showLogin('登录已过期，请重新登录');
+      $('detail-status').textContent = `加载失败：${error.message}`;
     }
-    const rows = [...classes.values()].slice(0, 300).map((c) =>
-      row([c.name, ...weeks.map((week) => {
-        const w = c.weeks.get(week);
-        return w ? `出勤 ${pct(w.attended, w.takenRoster)} · 正确 ${pct(w.correct, w.answered)}` : '—';
-      })]),
-    );
-    table($('class-trends'), ['班级', ...weeks.map((w) => `${w} 周`)], rows);
   }
 
-  function renderStudents(view) {
-    $('student-block').hidden = view.studentWeeks.length === 0;
-    const weeks = [...new Set(view.studentWeeks.map((w) => w.week))].sort();
-    const students = new Map();
-    for (const w of view.studentWeeks) {
-      const s = students.get(w.studentId) || { name: w.name, weeks: new Map() };
-      s.weeks.set(w.week, w);
-      students.set(w.studentId, s);
+  function renderDetail(got) {
+    const [first] = got.rows;
+    $('detail-title').textContent = detail.scope.lessonId && first ? `各班明细：${first.subject} · ${first.title}` : detail.scope.schoolId && first ? `各班明细：${first.school}` : '各班各课明细';
+    $('detail-status').textContent = `共 ${got.total} 个班级记录`;
+    $('detail-body').hidden = false;
+    table($('rows'), ['时间（北京时间）', '课程', '班级', '考勤', '随堂测正确率', '需要辅导'], got.rows.map((r) =>
+      row([
+        chinaTime(r.startsAt),
+        `${r.subject} · ${r.title}`,
+        `${r.school} ${r.classroom}`,
+        el('td', attendanceLine(r.attendance), r.attendance.taken ? '' : 'not-taken'),
+        r.quiz ? `${pct(r.quiz.correct, r.quiz.answered)}（${r.quiz.correct}/${r.quiz.answered}）` : '—',
+        el('td', r.needHelp.join('、') || '—', 'wrap help'),
+      ]),
+    ));
+    $('page-info').textContent = `第 ${got.page}/${got.pages} 页`;
+    $('prev-page').disabled = got.page <= 1;
+    $('next-page').disabled = got.page >= got.pages;
+    renderWeeks($('class-block'), $('class-trends'), '班级', got.classWeeks, (w) => w.classroomId, (w) => `${w.school} ${w.classroom}`, (w) => `出勤 ${pct(w.attended, w.takenRoster)} · 正确 ${pct(w.correct, w.answered)}`);
+    renderWeeks($('student-block'), $('student-trends'), '学生', got.studentWeeks, (w) => w.studentId, (w) => w.name, (w) => pct(w.correct, w.answered));
+  }
+
+  function renderWeeks(block, target, head, items, id, name, cell) {
+    block.hidden = items.length === 0;
+    const weeks = [...new Set(items.map((w) => w.week))].sort();
+    const byId = new Map();
+    for (const w of items) {
+      const x = byId.get(id(w)) || { name: name(w), weeks: new Map() };
+      x.weeks.set(w.week, w);
+      byId.set(id(w), x);
     }
-    const rows = [...students.values()].map((s) => row([s.name, ...weeks.map((week) => {
-      const w = s.weeks.get(week);
-      return w ? pct(w.correct, w.answered) : '—';
-    })]));
-    table($('student-trends'), ['学生', ...weeks.map((w) => `${w} 周`)], rows);
+    table(target, [head, ...weeks.map((w) => `${w} 周`)], [...byId.values()].map((x) => row([x.name, ...weeks.map((week) => (x.weeks.has(week) ? cell(x.weeks.get(week)) : '—'))])));
   }
 
+  const more = (id, grow) => $(id).addEventListener('click', grow);
+  more('more-lessons', () => { shownLessons += 20; renderLessons(); });
+  more('more-schools', () => { shownSchools += 50; renderSchools(); });
+  $('prev-page').addEventListener('click', () => detail && void loadDetail(detail.scope, detail.page - 1));
+  $('next-page').addEventListener('click', () => detail && void loadDetail(detail.scope, detail.page + 1));
   $('login-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const data = new FormData(event.target);
