@@ -4,12 +4,16 @@
 // node SIGKILLed part-way through and started again. Then the hub is asked what it stored: nothing lost, nothing twice.
 // Bounded: classrooms, concurrency and a time limit (env below); everything on loopback. Prints one JSON object as the
 // last line (scale.* keys, README "Figures").
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { SeedProvinceResponse, TestPaths } from '../../hub/testing/test-routes.ts';
 import { startHubCluster, type HubCluster } from '../../tests/support/hub-cluster.ts';
 import { startPostgresServer, type PostgresServer } from '../../tests/support/postgres-server.ts';
+import { cpuBetween, cpuSnapshot } from './cpu-share.ts';
 import { createAckLedger, createRecoveryClock, percentile } from './load-stats.ts';
 import { enrollAll, eveningPull, morningPull, pushPeriod, type DayContext } from './school-day.ts';
+import { statementTimes } from './statement-times.ts';
 import { verifyDay } from './verify-day.ts';
 
 const Env = z.object({
@@ -21,11 +25,17 @@ const Env = z.object({
   LOAD_TIME_LIMIT_S: z.coerce.number().int().min(30).max(7200).default(1200),
   /** postgres (the province set-up) or sqlite (both nodes on one file: one machine only, for comparison). */
   LOAD_DB: z.enum(['postgres', 'sqlite']).default('postgres'),
+  /** A folder: PostgreSQL's statement times are logged and its slow plans copied there. */
+  LOAD_PROFILE: z.string().min(1).optional(),
+  /** 1: the hub nodes also write V8 CPU profiles into LOAD_PROFILE (--cpu-prof; a few % slower; profile-summary.ts). */
+  LOAD_HUB_CPU_PROF: z.enum(['0', '1']).default('0'),
 });
 
 const env = Env.parse(process.env);
 // SQLite takes one writer across processes (two nodes writing at once get SQLITE_BUSY): one classroom at a time there.
-const concurrency = env.LOAD_CONCURRENCY ?? (env.LOAD_DB === 'sqlite' ? 1 : 64);
+// PostgreSQL: 16, not 64 — two nodes hold 20 connections between them, so more pushes in flight only wait in the pools
+// (at 64: 3 121 ops/s, p99 5.1 s; at 16: 4 118 ops/s, p99 0.96 s, same machine; README, Figures).
+const concurrency = env.LOAD_CONCURRENCY ?? (env.LOAD_DB === 'sqlite' ? 1 : 16);
 const log = (line: string) => process.stderr.write(`load: ${line}\n`);
 const startedAt = Date.now();
 const deadline = startedAt + env.LOAD_TIME_LIMIT_S * 1000;
@@ -46,11 +56,19 @@ async function shutdown() {
 try {
   let databaseUrl: string | undefined;
   if (env.LOAD_DB === 'postgres') {
-    postgres = await startPostgresServer({ settings: { max_connections: '300' } });
+    const profiling: Record<string, string> = env.LOAD_PROFILE ? {
+          shared_preload_libraries: 'pg_stat_statements,auto_explain',
+          'pg_stat_statements.track_planning': 'on',
+          // the plan of any statement slower than 50 ms, copied to LOAD_PROFILE/postgres-slow.log at the end
+          'auto_explain.log_min_duration': '50',
+        } : {};
+    postgres = await startPostgresServer({ settings: { max_connections: '300', ...profiling } });
     databaseUrl = await postgres.createDatabase('load');
+    if (env.LOAD_PROFILE) await statementTimes(databaseUrl, 'CREATE EXTENSION pg_stat_statements');
     log(`PostgreSQL on port ${postgres.port}`);
   }
-  cluster = await startHubCluster({ nodes: 2, ...(databaseUrl ? { databaseUrl } : {}), extraEnv: { HUB_DEMO: '0' } });
+  const cpuProf = env.LOAD_PROFILE && env.LOAD_HUB_CPU_PROF === '1' ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${env.LOAD_PROFILE}` } : {};
+  cluster = await startHubCluster({ nodes: 2, ...(databaseUrl ? { databaseUrl } : {}), extraEnv: { HUB_DEMO: '0', ...cpuProf } });
   log(`2 nodes behind HAProxy at ${cluster.url} (${env.LOAD_DB})`);
   const seeded = SeedProvinceResponse.parse(
     await (
@@ -85,21 +103,37 @@ try {
       await target.kill(1);
       log(`node 2 killed (SIGKILL) after ${pushesDone}/${pushesPlanned} pushes`);
       await new Promise((r) => setTimeout(r, 5_000));
-      await target.restart(1);
+      // On a saturated machine a node may take longer than its start-up wait (60 s) to answer: stop it and start it
+      // once more before giving up; the day goes on through node 1 meanwhile (HAProxy took node 2 out).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await target.restart(1);
+          break;
+        } catch (error) {
+          log(`node 2 restart ${attempt} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+          if (attempt >= 2) throw error;
+          await target.kill(1);
+        }
+      }
       log('node 2 started again');
     })();
+    // awaited after the last period; until then a failure must not be an unhandled rejection (it ends the process)
+    killing.done.catch(() => {});
   };
+  const cpuBefore = cpuSnapshot(postgres?.postmasterPid() ?? null);
   const pushStart = performance.now();
   for (let p = 0; p < env.LOAD_PERIODS; p++) {
     await pushPeriod(ctx, classrooms, p);
     log(`period ${p + 1} pushed (${ledger.applied()} ops applied so far)`);
   }
   const pushSeconds = (performance.now() - pushStart) / 1000;
+  const cpu = cpuBetween(cpuBefore, cpuSnapshot(postgres?.postmasterPid() ?? null));
+  log(`push phase ${pushSeconds.toFixed(1)} s; CPU seconds: ${JSON.stringify(cpu)}`);
   await killing.done;
   await eveningPull(ctx, classrooms);
   log('evening pull done; checking what the hub stored');
 
-  const check = await verifyDay(cluster.url, cluster.adminToken, classrooms, ledger, concurrency);
+  const check = await verifyDay(ctx, classrooms, ledger);
   const kill = recovery.result();
   log(`sent ${check.sent}, stored ${check.stored}, lost ${check.lost}, duplicated ${check.duplicated}, unacknowledged ${check.unacknowledged}, rejected ${check.rejected.length}`);
   log(`requests retried over the day: ${ctx.retries}`);
@@ -118,8 +152,15 @@ try {
     'scale.killFailedRequests': kill.failedRequests,
     'scale.opsPushed': check.sent,
     'scale.database': env.LOAD_DB,
+    // CPU seconds of the push phase, per part (all share the machine's cores: scripts/load/cpu-share.ts)
+    'scale.pushCpuSeconds': cpu,
+    'scale.concurrency': concurrency,
     'scale.loadSeconds': Math.round((Date.now() - startedAt) / 1000),
   };
+  if (env.LOAD_PROFILE && databaseUrl && postgres) {
+    for (const line of await statementTimes(databaseUrl)) log(line);
+    copyFileSync(postgres.logPath, join(env.LOAD_PROFILE, 'postgres-slow.log'));
+  }
   if (check.lost > 0 || check.duplicated > 0 || check.unacknowledged > 0 || check.rejected.length > 0) process.exitCode = 1;
   await shutdown();
   clearTimeout(limit);

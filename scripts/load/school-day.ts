@@ -1,12 +1,13 @@
 // The classrooms' side of `npm run load`: enroll through the admin API's codes, pull the timetable in the morning, push
 // each period's records when the period ends (as the app's outbox does, retrying a failed request with jittered backoff
 // until the hub acknowledges), pull again in the evening. Concurrency-bounded; every request timed.
-import { HubCallError, enrollClassroom, issueCode, pullTimetable, pushOps, schoolDayOps, type Timetable } from '../../tests/support/classroom-sim.ts';
+import { HubCallError, enrollClassroom, issueCode, pullTimetable, pushBody, pushOps, schoolDayOps, type Timetable } from '../../tests/support/classroom-sim.ts';
 import type { Op } from '../../src/shared/protocol.ts';
 import { backoffMs } from '../../src/shared/backoff.ts';
 import type { AckLedger, createRecoveryClock } from './load-stats.ts';
 
-export type Classroom = { classroomId: string; deviceId: string; token: string; timetable?: Timetable; periods: Op[][] };
+/** `bodies[p]` is `periods[p]` as the push request's JSON, built before the clock starts (the generator shares the cores). */
+export type Classroom = { classroomId: string; deviceId: string; token: string; timetable?: Timetable; periods: Op[][]; bodies: string[] };
 
 export type DayContext = {
   url: string;
@@ -36,7 +37,7 @@ export async function inPool<T>(items: T[], concurrency: number, work: (item: T)
 }
 
 /** A request retried until it succeeds (a node may be dead): 100 ms doubling to 2 s, jittered, until the run's deadline. */
-async function retrying<T>(ctx: DayContext, client: string, what: string, request: () => Promise<T>): Promise<T> {
+export async function retrying<T>(ctx: DayContext, client: string, what: string, request: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       const value = await request();
@@ -59,7 +60,7 @@ export async function enrollAll(ctx: DayContext, classroomIds: string[]): Promis
     // An enrollment is not repeated blindly (its code is single-use): a failure ends the run with the hub's reason.
     const code = await retrying(ctx, classroomId, 'issue code', () => issueCode(ctx.url, ctx.adminToken, classroomId));
     const enrolled = await enrollClassroom(ctx.url, code, `${classroomId} 教室电脑`);
-    classrooms.push({ classroomId, deviceId: enrolled.device.id, token: enrolled.device.token, periods: [] });
+    classrooms.push({ classroomId, deviceId: enrolled.device.id, token: enrolled.device.token, periods: [], bodies: [] });
   });
   return classrooms;
 }
@@ -75,6 +76,7 @@ export async function morningPull(ctx: DayContext, classrooms: Classroom[], nowM
       seq += ops.length;
       return ops;
     });
+    c.bodies = c.periods.map(pushBody);
   });
 }
 
@@ -82,10 +84,11 @@ export async function morningPull(ctx: DayContext, classrooms: Classroom[], nowM
 export async function pushPeriod(ctx: DayContext, classrooms: Classroom[], p: number): Promise<void> {
   await inPool(classrooms, ctx.concurrency, async (c) => {
     const ops = c.periods[p];
-    if (!ops || ops.length === 0) return;
+    const body = c.bodies[p];
+    if (!ops || ops.length === 0 || body === undefined) return;
     const acks = await retrying(ctx, c.classroomId, 'push', async () => {
       const started = performance.now();
-      const answer = await pushOps(ctx.url, c.token, ops);
+      const answer = await pushOps(ctx.url, c.token, { body });
       ctx.pushMs.push(performance.now() - started);
       return answer;
     });

@@ -5,17 +5,19 @@ import { z } from 'zod';
 import { TestPaths } from '../../hub/testing/test-routes.ts';
 import { adminGet } from '../../tests/support/classroom-sim.ts';
 import type { AckLedger } from './load-stats.ts';
-import { inPool, type Classroom } from './school-day.ts';
+import { inPool, retrying, type Classroom, type DayContext } from './school-day.ts';
 
 const DeviceOps = z.object({ opIds: z.array(z.string()), quizAnswerRows: z.number(), quizAnswerOps: z.number(), noteVersionRows: z.number() });
 
 export type DayCheck = { sent: number; stored: number; lost: number; duplicated: number; unacknowledged: number; rejected: string[] };
 
-export async function verifyDay(url: string, adminToken: string, classrooms: Classroom[], ledger: AckLedger, concurrency: number): Promise<DayCheck> {
+export async function verifyDay(ctx: DayContext, classrooms: Classroom[], ledger: AckLedger): Promise<DayCheck> {
   const check: DayCheck = { sent: 0, stored: 0, lost: 0, duplicated: ledger.appliedTwice(), unacknowledged: 0, rejected: ledger.rejected() };
-  await inPool(classrooms, concurrency, async (c) => {
+  await inPool(classrooms, ctx.concurrency, async (c) => {
     const sent = c.periods.flat();
-    const stored = DeviceOps.parse(await adminGet(url, adminToken, TestPaths.deviceOps(c.deviceId)));
+    // a read, so retried like the day's requests (a keep-alive connection closed under it must not end the run)
+    const answer = await retrying(ctx, c.classroomId, 'stored ops', () => adminGet(ctx.url, ctx.adminToken, TestPaths.deviceOps(c.deviceId)));
+    const stored = DeviceOps.parse(answer);
     const storedIds = new Set(stored.opIds);
     check.sent += sent.length;
     check.stored += stored.opIds.length;

@@ -23,7 +23,7 @@ describe('hub/deploy examples', () => {
     const checked = spawnSync('/usr/sbin/haproxy', ['-c', '-f', file], { encoding: 'utf8' });
     expect(checked.status, checked.stderr).toBe(0);
     const generated = haproxyConfig({ listen: { host: '127.0.0.1', port: 1 }, nodes, blobCache: { name: 'nginx', host: '127.0.0.1', port: 2 } });
-    for (const line of ['balance roundrobin', 'http-check send meth GET uri /v1/health', 'retry-on conn-failure empty-response response-timeout', 'timeout tunnel 2h', 'option forwardfor', 'use_backend blob_cache if { path_beg /v1/content/blobs/ }']) {
+    for (const line of ['balance roundrobin', 'http-check send meth GET uri /v1/health', 'retry-on conn-failure empty-response response-timeout', 'timeout tunnel 2h', 'timeout check 5s', 'option forwardfor', 'use_backend blob_cache if { path_beg /v1/content/blobs/ }']) {
       expect(generated).toContain(line);
       expect(example('haproxy.cfg')).toContain(line);
     }

@@ -3,7 +3,7 @@
 // initdb and postgres refuse to run as root, so as root (CI) the cluster is owned by and run as the `postgres` user.
 // Durability is off (fsync, synchronous_commit): a test cluster is thrown away, and the tests measure the hub, not the disk.
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,10 @@ export type PostgresServer = {
   port: number;
   /** Creates an empty database and returns its URL; each test file takes its own. */
   createDatabase(name?: string): Promise<string>;
+  /** The server's log file (gone once stopped). */
+  logPath: string;
+  /** The server's main process (postmaster.pid), e.g. to read its CPU time; null once stopped. */
+  postmasterPid(): number | null;
   stop(): Promise<void>;
 };
 
@@ -99,6 +103,12 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
     url,
     port,
     createDatabase: (name) => createDatabase(url, name),
+    logPath: join(dir, 'server.log'),
+    postmasterPid: () => {
+      if (stopped) return null;
+      const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      return Number.isInteger(pid) && pid > 0 ? pid : null;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

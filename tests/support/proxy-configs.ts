@@ -31,6 +31,10 @@ defaults
   timeout client 60s
   timeout server 60s
   timeout http-request 10s
+  # a health check waits as long as a busy node takes to answer: under a province's load a node's event loop can be
+  # seconds behind, and a check timing out at \`inter\` (500 ms) took both nodes out at once (every request 503, and
+  # on-marked-down cut the ones in flight: 502). A killed node refuses the connection, so it still falls in ~1 s.
+  timeout check 5s
   # live signalling (WebSocket /v1/live/ws) stays open for a whole lesson
   timeout tunnel 2h
   timeout client-fin 5s

@@ -75,6 +75,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * as the drivers store it when it is bound as a plain string: as a JSON escape PostgreSQL would refuse the statement.
  */
 export function jsonParam(rows: readonly unknown[]): string {
+  // JSON.stringify writes a lone surrogate as the escape \udXXX (lower case) and a paired one as itself: without that
+  // escape in the text there is nothing to replace, and the plain stringify is several times faster than one calling a
+  // replacer per value (a text that only looks like one, a backslash before 'ud', takes the slow way).
+  const plain = JSON.stringify(rows);
+  if (!plain.includes('\\ud')) return plain;
   return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? value.replace(LONE_SURROGATE, '\uFFFD') : value));
 }
 
