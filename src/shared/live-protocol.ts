@@ -4,13 +4,13 @@
 // contents, and a deep copy of their types here would drift from the pinned versions.
 import { z } from 'zod';
 import { ErrorCode, Id, PROTOCOL_VERSION, QuizQuestion } from './protocol.ts';
+import { parseRequestData, parseResponseData, requestEnvelope } from './ws-request.ts';
 
 export const LIVE_PROTOCOL_VERSION = 1;
 export const LIVE_WS_PATH = '/v1/live/ws';
 /** Largest frame either side accepts; the biggest legitimate message (RTP capabilities) is a few KiB. */
 export const LIVE_MAX_FRAME_BYTES = 64 * 1024;
 
-const Versions = { v: z.literal(LIVE_PROTOCOL_VERSION), protocol: z.literal(PROTOCOL_VERSION).optional() };
 const MediasoupBlob = z.record(z.string(), z.unknown());
 const MsId = z.string().min(1).max(100);
 
@@ -181,15 +181,6 @@ export type LiveRequestData<M extends LiveMethod> = z.input<LiveRequests[M]['req
 export type LiveResponseData<M extends LiveMethod> = z.output<LiveRequests[M]['response']>;
 export const liveMethods = Object.keys(liveRequests) as LiveMethod[];
 
-/** Client → hub. `data` is checked against the method's schema after the envelope (see parseLiveRequestData). */
-export const LiveRequest = z.object({
-  ...Versions,
-  id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  method: z.enum(liveMethods as [LiveMethod, ...LiveMethod[]]),
-  data: z.unknown(),
-});
-export type LiveRequest = z.infer<typeof LiveRequest>;
-
 /**
  * `edge_feed_silent`: the school edge's feed from the county carries no RTP (its UDP does not arrive): join the county.
  * `edge_no_return_video`: sent only by older edges, which did not carry a classroom's camera up.
@@ -230,26 +221,31 @@ export const LiveNotification = z.discriminatedUnion('type', [
 ]);
 export type LiveNotification = z.infer<typeof LiveNotification>;
 
-/** Hub → client: a response to request `id` (null when the request was too broken to have one) or a notification. */
-export const LiveServerMessage = z.union([
-  z.object({ ...Versions, kind: z.literal('response'), id: z.number().int().nullable(), ok: z.literal(true), data: z.unknown() }),
-  z.object({
-    ...Versions,
-    kind: z.literal('response'),
-    id: z.number().int().nullable(),
-    ok: z.literal(false),
-    error: z.object({ code: LiveErrorCode, message: z.string().max(2000) }),
-  }),
-  z.object({ ...Versions, kind: z.literal('notification'), notification: LiveNotification }),
-]);
+/**
+ * The envelope (src/shared/ws-request.ts): client → hub `{v, id, method, data}` (`data` checked against the method's
+ * schema after the envelope, see parseLiveRequestData); hub → client a response to request `id` (null when the request
+ * was too broken to have one) or a notification. The one client and the one hub loop speak it through `liveCodec`.
+ */
+const liveEnvelope = requestEnvelope({
+  methods: liveRequests,
+  version: LIVE_PROTOCOL_VERSION,
+  protocol: PROTOCOL_VERSION,
+  notification: LiveNotification,
+  errorCode: LiveErrorCode,
+  malformed: 'malformed',
+});
+export const LiveRequest = liveEnvelope.Request;
+export type LiveRequest = z.infer<typeof LiveRequest>;
+export const LiveServerMessage = liveEnvelope.ServerMessage;
 export type LiveServerMessage = z.infer<typeof LiveServerMessage>;
+export const liveCodec = liveEnvelope.codec;
 
 export function parseLiveRequestData<M extends LiveMethod>(method: M, data: unknown) {
-  return liveRequests[method].request.safeParse(data) as z.ZodSafeParseResult<z.output<LiveRequests[M]['request']>>;
+  return parseRequestData(liveRequests, method, data);
 }
 
 export function parseLiveResponseData<M extends LiveMethod>(method: M, data: unknown): LiveResponseData<M> {
-  return liveRequests[method].response.parse(data) as LiveResponseData<M>;
+  return parseResponseData(liveRequests, method, data);
 }
 
 // ---- ingest (the headless broadcaster asks the hub for RTP ports; admin credential, plain HTTP) -------------------------

@@ -1,21 +1,12 @@
-// The signalling socket seen from the client: typed requests (the map in live-protocol.ts) with ids and a timeout,
-// notifications to one listener, and one `closed` callback however the socket ends. Every frame from the hub is parsed;
-// an unreadable one is dropped, never trusted.
-import {
-  LIVE_PROTOCOL_VERSION,
-  LIVE_WS_PATH,
-  LiveServerMessage,
-  parseLiveResponseData,
-  type LiveErrorCode,
-  type LiveMethod,
-  type LiveNotification,
-  type LiveRequestData,
-  type LiveResponseData,
-} from '../../shared/live-protocol.ts';
+// The signalling socket seen from the classroom: the one request client (src/shared/ws-request-client.ts) speaking the
+// live protocol — typed requests (the map in live-protocol.ts) with ids and a timeout, notifications to one listener,
+// one `closed` callback however the socket ends, every frame from the hub parsed.
+import { LIVE_WS_PATH, liveCodec, type LiveErrorCode, type LiveMethod, type LiveNotification, type LiveRequestData, type LiveResponseData } from '../../shared/live-protocol.ts';
+import { openRequestClient, type ClientFailure } from '../../shared/ws-request-client.ts';
 
 export class LiveRequestError extends Error {
   constructor(
-    readonly code: LiveErrorCode | 'timeout' | 'closed',
+    readonly code: LiveErrorCode | ClientFailure,
     message: string,
   ) {
     super(message);
@@ -43,93 +34,13 @@ export function liveSocketUrl(hubUrl: string): string {
 }
 
 export function openLiveSocket(options: LiveSocketOptions): Promise<LiveSocket> {
-  const ws = options.createWebSocket(liveSocketUrl(options.hubUrl));
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const pending = new Map<number, { resolve: (data: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
-  let nextId = 1;
-  let closed = false;
-
-  const finish = () => {
-    if (closed) return;
-    closed = true;
-    for (const p of pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(new LiveRequestError('closed', 'signalling socket closed'));
-    }
-    pending.clear();
-    options.onClosed();
-  };
-
-  ws.addEventListener('message', (event: MessageEvent) => {
-    if (typeof event.data !== 'string') return;
-    let parsed;
-    try {
-      parsed = LiveServerMessage.safeParse(JSON.parse(event.data));
-    } catch {
-      return;
-    }
-    if (!parsed.success) return;
-    const message = parsed.data;
-    if (message.kind === 'notification') return options.onNotification(message.notification);
-    const waiting = message.id === null ? undefined : pending.get(message.id);
-    if (!waiting || message.id === null) return;
-    pending.delete(message.id);
-    clearTimeout(waiting.timer);
-    if (message.ok) waiting.resolve(message.data);
-    else waiting.reject(new LiveRequestError(message.error.code, message.error.message));
-  });
-
-  const socket: LiveSocket = {
-    request(method, data) {
-      if (closed || ws.readyState !== ws.OPEN) return Promise.reject(new LiveRequestError('closed', 'signalling socket closed'));
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject(new LiveRequestError('timeout', `${method}: no answer within ${timeoutMs} ms`));
-        }, timeoutMs);
-        pending.set(id, {
-          resolve: (raw) => {
-            try {
-              resolve(parseLiveResponseData(method, raw));
-            } catch (error) {
-              reject(new LiveRequestError('malformed', `${method}: unreadable answer: ${String(error)}`));
-            }
-          },
-          reject,
-          timer,
-        });
-        ws.send(JSON.stringify({ v: LIVE_PROTOCOL_VERSION, id, method, data }));
-      });
-    },
-    close() {
-      ws.close();
-      finish();
-    },
-  };
-
-  return new Promise((resolve, reject) => {
+  return openRequestClient({
+    codec: liveCodec,
     // A socket opened beforehand (live-preconnect.ts) is ready now; one that closed meanwhile is no use.
-    if (ws.readyState === ws.OPEN) {
-      ws.addEventListener('close', finish);
-      return resolve(socket);
-    }
-    if (ws.readyState !== ws.CONNECTING) {
-      reject(new LiveRequestError('closed', 'signalling socket closed'));
-      return finish();
-    }
-    const timer = setTimeout(() => {
-      ws.close();
-      reject(new LiveRequestError('timeout', 'signalling socket did not open'));
-    }, timeoutMs);
-    ws.addEventListener('open', () => {
-      clearTimeout(timer);
-      resolve(socket);
-    });
-    ws.addEventListener('close', () => {
-      clearTimeout(timer);
-      reject(new LiveRequestError('closed', 'signalling socket closed'));
-      finish();
-    });
+    socket: options.createWebSocket(liveSocketUrl(options.hubUrl)),
+    onNotification: options.onNotification,
+    onClosed: options.onClosed,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    toError: (code, message) => new LiveRequestError(code, `signalling: ${message}`),
   });
 }

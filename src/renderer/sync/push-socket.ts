@@ -1,11 +1,13 @@
-// The classroom's side of the sync socket (src/shared/sync-socket-protocol.ts): batches go up one WebSocket back to
+// The classroom's side of the sync socket (src/shared/sync-socket-protocol.ts, its frames read and written by the
+// protocol's codec over the one request layer's method map, ws-request.ts): batches go up one WebSocket back to
 // back, each answered by number. Sending starts at once: the hello and the first batches are queued until the socket
 // opens, so opening costs no round trip of its own beyond the upgrade. Every frame from the hub is validated; a frame
 // that does not parse, a refusal or a lost socket fails every unanswered batch (they stay in the outbox), and after
 // that every push fails the same way without touching the network.
 import { expandAcks } from '../../shared/push-acks.ts';
 import { PROTOCOL_VERSION, type Op, type OpAck } from '../../shared/protocol.ts';
-import { SyncServerFrame, SYNC_WS_PATH } from '../../shared/sync-socket-protocol.ts';
+import { syncCodec, SYNC_WS_PATH, type SyncRequests } from '../../shared/sync-socket-protocol.ts';
+import type { ResponseOutput } from '../../shared/ws-request.ts';
 import { HubRequestError, isRefusal } from './hub-client-error.ts';
 
 export type PushSocketDeps = {
@@ -101,7 +103,7 @@ export function openPushSocket(deps: PushSocketDeps): PushSocket {
     clearTimer(notOpened);
     opened = true;
     helloSentMs = localNow();
-    ws.send(JSON.stringify({ t: 'hello', protocol: PROTOCOL_VERSION, token }));
+    ws.send(JSON.stringify(syncCodec.encodeRequest(0, 'hello', { protocol: PROTOCOL_VERSION, token })));
     for (const frame of unsent.splice(0)) ws.send(frame);
   };
   ws.onmessage = (event: MessageEvent) => {
@@ -112,24 +114,29 @@ export function openPushSocket(deps: PushSocketDeps): PushSocket {
     } catch {
       json = undefined;
     }
-    const parsed = SyncServerFrame.safeParse(json);
-    if (!parsed.success) return die(new HubRequestError('invalid_response', `sync socket: the hub sent a frame that does not parse: ${parsed.error.issues[0]?.message ?? ''}`));
-    const frame = parsed.data;
-    if (frame.t === 'ready') {
-      onReady?.({ maxOps: frame.maxOps, hubMs: frame.hubTime, sentMs: helloSentMs, receivedMs: localNow() });
+    // The sync protocol's codec reads the frame (every field checked): `ready` answers the hello (no number), `acks`
+    // and `error` the batch they name.
+    const frame = syncCodec.decodeServerFrame(json);
+    if (frame?.kind !== 'response') return die(new HubRequestError('invalid_response', 'sync socket: the hub sent a frame that does not parse'));
+    if (frame.ok && frame.id === null) {
+      const ready = frame.data as ResponseOutput<SyncRequests, 'hello'>;
+      onReady?.({ maxOps: ready.maxOps, hubMs: ready.hubTime, sentMs: helloSentMs, receivedMs: localNow() });
       return;
     }
-    const w = frame.n === null ? undefined : waiting.get(frame.n);
-    if (frame.t === 'error') {
-      const error = new HubRequestError(frame.error.code, frame.error.message, 0, frame.retryAfterS === undefined ? null : frame.retryAfterS * 1000);
-      if (!w || isRefusal(error)) return die(error);
-      waiting.delete(frame.n as number);
+    const n = frame.id;
+    const w = n === null ? undefined : waiting.get(n);
+    if (!frame.ok) {
+      const { code, message, retryAfterS } = frame.error;
+      const error = new HubRequestError(code, message, 0, retryAfterS === undefined ? null : retryAfterS * 1000);
+      if (!w || n === null || isRefusal(error)) return die(error);
+      waiting.delete(n);
       w.reject(onFailure(error));
       return armStall();
     }
-    if (!w) return die(new HubRequestError('invalid_response', `sync socket: an answer to batch ${frame.n}, which is not waiting`));
-    waiting.delete(frame.n);
-    w.resolve(expandAcks(w.ops, frame.acknowledged, frame.acks));
+    if (!w || n === null) return die(new HubRequestError('invalid_response', `sync socket: an answer to batch ${n}, which is not waiting`));
+    waiting.delete(n);
+    const { acknowledged, acks } = frame.data as ResponseOutput<SyncRequests, 'push'>;
+    w.resolve(expandAcks(w.ops, acknowledged, acks));
     armStall();
   };
   // Browsers follow an error with a close; Node's WebSocket may not after a refused upgrade: either ends the socket.
@@ -142,7 +149,7 @@ export function openPushSocket(deps: PushSocketDeps): PushSocket {
     push(ops: Op[]): Promise<OpAck[]> {
       if (dead) return Promise.reject(dead);
       const n = nextN++;
-      const frame = JSON.stringify({ t: 'push', n, ops });
+      const frame = JSON.stringify(syncCodec.encodeRequest(n, 'push', { ops }));
       const answered = new Promise<OpAck[]>((resolve, reject) => waiting.set(n, { ops, bytes: frame.length, resolve, reject }));
       if (opened) ws.send(frame);
       else unsent.push(frame);

@@ -37,6 +37,8 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
 }
 
 export type ConsoleUpstream = { send(text: string): void; close(): void };
+/** The console's own socket as the forwarding sees it (the request loop's RequestSocket fits). */
+export type ConsoleClient = { sendRaw(text: string): void; close(code: number, reason: string): void; readonly isOpen: boolean };
 
 /** A close code that may be sent on (1005/1006/1015 only describe what happened; 1012 then: the console reconnects). */
 const passable = (code: number) => (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
@@ -45,7 +47,7 @@ const passable = (code: number) => (code >= 1000 && code <= 1003) || (code >= 10
  * Opens the console's socket on the origin node and sends it the console's join; from then on every frame goes through
  * as it is, both ways, and either side closing closes the other. Refused by name when the origin does not answer.
  */
-export async function forwardConsoleSocket(client: WebSocket, origin: OriginNode, nodeId: string, joinFrame: string, log: (line: string) => void): Promise<ConsoleUpstream> {
+export async function forwardConsoleSocket(client: ConsoleClient, origin: OriginNode, nodeId: string, joinFrame: string, log: (line: string) => void): Promise<ConsoleUpstream> {
   const url = `${origin.url.replace(/^http/, 'ws')}${LIVE_WS_PATH}`;
   const upstream = new WebSocket(url, { headers: { [FORWARDED_HEADER]: nodeId }, perMessageDeflate: true, handshakeTimeout: FORWARD_TIMEOUT_MS });
   await new Promise<void>((resolve, reject) => {
@@ -56,17 +58,17 @@ export async function forwardConsoleSocket(client: WebSocket, origin: OriginNode
     });
   });
   // The console left while the origin node was being reached: nothing to forward (its join is not sent).
-  if (client.readyState !== client.OPEN) {
+  if (!client.isOpen) {
     upstream.close(1000, 'console left');
     return { send: () => undefined, close: () => undefined };
   }
   const text = (raw: RawData) => (Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw)).toString('utf8');
   upstream.on('message', (raw: RawData) => {
-    if (client.readyState === client.OPEN) client.send(text(raw));
+    client.sendRaw(text(raw));
   });
   upstream.on('error', (error) => log(`hub: forwarded console socket to node ${origin.nodeId}: ${error.message}`));
   upstream.on('close', (code, reason) => {
-    if (client.readyState === client.OPEN || client.readyState === client.CONNECTING) client.close(passable(code) ? code : 1012, reason.toString('utf8').slice(0, 100) || 'origin node closed');
+    if (client.isOpen) client.close(passable(code) ? code : 1012, reason.toString('utf8').slice(0, 100) || 'origin node closed');
   });
   upstream.send(joinFrame);
   return {
