@@ -295,9 +295,9 @@ describe('sync loop', () => {
     const syncOnce = vi.fn<() => Promise<void>>().mockRejectedValueOnce(network()).mockResolvedValue(undefined);
     const loop = createSyncLoop({ syncOnce, report: () => undefined, now: () => new Date() });
     loop.start();
-    await vi.advanceTimersByTimeAsync(999); // jittered first retry lies in [1 s, 2 s]
+    await vi.advanceTimersByTimeAsync(999); // the first retry: 2 s × 0.5–1.5, so within [1 s, 3 s]
     expect(syncOnce).toHaveBeenCalledTimes(1);
-    await vi.advanceTimersByTimeAsync(1_001);
+    await vi.advanceTimersByTimeAsync(2_001);
     expect(syncOnce).toHaveBeenCalledTimes(2);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(syncOnce).toHaveBeenCalledTimes(3);
