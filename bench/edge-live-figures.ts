@@ -1,38 +1,15 @@
 // Live through the school edge on the weak-link harness (tests/support/edge-live-rig.ts: 4 Mbit/s, 300 ms, 1 % uplink;
 // edge and two Chromium classrooms on the LAN):
-// - edge.liveUplinkRatio2Classrooms: RTP bytes the county sent to the school per byte the broadcaster sent (over ~10 s of
-//   its output) with both classrooms watching, divided by the same with classroom 1 alone (1.0 = the second costs nothing);
+// - edge.liveUplinkRatio2Classrooms: RTP bytes the county sent to the school per byte the broadcaster sent of the layers
+//   forwarded (over ~10 s of its output) with both classrooms watching, divided by the same with classroom 1 alone
+//   (1.0 = the second costs nothing); edge.liveUplinkPerForwardedByte: the first of those with both watching (≈1: one copy);
 // - edge.failoverMs: the edge SIGKILLed → both classrooms decoding new frames again (from the county hub), the slower one.
 import type { Page } from 'playwright-core';
-import { startEdgeLiveRig, type EdgeLiveRig } from '../tests/support/edge-live-rig.ts';
+import { EDGE_BOARD as BOARD, startEdgeLiveRig, uplinkBytesOver as bytesOver } from '../tests/support/edge-live-rig.ts';
 import { framesAdvance, readPlayer } from '../tests/support/live-page.ts';
 import { waitFor } from '../tests/support/ports.ts';
 
 const playing = (page: Page) => waitFor(async () => ((await readPlayer(page)).framesDecoded > 0 ? true : undefined), 'playing', 90_000, 100);
-
-/**
- * Both boards show the camera below 800 px, so both want its middle layer (live-stats.ts layerForWidth): the windows
- * then compare the same layer, and the ratio says what a second classroom costs, not what a bigger screen costs.
- */
-const BOARD = { width: 760, height: 600 };
-/** About 10 s of the demo broadcast, all layers. */
-const WINDOW_SOURCE_BYTES = 2_500_000;
-
-/** County → school RTP bytes per byte the broadcaster sent, over a window of its output. */
-async function bytesOver(rig: EdgeLiveRig) {
-  // The window is the broadcaster's own output (every layer, read at the county), not a stopwatch nor a classroom's
-  // decoded frames: two Chromium classrooms on two busy cores decode slower, which would stretch a frame-count window.
-  const at = async () => {
-    const feed = (await rig.feeds()).feeds[0];
-    return { sent: feed?.rtpBytesSent ?? 0, source: feed?.sourceBytes ?? 0, layers: JSON.stringify(feed?.layers ?? []) };
-  };
-  const before = await at();
-  const after = await waitFor(async () => {
-    const now = await at();
-    return now.source - before.source >= WINDOW_SOURCE_BYTES ? now : undefined;
-  }, 'the broadcaster sent the window', 120_000, 250);
-  return { perSource: (after.sent - before.sent) / (after.source - before.source), layers: `${before.layers} → ${after.layers}` };
-}
 
 /** Milliseconds until the page plays again: phase playing and a decoded-frame count other than the frozen one. */
 async function playsAgainAfter(page: Page, frozen: number, since: number) {
@@ -66,7 +43,8 @@ export async function edgeLiveFigures(): Promise<Record<string, number | null>> 
     await rig.killEdge();
     const failover = await Promise.all([playsAgainAfter(a, frozen[0], killedAt), playsAgainAfter(b, frozen[1], killedAt)]);
     return {
-      'edge.liveUplinkRatio2Classrooms': one.perSource > 0 ? Math.round((two.perSource / one.perSource) * 1000) / 1000 : null,
+      'edge.liveUplinkRatio2Classrooms': one.perForwarded > 0 ? Math.round((two.perForwarded / one.perForwarded) * 1000) / 1000 : null,
+      'edge.liveUplinkPerForwardedByte': Math.round(two.perForwarded * 1000) / 1000,
       'edge.failoverMs': Math.max(...failover),
     };
   } finally {

@@ -121,3 +121,31 @@ export async function startEdgeLiveRig(shape: LinkShape) {
   }
 }
 export type EdgeLiveRig = Awaited<ReturnType<typeof startEdgeLiveRig>>;
+
+/**
+ * Both boards show the camera below 800 px, so both want its middle layer (live-stats.ts layerForWidth): the windows
+ * then compare the same layer, and the ratio says what a second classroom costs, not what a bigger screen costs.
+ */
+export const EDGE_BOARD = { width: 760, height: 600 };
+/** About 10 s of the demo broadcast, all layers. */
+const WINDOW_SOURCE_BYTES = 2_500_000;
+
+/**
+ * County → school RTP bytes over a window of the broadcaster's own output (every layer, read at the county), not a
+ * stopwatch nor a classroom's decoded frames: two Chromium classrooms on two busy cores decode slower, which would
+ * stretch a frame-count window. `perForwarded` divides by what the broadcaster sent of the layers the feed forwards, so
+ * key frames asked for by a joining classroom count on both sides: one copy for the school ≈ 1, a second copy ≈ 2.
+ */
+export async function uplinkBytesOver(rig: EdgeLiveRig) {
+  const at = async () => {
+    const feed = (await rig.feeds()).feeds[0];
+    return { sent: feed?.rtpBytesSent ?? 0, source: feed?.sourceBytes ?? 0, forwarded: feed?.forwardedSourceBytes ?? 0, layers: JSON.stringify(feed?.layers ?? []) };
+  };
+  const before = await at();
+  const after = await waitFor(async () => {
+    const now = await at();
+    return now.source - before.source >= WINDOW_SOURCE_BYTES ? now : undefined;
+  }, 'the broadcaster sent the window', 120_000, 250);
+  const sent = after.sent - before.sent;
+  return { perSource: sent / (after.source - before.source), perForwarded: sent / Math.max(1, after.forwarded - before.forwarded), layers: `${before.layers} → ${after.layers}` };
+}

@@ -37,6 +37,19 @@ async function hubView(db: AppDb) {
   return Object.fromEntries([...latest].map(([s, v]) => [s, v.status]));
 }
 
+describe('a tap on a student', () => {
+  it('moves on from the stored status, so quick taps before the screen redraws all count', async () => {
+    const { db, records } = setup();
+    // Three taps in one go, none waiting for the last: 出勤 → 缺勤 → 迟到 → 请假.
+    await Promise.all([records.cycleAttendance('l1', 's07'), records.cycleAttendance('l1', 's07'), records.cycleAttendance('l1', 's07')]);
+    expect(await marks(db)).toEqual({ s07: 'leave' });
+    expect(await hubView(db)).toEqual({ s07: 'leave' });
+    expect(await db.outbox.count()).toBe(3);
+    await records.cycleAttendance('l1', 's07');
+    expect(await marks(db)).toEqual({ s07: 'present' });
+  });
+});
+
 describe('全部出勤', () => {
   it('records present only for students not yet marked, in one change', async () => {
     const { db, records, changes } = setup();

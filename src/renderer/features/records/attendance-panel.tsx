@@ -6,9 +6,6 @@ import type { AttendanceStatus, Lesson } from '../../../shared/protocol.ts';
 import { useApp } from '../../app/app-context.tsx';
 import { rosterOf } from '../../db/timetable-repo.ts';
 
-/** One tap moves a student to the next status: the common case (出勤) needs no tap at all. */
-const nextStatus: Record<AttendanceStatus, AttendanceStatus> = { present: 'absent', absent: 'late', late: 'leave', leave: 'present' };
-
 export function AttendancePanel({ lesson }: { lesson: Lesson }) {
   const { t } = useTranslation();
   const { db, session } = useApp();
@@ -74,7 +71,7 @@ export function AttendancePanel({ lesson }: { lesson: Lesson }) {
                 className={`student st-${status}`}
                 data-testid="student"
                 data-status={status}
-                onClick={() => save(() => session.records().setAttendance(lesson.id, student.id, nextStatus[status]))}
+                onClick={() => save(() => session.records().cycleAttendance(lesson.id, student.id))}
               >
                 <span className="student-number">{student.number}</span>
                 <span className="student-name">{student.name}</span>
