@@ -1,8 +1,8 @@
 // Live through the school edge on the weak-link harness (tests/support/edge-live-rig.ts: 4 Mbit/s, 300 ms, 1 % uplink;
 // edge and two Chromium classrooms on the LAN):
-// - edge.liveUplinkRatio2Classrooms: RTP bytes the county sent to the school per byte the broadcaster sent of the layers
-//   forwarded (over ~10 s of its output) with both classrooms watching, divided by the same with classroom 1 alone
-//   (1.0 = the second costs nothing); edge.liveUplinkPerForwardedByte: the first of those with both watching (≈1: one copy);
+// - edge.liveUplinkRatio2Classrooms: RTP bytes the county sent to the school per byte the broadcaster sent (over ~10 s of
+//   its output, on one forwarded layer throughout) with both classrooms watching, divided by the same with classroom 1
+//   alone (1.0 = the second costs nothing);
 // - edge.failoverMs: the edge SIGKILLed → both classrooms decoding new frames again (from the county hub), the slower one.
 import type { Page } from 'playwright-core';
 import { EDGE_BOARD as BOARD, startEdgeLiveRig, uplinkBytesOver as bytesOver } from '../tests/support/edge-live-rig.ts';
@@ -36,15 +36,14 @@ export async function edgeLiveFigures(): Promise<Record<string, number | null>> 
     const b = await rig.classroom('DEMO-ZJ-2', BOARD);
     await playing(b);
     await framesAdvance(b, 250, 60_000);
-    const two = await bytesOver(rig);
+    const two = await bytesOver(rig, one.layers);
 
     const frozen = [(await readPlayer(a)).framesDecoded, (await readPlayer(b)).framesDecoded] as const;
     const killedAt = Date.now();
     await rig.killEdge();
     const failover = await Promise.all([playsAgainAfter(a, frozen[0], killedAt), playsAgainAfter(b, frozen[1], killedAt)]);
     return {
-      'edge.liveUplinkRatio2Classrooms': one.perForwarded > 0 ? Math.round((two.perForwarded / one.perForwarded) * 1000) / 1000 : null,
-      'edge.liveUplinkPerForwardedByte': Math.round(two.perForwarded * 1000) / 1000,
+      'edge.liveUplinkRatio2Classrooms': one.perSource > 0 ? Math.round((two.perSource / one.perSource) * 1000) / 1000 : null,
       'edge.failoverMs': Math.max(...failover),
     };
   } finally {

@@ -83,8 +83,6 @@ export const EdgeLiveStats = z.object({
       returns: z.number().int(),
       /** What the lesson's producers received from the broadcaster (every layer): the clock to read rtpBytesSent by. */
       sourceBytes: z.number().int(),
-      /** What the broadcaster sent of the layers this feed forwards now (key frames included): one copy ≈ rtpBytesSent. */
-      forwardedSourceBytes: z.number().int(),
     }),
   ),
   rtpBytesSent: z.number().int(),

@@ -35,18 +35,13 @@ describe.skipIf(skip !== null)(`live through the school edge on a village uplink
     b = await rig.classroom('DEMO-ZJ-2', BOARD);
     await playing(b, 'classroom 2 plays');
     await framesAdvance(b, 250, 60_000);
-    const two = await uplinkBytesOver(rig);
+    const two = await uplinkBytesOver(rig, one.layers);
     const feeds = (await rig.feeds()).feeds;
     expect(feeds).toHaveLength(1); // one feed, one consumer per source, for the school
-    console.log(
-      `edge live: uplink per forwarded byte ${one.perForwarded.toFixed(3)} → ${two.perForwarded.toFixed(3)}, per source byte ${one.perSource.toFixed(3)} → ${two.perSource.toFixed(3)} (${one.layers} | ${two.layers})`,
-    );
-    expect(two.layers).toBe(one.layers); // the same layer crossed the uplink in both windows
-    // A second copy for the school would double the bytes per forwarded byte. Compared per byte the broadcaster sent of
-    // the forwarded layer, key frames asked for by the joining classroom count on both sides; the old ratio to every
-    // layer's bytes read 1.10 alone and up to 1.57 in a full CI run. Measured 2026-12-07 idle: 1.417 → 1.369 per
-    // forwarded byte (the constant above 1 is not explained yet: RTCP and retransmissions on 1 % loss are far less).
-    expect(two.perForwarded / one.perForwarded).toBeLessThan(1.5);
+    console.log(`edge live: uplink per source byte ${one.perSource.toFixed(3)} → ${two.perSource.toFixed(3)} (layers ${one.layers})`);
+    // One copy for the school is 1.0, a second copy ~2.0. Measured 2026-12-06: 1.10 alone, 1.29 inside a full CI run;
+    // 1.57 once, when the window's layer was only compared at its ends (now every sample: uplinkBytesOver).
+    expect(two.perSource / one.perSource).toBeLessThan(1.5);
   });
 
   it('edge killed → both play again from the county without a click; edge back → they return to it', async () => {

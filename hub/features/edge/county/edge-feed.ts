@@ -33,28 +33,6 @@ type Feed = {
 
 const key = (edgeId: string, lessonId: string) => `${edgeId}\n${lessonId}`;
 
-/**
- * What the broadcaster sent of the streams this feed forwards: per consumer, its producer's stream of the layer it
- * forwards now (audio and single-layer video: all of it). A key frame the edge asks for swells that layer and the
- * forwarded bytes alike, so rtpBytesSent / this stays near one copy, where a ratio to every layer did not.
- */
-function forwardedBytes(feed: Feed, statsOf: Map<string, ms.ProducerStat[]>): number {
-  let sum = 0;
-  for (const { consumer, producer } of feed.consumers.values()) {
-    const streams = statsOf.get(producer.id) ?? [];
-    const encodings = producer.rtpParameters.encodings ?? [];
-    if (consumer.type !== 'simulcast' || encodings.length < 2) {
-      sum += streams.reduce((total, x) => total + x.byteCount, 0);
-      continue;
-    }
-    const layer = consumer.currentLayers?.spatialLayer ?? consumer.preferredLayers?.spatialLayer ?? 0;
-    const encoding = encodings[layer];
-    const stream = streams.find((x) => (encoding?.rid !== undefined ? x.rid === encoding.rid : x.ssrc === encoding?.ssrc));
-    sum += stream?.byteCount ?? 0;
-  }
-  return sum;
-}
-
 export function createEdgeFeeds(options: EdgeFeedOptions) {
   const now = options.now ?? Date.now;
   const leaseMs = options.leaseMs ?? 30_000;
@@ -194,14 +172,12 @@ export function createEdgeFeeds(options: EdgeFeedOptions) {
       const list = await Promise.all(
         [...feeds.values()].map(async (feed) => {
           const stats = await feed.transport.getStats().catch(() => []);
-          const producers = feed.room.producers();
-          const source = await Promise.all(producers.map((p) => p.getStats().catch(() => [])));
-          const statsOf = new Map(producers.map((p, i) => [p.id, source[i] ?? []]));
+          const source = await Promise.all(feed.room.producers().map((p) => p.getStats().catch(() => [])));
           feed.bytesSent = Math.max(feed.bytesSent, stats.reduce((sum, s) => sum + s.bytesSent, 0));
           const layers = [...feed.consumers.values()]
             .filter(({ consumer }) => consumer.kind === 'video')
             .map(({ consumer, producer }) => ({ source: sourceOf(producer), spatialLayer: consumer.type === 'simulcast' ? (consumer.preferredLayers?.spatialLayer ?? null) : null }));
-          return { feedId: feed.id, edgeId: feed.edgeId, lessonId: feed.room.lessonId, consumers: feed.consumers.size, layers, rtpBytesSent: feed.bytesSent, returns: feed.returns.size, sourceBytes: source.flat().reduce((sum, x) => sum + x.byteCount, 0), forwardedSourceBytes: forwardedBytes(feed, statsOf) };
+          return { feedId: feed.id, edgeId: feed.edgeId, lessonId: feed.room.lessonId, consumers: feed.consumers.size, layers, rtpBytesSent: feed.bytesSent, returns: feed.returns.size, sourceBytes: source.flat().reduce((sum, x) => sum + x.byteCount, 0) };
         }),
       );
       return { feeds: list, rtpBytesSent: closedBytes + list.reduce((sum, f) => sum + f.rtpBytesSent, 0) };
