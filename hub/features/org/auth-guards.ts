@@ -22,7 +22,7 @@ export async function authenticateDevice(ctx: HubContext, token: string | undefi
     return found ?? Promise.reject(new HubError('unauthorized', token ? 'unknown device token' : 'device token required'));
   });
   if (device.revoked_at) throw new HubError('device_revoked', 'this device was revoked by the hub administrator');
-  await touchDevice(ctx.db, device.id, ctx.now());
+  await touchDevice(ctx.db, device, ctx.now());
   return device;
 }
 

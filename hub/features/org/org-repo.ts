@@ -25,10 +25,10 @@ export async function listClassrooms(db: HubDatabase) {
   );
 }
 
-export type DeviceRow = { id: string; classroom_id: string; name: string; revoked_at: string | null };
+export type DeviceRow = { id: string; classroom_id: string; name: string; revoked_at: string | null; last_seen_at?: string | null };
 
 export async function findDeviceByTokenHash(db: HubDatabase, tokenHash: string): Promise<DeviceRow | undefined> {
-  return db.get<DeviceRow>(`SELECT id, classroom_id, name, revoked_at FROM devices WHERE token_hash = ?`, [tokenHash]);
+  return db.get<DeviceRow>(`SELECT id, classroom_id, name, revoked_at, last_seen_at FROM devices WHERE token_hash = ?`, [tokenHash]);
 }
 
 export async function revokeDevice(db: HubDatabase, deviceId: string, now: Date): Promise<boolean> {
@@ -36,8 +36,18 @@ export async function revokeDevice(db: HubDatabase, deviceId: string, now: Date)
   return result.changes > 0;
 }
 
-export async function touchDevice(db: HubDatabase, deviceId: string, now: Date) {
-  await db.run(`UPDATE devices SET last_seen_at = ? WHERE id = ?`, [now.toISOString(), deviceId]);
+/** How fresh `last_seen_at` is kept: a minute is what an operator asks ("is it on?"), not every request. */
+export const LAST_SEEN_PRECISION_MS = 60_000;
+
+/**
+ * Notes that the device was seen, at most once a minute: every request wrote the row before, one statement and a new
+ * row version each (a classroom pushing and pulling all day, 1 200 of them through a province's hub).
+ */
+export async function touchDevice(db: HubDatabase, device: Pick<DeviceRow, 'id' | 'last_seen_at'>, now: Date): Promise<boolean> {
+  const seen = device.last_seen_at ? Date.parse(device.last_seen_at) : Number.NaN;
+  if (Number.isFinite(seen) && now.getTime() - seen < LAST_SEEN_PRECISION_MS && now.getTime() >= seen) return false;
+  await db.run(`UPDATE devices SET last_seen_at = ? WHERE id = ?`, [now.toISOString(), device.id]);
+  return true;
 }
 
 export async function createEnrollmentCode(

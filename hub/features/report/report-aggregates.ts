@@ -3,8 +3,9 @@
 // figures are the same by construction (report-aggregates.test.ts checks it against report-query-raw.ts).
 //
 // Safe across hub nodes: the marks are locked (PostgreSQL: FOR UPDATE, in key order as markReportDirty takes them) so
-// two recomputations of a pair take turns and the later one reads rows at least as new; a mark is deleted only if it is
-// still the one read, so a pair marked again by a push committed meanwhile stays marked for the next report.
+// two recomputations of a pair never overlap (a request waits its turn, the background refresher skips it); a mark is
+// deleted only if it is still the one read, so a pair marked again by a push committed meanwhile stays marked for the
+// next report.
 import type { SqlDb } from '../../core/db/sql-db.ts';
 import { inJsonList, jsonParam, jsonRows } from '../../core/db/sql-db.ts';
 import { NEED_HELP_BELOW } from './report-view.ts';
@@ -25,10 +26,10 @@ const MARKED = `report_dirty d JOIN lesson_audience a ON a.lesson_id = d.lesson_
  * many are still marked. A request passes a small limit (it must answer in well under a second); the background
  * refresher (report-refresher.ts) drains the rest.
  */
-export async function refreshReportAggregates(db: SqlDb, where: Where, limit: number, chunk = 500): Promise<{ done: number; pending: number }> {
+export async function refreshReportAggregates(db: SqlDb, where: Where, limit: number, chunk = 500, skipLocked = false): Promise<{ done: number; pending: number }> {
   let done = 0;
   while (done < limit) {
-    const n = await db.transaction((tx) => refreshChunk(tx, where, Math.min(chunk, limit - done)));
+    const n = await db.transaction((tx) => refreshChunk(tx, where, Math.min(chunk, limit - done), skipLocked));
     done += n;
     if (n === 0) break;
   }
@@ -51,8 +52,16 @@ export async function pendingPairs(db: SqlDb, where: Where): Promise<number> {
   return Number((await db.get<{ n: number }>(`SELECT count(*) AS n FROM ${MARKED} WHERE ${where.sql}`, where.params))?.n ?? 0);
 }
 
-async function refreshChunk(tx: SqlDb, where: Where, chunk: number): Promise<number> {
-  const lock = tx.dialect === 'postgres' ? ' FOR UPDATE OF d' : '';
+async function refreshChunk(tx: SqlDb, where: Where, chunk: number, skipLocked: boolean): Promise<number> {
+  // The background refresher skips a mark locked by a push still in flight or by the other node's refresher, leaving it
+  // for its next round (waiting was 40 of 185 s of PostgreSQL's time in `npm run load`); a request waits (≤ one chunk)
+  // so that its answer is exact.
+  const lock = tx.dialect === 'postgres' ? ` FOR UPDATE OF d${skipLocked ? ' SKIP LOCKED' : ''}` : '';
+  // Every statement of a chunk is a key lookup per pair or per student, but the keys come as a JSON parameter the
+  // planner has no statistics for, and a table filling up fast (a school day's pushes) has stale ones: PostgreSQL then
+  // chose a parallel scan of all of attendance per chunk (318 ms a chunk at 145 000 rows, and growing over a term).
+  // Index lookups only, in this transaction alone.
+  if (tx.dialect === 'postgres') await tx.exec('SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL max_parallel_workers_per_gather = 0');
   const marked = await tx.all<Pair & { mark: string }>(
     `SELECT d.lesson_id, d.classroom_id, d.mark FROM ${MARKED} WHERE ${where.sql} ORDER BY d.lesson_id, d.classroom_id LIMIT ${chunk}${lock}`,
     where.params,
@@ -63,18 +72,34 @@ async function refreshChunk(tx: SqlDb, where: Where, chunk: number): Promise<num
   const counts = new Map<string, Counts>(marked.map((p) => [key(p), { present: 0, absent: 0, late: 0, leave: 0, recorded: 0, quiz_answered: null, quiz_correct: null, names: [] }]));
   const at = (p: Pair) => counts.get(key(p));
 
-  // CROSS JOIN keeps the pairs the outer loop (SQLite plans a join in that order; PostgreSQL reorders freely): the
-  // engine has no statistics on a JSON parameter and otherwise walks every class's marks of each lesson.
-  for (const r of await tx.all<Pair & { status: string; n: number }>(
-    `SELECT p.lesson_id, p.classroom_id, t.status, count(*) AS n FROM ${pairs} AS p CROSS JOIN students st CROSS JOIN attendance t
-      WHERE st.classroom_id = p.classroom_id AND t.lesson_id = p.lesson_id AND t.student_id = st.id GROUP BY p.lesson_id, p.classroom_id, t.status`,
+  // The classes' rosters first (a few index pages per class; also who needs help, by name), then each (lesson, student)
+  // of a pair looked up by attendance's primary key: exact keys leave the engine no plan to get wrong. Joining the
+  // pairs to students and attendance in one statement let PostgreSQL walk all of attendance, or every lesson of each
+  // student (72 of 196 s of its time in `npm run load`), for want of statistics on a JSON parameter.
+  const roster = await tx.all<{ id: string; name: string; classroom_id: string }>(
+    `SELECT st.id, st.name, st.classroom_id FROM students st WHERE st.classroom_id IN (SELECT DISTINCT p.classroom_id FROM ${pairs} AS p)`,
     param,
-  )) {
-    const c = at(r);
-    if (!c) continue;
-    const status = STATUSES.find((s) => s === r.status);
-    if (status) c[status] = Number(r.n);
-    c.recorded += Number(r.n);
+  );
+  const names = new Map(roster.map((s) => [s.id, s.name]));
+  const byClass = new Map<string, string[]>();
+  for (const s of roster) {
+    const ids = byClass.get(s.classroom_id);
+    if (ids) ids.push(s.id);
+    else byClass.set(s.classroom_id, [s.id]);
+  }
+  const keys = marked.flatMap((p) => (byClass.get(p.classroom_id) ?? []).map((student_id) => ({ lesson_id: p.lesson_id, classroom_id: p.classroom_id, student_id })));
+  if (keys.length > 0) {
+    for (const r of await tx.all<Pair & { status: string; n: number }>(
+      `SELECT k.lesson_id, k.classroom_id, t.status, count(*) AS n FROM ${jsonRows(tx, { lesson_id: 'text', classroom_id: 'text', student_id: 'text' })} AS k
+        CROSS JOIN attendance t WHERE t.lesson_id = k.lesson_id AND t.student_id = k.student_id GROUP BY k.lesson_id, k.classroom_id, t.status`,
+      [jsonParam(keys)],
+    )) {
+      const c = at(r);
+      if (!c) continue;
+      const status = STATUSES.find((s) => s === r.status);
+      if (status) c[status] = Number(r.n);
+      c.recorded += Number(r.n);
+    }
   }
 
   // The latest answer per student and question by HLC (a class tally: the latest per question), picked here rather
@@ -89,10 +114,6 @@ async function refreshChunk(tx: SqlDb, where: Where, chunk: number): Promise<num
     const held = latest.get(k);
     if (!held || q.hlc > held.hlc) latest.set(k, q);
   }
-  // Names by class (rosters are stored class by class: a few pages each), for who needs help.
-  const names = new Map(
-    (await tx.all<{ id: string; name: string }>(`SELECT st.id, st.name FROM students st WHERE st.classroom_id IN (SELECT DISTINCT p.classroom_id FROM ${pairs} AS p)`, param)).map((s) => [s.id, s.name]),
-  );
   // A student who answered here and has moved to another class since (rare): by id.
   const moved = [...new Set([...latest.values()].flatMap((q) => (q.student_id !== null && !names.has(q.student_id) ? [q.student_id] : [])))];
   if (moved.length > 0) for (const s of await tx.all<{ id: string; name: string }>(`SELECT id, name FROM students WHERE ${inJsonList(tx, 'id')}`, [jsonParam(moved)])) names.set(s.id, s.name);

@@ -27,7 +27,7 @@ export function startReportRefresher(
     for (;;) {
       if (stopped) return;
       // One chunk a round, then back to the event loop: requests and pushes run in between.
-      const { done, pending } = await refreshReportAggregates(db, EVERYWHERE, chunk, chunk);
+      const { done, pending } = await refreshReportAggregates(db, EVERYWHERE, chunk, chunk, true);
       total += done;
       if (done === 0 || pending === 0) break;
       await new Promise<void>((resolve) => setImmediate(resolve));
