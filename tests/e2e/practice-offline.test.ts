@@ -170,6 +170,19 @@ describe('students practise offline on the shared PC', () => {
       await page.getByRole('button', { name: /开始考核/ }).click();
       const questions = page.getByTestId('exam-question');
       await questions.nth(0).getByRole('radio', { name: /^B\./ }).click(); // right
+      // She taps 退出 half-way and comes back: her answer is still there and the clock ran on (it used to restart).
+      const timeLeft = async () => {
+        const [m, sec] = ((await page.locator('.time-left').textContent()) ?? '').replace(/[^\d:]/g, '').split(':').map(Number);
+        return (m ?? 0) * 60 + (sec ?? 0);
+      };
+      await expect.poll(timeLeft).toBeLessThan(exam.paper.durationSec);
+      const leftWhenSheLeft = await timeLeft();
+      await page.getByRole('button', { name: '退出', exact: true }).click();
+      await expect.poll(() => tiles(page).count()).toBe(42);
+      await tiles(page).nth(3).click();
+      await page.getByRole('button', { name: /开始考核/ }).click();
+      await expect.poll(() => questions.nth(0).getByRole('radio', { name: /^B\./ }).getAttribute('aria-checked')).toBe('true');
+      expect(await timeLeft()).toBeLessThanOrEqual(leftWhenSheLeft); // not back to the full 10:00
       await questions.nth(1).getByRole('radio', { name: /^A\./ }).click(); // wrong
       await page.getByTestId('exam-submit').click();
       await page.getByTestId('exam-confirm').click();

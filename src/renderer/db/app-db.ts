@@ -3,7 +3,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { AttendanceStatus, ExamPaper, ExamResult, Lesson, NoteAnchor, NoteFeedback, NoteVersion, Op, Quiz, Student } from '../../shared/protocol.ts';
 import type { ChunkPartRow, ContentChunkRow, ContentFileRow, LessonPackRow, PackRow, PlaybackRow } from './content-rows.ts';
-import type { ExamSubmissionRow, PracticeAttemptRow, ReviewItemRow, StudentCodeRow } from './practice-rows.ts';
+import type { ExamSittingRow, ExamSubmissionRow, PracticeAttemptRow, ReviewItemRow, StudentCodeRow } from './practice-rows.ts';
 
 export type MetaRow = { key: string; value: unknown };
 
@@ -75,6 +75,7 @@ export type AppDb = Dexie & {
   studentCodes: EntityTable<StudentCodeRow, 'studentId'>;
   exams: EntityTable<ExamPaper, 'id'>;
   examSubmissions: Table<ExamSubmissionRow, [string, string]>;
+  examSittings: Table<ExamSittingRow, [string, string]>;
   examResults: EntityTable<ExamResult, 'examId'>;
   /** 联合教研: the lead side's replies to this classroom's notes and 优秀做法 shared with every class (hub-owned). */
   noteFeedback: EntityTable<NoteFeedback, 'id'>;
@@ -140,6 +141,14 @@ export const schemaVersions: ReadonlyArray<{ version: number; stores: Record<str
     version: 6,
     stores: {
       noteFeedback: 'id, lessonId, noteId',
+    },
+  },
+  {
+    // A 考核 being taken (ExamSittingRow): its start and the answers so far survive leaving the paper or a crash, so
+    // reopening neither restarts the clock nor loses an answer.
+    version: 7,
+    stores: {
+      examSittings: '[examId+studentId]',
     },
   },
 ];

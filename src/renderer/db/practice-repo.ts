@@ -4,7 +4,7 @@
 import { examOpen, nextReview } from '../../shared/practice-policy.ts';
 import type { ExamPaper, Quiz } from '../../shared/protocol.ts';
 import type { AppDb, OutboxRow } from './app-db.ts';
-import { questionKey, type StudentCodeRow } from './practice-rows.ts';
+import { questionKey, type ExamSittingRow, type StudentCodeRow } from './practice-rows.ts';
 
 type Record = (write: (hlc: string) => Promise<OutboxRow['op']>) => Promise<string>;
 export type PracticeDeps = { db: AppDb; now: () => Date; newId: () => string; record: Record };
@@ -15,7 +15,7 @@ export class ExamLocked extends Error {
   }
 }
 
-export const practiceTables = (db: AppDb) => [db.practiceAttempts, db.reviewItems, db.examSubmissions];
+export const practiceTables = (db: AppDb) => [db.practiceAttempts, db.reviewItems, db.examSubmissions, db.examSittings];
 
 export function createPracticeWrites({ db, now, newId, record }: PracticeDeps) {
   return {
@@ -38,6 +38,27 @@ export function createPracticeWrites({ db, now, newId, record }: PracticeDeps) {
       return correct;
     },
 
+    /**
+     * The student's sitting of this 考核: the one begun earlier (its clock runs on from then, its answers kept), or a new
+     * one starting now. A paper whose questions changed since keeps only the answers that still fit.
+     */
+    openExamSitting: (studentId: string, exam: ExamPaper): Promise<ExamSittingRow> =>
+      db.transaction('rw', db.examSittings, async () => {
+        const held = await db.examSittings.get([exam.id, studentId]);
+        const fits = (a: number | null, i: number) => (a !== null && a >= 0 && a < (exam.questions[i]?.choices.length ?? 0) ? a : null);
+        const answers = exam.questions.map((_, i) => fits(held?.answers[i] ?? null, i));
+        const sitting: ExamSittingRow = { examId: exam.id, studentId, startedAt: held?.startedAt ?? now().getTime(), answers };
+        await db.examSittings.put(sitting);
+        return sitting;
+      }),
+
+    /** Keeps the answers picked so far (every tap): nothing leaves the PC before the submission. */
+    saveExamAnswers: (studentId: string, examId: string, answers: (number | null)[]) =>
+      db.examSittings.where('[examId+studentId]').equals([examId, studentId]).modify({ answers }),
+
+    /** Seconds left of a sitting by this PC's (hub-corrected) clock: 0 once the paper's time is up. */
+    examSecondsLeft: (sitting: ExamSittingRow, exam: ExamPaper) => Math.max(0, exam.durationSec - Math.floor((now().getTime() - sitting.startedAt) / 1000)),
+
     /** Locks a student's 考核 answers (refused outside the window or when already submitted). */
     submitExam: (input: { studentId: string; exam: ExamPaper; answers: (number | null)[]; seconds: number }) =>
       record(async (hlc) => {
@@ -47,6 +68,7 @@ export function createPracticeWrites({ db, now, newId, record }: PracticeDeps) {
         if (await db.examSubmissions.get([exam.id, studentId])) throw new ExamLocked('already_submitted');
         const seconds = Math.max(0, Math.min(6 * 3600, Math.round(input.seconds)));
         await db.examSubmissions.add({ examId: exam.id, studentId, answers, seconds, submittedAt: at });
+        await db.examSittings.delete([exam.id, studentId]);
         return { id: newId(), hlc, type: 'exam.submit', lessonId: exam.lessonId, examId: exam.id, studentId, answers, s: seconds };
       }),
   };

@@ -24,4 +24,11 @@ export type StudentCodeRow = { studentId: string; hash: string };
 /** A submitted 考核: stored once, never rewritten (locked on submit). */
 export type ExamSubmissionRow = { examId: string; studentId: string; answers: (number | null)[]; seconds: number; submittedAt: number };
 
+/**
+ * A 考核 being taken (schema version 7): when the student opened it (epoch ms, the PC's hub-corrected clock) and the
+ * answers picked so far. Kept on every tap, so leaving the paper (退出, idle sign-out, the app closed or crashed) loses
+ * no answer and does not restart the clock; deleted in the transaction that locks the submission.
+ */
+export type ExamSittingRow = { examId: string; studentId: string; startedAt: number; answers: (number | null)[] };
+
 export const questionKey = (quizId: string, questionId: string) => `${quizId}/${questionId}`;

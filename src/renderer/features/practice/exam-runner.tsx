@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ExamPaper } from '../../../shared/protocol.ts';
 import { useApp } from '../../app/app-context.tsx';
 import { ExamLocked } from '../../db/practice-repo.ts';
+import type { ExamSittingRow } from '../../db/practice-rows.ts';
 import { choiceLetter } from './student-session.ts';
 
 /**
@@ -12,33 +13,69 @@ import { choiceLetter } from './student-session.ts';
 export function ExamRunner({ studentId, exam, onDone }: { studentId: string; exam: ExamPaper; onDone: () => void }) {
   const { t } = useTranslation();
   const { session } = useApp();
+  // The sitting is kept in IndexedDB (practice-repo openExamSitting): reopening the paper after 退出, an idle sign-out
+  // or a crash finds the answers and the clock where they were; it used to restart both.
+  const [sitting, setSitting] = useState<ExamSittingRow | null>(null);
   const [answers, setAnswers] = useState<(number | null)[]>(() => exam.questions.map(() => null));
   const [state, setState] = useState<'answering' | 'confirm' | 'submitted'>('answering');
   const [error, setError] = useState<string | null>(null);
-  const startedAt = useRef(Date.now());
   const [left, setLeft] = useState(exam.durationSec);
   const answersRef = useRef(answers);
   answersRef.current = answers;
+  const failed = (e: unknown) => setError(e instanceof ExamLocked ? t(`practice.locked.${e.reason}`) : e instanceof Error ? e.message : String(e));
+
+  useEffect(() => {
+    let current = true;
+    session
+      .records()
+      .openExamSitting(studentId, exam)
+      .then((opened) => {
+        if (!current) return;
+        setSitting(opened);
+        setAnswers(opened.answers);
+        setLeft(session.records().examSecondsLeft(opened, exam));
+      })
+      .catch(failed);
+    return () => {
+      current = false;
+    };
+  }, [studentId, exam.id]); // opened once per student and paper
+
+  const pick = (qi: number, ci: number) => {
+    const next = answersRef.current.map((v, i) => (i === qi ? ci : v));
+    setAnswers(next);
+    answersRef.current = next;
+    session.records().saveExamAnswers(studentId, exam.id, next).catch(failed);
+  };
 
   const submit = async () => {
+    if (!sitting) return;
     try {
-      await session.records().submitExam({ studentId, exam, answers: answersRef.current, seconds: (Date.now() - startedAt.current) / 1000 });
+      const seconds = exam.durationSec - session.records().examSecondsLeft(sitting, exam);
+      await session.records().submitExam({ studentId, exam, answers: answersRef.current, seconds });
       setState('submitted');
     } catch (e) {
-      setError(e instanceof ExamLocked ? t(`practice.locked.${e.reason}`) : e instanceof Error ? e.message : String(e));
+      failed(e);
     }
   };
   const submitRef = useRef(submit);
   submitRef.current = submit;
+  /** Time up hands the paper in once (a refusal, e.g. the window closed, is shown, not retried every second). */
+  const handedIn = useRef(false);
   useEffect(() => {
-    if (state === 'submitted') return undefined;
-    const id = setInterval(() => {
-      const remaining = Math.max(0, exam.durationSec - Math.floor((Date.now() - startedAt.current) / 1000));
+    if (state === 'submitted' || !sitting) return undefined;
+    const tick = () => {
+      const remaining = session.records().examSecondsLeft(sitting, exam);
       setLeft(remaining);
-      if (remaining === 0) void submitRef.current(); // time is up: what is answered is handed in
-    }, 1000);
+      if (remaining === 0 && !handedIn.current) {
+        handedIn.current = true;
+        void submitRef.current(); // time is up: what is answered is handed in
+      }
+    };
+    tick();
+    const id = setInterval(tick, 1000);
     return () => clearInterval(id);
-  }, [exam.durationSec, state]);
+  }, [exam, sitting, state, session]);
 
   if (state === 'submitted') {
     return (
@@ -69,7 +106,7 @@ export function ExamRunner({ studentId, exam, onDone }: { studentId: string; exa
                 role="radio"
                 aria-checked={answers[qi] === ci}
                 className={answers[qi] === ci ? 'choice picked' : 'choice'}
-                onClick={() => setAnswers((a) => a.map((v, i) => (i === qi ? ci : v)))}
+                onClick={() => pick(qi, ci)}
               >
                 {choiceLetter(ci)}. {c}
               </button>
