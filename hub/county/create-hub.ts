@@ -25,7 +25,7 @@ import { attachSyncSocket, type SyncSocketOptions } from '../features/records/sy
 import type { LiveSocketOptions } from '../features/live/signalling/live-signalling.ts';
 import { registerUpdateRoutes } from '../features/updates/update-routes.ts';
 import type { HubRoute, RouteTable } from '../core/http/access-groups.ts';
-import { createServer } from '../core/http/create-server.ts';
+import { createServer, type ServerLogger } from '../core/http/create-server.ts';
 import { registerAdminRoutes } from '../features/org/admin-routes.ts';
 import { adminGuard, clusterGuard, deviceGuard } from '../features/org/auth-guards.ts';
 import { registerEnrollRoute } from '../features/org/device-routes.ts';
@@ -51,7 +51,7 @@ export type CreateHubOptions = Pick<HubContext, 'db' | 'hubName' | 'contentDir'>
   reportRefresher?: { everyMs?: number; timers?: RefresherTimers };
   /** The hub's pack-signing key (main.ts loads it from HUB_DATA_DIR); tests get one that lives as long as the hub. */
   packSigner?: PackSigner;
-  logger?: boolean;
+  logger?: ServerLogger;
   bodyLimitBytes?: number;
   limits?: Partial<HubLimits>;
   /** The SFU for live lessons, or why there is none (shown to clients that try to join). */

@@ -16,12 +16,12 @@ const dataDir = mkdtempSync(join(tmpdir(), 'hub-defaults-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Runs `npm run hub`'s entry until `use` is done; the environment has no HUB_* settings but the port and folder. */
-async function withHub<T>(use: (base: string, output: () => string) => Promise<T>): Promise<T> {
+async function withHub<T>(use: (base: string, output: () => string) => Promise<T>, extraEnv: Record<string, string> = {}): Promise<T> {
   const port = await freePort();
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HUB_')));
   const child = spawn(process.execPath, ['--import', 'tsx', 'hub/main.ts'], {
     cwd: repoRoot,
-    env: { ...env, HUB_PORT: String(port), HUB_DATA_DIR: dataDir, MEDIASOUP_WORKER_BIN: '/nonexistent' }, // live is not what this tests
+    env: { ...env, HUB_PORT: String(port), HUB_DATA_DIR: dataDir, MEDIASOUP_WORKER_BIN: '/nonexistent', ...extraEnv }, // live is not what this tests
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -69,5 +69,18 @@ describe('npm run hub with nothing configured', () => {
       expect((await fetch(`${base}/v1/admin/classrooms`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
       expect((await fetch(`${base}/v1/admin/classrooms`)).status).toBe(401);
     });
+  });
+
+  it('writes its server log to its output: HUB_LOG_LEVEL=info adds a line per request', async () => {
+    await withHub(
+      async (base, output) => {
+        expect((await fetch(`${base}/v1/admin/classrooms`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+        await fetch(`${base}/report?key=${token}`); // the admin page's link form
+        await expect.poll(() => output()).toMatch(/"url":"\/v1\/admin\/classrooms"/);
+        await expect.poll(() => output()).toContain('"url":"/report?key=[redacted]"');
+        expect(output()).not.toContain(token); // the credential is not in the log
+      },
+      { HUB_LOG_LEVEL: 'info' },
+    );
   });
 });

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { LOG_LEVELS } from '../core/http/create-server.ts';
 import { openHubDatabase } from '../core/db/open-database.ts';
 import { demoEnrollmentCodes, seedDemo } from '../features/demo/seed-demo.ts';
 import { demoStaffLine, ensureDemoStaff } from '../features/staff/demo-staff.ts';
@@ -64,6 +65,8 @@ const Env = z.object({
   /** Address this node's pipe transports listen on and announce to the other nodes; default: HUB_NODE_URL's host. */
   HUB_NODE_PIPE_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
   /** Comma-separated addresses/CIDRs of the load balancer and cache in front (several nodes): their X-Forwarded-For counts. */
+  /** The server's log (pino JSON lines on stdout): warn shows 500s and failed background work; info adds every request. */
+  HUB_LOG_LEVEL: z.enum(LOG_LEVELS).default('warn'),
   HUB_TRUST_PROXY: z
     .string()
     .optional()
@@ -166,6 +169,9 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
     updatesDir: join(env.HUB_DATA_DIR, 'updates'),
     extensions,
     trustProxy: env.HUB_TRUST_PROXY,
+    // Before, the hub ran without a logger: a 500's stack, a failed report refresh, an op rejected for an unexpected
+    // reason went nowhere.
+    logger: { level: env.HUB_LOG_LEVEL, write: (line) => log(line.trimEnd()) },
     ...(env.HUB_CLUSTER_SECRET ? { clusterSecret: env.HUB_CLUSTER_SECRET } : {}),
     ...(tls ? { tls } : {}),
   });

@@ -9,7 +9,7 @@ import type { School } from '../../src/shared/protocol.ts';
 import { HubPaths, PROTOCOL_VERSION, type HealthResponse } from '../../src/shared/protocol.ts';
 import type { HubRoute } from '../core/http/access-groups.ts';
 import { createAttemptLimiter } from '../core/http/attempt-limiter.ts';
-import { createServer } from '../core/http/create-server.ts';
+import { createServer, type ServerLogger } from '../core/http/create-server.ts';
 import { defaultHubLimits } from '../core/http/hub-limits.ts';
 import { inMemory } from '../core/http/store-attempt-limiter.ts';
 import { LIVE_WS_PATH, livePaths, type CapabilitiesResponse } from '../../src/shared/live-protocol.ts';
@@ -38,7 +38,7 @@ export type EdgeOptions = {
   adminToken: string;
   cacheDir: string;
   cacheCapBytes: number;
-  logger?: boolean;
+  logger?: ServerLogger;
   fetch?: typeof fetch;
   /** How often the pinned list (packs of the next days' lessons) is refreshed. */
   pinRefreshMs?: number;

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { LOG_LEVELS } from '../core/http/create-server.ts';
 import { parseHours, type DownloadHours } from '../../src/shared/download-hours.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from '../features/live/sfu/live-sfu.ts';
 import { createEdge } from './edge-app.ts';
@@ -20,6 +21,8 @@ const Env = z.object({
   HUB_EDGE_CODE: z.string().min(4).optional(),
   HUB_EDGE_NAME: z.string().min(1).max(100).default(`本校服务器 ${hostname()}`.slice(0, 100)),
   /** Disk the edge may use for content (GB, default 50); least recently used packs go first, upcoming lessons never. */
+  /** The edge server's log (pino JSON lines on stdout), as the county hub's HUB_LOG_LEVEL. */
+  HUB_LOG_LEVEL: z.enum(LOG_LEVELS).default('warn'),
   HUB_EDGE_CACHE_GB: z.coerce.number().positive().default(50),
   HUB_ADMIN_TOKEN: z.string().min(16).optional(),
   /** When the edge fetches the next days' packs ahead, unasked: `HH:MM-HH:MM` (local time), `any`, or `off`. */
@@ -86,6 +89,7 @@ export async function startEdge(environment: NodeJS.ProcessEnv) {
     maxUplinkBytesPerSecond: env.HUB_EDGE_MAX_KBIT ? (env.HUB_EDGE_MAX_KBIT * 1000) / 8 : null,
     sfu,
     log: (line) => console.log(line),
+    logger: { level: env.HUB_LOG_LEVEL, write: (line) => console.log(line.trimEnd()) },
   });
   const address = await app.listen({ host: env.HUB_HOST, port: env.HUB_PORT });
   // Announced on the LAN unless it listens on loopback only (then no classroom could reach it anyway).

@@ -13,7 +13,7 @@ import { startPostgresServer, type PostgresServer } from '../../tests/support/po
 import { cpuBetween, cpuSnapshot } from './cpu-share.ts';
 import { createAckLedger, createRecoveryClock, percentile } from './load-stats.ts';
 import { enrollAll, eveningPull, morningPull, pushPeriod, type DayContext } from './school-day.ts';
-import { statementTimes } from './statement-times.ts';
+import { databaseSize, statementTimes } from './statement-times.ts';
 import { verifyDay } from './verify-day.ts';
 
 const Env = z.object({
@@ -27,6 +27,8 @@ const Env = z.object({
   LOAD_DB: z.enum(['postgres', 'sqlite']).default('postgres'),
   /** A folder: PostgreSQL's statement times are logged and its slow plans copied there. */
   LOAD_PROFILE: z.string().min(1).optional(),
+  /** PostgreSQL's shared_buffers for the run (its default, 128MB, is sized for a small machine; see below). */
+  LOAD_PG_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/).default('128MB'),
   /** 1: the hub nodes also write V8 CPU profiles into LOAD_PROFILE (--cpu-prof; a few % slower; profile-summary.ts). */
   LOAD_HUB_CPU_PROF: z.enum(['0', '1']).default('0'),
 });
@@ -62,7 +64,7 @@ try {
           // the plan of any statement slower than 50 ms, copied to LOAD_PROFILE/postgres-slow.log at the end
           'auto_explain.log_min_duration': '50',
         } : {};
-    postgres = await startPostgresServer({ settings: { max_connections: '300', ...profiling } });
+    postgres = await startPostgresServer({ settings: { max_connections: '300', shared_buffers: env.LOAD_PG_SHARED_BUFFERS, ...profiling } });
     databaseUrl = await postgres.createDatabase('load');
     if (env.LOAD_PROFILE) await statementTimes(databaseUrl, 'CREATE EXTENSION pg_stat_statements');
     log(`PostgreSQL on port ${postgres.port}`);
@@ -157,6 +159,7 @@ try {
     'scale.concurrency': concurrency,
     'scale.loadSeconds': Math.round((Date.now() - startedAt) / 1000),
   };
+  if (databaseUrl) log(`database after the day: ${await databaseSize(databaseUrl)} (shared_buffers ${env.LOAD_PG_SHARED_BUFFERS})`);
   if (env.LOAD_PROFILE && databaseUrl && postgres) {
     for (const line of await statementTimes(databaseUrl)) log(line);
     copyFileSync(postgres.logPath, join(env.LOAD_PROFILE, 'postgres-slow.log'));

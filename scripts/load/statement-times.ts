@@ -23,3 +23,15 @@ export async function statementTimes(url: string, setUp?: string): Promise<strin
     await client.end();
   }
 }
+
+/** The load database's size on disk, tables and indexes (e.g. "612 MB"). */
+export async function databaseSize(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ size: string }>('SELECT pg_size_pretty(pg_database_size(current_database())) AS size');
+    return rows[0]?.size ?? '?';
+  } finally {
+    await client.end();
+  }
+}

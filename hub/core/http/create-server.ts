@@ -12,10 +12,23 @@ import { sendHubError } from './error-status.ts';
 import { HubError } from './hub-error.ts';
 import { refuseOtherUpgrades } from './upgrade-guard.ts';
 
+/** Levels a hub's log can be set to (HUB_LOG_LEVEL); `info` adds a line per request. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug'] as const;
+/**
+ * Where the server's own log goes (pino lines: 500s with their stack, failed background work, skipped packs): to the
+ * process's log in `npm run hub`/`--edge`. `false` only in tests that look at answers, not logs.
+ */
+export type ServerLogger = false | { level: (typeof LOG_LEVELS)[number]; write(line: string): void };
+
+/** A request as the log shows it: the admin pages take their credential as `?key=`, which never reaches the log. */
+function loggedRequest(request: { method: string; url: string; ip?: string }) {
+  return { method: request.method, url: request.url.replace(/([?&]key=)[^&#]*/gi, '$1[redacted]'), remoteAddress: request.ip };
+}
+
 export type ServerOptions = {
   /** Said in protocol refusals: `hub speaks protocol 3, client 2` / `edge speaks …`. */
   speaker: 'hub' | 'edge';
-  logger?: boolean;
+  logger?: ServerLogger;
   bodyLimitBytes?: number;
   /** Load balancers / caches in front whose X-Forwarded-For is believed (per-address limits count classrooms). */
   trustProxy?: string[];
@@ -34,7 +47,7 @@ export type ServerOptions = {
 
 export async function createServer(options: ServerOptions): Promise<{ app: FastifyInstance; table: RouteTable }> {
   const common = {
-    logger: options.logger ?? false,
+    logger: options.logger ? { level: options.logger.level, stream: { write: options.logger.write }, serializers: { req: loggedRequest } } : false,
     bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024,
     // Errors Fastify meets before routing (a malformed percent-escape, an over-long parameter) in the one shape too.
     frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) => {
