@@ -29,6 +29,11 @@ const Env = z.object({
   HUB_DATA_DIR: z.string().default(join(import.meta.dirname, '..', 'data')),
   /** PostgreSQL (postgres://user@host/db) instead of HUB_DATA_DIR/hub.sqlite: several hub nodes share one database. */
   HUB_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
+  /**
+   * PostgreSQL connections this node holds (default 10). All nodes together want about twice the database server's
+   * cores: more only make its backends contend (npm run load, README Figures).
+   */
+  HUB_DB_POOL: z.coerce.number().int().min(2).max(200).default(10),
   /** Shown to classrooms when they enroll. */
   HUB_NAME: z.string().min(1).max(200).optional(),
   HUB_ADMIN_TOKEN: z.string().min(16).optional(),
@@ -92,6 +97,7 @@ export async function runHub(environment: NodeJS.ProcessEnv, log: (line: string)
   const db = await openHubDatabase({
     databaseUrl: env.HUB_DATABASE_URL,
     sqliteFile: join(env.HUB_DATA_DIR, 'hub.sqlite'),
+    poolSize: env.HUB_DB_POOL,
     onError: (error) => log(`hub: database connection lost (the pool reconnects): ${error.message}`),
   });
   if (env.HUB_DATABASE_URL) log('hub: store is PostgreSQL (HUB_DATABASE_URL)');

@@ -13,6 +13,7 @@ import { startPostgresServer, type PostgresServer } from '../../tests/support/po
 import { cpuBetween, cpuSnapshot } from './cpu-share.ts';
 import { createAckLedger, createRecoveryClock, percentile } from './load-stats.ts';
 import { enrollAll, eveningPull, morningPull, pushPeriod, type DayContext } from './school-day.ts';
+import { createLeanPush } from './lean-push.ts';
 import { databaseSize, statementTimes } from './statement-times.ts';
 import { verifyDay } from './verify-day.ts';
 
@@ -28,6 +29,8 @@ const Env = z.object({
   /** A folder: PostgreSQL's statement times are logged and its slow plans copied there. */
   LOAD_PROFILE: z.string().min(1).optional(),
   /** PostgreSQL's shared_buffers for the run (its default, 128MB, is sized for a small machine; see below). */
+  /** PostgreSQL connections per hub node (HUB_DB_POOL); see below. */
+  LOAD_DB_POOL: z.coerce.number().int().min(2).max(100).default(4),
   LOAD_PG_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/).default('128MB'),
   /** 1: the hub nodes also write V8 CPU profiles into LOAD_PROFILE (--cpu-prof; a few % slower; profile-summary.ts). */
   LOAD_HUB_CPU_PROF: z.enum(['0', '1']).default('0'),
@@ -70,7 +73,7 @@ try {
     log(`PostgreSQL on port ${postgres.port}`);
   }
   const cpuProf = env.LOAD_PROFILE && env.LOAD_HUB_CPU_PROF === '1' ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${env.LOAD_PROFILE}` } : {};
-  cluster = await startHubCluster({ nodes: 2, ...(databaseUrl ? { databaseUrl } : {}), extraEnv: { HUB_DEMO: '0', ...cpuProf } });
+  cluster = await startHubCluster({ nodes: 2, ...(databaseUrl ? { databaseUrl } : {}), extraEnv: { HUB_DEMO: '0', HUB_DB_POOL: String(env.LOAD_DB_POOL), ...cpuProf } });
   log(`2 nodes behind HAProxy at ${cluster.url} (${env.LOAD_DB})`);
   const seeded = SeedProvinceResponse.parse(
     await (
@@ -86,7 +89,8 @@ try {
 
   const ledger = createAckLedger();
   const recovery = createRecoveryClock();
-  const ctx: DayContext = { url: cluster.url, adminToken: cluster.adminToken, concurrency, pullMs: [], pushMs: [], retries: 0, ledger, recovery, deadline };
+  const lean = createLeanPush(cluster.url, concurrency);
+  const ctx: DayContext = { url: cluster.url, adminToken: cluster.adminToken, concurrency, pullMs: [], pushMs: [], retries: 0, ledger, recovery, deadline, push: lean.push };
   const classrooms = await enrollAll(ctx, seeded.classroomIds);
   log(`enrolled ${classrooms.length} classrooms`);
   await morningPull(ctx, classrooms, Date.now());
@@ -132,6 +136,7 @@ try {
   const cpu = cpuBetween(cpuBefore, cpuSnapshot(postgres?.postmasterPid() ?? null));
   log(`push phase ${pushSeconds.toFixed(1)} s; CPU seconds: ${JSON.stringify(cpu)}`);
   await killing.done;
+  lean.close();
   await eveningPull(ctx, classrooms);
   log('evening pull done; checking what the hub stored');
 

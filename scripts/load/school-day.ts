@@ -2,7 +2,7 @@
 // each period's records when the period ends (as the app's outbox does, retrying a failed request with jittered backoff
 // until the hub acknowledges), pull again in the evening. Concurrency-bounded; every request timed.
 import { HubCallError, enrollClassroom, issueCode, pullTimetable, pushBody, pushOps, schoolDayOps, type Timetable } from '../../tests/support/classroom-sim.ts';
-import type { Op } from '../../src/shared/protocol.ts';
+import type { Op, OpAck } from '../../src/shared/protocol.ts';
 import { backoffMs } from '../../src/shared/backoff.ts';
 import type { AckLedger, createRecoveryClock } from './load-stats.ts';
 
@@ -19,6 +19,8 @@ export type DayContext = {
   retries: number;
   ledger: AckLedger;
   recovery: ReturnType<typeof createRecoveryClock>;
+  /** The push request (lean-push.ts); classroom-sim's fetch-based pushOps when absent. */
+  push?: (token: string, body: string) => Promise<OpAck[]>;
   /** Called after each completed push (the run kills a node part-way through). */
   onPush?: () => void;
   deadline: number;
@@ -88,7 +90,7 @@ export async function pushPeriod(ctx: DayContext, classrooms: Classroom[], p: nu
     if (!ops || ops.length === 0 || body === undefined) return;
     const acks = await retrying(ctx, c.classroomId, 'push', async () => {
       const started = performance.now();
-      const answer = await pushOps(ctx.url, c.token, { body });
+      const answer = ctx.push ? await ctx.push(c.token, body) : await pushOps(ctx.url, c.token, { body });
       ctx.pushMs.push(performance.now() - started);
       return answer;
     });

@@ -37,7 +37,7 @@ export async function openPostgres(url: string, options: PostgresDbOptions = {})
 }
 
 /** PostgreSQL when `databaseUrl` is given (postgres:// or postgresql://), else the SQLite file. */
-export async function openHubDatabase(options: { databaseUrl?: string | undefined; sqliteFile: string; onError?: (error: Error) => void }): Promise<SqlDb> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.onError ? { onError: options.onError } : {});
+export async function openHubDatabase(options: { databaseUrl?: string | undefined; sqliteFile: string; onError?: (error: Error) => void; poolSize?: number }): Promise<SqlDb> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, { ...(options.onError ? { onError: options.onError } : {}), ...(options.poolSize ? { max: options.poolSize } : {}) });
   return openDatabase(options.sqliteFile);
 }
