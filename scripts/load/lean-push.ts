@@ -11,8 +11,8 @@ export function createLeanPush(baseUrl: string, maxSockets: number) {
   if (base.protocol !== 'http:') throw new Error(`lean push speaks plain HTTP to the balancer, not ${base.protocol}`);
   const agent = new Agent({ keepAlive: true, maxSockets });
   return {
-    push(token: string, body: string, timeoutMs = 60_000): Promise<OpAck[]> {
-      return new Promise((resolve, reject) => {
+    push: (token: string, body: string, timeoutMs = 60_000): Promise<OpAck[]> =>
+      new Promise((resolve, reject) => {
         const req = request(
           {
             agent,
@@ -47,8 +47,7 @@ export function createLeanPush(baseUrl: string, maxSockets: number) {
         req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
         req.on('error', (e) => reject(new HubCallError(0, 'network', e.message)));
         req.end(body);
-      });
-    },
+      }),
     close: () => agent.destroy(),
   };
 }

@@ -18,7 +18,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug'] as const;
  * Where the server's own log goes (pino lines: 500s with their stack, failed background work, skipped packs): to the
  * process's log in `npm run hub`/`--edge`. `false` only in tests that look at answers, not logs.
  */
-export type ServerLogger = false | { level: (typeof LOG_LEVELS)[number]; write(line: string): void };
+export type ServerLogger = false | { level: (typeof LOG_LEVELS)[number]; write: (line: string) => void };
 
 /** A request as the log shows it: the admin pages take their credential as `?key=`, which never reaches the log. */
 function loggedRequest(request: { method: string; url: string; ip?: string }) {
