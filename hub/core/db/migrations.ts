@@ -6,6 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import { migration11Practice } from './migration-11-practice.ts';
 import { migration13ReportAggregates } from './migration-13-report-aggregates.ts';
+import { migration14AppliedOpsLean } from './migration-14-applied-ops-lean.ts';
 
 export type Migration = { version: number; name: string; sql: string; postgres?: string };
 
@@ -333,6 +334,7 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX lessons_start ON lessons (starts_at);`,
   },
   migration13ReportAggregates,
+  migration14AppliedOpsLean,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -30,6 +30,9 @@ describe('PostgreSQL migrations', () => {
       sqlite.close();
       const key = (c: { table_name: string; column_name: string }) => `${c.table_name}.${c.column_name}`;
       expect(pgColumns.map(key)).toEqual(sqliteColumns.map(key));
+      // Migration 14: applied_ops has its primary key only — no device index, no foreign key to check per op.
+      expect(await a.all(`SELECT indexname FROM pg_indexes WHERE tablename = 'applied_ops' ORDER BY indexname`)).toEqual([{ indexname: 'applied_ops_pkey' }]);
+      expect(await a.all(`SELECT conname FROM pg_constraint WHERE conrelid = 'applied_ops'::regclass AND contype = 'f'`)).toEqual([]);
     } finally {
       await a.close();
       await b.close();
