@@ -7,6 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { migration11Practice } from './migration-11-practice.ts';
 import { migration13ReportAggregates } from './migration-13-report-aggregates.ts';
 import { migration14AppliedOpsLean } from './migration-14-applied-ops-lean.ts';
+import { migration15RecordsWithoutHotKeys } from './migration-15-records-without-hot-keys.ts';
 
 export type Migration = { version: number; name: string; sql: string; postgres?: string };
 
@@ -335,6 +336,7 @@ export const migrations: readonly Migration[] = [
   },
   migration13ReportAggregates,
   migration14AppliedOpsLean,
+  migration15RecordsWithoutHotKeys,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

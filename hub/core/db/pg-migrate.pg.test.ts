@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
 import { createDatabase } from '../../../tests/support/postgres-server.ts';
+import { droppedRecordKeys } from './migration-15-records-without-hot-keys.ts';
 import { latestSchemaVersion, migrate } from './migrations.ts';
 import { migratePostgres, pgSchemaVersion } from './pg-migrate.ts';
 import { postgresDb } from './postgres-db.ts';
@@ -33,6 +34,12 @@ describe('PostgreSQL migrations', () => {
       // Migration 14: applied_ops has its primary key only — no device index, no foreign key to check per op.
       expect(await a.all(`SELECT indexname FROM pg_indexes WHERE tablename = 'applied_ops' ORDER BY indexname`)).toEqual([{ indexname: 'applied_ops_pkey' }]);
       expect(await a.all(`SELECT conname FROM pg_constraint WHERE conrelid = 'applied_ops'::regclass AND contype = 'f'`)).toEqual([]);
+      // Migration 15: the record tables a push fills have no foreign keys; the tables around them keep theirs.
+      const keysOf = async (table: string) =>
+        (await a.all<{ conname: string }>(`SELECT conname FROM pg_constraint WHERE conrelid = CAST(? AS regclass) AND contype = 'f'`, [table])).map((r) => r.conname);
+      for (const table of Object.keys(droppedRecordKeys)) expect(await keysOf(table)).toEqual([]);
+      expect(await keysOf('quizzes')).toEqual(['quizzes_lesson_id_fkey']);
+      expect((await keysOf('exam_submissions')).sort()).toEqual(['exam_submissions_classroom_id_fkey', 'exam_submissions_exam_id_fkey', 'exam_submissions_student_id_fkey']);
     } finally {
       await a.close();
       await b.close();

@@ -9,7 +9,6 @@ import { deleteLesson, putLesson } from '../timetable/timetable-repo.ts';
 import { HubError, valueOrThrow } from '../../core/http/hub-error.ts';
 import type { HubContext } from '../../core/http/hub-context.ts';
 import { parseOrBadRequest } from '../../core/http/validate.ts';
-import { isForeignKeyViolation } from '../../core/db/sql-db.ts';
 
 const CodeRequest = z.object({
   classroomId: Id,
@@ -49,17 +48,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: HubContext) {
 
   app.delete('/v1/admin/lessons/:id', async (request) => {
     const { id } = parseOrBadRequest(IdParams, request.params);
-    let deleted: boolean;
-    try {
-      deleted = await deleteLesson(ctx.db, id, ctx.now());
-    } catch (error) {
-      // Classroom records point at the lesson: deleting it would lose the teachers' attendance, notes and answers.
-      if (isForeignKeyViolation(error)) {
-        throw new HubError('bad_request', `lesson ${id} has classroom records (attendance, notes, quizzes or packs) and cannot be deleted`);
-      }
-      throw error;
-    }
-    if (!deleted) throw new HubError('not_found', 'lesson');
+    valueOrThrow(await deleteLesson(ctx.db, id, ctx.now()));
     return { deleted: id };
   });
 }

@@ -7,7 +7,6 @@ import { Quiz, type Change, type Op } from '../../../src/shared/protocol.ts';
 import type { HubDatabase } from '../../core/db/open-database.ts';
 import { inJsonList, jsonParam } from '../../core/db/sql-db.ts';
 import type { DeviceRow } from '../org/org-repo.ts';
-import { isLessonForClassroom } from '../timetable/timetable-repo.ts';
 
 import { Rejection } from './op-rejection.ts';
 
@@ -176,10 +175,26 @@ function parseQuiz(body: string): Quiz {
   return quiz;
 }
 
+/**
+ * On PostgreSQL the record tables have no foreign keys (migration 15): a push holds the lessons it checked with
+ * FOR KEY SHARE until it commits, so deleting one (which locks it FOR UPDATE, then looks for records) waits for the
+ * push's rows, and a push arriving after the delete finds the lesson gone. SQLite's keys still check each row.
+ */
+const keyShare = (db: Pick<HubDatabase, 'dialect'>) => (db.dialect === 'postgres' ? ' FOR KEY SHARE' : '');
+
+/** Whether the lesson is on the classroom's timetable, holding it as above. */
+async function holdLesson(db: HubDatabase, lessonId: string, classroomId: string): Promise<boolean> {
+  const held = await db.get(
+    `SELECT 1 FROM lessons l JOIN lesson_audience a ON a.lesson_id = l.id WHERE l.id = ? AND a.classroom_id = ?${db.dialect === 'postgres' ? ' FOR KEY SHARE OF l' : ''}`,
+    [lessonId, classroomId],
+  );
+  return held !== undefined;
+}
+
 /** The scope asked of the database, one question at a time (the op-by-op path). */
 export function liveScope(db: HubDatabase, classroomId: string): Scope {
   return {
-    lessonOnTimetable: (lessonId) => isLessonForClassroom(db, lessonId, classroomId),
+    lessonOnTimetable: (lessonId) => holdLesson(db, lessonId, classroomId),
     studentOnRoster: async (studentId) => (await db.get(`SELECT 1 FROM students WHERE id = ? AND classroom_id = ?`, [studentId, classroomId])) !== undefined,
     quiz: async (quizId, lessonId) => {
       const row = await db.get<{ body: string }>(`SELECT body FROM quizzes WHERE id = ? AND lesson_id = ?`, [quizId, lessonId]);
@@ -194,16 +209,18 @@ export type BatchScope = Scope & { readonly appliedIds: ReadonlySet<string>; not
 
 export async function readBatchScope(db: HubDatabase, classroomId: string, ops: readonly BulkOp[]): Promise<BatchScope> {
   const ids = (pick: (op: BulkOp) => string | undefined) => jsonParam([...new Set(ops.map(pick).filter((id) => id !== undefined))]);
+  // The batch's lessons are held until the push commits (see holdLesson below).
   const rows = await db.all<{ kind: string; k: string; v: string | null }>(
-    `SELECT 'op' AS kind, op_id AS k, CAST(NULL AS TEXT) AS v FROM applied_ops WHERE ${inJsonList(db, 'op_id')}
-     UNION ALL SELECT 'lesson', lesson_id, NULL FROM lesson_audience WHERE classroom_id = ? AND ${inJsonList(db, 'lesson_id')}
+    `WITH held AS (SELECT id FROM lessons WHERE ${inJsonList(db, 'id')}${keyShare(db)})
+     SELECT 'op' AS kind, op_id AS k, CAST(NULL AS TEXT) AS v FROM applied_ops WHERE ${inJsonList(db, 'op_id')}
+     UNION ALL SELECT 'lesson', lesson_id, NULL FROM lesson_audience WHERE classroom_id = ? AND lesson_id IN (SELECT id FROM held)
      UNION ALL SELECT 'student', id, NULL FROM students WHERE classroom_id = ? AND ${inJsonList(db, 'id')}
      UNION ALL SELECT 'quiz', id || ' ' || lesson_id, body FROM quizzes WHERE ${inJsonList(db, 'id')}
      UNION ALL SELECT 'note', note_id, min(lesson_id) FROM note_versions WHERE ${inJsonList(db, 'note_id')} GROUP BY note_id`,
     [
+      ids((op) => op.lessonId),
       ids((op) => op.id),
       classroomId,
-      ids((op) => op.lessonId),
       classroomId,
       ids((op) => ('studentId' in op ? op.studentId : undefined)),
       ids((op) => ('quizId' in op ? op.quizId : undefined)),

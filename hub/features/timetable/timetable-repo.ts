@@ -1,6 +1,7 @@
 // Lessons and rosters: every write also appends the Change each affected classroom will pull.
 import type { Lesson, LessonMode, Student } from '../../../src/shared/protocol.ts';
 import type { HubDatabase } from '../../core/db/open-database.ts';
+import { isForeignKeyViolation } from '../../core/db/sql-db.ts';
 import { HubError, accepted, refused, type Outcome } from '../../core/http/hub-error.ts';
 import { markReturningClasses, markStudentReportDirty } from '../records/report-marks.ts';
 import { appendChange } from './change-log.ts';
@@ -84,13 +85,32 @@ export async function putLesson(db: HubDatabase, input: LessonInput, now: Date):
   });
 }
 
-export async function deleteLesson(db: HubDatabase, lessonId: string, now: Date): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const audience = await lessonAudience(tx, lessonId);
-    const deleted = (await tx.run(`DELETE FROM lessons WHERE id = ?`, [lessonId])).changes > 0;
-    for (const classroomId of audience) await appendChange(tx, classroomId, { type: 'lesson.delete', id: lessonId }, now);
-    return deleted;
-  });
+/**
+ * Deletes a lesson nothing points at. On PostgreSQL the record tables have no foreign keys (migration 15): the lesson
+ * is locked first, so a push holding it (op-rules.ts) commits before its records are looked for, and a push arriving
+ * later finds it gone. Quizzes, exams and packs still refuse by their keys.
+ */
+export async function deleteLesson(db: HubDatabase, lessonId: string, now: Date): Promise<Outcome<null>> {
+  const hasRecords = refused('bad_request', `lesson ${lessonId} has classroom records (attendance, notes, quizzes or packs) and cannot be deleted`);
+  try {
+    return await db.transaction(async (tx) => {
+      const found = await tx.get(`SELECT 1 FROM lessons WHERE id = ?${tx.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [lessonId]);
+      if (!found) return refused('not_found', 'lesson');
+      const records = await tx.get(
+        `SELECT 1 AS found WHERE EXISTS (SELECT 1 FROM attendance WHERE lesson_id = ?) OR EXISTS (SELECT 1 FROM quiz_answers WHERE lesson_id = ?)
+           OR EXISTS (SELECT 1 FROM practice_attempts WHERE lesson_id = ?) OR EXISTS (SELECT 1 FROM note_versions WHERE lesson_id = ?)`,
+        [lessonId, lessonId, lessonId, lessonId],
+      );
+      if (records) return hasRecords;
+      const audience = await lessonAudience(tx, lessonId);
+      await tx.run(`DELETE FROM lessons WHERE id = ?`, [lessonId]);
+      for (const classroomId of audience) await appendChange(tx, classroomId, { type: 'lesson.delete', id: lessonId }, now);
+      return accepted(null);
+    });
+  } catch (error) {
+    if (isForeignKeyViolation(error)) return hasRecords;
+    throw error;
+  }
 }
 
 export async function putStudent(db: HubDatabase, student: Student, now: Date) {
