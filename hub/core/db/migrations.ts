@@ -8,6 +8,7 @@ import { migration11Practice } from './migration-11-practice.ts';
 import { migration13ReportAggregates } from './migration-13-report-aggregates.ts';
 import { migration14AppliedOpsLean } from './migration-14-applied-ops-lean.ts';
 import { migration15RecordsWithoutHotKeys } from './migration-15-records-without-hot-keys.ts';
+import { migration16OneOrigin } from './migration-16-one-origin.ts';
 
 export type Migration = { version: number; name: string; sql: string; postgres?: string };
 
@@ -337,6 +338,7 @@ export const migrations: readonly Migration[] = [
   migration13ReportAggregates,
   migration14AppliedOpsLean,
   migration15RecordsWithoutHotKeys,
+  migration16OneOrigin,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -130,6 +130,26 @@ describe.skipIf(workerReason !== null)(`live across two hub nodes${workerReason 
     viewer.socket.ws.close();
   }, 120_000);
 
+  it('a lesson’s first classrooms joining through both nodes at the same moment: one origin, the other node pipes it', async () => {
+    // Each round is a race: both nodes look for an origin, find none and make one; the registry keeps the first claim
+    // (store-live-registry.pg.test.ts races the claims themselves) and the loser looks again and pipes the winner's.
+    for (let round = 0; round < 5; round++) {
+      const lessonId = `les-first-join-race-${round}`;
+      const [onA, onB] = await Promise.all([a.sfu.place(lessonId, 'viewer'), b.sfu.place(lessonId, 'viewer')]);
+      const origins = (await a.registry.lesson(lessonId)).filter((p) => p.role === 'origin');
+      expect(origins).toHaveLength(1);
+      const [winner, loser] = origins[0]?.nodeId === a.id ? [a, b] : [b, a];
+      expect(winner.sfu.existingRoom(lessonId)).toBeDefined();
+      expect(loser.sfu.existingRoom(lessonId)).toBeUndefined(); // a copy of the winner's, as a classroom on B above
+      expect((await a.registry.lesson(lessonId)).map((p) => [p.nodeId, p.role])).toEqual([
+        [winner.id, 'origin'],
+        [loser.id, 'fanout'],
+      ]);
+      onA.place.release();
+      onB.place.release();
+    }
+  }, 60_000);
+
   it('refuses a pipe asked without the cluster secret (or with another), by name, and opens nothing', async () => {
     const before = a.sfu.pipes?.count();
     const body = JSON.stringify({ nodeId: 'intruder', ip: '127.0.0.1', port: 9 });

@@ -18,6 +18,11 @@ export type RouterPlacement = {
 
 export type LiveRegistry = {
   put(placement: RouterPlacement): Promise<void>;
+  /**
+   * Registers `placement` (role origin) as its lesson's one origin, replacing an origin row of this node (a router
+   * being made again) or of a dead node; false when a live other node holds the lesson's origin (it won a race).
+   */
+  claimOrigin(placement: RouterPlacement): Promise<boolean>;
   remove(routerId: string): Promise<void>;
   /** The lesson's routers on every node, origin first. */
   lesson(lessonId: string): Promise<RouterPlacement[]>;
@@ -35,6 +40,12 @@ export function createMemoryLiveRegistry(): LiveRegistry {
   return {
     async put(placement) {
       rows.set(placement.routerId, { ...placement });
+    },
+    async claimOrigin(placement) {
+      // One process: only this node's rows are here.
+      for (const [id, row] of rows) if (row.lessonId === placement.lessonId && row.role === 'origin') rows.delete(id);
+      rows.set(placement.routerId, { ...placement });
+      return true;
     },
     async remove(routerId) {
       rows.delete(routerId);

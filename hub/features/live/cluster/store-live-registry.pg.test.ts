@@ -75,4 +75,34 @@ describe('the live registry on PostgreSQL, two nodes', () => {
       restarted.close();
     }
   });
+
+  it('two nodes claiming a lesson’s first origin at the same moment: one wins, the other is told (no second origin)', async () => {
+    await Promise.all([a.heartbeat(), b.heartbeat()]);
+    for (let round = 0; round < 10; round++) {
+      const lessonId = `L-race-${round}`;
+      const won = await Promise.all([
+        a.claimOrigin(placement({ lessonId, nodeId: 'node-a', routerId: `ra-${round}` })),
+        b.claimOrigin(placement({ lessonId, nodeId: 'node-b', routerId: `rb-${round}` })),
+      ]);
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const origins = (await a.lesson(lessonId)).filter((p) => p.role === 'origin');
+      expect(origins.map((p) => p.nodeId)).toEqual([won[0] ? 'node-a' : 'node-b']);
+    }
+  });
+
+  it('a claim replaces its own node’s earlier origin (a router made again) and a dead node’s, never a live other node’s', async () => {
+    await Promise.all([a.heartbeat(), b.heartbeat()]);
+    expect(await a.claimOrigin(placement({ lessonId: 'L-own', routerId: 'own-1' }))).toBe(true);
+    expect(await a.claimOrigin(placement({ lessonId: 'L-own', routerId: 'own-2' }))).toBe(true);
+    expect((await b.lesson('L-own')).map((p) => p.routerId)).toEqual(['own-2']);
+    expect(await b.claimOrigin(placement({ lessonId: 'L-own', nodeId: 'node-b', routerId: 'theirs' }))).toBe(false);
+    expect((await b.lesson('L-own')).map((p) => p.routerId)).toEqual(['own-2']);
+    // node A stops beating: after the timeout its origin no longer holds the lesson.
+    clock += TIMEOUT + 1_000;
+    await b.heartbeat();
+    expect(await b.claimOrigin(placement({ lessonId: 'L-own', nodeId: 'node-b', routerId: 'theirs' }))).toBe(true);
+    expect((await b.lesson('L-own')).map((p) => [p.routerId, p.role])).toEqual([['theirs', 'origin']]);
+    await a.heartbeat();
+    expect(await a.claimOrigin(placement({ lessonId: 'L-own', routerId: 'own-3' }))).toBe(false);
+  });
 });

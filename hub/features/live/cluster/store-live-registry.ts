@@ -74,6 +74,23 @@ export async function createStoreLiveRegistry(options: StoreLiveRegistryOptions)
         [p.routerId, p.lessonId, p.nodeId, p.workerIndex, p.workerPid, p.role, p.viewers, now()],
       );
     },
+    async claimOrigin(p) {
+      // The insert meets live_routers_one_origin (migration 16) when another node's origin is there: a node claiming
+      // at the same moment waits on that index entry until the first commits, then finds it taken.
+      return db.transaction(async (tx) => {
+        await tx.run(
+          `DELETE FROM live_routers WHERE lesson_id = ? AND role = 'origin'
+             AND (node_id = ? OR node_id NOT IN (SELECT node_id FROM hub_nodes WHERE heartbeat_at >= ?))`,
+          [p.lessonId, nodeId, aliveSince()],
+        );
+        const inserted = await tx.run(
+          `INSERT INTO live_routers (router_id, lesson_id, node_id, worker_index, worker_pid, role, viewers, updated_at) VALUES (?, ?, ?, ?, ?, 'origin', ?, ?)
+           ON CONFLICT DO NOTHING`,
+          [p.routerId, p.lessonId, nodeId, p.workerIndex, p.workerPid, p.viewers, now()],
+        );
+        return inserted.changes > 0;
+      });
+    },
     async remove(routerId) {
       await db.run(`DELETE FROM live_routers WHERE router_id = ?`, [routerId]);
     },

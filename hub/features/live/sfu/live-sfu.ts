@@ -162,38 +162,62 @@ export async function createLiveSfu(options: LiveSfuOptions): Promise<LiveSfu> {
   const roomListeners: ((room: LiveRoom) => void)[] = [];
   let closed = false;
 
+  /** The lesson made here: a copy of its origin on another node (a classroom), or its origin; null if another node claimed the origin first. */
+  const makeOnce = async (lessonId: string, carried?: LiveRoom, role?: LiveRole): Promise<LessonRouters | null> => {
+    const origin = role === 'viewer' && !carried ? await originElsewhere(lessonId) : null;
+    let index = leastLoadedWorker(pool.loads());
+    // The only worker died: the lesson waits (a second or so) for its replacement rather than fail every join.
+    while (index === null) {
+      if (closed) throw new Error('the SFU is closed');
+      await once(pool, 'replaced');
+      index = leastLoadedWorker(pool.loads());
+    }
+    const worker = pool.worker(index);
+    const router = await worker.worker.createRouter({ mediaCodecs });
+    const room = new LiveRoom(lessonId, router, options.ingestIp ?? '127.0.0.1', options.ingestWatch);
+    if (origin && callOptions) {
+      const routers: LessonRouters = new LessonRouters(room, worker, { ...deps, mirrored: true }, () => mirrorLost(lessonId, routers));
+      try {
+        mirrors.set(lessonId, await mirrorLesson(callOptions, origin, room, () => mirrorLost(lessonId, routers)));
+      } catch (error) {
+        routers.close();
+        throw error;
+      }
+      ready.set(lessonId, routers);
+      // Not told to onRoom's listeners: the lesson is recorded (and its demo broadcast run) on its origin node.
+      log(`hub: live ${lessonId}: its origin is on node ${origin.nodeId}; watched here through a pipe`);
+      return routers;
+    }
+    // Claimed before anyone is placed on it: two nodes making the lesson's first origin at once keep one (migration 16).
+    const claim = { lessonId, nodeId, workerIndex: worker.index, workerPid: worker.worker.pid, routerId: router.id, role: 'origin' as const, viewers: 0 };
+    let claimed: boolean;
+    try {
+      claimed = await registry.claimOrigin(claim);
+    } catch (error) {
+      router.close();
+      throw error;
+    }
+    if (!claimed) {
+      router.close();
+      log(`hub: live ${lessonId}: another node made its origin first; looking again`);
+      return null;
+    }
+    // 答题器: the question on the screens survives the worker (classrooms that rejoin show it again).
+    if (carried) room.quizPush = carried.quizPush;
+    const routers: LessonRouters = new LessonRouters(room, worker, deps, () => originLost(lessonId, routers));
+    ready.set(lessonId, routers);
+    for (const listener of roomListeners) listener(room);
+    return routers;
+  };
+
   const make = (lessonId: string, carried?: LiveRoom, role?: LiveRole): Promise<LessonRouters> => {
     const made = (async () => {
-      const origin = role === 'viewer' && !carried ? await originElsewhere(lessonId) : null;
-      let index = leastLoadedWorker(pool.loads());
-      // The only worker died: the lesson waits (a second or so) for its replacement rather than fail every join.
-      while (index === null) {
-        if (closed) throw new Error('the SFU is closed');
-        await once(pool, 'replaced');
-        index = leastLoadedWorker(pool.loads());
+      // A race lost (another node claimed the origin first) is tried again: the next look finds the winner's origin.
+      for (let attempt = 1; ; attempt++) {
+        const routers = await makeOnce(lessonId, carried, role);
+        if (routers) return routers;
+        if (role !== 'viewer' || attempt >= 3) throw new HubError('upstream_unavailable', `live ${lessonId}: its origin is on another hub node; try again`);
       }
-      const worker = pool.worker(index);
-      const router = await worker.worker.createRouter({ mediaCodecs });
-      const room = new LiveRoom(lessonId, router, options.ingestIp ?? '127.0.0.1', options.ingestWatch);
-      if (origin && callOptions) {
-        const routers: LessonRouters = new LessonRouters(room, worker, { ...deps, mirrored: true }, () => mirrorLost(lessonId, routers));
-        try {
-          mirrors.set(lessonId, await mirrorLesson(callOptions, origin, room, () => mirrorLost(lessonId, routers)));
-        } catch (error) {
-          routers.close();
-          throw error;
-        }
-        ready.set(lessonId, routers);
-        // Not told to onRoom's listeners: the lesson is recorded (and its demo broadcast run) on its origin node.
-        log(`hub: live ${lessonId}: its origin is on node ${origin.nodeId}; watched here through a pipe`);
-        return routers;
-      }
-      // 答题器: the question on the screens survives the worker (classrooms that rejoin show it again).
-      if (carried) room.quizPush = carried.quizPush;
-      const routers: LessonRouters = new LessonRouters(room, worker, deps, () => originLost(lessonId, routers));
-      ready.set(lessonId, routers);
-      for (const listener of roomListeners) listener(room);
-      return routers;
     })();
     lessons.set(lessonId, made);
     made.catch(() => {
