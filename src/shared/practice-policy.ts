@@ -53,6 +53,22 @@ export function examOpen(exam: { opensAt: string; closesAt: string }, nowMs: num
   return nowMs >= Date.parse(exam.opensAt) && nowMs < Date.parse(exam.closesAt);
 }
 
+/**
+ * A submission stamped this long after closesAt is still taken (by the PC and by the hub): a paper whose time ran out
+ * as the window closed is handed in a moment later, by the runner's tick or the PC's sweep (practice-repo).
+ */
+export const EXAM_SUBMIT_GRACE_MS = 60_000;
+
+/** Whether a submission stamped at `nowMs` is taken: from opensAt until the grace after closesAt. */
+export function examTakesSubmission(exam: { opensAt: string; closesAt: string }, nowMs: number): boolean {
+  return nowMs >= Date.parse(exam.opensAt) && nowMs <= Date.parse(exam.closesAt) + EXAM_SUBMIT_GRACE_MS;
+}
+
+/** When a sitting begun at `startedAt` must be handed in: its paper's time is up, or the window closes, whichever first. */
+export function examDeadlineMs(exam: { closesAt: string; durationSec: number }, startedAt: number): number {
+  return Math.min(startedAt + exam.durationSec * 1000, Date.parse(exam.closesAt));
+}
+
 /** Scores a set of 考核 answers against the key (scored only on the hub). */
 export function scoreExam(key: readonly number[], answers: readonly (number | null)[]): { correct: number; total: number } {
   return { correct: key.filter((k, i) => answers[i] === k).length, total: key.length };

@@ -6,6 +6,7 @@
 // A submission (rare, once-only, windowed) always comes here. An exam's key never leaves the hub before its window
 // closes (exam-repo.ts).
 import { decodeHlc } from '../../../src/shared/hlc.ts';
+import { EXAM_SUBMIT_GRACE_MS } from '../../../src/shared/practice-policy.ts';
 import type { Op } from '../../../src/shared/protocol.ts';
 import type { HubDatabase } from '../../core/db/open-database.ts';
 import type { DeviceRow } from '../org/org-repo.ts';
@@ -15,8 +16,6 @@ import { writePracticeAttempts } from '../records/op-writes.ts';
 
 export type PracticeOp = Extract<Op, { type: 'practice.attempt' | 'exam.submit' }>;
 
-/** A submission stamped this long after closesAt is refused: the PC locks answers at submit, and its clock follows the hub's. */
-const SUBMIT_GRACE_MS = 60_000;
 
 /** `scope` asks the database (op-rules.ts liveScope for the device's classroom). */
 export async function applyPracticeOp(db: HubDatabase, scope: Scope, device: DeviceRow, op: PracticeOp) {
@@ -32,7 +31,7 @@ export async function applyPracticeOp(db: HubDatabase, scope: Scope, device: Dev
   // Taken offline and uploaded after the window is fine; stamped outside the window is not.
   const stampedMs = decodeHlc(op.hlc)?.wallMs ?? 0;
   if (stampedMs < Date.parse(exam.opens_at)) throw new Rejection('exam_not_open: submitted before the window opened');
-  if (stampedMs > Date.parse(exam.closes_at) + SUBMIT_GRACE_MS) throw new Rejection('exam_closed: submitted after the window closed');
+  if (stampedMs > Date.parse(exam.closes_at) + EXAM_SUBMIT_GRACE_MS) throw new Rejection('exam_closed: submitted after the window closed');
   const stored = await db.run(
     `INSERT INTO exam_submissions (exam_id, student_id, classroom_id, answers, seconds, hlc, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (exam_id, student_id) DO NOTHING`,

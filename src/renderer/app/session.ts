@@ -60,8 +60,14 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     const liveRefused = (code: string, message: string) => log('warn', `live socket opened beforehand refused (${code}): ${message}`);
     const drainOutbox = createOutboxDrain({ db, client, now, log });
     // Push first: what the teacher entered is the data that matters most; then pull what changed.
+    let tooLateBefore = 0;
     const syncOnce = () =>
       runExclusive(async () => {
+        // 考核 papers whose time ran out while no one had them open are handed in first, so their op goes in this push.
+        const sittings = await deviceRecords.handInLapsedSittings();
+        if (sittings.handedIn > 0) log('info', `handed in ${sittings.handedIn} 考核 sitting(s) whose time was up`);
+        if (sittings.tooLate !== tooLateBefore) log('warn', `${sittings.tooLate} 考核 sitting(s) ran out after the window closed and its grace: kept on this PC, not handed in`);
+        tooLateBefore = sittings.tooLate;
         const pushOptions = { now, log };
         const pushed = await drainOutbox(pushOptions);
         // The push's answer just set the clock: ops refused as stamped ahead (made while the PC's clock ran fast) are

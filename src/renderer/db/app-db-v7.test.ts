@@ -84,7 +84,7 @@ describe('app database schema version 7 (a 考核 being taken)', () => {
     const { db, records, setTime } = setup();
     await records.openExamSitting('s1', exam);
     await records.saveExamAnswers('s1', 'ex', [0, 2]);
-    setTime(T0 + 3_600_000); // the window closed
+    setTime(T0 + 3_600_000 + 61_000); // the window closed, and its minute of grace is over
     await expect(records.submitExam({ studentId: 's1', exam, answers: [0, 2], seconds: 600 })).rejects.toThrow('not_open');
     expect(await db.examSittings.get(['ex', 's1'])).toMatchObject({ answers: [0, 2] });
     expect(await db.outbox.count()).toBe(0);

@@ -1,7 +1,7 @@
 // Students' writes in 练习 and 考核. Each attempt writes the attempt, the student's 错题本 entry and its outbox op in ONE
 // transaction (records-repo's `record`), so no attempt exists without its op. A submission is written once: a second
 // submit of the same exam by the same student is refused here (locked), and the hub refuses it too.
-import { examOpen, nextReview } from '../../shared/practice-policy.ts';
+import { examDeadlineMs, examTakesSubmission, nextReview } from '../../shared/practice-policy.ts';
 import type { ExamPaper, Quiz } from '../../shared/protocol.ts';
 import type { AppDb, OutboxRow } from './app-db.ts';
 import { questionKey, type ExamSittingRow, type StudentCodeRow } from './practice-rows.ts';
@@ -18,7 +18,7 @@ export class ExamLocked extends Error {
 export const practiceTables = (db: AppDb) => [db.practiceAttempts, db.reviewItems, db.examSubmissions, db.examSittings];
 
 export function createPracticeWrites({ db, now, newId, record }: PracticeDeps) {
-  return {
+  const writes = {
     /** A student's answer in 练习; returns whether it was right. `seconds`: from showing the question to the answer. */
     recordAttempt: async (input: { studentId: string; quiz: Quiz; questionId: string; choice: number; seconds: number }) => {
       const { studentId, quiz, questionId, choice } = input;
@@ -56,22 +56,53 @@ export function createPracticeWrites({ db, now, newId, record }: PracticeDeps) {
     saveExamAnswers: (studentId: string, examId: string, answers: (number | null)[]) =>
       db.examSittings.where('[examId+studentId]').equals([examId, studentId]).modify({ answers }),
 
-    /** Seconds left of a sitting by this PC's (hub-corrected) clock: 0 once the paper's time is up. */
-    examSecondsLeft: (sitting: ExamSittingRow, exam: ExamPaper) => Math.max(0, exam.durationSec - Math.floor((now().getTime() - sitting.startedAt) / 1000)),
+    /** Seconds left of a sitting by this PC's (hub-corrected) clock: 0 once the paper's time is up or the window closed. */
+    examSecondsLeft: (sitting: ExamSittingRow, exam: ExamPaper) => secondsLeft(sitting, exam),
 
-    /** Locks a student's 考核 answers (refused outside the window or when already submitted). */
-    submitExam: (input: { studentId: string; exam: ExamPaper; answers: (number | null)[]; seconds: number }) =>
-      record(async (hlc) => {
-        const { studentId, exam, answers } = input;
-        const at = now().getTime();
-        if (!examOpen(exam, at)) throw new ExamLocked('not_open');
-        if (await db.examSubmissions.get([exam.id, studentId])) throw new ExamLocked('already_submitted');
-        const seconds = Math.max(0, Math.min(6 * 3600, Math.round(input.seconds)));
-        await db.examSubmissions.add({ examId: exam.id, studentId, answers, seconds, submittedAt: at });
-        await db.examSittings.delete([exam.id, studentId]);
-        return { id: newId(), hlc, type: 'exam.submit', lessonId: exam.lessonId, examId: exam.id, studentId, answers, s: seconds };
-      }),
+    /** Locks a student's 考核 answers (refused outside the window, its grace included, or when already submitted). */
+    submitExam,
+
+    /**
+     * Hands in every sitting whose time is up, with the answers it kept: a student who left the paper (退出, the idle
+     * sign-out, the PC's screen switched) is not left without a submission because no one opened it again. A sitting
+     * past the window's grace (the PC was off) cannot be taken by the hub either: it is kept, and counted.
+     */
+    handInLapsedSittings: async (): Promise<{ handedIn: number; tooLate: number }> => {
+      const result = { handedIn: 0, tooLate: 0 };
+      for (const sitting of await db.examSittings.toArray()) {
+        const exam = await db.exams.get(sitting.examId);
+        if (!exam || secondsLeft(sitting, exam) > 0) continue;
+        try {
+          const seconds = Math.round((examDeadlineMs(exam, sitting.startedAt) - sitting.startedAt) / 1000);
+          await submitExam({ studentId: sitting.studentId, exam, answers: sitting.answers, seconds });
+          result.handedIn += 1;
+        } catch (error) {
+          if (!(error instanceof ExamLocked)) throw error;
+          // Submitted meanwhile (by the runner's own tick): nothing to do. Otherwise too late for the window.
+          if (error.reason === 'not_open') result.tooLate += 1;
+        }
+      }
+      return result;
+    },
   };
+  return writes;
+
+  function secondsLeft(sitting: ExamSittingRow, exam: ExamPaper) {
+    return Math.max(0, Math.ceil((examDeadlineMs(exam, sitting.startedAt) - now().getTime()) / 1000));
+  }
+
+  function submitExam(input: { studentId: string; exam: ExamPaper; answers: (number | null)[]; seconds: number }) {
+    return record(async (hlc) => {
+      const { studentId, exam, answers } = input;
+      const at = now().getTime();
+      if (!examTakesSubmission(exam, at)) throw new ExamLocked('not_open');
+      if (await db.examSubmissions.get([exam.id, studentId])) throw new ExamLocked('already_submitted');
+      const seconds = Math.max(0, Math.min(6 * 3600, Math.round(input.seconds)));
+      await db.examSubmissions.add({ examId: exam.id, studentId, answers, seconds, submittedAt: at });
+      await db.examSittings.delete([exam.id, studentId]);
+      return { id: newId(), hlc, type: 'exam.submit', lessonId: exam.lessonId, examId: exam.id, studentId, answers, s: seconds };
+    });
+  }
 }
 
 /** SHA-256 of the student id and the code, hex: the code itself is never stored. */
