@@ -15,6 +15,7 @@ const hubApiSuite = [
   'hub/features/report/staff-report.test.ts',
   'hub/features/report/report-aggregates.test.ts',
   'hub/features/research/research.test.ts',
+  'hub/features/staff/change-password.test.ts',
 ];
 export default defineConfig({
   test: {

@@ -38,6 +38,7 @@ import { registerAdminTermReport, registerStaffPublicRoutes, registerStaffReport
 import { staffGuard } from '../features/staff/staff-auth.ts';
 import { registerStaffAdminRoutes } from '../features/staff/staff-admin-routes.ts';
 import { registerResearchRoutes } from '../features/research/research-routes.ts';
+import { registerStaffAccountRoutes } from '../features/staff/staff-account-routes.ts';
 
 /** Routes a test build adds (hub/testing/): given the table, so they too must sit in an access group. */
 export type HubExtension = (hub: { app: FastifyInstance; table: RouteTable; ctx: HubContext }) => Promise<void>;
@@ -185,6 +186,7 @@ export async function createHub(options: CreateHubOptions): Promise<FastifyInsta
     withoutCors(staff);
     registerStaffReportRoutes(staff, ctx);
     registerResearchRoutes(staff, ctx);
+    registerStaffAccountRoutes(staff, ctx);
   });
   await table.group('cluster', (cluster) => registerClusterRoutes(cluster, live.sfu));
   for (const extend of options.extensions ?? []) await extend({ app, table, ctx });

@@ -1,6 +1,7 @@
 // Requests that used to stop the hub or make it work for nothing, each answered by name while the hub stays up:
 // Content-Encoding where no body is read, corrupt and truncated gzip, a gzip bomb, Range headers written to multiply
-// the bytes sent, an empty file, and upgrades on paths where no WebSocket lives (refused and closed).
+// the bytes sent, an empty file, upgrades on paths where no WebSocket lives (refused and closed), and the staff writes
+// that take something back or change a password, fed ids and bodies meant to reach another row or cost the hub work.
 import { gzipSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, type RawResponse } from '../../tests/support/raw-http.ts';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { ErrorResponse, PushResponse } from '../../src/shared/protocol.ts';
+import { ensureDemoStaff } from '../features/staff/demo-staff.ts';
+import { signIn, type StaffSession } from '../testing/staff-report-fixture.ts';
 import { startTestHub, type TestHub } from '../testing/test-hub.ts';
 
 let hub: TestHub;
@@ -131,5 +134,76 @@ describe('upgrade requests', () => {
   it('still upgrades the live socket (and keeps it open)', async () => {
     const res = await upgrade('/v1/live/ws', 500);
     expect([res.status, res.closed, res.timedOut]).toEqual([101, false, true]);
+  });
+});
+
+describe('staff writes: withdrawing feedback and changing a password, with hostile input', () => {
+  let lead: StaffSession;
+  let feedbackId: string;
+  const staffPost = (session: StaffSession, target: string, body: string | Buffer, type = 'application/json') =>
+    request('POST', target, { cookie: session.cookie, 'x-csrf-token': session.csrf, ...(type ? { 'content-type': type } : {}) }, Buffer.from(body));
+  const state = async () => [
+    await hub.db.all(`SELECT id, withdrawn_at FROM note_feedback ORDER BY id`),
+    await hub.db.get(`SELECT count(*) AS n FROM changes`),
+    await hub.db.all(`SELECT username, password_hash FROM staff_accounts ORDER BY username`),
+  ];
+
+  beforeAll(async () => {
+    await ensureDemoStaff(hub.db, new Date('2026-11-25T02:00:00Z'));
+    const note = { id: 'hostile-note-op', seq: 1, hlc: encodeHlc({ wallMs: 5000, counter: 0, node: 'dev_h' }), type: 'note.put', noteId: 'hostile-note', lessonId: 'les-j7-0-0', baseHlc: null, merges: [], anchor: { kind: 'time', seconds: 60 }, text: '笔记', pause: false, deleted: false };
+    expect((await request('POST', '/v1/sync/push', { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, pushBody([note]))).status).toBe(200);
+    lead = await signIn(hub, 'demo-lead', 'lead-demo-2026');
+    const posted = await fetch(`${hub.base}/staff/api/research/notes/hostile-note/feedback`, { method: 'POST', headers: { cookie: lead.cookie, 'x-csrf-token': lead.csrf, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'reply', text: '回复' }) });
+    expect(posted.status).toBe(201);
+    feedbackId = ((await posted.json()) as { feedback: { id: string } }).feedback.id;
+  });
+
+  it('refuses withdrawal targets that are not one feedback id, by name, and withdraws nothing', async () => {
+    const before = await state();
+    const targets = [
+      `/staff/api/research/feedback/${feedbackId}%2F..%2F..%2Fnotes%2Fhostile-note/withdraw`,
+      `/staff/api/research/feedback/..%2F${feedbackId}/withdraw`,
+      `/staff/api/research/feedback/${feedbackId}%00/withdraw`,
+      `/staff/api/research/feedback/${encodeURIComponent(`${feedbackId}' OR '1'='1`)}/withdraw`,
+      `/staff/api/research/feedback/${encodeURIComponent('%')}/withdraw`,
+      `/staff/api/research/feedback/${'f'.repeat(65)}/withdraw`,
+      `/staff/api/research/feedback/${'f'.repeat(64)}/withdraw`,
+      `/staff/api/research/feedback/${encodeURIComponent('反馈')}/withdraw`,
+    ];
+    for (const target of targets) {
+      const res = await staffPost(lead, target, '{}');
+      expect(res.status, target).toBeGreaterThanOrEqual(400);
+      expect(res.status, target).toBeLessThan(500);
+      expect(['bad_request', 'not_found'], target).toContain(codeOf(res));
+    }
+    for (const [body, type] of [['{"feedbackId":"x"}', 'application/json'], ['[]', 'application/json'], ['{"__proto__":{"role":"county"}}', 'application/json'], ['x', 'text/plain']]) {
+      const res = await staffPost(lead, `/staff/api/research/feedback/${feedbackId}/withdraw`, body ?? '', type);
+      expect([res.status, codeOf(res)], body).toEqual([expect.any(Number), expect.stringMatching(/^(bad_request|payload_too_large)$/)]);
+      expect(res.status, body).toBeLessThan(500);
+    }
+    expect(await state()).toEqual(before);
+    await expectAlive();
+  });
+
+  it('refuses password bodies that are not one, before any scrypt, and changes nothing (nor counts a failed sign-in)', async () => {
+    const before = await state();
+    const bodies = [
+      JSON.stringify({ currentPassword: 'lead-demo-2026', newPassword: 'x'.repeat(100_000) }),
+      JSON.stringify({ currentPassword: 'y'.repeat(100_000), newPassword: 'new-password-2027' }),
+      JSON.stringify({ currentPassword: ['lead-demo-2026'], newPassword: 'new-password-2027' }),
+      JSON.stringify({ currentPassword: 'lead-demo-2026', newPassword: { length: 20 } }),
+      JSON.stringify({ currentPassword: 'lead-demo-2026', newPassword: 'new-password-2027', accountId: 'staff_other' }),
+      '{"__proto__":{"currentPassword":"lead-demo-2026"},"newPassword":"new-password-2027"}',
+      '{"currentPassword":"lead-demo-2026","newPassword":',
+    ];
+    for (const body of bodies) {
+      const res = await staffPost(lead, '/staff/api/password', body);
+      expect([res.status, codeOf(res)], body.slice(0, 80)).toEqual([400, 'bad_request']);
+    }
+    expect(await state()).toEqual(before);
+    // None of them was a guess: the account's sign-in budget is untouched (5 wrong ones would lock it).
+    for (let i = 0; i < 4; i++) expect((await staffPost(lead, '/staff/api/password', JSON.stringify({ currentPassword: `guess-${i}`, newPassword: 'new-password-2027' }))).status).toBe(403);
+    expect((await fetch(`${hub.base}/staff/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo-lead', password: 'lead-demo-2026' }) })).status).toBe(200);
+    await expectAlive();
   });
 });

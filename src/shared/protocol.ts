@@ -218,6 +218,12 @@ export const Change = z.discriminatedUnion('type', [
 
   /** Clients before it skip it (PullPage: each change parsed on its own) and pull on. */
   z.object({ type: z.literal('note.feedback'), feedback: NoteFeedback }),
+  /**
+   * The lead side took a reply or 优秀做法 mark back: the classroom removes feedback `feedbackId` (a no-op if it never
+   * held it). Sent to the classrooms the feedback went to. Clients before it skip it like any unknown type (PullPage)
+   * and keep showing the feedback.
+   */
+  z.object({ type: z.literal('note.feedback.withdraw'), feedbackId: Id }),
 ]);
 export type Change = z.infer<typeof Change>;
 

@@ -1,8 +1,9 @@
 // The lead school's view end to end, in Debian's Chromium against the real hub process: a receiving teacher writes a
 // 二次备课 note on her classroom PC; the lead teacher signs in on the report page, filters to her course, sees the chart
 // and the per-question table, downloads the .xlsx (read back with exceljs: the cells equal the hub's JSON), opens
-// 联合教研 and replies to the note; the classroom PC shows the reply next to the note after its sync. Screenshots: the
-// report on a desktop and on a 390 px phone, the side-by-side view, the reply on the PC.
+// 联合教研 and replies to the note; the classroom PC shows the reply next to the note after its sync; she takes the reply
+// back (撤回) and the PC drops it; she changes her password. Screenshots: the report on a desktop and on a 390 px phone,
+// the side-by-side view, the reply on the PC, the withdrawal on the page and on the PC, the password form.
 import ExcelJS from 'exceljs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -70,7 +71,7 @@ describe('the lead school’s report and 联合教研', () => {
     const lead = await context.newPage();
     await lead.goto(`${hub.url}/staff`);
     await lead.getByLabel('用户名').fill('demo-lead');
-    await lead.getByLabel('密码').fill('lead-demo-2026');
+    await lead.getByLabel('密码', { exact: true }).fill('lead-demo-2026');
     await lead.getByRole('button', { name: '登录' }).click();
     await expect.poll(() => lead.locator('#who-name').textContent()).toContain('王晓峰');
     await lead.locator('select[name=courseId]').selectOption('crs-math-7');
@@ -128,6 +129,37 @@ describe('the lead school’s report and 联合教研', () => {
     const shown = pc.getByTestId('note').filter({ hasText: '分土豆' }).getByTestId('note-feedback');
     await expect.poll(() => shown.textContent(), { timeout: 30_000 }).toContain('王晓峰（成都七中） 回复：这个本地例子很好');
     await pc.screenshot({ path: join(ARTIFACTS, 'staff-reply-on-pc.png') });
+
+    // Taken back: a 优秀做法 mark and a second reply stay with their 取消优秀 / 撤回 buttons; the first reply is 已撤回
+    // on the page, and gone from the PC after its next sync.
+    await note.getByRole('button', { name: '标为优秀做法' }).click();
+    await expect.poll(() => note.getByRole('button', { name: '取消优秀' }).count()).toBe(1);
+    await note.locator('.feedback.reply').getByRole('button', { name: '撤回' }).click();
+    await expect.poll(() => lead.locator('#status').textContent()).toContain('已撤回回复');
+    await expect.poll(() => note.locator('.feedback.withdrawn').textContent()).toMatch(/这个本地例子很好.*已撤回/);
+    await note.getByLabel('回复').fill('第二条：练习题可以换成本地的数据。');
+    await note.getByRole('button', { name: '回复' }).click();
+    await expect.poll(() => note.locator('.feedback.reply:not(.withdrawn)').getByRole('button', { name: '撤回' }).count()).toBe(1);
+    await lead.screenshot({ path: join(ARTIFACTS, 'staff-research-withdraw.png'), fullPage: true });
+    await pc.reload();
+    await expect.poll(() => pc.getByTestId('sync-status').textContent(), { timeout: 30_000 }).toContain('已同步');
+    await openLessonNotes(pc);
+    await expect.poll(async () => (await shown.allTextContents()).sort(), { timeout: 30_000 }).toEqual(['王晓峰（成都七中） 回复：第二条：练习题可以换成本地的数据。', '王晓峰（成都七中） 标为优秀做法'].sort());
+    await pc.screenshot({ path: join(ARTIFACTS, 'staff-withdrawn-on-pc.png') });
+
+    // 修改密码 on the report page: another session of the account (another PC) is ended, this page stays signed in.
+    const elsewhere = await fetch(`${hub.url}/staff/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo-lead', password: 'lead-demo-2026' }) });
+    const elsewhereCookie = /^(ykt_staff=[^;]+)/.exec(elsewhere.headers.get('set-cookie') ?? '')?.[1] ?? '';
+    await lead.goto(`${hub.url}/staff`);
+    await lead.getByRole('button', { name: '修改密码' }).click();
+    await lead.getByLabel('当前密码').fill('lead-demo-2026');
+    await lead.getByLabel(/^新密码/).fill('lead-new-password-2027');
+    await lead.getByLabel('再输一次新密码').fill('lead-new-password-2027');
+    await lead.getByRole('button', { name: '保存新密码' }).click();
+    await expect.poll(() => lead.locator('#password-done').textContent()).toBe('密码已修改，其他 1 处登录已退出');
+    await lead.screenshot({ path: join(ARTIFACTS, 'staff-password.png') });
+    expect((await fetch(`${hub.url}/staff/api/me`, { headers: { cookie: elsewhereCookie } })).status).toBe(401);
+    expect(await lead.evaluate(async () => (await fetch('/staff/api/me')).status)).toBe(200);
     await context.close();
   });
 });

@@ -9,6 +9,7 @@ import { migration13ReportAggregates } from './migration-13-report-aggregates.ts
 import { migration14AppliedOpsLean } from './migration-14-applied-ops-lean.ts';
 import { migration15RecordsWithoutHotKeys } from './migration-15-records-without-hot-keys.ts';
 import { migration16OneOrigin } from './migration-16-one-origin.ts';
+import { migration17FeedbackWithdrawal } from './migration-17-feedback-withdrawal.ts';
 
 export type Migration = { version: number; name: string; sql: string; postgres?: string };
 
@@ -339,6 +340,7 @@ export const migrations: readonly Migration[] = [
   migration14AppliedOpsLean,
   migration15RecordsWithoutHotKeys,
   migration16OneOrigin,
+  migration17FeedbackWithdrawal,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

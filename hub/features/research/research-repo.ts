@@ -1,7 +1,8 @@
 // 联合教研 on 二次备课: per lesson, every receiving classroom's latest note versions side by side with the lead side's
 // replies and 优秀做法 marks; new feedback goes to classrooms through the change log (a reply to the note's classroom,
 // a 优秀做法 to every classroom of the lesson). Scoped by the staff scope: a lead teacher only on their courses, a
-// receiving-school head reads their school's notes only and writes nothing.
+// receiving-school head reads their school's notes only and writes nothing. Feedback is withdrawn by its author or a
+// county admin: the row is kept (withdrawn_at/by) and the same classrooms get a `note.feedback.withdraw` change.
 import { randomBytes } from 'node:crypto';
 import { NoteAnchor, type NoteFeedback } from '../../../src/shared/protocol.ts';
 import type { SqlDb } from '../../core/db/sql-db.ts';
@@ -18,8 +19,10 @@ export type ResearchNote = {
   anchor: NoteAnchor;
   text: string;
   pause: boolean;
-  feedback: { id: string; kind: 'reply' | 'good'; text: string; author: string; createdAt: string }[];
+  feedback: ResearchFeedback[];
 };
+/** `canWithdraw`: this account may take it back (its author, a county admin). Withdrawn feedback is listed to them only. */
+export type ResearchFeedback = { id: string; kind: 'reply' | 'good'; text: string; author: string; createdAt: string; withdrawnAt: string | null; canWithdraw: boolean };
 export type ResearchLesson = { lessonId: string; title: string; subject: string; startsAt: string; classrooms: { id: string; name: string; school: string; notes: ResearchNote[] }[] };
 
 const inList = (column: string, ids: readonly string[] | null, params: string[]) => {
@@ -68,11 +71,14 @@ export async function researchLesson(db: SqlDb, lessonId: string, scope: StaffSc
       WHERE n.lesson_id = ? AND n.hlc = (SELECT max(m.hlc) FROM note_versions m WHERE m.note_id = n.note_id)`,
     [lessonId],
   );
-  const feedback = await db.all<{ id: string; note_id: string; kind: 'reply' | 'good'; text: string; author: string; created_at: string }>(
-    `SELECT f.id, f.note_id, f.kind, f.text, a.display_name AS author, f.created_at FROM note_feedback f JOIN staff_accounts a ON a.id = f.account_id
+  const rows = await db.all<{ id: string; note_id: string; account_id: string; kind: 'reply' | 'good'; text: string; author: string; created_at: string; withdrawn_at: string | null }>(
+    `SELECT f.id, f.note_id, f.account_id, f.kind, f.text, a.display_name AS author, f.created_at, f.withdrawn_at FROM note_feedback f JOIN staff_accounts a ON a.id = f.account_id
       WHERE f.lesson_id = ? ORDER BY f.created_at, f.id`,
     [lessonId],
   );
+  const feedback = rows
+    .map((f) => ({ ...f, canWithdraw: mayWithdraw(scope, f.account_id) }))
+    .filter((f) => f.withdrawn_at === null || f.canWithdraw);
   return accepted({
     lessonId,
     title: lesson.title,
@@ -90,7 +96,9 @@ export async function researchLesson(db: SqlDb, lessonId: string, scope: StaffSc
           anchor: NoteAnchor.parse(JSON.parse(v.anchor)),
           text: v.text,
           pause: v.pause === 1,
-          feedback: feedback.filter((f) => f.note_id === v.note_id).map((f) => ({ id: f.id, kind: f.kind, text: f.text, author: f.author, createdAt: f.created_at })),
+          feedback: feedback
+            .filter((f) => f.note_id === v.note_id)
+            .map((f) => ({ id: f.id, kind: f.kind, text: f.text, author: f.author, createdAt: f.created_at, withdrawnAt: f.withdrawn_at, canWithdraw: f.canWithdraw })),
         })),
     })),
   });
@@ -133,4 +141,37 @@ export async function addFeedback(db: SqlDb, scope: StaffScope, input: { noteId:
     for (const classroomId of to) await appendChange(tx, classroomId, { type: 'note.feedback', feedback }, now);
   });
   return accepted(feedback);
+}
+
+/** Who may take feedback back: its author, or a county admin (a head never wrote any, and never withdraws). */
+const mayWithdraw = (scope: StaffScope, authorId: string) => scope.role === 'county' || (scope.role === 'lead' && scope.accountId === authorId);
+
+export type Withdrawal = { feedbackId: string; withdrawnAt: string; alreadyWithdrawn: boolean };
+
+/**
+ * Takes a reply or 优秀做法 mark back: refused like posting (a head: forbidden; not in the scope: not_found), and
+ * another teacher's feedback is forbidden. Withdrawing twice answers the first withdrawal and sends nothing again.
+ */
+export async function withdrawFeedback(db: SqlDb, scope: StaffScope, feedbackId: string, now: Date): Promise<Outcome<Withdrawal>> {
+  if (scope.role === 'head') return refused('forbidden', 'receiving-school heads read 联合教研 but do not withdraw feedback');
+  const found = await db.get<{ lesson_id: string; classroom_id: string; account_id: string; kind: 'reply' | 'good'; withdrawn_at: string | null }>(
+    `SELECT lesson_id, classroom_id, account_id, kind, withdrawn_at FROM note_feedback WHERE id = ?`,
+    [feedbackId],
+  );
+  if (!found || !(await lessonInScope(db, found.lesson_id, scope)).ok) return refused('not_found', 'feedback (or not on one of your courses)');
+  if (!mayWithdraw(scope, found.account_id)) return refused('forbidden', 'only its author or a county admin withdraws feedback');
+  if (found.withdrawn_at !== null) return accepted({ feedbackId, withdrawnAt: found.withdrawn_at, alreadyWithdrawn: true });
+  return db.transaction(async (tx) => {
+    const withdrawnAt = now.toISOString();
+    // Two withdrawals at once (a double click, a retry over a slow link): the row decides which one sends the change.
+    const { changes } = await tx.run(`UPDATE note_feedback SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ? AND withdrawn_at IS NULL`, [withdrawnAt, scope.accountId, feedbackId]);
+    if (changes === 0) {
+      const first = await tx.get<{ withdrawn_at: string }>(`SELECT withdrawn_at FROM note_feedback WHERE id = ?`, [feedbackId]);
+      return accepted({ feedbackId, withdrawnAt: first?.withdrawn_at ?? withdrawnAt, alreadyWithdrawn: true });
+    }
+    // The classrooms it went to: the note's for a reply, the lesson's for a 优秀做法 (addFeedback's rule).
+    const to = found.kind === 'reply' ? [found.classroom_id] : await lessonAudience(tx, found.lesson_id);
+    for (const classroomId of to) await appendChange(tx, classroomId, { type: 'note.feedback.withdraw', feedbackId }, now);
+    return accepted({ feedbackId, withdrawnAt, alreadyWithdrawn: false });
+  });
 }

@@ -1,5 +1,6 @@
-// 联合教研 routes in the staff group: the lessons with notes, one lesson's notes side by side, and a reply or 优秀做法
-// mark (a write: the staff guard has checked the CSRF token and Origin; the scope is the guard's, never the URL's).
+// 联合教研 routes in the staff group: the lessons with notes, one lesson's notes side by side, a reply or 优秀做法
+// mark, and taking one back (writes: the staff guard has checked the CSRF token and Origin; the scope is the guard's,
+// never the URL's).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Id, Text } from '../../../src/shared/protocol.ts';
@@ -7,12 +8,13 @@ import { parseOrBadRequest } from '../../core/http/validate.ts';
 import { valueOrThrow } from '../../core/http/hub-error.ts';
 import type { HubContext } from '../../core/http/hub-context.ts';
 import { staffScopeOf } from '../staff/staff-auth.ts';
-import { addFeedback, lessonsWithNotes, researchLesson } from './research-repo.ts';
+import { addFeedback, lessonsWithNotes, researchLesson, withdrawFeedback } from './research-repo.ts';
 
 export const ResearchPaths = {
   lessons: '/staff/api/research/lessons',
   lesson: '/staff/api/research/lessons/:lessonId',
   feedback: '/staff/api/research/notes/:noteId/feedback',
+  withdraw: '/staff/api/research/feedback/:feedbackId/withdraw',
 } as const;
 
 const FeedbackBody = z
@@ -31,5 +33,10 @@ export function registerResearchRoutes(staff: FastifyInstance, ctx: HubContext) 
     const body = parseOrBadRequest(FeedbackBody, request.body);
     const feedback = valueOrThrow(await addFeedback(ctx.db, staffScopeOf(request), { noteId, ...body }, ctx.now()));
     return reply.status(201).send({ feedback });
+  });
+  staff.post(ResearchPaths.withdraw, async (request) => {
+    const { feedbackId } = parseOrBadRequest(z.object({ feedbackId: Id }), request.params);
+    parseOrBadRequest(z.object({}).strict(), request.body ?? {});
+    return { withdrawal: valueOrThrow(await withdrawFeedback(ctx.db, staffScopeOf(request), feedbackId, ctx.now())) };
   });
 }

@@ -10,12 +10,14 @@ import { parseOrBadRequest } from '../../core/http/validate.ts';
 import { createStaffAccount, StaffRole } from './staff-repo.ts';
 
 export const Username = z.string().regex(/^[A-Za-z0-9._-]{3,64}$/, '3–64 letters, digits, . _ -');
+/** A new password, here and when staff change their own (staff-account-routes.ts). */
+export const StaffPassword = z.string().min(10, 'at least 10 characters').max(200);
 export const NewStaffAccount = z
   .object({
     username: Username,
     displayName: z.string().min(1).max(100),
     role: StaffRole,
-    password: z.string().min(10, 'at least 10 characters').max(200),
+    password: StaffPassword,
     schoolId: Id.optional(),
     courseIds: z.array(Id).max(200).optional(),
   })

@@ -39,9 +39,12 @@ export function refuseForeignOrigin(request: FastifyRequest) {
   if (origin !== `${request.protocol}://${request.headers.host ?? ''}`) throw new HubError('forbidden', 'request from another site (Origin)');
 }
 
+/** The sign-in failure counter's key (also a password change's: one budget of guesses per account and address). */
+export const signInKey = (username: string, address: string) => JSON.stringify([username, address]); // text PostgreSQL can store (no NUL), unambiguous
+
 /** A user name and password → a new session. Failures count per account AND address, checked before the password. */
 export async function signIn(ctx: HubContext, username: string, password: string, address: string) {
-  const key = JSON.stringify([username, address]); // text PostgreSQL can store (no NUL), unambiguous
+  const key = signInKey(username, address);
   const accountId = await checkCredential('sign-ins for this account', { own: [[ctx.attempts.staffLoginPerAccountAddress, key]] }, async () => {
     const account = await findStaffByUsername(ctx.db, username);
     // An unknown name costs one scrypt too, so timing does not tell which names exist.

@@ -86,3 +86,8 @@ export async function findSession(db: SqlDb, sessionId: string, now: Date) {
 export async function deleteSession(db: SqlDb, sessionId: string): Promise<void> {
   await db.run(`DELETE FROM staff_sessions WHERE id_hash = ?`, [sha256(sessionId)]);
 }
+
+/** Ends every session of the account but `keepSessionId` (after a password change: a stolen cookie stops working). */
+export async function deleteOtherSessions(db: SqlDb, accountId: string, keepSessionId: string): Promise<number> {
+  return (await db.run(`DELETE FROM staff_sessions WHERE account_id = ? AND id_hash <> ?`, [accountId, sha256(keepSessionId)])).changes;
+}

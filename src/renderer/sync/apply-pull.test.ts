@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Change, Lesson, PullResponse, Student } from '../../shared/protocol.ts';
+import type { Change, Lesson, NoteFeedback, PullResponse, Student } from '../../shared/protocol.ts';
 import { openAppDb, type AppDb } from '../db/app-db.ts';
 import { getMeta, setMeta } from '../db/meta-repo.ts';
 import { applyPull } from './apply-pull.ts';
@@ -114,6 +114,18 @@ describe('applyPull', () => {
     expect(await getMeta(db, 'pullCursor')).toBe(9);
   });
 
+  it('removes a withdrawn reply or 优秀做法 mark, keeps the rest, and takes a withdrawal of feedback it never held as a no-op', async () => {
+    const feedback = (id: string, kind: 'reply' | 'good'): NoteFeedback => ({
+      id, noteId: 'n1', lessonId: 'l1', kind, text: kind === 'reply' ? '很好' : '', author: '王老师', createdAt: '2025-09-01T02:00:00.000Z',
+      note: { classroom: '七年级(1)班', school: '昭觉县民族中学', anchor: { kind: 'time', seconds: 750 }, text: '12:30 暂停', pause: true },
+    });
+    await applyPull(db, page(1, [{ type: 'note.feedback', feedback: feedback('fb-1', 'reply') }, { type: 'note.feedback', feedback: feedback('fb-2', 'good') }, { type: 'note.feedback', feedback: feedback('fb-3', 'reply') }]));
+    const result = await applyPull(db, page(2, [{ type: 'note.feedback.withdraw', feedbackId: 'fb-1' }, { type: 'note.feedback.withdraw', feedbackId: 'fb-2' }, { type: 'note.feedback.withdraw', feedbackId: 'fb-ghost' }]));
+    expect(result).toEqual({ applied: 3, skipped: [] });
+    expect((await db.noteFeedback.toArray()).map((f) => f.id)).toEqual(['fb-3']);
+    expect(await getMeta(db, 'pullCursor')).toBe(2);
+  });
+
   it('stores the cursor of an empty page', async () => {
     await setMeta(db, 'pullCursor', 3);
     await applyPull(db, page(4, []));
@@ -123,6 +135,7 @@ describe('applyPull', () => {
   it.each([
     ['a lesson with a time that is not a time', { type: 'lesson.put', lesson: lesson('bad', 'not-a-time', '2025-09-01T00:45:00Z') }],
     ['a change type this app does not know (a newer hub)', { type: 'pack.put', pack: { id: 'p1' } }],
+    ['a withdrawal without the feedback id', { type: 'note.feedback.withdraw', id: 'fb-1' }],
     ['a student without a name', { type: 'student.put', student: { id: 's9', classroomId: 'cls-1', number: 9 } }],
     ['not an object', 'lesson.delete keep'],
     ['null', null],

@@ -64,6 +64,9 @@ async function applyChange(db: AppDb, change: Change) {
     case 'note.feedback':
       await db.noteFeedback.put(change.feedback);
       return;
+    case 'note.feedback.withdraw':
+      await db.noteFeedback.delete(change.feedbackId);
+      return;
   }
 }
 

@@ -55,6 +55,7 @@
 
   function showLogin(message) {
     $('login').hidden = false;
+    $('password').hidden = true;
     $('report').hidden = true;
     $('who').hidden = true;
     $('login-error').textContent = message || '';
@@ -296,6 +297,37 @@
   $('filters').addEventListener('submit', (event) => {
     event.preventDefault();
     void load();
+  });
+  // 修改密码: other sessions of the account end on the hub; this page stays signed in.
+  $('password-toggle').addEventListener('click', () => {
+    $('password').hidden = !$('password').hidden;
+    $('password-toggle').setAttribute('aria-expanded', String(!$('password').hidden));
+  });
+  $('password-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const data = new FormData(form);
+    $('password-error').textContent = '';
+    $('password-done').textContent = '';
+    if (data.get('newPassword') !== data.get('repeat')) {
+      $('password-error').textContent = '两次输入的新密码不一样';
+      return;
+    }
+    if (data.get('newPassword') === data.get('currentPassword')) {
+      $('password-error').textContent = '新密码不能和当前密码一样';
+      return;
+    }
+    api('/staff/api/password', { method: 'POST', body: JSON.stringify({ currentPassword: data.get('currentPassword'), newPassword: data.get('newPassword') }) }).then(
+      (done) => {
+        form.reset();
+        $('password-done').textContent = done.otherSessionsEnded > 0 ? `密码已修改，其他 ${done.otherSessionsEnded} 处登录已退出` : '密码已修改';
+      },
+      (error) => {
+        if (error.code === 'unauthorized') return showLogin('登录已过期，请重新登录');
+        $('password-error').textContent =
+          error.code === 'forbidden' ? '当前密码不对' : error.code === 'rate_limited' ? `失败次数太多，请稍后再试（${error.message}）` : error.code === 'bad_request' ? `新密码不符合要求：${error.message}` : `没有修改：${error.message}`;
+      },
+    );
   });
   $('logout').addEventListener('click', () => {
     api('/staff/api/logout', { method: 'POST', body: '{}' }).then(() => showLogin('已退出登录'), (error) => showLogin(`退出失败：${error.message}`));

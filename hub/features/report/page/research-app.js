@@ -1,5 +1,6 @@
 // 联合教研 page (no build step; CSP script-src 'self'): a lesson's 二次备课 notes from every receiving classroom, side
-// by side (stacked on a phone), each with the lead side's replies; reply or mark 优秀做法 (CSRF token in a header).
+// by side (stacked on a phone), each with the lead side's replies; reply or mark 优秀做法 (CSRF token in a header),
+// and take one's own back (撤回 / 取消优秀; a county admin any): it stays listed to them as 已撤回.
 'use strict';
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -62,9 +63,10 @@
       item.dataset.note = note.noteId;
       const anchor = el('div', anchorZh(note.anchor), 'anchor');
       if (note.pause) anchor.append(el('span', '暂停点', 'tag'));
-      if (note.feedback.some((f) => f.kind === 'good')) anchor.append(el('span', '优秀做法', 'tag good'));
+      if (note.feedback.some((f) => f.kind === 'good' && !f.withdrawnAt)) anchor.append(el('span', '优秀做法', 'tag good'));
       item.append(anchor, el('p', note.text));
-      for (const f of note.feedback) item.append(el('div', f.kind === 'good' ? `${f.author} 标为优秀做法${f.text ? `：${f.text}` : ''}` : `${f.author}：${f.text}`, `feedback ${f.kind}`));
+      const problem = el('p', '', 'error');
+      for (const f of note.feedback) item.append(feedbackLine(f, lessonId, problem));
       const form = el('form', undefined, 'reply');
       const text = el('textarea');
       text.maxLength = 2000;
@@ -76,7 +78,6 @@
       good.type = 'button';
       const actions = el('div', undefined, 'actions');
       actions.append(send, good);
-      const problem = el('p', '', 'error');
       form.append(text, actions, problem);
       const post = (kind) =>
         api(`/staff/api/research/notes/${encodeURIComponent(note.noteId)}/feedback`, { method: 'POST', body: JSON.stringify({ kind, text: text.value }) }).then(
@@ -93,6 +94,32 @@
       box.append(item);
     }
     return box;
+  }
+
+  /** One reply or mark; the account's own (or, for a county admin, any) with its 撤回 / 取消优秀 button, or 已撤回. */
+  function feedbackLine(f, lessonId, problem) {
+    const line = el('div', undefined, `feedback ${f.kind}${f.withdrawnAt ? ' withdrawn' : ''}`);
+    line.dataset.feedback = f.id;
+    line.append(el('span', f.kind === 'good' ? `${f.author} 标为优秀做法${f.text ? `：${f.text}` : ''}` : `${f.author}：${f.text}`));
+    if (f.withdrawnAt) line.append(el('span', `已撤回 ${chinaTime(f.withdrawnAt).slice(5)}`, 'tag muted'));
+    else if (f.canWithdraw) {
+      const undo = el('button', f.kind === 'good' ? '取消优秀' : '撤回', 'undo');
+      undo.type = 'button';
+      undo.addEventListener('click', () => {
+        undo.disabled = true;
+        api(`/staff/api/research/feedback/${encodeURIComponent(f.id)}/withdraw`, { method: 'POST', body: '{}' })
+          .then(() => show(lessonId))
+          .then(
+            () => ($('status').textContent = f.kind === 'good' ? '已取消优秀做法，各接收班级同步后不再显示' : '已撤回回复，该班级同步后不再显示'),
+            (error) => {
+              undo.disabled = false;
+              problem.textContent = `没有撤回：${error.message}`;
+            },
+          );
+      });
+      line.append(undo);
+    }
+    return line;
   }
 
   $('lesson-select').addEventListener('change', () => {
