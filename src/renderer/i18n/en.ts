@@ -407,7 +407,7 @@ export const en: Messages = {
   },
   studentMode: {
     badge: 'Student mode',
-    unlockButton: '🔒 Teacher unlock',
+    unlockButton: 'Teacher unlock',
     unlockTitle: 'Teacher unlock',
     refused: 'In student mode "{{screen}}" cannot be opened. The teacher unlocks with the teacher PIN.',
     screens: {
@@ -437,7 +437,7 @@ export const en: Messages = {
     setIntro: 'Before handing the PC to students, set a teacher PIN of 4–6 digits. In student mode only student practice works; leaving it or seeing the class\'s practice needs this PIN. Do not tell students.',
     setAgain: 'Enter the teacher PIN again',
     mismatch: 'The two PINs differ. Set it again.',
-    start: '🔒 Start student mode',
+    start: 'Start student mode',
     handOverIntro: 'Once started, students can use only student practice; teacher screens need the teacher PIN.',
   },
   content: {

@@ -405,7 +405,7 @@ export const zhCN = {
   },
   studentMode: {
     badge: '学生模式',
-    unlockButton: '🔒 老师解锁',
+    unlockButton: '老师解锁',
     unlockTitle: '老师解锁',
     refused: '学生模式下不能打开「{{screen}}」，请老师输入老师密码解锁。',
     screens: {
@@ -435,7 +435,7 @@ export const zhCN = {
     setIntro: '把电脑交给学生前，请设置 4–6 位数字的老师密码。学生模式下只能用学生练习；离开学生模式、查看全班练习情况都要输入这个密码。请不要告诉学生。',
     setAgain: '请再输入一次老师密码',
     mismatch: '两次输入不一样，请重新设置。',
-    start: '🔒 开始学生模式',
+    start: '开始学生模式',
     handOverIntro: '开始后，学生只能使用学生练习；老师的页面要输入老师密码才能打开。',
   },
   content: {

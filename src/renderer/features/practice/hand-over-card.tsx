@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app/app-context.tsx';
+import { LockIcon } from '../shell/lock-icon.tsx';
 import { PinKeypad } from './pin-keypad.tsx';
 
 type Step = { kind: 'first' } | { kind: 'again'; pin: string };
@@ -25,7 +26,7 @@ export function HandOverCard() {
       <section className="card hand-over" data-testid="hand-over">
         <p>{t('studentMode.handOverIntro')}</p>
         <button type="button" className="primary hand-over-start" data-testid="student-mode-start" onClick={() => void studentMode.handOver().catch(fail)}>
-          {t('studentMode.start')}
+          <LockIcon /> {t('studentMode.start')}
         </button>
         {error && <p className="error">{error}</p>}
       </section>
@@ -46,19 +47,21 @@ export function HandOverCard() {
     }
   };
   return (
-    <section className="card hand-over" data-testid="set-teacher-pin">
-      <h2>{t('studentMode.setTitle')}</h2>
-      <p className="muted">{t('studentMode.setIntro')}</p>
-      <p className="pin-label" data-testid="set-pin-step" data-step={step.kind}>
-        {step.kind === 'first' ? t('studentMode.pinLabel') : t('studentMode.setAgain')}
-      </p>
-      <PinKeypad key={step.kind} label={t('studentMode.pinLabel')} minLength={4} maxLength={6} onSubmit={entered} />
-      {mismatch && (
-        <p className="error" role="alert" data-testid="pin-mismatch">
-          {t('studentMode.mismatch')}
+    <section className="card hand-over set-teacher-pin" data-testid="set-teacher-pin">
+      <div className="set-pin-text">
+        <h2>{t('studentMode.setTitle')}</h2>
+        <p className="muted">{t('studentMode.setIntro')}</p>
+        <p className="pin-label" data-testid="set-pin-step" data-step={step.kind}>
+          {step.kind === 'first' ? t('studentMode.pinLabel') : t('studentMode.setAgain')}
         </p>
-      )}
-      {error && <p className="error">{error}</p>}
+        {mismatch && (
+          <p className="error" role="alert" data-testid="pin-mismatch">
+            {t('studentMode.mismatch')}
+          </p>
+        )}
+        {error && <p className="error">{error}</p>}
+      </div>
+      <PinKeypad key={step.kind} label={t('studentMode.pinLabel')} minLength={4} maxLength={6} onSubmit={entered} />
     </section>
   );
 }

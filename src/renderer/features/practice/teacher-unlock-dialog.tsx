@@ -4,6 +4,7 @@ import type { UnlockResult } from '../../app/student-mode.ts';
 import { useApp } from '../../app/app-context.tsx';
 import { TEACHER_PIN_PATTERN } from '../../app/teacher-pin.ts';
 import { dismissRefusal, type RouteRefusal } from '../../stores/route-store.ts';
+import { LockIcon } from '../shell/lock-icon.tsx';
 import { useNow } from '../timetable/use-now.ts';
 import { PinKeypad } from './pin-keypad.tsx';
 import './practice.css';
@@ -17,7 +18,9 @@ type Failure = Exclude<UnlockResult, { ok: true }>;
 export function TeacherUnlockDialog({ refusal }: { refusal: RouteRefusal }) {
   const { t } = useTranslation();
   const { studentMode } = useApp();
-  const now = useNow(1000).getTime();
+  // Redrawn every second for the countdown; read afresh so a wait that just started says 30 s, not 31.
+  useNow(1000);
+  const now = Date.now();
   const [withItPin, setWithItPin] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
@@ -33,7 +36,9 @@ export function TeacherUnlockDialog({ refusal }: { refusal: RouteRefusal }) {
   return (
     <div className="modal-backdrop">
       <section className="card teacher-unlock" role="dialog" aria-modal="true" aria-labelledby="teacher-unlock-title" data-testid="teacher-unlock">
-        <h2 id="teacher-unlock-title">🔒 {t('studentMode.unlockTitle')}</h2>
+        <h2 id="teacher-unlock-title">
+          <LockIcon /> {t('studentMode.unlockTitle')}
+        </h2>
         <p className="notice" role="status" data-testid="route-refused" data-screen={refusal.wanted.screen}>
           {t('studentMode.refused', { screen: t(`studentMode.screens.${refusal.wanted.screen}`) })}
         </p>

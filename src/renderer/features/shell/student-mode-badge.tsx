@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { navigate } from '../../stores/route-store.ts';
+import { LockIcon } from './lock-icon.tsx';
 
 /**
  * In 学生模式 the top bar says so, and offers the teacher's way out: asking for her timetable, which the route store
@@ -13,7 +14,7 @@ export function StudentModeBadge() {
         {t('studentMode.badge')}
       </span>
       <button type="button" className="secondary small" data-testid="teacher-unlock-open" onClick={() => navigate({ screen: 'timetable' })}>
-        {t('studentMode.unlockButton')}
+        <LockIcon /> {t('studentMode.unlockButton')}
       </button>
     </>
   );
