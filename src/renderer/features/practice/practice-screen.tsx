@@ -50,7 +50,7 @@ export function PracticeScreen() {
           ← {t('content.back')}
         </button>
         <h1>{t('practice.title')}</h1>
-        {studentMode && studentId === null && (
+        {studentId === null && (
           <button type="button" className="secondary teacher-link" onClick={() => navigate({ screen: 'practice-progress' })}>
             {t('practice.teacher')}
           </button>
