@@ -13,6 +13,7 @@ import { classroomContext } from '../support/browser.ts';
 import { enrollInPage } from '../support/enroll-page.ts';
 import type { HubProcess } from '../support/hub-process.ts';
 import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
+import { handOverToStudents, tapPin, TEST_TEACHER_PIN } from '../support/student-mode-page.ts';
 import { startSwitchableProxy } from '../support/switchable-proxy.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '../artifacts');
@@ -41,9 +42,9 @@ async function answer(page: Page, choice: number) {
   return feedback;
 }
 
+/** The teacher hands the PC to the class (学生模式, setting the teacher PIN the first time on this PC). */
 async function openPractice(page: Page) {
-  await page.getByRole('tab', { name: '复习' }).click();
-  await page.getByTestId('practice-entry').click();
+  await handOverToStudents(page);
   await expect.poll(() => tiles(page).count()).toBe(42);
 }
 
@@ -105,9 +106,11 @@ describe('students practise offline on the shared PC', () => {
       // Left signed in: signed out by itself after inactivity.
       await page.clock.setSystemTime(pageNow + DAY + 6 * 60_000);
       await expect.poll(() => page.getByTestId('idle-signed-out').count(), { timeout: 15_000 }).toBe(1);
+      expect(await page.getByTestId('student-mode-badge').count()).toBe(1); // signed out, still 学生模式
 
-      // The teacher's view, offline: who practised, who is stuck, who has not practised.
+      // The teacher's view, offline (after the teacher PIN): who practised, who is stuck, who has not practised.
       await page.getByRole('button', { name: '练习情况（教师）' }).click();
+      await tapPin(page, TEST_TEACHER_PIN);
       const rows = page.getByTestId('progress-row');
       await expect.poll(() => rows.nth(0).textContent()).toContain('3/3');
       expect(await rows.nth(1).textContent()).toContain('3/5');

@@ -9,6 +9,7 @@ import { TopBar } from '../features/shell/top-bar.tsx';
 import { LessonScreen } from '../features/lesson/lesson-screen.tsx';
 import { ClassProgressScreen } from '../features/practice/class-progress-screen.tsx';
 import { PracticeScreen } from '../features/practice/practice-screen.tsx';
+import { TeacherUnlockDialog } from '../features/practice/teacher-unlock-dialog.tsx';
 import { LiveScreen } from '../features/live/live-screen.tsx';
 import { SyncDetailsScreen } from '../features/sync/sync-details-screen.tsx';
 import { TimetableScreen } from '../features/timetable/timetable-screen.tsx';
@@ -19,6 +20,7 @@ export function App() {
   const { t } = useTranslation();
   const { ready, identity, enrolling } = useSession();
   const route = useRoute((s) => s.route);
+  const refused = useRoute((s) => (s.studentMode ? s.refused : null));
   if (!ready) return <main className="splash">{t('app.title')}</main>;
   if (!identity || enrolling) return <EnrollScreen canCancel={identity !== null} />;
   return (
@@ -26,6 +28,7 @@ export function App() {
       <TopBar identity={identity} />
       <DataSafetyBanner />
       <Screen route={route} identity={identity} />
+      {refused && <TeacherUnlockDialog refusal={refused} />}
     </div>
   );
 }

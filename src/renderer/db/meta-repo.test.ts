@@ -51,4 +51,13 @@ describe('meta repo', () => {
     await db.meta.put({ key, value });
     expect(await getMeta(db, key)).toBeUndefined();
   });
+  it('keeps the teacher PIN only as a salted hash: a PIN in its place is refused on write and ignored on read', async () => {
+    const pinInPlace = { salt: '', hash: '1234', iterations: 1 };
+    await expect(setMeta(db, 'teacherPin', pinInPlace)).rejects.toBeInstanceOf(ZodError);
+    await db.meta.put({ key: 'teacherPin', value: pinInPlace });
+    expect(await getMeta(db, 'teacherPin')).toBeUndefined();
+    const hashed = { salt: 'a'.repeat(32), hash: 'b'.repeat(64), iterations: 100_000 };
+    await setMeta(db, 'teacherPin', hashed);
+    expect(await getMeta(db, 'teacherPin')).toEqual(hashed);
+  });
 });

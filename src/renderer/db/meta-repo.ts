@@ -1,4 +1,4 @@
-// Small typed key/value settings kept beside the data they describe (sync cursor, last sync time).
+// Small typed key/value settings kept beside the data they describe (sync cursor, last sync time, 学生模式 and its PIN).
 import { z } from 'zod';
 import type { AppDb } from './app-db.ts';
 
@@ -17,6 +17,12 @@ const metaSchemas = {
     count: z.number().int().min(0),
     recent: z.array(z.object({ at: z.string(), cursor: z.number().int().min(0), reason: z.string().max(500), change: z.string().max(500) })).max(20),
   }),
+  /** 学生模式: the PC is handed to students until the teacher unlocks it; kept so a reload does not leave it. */
+  studentMode: z.boolean(),
+  /** The teacher PIN that unlocks 学生模式, as a salted PBKDF2 hash (app/teacher-pin.ts); never the PIN itself. */
+  teacherPin: z.object({ salt: z.string().regex(/^[0-9a-f]{32}$/), hash: z.string().regex(/^[0-9a-f]{64}$/), iterations: z.number().int().min(10_000) }),
+  /** Wrong teacher PINs in a row and the wait they started (app/pin-lockout.ts): kept so a reload does not reset it. */
+  teacherPinFailures: z.object({ wrong: z.number().int().min(0), lockedUntil: z.number().nullable() }),
 } as const;
 
 export type MetaKey = keyof typeof metaSchemas;

@@ -1,6 +1,10 @@
 // Which screen shows. A plain union instead of a router library: the app has a handful of full-screen places, no URLs to
 // share, and in Electron the page is a file.
+//
+// 学生模式 is kept in this same store and checked in `navigate`, the one way to change screens: a button, a key, a
+// refusal hidden by no one, all go through it, and the lock and the route change together so no stale route survives it.
 import { create } from 'zustand';
+import { allowedInStudentMode } from './student-mode-policy.ts';
 
 export type Route =
   | { screen: 'timetable' }
@@ -21,8 +25,32 @@ export type Route =
   /** The teacher's view of the class's practice (and where students' sign-in codes are set). */
   | { screen: 'practice-progress' };
 
-export const useRoute = create<{ route: Route }>(() => ({ route: { screen: 'timetable' } }));
+/** A screen asked for in 学生模式 and not opened: the app asks for the teacher PIN and goes there once it is given. */
+export type RouteRefusal = { wanted: Route; reason: 'student_mode' };
 
-export function navigate(route: Route) {
-  useRoute.setState({ route });
+export type RouteState = {
+  route: Route;
+  /** The PC is handed to students: only `allowedInStudentMode` screens open (app/student-mode.ts persists it). */
+  studentMode: boolean;
+  refused: RouteRefusal | null;
+};
+
+export const useRoute = create<RouteState>(() => ({ route: { screen: 'timetable' }, studentMode: false, refused: null }));
+
+/** Opens `route`, unless 学生模式 forbids it: then nothing changes but `refused`, and false is returned. */
+export function navigate(route: Route): boolean {
+  if (useRoute.getState().studentMode && !allowedInStudentMode(route)) {
+    useRoute.setState({ refused: { wanted: route, reason: 'student_mode' } });
+    return false;
+  }
+  useRoute.setState({ route, refused: null });
+  return true;
 }
+
+/** Enters 学生模式 on the students' screen in one step. Called by the student-mode controller only. */
+export const lockToStudents = () => useRoute.setState({ studentMode: true, route: { screen: 'practice' }, refused: null });
+
+/** Leaves 学生模式 for `then`. Called by the student-mode controller only, after the teacher PIN. */
+export const unlockToTeacher = (then: Route) => useRoute.setState({ studentMode: false, route: then, refused: null });
+
+export const dismissRefusal = () => useRoute.setState({ refused: null });

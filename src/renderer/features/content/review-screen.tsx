@@ -38,7 +38,7 @@ async function cachedLessons(db: AppDb): Promise<ReviewItem[]> {
  */
 export function ReviewScreen() {
   const { t, i18n } = useTranslation();
-  const { db } = useApp();
+  const { db, studentMode } = useApp();
   const now = useNow();
   const all = useLiveQuery(() => cachedLessons(db), [db]);
   const items = all && reviewOrder(all, now);
@@ -53,7 +53,7 @@ export function ReviewScreen() {
           ← {t('content.back')}
         </button>
         <h1>{t('content.reviewTitle')}</h1>
-        <button type="button" className="primary practice-entry" data-testid="practice-entry" onClick={() => navigate({ screen: 'practice' })}>
+        <button type="button" className="primary practice-entry" data-testid="practice-entry" onClick={() => void studentMode.handOver()}>
           {t('practice.entry')}
         </button>
       </div>

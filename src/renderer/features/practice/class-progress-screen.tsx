@@ -3,7 +3,6 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app/app-context.tsx';
 import { setStudentCode } from '../../db/practice-repo.ts';
-import { navigate } from '../../stores/route-store.ts';
 import { classProgress, type StudentProgress } from './practice-data.ts';
 import './practice.css';
 
@@ -13,14 +12,14 @@ import './practice.css';
  */
 export function ClassProgressScreen() {
   const { t } = useTranslation();
-  const { db } = useApp();
+  const { db, studentMode } = useApp();
   const rows = useLiveQuery(() => classProgress(db), [db]);
   const practised = rows?.filter((r) => r.attempts > 0).length ?? 0;
   const stuck = rows?.filter((r) => r.stuck.length > 0).length ?? 0;
   return (
     <main className="practice-screen">
       <div className="lesson-header">
-        <button type="button" className="secondary" onClick={() => navigate({ screen: 'practice' })}>
+        <button type="button" className="secondary" onClick={() => void studentMode.handOver()}>
           ← {t('content.back')}
         </button>
         <h1>{t('practice.teacherTitle')}</h1>

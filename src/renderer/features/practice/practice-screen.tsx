@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { navigate } from '../../stores/route-store.ts';
+import { navigate, useRoute } from '../../stores/route-store.ts';
 import { signOutStudent, touchStudent, usePracticeSession } from '../../stores/practice-session-store.ts';
+import { HandOverCard } from './hand-over-card.tsx';
 import { idleExpired } from './student-session.ts';
 import { StudentHome } from './student-home.tsx';
 import { StudentTiles } from './student-tiles.tsx';
@@ -12,11 +13,14 @@ const IDLE_CHECK_MS = 5_000;
 
 /**
  * 学生练习 on the shared classroom PC: a student taps their name (and code, if the teacher set one), practises, and
- * signs out with one tap; a session left open ends by itself after inactivity. Works with no network at all.
+ * signs out with one tap; a session left open ends by itself after inactivity (and the PC stays in 学生模式). Works
+ * with no network at all. Shown only in 学生模式: before it, the teacher hands the PC over (HandOverCard). ← and 老师
+ * stay on screen in 学生模式: the route store refuses them and the teacher PIN is asked for.
  */
 export function PracticeScreen() {
   const { t } = useTranslation();
   const { studentId, signedOutIdle } = usePracticeSession();
+  const studentMode = useRoute((s) => s.studentMode);
   const [, setTick] = useState(0);
   useEffect(() => {
     const onActivity = () => touchStudent(Date.now());
@@ -40,8 +44,7 @@ export function PracticeScreen() {
           type="button"
           className="secondary"
           onClick={() => {
-            signOutStudent();
-            navigate({ screen: 'review' });
+            if (navigate({ screen: 'review' })) signOutStudent();
           }}
         >
           ← {t('content.back')}
@@ -53,7 +56,9 @@ export function PracticeScreen() {
           </button>
         )}
       </div>
-      {studentId === null ? (
+      {!studentMode ? (
+        <HandOverCard />
+      ) : studentId === null ? (
         <>
           {signedOutIdle && (
             <p className="notice" role="status" data-testid="idle-signed-out">
