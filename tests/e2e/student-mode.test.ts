@@ -1,6 +1,6 @@
 // 学生模式 on the shared classroom PC, in the real renderer against a real hub: the teacher opens 学生练习 and sets a
-// teacher PIN; a pupil's taps on ←, 老师 and the sync badge open no teacher screen (the route store refuses them and
-// names the screen); a reload comes back locked; a wrong PIN is refused by name, five start a 30 s wait (the page's
+// teacher PIN; a pupil's ← reaches 复习 and back, and her taps on 老师 and the sync badge open no teacher screen (the
+// route store refuses them and names the screen); a reload comes back locked; a wrong PIN is refused by name, five start a 30 s wait (the page's
 // clock is moved on); the right PIN opens the screen that was asked for; a forgotten PIN is recovered with the IT PIN.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -72,8 +72,14 @@ describe('学生模式 on the shared PC', () => {
     expect(await page.getByRole('button', { name: '管理员' }).count()).toBe(0);
     expect((await page.getByTestId('teacher-unlock-open').textContent())?.trim()).toBe('老师解锁'); // after the padlock icon
 
-    // A pupil tries every way out: ←, 老师, the sync badge.
-    await refusedTap(page, () => page.getByRole('button', { name: '← 返回' }).click(), 'review', '复习');
+    // ← leads to 复习 (students review cached lessons too), whose ← leads back to 学生练习, not to the timetable.
+    await page.getByRole('button', { name: '← 返回' }).click();
+    await expect.poll(() => heading(page)).toBe('复习');
+    expect(await page.getByTestId('student-mode-badge').textContent()).toBe('学生模式');
+    await page.getByRole('button', { name: '← 返回' }).click();
+    await expect.poll(() => heading(page)).toBe('学生练习');
+    await expect.poll(() => page.getByTestId('student-tile').count()).toBe(42);
+    // A pupil tries every way to the teacher's side: 老师, the sync badge.
     await refusedTap(page, () => page.getByRole('button', { name: '练习情况（教师）' }).click(), 'practice-progress', '全班练习情况');
     await refusedTap(page, () => page.getByTestId('sync-status').click(), 'sync', '同步详情');
     expect(await page.getByTestId('class-progress').count()).toBe(0);

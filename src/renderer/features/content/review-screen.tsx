@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useApp } from '../../app/app-context.tsx';
 import type { AppDb } from '../../db/app-db.ts';
 import { lessonContent } from '../../db/content-repo.ts';
-import { navigate } from '../../stores/route-store.ts';
+import { navigate, useRoute } from '../../stores/route-store.ts';
 import { formatDate, slotLabel } from '../timetable/lesson-time.ts';
 import { ModeBadge } from '../timetable/mode-badge.tsx';
 import { useNow } from '../timetable/use-now.ts';
@@ -39,6 +39,7 @@ async function cachedLessons(db: AppDb): Promise<ReviewItem[]> {
 export function ReviewScreen() {
   const { t, i18n } = useTranslation();
   const { db, studentMode } = useApp();
+  const locked = useRoute((r) => r.studentMode);
   const now = useNow();
   const all = useLiveQuery(() => cachedLessons(db), [db]);
   const items = all && reviewOrder(all, now);
@@ -49,7 +50,8 @@ export function ReviewScreen() {
   return (
     <main className="review-screen">
       <div className="lesson-header">
-        <button type="button" className="secondary" onClick={() => navigate({ screen: 'timetable' })}>
+        {/* In 学生模式 the way back is to 学生练习: the timetable is the teacher's. */}
+        <button type="button" className="secondary" onClick={() => navigate(locked ? { screen: 'practice' } : { screen: 'timetable' })}>
           ← {t('content.back')}
         </button>
         <h1>{t('content.reviewTitle')}</h1>
