@@ -28,6 +28,7 @@ const session = createSession({
     await navigator.locks.request('ykt-sync', fn);
   },
   prepareLive: (hubUrl, token, onRefused) => livePreconnect.prepare(hubUrl, token, onRefused),
+  appVersion: __APP_VERSION__,
 });
 const studentMode = createStudentMode({
   db,

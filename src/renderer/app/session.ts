@@ -25,6 +25,8 @@ export type SessionDeps = {
   runExclusive?: (fn: () => Promise<void>) => Promise<void>;
   /** Wait after a change before pushing, so a burst of taps goes in one request. */
   pushDebounceMs?: number;
+  /** This build's version: changes an earlier version could not read are pulled again after an update (pull-all.ts). */
+  appVersion?: string;
   /** The hub serves live lessons: open its signalling socket now, so a lesson's join need not (live-preconnect.ts). */
   prepareLive?: (hubUrl: string, token: string, onRefused: (code: string, message: string) => void) => void;
 };
@@ -32,7 +34,7 @@ export type SessionDeps = {
 /** certFingerprint: the https hub's SHA-256 fingerprint from the enrollment slip (ignored for http). */
 export type EnrollInput = { hubUrl: string; code: string; deviceName: string; certFingerprint?: string };
 
-export function createSession({ db, desktop, now, fetch, onlineEvents, runExclusive = (fn) => fn(), pushDebounceMs = 1500, prepareLive = () => undefined }: SessionDeps) {
+export function createSession({ db, desktop, now, fetch, onlineEvents, runExclusive = (fn) => fn(), pushDebounceMs = 1500, prepareLive = () => undefined, appVersion = 'unknown' }: SessionDeps) {
   let loop: SyncLoop | null = null;
   let hub: HubClient | null = null;
   let records: Records | null = null;
@@ -73,7 +75,7 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
         // The push's answer just set the clock: ops refused as stamped ahead (made while the PC's clock ran fast) are
         // re-stamped on it and sent again at once.
         if (pushed.retrying + pushed.failed > 0 && (await deviceRecords.restampRefusedAhead()) > 0) await drainOutbox(pushOptions);
-        await pullAll(db, client, now, log);
+        await pullAll(db, client, now, log, appVersion);
         await saveClockOffset();
         // The hub answered: a socket it closed meanwhile (hub restarted, or taken by a lesson) is opened again.
         if (liveServed) prepareLive(identity.hubUrl, identity.token, liveRefused);

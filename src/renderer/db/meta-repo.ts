@@ -17,6 +17,11 @@ const metaSchemas = {
     count: z.number().int().min(0),
     recent: z.array(z.object({ at: z.string(), cursor: z.number().int().min(0), reason: z.string().max(500), change: z.string().max(500) })).max(20),
   }),
+  /**
+   * Where to read again from once this app is updated: the cursor before the first page in which `version` skipped a
+   * change (a type added to the hub after this version). The next version rewinds there once (sync/pull-all.ts).
+   */
+  pullReplay: z.object({ fromCursor: z.number().int().min(0), version: z.string().min(1).max(100) }),
   /** 学生模式: the PC is handed to students until the teacher unlocks it; kept so a reload does not leave it. */
   studentMode: z.boolean(),
   /** The teacher PIN that unlocks 学生模式, as a salted PBKDF2 hash (app/teacher-pin.ts); never the PIN itself. */

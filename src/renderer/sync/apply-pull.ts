@@ -1,7 +1,9 @@
 // Applies one page of hub changes and the new cursor in a single Dexie transaction, so a crash mid-way leaves the
 // previous consistent state and the same page is simply pulled again. Each change is parsed on its own: one that does
 // not parse (damaged, or a type a newer hub added) is skipped and recorded (meta `pullSkipped`, shown on 同步详情) —
-// the rest of the page applies and the cursor moves on, so it can never stop the classroom's pulls.
+// the rest of the page applies and the cursor moves on, so it can never stop the classroom's pulls. Where it was is
+// kept (meta `pullReplay`), so the app's next version reads it again (pull-all.ts): a change of a type this version
+// does not know (a 考核 paper, a withdrawn reply) is not lost to the classroom for good because it arrived first.
 import { Change, type PullPage } from '../../shared/protocol.ts';
 import type { AppDb } from '../db/app-db.ts';
 import { getMeta, setMeta, type MetaValue } from '../db/meta-repo.ts';
@@ -13,7 +15,10 @@ const utc = (iso: string) => new Date(iso).toISOString();
 export type SkippedChange = MetaValue<'pullSkipped'>['recent'][number];
 const KEEP_RECENT = 20;
 
-export async function applyPull(db: AppDb, page: PullPage, now: Date = new Date()): Promise<{ applied: number; skipped: SkippedChange[] }> {
+/** Who reads the page, and from which cursor: a skipped change is then read again from there after an update. */
+export type PullReader = { fromCursor: number; appVersion: string };
+
+export async function applyPull(db: AppDb, page: PullPage, now: Date = new Date(), reader?: PullReader): Promise<{ applied: number; skipped: SkippedChange[] }> {
   const skipped: SkippedChange[] = [];
   let applied = 0;
   await db.transaction('rw', [db.lessons, db.students, db.meta, db.quizzes, db.notes, db.exams, db.examResults, db.noteFeedback], async () => {
@@ -29,6 +34,11 @@ export async function applyPull(db: AppDb, page: PullPage, now: Date = new Date(
     if (skipped.length > 0) {
       const before = (await getMeta(db, 'pullSkipped')) ?? { count: 0, recent: [] };
       await setMeta(db, 'pullSkipped', { count: before.count + skipped.length, recent: [...before.recent, ...skipped].slice(-KEEP_RECENT) });
+      if (reader) {
+        const replay = await getMeta(db, 'pullReplay');
+        const fromCursor = replay && replay.version === reader.appVersion ? Math.min(replay.fromCursor, reader.fromCursor) : reader.fromCursor;
+        await setMeta(db, 'pullReplay', { fromCursor, version: reader.appVersion });
+      }
     }
     await setMeta(db, 'pullCursor', page.cursor);
   });
