@@ -117,6 +117,7 @@ describe('学生模式 on the shared PC', () => {
     // Five wrong PINs: a 30 s wait, the right PIN refused during it; after it, the right PIN opens the timetable.
     await page.getByTestId('teacher-unlock-open').click();
     await expect.poll(() => refusedScreen(page)).toBe('timetable');
+    expect(await page.getByTestId('route-refused').textContent()).toBe('请输入老师密码，解锁后回到今日课表。');
     for (let i = 0; i < 5; i++) {
       await tapPin(page, '0000');
       await expect.poll(() => page.locator('.pin-dots').getAttribute('data-length')).toBe('0');

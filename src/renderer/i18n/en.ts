@@ -410,6 +410,7 @@ export const en: Messages = {
     unlockButton: 'Teacher unlock',
     unlockTitle: 'Teacher unlock',
     refused: 'In student mode "{{screen}}" cannot be opened. The teacher unlocks with the teacher PIN.',
+    asked: 'Enter the teacher PIN to go back to today’s timetable.',
     screens: {
       timetable: "Today's timetable",
       lesson: 'Lesson',

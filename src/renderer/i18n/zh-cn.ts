@@ -408,6 +408,7 @@ export const zhCN = {
     unlockButton: '老师解锁',
     unlockTitle: '老师解锁',
     refused: '学生模式下不能打开「{{screen}}」，请老师输入老师密码解锁。',
+    asked: '请输入老师密码，解锁后回到今日课表。',
     screens: {
       timetable: '今日课表',
       lesson: '课程',

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { dismissRefusal, lockToStudents, navigate, unlockToTeacher, useRoute, type Route } from './route-store.ts';
+import { askTeacherUnlock, dismissRefusal, lockToStudents, navigate, unlockToTeacher, useRoute, type Route } from './route-store.ts';
 import { allowedInStudentMode } from './student-mode-policy.ts';
 
 // One of every screen, so a screen added to Route and forgotten here shows up as a missing row.
@@ -54,5 +54,13 @@ describe('学生模式 route guard', () => {
     unlockToTeacher({ screen: 'practice-progress' });
     expect(useRoute.getState()).toEqual({ studentMode: false, route: { screen: 'practice-progress' }, refused: null });
     expect(navigate({ screen: 'admin' })).toBe(true);
+  });
+
+  it('老师解锁 asks for the PIN in 学生模式 (the timetable once given), and does nothing outside it', () => {
+    askTeacherUnlock();
+    expect(useRoute.getState().refused).toBeNull();
+    lockToStudents();
+    askTeacherUnlock();
+    expect(useRoute.getState()).toMatchObject({ route: { screen: 'practice' }, studentMode: true, refused: { wanted: { screen: 'timetable' }, reason: 'teacher_asked' } });
   });
 });

@@ -25,8 +25,11 @@ export type Route =
   /** The teacher's view of the class's practice (and where students' sign-in codes are set). */
   | { screen: 'practice-progress' };
 
-/** A screen asked for in 学生模式 and not opened: the app asks for the teacher PIN and goes there once it is given. */
-export type RouteRefusal = { wanted: Route; reason: 'student_mode' };
+/**
+ * A screen asked for in 学生模式 and not opened (`student_mode`), or the teacher's own 老师解锁 (`teacher_asked`): the
+ * app asks for the teacher PIN and goes there once it is given.
+ */
+export type RouteRefusal = { wanted: Route; reason: 'student_mode' | 'teacher_asked' };
 
 export type RouteState = {
   route: Route;
@@ -54,3 +57,8 @@ export const lockToStudents = () => useRoute.setState({ studentMode: true, route
 export const unlockToTeacher = (then: Route) => useRoute.setState({ studentMode: false, route: then, refused: null });
 
 export const dismissRefusal = () => useRoute.setState({ refused: null });
+
+/** 老师解锁 in the top bar: the teacher asks for her app back (the timetable once the PIN is given). */
+export function askTeacherUnlock() {
+  if (useRoute.getState().studentMode) useRoute.setState({ refused: { wanted: { screen: 'timetable' }, reason: 'teacher_asked' } });
+}

@@ -40,7 +40,7 @@ export function TeacherUnlockDialog({ refusal }: { refusal: RouteRefusal }) {
           <LockIcon /> {t('studentMode.unlockTitle')}
         </h2>
         <p className="notice" role="status" data-testid="route-refused" data-screen={refusal.wanted.screen}>
-          {t('studentMode.refused', { screen: t(`studentMode.screens.${refusal.wanted.screen}`) })}
+          {refusal.reason === 'teacher_asked' ? t('studentMode.asked') : t('studentMode.refused', { screen: t(`studentMode.screens.${refusal.wanted.screen}`) })}
         </p>
         {withItPin && <p className="muted">{t('studentMode.itPinIntro')}</p>}
         <p className="pin-label">{withItPin ? t('studentMode.itPinLabel') : t('studentMode.pinLabel')}</p>

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { navigate } from '../../stores/route-store.ts';
+import { askTeacherUnlock } from '../../stores/route-store.ts';
 import { LockIcon } from './lock-icon.tsx';
 
 /**
@@ -13,7 +13,7 @@ export function StudentModeBadge() {
       <span className="student-mode-badge" data-testid="student-mode-badge">
         {t('studentMode.badge')}
       </span>
-      <button type="button" className="secondary small" data-testid="teacher-unlock-open" onClick={() => navigate({ screen: 'timetable' })}>
+      <button type="button" className="secondary small" data-testid="teacher-unlock-open" onClick={askTeacherUnlock}>
         <LockIcon /> {t('studentMode.unlockButton')}
       </button>
     </>
