@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PracticeReport } from '../../hub/features/practice/practice-report.ts';
 import type { Exam } from '../../src/shared/protocol.ts';
 import { classroomContext } from '../support/browser.ts';
+import { beginDemoMathLesson } from '../support/demo-lesson-begun.ts';
 import { enrollInPage } from '../support/enroll-page.ts';
 import type { HubProcess } from '../support/hub-process.ts';
 import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
@@ -27,6 +28,7 @@ beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   system = await startLoopbackSystem('ykt-practice-', 'practice-admin-token-0123456789');
   ({ hub, renderer, browser } = system);
+  await beginDemoMathLesson(hub.url, hub.adminToken);
 });
 afterAll(() => system?.close());
 

@@ -1,10 +1,12 @@
 // A board the class can see: on every screen (enrollment, timetable, lesson tabs, player, PDF, 复习, 同步详情, 管理员,
-// live), at a 1366×768 classroom PC and a 1920×1080 touch board, every visible control is at least 48×48 px, and the
-// board's larger screen gets larger type. On each screen too: every form's primary action is in view without scrolling,
-// and no Latin word is left for a teacher to puzzle over (issue #21: 注册本机 below the fold, "PIN").
+// live, and the students' side: the teacher PIN, name tiles, a student's page, a question, the unlock keypad), at a
+// 1366×768 classroom PC and a 1920×1080 touch board, every visible control is at least 48×48 px, and the board's larger
+// screen gets larger type. On each screen too: every form's primary action is in view without scrolling, and no Latin
+// word is left for a teacher to puzzle over (issue #21: 注册本机 below the fold, "PIN").
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beginDemoMathLesson } from '../support/demo-lesson-begun.ts';
 import { startLoopbackSystem, type LoopbackSystem } from '../support/loopback-system.ts';
 import { tourScreens } from '../support/screen-tour.ts';
 import { formatFindings, latinWords, primaryActionsOutOfView, type ScreenFinding } from '../support/screen-text.ts';
@@ -18,6 +20,7 @@ let system: LoopbackSystem;
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   system = await startLoopbackSystem('ykt-touch-', 'touch-admin-token-0123456789abcdef');
+  await beginDemoMathLesson(system.hub.url, system.hub.adminToken); // the tour's 学生主页 has a lesson to practise
 });
 afterAll(() => system?.close());
 
@@ -41,7 +44,7 @@ describe('touch targets on every screen', () => {
       fontSizes.push(await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize)));
       await page.screenshot({ path: join(ARTIFACTS, `touch-${width}-${screens.length}-${screen}.png`) });
     });
-    expect(screens).toHaveLength(13);
+    expect(screens).toHaveLength(18);
     expect(small, formatSmall(small)).toEqual([]);
     expect([...belowFold, ...latin], formatFindings([...belowFold, ...latin])).toEqual([]);
     // The board scales type up; the PC keeps the base size.

@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { enrollInPage, TEST_IT_PIN } from './enroll-page.ts';
 import { waitFor } from './ports.ts';
+import { tapPin, TEST_TEACHER_PIN } from './student-mode-page.ts';
 
 export type ScreenVisit = (screen: string) => Promise<void>;
 
@@ -75,4 +76,28 @@ export async function tourScreens(page: Page, appUrl: string, at: ScreenVisit): 
   await waitFor(async () => ((await page.getByTestId('live-player').getAttribute('data-phase')) !== 'connecting' ? true : undefined), 'the live screen settled', 30_000);
   await at('直播');
   await page.getByRole('button', { name: /退出直播/ }).click();
+  await page.getByRole('button', { name: /返回课表/ }).first().click();
+
+  // The students' side of the same PC: 复习 → 学生练习 (the teacher sets her PIN first), the name tiles, a student's
+  // own page and a question, and the teacher's unlock keypad.
+  await page.getByRole('tab', { name: '复习' }).click();
+  await page.getByTestId('practice-entry').click();
+  await page.getByTestId('set-teacher-pin').waitFor();
+  await at('设置老师密码');
+  for (let time = 0; time < 2; time++) await tapPin(page, TEST_TEACHER_PIN);
+  await page.getByTestId('student-mode-badge').waitFor();
+  await waitFor(async () => ((await page.getByTestId('student-tile').count()) > 0 ? true : undefined), 'the name tiles', 30_000);
+  await at('学生练习');
+  await page.getByTestId('student-tile').first().click();
+  await page.getByTestId('practice-lesson').first().waitFor();
+  await at('学生主页');
+  await page.getByTestId('practice-lesson').first().click();
+  await page.getByTestId('practice-question').waitFor();
+  await at('练习题');
+  await page.getByRole('button', { name: '退出', exact: true }).click(); // signs the student out, mid-question
+  await page.getByTestId('teacher-unlock-open').click();
+  await page.locator('.pin-keypad').waitFor();
+  await at('老师解锁');
+  await tapPin(page, TEST_TEACHER_PIN);
+  await page.getByTestId('student-mode-badge').waitFor({ state: 'detached' });
 }

@@ -6,7 +6,7 @@ import { DAY_MS } from '../../../shared/practice-policy.ts';
 import type { Quiz } from '../../../shared/protocol.ts';
 import { openAppDb, type AppDb } from '../../db/app-db.ts';
 import { createRecords } from '../../db/records-repo.ts';
-import { classProgress, dueMistakes } from './practice-data.ts';
+import { classProgress, dueMistakes, practiceLessons } from './practice-data.ts';
 
 const dbs: AppDb[] = [];
 afterEach(async () => {
@@ -34,5 +34,15 @@ describe('practice reads', () => {
     expect(await dueMistakes(db, 's2', T0 + 60_000)).toEqual([]);
     expect((await dueMistakes(db, 's2', T0 + DAY_MS + 60_000)).map((i) => i.questionId)).toEqual(['q1']);
     expect(await dueMistakes(db, 's1', T0 + DAY_MS + 60_000)).toEqual([]);
+  });
+
+  it('offers the lessons that have begun, most recent first, and none before its class (its questions are the 随堂测)', async () => {
+    const db = openAppDb(`practice-lessons-${crypto.randomUUID()}`);
+    dbs.push(db);
+    const lesson = (id: string, startsMs: number) => ({ id, classroomId: 'c', courseId: 'crs', subject: '数学', title: '有理数', leadSchoolName: '成都七中', teacherName: '王老师', startsAt: new Date(startsMs).toISOString(), endsAt: new Date(startsMs + 2_400_000).toISOString(), mode: 'recorded' as const });
+    await db.lessons.bulkPut([lesson('yesterday', T0 - DAY_MS), lesson('now', T0 - 60_000), lesson('tomorrow', T0 + DAY_MS)]);
+    await db.quizzes.bulkPut(['yesterday', 'now', 'tomorrow'].map((l) => ({ ...quiz, id: `qz-${l}`, lessonId: l })));
+    expect((await practiceLessons(db, 's1', T0)).map((p) => p.lesson.id)).toEqual(['now', 'yesterday']);
+    expect((await practiceLessons(db, 's1', T0 + DAY_MS)).map((p) => p.lesson.id)).toEqual(['tomorrow', 'now', 'yesterday']);
   });
 });

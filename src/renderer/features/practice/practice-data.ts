@@ -16,9 +16,10 @@ export async function practiceLessons(db: AppDb, studentId: string, nowMs: numbe
   const byLesson = new Map<string, Quiz[]>();
   for (const q of quizzes) byLesson.set(q.lessonId, [...(byLesson.get(q.lessonId) ?? []), q]);
   const attempts = await db.practiceAttempts.where('studentId').equals(studentId).sortBy('at');
-  const lessons = (await db.lessons.bulkGet([...byLesson.keys()])).filter((l): l is Lesson => l !== undefined);
-  const started = (l: Lesson) => Date.parse(l.startsAt) <= nowMs;
-  lessons.sort((a, b) => Number(started(b)) - Number(started(a)) || (started(a) ? b.startsAt.localeCompare(a.startsAt) : a.startsAt.localeCompare(b.startsAt)));
+  // Only lessons that have begun: a lesson's questions are its 随堂测 too, and practised (with the answer and its
+  // explanation shown) before class they would answer the class's quiz for it. Most recent first.
+  const lessons = (await db.lessons.bulkGet([...byLesson.keys()])).filter((l): l is Lesson => l !== undefined && Date.parse(l.startsAt) <= nowMs);
+  lessons.sort((a, b) => b.startsAt.localeCompare(a.startsAt));
   return lessons.map((lesson) => {
     const results = attempts.filter((a) => a.lessonId === lesson.id).map((a) => a.correct);
     return { lesson, quizzes: byLesson.get(lesson.id) ?? [], state: isMastered(results) ? 'mastered' : results.length > 0 ? 'practising' : 'none' };

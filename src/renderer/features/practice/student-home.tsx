@@ -5,6 +5,7 @@ import { examOpen } from '../../../shared/practice-policy.ts';
 import type { ExamPaper } from '../../../shared/protocol.ts';
 import { useApp } from '../../app/app-context.tsx';
 import { signOutStudent } from '../../stores/practice-session-store.ts';
+import { formatDate } from '../timetable/lesson-time.ts';
 import { useNow } from '../timetable/use-now.ts';
 import { ExamRunner } from './exam-runner.tsx';
 import { dueMistakes, practiceLessons, studentExams, type PracticeItem } from './practice-data.ts';
@@ -14,8 +15,9 @@ type Mode = { kind: 'home' } | { kind: 'practise'; items: PracticeItem[] } | { k
 
 /** A signed-in student: the 错题本 due today, lessons to practise with their state, and 考核. */
 export function StudentHome({ studentId }: { studentId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { db } = useApp();
+  const weekdays = t('weekday', { returnObjects: true }) as string[];
   const now = useNow(10_000).getTime();
   const student = useLiveQuery(() => db.students.get(studentId), [db, studentId]);
   const lessons = useLiveQuery(() => practiceLessons(db, studentId, Date.now()), [db, studentId]);
@@ -80,6 +82,10 @@ export function StudentHome({ studentId }: { studentId: string }) {
                 >
                   <span className="title">
                     {lesson.subject} · {lesson.title}
+                  </span>
+                  {/* The same lesson title comes back on other days: the date tells them apart. */}
+                  <span className="muted when">
+                    {formatDate(new Date(lesson.startsAt), i18n.language)} {weekdays[new Date(lesson.startsAt).getDay()] ?? ''}
                   </span>
                   <span className={`state state-${state}`}>{t(state === 'mastered' ? 'practice.mastered' : state === 'practising' ? 'practice.practising' : 'practice.notPractised')}</span>
                 </button>
