@@ -325,7 +325,8 @@
       (error) => {
         if (error.code === 'unauthorized') return showLogin('登录已过期，请重新登录');
         $('password-error').textContent =
-          error.code === 'forbidden' ? '当前密码不对' : error.code === 'rate_limited' ? `失败次数太多，请稍后再试（${error.message}）` : error.code === 'bad_request' ? `新密码不符合要求：${error.message}` : `没有修改：${error.message}`;
+          // forbidden is also a stale page's CSRF token or a change made meanwhile: only the wrong password says so.
+          error.code === 'forbidden' && error.message === 'wrong current password' ? '当前密码不对' : error.code === 'rate_limited' ? `失败次数太多，请稍后再试（${error.message}）` : error.code === 'bad_request' ? `新密码不符合要求：${error.message}` : `没有修改：${error.message}`;
       },
     );
   });
