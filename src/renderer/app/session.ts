@@ -66,10 +66,16 @@ export function createSession({ db, desktop, now, fetch, onlineEvents, runExclus
     const syncOnce = () =>
       runExclusive(async () => {
         // 考核 papers whose time ran out while no one had them open are handed in first, so their op goes in this push.
-        const sittings = await deviceRecords.handInLapsedSittings();
-        if (sittings.handedIn > 0) log('info', `handed in ${sittings.handedIn} 考核 sitting(s) whose time was up`);
-        if (sittings.tooLate !== tooLateBefore) log('warn', `${sittings.tooLate} 考核 sitting(s) ran out after the window closed and its grace: kept on this PC, not handed in`);
-        tooLateBefore = sittings.tooLate;
+        // A failure here is logged and the sync goes on: it must never keep the outbox from being pushed.
+        const sittings = await deviceRecords.handInLapsedSittings().catch((error: unknown) => {
+          log('error', `考核 sittings could not be handed in: ${error instanceof Error ? error.message : String(error)}`);
+          return null;
+        });
+        if (sittings && sittings.handedIn > 0) log('info', `handed in ${sittings.handedIn} 考核 sitting(s) whose time was up`);
+        if (sittings && sittings.tooLate !== tooLateBefore) {
+          log('warn', `${sittings.tooLate} 考核 sitting(s) ran out after the window closed and its grace: kept on this PC, not handed in`);
+          tooLateBefore = sittings.tooLate;
+        }
         const pushOptions = { now, log };
         const pushed = await drainOutbox(pushOptions);
         // The push's answer just set the clock: ops refused as stamped ahead (made while the PC's clock ran fast) are
