@@ -33,12 +33,13 @@ import { registerPullRoute } from '../features/records/pull-route.ts';
 import { edgeGuard, registerEdgeAdminRoutes, registerEdgeEnrollRoute, registerEdgeRoutes } from '../features/edge/county/county-edge-routes.ts';
 import type { HubContext } from '../core/http/hub-context.ts';
 import { createHubAttempts, defaultHubLimits, type HubLimits } from '../core/http/hub-limits.ts';
-import { startReportRefresher, type RefresherTimers } from '../features/report/report-refresher.ts';
+import { startReportRefresher } from '../features/report/report-refresher.ts';
 import { registerAdminTermReport, registerStaffPublicRoutes, registerStaffReportRoutes, withoutCors } from '../features/report/report-routes.ts';
 import { staffGuard } from '../features/staff/staff-auth.ts';
 import { registerStaffAdminRoutes } from '../features/staff/staff-admin-routes.ts';
 import { registerResearchRoutes } from '../features/research/research-routes.ts';
 import { registerStaffAccountRoutes } from '../features/staff/staff-account-routes.ts';
+import type { Timers } from '../../src/shared/timers.ts';
 
 /** Routes a test build adds (hub/testing/): given the table, so they too must sit in an access group. */
 export type HubExtension = (hub: { app: FastifyInstance; table: RouteTable; ctx: HubContext }) => Promise<void>;
@@ -49,7 +50,7 @@ export type CreateHubOptions = Pick<HubContext, 'db' | 'hubName' | 'contentDir'>
   adminToken?: string;
   now?: () => Date;
   /** The report aggregates' background refresh (report-refresher.ts): tests pass timers that never fire to drive it. */
-  reportRefresher?: { everyMs?: number; timers?: RefresherTimers };
+  reportRefresher?: { everyMs?: number; timers?: Timers };
   /** The hub's pack-signing key (main.ts loads it from HUB_DATA_DIR); tests get one that lives as long as the hub. */
   packSigner?: PackSigner;
   logger?: ServerLogger;

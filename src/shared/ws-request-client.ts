@@ -3,6 +3,7 @@
 // timeout and are answered by id; every frame from the hub is parsed (an unreadable one is dropped, never trusted); a
 // socket that closes fails whatever is pending by name, and `onClosed` is called once however it ends.
 import type { MethodOf, RequestCodec, RequestInput, RequestSchemas, ResponseOutput } from './ws-request.ts';
+import { hostTimers, type Timers } from './timers.ts';
 
 /** What the client itself reports: no answer in time, the socket gone, an answer of the wrong shape. */
 export type ClientFailure = 'timeout' | 'closed' | 'malformed';
@@ -19,10 +20,6 @@ export type ClientSocket = {
 const CONNECTING = 0;
 const OPEN = 1;
 
-export type ClientTimers = { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
-// Shared code sees no DOM or Node typings; both have these timers.
-const host = globalThis as unknown as { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
-const realTimers: ClientTimers = { setTimeout: (fn, ms) => host.setTimeout(fn, ms), clearTimeout: (h) => host.clearTimeout(h) };
 
 export class RequestClientError<C extends string = string> extends Error {
   constructor(
@@ -53,11 +50,11 @@ export type RequestClientOptions<M extends RequestSchemas, N, C extends string> 
   toError?: (code: C | ClientFailure, message: string, phase: FailurePhase) => Error;
   /** Ends a socket that did not open in time (default close(); `ws` prefers terminate()). */
   abandon?: () => void;
-  timers?: ClientTimers;
+  timers?: Timers;
 };
 
 export function openRequestClient<M extends RequestSchemas, N, C extends string>(options: RequestClientOptions<M, N, C>): Promise<RequestClient<M>> {
-  const { codec, socket, timeoutMs = 10_000, timers = realTimers } = options;
+  const { codec, socket, timeoutMs = 10_000, timers = hostTimers } = options;
   const toError = options.toError ?? ((code, message) => new RequestClientError<C>(code, message));
   const pending = new Map<number, { resolve: (data: unknown) => void; reject: (e: Error) => void; timer: unknown }>();
   let nextId = 1;

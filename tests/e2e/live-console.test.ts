@@ -125,7 +125,10 @@ describe.skipIf(noWorker !== null)(`lead console round trip${noWorker ? ` (skipp
       const sizes = await Promise.all(segments.map(async (seg) => (await stat(join(lessonDir, seg, 'courseware.mkv')).catch(() => null))?.size ?? 0));
       return Math.max(0, ...sizes);
     };
-    await expect.poll(slidesBytes, { timeout: 60_000 }).toBeGreaterThan(2000);
+    // On failure, the hub's recorder lines (segments started, first-frame watch, ffmpeg's errors) say why.
+    await expect.poll(slidesBytes, { timeout: 60_000 }).toBeGreaterThan(2000).catch((error: unknown) => {
+      throw new Error(`no courseware recorded: ${String(error)}\nhub output:\n${hub.output().slice(-4000)}`);
+    });
 
     // 下课: classrooms hear it, and the recording (camera + courseware) becomes the lesson's pack.
     await consolePage.getByRole('button', { name: '下课' }).click();

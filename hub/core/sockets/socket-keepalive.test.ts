@@ -1,12 +1,13 @@
 // The one hello/join deadline and idle timer every hub socket uses (sync, county live, edge live), on a fake clock.
 import { describe, expect, it } from 'vitest';
-import { HELLO_TIMEOUT_MS, socketDeadline, type SocketTimers } from './socket-keepalive.ts';
+import { HELLO_TIMEOUT_MS, socketDeadline } from './socket-keepalive.ts';
+import type { Timers } from '../../../src/shared/timers.ts';
 
 function fakeClock() {
   let now = 0;
   let nextId = 1;
   const pending = new Map<number, { at: number; fn: () => void }>();
-  const timers: SocketTimers = {
+  const timers: Timers = {
     setTimeout: (fn, ms) => {
       const id = nextId++;
       pending.set(id, { at: now + ms, fn });

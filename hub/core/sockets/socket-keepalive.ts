@@ -3,6 +3,8 @@
 // found by ping, so their transports do not linger — several pings may go unanswered first: a short outage must not
 // cost the classroom its session (and a key-frame wait on rejoin); and one hello/join deadline and idle timer.
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import { backgroundTimers } from '../background-timers.ts';
+import type { Timers } from '../../../src/shared/timers.ts';
 
 export const MAX_BAD_FRAMES = 20;
 const PING_EVERY_MS = 10_000;
@@ -39,11 +41,6 @@ export function rawText(raw: RawData): string {
 /** Every hub socket must say hello (sync) or join (live) within this long: nobody parks sockets on the hub for free. */
 export const HELLO_TIMEOUT_MS = 10_000;
 
-export type SocketTimers = { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
-const realTimers: SocketTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 export type SocketDeadlineOptions = {
   /** Open → accepted hello/join; default HELLO_TIMEOUT_MS. */
@@ -51,7 +48,7 @@ export type SocketDeadlineOptions = {
   /** After the hello: closed once nothing was read for this long. Undefined: no idle limit (live sockets: the ping
    *  finds a lost classroom; a viewer watching a lesson may send nothing for an hour). */
   idleMs?: number;
-  timers?: SocketTimers;
+  timers?: Timers;
 };
 
 export type SocketDeadline = {
@@ -73,7 +70,7 @@ export type SocketDeadline = {
 export function socketDeadline(
   options: SocketDeadlineOptions & { bytesRead: () => number; onExpired: (why: 'no_hello' | 'idle') => void },
 ): SocketDeadline {
-  const timers = options.timers ?? realTimers;
+  const timers = options.timers ?? backgroundTimers;
   let state: 'waiting' | 'answering' | 'expired-while-answering' | 'greeted' | 'stopped' = 'waiting';
   let timer: unknown = null;
   let readAtArm = 0;

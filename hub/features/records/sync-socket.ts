@@ -12,16 +12,16 @@ import { SYNC_SOCKET_MAX_FRAME_BYTES, SYNC_WS_PATH, SyncClose, syncCodec, type S
 import { authenticateDevice } from '../org/auth-guards.ts';
 import type { HubContext } from '../../core/http/hub-context.ts';
 import { HubError } from '../../core/http/hub-error.ts';
-import type { SocketTimers } from '../../core/sockets/socket-keepalive.ts';
 import { attachRequestServer, type RequestSession, type RequestSocket } from '../../core/sockets/ws-request-server.ts';
 import { receivePush } from './receive-push.ts';
+import type { Timers } from '../../../src/shared/timers.ts';
 
 export type SyncSocketOptions = {
   /** A socket that has not said hello by then is closed (default HELLO_TIMEOUT_MS, as for live sockets). */
   helloTimeoutMs?: number;
   /** A socket with nothing to do for this long is closed (the app opens one per long drain). */
   idleMs?: number;
-  timers?: SocketTimers;
+  timers?: Timers;
 };
 
 /** Refusals after which nothing on this socket can succeed: answered, then the socket is closed. */

@@ -12,14 +12,15 @@ import { pendingPairs, refreshIfFew, refreshReportAggregates } from './report-ag
 import { audienceWhere, EVERYTHING, type ReportFilter } from './report-filter.ts';
 import { queryClassesPage, queryReportView } from './report-query.ts';
 import { queryReportRaw } from './report-query-raw.ts';
-import { startReportRefresher, type RefresherTimers } from './report-refresher.ts';
+import { startReportRefresher } from './report-refresher.ts';
+import type { Timers } from '../../../src/shared/timers.ts';
 import { queryReportSummary } from './report-summary-query.ts';
 import { summariseRows } from './report-summary.ts';
 import type { ClassRow } from './report-query.ts';
 import type { ReportView } from './report-view.ts';
 
 /** Timers the test fires by hand: the hub's background refresher only runs when told. */
-function manualTimers(): RefresherTimers & { fire(): void } {
+function manualTimers(): Timers & { fire(): void } {
   let due: (() => void)[] = [];
   return {
     setTimeout: (f) => due.push(f),

@@ -4,19 +4,19 @@
 // hub's backfill (migration 13 marks every pair it holds) is this same drain, started at once when the hub starts.
 import type { SqlDb } from '../../core/db/sql-db.ts';
 import { refreshReportAggregates } from './report-aggregates.ts';
+import { backgroundTimers } from '../../core/background-timers.ts';
+import type { Timers } from '../../../src/shared/timers.ts';
 
-export type RefresherTimers = { setTimeout(callback: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
 export type ReportRefresher = { stop(): Promise<void>; /** Resolves once nothing is marked (tests, bench). */ drained(): Promise<void> };
 
 const EVERYWHERE = { sql: '1 = 1', params: [] };
 const ANALYZE_AFTER = 5_000;
-const realTimers: RefresherTimers = { setTimeout: (f, ms) => setTimeout(f, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
 
 export function startReportRefresher(
   db: SqlDb,
-  options: { everyMs?: number; chunk?: number; timers?: RefresherTimers; onError: (error: unknown) => void },
+  options: { everyMs?: number; chunk?: number; timers?: Timers; onError: (error: unknown) => void },
 ): ReportRefresher {
-  const { everyMs = 2_000, chunk = 500, timers = realTimers, onError } = options;
+  const { everyMs = 2_000, chunk = 500, timers = backgroundTimers, onError } = options;
   let stopped = false;
   let handle: unknown = null;
   let running: Promise<void> = Promise.resolve();

@@ -2,8 +2,8 @@
 // 2 s (the old loop filled a fresh machine's `npm start` with the same line). Real SFU; timers and clock injected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoBroadcast } from './demo-live.ts';
-import type { RecorderTimers } from '../recording/lesson-recorder.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from '../sfu/live-sfu.ts';
+import type { Timers } from '../../../../src/shared/timers.ts';
 
 const workerReason = liveUnavailableReason();
 
@@ -16,7 +16,7 @@ describe.skipIf(workerReason !== null)(`demo broadcast restarts${workerReason ? 
     const pauses: number[] = [];
     const due: (() => void)[] = [];
     const waiters: (() => void)[] = [];
-    const timers: RecorderTimers = {
+    const timers: Timers = {
       setTimeout: (fn, ms) => {
         pauses.push(ms);
         due.push(fn);

@@ -5,8 +5,8 @@ import type { HubDatabase } from '../../../core/db/open-database.ts';
 import { putLesson } from '../../timetable/timetable-repo.ts';
 import { valueOrThrow } from '../../../core/http/hub-error.ts';
 import { defaultIngestRequest, startFfmpegBroadcast, type FfmpegBroadcast } from './ffmpeg-broadcaster.ts';
-import type { RecorderTimers } from '../recording/lesson-recorder.ts';
 import type { LiveSfu } from '../sfu/live-sfu.ts';
+import { hostTimers, type Timers } from '../../../../src/shared/timers.ts';
 
 export const DEMO_LIVE_LESSON_ID = 'les-live-demo';
 export const DEMO_LIVE_TITLE = '直播：有理数的乘法';
@@ -42,16 +42,12 @@ export type DemoBroadcastOptions = {
   restartAfterMs?: number;
   maxRestartAfterMs?: number;
   ffmpegPath?: string;
-  timers?: RecorderTimers;
+  timers?: Timers;
   now?: () => number;
 };
 
 /** A broadcast that ran this long before it stopped was working: the next restart is quick again. */
 const HEALTHY_RUN_MS = 30_000;
-const realTimers: RecorderTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /**
  * The demo lesson's broadcast, kept on air: if ffmpeg dies the lesson goes off air (viewers see 主讲教室尚未开始) and
@@ -59,7 +55,7 @@ const realTimers: RecorderTimers = {
  * worker died) the broadcast moves to the new room at once, as `npm run broadcast`'s lease does.
  */
 export async function startDemoBroadcast(sfu: LiveSfu, options: DemoBroadcastOptions = {}): Promise<DemoBroadcast> {
-  const { log = () => undefined, restartAfterMs = 2_000, maxRestartAfterMs = 60_000, timers = realTimers, now = Date.now } = options;
+  const { log = () => undefined, restartAfterMs = 2_000, maxRestartAfterMs = 60_000, timers = hostTimers, now = Date.now } = options;
   const lessonId = options.lessonId ?? DEMO_LIVE_LESSON_ID;
   let room = await sfu.room(lessonId);
   let current: FfmpegBroadcast | null = null;

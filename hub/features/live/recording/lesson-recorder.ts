@@ -15,12 +15,9 @@ import { finalizeRecording } from './recording-finalize.ts';
 import { DEFAULT_RECORDING_FORMAT, startSegment, type RecordingFormat, type RecordingSegment } from './recording-segment.ts';
 import { readSession, segmentDirName, writeSession, type RecordingSession } from './recording-session.ts';
 import type { LiveRoom } from '../sfu/live-room.ts';
+import { backgroundTimers } from '../../../core/background-timers.ts';
+import type { Timers } from '../../../../src/shared/timers.ts';
 
-export type RecorderTimers = { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
-const realTimers: RecorderTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 export type LessonRecorderOptions = {
   db: HubDatabase;
@@ -30,7 +27,7 @@ export type LessonRecorderOptions = {
   /** The hub's pack-signing key (the recording pack is signed like every pack). */
   packSigner: PackSigner;
   now?: () => Date;
-  timers?: RecorderTimers;
+  timers?: Timers;
   /** Nothing on air this long = the lesson is over (a console reload or a short uplink drop is not). */
   endGraceMs?: number;
   /** Changes to what is on air arrive in bursts (camera, courseware, microphone): one segment for the lot. */
@@ -61,13 +58,13 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
   private packChain: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly now: () => Date;
-  private readonly timers: RecorderTimers;
+  private readonly timers: Timers;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: LessonRecorderOptions) {
     super();
     this.now = options.now ?? (() => new Date());
-    this.timers = options.timers ?? realTimers;
+    this.timers = options.timers ?? backgroundTimers;
     this.log = options.log ?? (() => undefined);
   }
 
@@ -142,6 +139,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
       dir: join(lesson.dir, dir),
       format: session.format,
       now: this.now,
+      log: (line) => this.log(`recording ${lesson.lessonId}: ${line}`),
       ...(this.options.ffmpegPath ? { ffmpegPath: this.options.ffmpegPath } : {}),
     });
     lesson.segment = segment;

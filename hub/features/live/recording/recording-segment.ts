@@ -4,12 +4,15 @@
 // has video and audio (a plain card or silence stands in for a missing one), so every segment concatenates alike.
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { types as ms } from 'mediasoup';
 import type { VideoSource } from '../../../../src/shared/live-protocol.ts';
 import { spawnFfmpeg, type FfmpegProcess } from './ffmpeg-process.ts';
 import { sourceOf } from '../sfu/live-room.ts';
+import { watchFirstFrames } from './first-frame-watch.ts';
+import type { Timers } from '../../../../src/shared/timers.ts';
+import { backgroundTimers } from '../../../core/background-timers.ts';
 
 export type VideoFormat = { width: number; height: number; fps: number };
 export type RecordingFormat = { camera: VideoFormat; courseware: VideoFormat };
@@ -59,7 +62,17 @@ export type RecordingSegment = {
   pid: number | null;
 };
 
-export type StartSegmentOptions = { router: ms.Router; producers: ms.Producer[]; dir: string; format: RecordingFormat; now: () => Date; ffmpegPath?: string };
+export type StartSegmentOptions = {
+  router: ms.Router;
+  producers: ms.Producer[];
+  dir: string;
+  format: RecordingFormat;
+  now: () => Date;
+  ffmpegPath?: string;
+  log?: (line: string) => void;
+  /** For the first-frame watch (first-frame-watch.ts). */
+  timers?: Timers;
+};
 
 /** Two free consecutive UDP ports, the first even (RTP on it, RTCP on the next, as ffmpeg's SDP reader expects). */
 async function freePortPair(): Promise<number> {
@@ -206,6 +219,16 @@ export async function startSegment(options: StartSegmentOptions): Promise<Record
       await leg.consumer.resume();
       if (leg.consumer.kind === 'video') await leg.consumer.requestKeyFrame();
     }
+    const outputs = ['camera.mkv', ...(legs.some((l) => l.source === 'courseware') ? ['courseware.mkv'] : [])];
+    const firstFrames = watchFirstFrames({
+      written: async () => (await Promise.all(outputs.map(async (file) => ((await stat(join(dir, file)).catch(() => null))?.size ?? 0) > 0))).every(Boolean),
+      askKeyFrame: async () => {
+        for (const leg of legs) if (leg.consumer.kind === 'video' && !leg.consumer.closed) await leg.consumer.requestKeyFrame();
+      },
+      timers: options.timers ?? backgroundTimers,
+      log: (line) => options.log?.(`${basename(dir)}: ${line}`),
+    });
+    void running.exited.then(() => firstFrames.stop());
     return {
       dir,
       startedAt,
@@ -213,6 +236,7 @@ export async function startSegment(options: StartSegmentOptions): Promise<Record
       exited: running.exited,
       pid: running.pid(),
       async stop() {
+        firstFrames.stop();
         await sayBye(legs.map((l) => ({ ssrc: l.consumer.rtpParameters.encodings?.[0]?.ssrc ?? 0, port: l.port })));
         const code = await running.stop();
         const endedAt = options.now();
