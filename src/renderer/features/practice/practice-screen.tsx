@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate, useRoute } from '../../stores/route-store.ts';
 import { signOutStudent, touchStudent, usePracticeSession } from '../../stores/practice-session-store.ts';
+import { LockIcon } from '../shell/lock-icon.tsx';
 import { HandOverCard } from './hand-over-card.tsx';
 import { idleExpired } from './student-session.ts';
 import { StudentHome } from './student-home.tsx';
@@ -15,7 +16,8 @@ const IDLE_CHECK_MS = 5_000;
  * 学生练习 on the shared classroom PC: a student taps their name (and code, if the teacher set one), practises, and
  * signs out with one tap; a session left open ends by itself after inactivity (and the PC stays in 学生模式). Works
  * with no network at all. Shown only in 学生模式: before it, the teacher hands the PC over (HandOverCard). ← and 老师
- * stay on screen in 学生模式: the route store refuses them and the teacher PIN is asked for.
+ * stay on screen in 学生模式 (老师 with a padlock): the route store refuses 老师 and the teacher PIN is asked for; ← leads
+ * to 复习, which is the students' too.
  */
 export function PracticeScreen() {
   const { t } = useTranslation();
@@ -52,7 +54,7 @@ export function PracticeScreen() {
         <h1>{t('practice.title')}</h1>
         {studentId === null && (
           <button type="button" className="secondary teacher-link" onClick={() => navigate({ screen: 'practice-progress' })}>
-            {t('practice.teacher')}
+            {studentMode && <LockIcon />} {t('practice.teacher')}
           </button>
         )}
       </div>
