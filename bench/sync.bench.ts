@@ -12,9 +12,13 @@
 // - sync.gzipPostMs10k / sync.drainRatioVsGzipPost: one POST of the same ops gzip-compressed, over one connection
 //   (the floor for one TCP stream from the PC), and the ratio;
 // - sync.bytesPerOp / sync.rawBytesPerOp: compressed request bytes per op as the hub received them, and raw JSON.
-import { rm, writeFile } from 'node:fs/promises';
+// - sync.firstPullBytes / sync.firstPullBytesCompressed, sync.firstPullMs / sync.firstPullMsCompressed: a classroom's
+//   whole pull from cursor 0 (every page, 500 changes each, as the app asks), fetched from the classroom's side of the
+//   link as the hub answers it plain and compressed (Accept-Encoding: gzip, as Chromium asks over HTTP); the hub sends
+//   it (CUBIC).
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { generateOps, type TestHooks } from '../tests/chaos/chaos-page.ts';
 import { startAppOnWeakLink, type AppOnWeakLink } from '../tests/support/app-on-weak-link.ts';
@@ -115,6 +119,28 @@ export async function run(): Promise<Record<string, number>> {
       console.error(`sync: one ${what} POST of the same ops: ${body.length} bytes in ${ms} ms`);
       return ms;
     };
+    const firstPull = async (compressed: boolean) => {
+      let cursor = 0;
+      const total = { bytes: 0, ms: 0 };
+      for (let page = 0; page < 100; page++) {
+        const curl = await app.link.execInClient(
+          'curl',
+          ['-s', ...(compressed ? ['-H', 'accept-encoding: gzip'] : []), '-D', '-', '-o', bodyFile, '-w', '\n%{size_download} %{time_total}', '-H', `authorization: Bearer ${token}`, `${app.hub.url}/v1/sync/pull?cursor=${cursor}&limit=500`],
+          { timeoutMs: 5 * 60_000 },
+        );
+        const [bytes = '0', seconds = '0'] = (curl.stdout.trim().split('\n').at(-1) ?? '').split(' ');
+        total.bytes += Number(bytes);
+        total.ms += Number(seconds) * 1000;
+        const raw = await readFile(bodyFile);
+        const page = JSON.parse((compressed && /content-encoding: gzip/i.test(curl.stdout) ? gunzipSync(raw) : raw).toString('utf8')) as { cursor: number; hasMore: boolean };
+        cursor = page.cursor;
+        if (!page.hasMore) break;
+      }
+      console.error(`sync: first pull ${compressed ? 'compressed' : 'plain'}: ${total.bytes} bytes in ${Math.round(total.ms)} ms`);
+      return { bytes: total.bytes, ms: Math.round(total.ms) };
+    };
+    const plainPull = await firstPull(false);
+    const compressedPull = await firstPull(true);
     const rawPostMs = await postMs('plain', quiet.body, []);
     const gzipPostMs = await postMs('gzip', gzipSync(quiet.body), ['content-encoding: gzip']);
     return {
@@ -131,6 +157,10 @@ export async function run(): Promise<Record<string, number>> {
       'sync.drainRatioVsGzipPost': Number((quiet.drainMs / gzipPostMs).toFixed(2)),
       'sync.bytesPerOp': Number((quiet.pushBytes / OPS).toFixed(1)),
       'sync.rawBytesPerOp': Number((quiet.body.length / OPS).toFixed(1)),
+      'sync.firstPullBytes': plainPull.bytes,
+      'sync.firstPullBytesCompressed': compressedPull.bytes,
+      'sync.firstPullMs': plainPull.ms,
+      'sync.firstPullMsCompressed': compressedPull.ms,
     };
   } finally {
     await rm(bodyFile, { force: true });

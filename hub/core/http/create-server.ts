@@ -3,6 +3,7 @@
 // ErrorCode, whatever went wrong (bad JSON, unknown route, a malformed request line, too large, a bug), so clients can
 // always say why in zh-CN; a refusal that says when to come back carries Retry-After. Who may call what is decided by
 // the access group each route is registered in (access-groups.ts) — never by reading the URL.
+import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
@@ -45,6 +46,9 @@ export type ServerOptions = {
   onRefusal?: (error: HubError) => void;
 };
 
+/** Response types sent compressed when the client accepts it (see createServer). */
+export const COMPRESSED_TYPES = /^(application\/json|text\/html|text\/css|text\/javascript|application\/javascript|text\/csv)(;|$)/;
+
 export async function createServer(options: ServerOptions): Promise<{ app: FastifyInstance; table: RouteTable }> {
   const common = {
     logger: options.logger ? { level: options.logger.level, stream: { write: options.logger.write }, serializers: { req: loggedRequest } } : false,
@@ -80,6 +84,13 @@ export async function createServer(options: ServerOptions): Promise<{ app: Fasti
     // An OPTIONS without preflight headers gets the same empty 204, not the plugin's plain-text 400.
     strictPreflight: false,
   });
+
+  // Answers in JSON (the pull, the pack list, the report) and the pages' own files go compressed to whoever asks for it:
+  // on a village link shared by a whole school they are a tenth of the bytes (a classroom's first pull page: 27.9 →
+  // 2.8 KB). Never blobs (content chunks, recordings, installers: already compressed, and served by byte Range, which a
+  // compressed body would not match); so only these types, not the plugin's default list (which takes octet-stream).
+  // Request bodies are not its business: the push inflates its own (inflate-body.ts, with the body limit applied).
+  await app.register(compress, { customTypes: COMPRESSED_TYPES, encodings: ['br', 'gzip'], threshold: 1024, globalDecompression: false });
 
   app.addHook('onRequest', async (request) => {
     const header = request.headers[PROTOCOL_HEADER];
