@@ -85,6 +85,19 @@ describe('response compression', () => {
     expect(part.rawPayload.length).toBe(1000);
   });
 
+  it('answers every Accept-Encoding a client may send (odd, refusing, unknown, huge) with a page it can read', async () => {
+    const expected = PullResponse.parse((await get(pullUrl)).json()).changes.length;
+    const odd = ['*', 'gzip;q=0', 'identity;q=0', 'br;q=abc, gzip', 'zstd', 'deflate', 'compress, x-gzip', 'gzip;q=0, br;q=0, *;q=0', ',,,', 'b'.repeat(4000)];
+    for (const value of odd) {
+      const answer = await get(pullUrl, { 'accept-encoding': value });
+      expect(answer.statusCode, value).toBe(200);
+      const encoding = answer.headers['content-encoding'];
+      expect([undefined, 'gzip', 'br'], value).toContain(encoding);
+      const body = encoding === 'gzip' ? gunzipSync(answer.rawPayload) : encoding === 'br' ? brotliDecompressSync(answer.rawPayload) : answer.rawPayload;
+      expect(PullResponse.parse(JSON.parse(body.toString('utf8'))).changes.length, value).toBe(expected);
+    }
+  });
+
   it('leaves small answers and clients that did not ask as they are', async () => {
     const refused = await app.inject({ method: 'GET', url: pullUrl, headers: { authorization: 'Bearer nope', 'accept-encoding': 'gzip' } });
     expect(refused.statusCode).toBe(401);
