@@ -69,6 +69,8 @@ describe('students practise offline on the shared PC', () => {
       // 学生 1: (-3)+5 → B, 0.4×0.5 → A, 2x+3=11 → B: all right, the lesson is mastered.
       await tiles(page).nth(0).click();
       await math.click();
+      // The questions say which lesson they are from.
+      expect(await page.getByTestId('practice-heading').textContent()).toMatch(/^数学 · .+ · 第 1\/3 题$/);
       for (const c of [1, 0, 1]) expect(await answer(page, c)).toContain('答对了');
       await page.getByRole('button', { name: '返回', exact: true }).click();
       await expect.poll(() => math.textContent()).toContain('已掌握');
@@ -99,6 +101,7 @@ describe('students practise offline on the shared PC', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'practice-mistakes.png') });
       await page.getByTestId('mistakes').click();
       await expect.poll(() => page.getByTestId('practice-question').getAttribute('data-question-id')).toBe('q1');
+      expect(await page.getByTestId('practice-heading').textContent()).toBe('错题本 · 第 1/2 题');
       expect(await answer(page, 1)).toContain('答对了');
       expect(await page.getByTestId('practice-question').getAttribute('data-question-id')).toBe('q3');
       expect(await answer(page, 1)).toContain('答对了');

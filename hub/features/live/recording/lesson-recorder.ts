@@ -18,7 +18,6 @@ import type { LiveRoom } from '../sfu/live-room.ts';
 import { backgroundTimers } from '../../../core/background-timers.ts';
 import type { Timers } from '../../../../src/shared/timers.ts';
 
-
 export type LessonRecorderOptions = {
   db: HubDatabase;
   /** HUB_DATA_DIR/recordings: one folder per lesson. */
@@ -140,6 +139,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
       format: session.format,
       now: this.now,
       log: (line) => this.log(`recording ${lesson.lessonId}: ${line}`),
+      timers: this.timers,
       ...(this.options.ffmpegPath ? { ffmpegPath: this.options.ffmpegPath } : {}),
     });
     lesson.segment = segment;

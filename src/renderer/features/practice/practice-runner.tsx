@@ -10,7 +10,7 @@ type Answered = { choice: number; correct: boolean };
  * One question at a time: a tap on a choice shows right/wrong and the explanation at once (from the bank on this PC),
  * while the attempt is saved with its outbox op; a wrong one goes into the student's 错题本 for tomorrow.
  */
-export function PracticeRunner({ studentId, items, onDone }: { studentId: string; items: PracticeItem[]; onDone: () => void }) {
+export function PracticeRunner({ studentId, items, title, onDone }: { studentId: string; items: PracticeItem[]; title: string; onDone: () => void }) {
   const { t } = useTranslation();
   const { session } = useApp();
   const [index, setIndex] = useState(0);
@@ -49,7 +49,9 @@ export function PracticeRunner({ studentId, items, onDone }: { studentId: string
   };
   return (
     <section className="practice-card" data-testid="practice-question" data-question-id={question.id}>
-      <p className="muted">{t('practice.question', { n: index + 1, total: items.length })}</p>
+      <p className="muted" data-testid="practice-heading">
+        <span className="practice-source">{title}</span> · {t('practice.question', { n: index + 1, total: items.length })}
+      </p>
       <h2 className="prompt">{question.prompt}</h2>
       <div className="practice-choices">
         {question.choices.map((c, i) => (

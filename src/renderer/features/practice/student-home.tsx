@@ -11,7 +11,8 @@ import { ExamRunner } from './exam-runner.tsx';
 import { dueMistakes, practiceLessons, studentExams, type PracticeItem } from './practice-data.ts';
 import { PracticeRunner } from './practice-runner.tsx';
 
-type Mode = { kind: 'home' } | { kind: 'practise'; items: PracticeItem[] } | { kind: 'exam'; exam: ExamPaper };
+/** `title` heads the questions: which lesson they are from, or 错题本. */
+type Mode = { kind: 'home' } | { kind: 'practise'; items: PracticeItem[]; title: string } | { kind: 'exam'; exam: ExamPaper };
 
 /** A signed-in student: the 错题本 due today, lessons to practise with their state, and 考核. */
 export function StudentHome({ studentId }: { studentId: string }) {
@@ -33,11 +34,11 @@ export function StudentHome({ studentId }: { studentId: string }) {
           {t('practice.signOut')}
         </button>
       </div>
-      {mode.kind === 'practise' && <PracticeRunner studentId={studentId} items={mode.items} onDone={home} />}
+      {mode.kind === 'practise' && <PracticeRunner studentId={studentId} items={mode.items} title={mode.title} onDone={home} />}
       {mode.kind === 'exam' && <ExamRunner studentId={studentId} exam={mode.exam} onDone={home} />}
       {mode.kind === 'home' && (
         <>
-          <button type="button" className="mistakes-button" data-testid="mistakes" disabled={!due?.length} onClick={() => due?.length && setMode({ kind: 'practise', items: due })}>
+          <button type="button" className="mistakes-button" data-testid="mistakes" disabled={!due?.length} onClick={() => due?.length && setMode({ kind: 'practise', items: due, title: t('practice.mistakes') })}>
             <span className="big">{t('practice.mistakes')}</span>
             <span>{due?.length ? t('practice.mistakesDue', { count: due.length }) : t('practice.mistakesNone')}</span>
           </button>
@@ -78,7 +79,7 @@ export function StudentHome({ studentId }: { studentId: string }) {
                   className="practice-row"
                   data-testid="practice-lesson"
                   data-lesson-id={lesson.id}
-                  onClick={() => setMode({ kind: 'practise', items: quizzes.flatMap((quiz) => quiz.questions.map((q) => ({ quiz, questionId: q.id }))) })}
+                  onClick={() => setMode({ kind: 'practise', items: quizzes.flatMap((quiz) => quiz.questions.map((q) => ({ quiz, questionId: q.id }))), title: `${lesson.subject} · ${lesson.title}` })}
                 >
                   <span className="title">
                     {lesson.subject} · {lesson.title}
