@@ -182,6 +182,10 @@ export function fuzzCases(group: FuzzGroup, route: HubRoute, creds: Credentials)
         one('basic auth', raw(m, path, [...base, ['Authorization', 'Basic YWRtaW46YWRtaW4=']]), false),
         ...['abc', '-1', '99999999999999999999', '1.5', ''].map((v) => one(`protocol ${JSON.stringify(v)}`, raw(m, path, [...base, ...cred, [PROTOCOL_HEADER, v]]), true)),
         one('control characters', raw(m, path, [...base, ...cred, ['X-Bad', 'a\x01\x7fb']]), true),
+        // Answers may come compressed (brotli/gzip): odd preferences, refusals of everything, unknown codings.
+        ...['gzip, br, zstd;q=0.5, *;q=0.1', 'identity;q=0, *;q=0', 'br;q=x, gzip;q=-1', `${'x-unknown, '.repeat(300)}gzip`].map((v) =>
+          one(`accept-encoding ${JSON.stringify(v.slice(0, 30))}`, raw(m, path, [...base, ...cred, ['Accept-Encoding', v]]), true),
+        ),
         one('no Host', raw(m, path, [['Connection', 'close'], ...cred]), true),
         one('HTTP/1.0', raw(m, path, cred, '', 'HTTP/1.0'), true),
         one('HTTP/2.0 request line', raw(m, path, base, '', 'HTTP/2.0'), false),

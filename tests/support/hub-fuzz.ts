@@ -8,6 +8,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { HubRoute } from '../../hub/core/http/access-groups.ts';
 import { openDatabase } from '../../hub/core/db/open-database.ts';
 import { createHub } from '../../hub/county/create-hub.ts';
@@ -77,6 +78,12 @@ async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<
   );
 }
 
+/** The body as the client reads it: answers may be compressed for a client that accepts it (create-server.ts). */
+function decodedBody(res: RawResponse): Buffer {
+  const encoding = res.headers['content-encoding'];
+  return encoding === 'gzip' ? gunzipSync(res.body) : encoding === 'br' ? brotliDecompressSync(res.body) : res.body;
+}
+
 /** The rules every answer is judged by (hub and school edge alike); `problem` counts what breaks one. */
 export function judgeFuzzAnswer(route: HubRoute, fuzz: FuzzCase, res: RawResponse, problem: (kind: 'unanswered' | 'authBypass' | 'serverErrors' | 'badShape', detail: string) => void) {
   const method = methodOf(fuzz.request);
@@ -91,7 +98,7 @@ export function judgeFuzzAnswer(route: HubRoute, fuzz: FuzzCase, res: RawRespons
   if (res.status >= 400 && !fuzz.head && !fuzz.liveUpgrade) {
     let parsed = false;
     try {
-      parsed = ErrorResponse.safeParse(JSON.parse(res.body.toString())).success;
+      parsed = ErrorResponse.safeParse(JSON.parse(decodedBody(res).toString())).success;
     } catch {
       parsed = false;
     }
