@@ -18,7 +18,7 @@ import { openDatabase } from '../../../core/db/open-database.ts';
 import type { SqliteDb } from '../../../core/db/sqlite-db.ts';
 import { seedDemo } from '../../demo/seed-demo.ts';
 import { DEMO_LIVE_LESSON_ID, ensureDemoLiveLesson, startDemoBroadcast } from '../broadcast/demo-live.ts';
-import { LessonRecorder, type LessonRecorderOptions } from './lesson-recorder.ts';
+import { LessonRecorder, NO_PICTURE, type LessonRecorderOptions } from './lesson-recorder.ts';
 import { createLiveSfu, liveUnavailableReason, type LiveSfu } from '../sfu/live-sfu.ts';
 import { readSession } from './recording-session.ts';
 import { waitFor } from '../../../../tests/support/ports.ts';
@@ -133,6 +133,26 @@ describe.skipIf(workerReason !== null)(`lesson recorder on a real SFU and ffmpeg
     expect(session?.finalizedSegments).toBe(2);
     expect(second.status(DEMO_LIVE_LESSON_ID)).toMatchObject({ state: 'ready', packId: manifest.id, segments: 2 });
     await second.close();
-
   }, 120_000);
+
+  it('tells the lead console when a segment has no picture even after asking its sources again', async () => {
+    // Its own SFU, whose ingest stays on air without RTP for a minute (the hub's default takes it off after 5 s).
+    const quietSfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1', ingestWatch: { silenceMs: 60_000, checkEveryMs: 1_000, log: () => undefined } });
+    const recorder = new LessonRecorder({ ...options(), recordingsDir: join(dir, 'recordings-quiet'), firstFrameWatch: { everyMs: 200, maxAsks: 3 } });
+    try {
+      const room = await quietSfu.room('les-no-picture');
+      recorder.watch(room);
+      // A broadcaster whose ports are open but who sends nothing: camera and sound on air, no key frame, ever.
+      await room.openIngest({ video: [{ ssrc: 1111, maxBitrate: 500_000, scaleDown: 1 }], audioSsrc: 2222, videoPayloadType: 101, audioPayloadType: 100 });
+      await waitFor(() => Promise.resolve(recorder.status('les-no-picture').error === NO_PICTURE ? true : undefined), 'the no-picture warning', 30_000);
+      expect(recorder.status('les-no-picture').state).toBe('recording');
+      expect(log.some((l) => l.includes('les-no-picture: seg-001: first frames: nothing written after 3 key frame requests'))).toBe(true);
+      await room.closeIngest();
+      await waitFor(() => Promise.resolve(recorder.status('les-no-picture').state !== 'recording' ? true : undefined), 'off air', 30_000);
+      expect(recorder.status('les-no-picture').error).toBeNull(); // the warning was the segment's, and it is over
+    } finally {
+      await recorder.close();
+      quietSfu.close();
+    }
+  }, 90_000);
 });

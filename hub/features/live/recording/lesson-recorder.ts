@@ -35,6 +35,8 @@ export type LessonRecorderOptions = {
   pruneAfterMs?: number;
   format?: RecordingFormat;
   ffmpegPath?: string;
+  /** How often and how many times a segment without a picture asks its sources again (recording-segment.ts). */
+  firstFrameWatch?: { everyMs?: number; maxAsks?: number };
   log?: (line: string) => void;
 };
 
@@ -45,12 +47,17 @@ type Lesson = {
   session: RecordingSession | null;
   room: LiveRoom | null;
   segment: RecordingSegment | null;
+  /** Said to the console beside 录制中 while the running segment has had no picture (NO_PICTURE). */
+  warning: string | null;
   signature: string;
   settle: unknown;
   grace: unknown;
   finalizing: boolean;
   queue: Promise<unknown>;
 };
+
+/** Beside 录制中 on the lead console when a segment has had no picture after asking its sources again and again. */
+export const NO_PICTURE = '还没有收到画面，这段录播可能是空的：请重新共享课件或重新开始直播';
 
 export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]; failed: [string, string] }> {
   private readonly lessons = new Map<string, Lesson>();
@@ -70,7 +77,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
   private lesson(lessonId: string): Lesson {
     let lesson = this.lessons.get(lessonId);
     if (!lesson) {
-      lesson = { lessonId, dir: join(this.options.recordingsDir, lessonId), session: null, room: null, segment: null, signature: '', settle: null, grace: null, finalizing: false, queue: Promise.resolve() };
+      lesson = { lessonId, dir: join(this.options.recordingsDir, lessonId), session: null, room: null, segment: null, warning: null, signature: '', settle: null, grace: null, finalizing: false, queue: Promise.resolve() };
       this.lessons.set(lessonId, lesson);
     }
     return lesson;
@@ -140,9 +147,17 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
       now: this.now,
       log: (line) => this.log(`recording ${lesson.lessonId}: ${line}`),
       timers: this.timers,
+      ...(this.options.firstFrameWatch ? { firstFrameWatch: this.options.firstFrameWatch } : {}),
       ...(this.options.ffmpegPath ? { ffmpegPath: this.options.ffmpegPath } : {}),
     });
     lesson.segment = segment;
+    lesson.warning = null;
+    // Nothing the recorder can do gets a picture any more; the lead teacher can: a source shared again is a new segment.
+    void segment.firstFrames.then((how) => {
+      if (how !== 'gave_up' || lesson.segment !== segment) return;
+      lesson.warning = NO_PICTURE;
+      this.tell(lesson, 'recording');
+    });
     session.segments.push({ dir, startedAt: segment.startedAt.toISOString(), endedAt: null, sources: segment.sources, error: null, pid: segment.pid });
     await writeSession(lesson.dir, session);
     this.tell(lesson, 'recording');
@@ -159,6 +174,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
     const segment = lesson.segment;
     if (!segment) return;
     lesson.segment = null;
+    lesson.warning = null;
     const { endedAt, error } = await segment.stop();
     const session = await this.session(lesson);
     const entry = session.segments.at(-1);
@@ -223,7 +239,8 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
   private tell(lesson: Lesson, state: 'recording' | 'finalizing' | 'ready' | 'failed') {
     const room = lesson.room;
     if (!room) return;
-    (state === 'ready' ? room.toAll.bind(room) : room.toConsoles.bind(room))({ type: 'recording', state, packId: lesson.session?.packId ?? null, error: state === 'failed' ? (lesson.session?.error?.slice(0, 2000) ?? null) : null });
+    const error = state === 'failed' ? (lesson.session?.error?.slice(0, 2000) ?? null) : state === 'recording' ? lesson.warning : null;
+    (state === 'ready' ? room.toAll.bind(room) : room.toConsoles.bind(room))({ type: 'recording', state, packId: lesson.session?.packId ?? null, error });
   }
 
   private onePackAtATime<T>(task: () => Promise<T>): Promise<T> {
@@ -237,7 +254,7 @@ export class LessonRecorder extends EventEmitter<{ ready: [string, PackManifest]
     const session = lesson?.session;
     if (!lesson || !session) return { state: 'none', packId: null, segments: 0, error: null };
     const base = { packId: session.packId, segments: session.segments.length, error: session.error };
-    if (lesson.segment) return { state: 'recording', ...base };
+    if (lesson.segment) return { state: 'recording', ...base, error: base.error ?? lesson.warning };
     if (lesson.finalizing) return { state: 'finalizing', ...base };
     if (session.segments.length > session.finalizedSegments) return { state: session.error ? 'failed' : 'waiting', ...base };
     return { state: session.packId ? 'ready' : 'none', ...base };

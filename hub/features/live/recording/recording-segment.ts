@@ -60,6 +60,8 @@ export type RecordingSegment = {
   exited: Promise<number | null>;
   /** ffmpeg's pid, kept in the session so that the next hub can end it if this one is killed (orphan-ffmpeg.ts). */
   pid: number | null;
+  /** How the first-frame watch ended: `gave_up` = no picture even after asking again (first-frame-watch.ts). */
+  firstFrames: Promise<'written' | 'gave_up' | 'stopped'>;
 };
 
 export type StartSegmentOptions = {
@@ -72,6 +74,7 @@ export type StartSegmentOptions = {
   log?: (line: string) => void;
   /** For the first-frame watch (first-frame-watch.ts). */
   timers?: Timers;
+  firstFrameWatch?: { everyMs?: number; maxAsks?: number };
 };
 
 /** Two free consecutive UDP ports, the first even (RTP on it, RTCP on the next, as ffmpeg's SDP reader expects). */
@@ -227,6 +230,7 @@ export async function startSegment(options: StartSegmentOptions): Promise<Record
       },
       timers: options.timers ?? backgroundTimers,
       log: (line) => options.log?.(`${basename(dir)}: ${line}`),
+      ...options.firstFrameWatch,
     });
     void running.exited.then(() => firstFrames.stop());
     return {
@@ -235,6 +239,7 @@ export async function startSegment(options: StartSegmentOptions): Promise<Record
       sources: { camera: legs.some((l) => l.source === 'camera'), courseware: legs.some((l) => l.source === 'courseware'), audio: legs.some((l) => l.source === 'audio') },
       exited: running.exited,
       pid: running.pid(),
+      firstFrames: firstFrames.done,
       async stop() {
         firstFrames.stop();
         await sayBye(legs.map((l) => ({ ssrc: l.consumer.rtpParameters.encodings?.[0]?.ssrc ?? 0, port: l.port })));
