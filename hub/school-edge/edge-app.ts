@@ -49,7 +49,7 @@ export type EdgeOptions = {
   /** The edge's own SFU: live lessons for the school's classrooms, fed once from the county (none: they go there). */
   sfu?: LiveSfu | null;
   /** When a feed counts as silent (no RTP this long after going on air) and how long classrooms then stay away. */
-  liveSilence?: Pick<EdgeLiveOptions, 'feedSilentMs' | 'silentRetryMs'>;
+  liveSilence?: Pick<EdgeLiveOptions, 'feedSilentMs' | 'feedStoppedMs' | 'silentRetryMs'>;
   log?: (line: string) => void;
   /** Called for every route with its access group (the fuzz's route list). */
   onRoute?: (route: HubRoute) => void;

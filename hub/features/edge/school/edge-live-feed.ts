@@ -10,7 +10,7 @@ import type { types as ms } from 'mediasoup';
 import { EdgeFeedResponse, EdgeLivePaths, type EdgeFeedTrack } from '../../../../src/shared/edge-live-protocol.ts';
 import type { MediaSource } from '../../../../src/shared/live-protocol.ts';
 import type { LiveRoom } from '../../live/sfu/live-room.ts';
-import { watchFeedArrives, type FeedWatchTimers } from './edge-feed-watch.ts';
+import { watchFeed, type FeedSilence, type FeedWatchTimers } from './edge-feed-watch.ts';
 import { EdgeReturnCameras } from './edge-live-return.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -24,7 +24,7 @@ const DEFAULT_LAYER = 1;
 type Pipe = { transport: ms.PlainTransport; direct: ms.DirectTransport; keepalive: ms.Producer; timer: NodeJS.Timeout; feedId: string; stopWatch: () => void };
 
 /** How the feed's RTP is watched (edge-feed-watch.ts) and whom to tell when none arrives. */
-export type FeedSilenceWatch = { silentMs: number; checkEveryMs: number; now: () => number; timers: FeedWatchTimers; onSilent: (waitedMs: number) => void };
+export type FeedSilenceWatch = { silentMs: number; stoppedMs?: number; checkEveryMs: number; now: () => number; timers: FeedWatchTimers; onSilent: (silence: FeedSilence) => void };
 
 export class EdgeLessonFeed {
   private pipe: Pipe | null = null;
@@ -34,6 +34,8 @@ export class EdgeLessonFeed {
   private readonly wishes = new Map<string, Map<MediaSource, number | null>>();
   private sentLayers = new Map<string, number>();
   private refreshing: Promise<void> | null = null;
+  /** Whether the county answered the last refresh (rtpBytes). */
+  private countyAnswers = true;
   private closed = false;
   /** Tells the county this is a new feed (after an edge restart its transport must not keep the old address). */
   private readonly instance = randomUUID();
@@ -52,7 +54,15 @@ export class EdgeLessonFeed {
 
   /** Asks the county for the feed (opens it, or renews the lease) and follows its answer; one refresh at a time. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = null));
+    this.refreshing ??= this.doRefresh()
+      .then(
+        () => void (this.countyAnswers = true),
+        (error: unknown) => {
+          this.countyAnswers = false;
+          throw error;
+        },
+      )
+      .finally(() => (this.refreshing = null));
     return this.refreshing;
   }
 
@@ -118,18 +128,24 @@ export class EdgeLessonFeed {
     ping();
     const timer = setInterval(ping, KEEPALIVE_EVERY_MS);
     timer.unref();
-    // A county whose UDP never arrives (signalling fine, RTP dropped): classrooms are better off at the county itself.
+    // A county whose UDP never arrives or stops mid-lesson (signalling fine, RTP dropped): classrooms are better off at
+    // the county itself.
     const watch = this.watch;
     const stopWatch = watch
-      ? watchFeedArrives({ ...watch, bytes: () => this.rtpBytes(), log: this.log, onSilent: (ms) => watch.onSilent(ms) })
+      ? watchFeed({ ...watch, bytes: () => this.rtpBytes(), log: this.log, onSilent: (silence) => watch.onSilent(silence) })
       : () => undefined;
     this.pipe = { transport, direct, keepalive, timer, feedId: answer.feedId, stopWatch };
     this.returns.setTransport(transport);
     this.log(`edge: live ${this.room.lessonId}: feed ${answer.feedId} from ${ip}:${answer.port}`);
   }
 
-  /** RTP bytes the feed's producers received (null: nothing on air, so nothing to expect). */
+  /**
+   * RTP bytes the feed's producers received; null (nothing to expect) while nothing is on air, and while the county does
+   * not answer the feed's refresh: a county restarting or out of reach is not a broken UDP path, and its classrooms
+   * could not go there either (the next answer is a new feed, watched afresh).
+   */
   async rtpBytes(): Promise<number | null> {
+    if (!this.countyAnswers) return null;
     const producers = [...this.producers.values()].map((p) => p.producer).filter((p) => !p.closed);
     if (producers.length === 0) return null;
     const stats = await Promise.all(producers.map((p) => p.getStats()));

@@ -6,7 +6,7 @@ import type { EdgeLiveStatus } from '../../../../src/shared/edge-protocol.ts';
 import { LiveRefusal } from '../../live/signalling/live-refusal.ts';
 import type { LiveRoom } from '../../live/sfu/live-room.ts';
 import type { LiveSfu } from '../../live/sfu/live-sfu.ts';
-import type { FeedWatchTimers } from './edge-feed-watch.ts';
+import type { FeedSilence, FeedWatchTimers } from './edge-feed-watch.ts';
 import { EdgeLessonFeed } from './edge-live-feed.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -21,6 +21,8 @@ export type EdgeLiveOptions = {
   lingerMs?: number;
   /** No RTP this long after the county has something on air: the feed is silent (edge_feed_silent). */
   feedSilentMs?: number;
+  /** RTP that came and then none for this long while the county is on air: silent too (default 10 s). */
+  feedStoppedMs?: number;
   /** While silent the edge sends classrooms to the county; it offers live again after this long. */
   silentRetryMs?: number;
   now?: () => number;
@@ -52,12 +54,12 @@ export function createEdgeLive(options: EdgeLiveOptions) {
   const silentNow = () => (silent && now() - silent.since < silentRetryMs ? silent : null);
   const timers: FeedWatchTimers = options.timers ?? { setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
 
-  function onSilent(lessonId: string, waitedMs: number) {
+  function onSilent(lessonId: string, { kind, waitedMs }: FeedSilence) {
     const lesson = lessons.get(lessonId);
     silent = { lessonId, since: now(), waitedMs: Math.round(waitedMs) };
     silentEvents++;
     options.log(
-      `edge: live ${lessonId}: edge_feed_silent: no RTP from the county hub ${Math.round(waitedMs / 1000)} s after it went on air (its UDP does not reach this edge: a firewall?); classrooms go to the county hub, live here again in ${Math.round(silentRetryMs / 60_000)} min`,
+      `edge: live ${lessonId}: edge_feed_silent: ${kind === 'stopped' ? `RTP from the county hub stopped mid-lesson, none for ${Math.round(waitedMs / 1000)} s while it is on air (a route or firewall change?)` : `no RTP from the county hub ${Math.round(waitedMs / 1000)} s after it went on air (its UDP does not reach this edge: a firewall?)`}; classrooms go to the county hub, live here again in ${Math.round(silentRetryMs / 60_000)} min`,
     );
     for (const kick of [...(lesson?.kicks ?? [])]) kick();
   }
@@ -80,10 +82,11 @@ export function createEdgeLive(options: EdgeLiveOptions) {
     if (existing) return existing;
     const feed = new EdgeLessonFeed(room, options.upstream, countyHost, options.log, {
       silentMs: options.feedSilentMs ?? 5_000,
+      stoppedMs: options.feedStoppedMs ?? 10_000,
       checkEveryMs: 1_000,
       now,
       timers,
-      onSilent: (waitedMs) => onSilent(lessonId, waitedMs),
+      onSilent: (silence) => onSilent(lessonId, silence),
     });
     const lesson: Lesson = {
       feed,
