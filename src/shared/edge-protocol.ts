@@ -77,8 +77,9 @@ export const EdgeLiveStatus = z.object({
       returns: z.number().int(),
     }),
   ),
-  /** A feed whose RTP never arrived: classrooms are sent to the county until retryAt (`edge_feed_silent`). */
-  silent: z.object({ lessonId: Id, since: IsoDateTime, waitedMs: z.number().int(), retryAt: IsoDateTime }).nullable(),
+  /** A feed whose RTP never arrived, or stopped mid-lesson (`kind`): classrooms are sent to the county until retryAt
+   *  (`edge_feed_silent`). */
+  silent: z.object({ lessonId: Id, kind: z.enum(['never_arrived', 'stopped']), since: IsoDateTime, waitedMs: z.number().int(), retryAt: IsoDateTime }).nullable(),
   silentEvents: z.number().int(),
 });
 export type EdgeLiveStatus = z.infer<typeof EdgeLiveStatus>;

@@ -105,10 +105,10 @@ describe.skipIf(workerReason !== null)(`a silent feed sends classrooms to the co
     expect((await health()).live).toBe(false);
 
     const status = EdgeStatus.parse(await (await fetch(`${edgeBase}${EdgePaths.status}`, { headers: { authorization: `Bearer ${EDGE_ADMIN}` } })).json());
-    expect(status.live?.silent).toMatchObject({ lessonId: DEMO_LIVE_LESSON_ID });
+    expect(status.live?.silent).toMatchObject({ lessonId: DEMO_LIVE_LESSON_ID, kind: 'never_arrived' });
     expect(status.live?.silentEvents).toBe(1);
     const page = await (await fetch(`${edgeBase}${EdgePaths.statusPage}?key=${EDGE_ADMIN}`)).text();
-    expect(page).toContain('直播转发暂停');
+    expect(page).toContain('直播转发暂停：</strong>县中心的直播数据到不了本机');
     await waitFor(async () => (logs.some((l) => l.includes('edge_feed_silent: no RTP from the county hub')) ? true : undefined), 'the log line', 5_000);
   }, 60_000);
 });
@@ -137,5 +137,9 @@ describe.skipIf(workerReason !== null)(`a feed that stops mid-lesson sends class
     expect(countyRoom.onAir).toBe(true);
     expect(await closed).toEqual({ code: 4000, reason: 'edge_feed_silent' });
     await waitFor(async () => (logs.some((l) => l.includes('edge_feed_silent: RTP from the county hub stopped mid-lesson')) ? true : undefined), 'the log line', 5_000);
+    const status = EdgeStatus.parse(await (await fetch(`${pair.edgeBase}${EdgePaths.status}`, { headers: { authorization: `Bearer ${EDGE_ADMIN}` } })).json());
+    expect(status.live?.silent).toMatchObject({ lessonId: DEMO_LIVE_LESSON_ID, kind: 'stopped' });
+    const page = await (await fetch(`${pair.edgeBase}${EdgePaths.statusPage}?key=${EDGE_ADMIN}`)).text();
+    expect(page).toContain('县中心的直播数据在上课中途断了');
   }, 60_000);
 });

@@ -49,14 +49,14 @@ export function createEdgeLive(options: EdgeLiveOptions) {
   const lingerMs = options.lingerMs ?? 15_000;
   const now = options.now ?? Date.now;
   const silentRetryMs = options.silentRetryMs ?? 5 * 60_000;
-  let silent: { lessonId: string; since: number; waitedMs: number } | null = null;
+  let silent: { lessonId: string; kind: FeedSilence['kind']; since: number; waitedMs: number } | null = null;
   let silentEvents = 0;
   const silentNow = () => (silent && now() - silent.since < silentRetryMs ? silent : null);
   const timers: FeedWatchTimers = options.timers ?? { setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
 
   function onSilent(lessonId: string, { kind, waitedMs }: FeedSilence) {
     const lesson = lessons.get(lessonId);
-    silent = { lessonId, since: now(), waitedMs: Math.round(waitedMs) };
+    silent = { lessonId, kind, since: now(), waitedMs: Math.round(waitedMs) };
     silentEvents++;
     options.log(
       `edge: live ${lessonId}: edge_feed_silent: ${kind === 'stopped' ? `RTP from the county hub stopped mid-lesson, none for ${Math.round(waitedMs / 1000)} s while it is on air (a route or firewall change?)` : `no RTP from the county hub ${Math.round(waitedMs / 1000)} s after it went on air (its UDP does not reach this edge: a firewall?)`}; classrooms go to the county hub, live here again in ${Math.round(silentRetryMs / 60_000)} min`,
@@ -161,7 +161,7 @@ export function createEdgeLive(options: EdgeLiveOptions) {
       );
       return {
         feeds,
-        silent: quiet ? { lessonId: quiet.lessonId, since: new Date(quiet.since).toISOString(), waitedMs: quiet.waitedMs, retryAt: new Date(quiet.since + silentRetryMs).toISOString() } : null,
+        silent: quiet ? { lessonId: quiet.lessonId, kind: quiet.kind, since: new Date(quiet.since).toISOString(), waitedMs: quiet.waitedMs, retryAt: new Date(quiet.since + silentRetryMs).toISOString() } : null,
         silentEvents,
       };
     },

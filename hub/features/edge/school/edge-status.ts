@@ -64,7 +64,7 @@ const clock = (iso: string) => new Date(iso).toLocaleTimeString('zh-CN', { hour1
 function livePart(live: EdgeStatus['live']): string {
   if (!live) return '<h2>直播</h2><p>本机未启用直播转发，各教室直接从县中心观看。</p>';
   const silent = live.silent
-    ? `<p><strong>直播转发暂停：</strong>县中心的直播数据到不了本机（${Math.round(live.silent.waitedMs / 1000)} 秒未收到，可能被防火墙拦截 UDP），各教室已改从县中心观看；${escape(clock(live.silent.retryAt))} 再试。</p>`
+    ? `<p><strong>直播转发暂停：</strong>${live.silent.kind === 'stopped' ? '县中心的直播数据在上课中途断了' : '县中心的直播数据到不了本机'}（${Math.round(live.silent.waitedMs / 1000)} 秒未收到，可能被防火墙拦截 UDP），各教室已改从县中心观看；${escape(clock(live.silent.retryAt))} 再试。</p>`
     : '';
   const rows = live.feeds
     .map((f) => {
