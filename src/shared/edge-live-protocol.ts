@@ -51,6 +51,9 @@ export const EdgeFeedResponse = z.object({
   port: z.number().int().min(1).max(65535),
   onAir: z.boolean(),
   tracks: z.array(EdgeFeedTrack).max(8),
+  /** Bytes the lesson's sources have brought the county so far: if this stops growing, the lead's media is not reaching
+   *  the county either, and an edge receiving nothing has no broken path of its own. Absent from older counties. */
+  sourceBytes: z.number().int().min(0).optional(),
 });
 export type EdgeFeedResponse = z.infer<typeof EdgeFeedResponse>;
 

@@ -117,7 +117,8 @@ export function createEdgeFeeds(options: EdgeFeedOptions) {
       feed.refreshedAt = now();
       const tracks = await sync(feed, caps);
       const { localPort } = feed.transport.tuple;
-      return { feedId: feed.id, ip: options.announcedIp ?? (options.listenIp === '0.0.0.0' ? null : options.listenIp), port: localPort, onAir: room.onAir, tracks };
+      const sourceBytes = (await Promise.all(room.producers().map((p) => p.getStats().catch(() => [])))).flat().reduce((sum, s) => sum + s.byteCount, 0);
+      return { feedId: feed.id, ip: options.announcedIp ?? (options.listenIp === '0.0.0.0' ? null : options.listenIp), port: localPort, onAir: room.onAir, tracks, sourceBytes };
     },
 
     async setLayers(edgeId: string, lessonId: string, layers: { consumerId: string; spatialLayer: number }[]) {

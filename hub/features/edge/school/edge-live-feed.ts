@@ -34,8 +34,11 @@ export class EdgeLessonFeed {
   private readonly wishes = new Map<string, Map<MediaSource, number | null>>();
   private sentLayers = new Map<string, number>();
   private refreshing: Promise<void> | null = null;
-  /** Whether the county answered the last refresh (rtpBytes). */
+  /** Whether the county answered the last refresh, and whether its sources brought it anything since the one before
+   *  (rtpBytes). */
   private countyAnswers = true;
+  private countyReceives = true;
+  private lastSourceBytes: number | undefined;
   private closed = false;
   /** Tells the county this is a new feed (after an edge restart its transport must not keep the old address). */
   private readonly instance = randomUUID();
@@ -74,6 +77,9 @@ export class EdgeLessonFeed {
       body: JSON.stringify({ rtpCapabilities: this.room.router.rtpCapabilities, instance: this.instance }),
     });
     if (this.closed) return;
+    // Unknown (an older county) counts as receiving: the watch then works as before.
+    this.countyReceives = answer.sourceBytes === undefined || this.lastSourceBytes === undefined || answer.sourceBytes !== this.lastSourceBytes;
+    this.lastSourceBytes = answer.sourceBytes;
     if (this.pipe?.feedId !== answer.feedId) await this.connect(answer);
     const pipe = this.pipe;
     if (!pipe) return;
@@ -140,12 +146,13 @@ export class EdgeLessonFeed {
   }
 
   /**
-   * RTP bytes the feed's producers received; null (nothing to expect) while nothing is on air, and while the county does
-   * not answer the feed's refresh: a county restarting or out of reach is not a broken UDP path, and its classrooms
-   * could not go there either (the next answer is a new feed, watched afresh).
+   * RTP bytes the feed's producers received; null (nothing to expect) while nothing is on air, while the county does
+   * not answer the feed's refresh (restarting or out of reach: not a broken UDP path, and its classrooms could not go
+   * there either; the next answer is a new feed, watched afresh), and while the county itself receives nothing from the
+   * lead (the lead school's link dropped with its console still on air: the classrooms are no better off there).
    */
   async rtpBytes(): Promise<number | null> {
-    if (!this.countyAnswers) return null;
+    if (!this.countyAnswers || !this.countyReceives) return null;
     const producers = [...this.producers.values()].map((p) => p.producer).filter((p) => !p.closed);
     if (producers.length === 0) return null;
     const stats = await Promise.all(producers.map((p) => p.getStats()));

@@ -4,6 +4,7 @@
 // failed-join path then takes it to the county), says `live: false` in its health, shows it on the status page and
 // logs it. (2) It stops mid-lesson: the county's consumers for the edge pause while the lesson stays on air (as a
 // route or firewall change would leave it): the classroom, which had a picture, is sent to the county the same way.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,12 +30,13 @@ const workerReason = liveUnavailableReason();
 type Pair = { db: HubDatabase; countySfu: LiveSfu; edgeSfu: LiveSfu; county: FastifyInstance; edge: FastifyInstance; countyBase: string; edgeBase: string; broadcast: DemoBroadcast; dir: string };
 
 /** A county with the demo broadcast on air and a school edge enrolled with it; `announcedIp` is the feed's. */
-async function startPair(name: string, announcedIp: string, liveSilence: { feedSilentMs: number; feedStoppedMs?: number }, logs: string[]): Promise<Pair> {
+async function startPair(name: string, announcedIp: string, liveSilence: { feedSilentMs: number; feedStoppedMs?: number }, logs: string[], ingestSilenceMs?: number): Promise<Pair> {
   const dir = mkdtempSync(join(tmpdir(), `edge-${name}-`));
   const db = openDatabase(join(dir, 'hub.sqlite'));
   await seedDemo(db, new Date());
   await ensureDemoLiveLesson(db, new Date());
-  const countySfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1' });
+  const ingestWatch = ingestSilenceMs ? { ingestWatch: { silenceMs: ingestSilenceMs, checkEveryMs: 1_000, log: () => undefined } } : {};
+  const countySfu = await createLiveSfu({ rtcPort: 0, listenIp: '127.0.0.1', announcedIp: '127.0.0.1', ...ingestWatch });
   const county = await createHub({ db, hubName: '县中心', adminToken: ADMIN, live: { sfu: countySfu, edgeFeed: { listenIp: '127.0.0.1', announcedIp } } });
   const countyBase = await county.listen({ host: '127.0.0.1', port: 0 });
   const broadcast = await startDemoBroadcast(countySfu, { courseware: false });
@@ -142,4 +144,51 @@ describe.skipIf(workerReason !== null)(`a feed that stops mid-lesson sends class
     const page = await (await fetch(`${pair.edgeBase}${EdgePaths.statusPage}?key=${EDGE_ADMIN}`)).text();
     expect(page).toContain('县中心的直播数据在上课中途断了');
   }, 60_000);
+});
+
+describe.skipIf(workerReason !== null)(`a lead whose media stops reaching the county leaves the edge alone${workerReason ? ` (skipped: ${workerReason})` : ''}`, () => {
+  let pair: Pair | undefined;
+  let paused: string[] = [];
+  const logs: string[] = [];
+  afterAll(async () => {
+    if (paused.length > 0) execFileSync('kill', ['-CONT', ...paused]);
+    await stopPair(pair);
+  });
+
+  it('the county on air but receiving nothing itself: no edge_feed_silent (the classrooms would be no better off at the county)', async () => {
+    // The county keeps an ingest on air for a minute without media (its default takes it off after 5 s), as it keeps a
+    // lead console whose link dropped until its socket times out.
+    pair = await startPair('lead-gone', '127.0.0.1', { feedSilentMs: 1_500 }, logs, 60_000);
+    const { closed } = await joinOnEdge(pair);
+    const edgeRoom = pair.edgeSfu.existingRoom(DEMO_LIVE_LESSON_ID);
+    const edgeBytes = async () => (await Promise.all((edgeRoom?.producers() ?? []).map(async (p) => (await p.getStats()).reduce((sum, s) => sum + s.byteCount, 0)))).reduce((a, b) => a + b, 0);
+    await waitFor(async () => ((await edgeBytes()) > 20_000 ? true : undefined), 'RTP at the edge', 20_000);
+    let kicked = false;
+    void closed.then(() => (kicked = true));
+    // The broadcaster (ffmpeg, under this worker's `sh` watchdog) is frozen: no more RTP anywhere, still on air.
+    const shells = execFileSync('pgrep', ['-P', String(process.pid), '-x', 'sh'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    paused = shells.flatMap((sh) => execFileSync('pgrep', ['-P', sh, '-x', 'ffmpeg'], { encoding: 'utf8' }).split('\n').filter(Boolean));
+    expect(paused.length).toBeGreaterThan(0);
+    execFileSync('kill', ['-STOP', ...paused]);
+    let previous = -1;
+    const frozen = await waitFor(
+      async () => {
+        const bytes = await edgeBytes();
+        const settled = bytes === previous; // what was on the way has arrived
+        previous = bytes;
+        return settled ? bytes : undefined;
+      },
+      'RTP at the edge to stop',
+      10_000,
+      500,
+    );
+    const countyRoom = await pair.countySfu.room(DEMO_LIVE_LESSON_ID);
+    // A kick, or the end of a window longer than the edge's 15 s rule for media that stops mid-lesson.
+    const until = Date.now() + 20_000;
+    await waitFor(() => Promise.resolve(kicked || Date.now() >= until ? true : undefined), 'a kick or the window', 30_000, 250);
+    expect(kicked).toBe(false);
+    expect(await edgeBytes()).toBe(frozen); // nothing came all along
+    expect(countyRoom.onAir).toBe(true); // and the county stayed on air
+    expect(logs.filter((l) => l.includes('edge_feed_silent'))).toEqual([]);
+  }, 90_000);
 });

@@ -21,7 +21,8 @@ export type EdgeLiveOptions = {
   lingerMs?: number;
   /** No RTP this long after the county has something on air: the feed is silent (edge_feed_silent). */
   feedSilentMs?: number;
-  /** RTP that came and then none for this long while the county is on air: silent too (default 10 s). */
+  /** RTP that came and then none for this long while the county is on air and receiving: silent too (default 15 s:
+   *  three of the county's answers, each saying whether its sources still bring it anything). */
   feedStoppedMs?: number;
   /** While silent the edge sends classrooms to the county; it offers live again after this long. */
   silentRetryMs?: number;
@@ -82,7 +83,7 @@ export function createEdgeLive(options: EdgeLiveOptions) {
     if (existing) return existing;
     const feed = new EdgeLessonFeed(room, options.upstream, countyHost, options.log, {
       silentMs: options.feedSilentMs ?? 5_000,
-      stoppedMs: options.feedStoppedMs ?? 10_000,
+      stoppedMs: options.feedStoppedMs ?? 15_000,
       checkEveryMs: 1_000,
       now,
       timers,
