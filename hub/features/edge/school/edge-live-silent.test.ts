@@ -87,6 +87,13 @@ async function joinOnEdge(pair: Pair) {
   return { closed, join };
 }
 
+/** RTP bytes the edge's producers of the lesson have received so far. */
+async function rtpAtEdge(pair: Pair): Promise<number> {
+  const producers = pair.edgeSfu.existingRoom(DEMO_LIVE_LESSON_ID)?.producers() ?? [];
+  const bytes = await Promise.all(producers.map(async (p) => (await p.getStats()).reduce((sum, s) => sum + s.byteCount, 0)));
+  return bytes.reduce((a, b) => a + b, 0);
+}
+
 describe.skipIf(workerReason !== null)(`a silent feed sends classrooms to the county${workerReason ? ` (skipped: ${workerReason})` : ''}`, () => {
   let pair: Pair | undefined;
   const logs: string[] = [];
@@ -127,8 +134,7 @@ describe.skipIf(workerReason !== null)(`a feed that stops mid-lesson sends class
     const feedConsumers: { pause(): Promise<void> }[] = [];
     countyRoom.router.observer.on('newtransport', (transport) => transport.observer.on('newconsumer', (consumer) => feedConsumers.push(consumer)));
     const { closed } = await joinOnEdge(pair);
-    const edgeRoom = pair.edgeSfu.existingRoom(DEMO_LIVE_LESSON_ID);
-    const edgeBytes = async () => (await Promise.all((edgeRoom?.producers() ?? []).map(async (p) => (await p.getStats()).reduce((sum, s) => sum + s.byteCount, 0)))).reduce((a, b) => a + b, 0);
+    const edgeBytes = rtpAtEdge.bind(null, pair);
     await waitFor(async () => ((await edgeBytes()) > 20_000 ? true : undefined), 'RTP at the edge', 20_000);
     let still = true;
     void closed.then(() => (still = false));
@@ -160,8 +166,7 @@ describe.skipIf(workerReason !== null)(`a lead whose media stops reaching the co
     // lead console whose link dropped until its socket times out.
     pair = await startPair('lead-gone', '127.0.0.1', { feedSilentMs: 1_500 }, logs, 60_000);
     const { closed } = await joinOnEdge(pair);
-    const edgeRoom = pair.edgeSfu.existingRoom(DEMO_LIVE_LESSON_ID);
-    const edgeBytes = async () => (await Promise.all((edgeRoom?.producers() ?? []).map(async (p) => (await p.getStats()).reduce((sum, s) => sum + s.byteCount, 0)))).reduce((a, b) => a + b, 0);
+    const edgeBytes = rtpAtEdge.bind(null, pair);
     await waitFor(async () => ((await edgeBytes()) > 20_000 ? true : undefined), 'RTP at the edge', 20_000);
     let kicked = false;
     void closed.then(() => (kicked = true));
